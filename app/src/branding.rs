@@ -1,0 +1,82 @@
+//! The utility's public face — name, logo, customer-service phone and email, FAQ and
+//! terms — configurable so that another utility can deploy the same portal.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Branding {
+    pub utility_name: String,
+    pub short_name: String,
+    pub logo_url: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaqEntry {
+    pub question_en: String,
+    pub answer_en: String,
+    pub question_es: String,
+    pub answer_es: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Terms {
+    pub version: String,
+    pub text_en: String,
+    pub text_es: String,
+}
+
+/// Makes the branding available to every component. On the server it comes from the
+/// configuration; during hydration it is read back from the page, not fetched again.
+pub fn provide_branding() -> Branding {
+    let branding = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<crate::platform::Config>()
+                .map(|c| c.branding())
+                .unwrap_or_else(|| crate::platform::Config::default().branding())
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            unreachable_on_client()
+        }
+    })
+    .into_inner();
+    provide_context(branding.clone());
+    branding
+}
+
+#[cfg(not(feature = "ssr"))]
+fn unreachable_on_client() -> Branding {
+    // Only reached if the app were mounted without server rendering, which Aqueduct never
+    // does; an empty branding is better than a panic in the customer's browser.
+    Branding {
+        utility_name: String::new(),
+        short_name: String::new(),
+        logo_url: String::new(),
+        phone: String::new(),
+        email: String::new(),
+    }
+}
+
+pub fn use_branding() -> Branding {
+    expect_context::<Branding>()
+}
+
+#[server]
+pub async fn get_faq() -> Result<Vec<FaqEntry>, ServerFnError> {
+    let config = expect_context::<crate::platform::Config>();
+    Ok(config.utility.faq.clone())
+}
+
+#[server]
+pub async fn get_terms() -> Result<Terms, ServerFnError> {
+    let config = expect_context::<crate::platform::Config>();
+    Ok(Terms {
+        version: config.utility.terms_version.clone(),
+        text_en: config.utility.terms_en.clone(),
+        text_es: config.utility.terms_es.clone(),
+    })
+}

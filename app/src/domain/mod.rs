@@ -1,0 +1,10 @@
+//! Domain rules: pure parsing and validation, shared by the server and the browser.
+//! No leptos, no sqlx here — "parse, don't validate": a value of these types is valid.
+
+pub mod customer_account;
+pub mod money;
+pub mod zip;
+
+pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber};
+pub use money::Cents;
+pub use zip::Zip;

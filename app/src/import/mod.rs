@@ -1,0 +1,253 @@
+//! Importing the utility's accounts and bills from CSV files (`server import …`), and the
+//! demo data. A file is checked row by row, then written in one transaction: a bad row
+//! names its line and reason, and nothing of the file is kept.
+
+mod records;
+pub mod demo;
+
+pub use records::{AccountRecord, BillRecord};
+
+use crate::platform::db::{now, Db};
+use std::io::Read;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Bills created by this import (for "your bill is ready" emails).
+    pub new_bill_ids: Vec<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("line {line}: {reason}")]
+    Row { line: u64, reason: String },
+    #[error("the file could not be read as CSV: {0}")]
+    Csv(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+fn row_error(line: u64, reason: impl Into<String>) -> ImportError {
+    ImportError::Row { line, reason: reason.into() }
+}
+
+/// Reads every record, with the file's line number of each, before anything is written.
+fn read_records<T: serde::de::DeserializeOwned>(input: impl Read) -> Result<Vec<(u64, T)>, ImportError> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
+    let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
+    let mut record = csv::StringRecord::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let parsed = record.deserialize::<T>(Some(&headers)).map_err(|e| row_error(line, csv_reason(&e)))?;
+                out.push((line, parsed));
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(row_error(line, csv_reason(&e)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn csv_reason(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} columns, found {len}")
+        }
+        csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+            Some(field) => format!("column {}: {}", field + 1, err.kind()),
+            None => err.kind().to_string(),
+        },
+        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Validates and writes an accounts file (columns in the README).
+pub async fn import_accounts(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
+    let rows: Vec<(u64, records::AccountRow)> = read_records(input)?;
+    let mut parsed = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        parsed.push((line, AccountRecord::try_from(row).map_err(|reason| row_error(line, reason))?));
+    }
+    write_accounts(db, &parsed).await
+}
+
+/// Validates and writes a bills file (columns in the README).
+pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
+    let rows: Vec<(u64, records::BillRow)> = read_records(input)?;
+    let mut parsed = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        parsed.push((line, BillRecord::try_from(row).map_err(|reason| row_error(line, reason))?));
+    }
+    write_bills(db, &parsed).await
+}
+
+/// Upserts accounts (and their customers) in one transaction.
+pub async fn write_accounts(db: &Db, records: &[(u64, AccountRecord)]) -> Result<ImportReport, ImportError> {
+    let mut tx = db.pool.begin().await?;
+    let mut report = ImportReport { rows: records.len(), ..Default::default() };
+    let at = now();
+    for (line, r) in records {
+        let line = *line;
+        let customer: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM customers WHERE customer_number = $1")
+                .bind(r.customer_number.as_padded())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let customer_id = match customer {
+            Some((id, name)) => {
+                if name != r.customer_name {
+                    sqlx::query("UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
+                        .bind(&r.customer_name)
+                        .bind(at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                id
+            }
+            None => {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO customers (customer_number, name, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $3) RETURNING id",
+                )
+                .bind(r.customer_number.as_padded())
+                .bind(&r.customer_name)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                id
+            }
+        };
+        let existing: Option<records::StoredAccount> = sqlx::query_as(
+            "SELECT id, customer_id, service_address, service_city, service_state, service_zip, \
+             mailing_address, mailing_city, mailing_state, mailing_zip FROM accounts WHERE account_number = $1",
+        )
+        .bind(r.account_number.as_padded())
+        .fetch_optional(&mut *tx)
+        .await?;
+        match existing {
+            Some(stored) if stored.matches(customer_id, r) => report.unchanged += 1,
+            Some(stored) => {
+                sqlx::query(
+                    "UPDATE accounts SET customer_id = $1, service_address = $2, service_city = $3, \
+                     service_state = $4, service_zip = $5, mailing_address = $6, mailing_city = $7, \
+                     mailing_state = $8, mailing_zip = $9, updated_at = $10 WHERE id = $11",
+                )
+                .bind(customer_id)
+                .bind(&r.service.street)
+                .bind(&r.service.city)
+                .bind(&r.service.state)
+                .bind(r.service.zip.as_str())
+                .bind(&r.mailing.street)
+                .bind(&r.mailing.city)
+                .bind(&r.mailing.state)
+                .bind(r.mailing.zip.as_str())
+                .bind(at)
+                .bind(stored.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
+                report.updated += 1;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO accounts (account_number, customer_id, service_address, service_city, \
+                     service_state, service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, \
+                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                )
+                .bind(r.account_number.as_padded())
+                .bind(customer_id)
+                .bind(&r.service.street)
+                .bind(&r.service.city)
+                .bind(&r.service.state)
+                .bind(r.service.zip.as_str())
+                .bind(&r.mailing.street)
+                .bind(&r.mailing.city)
+                .bind(&r.mailing.state)
+                .bind(r.mailing.zip.as_str())
+                .bind(at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
+                report.inserted += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Upserts bills, keyed by account and bill date, in one transaction.
+pub async fn write_bills(db: &Db, records: &[(u64, BillRecord)]) -> Result<ImportReport, ImportError> {
+    let mut tx = db.pool.begin().await?;
+    let mut report = ImportReport { rows: records.len(), ..Default::default() };
+    let at = now();
+    for (line, r) in records {
+        let line = *line;
+        let account: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
+            .bind(r.account_number.as_padded())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((account_id,)) = account else {
+            return Err(row_error(line, format!("account {} is not in the portal; import it first", r.account_number)));
+        };
+        let existing: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, due_date, amount_cents, balance_cents, usage_gallons FROM bills \
+             WHERE account_id = $1 AND bill_date = $2",
+        )
+        .bind(account_id)
+        .bind(&r.bill_date)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let wanted = (r.due_date.clone(), r.amount.0, r.balance.0, r.usage_gallons);
+        match existing {
+            Some((_, due, amount, balance, usage)) if (due.clone(), amount, balance, usage) == wanted => {
+                report.unchanged += 1
+            }
+            Some((id, ..)) => {
+                sqlx::query(
+                    "UPDATE bills SET due_date = $1, amount_cents = $2, balance_cents = $3, \
+                     usage_gallons = $4, updated_at = $5 WHERE id = $6",
+                )
+                .bind(&r.due_date)
+                .bind(r.amount.0)
+                .bind(r.balance.0)
+                .bind(r.usage_gallons)
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                report.updated += 1;
+            }
+            None => {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, \
+                     usage_gallons, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                )
+                .bind(account_id)
+                .bind(&r.bill_date)
+                .bind(&r.due_date)
+                .bind(r.amount.0)
+                .bind(r.balance.0)
+                .bind(r.usage_gallons)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                report.new_bill_ids.push(id);
+                report.inserted += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}

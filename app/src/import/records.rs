@@ -1,0 +1,169 @@
+//! One row of an import file: first as read (all text), then parsed into domain types.
+
+use crate::domain::{AccountNumber, Cents, CustomerNumber, Zip};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AccountRow {
+    customer_number: String,
+    customer_name: String,
+    account_number: String,
+    service_address: String,
+    service_city: String,
+    service_state: String,
+    service_zip: String,
+    mailing_address: String,
+    mailing_city: String,
+    mailing_state: String,
+    mailing_zip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub state: String,
+    pub zip: Zip,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub customer_number: CustomerNumber,
+    pub customer_name: String,
+    pub account_number: AccountNumber,
+    pub service: Address,
+    pub mailing: Address,
+}
+
+fn required(value: String, column: &str) -> Result<String, String> {
+    let value = value.trim().to_string();
+    if value.is_empty() {
+        Err(format!("{column} is empty"))
+    } else if value.chars().count() > 200 {
+        Err(format!("{column} is longer than 200 characters"))
+    } else if value.chars().any(char::is_control) {
+        Err(format!("{column} contains a control character"))
+    } else {
+        Ok(value)
+    }
+}
+
+fn state(value: String, column: &str) -> Result<String, String> {
+    let value = value.trim().to_ascii_uppercase();
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(value)
+    } else {
+        Err(format!("{column} must be a two-letter state code"))
+    }
+}
+
+fn zip(value: &str, column: &str) -> Result<Zip, String> {
+    Zip::parse(value).map_err(|e| format!("{column}: {e}"))
+}
+
+impl TryFrom<AccountRow> for AccountRecord {
+    type Error = String;
+    fn try_from(row: AccountRow) -> Result<Self, String> {
+        Ok(Self {
+            customer_number: CustomerNumber::parse(&row.customer_number)
+                .map_err(|e| format!("customer_number: {e}"))?,
+            customer_name: required(row.customer_name, "customer_name")?,
+            account_number: AccountNumber::parse(&row.account_number)
+                .map_err(|e| format!("account_number: {e}"))?,
+            service: Address {
+                street: required(row.service_address, "service_address")?,
+                city: required(row.service_city, "service_city")?,
+                state: state(row.service_state, "service_state")?,
+                zip: zip(&row.service_zip, "service_zip")?,
+            },
+            mailing: Address {
+                street: required(row.mailing_address, "mailing_address")?,
+                city: required(row.mailing_city, "mailing_city")?,
+                state: state(row.mailing_state, "mailing_state")?,
+                zip: zip(&row.mailing_zip, "mailing_zip")?,
+            },
+        })
+    }
+}
+
+/// An account as stored, to tell an unchanged row from an update.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct StoredAccount {
+    pub id: i64,
+    customer_id: i64,
+    service_address: String,
+    service_city: String,
+    service_state: String,
+    service_zip: String,
+    mailing_address: String,
+    mailing_city: String,
+    mailing_state: String,
+    mailing_zip: String,
+}
+
+impl StoredAccount {
+    pub fn matches(&self, customer_id: i64, r: &AccountRecord) -> bool {
+        self.customer_id == customer_id
+            && self.service_address == r.service.street
+            && self.service_city == r.service.city
+            && self.service_state == r.service.state
+            && self.service_zip == r.service.zip.as_str()
+            && self.mailing_address == r.mailing.street
+            && self.mailing_city == r.mailing.city
+            && self.mailing_state == r.mailing.state
+            && self.mailing_zip == r.mailing.zip.as_str()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct BillRow {
+    account_number: String,
+    bill_date: String,
+    due_date: String,
+    amount: String,
+    balance: String,
+    usage_gallons: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillRecord {
+    pub account_number: AccountNumber,
+    /// ISO dates, checked to be real calendar dates.
+    pub bill_date: String,
+    pub due_date: String,
+    pub amount: Cents,
+    pub balance: Cents,
+    pub usage_gallons: i64,
+}
+
+fn iso_date(value: &str, column: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value.trim(), &format).map_err(|_| format!("{column} must be a date written YYYY-MM-DD"))
+}
+
+impl TryFrom<BillRow> for BillRecord {
+    type Error = String;
+    fn try_from(row: BillRow) -> Result<Self, String> {
+        let bill_date = iso_date(&row.bill_date, "bill_date")?;
+        let due_date = iso_date(&row.due_date, "due_date")?;
+        if due_date < bill_date {
+            return Err("due_date is before bill_date".into());
+        }
+        let usage_gallons: i64 = row
+            .usage_gallons
+            .trim()
+            .parse()
+            .ok()
+            .filter(|g| *g >= 0)
+            .ok_or("usage_gallons must be a whole number of gallons, 0 or more")?;
+        Ok(Self {
+            account_number: AccountNumber::parse(&row.account_number)
+                .map_err(|e| format!("account_number: {e}"))?,
+            bill_date: bill_date.to_string(),
+            due_date: due_date.to_string(),
+            amount: Cents::parse_dollars(&row.amount).map_err(|e| format!("amount: {e}"))?,
+            balance: Cents::parse_dollars(&row.balance).map_err(|e| format!("balance: {e}"))?,
+            usage_gallons,
+        })
+    }
+}

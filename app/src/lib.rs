@@ -1,0 +1,77 @@
+//! Aqueduct: routes, components and server functions of the customer portal. With `ssr`
+//! it also holds what those server functions call (platform, data access, imports).
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod billing;
+pub mod branding;
+pub mod domain;
+pub mod layout;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
+pub mod platform;
+
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app. `<html>` is bare: leptos_meta adds `lang`.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    platform::security::set_page_policy(&options);
+    let nonce = use_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b4f8a"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.ico" sizes="any"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <link rel="stylesheet" id="leptos" href="/pkg/aqueduct.css"/>
+                <script src="/register-sw.js" defer nonce=nonce></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let branding = branding::provide_branding();
+    view! {
+        <I18nContextProvider>
+            <Title formatter=move |page: String| {
+                if page.is_empty() { branding.utility_name.clone() } else { format!("{page} · {}", branding.utility_name) }
+            }/>
+            <Router>
+                <layout::Header/>
+                <main id="main" tabindex="-1">
+                    <Routes fallback=pages::NotFound>
+                        <Route path=path!("/") view=pages::Home/>
+                        <Route path=path!("/faq") view=pages::Faq/>
+                        <Route path=path!("/terms") view=pages::TermsPage/>
+                        <Route path=path!("/billing/settings") view=billing::BillSettings/>
+                        <Route path=path!("/billing/settings/:section") view=billing::BillSettings/>
+                    </Routes>
+                </main>
+                <layout::Footer/>
+                <layout::HydrationMarker/>
+            </Router>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,23 @@
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=""/>
+        <section class="hero">
+            <h1>{t!(i18n, home.title)}</h1>
+            <p class="lead">{t!(i18n, home.intro)}</p>
+        </section>
+        <section aria-labelledby="steps-heading">
+            <h2 id="steps-heading">{t!(i18n, home.steps_heading)}</h2>
+            <ol class="steps">
+                <li>{t!(i18n, home.step_register)}</li>
+                <li>{t!(i18n, home.step_autopay)}</li>
+                <li>{t!(i18n, home.step_paperless)}</li>
+            </ol>
+        </section>
+    }
+}

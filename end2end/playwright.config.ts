@@ -1,0 +1,53 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
+
+// The suite runs against a release build started here with a fresh SQLite file and the
+// demo data. scripts/test.sh sets AQUEDUCT_SERVER_BIN and AQUEDUCT_SITE_ROOT.
+const port = Number(process.env.AQUEDUCT_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const serverBin = process.env.AQUEDUCT_SERVER_BIN ?? path.resolve(__dirname, '../target/release/server');
+const siteRoot = process.env.AQUEDUCT_SITE_ROOT ?? path.resolve(__dirname, '../target/site');
+const dbFile = path.join(os.tmpdir(), `aqueduct-e2e-${process.pid}.db`);
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'off',
+    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+  },
+  webServer: {
+    command: `rm -f ${dbFile}* && "${serverBin}"`,
+    url: `${baseURL}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      LEPTOS_SITE_PKG_DIR: 'pkg',
+      LEPTOS_OUTPUT_NAME: 'aqueduct',
+      LEPTOS_ENV: 'PROD',
+      DATABASE_URL: `sqlite://${dbFile}?mode=rwc`,
+      AQUEDUCT_DEMO_DATA: 'true',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Command 1: set up what is missing and serve the portal with demo data at
+# http://127.0.0.1:3000, rebuilding on every change.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+mkdir -p data
+export DATABASE_URL="${DATABASE_URL:-sqlite://data/aqueduct.db?mode=rwc}"
+# The server migrates the database and loads the demo data (idempotent) as it starts,
+# then prints the URL and the demo account numbers and ZIP codes to try.
+export AQUEDUCT_DEMO_DATA=true
+step "serving the portal at http://127.0.0.1:3000 (first build: a few minutes)"
+exec cargo leptos watch

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Command 2: set up what is missing, then run every test: the Rust tests on SQLite and on
+# PostgreSQL, the Playwright suite in headless Chromium against a release build, and a
+# size report of what the browser downloads.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+started=$SECONDS
+
+# --- browser and end-to-end tooling --------------------------------------------------
+if ! command -v chromium >/dev/null; then
+  step "installing Debian's chromium"
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+step "installing the end-to-end test packages"
+(cd end2end && npm ci --no-audit --no-fund)
+
+# --- Rust tests on SQLite ------------------------------------------------------------
+step "Rust tests (SQLite)"
+cargo test -p app -p server --features app/ssr
+
+# --- Rust tests on PostgreSQL --------------------------------------------------------
+PG_ADMIN_URL="${AQUEDUCT_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432; }
+if ! pg_up && [ -d /etc/postgresql ]; then
+  step "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+fi
+if pg_up; then
+  step "Rust integration tests (PostgreSQL)"
+  # Drop what earlier runs' tests left behind, then run the same tests there.
+  psql "$PG_ADMIN_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'aqueduct_test_%'" \
+    | while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+  TEST_DATABASE_URL="$PG_ADMIN_URL" cargo test -p server --test api
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL suite cannot run." >&2
+  exit 1
+else
+  printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
+  printf '!!  PostgreSQL is not reachable on 127.0.0.1:5432: SKIPPED its test suite  !!\n'
+  printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n'
+fi
+
+# --- release build and Playwright ------------------------------------------------------
+step "release build"
+cargo leptos build --release --precompress
+export AQUEDUCT_SERVER_BIN="$CARGO_TARGET_DIR/release/server"
+export AQUEDUCT_SITE_ROOT="$ROOT/target/site"
+step "Playwright suite (headless Chromium)"
+(cd end2end && npx playwright test)
+
+# --- what a browser downloads ----------------------------------------------------------
+step "release size report"
+bash scripts/size-report.sh "$ROOT/target/site/pkg"
+printf '\nAll tests passed in %d s.\n' $((SECONDS - started))

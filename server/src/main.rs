@@ -1,0 +1,135 @@
+//! `server`: serves the portal (the default), or runs one administrative command.
+
+use anyhow::Context;
+use app::import::{self, demo};
+use app::platform::{Config, Db};
+use clap::{Parser, Subcommand};
+use leptos::prelude::*;
+use server::{router, AppState};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "server", about = "Aqueduct customer portal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (what runs when no command is given).
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Load the demo customers, accounts and bills (safe to repeat).
+    SeedDemo,
+    /// Import the utility's data from a CSV file (columns in the README).
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// customer_number,customer_name,account_number,service_address,service_city,
+    /// service_state,service_zip,mailing_address,mailing_city,mailing_state,mailing_zip
+    Accounts { file: PathBuf },
+    /// account_number,bill_date,due_date,amount,balance,usage_gallons
+    Bills { file: PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = Config::load().context("reading the configuration")?;
+    let db = Db::connect(&config.database_url).await.context("connecting to the database")?;
+    db.migrate().await.context("migrating the database")?;
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, db).await,
+        Command::Migrate => {
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            demo::load(&db, today()).await.context("loading the demo data")?;
+            print_demo_accounts();
+            Ok(())
+        }
+        Command::Import { what } => {
+            let (file, result) = match what {
+                ImportKind::Accounts { file } => {
+                    let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
+                    let result = import::import_accounts(&db, reader).await;
+                    (file, result)
+                }
+                ImportKind::Bills { file } => {
+                    let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
+                    let result = import::import_bills(&db, reader).await;
+                    (file, result)
+                }
+            };
+            match result {
+                Ok(report) => {
+                    println!(
+                        "{}: {} rows — {} added, {} updated, {} unchanged.",
+                        file.display(),
+                        report.rows,
+                        report.inserted,
+                        report.updated,
+                        report.unchanged
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}. Nothing from this file was imported.", file.display());
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+fn print_demo_accounts() {
+    println!("Demo accounts (Customer Number-Account Number, ZIP Code):");
+    for (number, zip, who) in demo::DEMO_LOGINS {
+        println!("  {number}   {zip}   {who}");
+    }
+}
+
+async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+    // Outside cargo-leptos (a deployed binary, the tests), these name the built site.
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {
+        // SAFETY: set before any other thread reads the environment.
+        unsafe { std::env::set_var("LEPTOS_OUTPUT_NAME", "aqueduct") };
+    }
+    let leptos_options = get_configuration(None).context("reading the Leptos configuration")?.leptos_options;
+    let addr = leptos_options.site_addr;
+    if config.demo_data {
+        demo::load(&db, today()).await.context("loading the demo data")?;
+    }
+    let state = AppState { leptos_options, config: config.clone(), db };
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
+    println!("Aqueduct is serving {} at http://{addr}", config.utility.name);
+    if config.demo_data {
+        print_demo_accounts();
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

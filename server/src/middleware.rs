@@ -1,0 +1,77 @@
+//! Middleware: security headers on every response, and the language choice.
+
+use app::platform::security::DEFAULT_POLICY;
+use axum::extract::{Path, Query, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::header::{self, HeaderValue};
+
+/// Headers every response carries. A rendered page already has its own CSP (with the
+/// nonce of its inline scripts); everything else gets a policy that allows no script.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(DEFAULT_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        http::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(self)"),
+    );
+    response
+}
+
+pub const LANG_COOKIE: &str = "lang";
+
+fn chosen_language(request: &Request) -> Option<&'static str> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LANG_COOKIE)
+        .and_then(|(_, value)| match value {
+            "en" => Some("en"),
+            "es" => Some("es"),
+            _ => None,
+        })
+}
+
+/// leptos_i18n picks the locale from Accept-Language on the server; a saved choice in the
+/// `lang` cookie takes precedence, so it becomes the request's Accept-Language.
+pub async fn locale_from_cookie(mut request: Request, next: Next) -> Response {
+    if let Some(lang) = chosen_language(&request) {
+        request.headers_mut().insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(lang));
+    }
+    next.run(request).await
+}
+
+/// `/lang/es?next=/faq`: remember the language for a year and go back to the page.
+pub async fn set_language(Path(code): Path<String>, Query(query): Query<NextPage>) -> Response {
+    let lang = match code.as_str() {
+        "en" => "en",
+        "es" => "es",
+        _ => return (http::StatusCode::NOT_FOUND, "unknown language").into_response(),
+    };
+    // Only a local path: never an open redirect to another site.
+    let next = query
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
+    let mut response = Redirect::to(&next).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(serde::Deserialize)]
+pub struct NextPage {
+    next: Option<String>,
+}

@@ -1,0 +1,7 @@
+//! One integration-test binary: each test starts the app on port 0 with a fresh database.
+//! SQLite by default; PostgreSQL when TEST_DATABASE_URL names a postgres:// server (each
+//! test then creates and drops its own database there).
+
+mod helpers;
+mod import;
+mod shell;
