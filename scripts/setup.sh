@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${AQUEDUCT_CACHE:-$HOME/.cache/aqueduct}"
 # Build output and npm's cache live outside the clone, so a fresh clone builds incrementally.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
+# Incremental artefacts of the workspace crates take gigabytes; CI does without them.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 export npm_config_cache="${npm_config_cache:-$CACHE/npm}"
 TOOLS="$CACHE/tools"
 mkdir -p "$CARGO_TARGET_DIR" "$TOOLS" "$npm_config_cache"

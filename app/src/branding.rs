@@ -65,13 +65,13 @@ pub fn use_branding() -> Branding {
     expect_context::<Branding>()
 }
 
-#[server]
+#[server(endpoint = "get_faq")]
 pub async fn get_faq() -> Result<Vec<FaqEntry>, ServerFnError> {
     let config = expect_context::<crate::platform::Config>();
     Ok(config.utility.faq.clone())
 }
 
-#[server]
+#[server(endpoint = "get_terms")]
 pub async fn get_terms() -> Result<Terms, ServerFnError> {
     let config = expect_context::<crate::platform::Config>();
     Ok(Terms {

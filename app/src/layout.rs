@@ -25,8 +25,34 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/faq">{t!(i18n, nav.help)}</a></li>
                 </ul>
             </nav>
+            <AuthLinks/>
             <LanguageSwitch/>
         </header>
+    }
+}
+
+/// "Sign In" and "Register", or "My Account" and "Sign Out". Read again on every
+/// navigation, so that it follows signing in and out.
+#[component]
+fn AuthLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let user = Resource::new_blocking(move || location.pathname.get(), |_| crate::registration::current_user());
+    view! {
+        <div class="auth-links">
+            <Suspense fallback=|| ()>
+                {move || user.get().map(|result| match result.ok().flatten() {
+                    Some(_) => view! {
+                        <a href="/account">{t!(i18n, nav.my_account)}</a>
+                        <crate::registration::SignOutButton/>
+                    }.into_any(),
+                    None => view! {
+                        <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>
+                        <a href="/register">{t!(i18n, nav.register)}</a>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </div>
     }
 }
 

@@ -4,11 +4,14 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+pub mod account;
 pub mod billing;
 pub mod branding;
 pub mod domain;
+pub mod forms;
 pub mod layout;
 pub mod pages;
+pub mod registration;
 
 #[cfg(feature = "ssr")]
 pub mod import;
@@ -19,7 +22,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app. `<html>` is bare: leptos_meta adds `lang`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,6 +67,10 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::NotFound>
                         <Route path=path!("/") view=pages::Home/>
                         <Route path=path!("/faq") view=pages::Faq/>
+                        <Route path=path!("/register") view=registration::FindAccountPage/>
+                        <Route path=path!("/register/login") view=registration::CreateLoginPage/>
+                        <Route path=path!("/sign-in") view=registration::SignInPage/>
+                        <Route path=path!("/account") view=account::OverviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/terms") view=pages::TermsPage/>
                         <Route path=path!("/billing/settings") view=billing::BillSettings/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings/>

@@ -2,6 +2,7 @@
 
 mod middleware;
 
+use app::platform::sessions::Sessions;
 use app::platform::{Config, Db};
 use app::{shell, App};
 use axum::routing::get;
@@ -9,6 +10,8 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// What every handler and server function can reach.
 #[derive(Clone, axum::extract::FromRef)]
@@ -16,10 +19,19 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Config,
     pub db: Db,
+    pub sessions: Sessions,
 }
 
 /// Builds the whole application: pages, server functions, static files, middleware.
 pub fn router(state: AppState) -> Router {
+    let session_layer = SessionManagerLayer::new(state.sessions.clone())
+        .with_name("aqueduct_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.cookies_secure())
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(
+            state.config.session_idle_minutes,
+        )));
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -47,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         )
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(session_layer)
         .layer(axum::middleware::from_fn(middleware::locale_from_cookie))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::security_headers))

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use app::import::{self, demo};
+use app::platform::sessions::Sessions;
 use app::platform::{Config, Db};
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
@@ -119,7 +120,13 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     if config.demo_data {
         demo::load(&db, today()).await.context("loading the demo data")?;
     }
-    let state = AppState { leptos_options, config: config.clone(), db };
+    let sessions = Sessions::open(&config.database_url).await.context("opening the session store")?;
+    // Expired sessions are deleted hourly, in the background.
+    tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+        sessions.clone(),
+        tokio::time::Duration::from_secs(3600),
+    ));
+    let state = AppState { leptos_options, config: config.clone(), db, sessions };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
     println!("Aqueduct is serving {} at http://{addr}", config.utility.name);

@@ -10,6 +10,10 @@ pub fn Home() -> impl IntoView {
         <section class="hero">
             <h1>{t!(i18n, home.title)}</h1>
             <p class="lead">{t!(i18n, home.intro)}</p>
+            <p class="cta">
+                <a class="button primary" href="/register">{t!(i18n, home.register_cta)}</a>
+                <a class="button" href="/sign-in">{t!(i18n, home.sign_in_cta)}</a>
+            </p>
         </section>
         <section aria-labelledby="steps-heading">
             <h2 id="steps-heading">{t!(i18n, home.steps_heading)}</h2>

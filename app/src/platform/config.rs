@@ -18,6 +18,8 @@ pub struct Config {
     pub dev_mode: bool,
     /// Load the demo customers and bills at start (idempotent).
     pub demo_data: bool,
+    /// A signed-in session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
     pub utility: UtilityConfig,
 }
 
@@ -41,6 +43,7 @@ impl Default for Config {
             public_base_url: "http://127.0.0.1:3000".into(),
             dev_mode: true,
             demo_data: false,
+            session_idle_minutes: 30,
             utility: UtilityConfig::default(),
         }
     }

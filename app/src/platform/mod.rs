@@ -2,7 +2,10 @@
 
 pub mod config;
 pub mod db;
+pub mod passwords;
 pub mod security;
+pub mod sessions;
+pub mod throttle;
 
 pub use config::Config;
 pub use db::{Backend, Db};

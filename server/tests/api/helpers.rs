@@ -1,11 +1,13 @@
 use app::platform::{Config, Db};
 use leptos::prelude::LeptosOptions;
+use app::platform::sessions::Sessions;
 use server::{router, AppState};
 use sqlx::{Connection, Executor};
 
 /// A fresh, migrated database for one test.
 pub struct TestDb {
     pub db: Db,
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -21,14 +23,14 @@ pub async fn fresh_db() -> TestDb {
             };
             let db = Db::connect(&url).await.expect("connect to the test database");
             db.migrate().await.expect("migrate");
-            TestDb { db, _dir: None }
+            TestDb { db, url, _dir: None }
         }
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
             let db = Db::connect(&url).await.expect("connect to SQLite");
             db.migrate().await.expect("migrate");
-            TestDb { db, _dir: Some(dir) }
+            TestDb { db, url, _dir: Some(dir) }
         }
     }
 }
@@ -49,7 +51,8 @@ pub async fn spawn_app() -> TestApp {
         .site_root("target/site")
         .site_pkg_dir("pkg")
         .build();
-    let state = AppState { leptos_options, config, db: db.clone() };
+    let sessions = Sessions::open(&test_db.url).await.expect("session store");
+    let state = AppState { leptos_options, config, db: db.clone(), sessions };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("local addr");
@@ -68,7 +71,8 @@ pub async fn spawn_app() -> TestApp {
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+        // As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
+        self.client.get(format!("{}{path}", self.base)).header("accept", "text/html").send().await.expect("request")
     }
 }
 

@@ -4,4 +4,5 @@
 
 mod helpers;
 mod import;
+mod registration;
 mod shell;

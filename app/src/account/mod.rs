@@ -1,0 +1,108 @@
+//! The account overview a customer lands on: each account's number, service address,
+//! balance, due date, recent bills, and the state of AutoPay and paperless billing.
+
+#[cfg(feature = "ssr")]
+pub mod data;
+
+use crate::domain::Cents;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BillLine {
+    pub bill_date: String,
+    pub due_date: String,
+    pub amount: Cents,
+    pub usage_gallons: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// `customer-account`, as on the bill.
+    pub number: String,
+    pub service_address: String,
+    pub balance: Cents,
+    pub due_date: Option<String>,
+    pub bills: Vec<BillLine>,
+    pub autopay: bool,
+    pub paperless: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub name: String,
+    pub accounts: Vec<AccountSummary>,
+}
+
+/// The signed-in customer's accounts; `None` when nobody is signed in.
+#[server(endpoint = "get_overview")]
+pub async fn get_overview() -> Result<Option<Overview>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
+    data::overview(&db, login_id).await.map_err(|e| {
+        tracing::error!(error = ?e, "overview failed");
+        ServerFnError::new("internal error")
+    })
+}
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let overview = Resource::new_blocking(|| (), |_| get_overview());
+    view! {
+        <Title text=move || t_string!(i18n, overview.title).to_string()/>
+        <Suspense fallback=|| ()>
+            {move || overview.get().map(|result| match result {
+                Ok(Some(o)) => view! { <OverviewView overview=o/> }.into_any(),
+                Ok(None) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OverviewView(overview: Overview) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{t!(i18n, overview.title)}</h1>
+        <p>{t!(i18n, overview.welcome)}" "{overview.name.clone()}</p>
+        {overview.accounts.into_iter().map(|a| {
+            let heading_id = format!("account-{}", a.number);
+            view! {
+                <section class="account-card" aria-labelledby=heading_id.clone()>
+                    <h2 id=heading_id.clone()>{t!(i18n, overview.payment_number)}" "{a.number.clone()}</h2>
+                    <dl class="facts">
+                        <dt>{t!(i18n, overview.service_address)}</dt><dd>{a.service_address.clone()}</dd>
+                        <dt>{t!(i18n, overview.balance)}</dt><dd class="amount">{a.balance.to_string()}</dd>
+                        <dt>{t!(i18n, overview.due_date)}</dt>
+                        <dd>{match a.due_date.clone() { Some(d) => d.into_any(), None => t!(i18n, overview.no_bill).into_any() }}</dd>
+                        <dt>{t!(i18n, overview.autopay)}</dt>
+                        <dd>{if a.autopay { t!(i18n, overview.autopay_on).into_any() } else { t!(i18n, overview.autopay_off).into_any() }}
+                            " · "<a href="/billing/settings/autopay">{t!(i18n, overview.manage)}</a></dd>
+                        <dt>{t!(i18n, overview.paperless)}</dt>
+                        <dd>{if a.paperless { t!(i18n, overview.paperless_email).into_any() } else { t!(i18n, overview.paperless_paper).into_any() }}
+                            " · "<a href="/billing/settings/delivery">{t!(i18n, overview.manage)}</a></dd>
+                    </dl>
+                    <table class="bills">
+                        <caption>{t!(i18n, overview.last_bills)}</caption>
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, overview.bill_date)}</th>
+                            <th scope="col">{t!(i18n, overview.due_date)}</th>
+                            <th scope="col">{t!(i18n, overview.amount)}</th>
+                            <th scope="col">{t!(i18n, overview.usage)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {a.bills.into_iter().map(|b| view! {
+                                <tr><td>{b.bill_date}</td><td>{b.due_date}</td><td class="amount">{b.amount.to_string()}</td><td>{b.usage_gallons}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            }
+        }).collect_view()}
+    }
+}

@@ -1,0 +1,114 @@
+//! What every form shares. A form posts to a server function, with or without the
+//! WebAssembly. After hydration the answer comes back as the action's value; without it
+//! the browser is redirected back to the page, so the server keeps the answer in the
+//! session ("flash") and the page shows it once.
+
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Whether the current request is a plain HTML form post (no WebAssembly yet).
+#[cfg(feature = "ssr")]
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Keeps `outcome` for the page the browser returns to, when JavaScript did not post.
+#[cfg(feature = "ssr")]
+pub async fn keep_for_redirect<T: Serialize>(key: &str, outcome: &T) {
+    if !is_plain_form_post() {
+        return;
+    }
+    if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
+        let _ = session.insert(&format!("flash:{key}"), outcome).await;
+    }
+}
+
+/// Takes the kept outcome, once.
+#[cfg(feature = "ssr")]
+pub async fn take_kept<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let session = leptos_axum::extract::<tower_sessions::Session>().await.ok()?;
+    session.remove::<T>(&format!("flash:{key}")).await.ok().flatten()
+}
+
+/// The list at the top of a form that failed, each item a link to its field. It takes
+/// focus when it appears, so screen readers announce it.
+#[component]
+pub fn ErrorSummary(#[prop(into)] problems: Signal<Vec<(String, String)>>) -> impl IntoView {
+    use crate::i18n::*;
+    let i18n = use_i18n();
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if !problems.read().is_empty() {
+            if let Some(el) = node.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || !problems.read().is_empty()>
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=node>
+                <h2>{t!(i18n, form.error_summary)}</h2>
+                <ul>
+                    {move || problems.get().into_iter().map(|(field, message)| {
+                        if field.is_empty() {
+                            view! { <li>{message}</li> }.into_any()
+                        } else {
+                            view! { <li><a href=format!("#{field}")>{message}</a></li> }.into_any()
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// A labelled text input with its hint and its error, wired for screen readers.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional, into)] value: Signal<String>,
+    #[prop(optional)] inputmode: &'static str,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.read().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.read().is_some()>
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+            <input
+                id=id
+                name=id
+                type=input_type
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                prop:value=value
+                value=value
+                aria-invalid=move || error.read().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+        </div>
+    }
+}
+

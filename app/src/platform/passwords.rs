@@ -1,0 +1,121 @@
+//! Password hashing: Argon2id with at least OWASP's parameters, always off the async
+//! threads. The hash type is not `Serialize` and never leaves the server.
+
+use crate::domain::NewPassword;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
+const MEMORY_KIB: u32 = 19 * 1024;
+const PASSES: u32 = 2;
+const LANES: u32 = 1;
+
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(MEMORY_KIB, PASSES, LANES, None).expect("valid Argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// A PHC-format Argon2id hash, as stored. Neither `Serialize` nor `Display`.
+#[derive(Clone)]
+pub struct PasswordHashString(String);
+
+impl std::fmt::Debug for PasswordHashString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHashString(…)")
+    }
+}
+
+impl PasswordHashString {
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+    pub fn as_stored(&self) -> &str {
+        &self.0
+    }
+}
+
+pub async fn hash(password: &NewPassword) -> PasswordHashString {
+    let password = password.expose().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = hasher().hash_password(password.as_bytes(), &salt).expect("Argon2 hashing cannot fail with valid parameters");
+        PasswordHashString(hash.to_string())
+    })
+    .await
+    .expect("the hashing task does not panic")
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verified {
+    No,
+    Yes,
+    /// Correct, but hashed with older parameters: store a new hash.
+    YesRehash,
+}
+
+/// Checks a password against a stored hash; with no hash (an unknown email) it checks
+/// against a dummy one, so that the time taken does not tell whether the email exists.
+pub async fn verify(password: &str, stored: Option<PasswordHashString>) -> Verified {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let stored = stored.map(|s| s.0).unwrap_or_else(|| DUMMY_HASH.clone());
+        let Ok(parsed) = PasswordHash::new(&stored) else { return Verified::No };
+        let ok = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+        if !(ok && known) {
+            return Verified::No;
+        }
+        let current = Params::try_from(&parsed).ok();
+        let wanted = hasher().params().clone();
+        let outdated = parsed.algorithm.as_str() != "argon2id"
+            || current.is_none_or(|p| p.m_cost() < wanted.m_cost() || p.t_cost() < wanted.t_cost() || p.p_cost() != wanted.p_cost());
+        if outdated { Verified::YesRehash } else { Verified::Yes }
+    })
+    .await
+    .unwrap_or(Verified::No)
+}
+
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    hasher().hash_password(b"no such login: a dummy to spend the same time", &salt).expect("hash").to_string()
+});
+
+static COMMON: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| include_str!("../../data/common-passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect());
+
+/// Whether a lower-cased password is on the shipped list of common passwords.
+pub fn is_common(lowercase_password: &str) -> bool {
+    COMMON.contains(lowercase_password)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_common_list_has_at_least_ten_thousand_entries() {
+        assert!(COMMON.len() >= 10_000, "{}", COMMON.len());
+        assert!(is_common("password"));
+        assert!(!is_common("a long and unusual phrase about rivers"));
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_and_are_argon2id_with_owasp_parameters() {
+        let password = NewPassword::parse("river stones at dawn", "river stones at dawn", "alex", |_| false).unwrap();
+        let stored = hash(&password).await;
+        assert!(stored.as_stored().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert_eq!(verify("river stones at dawn", Some(stored.clone())).await, Verified::Yes);
+        assert_eq!(verify("river stones at dusk", Some(stored)).await, Verified::No);
+        assert_eq!(verify("river stones at dawn", None).await, Verified::No);
+    }
+
+    #[tokio::test]
+    async fn weaker_parameters_ask_for_a_rehash() {
+        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8 * 1024, 1, 1, None).unwrap());
+        let salt = SaltString::generate(&mut OsRng);
+        let old = weak.hash_password(b"river stones at dawn", &salt).unwrap().to_string();
+        assert_eq!(verify("river stones at dawn", Some(PasswordHashString::from_stored(old))).await, Verified::YesRehash);
+    }
+}

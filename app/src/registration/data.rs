@@ -1,0 +1,125 @@
+//! SQL for registration and signing in.
+
+use crate::domain::{CustomerAccountNumber, Email};
+use crate::platform::db::{now, Db};
+use crate::platform::passwords::PasswordHashString;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FoundAccount {
+    pub account_id: i64,
+    pub customer_id: i64,
+    pub service_zip: String,
+    pub mailing_zip: String,
+    pub has_login: i64,
+}
+
+pub async fn account_by_numbers(db: &Db, number: &CustomerAccountNumber) -> Result<Option<FoundAccount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, a.customer_id, a.service_zip, a.mailing_zip, \
+         (SELECT COUNT(*) FROM logins l WHERE l.customer_id = a.customer_id) AS has_login \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id \
+         WHERE c.customer_number = $1 AND a.account_number = $2",
+    )
+    .bind(number.customer.as_padded())
+    .bind(number.account.as_padded())
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// `customer-account` as printed on the bill, for the account a registration found.
+pub async fn account_display(db: &Db, account_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT a.customer_id, c.customer_number, a.account_number FROM accounts a \
+         JOIN customers c ON c.id = a.customer_id WHERE a.id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(customer_id, c, a)| (customer_id, format!("{c}-{a}"))))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateLoginError {
+    #[error("the email address already has a login")]
+    EmailTaken,
+    #[error("the customer already has a login")]
+    AlreadyRegistered,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub async fn create_login(
+    db: &Db,
+    customer_id: i64,
+    email: &Email,
+    hash: &PasswordHashString,
+    locale: &str,
+    terms_version: &str,
+) -> Result<i64, CreateLoginError> {
+    let at = now();
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO logins (customer_id, email, password_hash, locale, terms_version, terms_accepted_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id",
+    )
+    .bind(customer_id)
+    .bind(email.as_str())
+    .bind(hash.as_stored())
+    .bind(locale)
+    .bind(terms_version)
+    .bind(at)
+    .fetch_one(&db.pool)
+    .await;
+    match inserted {
+        Ok((id,)) => Ok(id),
+        // The unique constraints decide races between two tabs or two people.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            if e.message().contains("email") || e.constraint().is_some_and(|c| c.contains("email")) {
+                Err(CreateLoginError::EmailTaken)
+            } else {
+                Err(CreateLoginError::AlreadyRegistered)
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct LoginRecord {
+    pub id: i64,
+    pub hash: PasswordHashString,
+}
+
+pub async fn login_by_email(db: &Db, email: &str) -> Result<Option<LoginRecord>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM logins WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(id, hash)| LoginRecord { id, hash: PasswordHashString::from_stored(hash) }))
+}
+
+pub async fn email_exists(db: &Db, email: &Email) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM logins WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn replace_hash(db: &Db, login_id: i64, hash: &PasswordHashString) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE logins SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash.as_stored())
+        .bind(now())
+        .bind(login_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn login_name(db: &Db, login_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
+    )
+    .bind(login_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| r.0))
+}

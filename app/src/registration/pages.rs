@@ -1,0 +1,219 @@
+//! The pages of registration and signing in.
+
+use super::*;
+use crate::forms::ErrorSummary;
+use crate::i18n::*;
+use leptos::form::ActionForm;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn message(i18n: leptos_i18n::I18nContext<Locale>, problem: Problem) -> String {
+    use Problem::*;
+    let s: String = match problem {
+        NumberEmpty => t_string!(i18n, register.number_empty).into(),
+        NumberMissingHyphen => t_string!(i18n, register.number_missing_hyphen).into(),
+        NumberNotDigits => t_string!(i18n, register.number_not_digits).into(),
+        NumberPartEmpty => t_string!(i18n, register.number_part_empty).into(),
+        NumberTooLong => t_string!(i18n, register.number_too_long).into(),
+        ZipEmpty => t_string!(i18n, register.zip_empty).into(),
+        ZipFormat => t_string!(i18n, register.zip_format).into(),
+        NoMatch => t_string!(i18n, register.no_match).into(),
+        AlreadyRegistered => t_string!(i18n, register.already_registered).into(),
+        TryLater(m) => format!("{} {m} {}", t_string!(i18n, register.try_later_before), t_string!(i18n, register.try_later_after)),
+        FindFirst => t_string!(i18n, register.find_first).into(),
+        EmailEmpty => t_string!(i18n, register.email_empty).into(),
+        EmailFormat => t_string!(i18n, register.email_format).into(),
+        EmailTaken => t_string!(i18n, register.email_taken).into(),
+        PasswordTooShort => t_string!(i18n, register.password_too_short).into(),
+        PasswordTooLong => t_string!(i18n, register.password_too_long).into(),
+        PasswordCommon => t_string!(i18n, register.password_common).into(),
+        PasswordContainsEmail => t_string!(i18n, register.password_contains_email).into(),
+        PasswordMismatch => t_string!(i18n, register.password_mismatch).into(),
+        TermsNeeded => t_string!(i18n, register.terms_needed).into(),
+        SignInFailed => t_string!(i18n, signin.failed).into(),
+        Locked(m) => format!("{} {m} {}", t_string!(i18n, signin.locked_before), t_string!(i18n, signin.locked_after)),
+    };
+    s
+}
+
+/// The outcome to show: the action's answer after hydration, else the one the server kept
+/// for a plain form post.
+fn outcome_signal(
+    from_action: impl Fn() -> Option<FormOutcome> + Send + Sync + 'static,
+    kept: Resource<Result<Option<FormOutcome>, ServerFnError>>,
+) -> Signal<FormOutcome> {
+    Signal::derive(move || from_action().or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default())
+}
+
+fn summary(i18n: leptos_i18n::I18nContext<Locale>, outcome: Signal<FormOutcome>) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        outcome.read().problems.iter().map(|p| (p.field().to_string(), message(i18n, *p))).collect()
+    })
+}
+
+fn field_error(i18n: leptos_i18n::I18nContext<Locale>, outcome: Signal<FormOutcome>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p)))
+}
+
+#[component]
+pub fn FindAccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<FindAccount>::new();
+    let kept = Resource::new_blocking(|| (), |_| take_find_account_outcome());
+    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let already = move || outcome.read().problems.contains(&Problem::AlreadyRegistered);
+    view! {
+        <Title text=move || t_string!(i18n, register.find_title).to_string()/>
+        <h1>{t!(i18n, register.find_title)}</h1>
+        <p>{t!(i18n, register.find_intro)}</p>
+        <Suspense fallback=|| ()>
+            <ErrorSummary problems=summary(i18n, outcome)/>
+            <Show when=already>
+                <p class="notice"><a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+            </Show>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <crate::forms::TextField
+                    id="number"
+                    label=Signal::derive(move || t_string!(i18n, register.number_label).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, register.number_hint).to_string())
+                    error=field_error(i18n, outcome, "number")
+                    value=Signal::derive(move || outcome.read().value("number"))
+                    autocomplete="off"
+                />
+                <details class="help">
+                    <summary>{t!(i18n, register.where_numbers)}</summary>
+                    <p>{t!(i18n, register.where_numbers_text)}</p>
+                    <img src="/images/bill-numbers.svg" width="360" height="240"
+                        alt=move || t_string!(i18n, register.bill_picture_alt)/>
+                </details>
+                <crate::forms::TextField
+                    id="zip"
+                    label=Signal::derive(move || t_string!(i18n, register.zip_label).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, register.zip_hint).to_string())
+                    error=field_error(i18n, outcome, "zip")
+                    value=Signal::derive(move || outcome.read().value("zip"))
+                    autocomplete="postal-code"
+                    inputmode="numeric"
+                />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {t!(i18n, register.find_button)}
+                </button>
+            </ActionForm>
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CreateLoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CreateLogin>::new();
+    let kept = Resource::new_blocking(|| (), |_| take_create_login_outcome());
+    let account = Resource::new_blocking(|| (), |_| registration_account());
+    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    view! {
+        <Title text=move || t_string!(i18n, register.login_title).to_string()/>
+        <h1>{t!(i18n, register.login_title)}</h1>
+        <Suspense fallback=|| ()>
+            {move || match account.get().and_then(|r| r.ok()).flatten() {
+                None => view! {
+                    <p class="notice">{t!(i18n, register.find_first)}" "
+                        <a href="/register">{t!(i18n, register.find_button)}</a></p>
+                }.into_any(),
+                Some(number) => view! {
+                    <p>{t!(i18n, register.login_intro)}</p>
+                    <p class="found-account">{t!(i18n, register.account_found)}": "<strong>{number}</strong></p>
+                    <ErrorSummary problems=summary(i18n, outcome)/>
+                    <ActionForm action=action attr:class="form" attr:novalidate=true>
+                        <crate::forms::TextField
+                            id="email"
+                            input_type="email"
+                            label=Signal::derive(move || t_string!(i18n, register.email_label).to_string())
+                            error=field_error(i18n, outcome, "email")
+                            value=Signal::derive(move || outcome.read().value("email"))
+                            autocomplete="email"
+                        />
+                        <crate::forms::TextField
+                            id="password"
+                            input_type="password"
+                            label=Signal::derive(move || t_string!(i18n, register.password_label).to_string())
+                            hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())
+                            error=field_error(i18n, outcome, "password")
+                            autocomplete="new-password"
+                        />
+                        <crate::forms::TextField
+                            id="password_confirm"
+                            input_type="password"
+                            label=Signal::derive(move || t_string!(i18n, register.confirm_label).to_string())
+                            error=field_error(i18n, outcome, "password_confirm")
+                            autocomplete="new-password"
+                        />
+                        <div class="field checkbox" class:has-error=move || field_error(i18n, outcome, "accept_terms").read().is_some()>
+                            {move || field_error(i18n, outcome, "accept_terms").get().map(|m| view! {
+                                <p class="field-error" id="accept_terms-error">{m}</p>
+                            })}
+                            <input type="checkbox" id="accept_terms" name="accept_terms" value="yes"
+                                aria-describedby=move || field_error(i18n, outcome, "accept_terms").read().is_some().then_some("accept_terms-error")/>
+                            <label for="accept_terms">{t!(i18n, register.terms_label)}" "
+                                <a href="/terms" target="_blank">{t!(i18n, register.terms_link)}</a></label>
+                        </div>
+                        <button type="submit" class="primary" disabled=move || action.pending().get()>
+                            {t!(i18n, register.create_button)}
+                        </button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignIn>::new();
+    let kept = Resource::new_blocking(|| (), |_| take_sign_in_outcome());
+    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let query = use_query_map();
+    let signed_out = move || query.read().get("signed_out").is_some() && outcome.read().problems.is_empty();
+    view! {
+        <Title text=move || t_string!(i18n, signin.title).to_string()/>
+        <h1>{t!(i18n, signin.title)}</h1>
+        <Show when=signed_out>
+            <p class="notice" role="status">{t!(i18n, signin.signed_out)}</p>
+        </Show>
+        <Suspense fallback=|| ()>
+            <ErrorSummary problems=summary(i18n, outcome)/>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <crate::forms::TextField
+                    id="email"
+                    input_type="email"
+                    label=Signal::derive(move || t_string!(i18n, signin.email_label).to_string())
+                    error=Signal::derive(|| None::<String>)
+                    value=Signal::derive(move || outcome.read().value("email"))
+                    autocomplete="username"
+                />
+                <crate::forms::TextField
+                    id="password"
+                    input_type="password"
+                    label=Signal::derive(move || t_string!(i18n, signin.password_label).to_string())
+                    error=Signal::derive(|| None::<String>)
+                    autocomplete="current-password"
+                />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {t!(i18n, signin.button)}
+                </button>
+            </ActionForm>
+        </Suspense>
+        <p>{t!(i18n, signin.no_login)}" "<a href="/register">{t!(i18n, signin.register_link)}</a></p>
+    }
+}
+
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action=action attr:class="sign-out">
+            <button type="submit" class="link-button">{t!(i18n, nav.sign_out)}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,198 @@
+use crate::helpers::{fresh_db, spawn_app, TestApp};
+use app::registration::service::{self, NewLogin};
+use app::registration::Problem;
+
+async fn with_demo(db: &app::platform::Db) {
+    app::import::demo::load(db, time::macros::date!(2026 - 11 - 26)).await.unwrap();
+}
+
+fn login<'a>(email: &'a str, password: &'a str) -> NewLogin<'a> {
+    NewLogin { email, password, password_confirm: password, accepted_terms: true, locale: "en", terms_version: "t1" }
+}
+
+#[tokio::test]
+async fn find_my_account_follows_the_bill_rules() {
+    let t = fresh_db().await;
+    with_demo(&t.db).await;
+    let find = |n: &'static str, z: &'static str| {
+        let db = t.db.clone();
+        async move { service::find_account(&db, "10.0.0.1", n, z).await.unwrap() }
+    };
+    assert!(find("12345678-1234567", "97501").await.is_ok());
+    assert!(find(" 12345678 – 1234567 ", "97501-1234").await.is_ok(), "en dash, spaces, ZIP+4");
+    assert!(find("345678-34567", "97501").await.is_ok(), "leading zeros left out");
+    assert!(find("23456789-2345678", "97520").await.is_ok(), "the mailing ZIP works too");
+    assert_eq!(find("123456781234567", "97501").await, Err(vec![Problem::NumberMissingHyphen]));
+    assert_eq!(find("1234567A-1234567", "").await, Err(vec![Problem::NumberNotDigits, Problem::ZipEmpty]));
+    // A wrong ZIP and an unknown number get the same message.
+    assert_eq!(find("12345678-1234567", "97999").await, Err(vec![Problem::NoMatch]));
+    assert_eq!(find("12345678-1111111", "97501").await, Err(vec![Problem::NoMatch]));
+}
+
+#[tokio::test]
+async fn lookups_are_throttled_per_address_and_per_account_number() {
+    let t = fresh_db().await;
+    with_demo(&t.db).await;
+    for _ in 0..5 {
+        assert_eq!(service::find_account(&t.db, "10.0.0.2", "12345678-1234567", "11111").await.unwrap(), Err(vec![Problem::NoMatch]));
+    }
+    // Blocked now, even with the right numbers, from that address and for that account.
+    assert!(matches!(service::find_account(&t.db, "10.0.0.2", "23456789-2345678", "97502").await.unwrap(), Err(p) if matches!(p[..], [Problem::TryLater(m)] if (1..=15).contains(&m))));
+    assert!(matches!(service::find_account(&t.db, "10.9.9.9", "12345678-1234567", "97501").await.unwrap(), Err(p) if matches!(p[..], [Problem::TryLater(_)])));
+    // Another address and another account are not affected.
+    assert!(service::find_account(&t.db, "10.9.9.9", "23456789-2345678", "97502").await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn a_customer_registers_once_and_an_email_holds_one_login() {
+    let t = fresh_db().await;
+    with_demo(&t.db).await;
+    let account = service::find_account(&t.db, "10.0.0.3", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let id = service::create_login(&t.db, account, login("Alex@Example.com ", "river stones at dawn")).await.unwrap();
+    assert!(id.is_ok());
+    // The customer's other account is already covered by that login.
+    assert_eq!(
+        service::find_account(&t.db, "10.0.0.3", "12345678-7654321", "97504").await.unwrap(),
+        Err(vec![Problem::AlreadyRegistered])
+    );
+    let other = service::find_account(&t.db, "10.0.0.3", "23456789-2345678", "97502").await.unwrap().unwrap();
+    assert_eq!(
+        service::create_login(&t.db, other, login("alex@example.com", "another long phrase")).await.unwrap(),
+        Err(vec![Problem::EmailTaken])
+    );
+    // Even a login created behind the check's back (another tab) is refused by the database.
+    assert_eq!(
+        service::create_login(&t.db, account, login("second@example.com", "river stones at dawn")).await.unwrap(),
+        Err(vec![Problem::AlreadyRegistered])
+    );
+}
+
+#[tokio::test]
+async fn new_passwords_follow_the_rules_and_nothing_is_stored_when_refused() {
+    let t = fresh_db().await;
+    with_demo(&t.db).await;
+    let account = service::find_account(&t.db, "10.0.0.4", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let cases = [
+        (login("alex@example.com", "short"), vec![Problem::PasswordTooShort]),
+        (login("alex@example.com", "1qaz2wsx3edc"), vec![Problem::PasswordCommon]),
+        (login("riverside@example.com", "my riverside garden"), vec![Problem::PasswordContainsEmail]),
+        (login("not an email", "river stones at dawn"), vec![Problem::EmailFormat]),
+        (NewLogin { password_confirm: "river stones at dusk", ..login("alex@example.com", "river stones at dawn") }, vec![Problem::PasswordMismatch]),
+        (NewLogin { accepted_terms: false, ..login("alex@example.com", "river stones at dawn") }, vec![Problem::TermsNeeded]),
+    ];
+    for (new, expected) in cases {
+        assert_eq!(service::create_login(&t.db, account, new).await.unwrap(), Err(expected));
+    }
+    assert_eq!(crate::helpers::count(&t.db, "logins").await, 0);
+}
+
+#[tokio::test]
+async fn ten_failed_sign_ins_lock_the_login_and_unknown_emails_look_the_same() {
+    let t = fresh_db().await;
+    with_demo(&t.db).await;
+    let account = service::find_account(&t.db, "10.0.0.5", "12345678-1234567", "97501").await.unwrap().unwrap();
+    service::create_login(&t.db, account, login("alex@example.com", "river stones at dawn")).await.unwrap().unwrap();
+    assert!(service::sign_in(&t.db, "ALEX@example.com", "river stones at dawn").await.unwrap().is_ok());
+    assert_eq!(service::sign_in(&t.db, "nobody@example.com", "whatever it is").await.unwrap(), Err(Problem::SignInFailed));
+    for _ in 0..10 {
+        assert_eq!(service::sign_in(&t.db, "alex@example.com", "wrong guess here").await.unwrap(), Err(Problem::SignInFailed));
+    }
+    assert!(matches!(service::sign_in(&t.db, "alex@example.com", "river stones at dawn").await.unwrap(), Err(Problem::Locked(_))));
+}
+
+/// A plain HTML form post, as a browser without JavaScript sends it.
+async fn post_form(app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/{function}", app.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}{referer}", app.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    // leptos_axum appends an empty query when it sends a plain form post back to its page.
+    r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('?').to_string()
+}
+
+#[tokio::test]
+async fn the_whole_journey_works_without_javascript() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+
+    // A mistake comes back to the form, with the message and what was typed.
+    let r = post_form(&app, "find_account", "/register", &[("number", "123456781234567"), ("zip", "97501")]).await;
+    assert_eq!((r.status().as_u16(), location(&r).as_str()), (302, format!("{}/register", app.base).as_str()));
+    let page = app.get("/register").await.text().await.unwrap();
+    assert!(page.contains("Separate the customer number and the account number with a hyphen"));
+    assert!(page.contains("value=\"123456781234567\""));
+    // Shown once.
+    assert!(!app.get("/register").await.text().await.unwrap().contains("with a hyphen, for"));
+
+    let r = post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
+    assert_eq!(location(&r), "/register/login");
+    let page = app.get("/register/login").await.text().await.unwrap();
+    assert!(page.contains("12345678-1234567"), "the found account is shown");
+
+    let r = post_form(&app, "create_login", "/register/login", &[
+        ("email", "alex@example.com"),
+        ("password", "river stones at dawn"),
+        ("password_confirm", "river stones at dawn"),
+        ("accept_terms", "yes"),
+    ])
+    .await;
+    assert_eq!(location(&r), "/account");
+    let cookie = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("aqueduct_session=")).unwrap_or("").to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains("WATER PAYMENT #"));
+    assert!(page.contains("12345678-1234567") && page.contains("12345678-7654321"), "both accounts of the customer");
+    assert!(!page.contains("23456789-2345678"), "never another customer's account");
+    assert!(page.contains("Alex Rivera"));
+
+    let r = post_form(&app, "sign_out", "/account", &[]).await;
+    assert_eq!(r.status().as_u16(), 302);
+    let r = app.get("/account").await;
+    assert_eq!((r.status().as_u16(), location(&r)), (302, "/sign-in".to_string()));
+
+    let r = post_form(&app, "sign_in", "/sign-in", &[("email", "alex@example.com"), ("password", "wrong password!")]).await;
+    assert!(location(&r).ends_with("/sign-in"));
+    assert!(app.get("/sign-in").await.text().await.unwrap().contains("The email address or password is not correct."));
+    let r = post_form(&app, "sign_in", "/sign-in", &[("email", "alex@example.com"), ("password", "river stones at dawn")]).await;
+    assert_eq!(location(&r), "/account");
+    assert!(app.get("/account").await.text().await.unwrap().contains("12345678-1234567"));
+}
+
+#[tokio::test]
+async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_out() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    // Visiting the register form with a bad number creates a session (its flash).
+    post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
+    let before = app.client.get(format!("{}/register/login", app.base)).send().await.unwrap();
+    drop(before);
+    let r = post_form(&app, "create_login", "/register/login", &[
+        ("email", "alex@example.com"),
+        ("password", "river stones at dawn"),
+        ("password_confirm", "river stones at dawn"),
+        ("accept_terms", "yes"),
+    ])
+    .await;
+    let session_cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("aqueduct_session="))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or("")
+        .to_string();
+    assert!(!session_cookie.is_empty(), "a new session cookie at sign-in");
+    post_form(&app, "sign_out", "/account", &[]).await;
+    // Replaying the old cookie from another client does not reach the account.
+    let thief = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = thief.get(format!("{}/account", app.base)).header("accept", "text/html").header("cookie", &session_cookie).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+}
