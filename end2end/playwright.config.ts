@@ -34,7 +34,8 @@ export default defineConfig({
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
   },
   webServer: {
-    command: `rm -f ${dbFile}* && "${serverBin}"`,
+    // A fresh database with the demo data, plus the accounts the journeys register.
+    command: `rm -f ${dbFile}* && "${serverBin}" import accounts fixtures/accounts.csv && "${serverBin}"`,
     url: `${baseURL}/`,
     reuseExistingServer: false,
     timeout: 60_000,

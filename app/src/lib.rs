@@ -64,14 +64,16 @@ pub fn App() -> impl IntoView {
             <Router>
                 <layout::Header/>
                 <main id="main" tabindex="-1">
+                    // Pages with data render whole (SsrMode::Async) so that they read the same
+                    // without JavaScript: out-of-order streaming would need a script.
                     <Routes fallback=pages::NotFound>
                         <Route path=path!("/") view=pages::Home/>
-                        <Route path=path!("/faq") view=pages::Faq/>
-                        <Route path=path!("/register") view=registration::FindAccountPage/>
-                        <Route path=path!("/register/login") view=registration::CreateLoginPage/>
-                        <Route path=path!("/sign-in") view=registration::SignInPage/>
+                        <Route path=path!("/faq") view=pages::Faq ssr=SsrMode::Async/>
+                        <Route path=path!("/register") view=registration::FindAccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/register/login") view=registration::CreateLoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/sign-in") view=registration::SignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/account") view=account::OverviewPage ssr=SsrMode::Async/>
-                        <Route path=path!("/terms") view=pages::TermsPage/>
+                        <Route path=path!("/terms") view=pages::TermsPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings") view=billing::BillSettings/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings/>
                     </Routes>

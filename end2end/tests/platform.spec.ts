@@ -132,6 +132,9 @@ const pages = [
   '/',
   '/faq',
   '/terms',
+  '/register',
+  '/register/login',
+  '/sign-in',
   '/billing/settings',
   '/billing/settings/autopay',
   '/billing/settings/delivery',
@@ -142,6 +145,7 @@ const pages = [
 
 for (const lang of ['en', 'es'] as const) {
   test(`axe finds no violation on any page (${lang})`, async ({ page, context, baseURL }) => {
+    test.setTimeout(180_000); // a dozen pages, each hydrated and scanned
     await useLanguage(context, baseURL!, lang);
     for (const path of pages) {
       await page.goto(path);
