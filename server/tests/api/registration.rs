@@ -112,6 +112,21 @@ async fn post_form(app: &TestApp, function: &str, referer: &str, fields: &[(&str
         .unwrap()
 }
 
+/// The `Set-Cookie` header of the session cookie, if the response sets one.
+fn session_set_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("aqueduct_session="))
+        .map(str::to_string)
+}
+
+/// Just `aqueduct_session=<id>`, to send back.
+fn session_pair(r: &reqwest::Response) -> Option<String> {
+    session_set_cookie(r).and_then(|c| c.split(';').next().map(str::to_string))
+}
+
 fn location(r: &reqwest::Response) -> String {
     // leptos_axum appends an empty query when it sends a plain form post back to its page.
     r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('?').to_string()
@@ -144,7 +159,7 @@ async fn the_whole_journey_works_without_javascript() {
     ])
     .await;
     assert_eq!(location(&r), "/account");
-    let cookie = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("aqueduct_session=")).unwrap_or("").to_string();
+    let cookie = session_set_cookie(&r).unwrap_or_default();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let page = app.get("/account").await.text().await.unwrap();
     assert!(page.contains("WATER PAYMENT #"));
@@ -169,10 +184,9 @@ async fn the_whole_journey_works_without_javascript() {
 async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_out() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    // Visiting the register form with a bad number creates a session (its flash).
-    post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
-    let before = app.client.get(format!("{}/register/login", app.base)).send().await.unwrap();
-    drop(before);
+    // Finding the account starts a session (it holds the found account).
+    let r = post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
+    let registration_session = session_pair(&r).expect("a session for the registration");
     let r = post_form(&app, "create_login", "/register/login", &[
         ("email", "alex@example.com"),
         ("password", "river stones at dawn"),
@@ -180,19 +194,16 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
         ("accept_terms", "yes"),
     ])
     .await;
-    let session_cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("aqueduct_session="))
-        .and_then(|c| c.split(';').next())
-        .unwrap_or("")
-        .to_string();
-    assert!(!session_cookie.is_empty(), "a new session cookie at sign-in");
+    let signed_in_session = session_pair(&r).expect("a session cookie at sign-in");
+    assert_ne!(signed_in_session, registration_session, "signing in issues a new session id");
+
+    let other_client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let account_with = |cookie: String| {
+        let request = other_client.get(format!("{}/account", app.base)).header("accept", "text/html").header("cookie", cookie);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(account_with(registration_session.clone()).await, 302, "the pre-sign-in id is not signed in");
+    assert_eq!(account_with(signed_in_session.clone()).await, 200, "the signed-in id reaches the account");
     post_form(&app, "sign_out", "/account", &[]).await;
-    // Replaying the old cookie from another client does not reach the account.
-    let thief = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let r = thief.get(format!("{}/account", app.base)).header("accept", "text/html").header("cookie", &session_cookie).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 302);
+    assert_eq!(account_with(signed_in_session).await, 302, "after sign-out the old id is useless");
 }
