@@ -1,7 +1,8 @@
 //! Middleware: security headers on every response, and the language choice.
 
 use app::platform::security::DEFAULT_POLICY;
-use axum::extract::{Path, Query, Request};
+use app::platform::Config;
+use axum::extract::{Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{self, HeaderValue};
@@ -52,18 +53,23 @@ pub async fn locale_from_cookie(mut request: Request, next: Next) -> Response {
 }
 
 /// `/lang/es?next=/faq`: remember the language for a year and go back to the page.
-pub async fn set_language(Path(code): Path<String>, Query(query): Query<NextPage>) -> Response {
+pub async fn set_language(
+    State(config): State<Config>,
+    Path(code): Path<String>,
+    Query(query): Query<NextPage>,
+) -> Response {
     let lang = match code.as_str() {
         "en" => "en",
         "es" => "es",
-        _ => return (http::StatusCode::NOT_FOUND, "unknown language").into_response(),
+        _ => return (http::StatusCode::NOT_FOUND, "Unknown language. / Idioma desconocido.").into_response(),
     };
     // Only a local path: never an open redirect to another site.
     let next = query
         .next
         .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
         .unwrap_or_else(|| "/".into());
-    let cookie = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
+    let secure = if config.cookies_secure() { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax{secure}");
     let mut response = Redirect::to(&next).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
