@@ -49,6 +49,12 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${dbFile}?mode=rwc`,
       AQUEDUCT_DEMO_DATA: 'true',
       RUST_LOG: 'warn',
+      AQUEDUCT_PUBLIC_BASE_URL: baseURL,
+      // Emails go to the test SMTP server that scripts/test.sh starts (maildev).
+      AQUEDUCT_SMTP__HOST: '127.0.0.1',
+      AQUEDUCT_SMTP__PORT: process.env.TEST_SMTP_PORT ?? '1025',
+      AQUEDUCT_SMTP__SECURITY: 'none',
+      AQUEDUCT_SMTP__FROM: 'portal@example.org',
     },
   },
 });

@@ -15,6 +15,19 @@ fi
 step "installing the end-to-end test packages"
 (cd end2end && npm ci --no-audit --no-fund)
 
+# --- a real SMTP server for the emails (maildev: SMTP on 1025, its API on 1080) ----------
+export TEST_SMTP_PORT="${TEST_SMTP_PORT:-1025}" MAILDEV_PORT="${MAILDEV_PORT:-1080}"
+export MAILDEV_URL="http://127.0.0.1:$MAILDEV_PORT"
+if ! curl -fs "$MAILDEV_URL/email" >/dev/null 2>&1; then
+  step "starting the test SMTP server (maildev)"
+  (cd end2end && exec npx maildev --ip 127.0.0.1 --smtp "$TEST_SMTP_PORT" --web "$MAILDEV_PORT" --silent) \
+    >"${TMPDIR:-/tmp}/aqueduct-maildev.log" 2>&1 &
+  maildev_pid=$!
+  trap 'kill "$maildev_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 30); do curl -fs "$MAILDEV_URL/email" >/dev/null 2>&1 && break; sleep 1; done
+  curl -fs "$MAILDEV_URL/email" >/dev/null || { echo "maildev did not start" >&2; exit 1; }
+fi
+
 # --- Rust tests on SQLite ------------------------------------------------------------
 step "Rust tests (SQLite)"
 cargo test -p app -p server --features app/ssr

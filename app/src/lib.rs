@@ -12,7 +12,12 @@ pub mod forms;
 pub mod layout;
 pub mod pages;
 pub mod registration;
+pub mod wallet;
 
+#[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
+pub mod gateway;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
@@ -72,10 +77,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register") view=registration::FindAccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/register/login") view=registration::CreateLoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/sign-in") view=registration::SignInPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot-password") view=registration::ForgotPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view=registration::ResetPasswordPage ssr=SsrMode::Async/>
                         <Route path=path!("/account") view=account::OverviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/terms") view=pages::TermsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/billing/settings") view=billing::BillSettings/>
-                        <Route path=path!("/billing/settings/:section") view=billing::BillSettings/>
+                        <Route path=path!("/billing/settings") view=billing::BillSettings ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/settings/wallet/add") view=wallet::AddPaymentMethodPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <layout::Footer/>

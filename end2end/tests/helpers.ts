@@ -21,3 +21,26 @@ export async function expectNoAxeViolations(page: Page, label: string) {
   );
   expect(summary, `axe violations on ${label}`).toEqual([]);
 }
+
+export interface Mail { subject: string; text: string; html: string }
+
+/** The messages the test SMTP server (maildev, started by scripts/test.sh) holds for `to`,
+ * waiting until there are at least `count`. */
+export async function mailTo(to: string, count = 1): Promise<Mail[]> {
+  const api = process.env.MAILDEV_URL ?? 'http://127.0.0.1:1080';
+  let found: Mail[] = [];
+  for (let i = 0; i < 100 && found.length < count; i++) {
+    const all = (await (await fetch(`${api}/email`)).json()) as Array<{ to: { address: string }[] } & Mail>;
+    found = all.filter((m) => m.to.some((r) => r.address.toLowerCase() === to.toLowerCase()));
+    if (found.length < count) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(found.length, `emails to ${to}`).toBeGreaterThanOrEqual(count);
+  return found;
+}
+
+/** The first link in a message's text that starts with `prefix`. */
+export function linkIn(mail: Mail, prefix: string): string {
+  const link = mail.text.split(/\s+/).find((w) => w.startsWith(prefix));
+  expect(link, `a link starting ${prefix} in "${mail.subject}"`).toBeTruthy();
+  return link!;
+}

@@ -1,8 +1,12 @@
 //! The server: the router and its middleware. `main.rs` adds the command line.
 
+mod dev_outbox;
 mod middleware;
 
+use app::email::Mailer;
+use app::gateway::Gateway;
 use app::platform::sessions::Sessions;
+use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use app::{shell, App};
 use axum::routing::get;
@@ -20,6 +24,9 @@ pub struct AppState {
     pub config: Config,
     pub db: Db,
     pub sessions: Sessions,
+    pub mailer: Mailer,
+    pub vault: Vault,
+    pub gateway: Gateway,
 }
 
 /// Builds the whole application: pages, server functions, static files, middleware.
@@ -38,13 +45,21 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.config.clone());
             provide_context(state.db.clone());
+            provide_context(state.mailer.clone());
+            provide_context(state.vault.clone());
+            provide_context(state.gateway.clone());
         }
     };
     let render_shell = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
-    Router::new()
+    let mut router = Router::new();
+    if state.config.dev_mode {
+        // Development only: the mailbox of a portal that has no SMTP server.
+        router = router.route("/dev/outbox", get(dev_outbox::page));
+    }
+    router
         .route("/lang/{code}", get(middleware::set_language))
         .route(
             "/api/{*fn_name}",

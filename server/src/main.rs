@@ -1,7 +1,9 @@
 //! `server`: serves the portal (the default), or runs one administrative command.
 
 use anyhow::Context;
+use app::email::Mailer;
 use app::import::{self, demo};
+use app::platform::vault::Vault;
 use app::platform::sessions::Sessions;
 use app::platform::{Config, Db};
 use clap::{Parser, Subcommand};
@@ -29,6 +31,9 @@ enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
+    /// Re-encrypt every saved bank account under the current payment key
+    /// (secrets.payment_key_id); keep the old key configured until this has run.
+    RotatePaymentKey,
 }
 
 #[derive(Subcommand)]
@@ -38,6 +43,8 @@ enum ImportKind {
     Accounts { file: PathBuf },
     /// account_number,bill_date,due_date,amount,balance,usage_gallons
     Bills { file: PathBuf },
+    /// The Federal Reserve's FedACH directory (fixed width): fills in bank names.
+    Routing { file: PathBuf },
 }
 
 #[tokio::main]
@@ -64,6 +71,25 @@ async fn main() -> anyhow::Result<()> {
             print_demo_accounts();
             Ok(())
         }
+        Command::RotatePaymentKey => {
+            let vault = Vault::from_config(&config).context("reading the payment keys")?;
+            let moved = app::wallet::service::rotate_key(&db, &vault).await.context("re-encrypting bank accounts")?;
+            println!("{moved} bank accounts re-encrypted under key \"{}\".", vault.current_key_id());
+            Ok(())
+        }
+        Command::Import { what: ImportKind::Routing { file } } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            match import::import_routing(&db, &text).await {
+                Ok((rows, changed)) => {
+                    println!("{}: {rows} institutions — {changed} added or changed.", file.display());
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}. Nothing from this file was imported.", file.display());
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Import { what } => {
             let (file, result) = match what {
                 ImportKind::Accounts { file } => {
@@ -76,6 +102,7 @@ async fn main() -> anyhow::Result<()> {
                     let result = import::import_bills(&db, reader).await;
                     (file, result)
                 }
+                ImportKind::Routing { .. } => unreachable!("handled above"),
             };
             match result {
                 Ok(report) => {
@@ -120,13 +147,20 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     if config.demo_data {
         demo::load(&db, today()).await.context("loading the demo data")?;
     }
+    let vault = Vault::from_config(&config).context("reading the payment keys")?;
+    let mailer = Mailer::from_config(&config).context("setting up email")?;
+    if config.smtp.is_none() {
+        println!("No SMTP server is configured: emails go to the development outbox at /dev/outbox.");
+    }
+    tokio::spawn(mailer.clone().run(db.clone()));
     let sessions = Sessions::open(&config.database_url).await.context("opening the session store")?;
     // Expired sessions are deleted hourly, in the background.
     tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
         sessions.clone(),
         tokio::time::Duration::from_secs(3600),
     ));
-    let state = AppState { leptos_options, config: config.clone(), db, sessions };
+    let gateway = app::gateway::Gateway::from_config(&config).map_err(anyhow::Error::msg).context("choosing the payment gateway")?;
+    let state = AppState { leptos_options, config: config.clone(), db, sessions, mailer, vault, gateway };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
     println!("Aqueduct is serving {} at http://{addr}", config.utility.name);

@@ -62,9 +62,12 @@ pub fn BillSettings() -> impl IntoView {
                         Section::Wallet => view! {
                             <h2 id="section-heading">{t!(i18n, nav.my_wallet)}</h2>
                             <p>{t!(i18n, bill_settings.wallet_intro)}</p>
+                            <crate::wallet::MyWallet/>
                         }.into_any(),
                     }}
-                    <p class="notice">{t!(i18n, bill_settings.sign_in_needed)}</p>
+                    {(current != Section::Wallet).then(|| view! {
+                        <p class="notice">{t!(i18n, bill_settings.sign_in_needed)}</p>
+                    })}
                 </section>
             </div>
         }

@@ -1,14 +1,20 @@
 //! Domain rules: pure parsing and validation, shared by the server and the browser.
 //! No leptos, no sqlx here — "parse, don't validate": a value of these types is valid.
 
+pub mod bank_account;
+pub mod card;
 pub mod customer_account;
 pub mod email;
 pub mod money;
 pub mod password;
+pub mod routing_number;
 pub mod zip;
 
+pub use bank_account::{BankAccountNumber, BankAccountType};
+pub use card::{CardBrand, CardNumber, Expiry, SecurityCode};
 pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber};
 pub use email::Email;
 pub use money::Cents;
 pub use password::NewPassword;
+pub use routing_number::RoutingNumber;
 pub use zip::Zip;

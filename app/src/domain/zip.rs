@@ -23,7 +23,8 @@ impl Zip {
         }
         let (five, plus_four) = match raw.split_once(['-', ' ', '\u{2013}']) {
             Some((five, four)) => (five.trim(), Some(four.trim())),
-            None if raw.len() == 9 => (&raw[..5], Some(&raw[5..])),
+            // Slicing by bytes is safe only once the input is known to be ASCII digits.
+            None if raw.len() == 9 && raw.bytes().all(|b| b.is_ascii_digit()) => (&raw[..5], Some(&raw[5..])),
             None => (raw, None),
         };
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
@@ -65,5 +66,11 @@ mod tests {
         for bad in ["9750", "975012", "ABCDE", "97501-12", "97501-ABCD", "9750١", "97501-"] {
             assert_eq!(Zip::parse(bad), Err(ZipError::Malformed), "{bad}");
         }
+    }
+
+    #[test]
+    fn multi_byte_input_is_refused_not_a_panic() {
+        assert_eq!(Zip::parse("abcdéfgh"), Err(ZipError::Malformed));
+        assert_eq!(Zip::parse("9750é12"), Err(ZipError::Malformed));
     }
 }

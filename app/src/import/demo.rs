@@ -85,5 +85,6 @@ pub async fn load(db: &Db, today: time::Date) -> Result<(), ImportError> {
     write_accounts(db, &accounts).await?;
     let bills: Vec<(u64, BillRecord)> = demo_bills(today).into_iter().map(|b| (0, b)).collect();
     write_bills(db, &bills).await?;
+    super::import_routing(db, super::fedach::DEMO_DIRECTORY).await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod records;
 pub mod demo;
+pub mod fedach;
 
 pub use records::{AccountRecord, BillRecord};
 
@@ -82,6 +83,14 @@ pub async fn import_accounts(db: &Db, input: impl Read) -> Result<ImportReport, 
 }
 
 /// Validates and writes a bills file (columns in the README).
+/// Loads a FedACH directory file (`server import routing FILE`): the bank names the add
+/// payment form fills in. Returns (entries in the file, entries added or changed).
+pub async fn import_routing(db: &Db, text: &str) -> Result<(usize, usize), ImportError> {
+    let entries = fedach::parse(text)?;
+    let changed = crate::wallet::data::upsert_directory(db, &entries).await?;
+    Ok((entries.len(), changed))
+}
+
 pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
     let rows: Vec<(u64, records::BillRow)> = read_records(input)?;
     let mut parsed = Vec::with_capacity(rows.len());

@@ -21,6 +21,80 @@ pub struct Config {
     /// A signed-in session ends after this many minutes without a request.
     pub session_idle_minutes: i64,
     pub utility: UtilityConfig,
+    /// Outgoing mail. Without it, email goes to the development outbox (dev mode only).
+    pub smtp: Option<SmtpConfig>,
+    pub secrets: SecretsConfig,
+    /// The card and wallet processor. Only `sandbox` is built in (development mode only);
+    /// see the README for plugging in a real one.
+    pub payment_gateway: String,
+}
+
+/// An SMTP relay, e.g. `AQUEDUCT_SMTP__HOST=smtp.example.org`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// `starttls` (the default), `tls` (implicit TLS, usually port 465) or `none` (a relay
+    /// on localhost only).
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// The From address; the utility's name is shown with it.
+    pub from: String,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: "localhost".into(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: None,
+            password: None,
+            from: "no-reply@localhost".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+/// Keys and passwords. Kept out of logs by [`Secret`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecretsConfig {
+    /// AES-256 keys that encrypt bank account numbers, by key id: 32 bytes, base64. Old
+    /// keys stay listed until `server rotate-key` has re-encrypted what they hold.
+    pub payment_keys: std::collections::BTreeMap<String, Secret>,
+    /// The key id new data is encrypted with.
+    pub payment_key_id: String,
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        Self { payment_keys: Default::default(), payment_key_id: String::new() }
+    }
+}
+
+/// The key id of the published demo key, used only in development mode when no key is set.
+pub const DEMO_KEY_ID: &str = "demo";
+const DEMO_KEY: &str = "ZGVtby1rZXktZm9yLWRldmVsb3BtZW50LW9ubHkhISE=";
+
+/// A configured secret: readable by the code that needs it, never printed.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(****)")
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -45,6 +119,9 @@ impl Default for Config {
             demo_data: false,
             session_idle_minutes: 30,
             utility: UtilityConfig::default(),
+            smtp: None,
+            secrets: SecretsConfig::default(),
+            payment_gateway: "sandbox".into(),
         }
     }
 }
@@ -116,6 +193,25 @@ impl Config {
             phone: self.utility.phone.clone(),
             email: self.utility.email.clone(),
         }
+    }
+
+    /// The payment keys by id and the id new data is encrypted with. Development mode
+    /// falls back to a published demo key; production must configure its own.
+    pub fn payment_keys(&self) -> Result<(std::collections::BTreeMap<String, Secret>, String), String> {
+        let secrets = &self.secrets;
+        if secrets.payment_keys.is_empty() {
+            if self.dev_mode {
+                let keys = [(DEMO_KEY_ID.to_string(), Secret(DEMO_KEY.into()))].into();
+                return Ok((keys, DEMO_KEY_ID.into()));
+            }
+            return Err("configure a payment key: secrets.payment_keys.<id> = base64 of 32 random bytes, \
+                        and secrets.payment_key_id = <id>"
+                .into());
+        }
+        if !secrets.payment_keys.contains_key(&secrets.payment_key_id) {
+            return Err(format!("secrets.payment_key_id \"{}\" is not one of secrets.payment_keys", secrets.payment_key_id));
+        }
+        Ok((secrets.payment_keys.clone(), secrets.payment_key_id.clone()))
     }
 
     pub fn cookies_secure(&self) -> bool {

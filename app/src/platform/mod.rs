@@ -6,6 +6,8 @@ pub mod passwords;
 pub mod security;
 pub mod sessions;
 pub mod throttle;
+pub mod tokens;
+pub mod vault;
 
 pub use config::Config;
 pub use db::{Backend, Db};

@@ -8,6 +8,8 @@ pub enum Scope {
     LookupByAddress,
     LookupByAccount,
     SignIn,
+    ResetByEmail,
+    ResetByAddress,
 }
 
 impl Scope {
@@ -16,6 +18,8 @@ impl Scope {
             Self::LookupByAddress => "lookup-address",
             Self::LookupByAccount => "lookup-account",
             Self::SignIn => "sign-in",
+            Self::ResetByEmail => "reset-email",
+            Self::ResetByAddress => "reset-address",
         }
     }
 }
@@ -29,6 +33,9 @@ pub struct Limit {
 
 pub const LOOKUP_LIMIT: Limit = Limit { max: 5, window_secs: 15 * 60 };
 pub const SIGN_IN_LIMIT: Limit = Limit { max: 10, window_secs: 15 * 60 };
+/// Reset emails per address asked for (no inbox flooding) and per client.
+pub const RESET_EMAIL_LIMIT: Limit = Limit { max: 3, window_secs: 60 * 60 };
+pub const RESET_ADDRESS_LIMIT: Limit = Limit { max: 10, window_secs: 60 * 60 };
 
 /// `Some(minutes)` to wait when the subject is over its limit, else `None`.
 pub async fn blocked_for(db: &Db, scope: Scope, subject: &str, limit: Limit) -> Result<Option<i64>, sqlx::Error> {

@@ -123,3 +123,53 @@ pub async fn login_name(db: &Db, login_id: i64) -> Result<Option<String>, sqlx::
     .await?;
     Ok(row.map(|r| r.0))
 }
+
+/// Where a login's emails go, and in which language.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginContact {
+    pub id: i64,
+    pub email: String,
+    pub locale: String,
+}
+
+pub async fn contact_by_email(db: &Db, email: &str) -> Result<Option<LoginContact>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, locale FROM logins WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn contact_by_id(db: &Db, login_id: i64) -> Result<Option<LoginContact>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, locale FROM logins WHERE id = $1")
+        .bind(login_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The epoch a session must carry to stay signed in; `None` when the login is gone.
+pub async fn session_epoch(db: &Db, login_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT session_epoch FROM logins WHERE id = $1")
+        .bind(login_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Uses the reset token and sets the new password in one transaction, moving the session
+/// epoch on so that every earlier session ends. False when the token was used meanwhile.
+pub async fn reset_password(db: &Db, token_id: i64, login_id: i64, hash: &PasswordHashString) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    if !crate::platform::tokens::use_up(&mut tx, token_id).await? {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE logins SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash.as_stored())
+    .bind(now())
+    .bind(login_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -10,7 +10,7 @@ pub mod service;
 pub mod session;
 mod pages;
 
-pub use pages::{CreateLoginPage, FindAccountPage, SignInPage, SignOutButton};
+pub use pages::{CreateLoginPage, FindAccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignOutButton};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,10 @@ pub enum Problem {
     TermsNeeded,
     SignInFailed,
     Locked(i64),
+    ResetTryLater(i64),
+    ResetLinkExpired,
+    ResetLinkUsed,
+    ResetLinkInvalid,
 }
 
 impl Problem {
@@ -54,7 +58,8 @@ impl Problem {
             PasswordTooShort | PasswordTooLong | PasswordCommon | PasswordContainsEmail => "password",
             PasswordMismatch => "password_confirm",
             TermsNeeded => "accept_terms",
-            NoMatch | AlreadyRegistered | TryLater(_) | FindFirst | SignInFailed | Locked(_) => "",
+            NoMatch | AlreadyRegistered | TryLater(_) | FindFirst | SignInFailed | Locked(_) | ResetTryLater(_)
+            | ResetLinkExpired | ResetLinkUsed | ResetLinkInvalid => "",
         }
     }
 }
@@ -154,8 +159,9 @@ pub async fn take_create_login_outcome() -> Result<Option<FormOutcome>, ServerFn
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
+    let mailer = expect_context::<crate::email::Mailer>();
     let mut outcome = FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
-    match service::sign_in(&db, &email, &password).await.map_err(internal)? {
+    match service::sign_in(&db, &mailer, &email, &password).await.map_err(internal)? {
         Ok(login_id) => session::sign_in(login_id).await.map_err(internal)?,
         Err(problem) => outcome.problems.push(problem),
     }
@@ -165,6 +171,48 @@ pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, Ser
 #[server(endpoint = "take_sign_in_outcome")]
 pub async fn take_sign_in_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
     Ok(crate::forms::take_kept("sign_in").await)
+}
+
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<FormOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let mailer = expect_context::<crate::email::Mailer>();
+    let client = session::client_address().await;
+    let mut outcome = FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
+    if let Err(problems) = service::request_password_reset(&db, &mailer, &client, &email).await.map_err(internal)? {
+        outcome.problems = problems;
+    }
+    finish("request_password_reset", outcome, "/forgot-password?sent=1").await
+}
+
+#[server(endpoint = "take_request_password_reset_outcome")]
+pub async fn take_request_password_reset_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
+    Ok(crate::forms::take_kept("request_password_reset").await)
+}
+
+/// Why a reset link cannot be used, before the customer types a new password.
+#[server(endpoint = "reset_link_problem")]
+pub async fn reset_link_problem(token: String) -> Result<Option<Problem>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    service::reset_link_problem(&db, &token).await.map_err(internal)
+}
+
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String, password_confirm: String) -> Result<FormOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let mailer = expect_context::<crate::email::Mailer>();
+    let mut outcome = FormOutcome::default();
+    match service::reset_password(&db, &mailer, &token, &password, &password_confirm).await.map_err(internal)? {
+        // Whoever reset the password signs in with it: this session too starts afresh.
+        Ok(_) => session::sign_out().await.map_err(internal)?,
+        Err(problems) => outcome.problems = problems,
+    }
+    finish("reset_password", outcome, "/sign-in?password_changed=1").await
+}
+
+#[server(endpoint = "take_reset_password_outcome")]
+pub async fn take_reset_password_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
+    Ok(crate::forms::take_kept("reset_password").await)
 }
 
 #[server(endpoint = "sign_out")]

@@ -32,6 +32,10 @@ fn message(i18n: leptos_i18n::I18nContext<Locale>, problem: Problem) -> String {
         TermsNeeded => t_string!(i18n, register.terms_needed).into(),
         SignInFailed => t_string!(i18n, signin.failed).into(),
         Locked(m) => format!("{} {m} {}", t_string!(i18n, signin.locked_before), t_string!(i18n, signin.locked_after)),
+        ResetTryLater(m) => format!("{} {m} {}", t_string!(i18n, reset.try_later_before), t_string!(i18n, reset.try_later_after)),
+        ResetLinkExpired => t_string!(i18n, reset.link_expired).into(),
+        ResetLinkUsed => t_string!(i18n, reset.link_used).into(),
+        ResetLinkInvalid => t_string!(i18n, reset.link_invalid).into(),
     };
     s
 }
@@ -69,7 +73,10 @@ pub fn FindAccountPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             <ErrorSummary problems=summary(i18n, outcome)/>
             <Show when=already>
-                <p class="notice"><a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                <p class="notice">
+                    <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>" · "
+                    <a href="/forgot-password">{t!(i18n, register.reset_link)}</a>
+                </p>
             </Show>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <crate::forms::TextField
@@ -174,11 +181,15 @@ pub fn SignInPage() -> impl IntoView {
     let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
     let query = use_query_map();
     let signed_out = move || query.read().get("signed_out").is_some() && outcome.read().problems.is_empty();
+    let password_changed = move || query.read().get("password_changed").is_some() && outcome.read().problems.is_empty();
     view! {
         <Title text=move || t_string!(i18n, signin.title).to_string()/>
         <h1>{t!(i18n, signin.title)}</h1>
         <Show when=signed_out>
             <p class="notice" role="status">{t!(i18n, signin.signed_out)}</p>
+        </Show>
+        <Show when=password_changed>
+            <p class="notice" role="status">{t!(i18n, signin.password_changed)}</p>
         </Show>
         <Suspense fallback=|| ()>
             <ErrorSummary problems=summary(i18n, outcome)/>
@@ -203,7 +214,101 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </Suspense>
+        <p><a href="/forgot-password">{t!(i18n, signin.forgot_link)}</a></p>
         <p>{t!(i18n, signin.no_login)}" "<a href="/register">{t!(i18n, signin.register_link)}</a></p>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let kept = Resource::new_blocking(|| (), |_| take_request_password_reset_outcome());
+    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let query = use_query_map();
+    // Sent: the plain post was redirected with ?sent=1, or the action answered without problems.
+    let sent = move || {
+        let answered = action.value().get().and_then(|r| r.ok()).is_some_and(|o| o.problems.is_empty());
+        (answered || query.read().get("sent").is_some()) && outcome.read().problems.is_empty()
+    };
+    view! {
+        <Title text=move || t_string!(i18n, reset.request_title).to_string()/>
+        <h1>{t!(i18n, reset.request_title)}</h1>
+        <Suspense fallback=|| ()>
+            <Show when=sent fallback=move || view! {
+                <p>{t!(i18n, reset.request_intro)}</p>
+                <ErrorSummary problems=summary(i18n, outcome)/>
+                <ActionForm action=action attr:class="form" attr:novalidate=true>
+                    <crate::forms::TextField
+                        id="email"
+                        input_type="email"
+                        label=Signal::derive(move || t_string!(i18n, reset.email_label).to_string())
+                        error=field_error(i18n, outcome, "email")
+                        value=Signal::derive(move || outcome.read().value("email"))
+                        autocomplete="email"
+                    />
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {t!(i18n, reset.request_button)}
+                    </button>
+                </ActionForm>
+            }>
+                <p class="notice" role="status">{t!(i18n, reset.sent)}</p>
+                <p><a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+            </Show>
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ResetPassword>::new();
+    let kept = Resource::new_blocking(|| (), |_| take_reset_password_outcome());
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let link = Resource::new_blocking(token, reset_link_problem);
+    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    // A link problem found on submit (used meanwhile) wins over the one found on load.
+    let link_problem = move || {
+        let from_submit = outcome.read().problems.iter().copied().find(|p| p.field().is_empty());
+        from_submit.or_else(|| link.get().and_then(|r| r.ok()).flatten())
+    };
+    view! {
+        <Title text=move || t_string!(i18n, reset.title).to_string()/>
+        <h1>{t!(i18n, reset.title)}</h1>
+        <Suspense fallback=|| ()>
+            {move || match link_problem() {
+                Some(problem) => view! {
+                    <p class="notice" role="alert">{message(i18n, problem)}</p>
+                    <p><a href="/forgot-password">{t!(i18n, reset.request_again)}</a></p>
+                }.into_any(),
+                None => view! {
+                    <p>{t!(i18n, reset.intro)}</p>
+                    <ErrorSummary problems=summary(i18n, outcome)/>
+                    <ActionForm action=action attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="token" value=token/>
+                        <crate::forms::TextField
+                            id="password"
+                            input_type="password"
+                            label=Signal::derive(move || t_string!(i18n, reset.password_label).to_string())
+                            hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())
+                            error=field_error(i18n, outcome, "password")
+                            autocomplete="new-password"
+                        />
+                        <crate::forms::TextField
+                            id="password_confirm"
+                            input_type="password"
+                            label=Signal::derive(move || t_string!(i18n, reset.confirm_label).to_string())
+                            error=field_error(i18n, outcome, "password_confirm")
+                            autocomplete="new-password"
+                        />
+                        <button type="submit" class="primary" disabled=move || action.pending().get()>
+                            {t!(i18n, reset.button)}
+                        </button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </Suspense>
     }
 }
 

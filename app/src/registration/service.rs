@@ -8,8 +8,13 @@ use crate::domain::password::{NewPassword, PasswordError};
 use crate::domain::zip::ZipError;
 use crate::domain::{CustomerAccountNumber, Email, Zip};
 use crate::platform::passwords::{self, Verified};
-use crate::platform::throttle::{self, Scope, LOOKUP_LIMIT, SIGN_IN_LIMIT};
+use crate::email::{compose, Lang, Mailer};
+use crate::platform::throttle::{self, Scope, LOOKUP_LIMIT, RESET_ADDRESS_LIMIT, RESET_EMAIL_LIMIT, SIGN_IN_LIMIT};
+use crate::platform::tokens::{self, Purpose, TokenState};
 use crate::platform::Db;
+
+/// How long a password reset link works.
+pub const RESET_LINK_SECS: i64 = 60 * 60;
 
 #[derive(Debug)]
 pub enum ServiceError {
@@ -133,8 +138,9 @@ pub async fn create_login(db: &Db, account_id: i64, new: NewLogin<'_>) -> Result
 }
 
 /// Checks an email and password; returns the login id. Counts failures per login (and
-/// per unknown address alike, so the answer never tells which emails exist).
-pub async fn sign_in(db: &Db, email: &str, password: &str) -> Result<Result<i64, Problem>, ServiceError> {
+/// per unknown address alike, so the answer never tells which emails exist). The failure
+/// that starts a lockout emails the owner.
+pub async fn sign_in(db: &Db, mailer: &Mailer, email: &str, password: &str) -> Result<Result<i64, Problem>, ServiceError> {
     let key = email.trim().to_lowercase();
     if let Some(minutes) = throttle::blocked_for(db, Scope::SignIn, &key, SIGN_IN_LIMIT).await? {
         return Ok(Err(Problem::Locked(minutes)));
@@ -158,7 +164,86 @@ pub async fn sign_in(db: &Db, email: &str, password: &str) -> Result<Result<i64,
         }
         _ => {
             throttle::record_failure(db, Scope::SignIn, &key).await?;
+            if let Some(minutes) = throttle::blocked_for(db, Scope::SignIn, &key, SIGN_IN_LIMIT).await? {
+                if let Some(owner) = data::contact_by_email(db, &key).await? {
+                    let m = compose::sign_in_locked(mailer.letterhead(), Lang::from_locale(&owner.locale), &owner.email, minutes);
+                    mailer.queue(db, &m).await?;
+                }
+                return Ok(Err(Problem::Locked(minutes)));
+            }
             Ok(Err(Problem::SignInFailed))
         }
     }
+}
+
+/// Emails a reset link when the address has a login. The caller shows the same answer
+/// either way; only the throttle can refuse.
+pub async fn request_password_reset(db: &Db, mailer: &Mailer, client: &str, email: &str) -> Result<Result<(), Vec<Problem>>, ServiceError> {
+    let email = match Email::parse(email) {
+        Ok(e) => e,
+        Err(crate::domain::email::EmailError::Empty) => return Ok(Err(vec![Problem::EmailEmpty])),
+        Err(_) => return Ok(Err(vec![Problem::EmailFormat])),
+    };
+    for (scope, subject, limit) in
+        [(Scope::ResetByAddress, client, RESET_ADDRESS_LIMIT), (Scope::ResetByEmail, email.as_str(), RESET_EMAIL_LIMIT)]
+    {
+        if let Some(minutes) = throttle::blocked_for(db, scope, subject, limit).await? {
+            return Ok(Err(vec![Problem::ResetTryLater(minutes)]));
+        }
+    }
+    // Every request counts, known address or not, so the throttle tells nothing either.
+    throttle::record_failure(db, Scope::ResetByAddress, client).await?;
+    throttle::record_failure(db, Scope::ResetByEmail, email.as_str()).await?;
+    if let Some(login) = data::contact_by_email(db, email.as_str()).await? {
+        tokens::revoke_earlier(db, Purpose::PasswordReset, login.id, None).await?;
+        let token = tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS).await?;
+        let link = mailer.letterhead().link(&format!("/reset-password?token={token}"));
+        let m = compose::password_reset(mailer.letterhead(), Lang::from_locale(&login.locale), &login.email, &link);
+        mailer.queue(db, &m).await?;
+    }
+    Ok(Ok(()))
+}
+
+/// What a reset link is worth before the form is filled in.
+pub async fn reset_link_problem(db: &Db, token: &str) -> Result<Option<Problem>, ServiceError> {
+    Ok(match tokens::check(db, Purpose::PasswordReset, token).await? {
+        TokenState::Valid(_) => None,
+        TokenState::Expired => Some(Problem::ResetLinkExpired),
+        TokenState::Used => Some(Problem::ResetLinkUsed),
+        TokenState::Unknown => Some(Problem::ResetLinkInvalid),
+    })
+}
+
+/// Sets a new password through a reset link: single use, one hour, every other session
+/// ended, the owner told by email.
+pub async fn reset_password(
+    db: &Db,
+    mailer: &Mailer,
+    token: &str,
+    password: &str,
+    password_confirm: &str,
+) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
+    let record = match tokens::check(db, Purpose::PasswordReset, token).await? {
+        TokenState::Valid(r) => r,
+        TokenState::Expired => return Ok(Err(vec![Problem::ResetLinkExpired])),
+        TokenState::Used => return Ok(Err(vec![Problem::ResetLinkUsed])),
+        TokenState::Unknown => return Ok(Err(vec![Problem::ResetLinkInvalid])),
+    };
+    let Some(login) = data::contact_by_id(db, record.login_id).await? else {
+        return Ok(Err(vec![Problem::ResetLinkInvalid]));
+    };
+    let local = login.email.split('@').next().unwrap_or_default().to_string();
+    let password = match NewPassword::parse(password, password_confirm, &local, passwords::is_common) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(vec![password_problem(e)])),
+    };
+    let hash = passwords::hash(&password).await;
+    if !data::reset_password(db, record.id, login.id, &hash).await? {
+        return Ok(Err(vec![Problem::ResetLinkUsed]));
+    }
+    // The new password is proof enough: a lockout from before the reset ends with it.
+    throttle::clear(db, Scope::SignIn, &login.email).await?;
+    let m = compose::password_changed(mailer.letterhead(), Lang::from_locale(&login.locale), &login.email);
+    mailer.queue(db, &m).await?;
+    Ok(Ok(login.id))
 }

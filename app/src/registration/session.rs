@@ -4,6 +4,7 @@ use tower_sessions::Session;
 
 const FOUND_ACCOUNT: &str = "registration.account_id";
 const LOGIN: &str = "login_id";
+const EPOCH: &str = "login_epoch";
 
 async fn session() -> Result<Session, leptos::prelude::ServerFnError> {
     leptos_axum::extract::<Session>().await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
@@ -32,17 +33,34 @@ pub async fn found_account() -> Option<i64> {
     session().await.ok()?.get::<i64>(FOUND_ACCOUNT).await.ok().flatten()
 }
 
-/// Signs in with a new session id (no fixation), forgetting the registration state.
+/// Signs in with a new session id (no fixation), forgetting the registration state. The
+/// session remembers the login's epoch: a password reset moves it on and so ends it.
 pub async fn sign_in(login_id: i64) -> Result<(), leptos::prelude::ServerFnError> {
+    let db = leptos::prelude::expect_context::<crate::platform::Db>();
+    let internal = |e: String| leptos::prelude::ServerFnError::new(e);
+    let epoch = super::data::session_epoch(&db, login_id).await.map_err(|e| internal(e.to_string()))?.unwrap_or(0);
     let s = session().await?;
-    let err = |e: tower_sessions::session::Error| leptos::prelude::ServerFnError::new(e.to_string());
+    let err = |e: tower_sessions::session::Error| internal(e.to_string());
     s.cycle_id().await.map_err(err)?;
     let _ = s.remove::<i64>(FOUND_ACCOUNT).await.map_err(err)?;
-    s.insert(LOGIN, login_id).await.map_err(err)
+    s.insert(LOGIN, login_id).await.map_err(err)?;
+    s.insert(EPOCH, epoch).await.map_err(err)
 }
 
+/// The signed-in login, if the session is still valid for it.
 pub async fn signed_in() -> Option<i64> {
-    session().await.ok()?.get::<i64>(LOGIN).await.ok().flatten()
+    let s = session().await.ok()?;
+    let login_id = s.get::<i64>(LOGIN).await.ok().flatten()?;
+    let epoch = s.get::<i64>(EPOCH).await.ok().flatten();
+    let db = leptos::prelude::use_context::<crate::platform::Db>()?;
+    let current = super::data::session_epoch(&db, login_id).await.ok().flatten();
+    if current.is_some() && current == epoch {
+        Some(login_id)
+    } else {
+        // Ended by a password reset (or the login is gone): forget it for good.
+        let _ = s.flush().await;
+        None
+    }
 }
 
 /// Deletes the session on the server, not just the cookie.

@@ -1,3 +1,6 @@
+use app::email::Mailer;
+use app::platform::config::{SmtpConfig, SmtpSecurity};
+use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use leptos::prelude::LeptosOptions;
 use app::platform::sessions::Sessions;
@@ -39,20 +42,25 @@ pub struct TestApp {
     pub base: String,
     pub db: Db,
     pub client: reqwest::Client,
+    /// The app's own mailer: what it queues is delivered by the app's delivery loop.
+    pub mailer: Mailer,
     _db: TestDb,
 }
 
 pub async fn spawn_app() -> TestApp {
     let test_db = fresh_db().await;
     let db = test_db.db.clone();
-    let config = Config { database_url: String::new(), ..Config::default() };
+    let config = test_config();
     let leptos_options = LeptosOptions::builder()
         .output_name("aqueduct")
         .site_root("target/site")
         .site_pkg_dir("pkg")
         .build();
     let sessions = Sessions::open(&test_db.url).await.expect("session store");
-    let state = AppState { leptos_options, config, db: db.clone(), sessions };
+    let mailer = Mailer::from_config(&config).expect("mailer");
+    tokio::spawn(mailer.clone().run(db.clone()));
+    let vault = Vault::from_config(&config).expect("vault");
+    let state = AppState { leptos_options, config, db: db.clone(), sessions, mailer: mailer.clone(), vault, gateway: app::gateway::Gateway::sandbox() };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("local addr");
@@ -66,7 +74,80 @@ pub async fn spawn_app() -> TestApp {
         .cookie_store(true)
         .build()
         .expect("client");
-    TestApp { base: format!("http://{addr}"), db, client, _db: test_db }
+    TestApp { base: format!("http://{addr}"), db, client, mailer, _db: test_db }
+}
+
+/// The configuration tests run with: development defaults, and the test command's SMTP
+/// server (maildev) when it runs, so that emails really travel over SMTP.
+pub fn test_config() -> Config {
+    let smtp = std::env::var("TEST_SMTP_PORT").ok().and_then(|p| p.parse().ok()).map(|port| SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: SmtpSecurity::None,
+        from: "portal@example.org".into(),
+        ..SmtpConfig::default()
+    });
+    Config { database_url: String::new(), public_base_url: "http://portal.test".into(), smtp, ..Config::default() }
+}
+
+/// An address no other test uses: the test SMTP server is shared by every test.
+pub fn unique_email(name: &str) -> String {
+    format!("{name}.{}@example.com", rand::random::<u64>())
+}
+
+/// An email as the recipient got it.
+#[derive(Debug, Clone)]
+pub struct ReceivedEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl ReceivedEmail {
+    /// The first link into the portal that starts with `prefix` (e.g. "/reset-password").
+    pub fn link(&self, prefix: &str) -> Option<String> {
+        let start = format!("http://portal.test{prefix}");
+        self.text.split_whitespace().find(|w| w.starts_with(&start)).map(|w| w["http://portal.test".len()..].to_string())
+    }
+}
+
+/// Waits (up to 10 s) until `to` has received at least `count` emails and returns them all,
+/// oldest first: from the test SMTP server when the test command started one, else from
+/// the development outbox.
+pub async fn inbox(db: &Db, to: &str, count: usize) -> Vec<ReceivedEmail> {
+    let mut got = Vec::new();
+    for _ in 0..100 {
+        got = match std::env::var("MAILDEV_URL") {
+            Ok(url) => maildev_messages(&url, to).await,
+            Err(_) => app::email::data::to_address(db, to)
+                .await
+                .expect("outbox")
+                .into_iter()
+                .filter(|e| e.sent_at.is_some())
+                .map(|e| ReceivedEmail { subject: e.subject, text: e.body_text, html: e.body_html })
+                .collect(),
+        };
+        if got.len() >= count {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    got
+}
+
+async fn maildev_messages(url: &str, to: &str) -> Vec<ReceivedEmail> {
+    let body = reqwest::get(format!("{url}/email")).await.expect("maildev").text().await.expect("maildev body");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&body).expect("maildev JSON");
+    all.into_iter()
+        .filter(|m| {
+            m["to"].as_array().is_some_and(|list| list.iter().any(|r| r["address"].as_str().is_some_and(|a| a.eq_ignore_ascii_case(to))))
+        })
+        .map(|m| ReceivedEmail {
+            subject: m["subject"].as_str().unwrap_or_default().to_string(),
+            text: m["text"].as_str().unwrap_or_default().to_string(),
+            html: m["html"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect()
 }
 
 impl TestApp {

@@ -4,5 +4,7 @@
 
 mod helpers;
 mod import;
+mod password_reset;
 mod registration;
 mod shell;
+mod wallet;

@@ -2,11 +2,11 @@ use crate::helpers::{fresh_db, spawn_app, TestApp};
 use app::registration::service::{self, NewLogin};
 use app::registration::Problem;
 
-async fn with_demo(db: &app::platform::Db) {
+pub async fn with_demo(db: &app::platform::Db) {
     app::import::demo::load(db, time::macros::date!(2026 - 11 - 26)).await.unwrap();
 }
 
-fn login<'a>(email: &'a str, password: &'a str) -> NewLogin<'a> {
+pub fn login<'a>(email: &'a str, password: &'a str) -> NewLogin<'a> {
     NewLogin { email, password, password_confirm: password, accepted_terms: true, locale: "en", terms_version: "t1" }
 }
 
@@ -87,21 +87,30 @@ async fn new_passwords_follow_the_rules_and_nothing_is_stored_when_refused() {
 }
 
 #[tokio::test]
-async fn ten_failed_sign_ins_lock_the_login_and_unknown_emails_look_the_same() {
+async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_emails_look_the_same() {
     let t = fresh_db().await;
     with_demo(&t.db).await;
+    let mailer = app::email::Mailer::from_config(&crate::helpers::test_config()).unwrap();
+    let email = crate::helpers::unique_email("alex");
     let account = service::find_account(&t.db, "10.0.0.5", "12345678-1234567", "97501").await.unwrap().unwrap();
-    service::create_login(&t.db, account, login("alex@example.com", "river stones at dawn")).await.unwrap().unwrap();
-    assert!(service::sign_in(&t.db, "ALEX@example.com", "river stones at dawn").await.unwrap().is_ok());
-    assert_eq!(service::sign_in(&t.db, "nobody@example.com", "whatever it is").await.unwrap(), Err(Problem::SignInFailed));
-    for _ in 0..10 {
-        assert_eq!(service::sign_in(&t.db, "alex@example.com", "wrong guess here").await.unwrap(), Err(Problem::SignInFailed));
+    service::create_login(&t.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    assert!(service::sign_in(&t.db, &mailer, &email.to_uppercase(), "river stones at dawn").await.unwrap().is_ok());
+    assert_eq!(service::sign_in(&t.db, &mailer, "nobody@example.com", "whatever it is").await.unwrap(), Err(Problem::SignInFailed));
+    for _ in 0..9 {
+        assert_eq!(service::sign_in(&t.db, &mailer, &email, "wrong guess here").await.unwrap(), Err(Problem::SignInFailed));
     }
-    assert!(matches!(service::sign_in(&t.db, "alex@example.com", "river stones at dawn").await.unwrap(), Err(Problem::Locked(_))));
+    // The tenth failure starts the lockout and says so.
+    assert!(matches!(service::sign_in(&t.db, &mailer, &email, "wrong guess here").await.unwrap(), Err(Problem::Locked(_))));
+    assert!(matches!(service::sign_in(&t.db, &mailer, &email, "river stones at dawn").await.unwrap(), Err(Problem::Locked(_))));
+    mailer.deliver_pending(&t.db).await.unwrap();
+    let mail = crate::helpers::inbox(&t.db, &email, 1).await;
+    assert_eq!(mail.len(), 1, "one lockout email, however many attempts follow");
+    assert!(mail[0].subject.starts_with("Sign-in paused"));
+    assert!(mail[0].text.contains("15 minutes") && mail[0].text.contains("http://portal.test/forgot-password"));
 }
 
 /// A plain HTML form post, as a browser without JavaScript sends it.
-async fn post_form(app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn post_form(app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     app.client
         .post(format!("{}/api/{function}", app.base))
         .header("accept", "text/html")
@@ -123,11 +132,11 @@ fn session_set_cookie(r: &reqwest::Response) -> Option<String> {
 }
 
 /// Just `aqueduct_session=<id>`, to send back.
-fn session_pair(r: &reqwest::Response) -> Option<String> {
+pub fn session_pair(r: &reqwest::Response) -> Option<String> {
     session_set_cookie(r).and_then(|c| c.split(';').next().map(str::to_string))
 }
 
-fn location(r: &reqwest::Response) -> String {
+pub fn location(r: &reqwest::Response) -> String {
     // leptos_axum appends an empty query when it sends a plain form post back to its page.
     r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('?').to_string()
 }

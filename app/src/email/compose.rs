@@ -1,0 +1,272 @@
+//! What each email says, in English and Spanish, as plain text and as HTML. Emails are
+//! composed on the server only, so their texts live here rather than in the page locales
+//! (which are compiled into the wasm every browser downloads).
+
+use crate::platform::Config;
+use html_escape::encode_safe as esc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    pub fn from_locale(locale: &str) -> Self {
+        if locale.starts_with("es") {
+            Self::Es
+        } else {
+            Self::En
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Es => "es",
+        }
+    }
+    fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
+        match self {
+            Self::En => en,
+            Self::Es => es,
+        }
+    }
+}
+
+/// Who the email is from and how to reach them: on every message.
+#[derive(Debug, Clone)]
+pub struct Letterhead {
+    pub utility_name: String,
+    pub phone: String,
+    pub email: String,
+    pub base_url: String,
+}
+
+impl Letterhead {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            utility_name: config.utility.name.clone(),
+            phone: config.utility.phone.clone(),
+            email: config.utility.email.clone(),
+            base_url: config.public_base_url.trim_end_matches('/').to_string(),
+        }
+    }
+    /// An absolute link to a portal path.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+/// A composed message, ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub to: String,
+    pub locale: &'static str,
+    pub kind: &'static str,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The parts of a message: paragraphs, then at most one button-like link.
+struct Letter {
+    kind: &'static str,
+    subject: String,
+    paragraphs: Vec<String>,
+    action: Option<(String, String)>,
+    after: Vec<String>,
+}
+
+fn render(head: &Letterhead, lang: Lang, to: &str, letter: Letter) -> Composed {
+    let greeting = lang.pick("Hello,", "Hola:");
+    let signature = format!("{} — {}", head.utility_name, lang.pick("Customer Service", "Servicio al Cliente"));
+    let contact = format!(
+        "{} {} · {}",
+        lang.pick("Questions? Call", "¿Preguntas? Llame al"),
+        head.phone,
+        head.email
+    );
+    let not_you = lang.pick(
+        "You receive this email because of your account on our customer portal.",
+        "Recibe este correo por su cuenta en nuestro portal de clientes.",
+    );
+
+    let mut text = format!("{greeting}\n\n");
+    for p in &letter.paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    if let Some((label, url)) = &letter.action {
+        text.push_str(&format!("{label}:\n{url}\n\n"));
+    }
+    for p in &letter.after {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("{signature}\n{contact}\n\n{not_you}\n"));
+
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family: system-ui, sans-serif; color: #1a1a1a; line-height: 1.5\">\
+         <p>{}</p>",
+        lang.code(),
+        esc(&letter.subject),
+        esc(greeting)
+    );
+    for p in &letter.paragraphs {
+        html.push_str(&format!("<p>{}</p>", esc(p)));
+    }
+    if let Some((label, url)) = &letter.action {
+        html.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:0.6em 1.2em;background:#005a9c;color:#fff;\
+             text-decoration:none;border-radius:4px\">{}</a></p><p>{} <br>{}</p>",
+            esc(url),
+            esc(label),
+            esc(lang.pick("Or copy this address into your browser:", "O copie esta dirección en su navegador:")),
+            esc(url)
+        ));
+    }
+    for p in &letter.after {
+        html.push_str(&format!("<p>{}</p>", esc(p)));
+    }
+    html.push_str(&format!(
+        "<p>{}<br>{}</p><p style=\"color:#555;font-size:0.9em\">{}</p></body></html>",
+        esc(&signature),
+        esc(&contact),
+        esc(not_you)
+    ));
+    Composed {
+        to: to.to_string(),
+        locale: lang.code(),
+        kind: letter.kind,
+        subject: format!("{} — {}", letter.subject, head.utility_name),
+        text,
+        html,
+    }
+}
+
+/// Too many failed sign-ins: the owner hears about it, with the way back in.
+pub fn sign_in_locked(head: &Letterhead, lang: Lang, to: &str, minutes: i64) -> Composed {
+    let letter = Letter {
+        kind: "sign-in-locked",
+        subject: lang.pick("Sign-in paused after failed attempts", "Inicio de sesión en pausa tras intentos fallidos").into(),
+        paragraphs: vec![
+            match lang {
+                Lang::En => format!(
+                    "Someone tried to sign in to your account with a wrong password too many times, so signing in is paused for {minutes} minutes."
+                ),
+                Lang::Es => format!(
+                    "Alguien intentó iniciar sesión en su cuenta con una contraseña incorrecta demasiadas veces, así que el inicio de sesión queda en pausa durante {minutes} minutos."
+                ),
+            },
+            lang.pick(
+                "If it was you, wait and try again, or reset your password. If it was not you, reset your password now.",
+                "Si fue usted, espere e inténtelo de nuevo, o restablezca su contraseña. Si no fue usted, restablezca su contraseña ahora.",
+            )
+            .into(),
+        ],
+        action: Some((lang.pick("Reset your password", "Restablecer su contraseña").into(), head.link("/forgot-password"))),
+        after: vec![],
+    };
+    render(head, lang, to, letter)
+}
+
+/// The single-use link of a password reset.
+pub fn password_reset(head: &Letterhead, lang: Lang, to: &str, link: &str) -> Composed {
+    let letter = Letter {
+        kind: "password-reset",
+        subject: lang.pick("Reset your password", "Restablezca su contraseña").into(),
+        paragraphs: vec![lang
+            .pick(
+                "We received a request to reset the password of your login. The link below works once, for one hour.",
+                "Recibimos una solicitud para restablecer la contraseña de su inicio de sesión. El enlace de abajo funciona una sola vez, durante una hora.",
+            )
+            .into()],
+        action: Some((lang.pick("Choose a new password", "Elegir una contraseña nueva").into(), link.into())),
+        after: vec![lang
+            .pick(
+                "If you did not ask for this, you can ignore this email: your password stays the same.",
+                "Si usted no lo pidió, puede ignorar este correo: su contraseña no cambia.",
+            )
+            .into()],
+    };
+    render(head, lang, to, letter)
+}
+
+/// Sent after a password change, so that an owner who did not make it can act.
+pub fn password_changed(head: &Letterhead, lang: Lang, to: &str) -> Composed {
+    let letter = Letter {
+        kind: "password-changed",
+        subject: lang.pick("Your password was changed", "Su contraseña fue cambiada").into(),
+        paragraphs: vec![
+            lang.pick(
+                "The password of your login was just changed, and every other signed-in session was ended.",
+                "La contraseña de su inicio de sesión acaba de cambiar y se cerraron todas las demás sesiones.",
+            )
+            .into(),
+            lang.pick(
+                "If you did not do this, reset your password right away and call us.",
+                "Si usted no lo hizo, restablezca su contraseña de inmediato y llámenos.",
+            )
+            .into(),
+        ],
+        action: Some((lang.pick("Sign in", "Iniciar sesión").into(), head.link("/sign-in"))),
+        after: vec![],
+    };
+    render(head, lang, to, letter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head() -> Letterhead {
+        Letterhead {
+            utility_name: "Medford Water".into(),
+            phone: "541-774-2430".into(),
+            email: "customerservice@medfordwater.org".into(),
+            base_url: "https://portal.example.org".into(),
+        }
+    }
+
+    #[test]
+    fn every_email_carries_the_utility_and_its_contact_in_both_forms() {
+        for lang in [Lang::En, Lang::Es] {
+            for m in [
+                sign_in_locked(&head(), lang, "a@example.org", 15),
+                password_reset(&head(), lang, "a@example.org", "https://portal.example.org/reset-password?token=x"),
+                password_changed(&head(), lang, "a@example.org"),
+            ] {
+                assert_eq!(m.locale, lang.code());
+                assert!(m.subject.ends_with("Medford Water"));
+                for body in [&m.text, &m.html] {
+                    assert!(body.contains("541-774-2430") && body.contains("customerservice@medfordwater.org"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spanish_is_spanish() {
+        let m = password_reset(&head(), Lang::Es, "a@example.org", "https://x/y");
+        assert!(m.text.starts_with("Hola:"));
+        assert!(m.text.contains("Elegir una contraseña nueva"));
+        assert!(m.html.contains("lang=\"es\""));
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        let mut h = head();
+        h.utility_name = "A <b>&</b> Water".into();
+        let m = password_changed(&h, Lang::En, "a@example.org");
+        assert!(!m.html.contains("<b>"));
+        assert!(m.html.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn the_link_is_in_text_and_html() {
+        let m = password_reset(&head(), Lang::En, "a@example.org", "https://portal.example.org/reset-password?token=abc");
+        assert!(m.text.contains("https://portal.example.org/reset-password?token=abc"));
+        assert!(m.html.contains("href=\"https:&#x2F;&#x2F;portal.example.org&#x2F;reset-password?token=abc\"") || m.html.contains("href=\"https://portal.example.org/reset-password?token=abc\""));
+    }
+}

@@ -1,0 +1,127 @@
+//! SQL for the email outbox.
+
+use crate::platform::db::{now, Db};
+
+/// Delivery gives up after this many failed attempts; the row keeps its last error.
+pub const MAX_ATTEMPTS: i64 = 10;
+/// How long a claimed message is reserved for the instance that claimed it.
+const LEASE_SECONDS: i64 = 120;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredEmail {
+    pub id: i64,
+    pub to_address: String,
+    pub locale: String,
+    pub kind: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+pub async fn insert(db: &Db, to: &str, locale: &str, kind: &str, subject: &str, text: &str, html: &str) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(to)
+    .bind(locale)
+    .bind(kind)
+    .bind(subject)
+    .bind(text)
+    .bind(html)
+    .bind(now())
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+/// Ids of messages waiting for delivery, oldest first.
+pub async fn due(db: &Db, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM emails WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
+         ORDER BY id LIMIT $3",
+    )
+    .bind(MAX_ATTEMPTS)
+    .bind(now())
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Reserves a message for this instance; `None` when another instance got it first.
+pub async fn claim(db: &Db, id: i64) -> Result<Option<StoredEmail>, sqlx::Error> {
+    let at = now();
+    let claimed = sqlx::query(
+        "UPDATE emails SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_attempt_at <= $3",
+    )
+    .bind(at + LEASE_SECONDS)
+    .bind(id)
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(None);
+    }
+    by_id(db, id).await
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<StoredEmail>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, to_address, locale, kind, subject, body_text, body_html, created_at, sent_at, attempts, last_error \
+         FROM emails WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE emails SET sent_at = $1, last_error = NULL WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt; the next one waits longer (30 s, 1 min, 2 min, … 4 h).
+pub async fn mark_failed(db: &Db, id: i64, error: &str, permanent: bool) -> Result<(), sqlx::Error> {
+    let Some(email) = by_id(db, id).await? else { return Ok(()) };
+    let attempts = if permanent { MAX_ATTEMPTS } else { email.attempts + 1 };
+    let pause = 30_i64 << attempts.clamp(0, 9);
+    sqlx::query("UPDATE emails SET attempts = $1, last_error = $2, next_attempt_at = $3 WHERE id = $4")
+        .bind(attempts)
+        .bind(error)
+        .bind(now() + pause)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The newest messages, for the development outbox page.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<StoredEmail>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, to_address, locale, kind, subject, body_text, body_html, created_at, sent_at, attempts, last_error \
+         FROM emails ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Messages to one address, oldest first (tests and the outbox page).
+pub async fn to_address(db: &Db, to: &str) -> Result<Vec<StoredEmail>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, to_address, locale, kind, subject, body_text, body_html, created_at, sent_at, attempts, last_error \
+         FROM emails WHERE to_address = $1 ORDER BY id",
+    )
+    .bind(to)
+    .fetch_all(&db.pool)
+    .await
+}

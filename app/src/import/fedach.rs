@@ -1,0 +1,71 @@
+//! The FedACH participant directory (the Federal Reserve's fixed-width format): routing
+//! number in columns 1–9, institution name in 36–71, city in 108–127, state in 128–129.
+//! Every line is checked before anything is written; a bad line names its number.
+
+use super::ImportError;
+use crate::domain::RoutingNumber;
+use crate::wallet::data::DirectoryEntry;
+
+/// Columns, 1-based and inclusive, as the Federal Reserve documents them.
+const ROUTING: (usize, usize) = (1, 9);
+const NAME: (usize, usize) = (36, 71);
+const CITY: (usize, usize) = (108, 127);
+const STATE: (usize, usize) = (128, 129);
+
+fn column(line: &[char], (from, to): (usize, usize)) -> String {
+    line.get(from - 1..to.min(line.len())).unwrap_or_default().iter().collect::<String>().trim().to_string()
+}
+
+pub fn parse(text: &str) -> Result<Vec<DirectoryEntry>, ImportError> {
+    let mut entries = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i as u64 + 1;
+        let raw = raw.trim_end_matches('\r');
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let chars: Vec<char> = raw.chars().collect();
+        if chars.len() < STATE.1 {
+            return Err(ImportError::Row {
+                line: line_no,
+                reason: format!("a FedACH record has at least {} characters, this one {}", STATE.1, chars.len()),
+            });
+        }
+        let routing = RoutingNumber::parse(&column(&chars, ROUTING))
+            .map_err(|e| ImportError::Row { line: line_no, reason: format!("routing number: {e}") })?;
+        let bank_name = column(&chars, NAME);
+        if bank_name.is_empty() {
+            return Err(ImportError::Row { line: line_no, reason: "the institution name (columns 36-71) is empty".into() });
+        }
+        entries.push(DirectoryEntry { routing, bank_name, city: column(&chars, CITY), state: column(&chars, STATE) });
+    }
+    Ok(entries)
+}
+
+/// A few public routing numbers, for the demo.
+pub const DEMO_DIRECTORY: &str = include_str!("../../data/fedach-demo.txt");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_directory_parses() {
+        let entries = parse(DEMO_DIRECTORY).unwrap();
+        assert!(entries.len() >= 4);
+        let chase = entries.iter().find(|e| e.routing.as_str() == "021000021").unwrap();
+        assert_eq!(chase.bank_name, "JPMORGAN CHASE BANK, NA");
+        assert_eq!(chase.state, "FL");
+    }
+
+    #[test]
+    fn a_bad_line_names_its_number() {
+        let good = DEMO_DIRECTORY.lines().next().unwrap();
+        let bad = format!("{good}\n123456789{}", &good[9..]);
+        match parse(&bad) {
+            Err(ImportError::Row { line, reason }) => assert!(line == 2 && reason.contains("routing"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parse("021000021 short"), Err(ImportError::Row { line: 1, .. })));
+    }
+}

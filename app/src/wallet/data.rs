@@ -1,0 +1,307 @@
+//! SQL for saved payment methods and the routing directory. Every query that reads or
+//! changes a method names its customer, so another customer's id finds nothing.
+
+use super::{MethodKind, SavedMethod};
+use crate::domain::{BankAccountType, CardBrand, RoutingNumber};
+use crate::gateway::Tokenized;
+use crate::platform::db::{now, Db};
+use crate::platform::vault::Sealed;
+
+pub async fn customer_of_login(db: &Db, login_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT customer_id FROM logins WHERE id = $1")
+        .bind(login_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+type MethodRow = (i64, String, String, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>, i64, i64);
+
+pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx::Error> {
+    let rows: Vec<MethodRow> = sqlx::query_as(
+        "SELECT m.id, m.kind, m.last4, m.bank_account_type, m.bank_name, m.card_brand, m.exp_month, m.exp_year, \
+         m.is_default, \
+         (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.payment_method_id = m.id AND e.active = 1) \
+         FROM payment_methods m WHERE m.customer_id = $1 AND m.removed_at IS NULL \
+         ORDER BY m.is_default DESC, m.id",
+    )
+    .bind(customer_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, last4, account_type, bank_name, brand, month, year, is_default, uses)| {
+            let kind = MethodKind::parse(&kind)?;
+            let brand = brand.map(|b| match kind {
+                MethodKind::Wallet => b,
+                _ => CardBrand::from_str_lossy(&b).display_name().to_string(),
+            });
+            let expiry = match (month, year) {
+                (Some(m), Some(y)) => Some(format!("{m:02}/{:02}", y % 100)),
+                _ => None,
+            };
+            Some(SavedMethod {
+                id,
+                kind,
+                last4,
+                bank_account_type: account_type,
+                bank_name,
+                brand,
+                expiry,
+                is_default: is_default == 1,
+                autopay_uses: uses,
+            })
+        })
+        .collect())
+}
+
+/// A new bank account, encrypted.
+pub struct NewBankAccount<'a> {
+    pub account_type: BankAccountType,
+    pub routing: &'a RoutingNumber,
+    pub bank_name: &'a str,
+    pub holder_name: &'a str,
+    pub sealed: Sealed,
+    pub last4: &'a str,
+}
+
+/// A new card or wallet, as the gateway's token.
+pub struct NewTokenized<'a> {
+    pub kind: MethodKind,
+    pub tokenized: &'a Tokenized,
+    /// For a wallet, its display name.
+    pub label: Option<&'a str>,
+    pub holder_name: &'a str,
+    pub billing_zip: Option<&'a str>,
+}
+
+pub enum NewMethod<'a> {
+    Bank(NewBankAccount<'a>),
+    Tokenized(NewTokenized<'a>),
+}
+
+/// Saves a method. The customer's first method is the default whatever was asked, and a
+/// new default takes the mark from the old one in the same transaction.
+pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_default: bool) -> Result<i64, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let (others,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL")
+            .bind(customer_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let is_default = make_default || others == 0;
+    if is_default {
+        sqlx::query("UPDATE payment_methods SET is_default = 0 WHERE customer_id = $1")
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let at = now();
+    let (id,): (i64,) = match method {
+        NewMethod::Bank(b) => {
+            sqlx::query_as(
+                "INSERT INTO payment_methods (customer_id, kind, last4, bank_account_type, routing_number, bank_name, \
+                 holder_name, account_ciphertext, account_key_id, is_default, created_at) \
+                 VALUES ($1, 'echeck', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(customer_id)
+            .bind(b.last4)
+            .bind(b.account_type.as_str())
+            .bind(b.routing.as_str())
+            .bind(b.bank_name)
+            .bind(b.holder_name)
+            .bind(b.sealed.bytes)
+            .bind(b.sealed.key_id)
+            .bind(i64::from(is_default))
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        NewMethod::Tokenized(t) => {
+            let brand = t.label.map(str::to_string).unwrap_or_else(|| t.tokenized.brand.as_str().to_string());
+            sqlx::query_as(
+                "INSERT INTO payment_methods (customer_id, kind, last4, holder_name, card_brand, exp_month, exp_year, \
+                 billing_zip, gateway_token, is_default, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(customer_id)
+            .bind(t.kind.as_str())
+            .bind(&t.tokenized.last4)
+            .bind(t.holder_name)
+            .bind(brand)
+            .bind(t.tokenized.expiry.map(|e| i64::from(e.month())))
+            .bind(t.tokenized.expiry.map(|e| i64::from(e.year())))
+            .bind(t.billing_zip)
+            .bind(&t.tokenized.token)
+            .bind(i64::from(is_default))
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// False when the method is not one of this customer's saved methods.
+pub async fn set_default(db: &Db, customer_id: i64, method_id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
+    )
+    .bind(method_id)
+    .bind(customer_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if found.is_none() {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE payment_methods SET is_default = CASE WHEN id = $1 THEN 1 ELSE 0 END WHERE customer_id = $2")
+        .bind(method_id)
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub enum Removal {
+    Removed,
+    NotFound,
+    /// An active AutoPay pays with it and no (valid) replacement was named.
+    NeedsReplacement,
+    ReplacementInvalid,
+}
+
+/// Removes a method (kept as removed, for the payments that name it). Active AutoPay
+/// enrollments move to `replacement` first; the default mark moves to the newest method left.
+pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Option<i64>) -> Result<Removal, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let owned = |id: i64| {
+        sqlx::query_as::<_, (i64,)>(
+            "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
+        )
+        .bind(id)
+        .bind(customer_id)
+    };
+    if owned(method_id).fetch_optional(&mut *tx).await?.is_none() {
+        return Ok(Removal::NotFound);
+    }
+    let (uses,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM autopay_enrollments WHERE payment_method_id = $1 AND active = 1")
+            .bind(method_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if uses > 0 {
+        match replacement {
+            None => return Ok(Removal::NeedsReplacement),
+            Some(r) if r == method_id => return Ok(Removal::ReplacementInvalid),
+            Some(r) => {
+                if owned(r).fetch_optional(&mut *tx).await?.is_none() {
+                    return Ok(Removal::ReplacementInvalid);
+                }
+                sqlx::query("UPDATE autopay_enrollments SET payment_method_id = $1 WHERE payment_method_id = $2 AND active = 1")
+                    .bind(r)
+                    .bind(method_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+    }
+    sqlx::query("UPDATE payment_methods SET removed_at = $1, is_default = 0 WHERE id = $2")
+        .bind(now())
+        .bind(method_id)
+        .execute(&mut *tx)
+        .await?;
+    let (defaults,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL AND is_default = 1",
+    )
+    .bind(customer_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if defaults == 0 {
+        sqlx::query(
+            "UPDATE payment_methods SET is_default = 1 WHERE id = \
+             (SELECT MAX(id) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL)",
+        )
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Removal::Removed)
+}
+
+pub async fn bank_name(db: &Db, routing: &RoutingNumber) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT bank_name FROM routing_directory WHERE routing_number = $1")
+        .bind(routing.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// One institution of a FedACH directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryEntry {
+    pub routing: RoutingNumber,
+    pub bank_name: String,
+    pub city: String,
+    pub state: String,
+}
+
+/// Loads directory entries in one transaction (idempotent); returns how many changed.
+pub async fn upsert_directory(db: &Db, entries: &[DirectoryEntry]) -> Result<usize, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let mut changed = 0;
+    for e in entries {
+        let done = sqlx::query(
+            "INSERT INTO routing_directory (routing_number, bank_name, city, state) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (routing_number) DO UPDATE SET bank_name = excluded.bank_name, city = excluded.city, \
+             state = excluded.state \
+             WHERE routing_directory.bank_name <> excluded.bank_name OR routing_directory.city <> excluded.city \
+             OR routing_directory.state <> excluded.state",
+        )
+        .bind(e.routing.as_str())
+        .bind(&e.bank_name)
+        .bind(&e.city)
+        .bind(&e.state)
+        .execute(&mut *tx)
+        .await?;
+        changed += done.rows_affected() as usize;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Bank accounts sealed under another key than `current_key_id` (for key rotation).
+pub async fn sealed_under_other_keys(db: &Db, current_key_id: &str) -> Result<Vec<(i64, Sealed)>, sqlx::Error> {
+    let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, account_key_id, account_ciphertext FROM payment_methods \
+         WHERE account_ciphertext IS NOT NULL AND account_key_id <> $1",
+    )
+    .bind(current_key_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id, key_id, bytes)| (id, Sealed { key_id, bytes })).collect())
+}
+
+pub async fn replace_sealed(db: &Db, method_id: i64, sealed: &Sealed) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2 WHERE id = $3")
+        .bind(&sealed.bytes)
+        .bind(&sealed.key_id)
+        .bind(method_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The sealed account number of a customer's bank account (for the NACHA file).
+pub async fn sealed_account(db: &Db, method_id: i64) -> Result<Option<Sealed>, sqlx::Error> {
+    let row: Option<(String, Vec<u8>)> = sqlx::query_as(
+        "SELECT account_key_id, account_ciphertext FROM payment_methods WHERE id = $1 AND account_ciphertext IS NOT NULL",
+    )
+    .bind(method_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(key_id, bytes)| Sealed { key_id, bytes }))
+}

@@ -1,0 +1,404 @@
+//! My Wallet: the customer's saved payment methods, and the form that adds one (E-Check,
+//! Debit, Credit, Digital Wallets). Bank account numbers are kept only encrypted; cards
+//! and wallets only as the gateway's token with brand, last four and expiry.
+
+#[cfg(feature = "ssr")]
+pub mod data;
+#[cfg(feature = "ssr")]
+pub mod service;
+mod pages;
+
+pub use pages::{AddPaymentMethodPage, MyWallet};
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MethodKind {
+    Echeck,
+    Debit,
+    Credit,
+    Wallet,
+}
+
+impl MethodKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Echeck => "echeck",
+            Self::Debit => "debit",
+            Self::Credit => "credit",
+            Self::Wallet => "wallet",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "echeck" => Some(Self::Echeck),
+            "debit" => Some(Self::Debit),
+            "credit" => Some(Self::Credit),
+            "wallet" => Some(Self::Wallet),
+            _ => None,
+        }
+    }
+    pub fn is_card(self) -> bool {
+        matches!(self, Self::Debit | Self::Credit)
+    }
+}
+
+/// A saved method as My Wallet shows it: only masked facts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedMethod {
+    pub id: i64,
+    pub kind: MethodKind,
+    pub last4: String,
+    /// "checking" or "savings" for an e-check.
+    pub bank_account_type: Option<String>,
+    pub bank_name: Option<String>,
+    /// Display name of the card brand or wallet.
+    pub brand: Option<String>,
+    /// "MM/YY".
+    pub expiry: Option<String>,
+    pub is_default: bool,
+    /// How many AutoPay enrollments pay with it.
+    pub autopay_uses: i64,
+}
+
+/// Everything that can be wrong with a wallet form or action. The pages translate each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WalletProblem {
+    KindMissing,
+    AccountTypeMissing,
+    RoutingEmpty,
+    RoutingNotDigits,
+    RoutingLength,
+    RoutingPrefix,
+    RoutingChecksum,
+    AccountEmpty,
+    AccountNotDigits,
+    AccountTooShort,
+    AccountTooLong,
+    AccountMismatch,
+    BankNameEmpty,
+    HolderNameEmpty,
+    BankNameTooLong,
+    HolderNameTooLong,
+    CardNameTooLong,
+    CardEmpty,
+    CardNotDigits,
+    CardLength,
+    CardChecksum,
+    CardNameEmpty,
+    ExpiryEmpty,
+    ExpiryFormat,
+    ExpiryMonth,
+    ExpiryPast,
+    ExpiryTooFar,
+    CodeEmpty,
+    CodeNotDigits,
+    CodeThree,
+    CodeFour,
+    ZipEmpty,
+    ZipFormat,
+    CardRefused,
+    WalletMissing,
+    GatewayDown,
+    NotFound,
+    NeedsReplacement,
+    ReplacementInvalid,
+    SignInNeeded,
+}
+
+impl WalletProblem {
+    /// The id of the input the problem belongs to ("" for the whole form).
+    pub fn field(self) -> &'static str {
+        use WalletProblem::*;
+        match self {
+            KindMissing => "kind-echeck",
+            AccountTypeMissing => "account_type-checking",
+            RoutingEmpty | RoutingNotDigits | RoutingLength | RoutingPrefix | RoutingChecksum => "routing_number",
+            AccountEmpty | AccountNotDigits | AccountTooShort | AccountTooLong => "account_number",
+            AccountMismatch => "account_number_confirm",
+            BankNameEmpty | BankNameTooLong => "bank_name",
+            HolderNameEmpty | HolderNameTooLong => "holder_name",
+            CardNameTooLong => "card_name",
+            CardEmpty | CardNotDigits | CardLength | CardChecksum | CardRefused => "card_number",
+            CardNameEmpty => "card_name",
+            ExpiryEmpty | ExpiryFormat | ExpiryMonth | ExpiryPast | ExpiryTooFar => "expiry",
+            CodeEmpty | CodeNotDigits | CodeThree | CodeFour => "security_code",
+            ZipEmpty | ZipFormat => "billing_zip",
+            WalletMissing => "wallet-sandbox-pay",
+            ReplacementInvalid => "replacement",
+            GatewayDown | NotFound | NeedsReplacement | SignInNeeded => "",
+        }
+    }
+}
+
+/// The parsers' errors as the form's problems (used by the server and, while the
+/// customer types, by the browser).
+mod conversions {
+    use super::WalletProblem;
+    use crate::domain::bank_account::BankAccountError;
+    use crate::domain::card::{CardNumberError, ExpiryError, SecurityCodeError};
+    use crate::domain::routing_number::RoutingNumberError;
+    use crate::domain::zip::ZipError;
+
+    impl From<RoutingNumberError> for WalletProblem {
+        fn from(e: RoutingNumberError) -> Self {
+            match e {
+                RoutingNumberError::Empty => Self::RoutingEmpty,
+                RoutingNumberError::NotDigits => Self::RoutingNotDigits,
+                RoutingNumberError::WrongLength => Self::RoutingLength,
+                RoutingNumberError::UnknownPrefix => Self::RoutingPrefix,
+                RoutingNumberError::BadChecksum => Self::RoutingChecksum,
+            }
+        }
+    }
+
+    impl From<BankAccountError> for WalletProblem {
+        fn from(e: BankAccountError) -> Self {
+            match e {
+                BankAccountError::Empty => Self::AccountEmpty,
+                BankAccountError::NotDigits => Self::AccountNotDigits,
+                BankAccountError::TooShort => Self::AccountTooShort,
+                BankAccountError::TooLong => Self::AccountTooLong,
+                BankAccountError::Mismatch => Self::AccountMismatch,
+            }
+        }
+    }
+
+    impl From<CardNumberError> for WalletProblem {
+        fn from(e: CardNumberError) -> Self {
+            match e {
+                CardNumberError::Empty => Self::CardEmpty,
+                CardNumberError::NotDigits => Self::CardNotDigits,
+                CardNumberError::TooShort | CardNumberError::TooLong => Self::CardLength,
+                CardNumberError::BadChecksum => Self::CardChecksum,
+            }
+        }
+    }
+
+    impl From<ExpiryError> for WalletProblem {
+        fn from(e: ExpiryError) -> Self {
+            match e {
+                ExpiryError::Empty => Self::ExpiryEmpty,
+                ExpiryError::Malformed => Self::ExpiryFormat,
+                ExpiryError::BadMonth => Self::ExpiryMonth,
+                ExpiryError::Expired => Self::ExpiryPast,
+                ExpiryError::TooFarAhead => Self::ExpiryTooFar,
+            }
+        }
+    }
+
+    impl From<SecurityCodeError> for WalletProblem {
+        fn from(e: SecurityCodeError) -> Self {
+            match e {
+                SecurityCodeError::Empty => Self::CodeEmpty,
+                SecurityCodeError::NotDigits => Self::CodeNotDigits,
+                SecurityCodeError::NeedsThreeDigits => Self::CodeThree,
+                SecurityCodeError::NeedsFourDigits => Self::CodeFour,
+            }
+        }
+    }
+
+    impl From<ZipError> for WalletProblem {
+        fn from(e: ZipError) -> Self {
+            match e {
+                ZipError::Empty => Self::ZipEmpty,
+                ZipError::Malformed => Self::ZipFormat,
+            }
+        }
+    }
+}
+
+/// What the add form sent. Every field is optional: a plain form post sends what the
+/// customer filled in, and the rules say what is missing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AddMethodForm {
+    pub kind: Option<String>,
+    pub account_type: Option<String>,
+    pub routing_number: Option<String>,
+    pub account_number: Option<String>,
+    pub account_number_confirm: Option<String>,
+    pub bank_name: Option<String>,
+    pub holder_name: Option<String>,
+    pub card_number: Option<String>,
+    pub card_name: Option<String>,
+    pub expiry: Option<String>,
+    pub security_code: Option<String>,
+    pub billing_zip: Option<String>,
+    pub wallet: Option<String>,
+    pub make_default: Option<String>,
+}
+
+/// A wallet form's answer: what was typed (never the security code or the re-entered
+/// account number), what is wrong, and what happened.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WalletOutcome {
+    pub values: Vec<(String, String)>,
+    pub problems: Vec<WalletProblem>,
+    /// The method whose removal waits for a replacement for AutoPay.
+    pub pending_removal: Option<i64>,
+}
+
+impl WalletOutcome {
+    pub fn value(&self, field: &str) -> String {
+        self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+    fn problem(p: WalletProblem) -> Self {
+        Self { problems: vec![p], ..Self::default() }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn internal(e: impl std::fmt::Debug) -> ServerFnError {
+    tracing::error!(error = ?e, "wallet server function failed");
+    ServerFnError::new("internal error")
+}
+
+/// The signed-in customer, or None.
+#[cfg(feature = "ssr")]
+async fn signed_in_customer() -> Result<Option<i64>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
+    data::customer_of_login(&db, login_id).await.map_err(internal)
+}
+
+#[cfg(feature = "ssr")]
+async fn finish(key: &str, outcome: WalletOutcome, success_path: &str) -> Result<WalletOutcome, ServerFnError> {
+    if outcome.problems.is_empty() {
+        leptos_axum::redirect(success_path);
+    } else {
+        crate::forms::keep_for_redirect(key, &outcome).await;
+    }
+    Ok(outcome)
+}
+
+/// The signed-in customer's saved methods; `None` when nobody is signed in.
+#[server(endpoint = "wallet_methods")]
+pub async fn wallet_methods() -> Result<Option<Vec<SavedMethod>>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    data::methods(&db, customer_id).await.map(Some).map_err(internal)
+}
+
+#[server(endpoint = "make_default_method")]
+pub async fn make_default_method(id: i64) -> Result<WalletOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(customer_id) = signed_in_customer().await? else {
+        return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
+    };
+    let outcome = match service::make_default(&db, customer_id, id).await.map_err(internal)? {
+        Ok(()) => WalletOutcome::default(),
+        Err(p) => WalletOutcome::problem(p),
+    };
+    finish("wallet", outcome, "/billing/settings/wallet?done=default").await
+}
+
+/// Removes a method. When an AutoPay pays with it, `replacement` names the method AutoPay
+/// moves to; without one the answer asks for it.
+#[server(endpoint = "remove_method")]
+pub async fn remove_method(id: i64, replacement: Option<i64>) -> Result<WalletOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(customer_id) = signed_in_customer().await? else {
+        return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
+    };
+    let outcome = match service::remove(&db, customer_id, id, replacement).await.map_err(internal)? {
+        Ok(()) => WalletOutcome::default(),
+        Err(WalletProblem::NeedsReplacement) => WalletOutcome {
+            problems: vec![WalletProblem::NeedsReplacement],
+            pending_removal: Some(id),
+            ..WalletOutcome::default()
+        },
+        Err(p) => WalletOutcome { problems: vec![p], pending_removal: replacement.map(|_| id), ..WalletOutcome::default() },
+    };
+    finish("wallet", outcome, "/billing/settings/wallet?done=removed").await
+}
+
+#[server(endpoint = "take_wallet_outcome")]
+pub async fn take_wallet_outcome() -> Result<Option<WalletOutcome>, ServerFnError> {
+    Ok(crate::forms::take_kept("wallet").await)
+}
+
+#[server(endpoint = "add_payment_method")]
+#[allow(clippy::too_many_arguments)]
+pub async fn add_payment_method(
+    kind: Option<String>,
+    account_type: Option<String>,
+    routing_number: Option<String>,
+    account_number: Option<String>,
+    account_number_confirm: Option<String>,
+    bank_name: Option<String>,
+    holder_name: Option<String>,
+    card_number: Option<String>,
+    card_name: Option<String>,
+    expiry: Option<String>,
+    security_code: Option<String>,
+    billing_zip: Option<String>,
+    wallet: Option<String>,
+    make_default: Option<String>,
+) -> Result<WalletOutcome, ServerFnError> {
+    let form = AddMethodForm {
+        kind,
+        account_type,
+        routing_number,
+        account_number,
+        account_number_confirm,
+        bank_name,
+        holder_name,
+        card_number,
+        card_name,
+        expiry,
+        security_code,
+        billing_zip,
+        wallet,
+        make_default,
+    };
+    let db = expect_context::<crate::platform::Db>();
+    let vault = expect_context::<crate::platform::vault::Vault>();
+    let gateway = expect_context::<crate::gateway::Gateway>();
+    let mut outcome = WalletOutcome { values: service::values_to_keep(&form), ..WalletOutcome::default() };
+    let Some(customer_id) = signed_in_customer().await? else {
+        outcome.problems.push(WalletProblem::SignInNeeded);
+        return finish("add_method", outcome, "").await;
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    match service::add(&db, &vault, &gateway, customer_id, &form, today).await.map_err(internal)? {
+        Ok(_) => {}
+        Err(problems) => outcome.problems = problems,
+    }
+    finish("add_method", outcome, "/billing/settings/wallet?done=added").await
+}
+
+#[server(endpoint = "take_add_method_outcome")]
+pub async fn take_add_method_outcome() -> Result<Option<WalletOutcome>, ServerFnError> {
+    Ok(crate::forms::take_kept("add_method").await)
+}
+
+/// The bank of a routing number, from the utility's routing directory.
+#[server(endpoint = "bank_for_routing")]
+pub async fn bank_for_routing(routing_number: String) -> Result<Option<String>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Ok(routing) = crate::domain::RoutingNumber::parse(&routing_number) else { return Ok(None) };
+    data::bank_name(&db, &routing).await.map_err(internal)
+}
+
+/// What the add form needs from the server: the gateway's digital wallets (id, name) and
+/// today's year and month (for checking an expiry while the customer types).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AddFormSetup {
+    pub wallets: Vec<(String, String)>,
+    pub year: u16,
+    pub month: u8,
+    pub signed_in: bool,
+}
+
+#[server(endpoint = "add_method_setup")]
+pub async fn add_method_setup() -> Result<AddFormSetup, ServerFnError> {
+    let gateway = expect_context::<crate::gateway::Gateway>();
+    let today = time::OffsetDateTime::now_utc().date();
+    Ok(AddFormSetup {
+        wallets: gateway.wallets().into_iter().map(|w| (w.id, w.name)).collect(),
+        year: today.year() as u16,
+        month: u8::from(today.month()),
+        signed_in: signed_in_customer().await?.is_some(),
+    })
+}

@@ -1,0 +1,485 @@
+//! My Wallet (a Bill Settings section) and the add-payment-method page.
+
+use super::*;
+use crate::domain::{BankAccountNumber, CardBrand, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip};
+use crate::forms::ErrorSummary;
+use crate::i18n::*;
+use leptos::form::ActionForm;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+type I18n = leptos_i18n::I18nContext<Locale>;
+
+fn message(i18n: I18n, p: WalletProblem) -> String {
+    use WalletProblem::*;
+    let s: &str = match p {
+        KindMissing => t_string!(i18n, wallet.kind_missing),
+        AccountTypeMissing => t_string!(i18n, wallet.account_type_missing),
+        RoutingEmpty => t_string!(i18n, wallet.routing_empty),
+        RoutingNotDigits => t_string!(i18n, wallet.routing_not_digits),
+        RoutingLength => t_string!(i18n, wallet.routing_length),
+        RoutingPrefix => t_string!(i18n, wallet.routing_prefix),
+        RoutingChecksum => t_string!(i18n, wallet.routing_checksum),
+        AccountEmpty => t_string!(i18n, wallet.account_empty),
+        AccountNotDigits => t_string!(i18n, wallet.account_not_digits),
+        AccountTooShort => t_string!(i18n, wallet.account_too_short),
+        AccountTooLong => t_string!(i18n, wallet.account_too_long),
+        AccountMismatch => t_string!(i18n, wallet.account_mismatch),
+        BankNameEmpty => t_string!(i18n, wallet.bank_name_empty),
+        HolderNameEmpty => t_string!(i18n, wallet.holder_name_empty),
+        BankNameTooLong | HolderNameTooLong | CardNameTooLong => t_string!(i18n, wallet.name_too_long),
+        CardEmpty => t_string!(i18n, wallet.card_empty),
+        CardNotDigits => t_string!(i18n, wallet.card_not_digits),
+        CardLength => t_string!(i18n, wallet.card_length),
+        CardChecksum => t_string!(i18n, wallet.card_checksum),
+        CardNameEmpty => t_string!(i18n, wallet.card_name_empty),
+        ExpiryEmpty => t_string!(i18n, wallet.expiry_empty),
+        ExpiryFormat => t_string!(i18n, wallet.expiry_format),
+        ExpiryMonth => t_string!(i18n, wallet.expiry_month),
+        ExpiryPast => t_string!(i18n, wallet.expiry_past),
+        ExpiryTooFar => t_string!(i18n, wallet.expiry_too_far),
+        CodeEmpty => t_string!(i18n, wallet.code_empty),
+        CodeNotDigits => t_string!(i18n, wallet.code_not_digits),
+        CodeThree => t_string!(i18n, wallet.code_three),
+        CodeFour => t_string!(i18n, wallet.code_four),
+        ZipEmpty => t_string!(i18n, wallet.zip_empty),
+        ZipFormat => t_string!(i18n, wallet.zip_format),
+        CardRefused => t_string!(i18n, wallet.card_refused),
+        WalletMissing => t_string!(i18n, wallet.wallet_missing),
+        GatewayDown => t_string!(i18n, wallet.gateway_down),
+        NotFound => t_string!(i18n, wallet.not_found),
+        NeedsReplacement => t_string!(i18n, wallet.needs_replacement),
+        ReplacementInvalid => t_string!(i18n, wallet.replacement_invalid),
+        SignInNeeded => t_string!(i18n, wallet.sign_in_needed),
+    };
+    s.to_string()
+}
+
+/// How a saved method is shown: `*****1111 | Exp 04/29`, `Checking *****6789`.
+fn describe(i18n: I18n, m: &SavedMethod) -> String {
+    match m.kind {
+        MethodKind::Echeck => {
+            let kind = if m.bank_account_type.as_deref() == Some("savings") {
+                t_string!(i18n, wallet.savings)
+            } else {
+                t_string!(i18n, wallet.checking)
+            };
+            match &m.bank_name {
+                Some(bank) => format!("{kind} *****{} · {bank}", m.last4),
+                None => format!("{kind} *****{}", m.last4),
+            }
+        }
+        MethodKind::Debit | MethodKind::Credit => {
+            let brand = m.brand.clone().unwrap_or_default();
+            let exp = m.expiry.clone().map(|e| format!(" | {} {e}", t_string!(i18n, wallet.exp))).unwrap_or_default();
+            format!("{brand} *****{}{exp}", m.last4).trim().to_string()
+        }
+        MethodKind::Wallet => {
+            let name = m.brand.clone().unwrap_or_else(|| t_string!(i18n, wallet.digital_wallet).to_string());
+            format!("{name} *****{}", m.last4)
+        }
+    }
+}
+
+fn outcome_signal(
+    from_actions: impl Fn() -> Option<WalletOutcome> + Send + Sync + 'static,
+    kept: Resource<Result<Option<WalletOutcome>, ServerFnError>>,
+) -> Signal<WalletOutcome> {
+    Signal::derive(move || from_actions().or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default())
+}
+
+fn summary(i18n: I18n, outcome: Signal<WalletOutcome>) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        outcome
+            .read()
+            .problems
+            .iter()
+            .filter(|p| **p != WalletProblem::NeedsReplacement)
+            .map(|p| (p.field().to_string(), message(i18n, *p)))
+            .collect()
+    })
+}
+
+/// The Bill Settings section that lists the saved methods.
+#[component]
+pub fn MyWallet() -> impl IntoView {
+    let i18n = use_i18n();
+    let make_default = ServerAction::<MakeDefaultMethod>::new();
+    let remove = ServerAction::<RemoveMethod>::new();
+    let methods = Resource::new_blocking(
+        move || (make_default.version().get(), remove.version().get()),
+        |_| wallet_methods(),
+    );
+    let kept = Resource::new_blocking(|| (), |_| take_wallet_outcome());
+    // The latest answer of either action, after hydration.
+    let latest = RwSignal::new(None::<WalletOutcome>);
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = make_default.value().get() {
+            latest.set(Some(o));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = remove.value().get() {
+            latest.set(Some(o));
+        }
+    });
+    let outcome = outcome_signal(move || latest.get(), kept);
+    let query = use_query_map();
+    let done = move || {
+        if !outcome.read().problems.is_empty() {
+            return None;
+        }
+        match query.read().get("done").as_deref() {
+            Some("added") => Some(t_string!(i18n, wallet.added).to_string()),
+            Some("default") => Some(t_string!(i18n, wallet.default_changed).to_string()),
+            Some("removed") => Some(t_string!(i18n, wallet.removed).to_string()),
+            _ => None,
+        }
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || done().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+            <ErrorSummary problems=summary(i18n, outcome)/>
+            {move || methods.get().map(|result| match result {
+                Ok(Some(list)) => {
+                    let pending = outcome.read().pending_removal;
+                    let empty = list.is_empty();
+                    view! {
+                        {empty.then(|| view! { <p>{t!(i18n, wallet.empty)}</p> })}
+                        <ul class="wallet-list">
+                            {list.clone().into_iter().map(|m| {
+                                let others: Vec<(i64, String)> = list.iter().filter(|o| o.id != m.id)
+                                    .map(|o| (o.id, describe(i18n, o))).collect();
+                                view! { <WalletItem method=m pending=pending others make_default remove/> }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+                Ok(None) => view! {
+                    <p class="notice">{t!(i18n, wallet.sign_in_needed)}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                }.into_any(),
+                Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
+            })}
+            <p><a class="button" href="/billing/settings/wallet/add">{t!(i18n, wallet.add_new)}</a></p>
+        </Suspense>
+    }
+}
+
+#[component]
+fn WalletItem(
+    method: SavedMethod,
+    pending: Option<i64>,
+    others: Vec<(i64, String)>,
+    make_default: ServerAction<MakeDefaultMethod>,
+    remove: ServerAction<RemoveMethod>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = describe(i18n, &method);
+    let id = method.id.to_string();
+    let asks_replacement = pending == Some(method.id);
+    let label_for_remove = label.clone();
+    view! {
+        <li class="wallet-item">
+            <span class="wallet-label">{label.clone()}</span>
+            {method.is_default.then(|| view! { <span class="badge">{t!(i18n, wallet.default_badge)}</span> })}
+            {(method.autopay_uses > 0).then(|| view! { <span class="badge">{t!(i18n, wallet.used_by_autopay)}</span> })}
+            <div class="wallet-actions">
+                {(!method.is_default).then(|| {
+                    let id = id.clone();
+                    let label = label.clone();
+                    view! {
+                        <ActionForm action=make_default>
+                            <input type="hidden" name="id" value=id/>
+                            <button type="submit" class="secondary" aria-label=move || format!("{}: {label}", t_string!(i18n, wallet.make_default))>
+                                {t!(i18n, wallet.make_default)}
+                            </button>
+                        </ActionForm>
+                    }
+                })}
+                {(!asks_replacement).then(|| {
+                    let id = id.clone();
+                    view! {
+                        <ActionForm action=remove>
+                            <input type="hidden" name="id" value=id/>
+                            <button type="submit" class="secondary" aria-label=move || format!("{}: {label_for_remove}", t_string!(i18n, wallet.remove))>
+                                {t!(i18n, wallet.remove)}
+                            </button>
+                        </ActionForm>
+                    }
+                })}
+            </div>
+            {asks_replacement.then(|| view! {
+                <div class="replacement" role="group" aria-labelledby="replacement-note">
+                    <p id="replacement-note">{t!(i18n, wallet.needs_replacement)}</p>
+                    <ActionForm action=remove>
+                        <input type="hidden" name="id" value=id.clone()/>
+                        <div class="field">
+                            <label for="replacement">{t!(i18n, wallet.replacement_label)}</label>
+                            <select id="replacement" name="replacement">
+                                {others.into_iter().map(|(other, text)| view! { <option value=other.to_string()>{text}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <button type="submit" class="primary">{t!(i18n, wallet.switch_and_remove)}</button>
+                    </ActionForm>
+                </div>
+            })}
+        </li>
+    }
+}
+
+/// A text input that checks itself as the customer types (after hydration, once the field
+/// was left once), and shows the server's verdict after a submit until it is edited.
+#[component]
+fn LiveField(
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(into)] server_error: Signal<Option<String>>,
+    text: RwSignal<String>,
+    check: Callback<String, Option<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let touched = RwSignal::new(false);
+    let edited = RwSignal::new(false);
+    // A new answer from the server shows again.
+    Effect::new(move |_| {
+        server_error.track();
+        edited.set(false);
+    });
+    let error = Signal::derive(move || {
+        if edited.get() && touched.get() {
+            check.run(text.get())
+        } else {
+            server_error.get()
+        }
+    });
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.read().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.read().is_some()>
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <input
+                id=id
+                name=id
+                type=input_type
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                maxlength=maxlength
+                prop:value=move || text.get()
+                value=move || text.get()
+                aria-invalid=move || error.read().is_some().then_some("true")
+                aria-describedby=described_by
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    edited.set(true);
+                }
+                on:blur=move |_| touched.set(true)
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn AddPaymentMethodPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<AddPaymentMethod>::new();
+    let kept = Resource::new_blocking(|| (), |_| take_add_method_outcome());
+    let setup = Resource::new_blocking(|| (), |_| add_method_setup());
+    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    view! {
+        <Title text=move || t_string!(i18n, wallet.add_title).to_string()/>
+        <h1>{t!(i18n, wallet.add_title)}</h1>
+        <Suspense fallback=|| ()>
+            {move || setup.get().map(|r| match r {
+                Ok(setup) if setup.signed_in => view! { <AddMethodFields setup action outcome/> }.into_any(),
+                Ok(_) => view! {
+                    <p class="notice">{t!(i18n, wallet.sign_in_needed)}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                }.into_any(),
+                Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AddMethodFields(setup: AddFormSetup, action: ServerAction<AddPaymentMethod>, outcome: Signal<WalletOutcome>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kept = move |field: &'static str| outcome.read_untracked().value(field);
+    let server_error = move |field: &'static str| -> Signal<Option<String>> {
+        Signal::derive(move || outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p)))
+    };
+    let kind = kept("kind");
+    let kind = if kind.is_empty() { "echeck".to_string() } else { kind };
+    let account_type = kept("account_type");
+    let routing = RwSignal::new(kept("routing_number"));
+    let account = RwSignal::new(kept("account_number"));
+    let account_again = RwSignal::new(String::new());
+    let bank = RwSignal::new(kept("bank_name"));
+    let holder = RwSignal::new(kept("holder_name"));
+    let card = RwSignal::new(kept("card_number"));
+    let card_name = RwSignal::new(kept("card_name"));
+    let expiry = RwSignal::new(kept("expiry"));
+    let code = RwSignal::new(String::new());
+    let zip = RwSignal::new(kept("billing_zip"));
+    let wallet_choice = kept("wallet");
+    let make_default_checked = !kept("make_default").is_empty();
+
+    // The bank's name, from the utility's routing directory, once the number is valid.
+    Effect::new(move |_| {
+        let typed = routing.get();
+        if let Ok(r) = RoutingNumber::parse(&typed) {
+            if bank.get_untracked().trim().is_empty() {
+                leptos::task::spawn_local(async move {
+                    if let Ok(Some(name)) = bank_for_routing(r.as_str().to_string()).await {
+                        if bank.get_untracked().trim().is_empty() {
+                            bank.set(name);
+                        }
+                    }
+                });
+            }
+        }
+    });
+    let brand = Signal::derive(move || CardBrand::detect(&card.get()));
+    let msg = move |p: Option<WalletProblem>| p.map(|p| message(i18n, p));
+    let (year, month) = (setup.year, setup.month);
+    let not_blank = |p: WalletProblem| move |s: String| (s.trim().is_empty()).then_some(p);
+
+    view! {
+        <ErrorSummary problems=summary(i18n, outcome)/>
+        <ActionForm action=action attr:class="form add-method" attr:novalidate=true>
+            <fieldset class="kind-choice">
+                <legend>{t!(i18n, wallet.kind_legend)}</legend>
+                {[("echeck", "kind-echeck"), ("debit", "kind-debit"), ("credit", "kind-credit"), ("wallet", "kind-wallet")]
+                    .into_iter().map(|(value, id)| {
+                        let label = move || match value {
+                            "echeck" => t_string!(i18n, wallet.kind_echeck),
+                            "debit" => t_string!(i18n, wallet.kind_debit),
+                            "credit" => t_string!(i18n, wallet.kind_credit),
+                            _ => t_string!(i18n, wallet.kind_wallet),
+                        };
+                        view! {
+                            <span class="choice">
+                                <input type="radio" id=id name="kind" value=value checked=kind == value/>
+                                <label for=id>{label}</label>
+                            </span>
+                        }
+                    }).collect_view()}
+            </fieldset>
+
+            <div class="kind-fields echeck">
+                <details class="help">
+                    <summary>{t!(i18n, wallet.where_routing)}</summary>
+                    <p>{t!(i18n, wallet.where_routing_text)}</p>
+                    <img src="/images/check-routing.svg" width="360" height="170" alt=move || t_string!(i18n, wallet.check_alt_1)/>
+                    <img src="/images/check-routing-alt.svg" width="360" height="170" alt=move || t_string!(i18n, wallet.check_alt_2)/>
+                </details>
+                <fieldset class="choice-group">
+                    <legend>{t!(i18n, wallet.account_type)}</legend>
+                    {move || server_error("account_type-checking").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                    <span class="choice">
+                        <input type="radio" id="account_type-checking" name="account_type" value="checking" checked=account_type == "checking"/>
+                        <label for="account_type-checking">{t!(i18n, wallet.checking)}</label>
+                    </span>
+                    <span class="choice">
+                        <input type="radio" id="account_type-savings" name="account_type" value="savings" checked=account_type == "savings"/>
+                        <label for="account_type-savings">{t!(i18n, wallet.savings)}</label>
+                    </span>
+                </fieldset>
+                <LiveField id="routing_number" text=routing inputmode="numeric" maxlength=9 autocomplete="off"
+                    label=Signal::derive(move || t_string!(i18n, wallet.routing).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, wallet.routing_hint).to_string())
+                    server_error=server_error("routing_number")
+                    check=Callback::new(move |s: String| msg(RoutingNumber::parse(&s).err().map(WalletProblem::from)))/>
+                <LiveField id="account_number" text=account inputmode="numeric" maxlength=17 autocomplete="off"
+                    label=Signal::derive(move || t_string!(i18n, wallet.account_number).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, wallet.account_hint).to_string())
+                    server_error=server_error("account_number")
+                    check=Callback::new(move |s: String| msg(BankAccountNumber::parse(&s).err().map(WalletProblem::from)))/>
+                <LiveField id="account_number_confirm" text=account_again inputmode="numeric" maxlength=17 autocomplete="off"
+                    label=Signal::derive(move || t_string!(i18n, wallet.account_again).to_string())
+                    server_error=server_error("account_number_confirm")
+                    check=Callback::new(move |s: String| msg(
+                        (s.trim() != account.get_untracked().trim()).then_some(WalletProblem::AccountMismatch)))/>
+                <LiveField id="bank_name" text=bank autocomplete="off"
+                    label=Signal::derive(move || t_string!(i18n, wallet.bank_name).to_string())
+                    server_error=server_error("bank_name")
+                    check=Callback::new(move |s: String| msg(not_blank(WalletProblem::BankNameEmpty)(s)))/>
+                <LiveField id="holder_name" text=holder autocomplete="name"
+                    label=Signal::derive(move || t_string!(i18n, wallet.holder_name).to_string())
+                    server_error=server_error("holder_name")
+                    check=Callback::new(move |s: String| msg(not_blank(WalletProblem::HolderNameEmpty)(s)))/>
+            </div>
+
+            <div class="kind-fields card">
+                <LiveField id="card_number" text=card inputmode="numeric" maxlength=23 autocomplete="cc-number"
+                    label=Signal::derive(move || t_string!(i18n, wallet.card_number).to_string())
+                    server_error=server_error("card_number")
+                    check=Callback::new(move |s: String| msg(CardNumber::parse(&s).err().map(WalletProblem::from)))/>
+                <p class="card-brand" aria-live="polite">
+                    {move || (brand.get() != CardBrand::Unknown).then(|| format!("{} {}", t_string!(i18n, wallet.brand_detected), brand.get().display_name()))}
+                </p>
+                <LiveField id="card_name" text=card_name autocomplete="cc-name"
+                    label=Signal::derive(move || t_string!(i18n, wallet.card_name).to_string())
+                    server_error=server_error("card_name")
+                    check=Callback::new(move |s: String| msg(not_blank(WalletProblem::CardNameEmpty)(s)))/>
+                <LiveField id="expiry" text=expiry inputmode="numeric" maxlength=7 autocomplete="cc-exp"
+                    label=Signal::derive(move || t_string!(i18n, wallet.expiry).to_string())
+                    server_error=server_error("expiry")
+                    check=Callback::new(move |s: String| msg(Expiry::parse(&s, year, month).err().map(WalletProblem::from)))/>
+                <LiveField id="security_code" text=code inputmode="numeric" maxlength=4 autocomplete="cc-csc"
+                    label=Signal::derive(move || t_string!(i18n, wallet.security_code).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, wallet.security_hint).to_string())
+                    server_error=server_error("security_code")
+                    check=Callback::new(move |s: String| msg(SecurityCode::parse(&s, brand.get_untracked()).err().map(WalletProblem::from)))/>
+                <LiveField id="billing_zip" text=zip inputmode="numeric" maxlength=10 autocomplete="postal-code"
+                    label=Signal::derive(move || t_string!(i18n, wallet.billing_zip).to_string())
+                    server_error=server_error("billing_zip")
+                    check=Callback::new(move |s: String| msg(Zip::parse(&s).err().map(WalletProblem::from)))/>
+            </div>
+
+            <div class="kind-fields wallet">
+                <fieldset class="choice-group">
+                    <legend>{t!(i18n, wallet.wallet_legend)}</legend>
+                    <p class="hint">{t!(i18n, wallet.wallet_intro)}</p>
+                    {move || server_error("wallet-sandbox-pay").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                    {setup.wallets.iter().map(|(id, name)| {
+                        let input_id = format!("wallet-{id}");
+                        view! {
+                            <span class="choice">
+                                <input type="radio" id=input_id.clone() name="wallet" value=id.clone() checked=wallet_choice == *id/>
+                                <label for=input_id>{name.clone()}</label>
+                            </span>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            </div>
+
+            <div class="field checkbox">
+                <input type="checkbox" id="make_default" name="make_default" value="yes" checked=make_default_checked/>
+                <label for="make_default">{t!(i18n, wallet.make_default_label)}</label>
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, wallet.add)}</button>
+                <a class="button secondary" href="/billing/settings/wallet">{t!(i18n, wallet.back)}</a>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,103 @@
+import { test, expect, Page } from '@playwright/test';
+import { expectNoAxeViolations, hydrated, linkIn, mailTo, useLanguage } from './helpers';
+
+const words = {
+  en: {
+    number: 'Customer Number-Account Number', zip: 'ZIP Code', find: 'Find My Account',
+    email: 'Email Address', password: 'Password', confirm: 'Confirm Password',
+    terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account', signOut: 'Sign Out',
+    forgot: 'Forgot your password?', send: 'Email Me a Reset Link', sent: 'If that email address has a login',
+    subject: 'Reset your password', changedSubject: 'Your password was changed',
+    newPassword: 'New Password', again: 'Re-Enter New Password', change: 'Change Password',
+    problem: 'There is a problem', changed: 'Your password was changed. Sign in', signIn: 'Sign In',
+    used: 'already used',
+  },
+  es: {
+    number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta',
+    email: 'Correo electrónico', password: 'Contraseña', confirm: 'Confirmar contraseña',
+    terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta', signOut: 'Cerrar sesión',
+    forgot: '¿Olvidó su contraseña?', send: 'Enviarme un enlace para restablecer', sent: 'Si ese correo electrónico tiene',
+    subject: 'Restablezca su contraseña', changedSubject: 'Su contraseña fue cambiada',
+    newPassword: 'Contraseña nueva', again: 'Vuelva a ingresar la contraseña nueva', change: 'Cambiar contraseña',
+    problem: 'Hay un problema', changed: 'Su contraseña fue cambiada. Inicie sesión', signIn: 'Iniciar sesión',
+    used: 'ya se usó',
+  },
+};
+
+const journeys = [
+  { lang: 'en', js: true, number: '61000005-6100005' },
+  { lang: 'en', js: false, number: '61000006-6100006' },
+  { lang: 'es', js: true, number: '61000007-6100007' },
+  { lang: 'es', js: false, number: '61000008-6100008' },
+] as const;
+
+async function axe(page: Page, js: boolean, label: string) {
+  if (js) {
+    await hydrated(page);
+    await expectNoAxeViolations(page, label);
+  }
+}
+
+for (const j of journeys) {
+  test(`forgotten password, reset by the emailed link (${j.lang}, ${j.js ? 'with' : 'without'} JavaScript)`, async ({ browser, baseURL }) => {
+    test.setTimeout(90_000);
+    const context = await browser.newContext({ javaScriptEnabled: j.js, baseURL });
+    await useLanguage(context, baseURL!, j.lang);
+    const page = await context.newPage();
+    const w = words[j.lang];
+    const email = `reset-${j.lang}-${j.js ? 'js' : 'nojs'}-${Date.now()}@example.com`;
+
+    // A customer with a login, signed out.
+    await page.goto('/register');
+    await page.getByLabel(w.number).fill(j.number);
+    await page.getByLabel(w.zip).fill('97501');
+    await page.getByRole('button', { name: w.find }).click();
+    await expect(page).toHaveURL(/\/register\/login$/);
+    await page.getByLabel(w.email).fill(email);
+    await page.getByLabel(w.password, { exact: true }).fill('quiet river morning walk');
+    await page.getByLabel(w.confirm).fill('quiet river morning walk');
+    await page.getByLabel(w.terms).check();
+    await page.getByRole('button', { name: w.create }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await page.getByRole('button', { name: w.signOut }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+
+    await page.getByRole('link', { name: w.forgot }).click();
+    await expect(page).toHaveURL(/\/forgot-password$/);
+    await axe(page, j.js, `forgot password (${j.lang})`);
+    await page.getByLabel(w.email).fill(email);
+    await page.getByRole('button', { name: w.send }).click();
+    await expect(page.getByText(w.sent)).toBeVisible();
+    await axe(page, j.js, `reset link sent (${j.lang})`);
+
+    const [mail] = await mailTo(email);
+    expect(mail.subject).toContain(w.subject);
+    const link = linkIn(mail, `${baseURL}/reset-password?token=`);
+    await page.goto(link);
+    await axe(page, j.js, `choose a new password (${j.lang})`);
+    await page.getByLabel(w.newPassword, { exact: true }).fill('short');
+    await page.getByLabel(w.again).fill('short');
+    await page.getByRole('button', { name: w.change }).click();
+    await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
+    await axe(page, j.js, `new password refused (${j.lang})`);
+
+    await page.getByLabel(w.newPassword, { exact: true }).fill('brand new mountain trail');
+    await page.getByLabel(w.again).fill('brand new mountain trail');
+    await page.getByRole('button', { name: w.change }).click();
+    await expect(page).toHaveURL(/\/sign-in\?password_changed=1$/);
+    await expect(page.getByText(w.changed)).toBeVisible();
+    const changed = await mailTo(email, 2);
+    expect(changed[1].subject).toContain(w.changedSubject);
+
+    await page.getByLabel(w.email).fill(email);
+    await page.getByLabel(w.password, { exact: true }).fill('brand new mountain trail');
+    await page.getByRole('button', { name: w.signIn, exact: true }).click();
+    await expect(page).toHaveURL(/\/account$/);
+
+    // The link works once.
+    await page.goto(link);
+    await expect(page.getByText(w.used)).toBeVisible();
+    await axe(page, j.js, `reset link already used (${j.lang})`);
+    await context.close();
+  });
+}

@@ -1,0 +1,140 @@
+//! Forgotten passwords: the same answer for known and unknown addresses, a link that works
+//! once for one hour, every other session ended, and the emails behind it.
+
+use crate::helpers::{inbox, spawn_app, unique_email, TestApp};
+use crate::registration::{location, login, post_form, session_pair, with_demo};
+use app::registration::{service, Problem};
+
+/// A registered login for the demo account 12345678-1234567, signed in on `app.client`.
+async fn signed_in_customer(app: &TestApp, password: &str) -> String {
+    with_demo(&app.db).await;
+    let email = unique_email("alex");
+    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501").await.unwrap().unwrap();
+    service::create_login(&app.db, account, login(&email, password)).await.unwrap().unwrap();
+    let r = post_form(app, "sign_in", "/sign-in", &[("email", &email), ("password", password)]).await;
+    assert_eq!(location(&r), "/account");
+    assert_eq!(app.get("/account").await.status().as_u16(), 200);
+    email
+}
+
+fn other_browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+async fn post_as(client: &reqwest::Client, app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    client
+        .post(format!("{}/api/{function}", app.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}{referer}", app.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
+    let app = spawn_app().await;
+    let email = signed_in_customer(&app, "river stones at dawn").await;
+    let browser = other_browser();
+
+    // Known and unknown addresses get the same answer.
+    let known = post_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", &email)]).await;
+    let unknown =
+        post_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", "nobody.here@example.com")]).await;
+    assert_eq!(location(&known), "/forgot-password?sent=1");
+    assert_eq!(location(&unknown), location(&known));
+
+    let mail = inbox(&app.db, &email, 1).await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].subject.starts_with("Reset your password"));
+    let link = mail[0].link("/reset-password?token=").expect("a reset link");
+    assert!(mail[0].html.contains("reset-password?token="), "the HTML part links too");
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    // Only the token's hash is stored.
+    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM one_time_tokens").fetch_one(&app.db.pool).await.unwrap();
+    assert_ne!(stored, token);
+    assert_eq!(stored.len(), 64);
+
+    let page = browser.get(format!("{}{link}", app.base)).header("accept", "text/html").send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Choose a New Password") && page.contains("name=\"token\""));
+
+    // A weak password is refused and the link still works.
+    let r = post_as(&browser, &app, "reset_password", &link, &[("token", &token), ("password", "short"), ("password_confirm", "short")]).await;
+    assert!(location(&r).ends_with(&link), "back to the form: {}", location(&r));
+    let shown = browser.get(format!("{}{link}", app.base)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(shown.contains("at least 12 characters"), "the reason is shown");
+
+    let r = post_as(&browser, &app, "reset_password", &link, &[
+        ("token", &token),
+        ("password", "a brand new river song"),
+        ("password_confirm", "a brand new river song"),
+    ])
+    .await;
+    assert_eq!(location(&r), "/sign-in?password_changed=1");
+
+    // The session signed in before the reset has ended.
+    assert_eq!(app.get("/account").await.status().as_u16(), 302);
+    // The link is spent.
+    assert_eq!(service::reset_link_problem(&app.db, &token).await.unwrap(), Some(Problem::ResetLinkUsed));
+    let m = app.mailer.clone();
+    let again = service::reset_password(&app.db, &m, &token, "another long password", "another long password");
+    assert_eq!(again.await.unwrap(), Err(vec![Problem::ResetLinkUsed]));
+
+    let mail = inbox(&app.db, &email, 2).await;
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1].subject.starts_with("Your password was changed"));
+
+    // Only the new password opens the login.
+    let r = post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    assert_ne!(location(&r), "/account");
+    let r = post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "a brand new river song")]).await;
+    assert_eq!(location(&r), "/account");
+    assert!(session_pair(&r).is_some());
+}
+
+#[tokio::test]
+async fn expired_unknown_and_replaced_links_say_what_happened() {
+    let app = spawn_app().await;
+    let email = signed_in_customer(&app, "river stones at dawn").await;
+    let m = app.mailer.clone();
+    service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
+    service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
+    let mail = inbox(&app.db, &email, 2).await;
+    let first = mail[0].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
+    let second = mail[1].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
+    assert_eq!(service::reset_link_problem(&app.db, &first).await.unwrap(), Some(Problem::ResetLinkUsed), "a newer link replaces it");
+    assert_eq!(service::reset_link_problem(&app.db, &second).await.unwrap(), None);
+
+    sqlx::query("UPDATE one_time_tokens SET expires_at = expires_at - 3601").execute(&app.db.pool).await.unwrap();
+    assert_eq!(service::reset_link_problem(&app.db, &second).await.unwrap(), Some(Problem::ResetLinkExpired));
+    let r = service::reset_password(&app.db, &m, &second, "a brand new river song", "a brand new river song");
+    assert_eq!(r.await.unwrap(), Err(vec![Problem::ResetLinkExpired]));
+    assert_eq!(service::reset_link_problem(&app.db, "not-a-token").await.unwrap(), Some(Problem::ResetLinkInvalid));
+
+    // The page says so, with the way to a new link, and no form.
+    let page = app.get(&format!("/reset-password?token={second}")).await.text().await.unwrap();
+    assert!(page.contains("has expired") && page.contains("href=\"/forgot-password\"") && !page.contains("name=\"token\""));
+    // The old password still works: nothing changed.
+    assert!(service::sign_in(&app.db, &m, &email, "river stones at dawn").await.unwrap().is_ok());
+}
+
+#[tokio::test]
+async fn reset_requests_are_throttled_per_address() {
+    let app = spawn_app().await;
+    let email = signed_in_customer(&app, "river stones at dawn").await;
+    let m = app.mailer.clone();
+    for _ in 0..3 {
+        service::request_password_reset(&app.db, &m, "10.2.2.2", &email).await.unwrap().unwrap();
+    }
+    let refused = service::request_password_reset(&app.db, &m, "10.2.2.3", &email).await.unwrap();
+    assert!(matches!(refused.as_ref().map_err(Vec::as_slice), Err([Problem::ResetTryLater(_)])));
+    // Unknown addresses are throttled alike, so the throttle tells nothing either.
+    for _ in 0..3 {
+        service::request_password_reset(&app.db, &m, "10.2.2.4", "ghost@example.com").await.unwrap().unwrap();
+    }
+    let refused = service::request_password_reset(&app.db, &m, "10.2.2.5", "ghost@example.com").await.unwrap();
+    assert!(matches!(refused.as_ref().map_err(Vec::as_slice), Err([Problem::ResetTryLater(_)])));
+    assert_eq!(inbox(&app.db, &email, 3).await.len(), 3);
+}

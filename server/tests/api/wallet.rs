@@ -1,0 +1,245 @@
+//! My Wallet: adding each kind of method, the default mark, removal (and AutoPay's need
+//! for a replacement), another customer's methods out of reach, and nothing readable at rest.
+
+use crate::helpers::{count, spawn_app, unique_email, TestApp};
+use crate::registration::{location, login, post_form, with_demo};
+use app::platform::vault::Vault;
+use app::registration::service as registration;
+use app::wallet::service::{self, rotate_key};
+use app::wallet::{data, AddMethodForm, MethodKind, WalletProblem};
+
+const TODAY: time::Date = time::macros::date!(2026 - 11 - 26);
+
+/// Registers the login of the customer owning `number`; returns its customer id.
+async fn customer(app: &TestApp, number: &str, zip: &str) -> i64 {
+    let account = registration::find_account(&app.db, "10.3.3.3", number, zip).await.unwrap().unwrap();
+    let login_id = registration::create_login(&app.db, account, login(&unique_email("w"), "river stones at dawn"))
+        .await
+        .unwrap()
+        .unwrap();
+    data::customer_of_login(&app.db, login_id).await.unwrap().unwrap()
+}
+
+fn echeck(routing: &str, account: &str, again: &str) -> AddMethodForm {
+    AddMethodForm {
+        kind: Some("echeck".into()),
+        account_type: Some("checking".into()),
+        routing_number: Some(routing.into()),
+        account_number: Some(account.into()),
+        account_number_confirm: Some(again.into()),
+        bank_name: Some("First Test Bank".into()),
+        holder_name: Some("Alex Rivera".into()),
+        ..AddMethodForm::default()
+    }
+}
+
+fn card(kind: &str, number: &str, expiry: &str, code: &str) -> AddMethodForm {
+    AddMethodForm {
+        kind: Some(kind.into()),
+        card_number: Some(number.into()),
+        card_name: Some("Alex Rivera".into()),
+        expiry: Some(expiry.into()),
+        security_code: Some(code.into()),
+        billing_zip: Some("97501".into()),
+        ..AddMethodForm::default()
+    }
+}
+
+fn vault() -> Vault {
+    Vault::from_config(&crate::helpers::test_config()).unwrap()
+}
+
+async fn add(app: &TestApp, customer_id: i64, form: &AddMethodForm) -> Result<i64, Vec<WalletProblem>> {
+    service::add(&app.db, &vault(), &app::gateway::Gateway::sandbox(), customer_id, form, TODAY).await.unwrap()
+}
+
+#[tokio::test]
+async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+
+    let bank = add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
+    let debit = add(&app, alex, &card("debit", "4111 1111 1111 1111", "04/29", "123")).await.unwrap();
+    let mut credit_form = card("credit", "3782-822463-10005", "0430", "1234");
+    credit_form.make_default = Some("yes".into());
+    let credit = add(&app, alex, &credit_form).await.unwrap();
+    let wallet = add(&app, alex, &AddMethodForm { kind: Some("wallet".into()), wallet: Some("sandbox-pay".into()), ..Default::default() })
+        .await
+        .unwrap();
+
+    let methods = data::methods(&app.db, alex).await.unwrap();
+    assert_eq!(methods.len(), 4);
+    let by_id = |id: i64| methods.iter().find(|m| m.id == id).unwrap();
+    assert_eq!((by_id(bank).kind, by_id(bank).last4.as_str(), by_id(bank).bank_account_type.as_deref()), (MethodKind::Echeck, "6789", Some("checking")));
+    assert_eq!((by_id(debit).brand.as_deref(), by_id(debit).expiry.as_deref()), (Some("Visa"), Some("04/29")));
+    assert_eq!((by_id(credit).brand.as_deref(), by_id(credit).last4.as_str()), (Some("American Express"), "0005"));
+    assert_eq!(by_id(wallet).brand.as_deref(), Some("Sandbox Pay"));
+    // The first method became the default; then "set as default" moved the mark.
+    assert!(by_id(credit).is_default);
+    assert_eq!(methods.iter().filter(|m| m.is_default).count(), 1);
+
+    // At rest: no full bank account or card number, no security code, anywhere.
+    let dump: Vec<(String, String, String, String, Option<Vec<u8>>)> = sqlx::query_as(
+        "SELECT COALESCE(last4, ''), COALESCE(gateway_token, ''), COALESCE(routing_number, ''), COALESCE(billing_zip, ''), account_ciphertext FROM payment_methods",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let text: String = dump.iter().map(|(a, b, c, d, _)| format!("{a} {b} {c} {d}")).collect();
+    for secret in ["000123456789", "123456789", "4111111111111111", "378282246310005", "1234 "] {
+        assert!(!text.contains(secret), "{secret} found at rest");
+    }
+    let cipher = dump.iter().find_map(|r| r.4.clone()).expect("the bank account is stored encrypted");
+    assert!(!cipher.windows(9).any(|w| w == b"123456789"));
+    assert_eq!(vault().open(&data::sealed_account(&app.db, bank).await.unwrap().unwrap()).unwrap(), "000123456789");
+}
+
+#[tokio::test]
+async fn bad_input_names_each_problem_and_stores_nothing() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let problems = add(&app, alex, &echeck("123456789", "12345678", "12345679")).await.unwrap_err();
+    assert_eq!(problems, vec![WalletProblem::RoutingChecksum, WalletProblem::AccountMismatch]);
+    let problems = add(&app, alex, &card("credit", "4111111111111112", "10/26", "12")).await.unwrap_err();
+    assert_eq!(problems, vec![WalletProblem::CardChecksum, WalletProblem::ExpiryPast, WalletProblem::CodeThree]);
+    let problems = add(&app, alex, &card("debit", "4000 0000 0000 0127", "12/30", "123")).await.unwrap_err();
+    assert_eq!(problems, vec![WalletProblem::CardRefused], "the sandbox's refused card");
+    let problems = add(&app, alex, &AddMethodForm::default()).await.unwrap_err();
+    assert_eq!(problems, vec![WalletProblem::KindMissing]);
+    let mut odd = echeck("021000021", "1234", "1234");
+    odd.holder_name = Some("\u{200f}\u{0000} ".into());
+    odd.bank_name = Some("x".repeat(101));
+    let problems = add(&app, alex, &odd).await.unwrap_err();
+    assert_eq!(problems, vec![WalletProblem::BankNameTooLong, WalletProblem::HolderNameEmpty]);
+    assert_eq!(count(&app.db, "payment_methods").await, 0);
+}
+
+#[tokio::test]
+async fn the_bank_name_comes_from_the_routing_directory_when_left_blank() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let mut form = echeck("021000021", "55554444", "55554444");
+    form.bank_name = Some("  ".into());
+    let id = add(&app, alex, &form).await.unwrap();
+    let methods = data::methods(&app.db, alex).await.unwrap();
+    assert_eq!(methods.iter().find(|m| m.id == id).unwrap().bank_name.as_deref(), Some("JPMORGAN CHASE BANK, NA"));
+    // Not in the directory and blank: the customer is asked.
+    let mut form = echeck("011000015", "55554444", "55554444");
+    sqlx::query("DELETE FROM routing_directory").execute(&app.db.pool).await.unwrap();
+    form.bank_name = None;
+    assert_eq!(add(&app, alex, &form).await.unwrap_err(), vec![WalletProblem::BankNameEmpty]);
+}
+
+#[tokio::test]
+async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_reach() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let maria = customer(&app, "23456789-2345678", "97502").await;
+    let first = add(&app, alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    let second = add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
+    let marias = add(&app, maria, &card("debit", "5555555555554444", "04/29", "123")).await.unwrap();
+
+    assert_eq!(service::make_default(&app.db, alex, second).await.unwrap(), Ok(()));
+    let defaults: Vec<i64> = data::methods(&app.db, alex).await.unwrap().iter().filter(|m| m.is_default).map(|m| m.id).collect();
+    assert_eq!(defaults, vec![second]);
+
+    // María's method is not Alex's to see, make default, remove or name as a replacement.
+    assert!(data::methods(&app.db, alex).await.unwrap().iter().all(|m| m.id != marias));
+    assert_eq!(service::make_default(&app.db, alex, marias).await.unwrap(), Err(WalletProblem::NotFound));
+    assert_eq!(service::remove(&app.db, alex, marias, None).await.unwrap(), Err(WalletProblem::NotFound));
+
+    // An AutoPay pays with the first method: removing it asks for another first.
+    let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'").fetch_one(&app.db.pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO autopay_enrollments (account_id, payment_method_id, amount_rule, authorization_text, authorization_channel, reference, idempotency_key, created_at) \
+         VALUES ($1, $2, 'full', 'text', 'WEB', 'AP-TEST', 'key-1', 0)",
+    )
+    .bind(account_id)
+    .bind(first)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(service::remove(&app.db, alex, first, None).await.unwrap(), Err(WalletProblem::NeedsReplacement));
+    assert_eq!(service::remove(&app.db, alex, first, Some(marias)).await.unwrap(), Err(WalletProblem::ReplacementInvalid));
+    assert_eq!(service::remove(&app.db, alex, first, Some(second)).await.unwrap(), Ok(()));
+    let (uses,): (i64,) = sqlx::query_as("SELECT payment_method_id FROM autopay_enrollments").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(uses, second);
+
+    // Removing the default hands the mark to what is left.
+    let third = add(&app, alex, &card("credit", "6011111111111117", "04/29", "123")).await.unwrap();
+    assert_eq!(service::remove(&app.db, alex, second, Some(third)).await.unwrap(), Ok(()));
+    let left = data::methods(&app.db, alex).await.unwrap();
+    assert_eq!(left.iter().map(|m| (m.id, m.is_default)).collect::<Vec<_>>(), vec![(third, true)]);
+}
+
+#[tokio::test]
+async fn the_wallet_works_by_plain_form_posts() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let account = registration::find_account(&app.db, "10.4.4.4", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let email = unique_email("plain");
+    registration::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    // Signed out, the add form asks to sign in and a post stores nothing.
+    assert!(app.get("/billing/settings/wallet/add").await.text().await.unwrap().contains("Sign in to see and change your payment methods"));
+    post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")]).await;
+    assert_eq!(count(&app.db, "payment_methods").await, 0);
+
+    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
+        ("kind", "echeck"),
+        ("account_type", "savings"),
+        ("routing_number", "111000025"),
+        ("account_number", "987654321"),
+        ("account_number_confirm", "987654320"),
+        ("bank_name", ""),
+        ("holder_name", "Alex Rivera"),
+        ("card_number", ""),
+        ("security_code", ""),
+    ])
+    .await;
+    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
+    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    assert!(page.contains("The two account numbers do not match"));
+    assert!(page.contains("value=\"987654321\""), "what was typed is kept");
+    assert!(!page.contains("987654320"), "the re-entered number is not");
+
+    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
+        ("kind", "echeck"),
+        ("account_type", "savings"),
+        ("routing_number", "111000025"),
+        ("account_number", "987654321"),
+        ("account_number_confirm", "987654321"),
+        ("bank_name", ""),
+        ("holder_name", "Alex Rivera"),
+        ("make_default", "yes"),
+    ])
+    .await;
+    assert_eq!(location(&r), "/billing/settings/wallet?done=added");
+    let page = app.get("/billing/settings/wallet?done=added").await.text().await.unwrap();
+    assert!(page.contains("Savings *****4321 · BANK OF AMERICA, N.A."), "masked, with the directory's bank name");
+    assert!(page.contains("The payment method was added."));
+    assert!(!page.contains("987654321"));
+}
+
+#[tokio::test]
+async fn rotating_the_key_re_encrypts_every_bank_account() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let id = add(&app, alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
+    let mut config = crate::helpers::test_config();
+    let (mut keys, _) = config.payment_keys().unwrap();
+    keys.insert("2026-11".into(), app::platform::config::Secret("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=".into()));
+    config.secrets.payment_keys = keys;
+    config.secrets.payment_key_id = "2026-11".into();
+    let new_vault = Vault::from_config(&config).unwrap();
+    assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 1);
+    assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 0, "nothing left to move");
+    let sealed = data::sealed_account(&app.db, id).await.unwrap().unwrap();
+    assert_eq!(sealed.key_id, "2026-11");
+    assert_eq!(new_vault.open(&sealed).unwrap(), "246813579");
+}
