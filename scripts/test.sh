@@ -30,7 +30,8 @@ fi
 
 # --- Rust tests on SQLite ------------------------------------------------------------
 step "Rust tests (SQLite)"
-cargo test -p app -p server --features app/ssr
+# A hung test fails the run within minutes instead of holding CI for its whole budget.
+timeout 25m cargo test -p app -p server --features app/ssr
 
 # --- Rust tests on PostgreSQL --------------------------------------------------------
 PG_ADMIN_URL="${AQUEDUCT_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
@@ -45,7 +46,7 @@ if pg_up; then
   # Drop what earlier runs' tests left behind, then run the same tests there.
   psql "$PG_ADMIN_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'aqueduct_test_%'" \
     | while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
-  TEST_DATABASE_URL="$PG_ADMIN_URL" cargo test -p server --test api
+  TEST_DATABASE_URL="$PG_ADMIN_URL" timeout 15m cargo test -p server --test api
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL suite cannot run." >&2
   exit 1
@@ -61,7 +62,7 @@ cargo leptos build --release --precompress
 export AQUEDUCT_SERVER_BIN="$CARGO_TARGET_DIR/release/server"
 export AQUEDUCT_SITE_ROOT="$ROOT/target/site"
 step "Playwright suite (headless Chromium)"
-(cd end2end && npx playwright test)
+(cd end2end && timeout 20m npx playwright test)
 
 # --- what a browser downloads ----------------------------------------------------------
 step "release size report"

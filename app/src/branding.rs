@@ -11,6 +11,8 @@ pub struct Branding {
     pub logo_url: String,
     pub phone: String,
     pub email: String,
+    /// Minutes without a request before a signed-in session ends (the page warns first).
+    pub session_idle_minutes: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,6 +60,7 @@ fn unreachable_on_client() -> Branding {
         logo_url: String::new(),
         phone: String::new(),
         email: String::new(),
+        session_idle_minutes: 30,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::branding::use_branding;
 use crate::i18n::*;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -45,6 +46,7 @@ fn AuthLinks() -> impl IntoView {
                     Some(_) => view! {
                         <a href="/account">{t!(i18n, nav.my_account)}</a>
                         <crate::registration::SignOutButton/>
+                        <IdleWarning/>
                     }.into_any(),
                     None => view! {
                         <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>
@@ -176,4 +178,53 @@ pub fn HydrationMarker() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// Two minutes before an idle session ends, offers to stay signed in; when it has ended,
+/// goes to the sign-in page saying why. Timers run only in the browser and restart at
+/// every navigation (each request keeps the server's session alive too).
+#[component]
+fn IdleWarning() -> impl IntoView {
+    use std::time::Duration;
+    let i18n = use_i18n();
+    let minutes = crate::branding::use_branding().session_idle_minutes.max(3) as u64;
+    let location = use_location();
+    let stay = ServerAction::<crate::registration::StaySignedIn>::new();
+    let show = RwSignal::new(false);
+    let button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |previous: Option<Vec<TimeoutHandle>>| {
+        location.pathname.track();
+        stay.version().track();
+        for handle in previous.into_iter().flatten() {
+            handle.clear();
+        }
+        show.set(false);
+        let warn = set_timeout_with_handle(
+            move || {
+                show.set(true);
+                if let Some(b) = button.get_untracked() {
+                    let _ = b.focus();
+                }
+            },
+            Duration::from_secs((minutes - 2) * 60),
+        );
+        let end = set_timeout_with_handle(
+            move || {
+                leptos::task::spawn_local(async {
+                    let _ = crate::registration::end_idle_session().await;
+                    let _ = window().location().set_href("/sign-in?expired=1");
+                });
+            },
+            Duration::from_secs(minutes * 60),
+        );
+        warn.into_iter().chain(end).collect()
+    });
+    view! {
+        <div class="idle-warning" role="alert" hidden=move || !show.get()>
+            <p>{t!(i18n, session.idle_warning)}</p>
+            <ActionForm action=stay>
+                <button type="submit" class="primary" node_ref=button>{t!(i18n, session.stay)}</button>
+            </ActionForm>
+        </div>
+    }
 }

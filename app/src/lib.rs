@@ -7,6 +7,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod account;
 pub mod billing;
 pub mod branding;
+pub mod delivery;
 pub mod domain;
 pub mod forms;
 pub mod layout;
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=account::OverviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/terms") view=pages::TermsPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings") view=billing::BillSettings ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/verify-email") view=delivery::VerifyDeliveryPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/wallet/add") view=wallet::AddPaymentMethodPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
                     </Routes>

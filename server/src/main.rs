@@ -106,6 +106,16 @@ async fn main() -> anyhow::Result<()> {
             };
             match result {
                 Ok(report) => {
+                    // New bills of accounts on email delivery are announced, once per bill.
+                    let mailer = Mailer::from_config(&config).context("setting up email")?;
+                    let announced = app::delivery::service::announce_bills(&db, &mailer, &report.new_bill_ids)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))
+                        .context("queueing bill emails")?;
+                    if announced > 0 {
+                        let sent = mailer.deliver_pending(&db).await.context("sending bill emails")?;
+                        println!("{announced} \"your bill is ready\" emails queued; {} sent, {} to retry.", sent.sent, sent.failed);
+                    }
                     println!(
                         "{}: {} rows — {} added, {} updated, {} unchanged.",
                         file.display(),

@@ -58,6 +58,7 @@ pub fn BillSettings() -> impl IntoView {
                         Section::Delivery => view! {
                             <h2 id="section-heading">{t!(i18n, nav.bill_delivery_method)}</h2>
                             <p>{t!(i18n, bill_settings.delivery_intro)}</p>
+                            <crate::delivery::DeliverySection/>
                         }.into_any(),
                         Section::Wallet => view! {
                             <h2 id="section-heading">{t!(i18n, nav.my_wallet)}</h2>
@@ -65,7 +66,7 @@ pub fn BillSettings() -> impl IntoView {
                             <crate::wallet::MyWallet/>
                         }.into_any(),
                     }}
-                    {(current != Section::Wallet).then(|| view! {
+                    {(current == Section::AutoPay).then(|| view! {
                         <p class="notice">{t!(i18n, bill_settings.sign_in_needed)}</p>
                     })}
                 </section>

@@ -216,6 +216,67 @@ pub fn password_changed(head: &Letterhead, lang: Lang, to: &str) -> Composed {
     render(head, lang, to, letter)
 }
 
+/// The link that switches one account to email delivery.
+pub fn delivery_verify(head: &Letterhead, lang: Lang, to: &str, account: &str, link: &str) -> Composed {
+    let letter = Letter {
+        kind: "delivery-verify",
+        subject: lang.pick("Confirm paperless billing", "Confirme la facturación electrónica").into(),
+        paragraphs: vec![match lang {
+            Lang::En => format!(
+                "You asked to receive the bills of account {account} by email at this address. Open the link below to confirm: it works once, for 24 hours. Until then your bills keep coming on paper."
+            ),
+            Lang::Es => format!(
+                "Usted pidió recibir las facturas de la cuenta {account} por correo electrónico en esta dirección. Abra el enlace de abajo para confirmarlo: funciona una sola vez, durante 24 horas. Mientras tanto, sus facturas siguen llegando en papel."
+            ),
+        }],
+        action: Some((lang.pick("Confirm email delivery", "Confirmar la entrega por correo electrónico").into(), link.into())),
+        after: vec![lang
+            .pick(
+                "If you did not ask for this, ignore this email: nothing changes.",
+                "Si usted no lo pidió, ignore este correo: nada cambia.",
+            )
+            .into()],
+    };
+    render(head, lang, to, letter)
+}
+
+/// Sent to the verified address when an account goes back to paper bills.
+pub fn delivery_paper_notice(head: &Letterhead, lang: Lang, to: &str, account: &str) -> Composed {
+    let letter = Letter {
+        kind: "delivery-paper",
+        subject: lang.pick("Your bills will come on paper", "Sus facturas llegarán en papel").into(),
+        paragraphs: vec![
+            match lang {
+                Lang::En => format!("The bills of account {account} will now be mailed on paper, no longer emailed to this address."),
+                Lang::Es => format!("Las facturas de la cuenta {account} ahora llegarán por correo postal, ya no a esta dirección de correo electrónico."),
+            },
+            lang.pick(
+                "If you did not make this change, sign in and check your Bill Settings, or call us.",
+                "Si usted no hizo este cambio, inicie sesión y revise su Configuración de factura, o llámenos.",
+            )
+            .into(),
+        ],
+        action: Some((lang.pick("Bill Settings", "Configuración de factura").into(), head.link("/billing/settings/delivery"))),
+        after: vec![],
+    };
+    render(head, lang, to, letter)
+}
+
+/// A new bill of an account on email delivery.
+pub fn bill_ready(head: &Letterhead, lang: Lang, to: &str, account: &str, amount: crate::domain::Cents, due_date: &str) -> Composed {
+    let letter = Letter {
+        kind: "bill-ready",
+        subject: lang.pick("Your bill is ready", "Su factura está lista").into(),
+        paragraphs: vec![match lang {
+            Lang::En => format!("The new bill of account {account} is ready: {amount}, due {due_date}."),
+            Lang::Es => format!("La nueva factura de la cuenta {account} está lista: {amount}, vence el {due_date}."),
+        }],
+        action: Some((lang.pick("See your bill", "Ver su factura").into(), head.link("/account"))),
+        after: vec![],
+    };
+    render(head, lang, to, letter)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +297,9 @@ mod tests {
                 sign_in_locked(&head(), lang, "a@example.org", 15),
                 password_reset(&head(), lang, "a@example.org", "https://portal.example.org/reset-password?token=x"),
                 password_changed(&head(), lang, "a@example.org"),
+                delivery_verify(&head(), lang, "a@example.org", "12345678-1234567", "https://x/billing/verify-email?token=t"),
+                delivery_paper_notice(&head(), lang, "a@example.org", "12345678-1234567"),
+                bill_ready(&head(), lang, "a@example.org", "12345678-1234567", crate::domain::Cents(6120), "2026-12-01"),
             ] {
                 assert_eq!(m.locale, lang.code());
                 assert!(m.subject.ends_with("Medford Water"));

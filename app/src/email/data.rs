@@ -23,6 +23,21 @@ pub struct StoredEmail {
 }
 
 pub async fn insert(db: &Db, to: &str, locale: &str, kind: &str, subject: &str, text: &str, html: &str) -> Result<i64, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    insert_with(&mut conn, to, locale, kind, subject, text, html).await
+}
+
+/// Queues inside the caller's transaction, so that the email exists exactly when the
+/// change it announces does.
+pub async fn insert_with(
+    conn: &mut sqlx::AnyConnection,
+    to: &str,
+    locale: &str,
+    kind: &str,
+    subject: &str,
+    text: &str,
+    html: &str,
+) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -34,7 +49,7 @@ pub async fn insert(db: &Db, to: &str, locale: &str, kind: &str, subject: &str, 
     .bind(text)
     .bind(html)
     .bind(now())
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(id)
 }

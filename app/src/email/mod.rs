@@ -68,6 +68,11 @@ impl Mailer {
         Ok(id)
     }
 
+    /// Wakes the delivery loop after messages were queued in a transaction.
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
     /// Sends what is waiting. Safe to run on several instances at once: each message is
     /// claimed by one of them.
     pub async fn deliver_pending(&self, db: &Db) -> Result<Delivered, sqlx::Error> {

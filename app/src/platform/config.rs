@@ -192,6 +192,7 @@ impl Config {
             logo_url: self.utility.logo_url.clone(),
             phone: self.utility.phone.clone(),
             email: self.utility.email.clone(),
+            session_idle_minutes: self.session_idle_minutes,
         }
     }
 

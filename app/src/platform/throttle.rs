@@ -10,6 +10,7 @@ pub enum Scope {
     SignIn,
     ResetByEmail,
     ResetByAddress,
+    DeliveryEmail,
 }
 
 impl Scope {
@@ -20,6 +21,7 @@ impl Scope {
             Self::SignIn => "sign-in",
             Self::ResetByEmail => "reset-email",
             Self::ResetByAddress => "reset-address",
+            Self::DeliveryEmail => "delivery-email",
         }
     }
 }

@@ -173,3 +173,11 @@ pub async fn reset_password(db: &Db, token_id: i64, login_id: i64, hash: &Passwo
     tx.commit().await?;
     Ok(true)
 }
+
+/// The login of a customer (one per customer), for its address and language.
+pub async fn login_of_customer(db: &Db, customer_id: i64) -> Result<Option<LoginContact>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, locale FROM logins WHERE customer_id = $1")
+        .bind(customer_id)
+        .fetch_optional(&db.pool)
+        .await
+}

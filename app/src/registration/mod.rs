@@ -222,6 +222,20 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
     Ok(())
 }
 
+/// Keeps an idle session alive when the customer asks to (any request does; this one says
+/// so). Harmless when signed out.
+#[server(endpoint = "stay_signed_in")]
+pub async fn stay_signed_in() -> Result<bool, ServerFnError> {
+    Ok(session::touch().await)
+}
+
+/// Ends a session the page saw go idle (the server's own timeout ends it too; this makes
+/// sure a shared computer is signed out even if another tab kept the session alive).
+#[server(endpoint = "end_idle_session")]
+pub async fn end_idle_session() -> Result<(), ServerFnError> {
+    session::sign_out().await.map_err(internal)
+}
+
 /// The signed-in customer's name, for the header.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<String>, ServerFnError> {

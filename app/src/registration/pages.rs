@@ -182,6 +182,7 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let signed_out = move || query.read().get("signed_out").is_some() && outcome.read().problems.is_empty();
     let password_changed = move || query.read().get("password_changed").is_some() && outcome.read().problems.is_empty();
+    let expired = move || query.read().get("expired").is_some() && outcome.read().problems.is_empty();
     view! {
         <Title text=move || t_string!(i18n, signin.title).to_string()/>
         <h1>{t!(i18n, signin.title)}</h1>
@@ -190,6 +191,9 @@ pub fn SignInPage() -> impl IntoView {
         </Show>
         <Show when=password_changed>
             <p class="notice" role="status">{t!(i18n, signin.password_changed)}</p>
+        </Show>
+        <Show when=expired>
+            <p class="notice" role="status">{t!(i18n, session.expired)}</p>
         </Show>
         <Suspense fallback=|| ()>
             <ErrorSummary problems=summary(i18n, outcome)/>

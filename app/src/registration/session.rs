@@ -68,3 +68,10 @@ pub async fn sign_out() -> Result<(), leptos::prelude::ServerFnError> {
     let s = session().await?;
     s.flush().await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
 }
+
+/// Marks a signed-in session as active, so that its idle timeout starts again.
+pub async fn touch() -> bool {
+    let Some(_) = signed_in().await else { return false };
+    let Ok(s) = session().await else { return false };
+    s.insert("last_active", crate::platform::db::now()).await.is_ok()
+}

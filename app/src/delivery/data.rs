@@ -1,0 +1,128 @@
+//! SQL for bill delivery. Account queries name the customer, so another customer's account
+//! id finds nothing.
+
+use crate::platform::db::{now, Db};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub account_id: i64,
+    pub number: String,
+    pub delivery_method: String,
+    pub delivery_email: Option<String>,
+}
+
+pub async fn accounts(db: &Db, customer_id: i64) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, a.delivery_method, a.delivery_email \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 ORDER BY a.account_number",
+    )
+    .bind(customer_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn account(db: &Db, customer_id: i64, account_id: i64) -> Result<Option<DeliveryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, a.delivery_method, a.delivery_email \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 AND a.id = $2",
+    )
+    .bind(customer_id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// The address waiting for verification on an account, if its link is still good.
+pub async fn pending_email(db: &Db, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT email FROM one_time_tokens WHERE purpose = 'delivery-email' AND account_id = $1 \
+         AND used_at IS NULL AND expires_at >= $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(account_id)
+    .bind(now())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+/// Uses the token and switches the account to email in one transaction; false when the
+/// token was used meanwhile.
+pub async fn verify(db: &Db, token_id: i64, account_id: i64, email: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    if !crate::platform::tokens::use_up(&mut tx, token_id).await? {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE accounts SET delivery_method = 'email', delivery_email = $1, updated_at = $2 WHERE id = $3")
+        .bind(email)
+        .bind(now())
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn set_paper(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET delivery_method = 'paper', delivery_email = NULL, updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(account_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn account_number(db: &Db, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT c.customer_number || '-' || a.account_number FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// A new bill of an account on email delivery, with where and in which language to say so.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BillToAnnounce {
+    pub bill_id: i64,
+    pub number: String,
+    pub email: String,
+    pub locale: String,
+    pub amount_cents: i64,
+    pub due_date: String,
+}
+
+pub async fn bill_to_announce(db: &Db, bill_id: i64) -> Result<Option<BillToAnnounce>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id AS bill_id, c.customer_number || '-' || a.account_number AS number, a.delivery_email AS email, \
+         COALESCE((SELECT l.locale FROM logins l WHERE l.customer_id = a.customer_id), 'en') AS locale, \
+         b.amount_cents, b.due_date \
+         FROM bills b JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
+         WHERE b.id = $1 AND a.delivery_method = 'email' AND a.delivery_email IS NOT NULL",
+    )
+    .bind(bill_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Queues the bill's one "your bill is ready" email; false when it was queued before
+/// (the bill_notifications key decides, in the same transaction as the email).
+pub async fn queue_bill_email(db: &Db, bill_id: i64, m: &crate::email::Composed) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query("INSERT INTO bill_notifications (bill_id, sent_at) VALUES ($1, $2) ON CONFLICT (bill_id) DO NOTHING")
+        .bind(bill_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let email_id = crate::email::data::insert_with(&mut tx, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await?;
+    sqlx::query("UPDATE bill_notifications SET email_id = $1 WHERE bill_id = $2")
+        .bind(email_id)
+        .bind(bill_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,128 @@
+//! Paperless billing: Bill Delivery Method. Email delivery starts only once the customer
+//! opens the single-use link we email (valid 24 hours); until then the account stays on
+//! paper and the page shows it pending. Bills imported for an account on email delivery
+//! are announced by email, once per bill.
+
+#[cfg(feature = "ssr")]
+pub mod data;
+#[cfg(feature = "ssr")]
+pub mod service;
+mod pages;
+
+pub use pages::{DeliverySection, VerifyDeliveryPage};
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One account's delivery, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountDelivery {
+    pub account_id: i64,
+    /// `customer-account`, as on the bill.
+    pub number: String,
+    pub on_email: bool,
+    /// The verified address, while on email.
+    pub email: Option<String>,
+    /// The address waiting for its link to be opened.
+    pub pending: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryState {
+    pub login_email: String,
+    pub accounts: Vec<AccountDelivery>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeliveryProblem {
+    EmailEmpty,
+    EmailFormat,
+    TryLater(i64),
+    NotFound,
+    SignInNeeded,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryOutcome {
+    pub account_id: Option<i64>,
+    pub email: String,
+    pub problems: Vec<DeliveryProblem>,
+}
+
+/// What opening a verification link did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Verification {
+    Verified { number: String, email: String },
+    Expired,
+    Used,
+    Invalid,
+}
+
+#[cfg(feature = "ssr")]
+fn internal(e: impl std::fmt::Debug) -> ServerFnError {
+    tracing::error!(error = ?e, "delivery server function failed");
+    ServerFnError::new("internal error")
+}
+
+/// (login id, customer id) of the signed-in customer.
+#[cfg(feature = "ssr")]
+async fn signed_in() -> Result<Option<(i64, i64)>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
+    let customer = crate::wallet::data::customer_of_login(&db, login_id).await.map_err(internal)?;
+    Ok(customer.map(|c| (login_id, c)))
+}
+
+#[cfg(feature = "ssr")]
+async fn finish(outcome: DeliveryOutcome, success_path: &str) -> Result<DeliveryOutcome, ServerFnError> {
+    if outcome.problems.is_empty() {
+        leptos_axum::redirect(success_path);
+    } else {
+        crate::forms::keep_for_redirect("delivery", &outcome).await;
+    }
+    Ok(outcome)
+}
+
+#[server(endpoint = "delivery_state")]
+pub async fn get_delivery_state() -> Result<Option<DeliveryState>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some((login_id, customer_id)) = signed_in().await? else { return Ok(None) };
+    service::state(&db, login_id, customer_id).await.map(Some).map_err(internal)
+}
+
+/// Chooses how an account's bills come: `method` "email" emails a verification link to
+/// `email` (also the resend button); "paper" switches back at once.
+#[server(endpoint = "set_delivery")]
+pub async fn set_delivery(account_id: i64, method: String, email: Option<String>) -> Result<DeliveryOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let mailer = expect_context::<crate::email::Mailer>();
+    let email = email.unwrap_or_default();
+    let mut outcome = DeliveryOutcome { account_id: Some(account_id), email: email.clone(), problems: vec![] };
+    let Some((login_id, customer_id)) = signed_in().await? else {
+        outcome.problems.push(DeliveryProblem::SignInNeeded);
+        return finish(outcome, "").await;
+    };
+    let (result, success) = if method == "paper" {
+        (service::choose_paper(&db, &mailer, customer_id, account_id).await, "/billing/settings/delivery?paper=1")
+    } else {
+        let locale = crate::registration::session::request_locale();
+        let request = service::EmailRequest { login_id, customer_id, account_id, email: &email, locale: &locale };
+        (service::request_email(&db, &mailer, request).await, "/billing/settings/delivery?sent=1")
+    };
+    if let Err(p) = result.map_err(internal)? {
+        outcome.problems.push(p);
+    }
+    finish(outcome, success).await
+}
+
+#[server(endpoint = "take_delivery_outcome")]
+pub async fn take_delivery_outcome() -> Result<Option<DeliveryOutcome>, ServerFnError> {
+    Ok(crate::forms::take_kept("delivery").await)
+}
+
+/// Opens a verification link: works signed in or not, once, for 24 hours.
+#[server(endpoint = "verify_delivery_email")]
+pub async fn verify_delivery_email(token: String) -> Result<Verification, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    service::verify(&db, &token).await.map_err(internal)
+}

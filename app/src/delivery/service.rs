@@ -1,0 +1,135 @@
+//! Bill delivery rules as plain functions over the database and the mailer.
+
+use super::data;
+use super::{AccountDelivery, DeliveryProblem, DeliveryState, Verification};
+use crate::domain::{Cents, Email};
+use crate::email::{compose, Lang, Mailer};
+use crate::platform::throttle::{self, Limit, Scope};
+use crate::platform::tokens::{self, Purpose, TokenState};
+use crate::platform::Db;
+
+/// How long a verification link works.
+pub const VERIFY_LINK_SECS: i64 = 24 * 60 * 60;
+/// Verification emails per account.
+pub const RESEND_LIMIT: Limit = Limit { max: 3, window_secs: 60 * 60 };
+
+#[derive(Debug)]
+pub enum ServiceError {
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Db(e)
+    }
+}
+
+pub async fn state(db: &Db, login_id: i64, customer_id: i64) -> Result<DeliveryState, ServiceError> {
+    let login_email = crate::registration::data::contact_by_id(db, login_id).await?.map(|c| c.email).unwrap_or_default();
+    let mut accounts = Vec::new();
+    for row in data::accounts(db, customer_id).await? {
+        let pending = data::pending_email(db, row.account_id).await?;
+        accounts.push(AccountDelivery {
+            account_id: row.account_id,
+            number: row.number,
+            on_email: row.delivery_method == "email",
+            email: row.delivery_email,
+            pending,
+        });
+    }
+    Ok(DeliveryState { login_email, accounts })
+}
+
+pub struct EmailRequest<'a> {
+    pub login_id: i64,
+    pub customer_id: i64,
+    pub account_id: i64,
+    pub email: &'a str,
+    pub locale: &'a str,
+}
+
+/// Sends a verification link for email delivery of one account (a newer link replaces an
+/// older one). The account stays as it is until the link is opened.
+pub async fn request_email(db: &Db, mailer: &Mailer, r: EmailRequest<'_>) -> Result<Result<(), DeliveryProblem>, ServiceError> {
+    let Some(account) = data::account(db, r.customer_id, r.account_id).await? else {
+        return Ok(Err(DeliveryProblem::NotFound));
+    };
+    let email = match Email::parse(r.email) {
+        Ok(e) => e,
+        Err(crate::domain::email::EmailError::Empty) => return Ok(Err(DeliveryProblem::EmailEmpty)),
+        Err(_) => return Ok(Err(DeliveryProblem::EmailFormat)),
+    };
+    let subject = account.account_id.to_string();
+    if let Some(minutes) = throttle::blocked_for(db, Scope::DeliveryEmail, &subject, RESEND_LIMIT).await? {
+        return Ok(Err(DeliveryProblem::TryLater(minutes)));
+    }
+    throttle::record_failure(db, Scope::DeliveryEmail, &subject).await?;
+    tokens::revoke_earlier(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id)).await?;
+    let token =
+        tokens::issue(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id), Some(email.as_str()), VERIFY_LINK_SECS)
+            .await?;
+    let link = mailer.letterhead().link(&format!("/billing/verify-email?token={token}"));
+    let m = compose::delivery_verify(mailer.letterhead(), Lang::from_locale(r.locale), email.as_str(), &account.number, &link);
+    mailer.queue(db, &m).await?;
+    Ok(Ok(()))
+}
+
+/// Opens a verification link.
+pub async fn verify(db: &Db, token: &str) -> Result<Verification, ServiceError> {
+    let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
+        TokenState::Valid(r) => r,
+        TokenState::Expired => return Ok(Verification::Expired),
+        TokenState::Used => return Ok(Verification::Used),
+        TokenState::Unknown => return Ok(Verification::Invalid),
+    };
+    let (Some(account_id), Some(email)) = (record.account_id, record.email) else { return Ok(Verification::Invalid) };
+    if !data::verify(db, record.id, account_id, &email).await? {
+        return Ok(Verification::Used);
+    }
+    let number = data::account_number(db, account_id).await?.unwrap_or_default();
+    Ok(Verification::Verified { number, email })
+}
+
+/// Back to paper: no verification needed; the verified address hears about it.
+pub async fn choose_paper(db: &Db, mailer: &Mailer, customer_id: i64, account_id: i64) -> Result<Result<(), DeliveryProblem>, ServiceError> {
+    let Some(account) = data::account(db, customer_id, account_id).await? else {
+        return Ok(Err(DeliveryProblem::NotFound));
+    };
+    // A link still in flight must not switch the account back to email later.
+    if let Some(login) = crate::registration::data::login_of_customer(db, customer_id).await? {
+        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id, Some(account_id)).await?;
+    }
+    if account.delivery_method == "email" {
+        data::set_paper(db, account_id).await?;
+        if let Some(previous) = account.delivery_email {
+            let locale = crate::registration::data::login_of_customer(db, customer_id).await?.map(|l| l.locale).unwrap_or_default();
+            let m = compose::delivery_paper_notice(mailer.letterhead(), Lang::from_locale(&locale), &previous, &account.number);
+            mailer.queue(db, &m).await?;
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// "Your bill is ready" for each new bill of an account on email delivery, once per bill
+/// however often the import runs. Returns how many were queued.
+pub async fn announce_bills(db: &Db, mailer: &Mailer, bill_ids: &[i64]) -> Result<usize, ServiceError> {
+    let mut queued = 0;
+    for &bill_id in bill_ids {
+        let Some(bill) = data::bill_to_announce(db, bill_id).await? else { continue };
+        let m = compose::bill_ready(
+            mailer.letterhead(),
+            Lang::from_locale(&bill.locale),
+            &bill.email,
+            &bill.number,
+            Cents(bill.amount_cents),
+            &bill.due_date,
+        );
+        if data::queue_bill_email(db, bill_id, &m).await? {
+            queued += 1;
+        }
+    }
+    if queued > 0 {
+        mailer.wake();
+    }
+    Ok(queued)
+}

@@ -1,0 +1,219 @@
+import { test, expect, Page } from '@playwright/test';
+import { expectNoAxeViolations, hydrated, useLanguage } from './helpers';
+
+const words = {
+  en: {
+    number: 'Customer Number-Account Number', zip: 'ZIP Code', find: 'Find My Account',
+    email: 'Email Address', password: 'Password', confirm: 'Confirm Password',
+    terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account',
+    billing: 'Billing', billSettings: 'Bill Settings', myWallet: 'My Wallet', addNew: 'Add New',
+    where: 'Where can I find my routing and account number?', problem: 'There is a problem',
+    kindEcheck: 'E-Check', kindDebit: 'Debit', kindCredit: 'Credit', kindWallet: 'Digital Wallets',
+    checking: 'Checking', routing: 'Routing Number', account: 'Account Number', again: 'Re-Enter Account Number',
+    bank: 'Bank Name', holder: 'Name on Account', makeDefault: 'Set as default payment method', add: 'Add', back: 'Back',
+    card: 'Card Number', cardName: 'Name on Card', expiry: 'Expiration (MM/YY)', code: 'Security Code', billingZip: 'Billing ZIP Code',
+    kindMissingErr: 'Choose Checking or Savings.', routingErr: 'This routing number is not valid', mismatch: 'The two account numbers do not match.',
+    added: 'The payment method was added.', defaultBadge: 'Default', makeDefaultButton: 'Make default', remove: 'Remove',
+    removed: 'The payment method was removed.', brand: 'Card type: Visa', expired: 'This card has expired.',
+  },
+  es: {
+    number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta',
+    email: 'Correo electrónico', password: 'Contraseña', confirm: 'Confirmar contraseña',
+    terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta',
+    billing: 'Facturación', billSettings: 'Configuración de factura', myWallet: 'Mi billetera', addNew: 'Agregar nuevo',
+    where: '¿Dónde encuentro mi número de ruta y mi número de cuenta?', problem: 'Hay un problema',
+    kindEcheck: 'Cheque electrónico', kindDebit: 'Débito', kindCredit: 'Crédito', kindWallet: 'Billeteras digitales',
+    checking: 'Corriente', routing: 'Número de ruta', account: 'Número de cuenta', again: 'Vuelva a ingresar el número de cuenta',
+    bank: 'Nombre del banco', holder: 'Nombre en la cuenta', makeDefault: 'Establecer como método de pago predeterminado', add: 'Agregar', back: 'Atrás',
+    card: 'Número de tarjeta', cardName: 'Nombre en la tarjeta', expiry: 'Vencimiento (MM/AA)', code: 'Código de seguridad', billingZip: 'Código postal de facturación',
+    kindMissingErr: 'Elija Corriente o Ahorros.', routingErr: 'Este número de ruta no es válido', mismatch: 'Los dos números de cuenta no coinciden.',
+    added: 'Se agregó el método de pago.', defaultBadge: 'Predeterminado', makeDefaultButton: 'Hacer predeterminado', remove: 'Eliminar',
+    removed: 'Se eliminó el método de pago.', brand: 'Tipo de tarjeta: Visa', expired: 'Esta tarjeta está vencida.',
+  },
+};
+
+type Words = (typeof words)['en'];
+
+async function registerAndSignIn(page: Page, w: Words, number: string, email: string) {
+  await page.goto('/register');
+  await page.getByLabel(w.number).fill(number);
+  await page.getByLabel(w.zip).fill('97501');
+  await page.getByRole('button', { name: w.find }).click();
+  await expect(page).toHaveURL(/\/register\/login$/);
+  await page.getByLabel(w.email).fill(email);
+  await page.getByLabel(w.password, { exact: true }).fill('quiet river morning walk');
+  await page.getByLabel(w.confirm).fill('quiet river morning walk');
+  await page.getByLabel(w.terms).check();
+  await page.getByRole('button', { name: w.create }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+for (const lang of ['en', 'es'] as const) {
+  test(`My Wallet with JavaScript: every kind, by keyboard, live checks (${lang})`, async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    const context = await browser.newContext({ baseURL });
+    await useLanguage(context, baseURL!, lang);
+    const page = await context.newPage();
+    const w = words[lang];
+    await registerAndSignIn(page, w, lang === 'en' ? '61000009-6100009' : '61000010-6100010', `wallet-${lang}-${Date.now()}@example.com`);
+
+    // Billing → Bill Settings → My Wallet.
+    await hydrated(page);
+    await page.getByText(w.billing, { exact: true }).click();
+    await page.getByRole('link', { name: w.billSettings }).click();
+    await page.getByRole('link', { name: w.myWallet }).click();
+    await expect(page).toHaveURL(/\/billing\/settings\/wallet$/);
+    await expect(page.getByRole('link', { name: w.myWallet })).toHaveAttribute('aria-current', 'page');
+    await hydrated(page);
+    await expectNoAxeViolations(page, `my wallet, empty (${lang})`);
+    await page.getByRole('link', { name: w.addNew }).click();
+    await expect(page).toHaveURL(/\/billing\/settings\/wallet\/add$/);
+    await hydrated(page);
+    await expectNoAxeViolations(page, `add a payment method (${lang})`);
+
+    // Submitting nothing: the error summary, linking to each field.
+    await page.getByRole('button', { name: w.add, exact: true }).click();
+    await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
+    await expect(page.getByRole('link', { name: w.kindMissingErr })).toBeVisible();
+    await expectNoAxeViolations(page, `add a payment method, errors (${lang})`);
+
+    // Live checks while typing (after leaving the field once).
+    await page.getByLabel(w.routing).fill('123456789');
+    await page.getByLabel(w.routing).blur();
+    await page.getByLabel(w.routing).fill('123456780');
+    await expect(page.locator('#routing_number-error')).toContainText(w.routingErr);
+
+    // The whole E-Check form by keyboard.
+    await page.getByLabel(w.routing).fill('');
+    await page.getByLabel(w.kindEcheck).focus();
+    await page.keyboard.press('Tab');
+    await expect(page.getByText(w.where)).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('details.help img').first()).toBeVisible();
+    await expect(page.locator('details.help img')).toHaveCount(2);
+    await page.keyboard.press('Enter');
+    await expect(page.locator('details.help img').first()).toBeHidden();
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel(w.checking)).toBeFocused();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel(w.routing)).toBeFocused();
+    await page.keyboard.type('021000021');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('000123456789');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('000123456780');
+    await page.keyboard.press('Tab');
+    await expect(page.locator('#account_number_confirm-error')).toHaveText(w.mismatch);
+    // The bank's name comes from the routing directory.
+    await expect(page.getByLabel(w.bank)).toHaveValue('JPMORGAN CHASE BANK, NA');
+    await page.getByLabel(w.again).fill('000123456789');
+    await page.getByLabel(w.bank).focus();
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel(w.holder)).toBeFocused();
+    await page.keyboard.type('Pat Journey');
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel(w.makeDefault)).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: w.add, exact: true })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);
+    const checking = lang === 'en' ? 'Checking *****6789' : 'Corriente *****6789';
+    await expect(page.getByText(checking)).toBeVisible();
+    await expect(page.getByText(w.added)).toBeVisible();
+    await hydrated(page);
+    await expectNoAxeViolations(page, `my wallet, one method (${lang})`);
+
+    // A debit card: the brand shows while typing; an expired date is caught.
+    await page.getByRole('link', { name: w.addNew }).click();
+    await hydrated(page);
+    await page.getByLabel(w.kindDebit).check();
+    await page.getByLabel(w.card).pressSequentially('4111 1111 1111 1111');
+    await expect(page.getByText(w.brand)).toBeVisible();
+    await page.getByLabel(w.cardName).fill('Pat Journey');
+    await page.getByLabel(w.expiry).fill('01/20');
+    await page.getByLabel(w.expiry).blur();
+    await page.getByLabel(w.expiry).fill('01/21');
+    await expect(page.locator('#expiry-error')).toHaveText(w.expired);
+    await page.getByLabel(w.expiry).fill('04/29');
+    await page.getByLabel(w.code).fill('123');
+    await page.getByLabel(w.billingZip).fill('97501');
+    await expectNoAxeViolations(page, `add a debit card (${lang})`);
+    await page.getByRole('button', { name: w.add, exact: true }).click();
+    await expect(page.getByText('Visa *****1111 | ' + (lang === 'en' ? 'Exp' : 'Vence') + ' 04/29')).toBeVisible();
+
+    // A credit card, made the default.
+    await page.getByRole('link', { name: w.addNew }).click();
+    await hydrated(page);
+    await page.getByLabel(w.kindCredit).check();
+    await page.getByLabel(w.card).fill('3782 822463 10005');
+    await page.getByLabel(w.cardName).fill('Pat Journey');
+    await page.getByLabel(w.expiry).fill('0430');
+    await page.getByLabel(w.code).fill('1234');
+    await page.getByLabel(w.billingZip).fill('97501-1234');
+    await page.getByLabel(w.makeDefault).check();
+    await page.getByRole('button', { name: w.add, exact: true }).click();
+    const amex = page.locator('.wallet-item', { hasText: 'American Express *****0005' });
+    await expect(amex.getByText(w.defaultBadge)).toBeVisible();
+
+    // A digital wallet.
+    await page.getByRole('link', { name: w.addNew }).click();
+    await hydrated(page);
+    await page.getByLabel(w.kindWallet).check();
+    await expectNoAxeViolations(page, `add a digital wallet (${lang})`);
+    await page.getByLabel('Sandbox Pay').check();
+    await page.getByRole('button', { name: w.add, exact: true }).click();
+    await expect(page.getByText('Sandbox Pay *****4242')).toBeVisible();
+
+    // Make the bank account the default, then remove the card.
+    await hydrated(page);
+    await page.locator('.wallet-item', { hasText: checking }).getByRole('button', { name: new RegExp(w.makeDefaultButton) }).click();
+    await expect(page.locator('.wallet-item', { hasText: checking }).getByText(w.defaultBadge)).toBeVisible();
+    await page.locator('.wallet-item', { hasText: 'Visa *****1111' }).getByRole('button', { name: new RegExp(w.remove) }).click();
+    await expect(page.getByText('Visa *****1111')).toHaveCount(0);
+    await expectNoAxeViolations(page, `my wallet, several methods (${lang})`);
+    await context.close();
+  });
+
+  test(`My Wallet without JavaScript (${lang})`, async ({ browser, baseURL }) => {
+    test.setTimeout(90_000);
+    const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+    await useLanguage(context, baseURL!, lang);
+    const page = await context.newPage();
+    const w = words[lang];
+    await registerAndSignIn(page, w, lang === 'en' ? '61000011-6100011' : '61000012-6100012', `wallet-nojs-${lang}-${Date.now()}@example.com`);
+    await page.goto('/billing/settings/wallet/add');
+    // Only the chosen type's fields show, by CSS alone.
+    await expect(page.getByLabel(w.routing)).toBeVisible();
+    await expect(page.getByLabel(w.card)).toBeHidden();
+    await page.getByLabel(w.checking).check();
+    await page.getByLabel(w.routing).fill('111000025');
+    await page.getByLabel(w.account).fill('24681357');
+    await page.getByLabel(w.again).fill('24681358');
+    await page.getByLabel(w.holder).fill('Pat Journey');
+    await page.getByRole('button', { name: w.add, exact: true }).click();
+    await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
+    await expect(page.getByRole('link', { name: w.mismatch })).toBeVisible();
+    await expect(page.getByLabel(w.account)).toHaveValue('24681357');
+    await expect(page.getByLabel(w.again)).toHaveValue('');
+    await page.getByLabel(w.again).fill('24681357');
+    await page.getByRole('button', { name: w.add, exact: true }).click();
+    await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);
+    await expect(page.getByText(/\*\*\*\*\*1357 · BANK OF AMERICA, N\.A\./)).toBeVisible();
+
+    await page.getByRole('link', { name: w.addNew }).click();
+    await page.getByLabel(w.kindDebit).check();
+    await expect(page.getByLabel(w.card)).toBeVisible();
+    await page.getByLabel(w.card).fill('5555 5555 5555 4444');
+    await page.getByLabel(w.cardName).fill('Pat Journey');
+    await page.getByLabel(w.expiry).fill('12/30');
+    await page.getByLabel(w.code).fill('123');
+    await page.getByLabel(w.billingZip).fill('97501');
+    await page.getByRole('button', { name: w.add, exact: true }).click();
+    await expect(page.getByText('Mastercard *****4444')).toBeVisible();
+    await page.locator('.wallet-item', { hasText: 'Mastercard *****4444' }).getByRole('button', { name: new RegExp(w.remove) }).click();
+    await expect(page.getByText(w.removed)).toBeVisible();
+    await expect(page.getByText('Mastercard *****4444')).toHaveCount(0);
+    await context.close();
+  });
+}

@@ -1,0 +1,138 @@
+//! Paperless billing: the verification link (single use, 24 hours, any browser), paper
+//! again with a notice, throttled resends, other customers' accounts out of reach, and one
+//! "your bill is ready" email per bill however often the import runs.
+
+use crate::helpers::{count, inbox, spawn_app, unique_email, TestApp};
+use crate::registration::{location, login, post_form, with_demo};
+use app::delivery::service::{self, EmailRequest};
+use app::delivery::{DeliveryProblem, Verification};
+use app::registration::service as registration;
+
+/// A login for the customer owning `number`, signed in on `app.client`: (login, customer, account, email).
+async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, i64, i64, String) {
+    let account = registration::find_account(&app.db, "10.5.5.5", number, zip).await.unwrap().unwrap();
+    let email = unique_email("paperless");
+    let login_id = registration::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    let customer_id = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
+    (login_id, customer_id, account, email)
+}
+
+async fn method(app: &TestApp, account_id: i64) -> (String, Option<String>) {
+    sqlx::query_as("SELECT delivery_method, delivery_email FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_emailed_link_switches_delivery_once_from_any_browser() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (_, _, account, email) = customer(&app, "12345678-1234567", "97501").await;
+    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let paperless = unique_email("bills");
+    let r = post_form(&app, "set_delivery", "/billing/settings/delivery", &[
+        ("account_id", &account.to_string()),
+        ("method", "email"),
+        ("email", &paperless),
+    ])
+    .await;
+    assert_eq!(location(&r), "/billing/settings/delivery?sent=1");
+    // Until the link is opened: still paper, and the page says it is pending.
+    assert_eq!(method(&app, account).await, ("paper".into(), None));
+    let page = app.get("/billing/settings/delivery?sent=1").await.text().await.unwrap();
+    assert!(page.contains("Pending verification:") && page.contains(&paperless));
+    assert!(page.contains("Don&#x27;t forget to check your email to complete this process!") || page.contains("Don't forget to check your email to complete this process!"));
+
+    let mail = inbox(&app.db, &paperless, 1).await;
+    assert!(mail[0].subject.starts_with("Confirm paperless billing"));
+    assert!(mail[0].text.contains("12345678-1234567"));
+    let link = mail[0].link("/billing/verify-email?token=").expect("a verification link");
+    // Opened in another browser, signed out.
+    let stranger = reqwest::Client::new();
+    let page = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Paperless billing is on") && page.contains(&paperless), "{page}");
+    assert_eq!(method(&app, account).await, ("email".into(), Some(paperless.clone())));
+    let again = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains("already used"));
+    assert_eq!(service::verify(&app.db, &token_of(&link)).await.unwrap(), Verification::Used);
+    assert_eq!(service::verify(&app.db, "forged-token").await.unwrap(), Verification::Invalid);
+
+    // Back to paper: no link needed; the verified address is told.
+    let r = post_form(&app, "set_delivery", "/billing/settings/delivery", &[("account_id", &account.to_string()), ("method", "paper")]).await;
+    assert_eq!(location(&r), "/billing/settings/delivery?paper=1");
+    assert_eq!(method(&app, account).await, ("paper".into(), None));
+    let mail = inbox(&app.db, &paperless, 2).await;
+    assert!(mail[1].subject.starts_with("Your bills will come on paper"));
+}
+
+#[tokio::test]
+async fn expired_links_wrong_accounts_and_resends_are_refused() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (alex_login, alex, alex_account, _) = customer(&app, "12345678-1234567", "97501").await;
+    let (_, _, maria_account, _) = customer(&app, "23456789-2345678", "97502").await;
+    let m = app.mailer.clone();
+    let to = unique_email("bills");
+    let request = |account_id| EmailRequest { login_id: alex_login, customer_id: alex, account_id, email: &to, locale: "es" };
+
+    // Another customer's account: refused, nothing sent, nothing changed.
+    assert_eq!(service::request_email(&app.db, &m, request(maria_account)).await.unwrap(), Err(DeliveryProblem::NotFound));
+    assert_eq!(service::choose_paper(&app.db, &m, alex, maria_account).await.unwrap(), Err(DeliveryProblem::NotFound));
+    assert_eq!(count(&app.db, "one_time_tokens").await, 0);
+    let bad = EmailRequest { email: "not an address", ..request(alex_account) };
+    assert_eq!(service::request_email(&app.db, &m, bad).await.unwrap(), Err(DeliveryProblem::EmailFormat));
+
+    // Three emails an hour per account, then a clear wait.
+    for _ in 0..3 {
+        service::request_email(&app.db, &m, request(alex_account)).await.unwrap().unwrap();
+    }
+    assert!(matches!(service::request_email(&app.db, &m, request(alex_account)).await.unwrap(), Err(DeliveryProblem::TryLater(_))));
+    let mail = inbox(&app.db, &to, 3).await;
+    assert!(mail[0].subject.starts_with("Confirme la facturación electrónica"), "in the customer's language");
+    // Only the newest link works; an expired one says so.
+    let links: Vec<String> = mail.iter().map(|e| token_of(&e.link("/billing/verify-email?token=").unwrap())).collect();
+    assert_eq!(service::verify(&app.db, &links[0]).await.unwrap(), Verification::Used);
+    sqlx::query("UPDATE one_time_tokens SET expires_at = expires_at - 86401").execute(&app.db.pool).await.unwrap();
+    assert_eq!(service::verify(&app.db, &links[2]).await.unwrap(), Verification::Expired);
+    assert_eq!(method(&app, alex_account).await, ("paper".into(), None));
+    let page = app.get(&format!("/billing/verify-email?token={}", links[2])).await.text().await.unwrap();
+    assert!(page.contains("has expired") && page.contains("href=\"/billing/settings/delivery\""));
+}
+
+#[tokio::test]
+async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (login_id, customer_id, account, _) = customer(&app, "12345678-1234567", "97501").await;
+    let to = unique_email("bills");
+    let request = EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
+    service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
+    let link = inbox(&app.db, &to, 1).await[0].link("/billing/verify-email?token=").unwrap();
+    assert!(matches!(service::verify(&app.db, &token_of(&link)).await.unwrap(), Verification::Verified { .. }));
+
+    let file = "account_number,bill_date,due_date,amount,balance,usage_gallons\n\
+                1234567,2027-01-01,2027-02-01,61.20,61.20,12240\n\
+                7654321,2027-01-01,2027-02-01,33.10,33.10,6620\n";
+    for _ in 0..2 {
+        let report = app::import::import_bills(&app.db, file.as_bytes()).await.unwrap();
+        service::announce_bills(&app.db, &app.mailer, &report.new_bill_ids).await.unwrap();
+    }
+    // Even asked again for the same bills, nothing more is queued.
+    let (bill_id,): (i64,) = sqlx::query_as("SELECT id FROM bills WHERE bill_date = '2027-01-01' AND amount_cents = 6120")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(service::announce_bills(&app.db, &app.mailer, &[bill_id, bill_id]).await.unwrap(), 0);
+    let mail = inbox(&app.db, &to, 2).await;
+    assert_eq!(mail.len(), 2, "the verification email and one bill email");
+    assert!(mail[1].subject.starts_with("Your bill is ready"));
+    assert!(mail[1].text.contains("$61.20") && mail[1].text.contains("2027-02-01") && mail[1].text.contains("12345678-1234567"));
+    // The other account is on paper: no email for its bill.
+    assert_eq!(count(&app.db, "bill_notifications").await, 1);
+}
