@@ -103,7 +103,8 @@ pub fn TextField(
                 type=input_type
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
-                prop:value=value
+                // The attribute only: a `prop:value` binding would overwrite, at hydration,
+                // what the customer typed before the WebAssembly loaded.
                 value=value
                 aria-invalid=move || error.read().is_some().then_some("true")
                 aria-describedby=described_by

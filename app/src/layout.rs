@@ -202,9 +202,12 @@ fn IdleWarning() -> impl IntoView {
         let warn = set_timeout_with_handle(
             move || {
                 show.set(true);
-                if let Some(b) = button.get_untracked() {
-                    let _ = b.focus();
-                }
+                // After the warning is shown (a hidden button cannot take focus).
+                queue_microtask(move || {
+                    if let Some(b) = button.get_untracked() {
+                        let _ = b.focus();
+                    }
+                });
             },
             Duration::from_secs((minutes - 2) * 60),
         );

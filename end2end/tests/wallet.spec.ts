@@ -60,7 +60,7 @@ for (const lang of ['en', 'es'] as const) {
     // Billing → Bill Settings → My Wallet.
     await hydrated(page);
     await page.getByText(w.billing, { exact: true }).click();
-    await page.getByRole('link', { name: w.billSettings }).click();
+    await page.locator('header nav').getByRole('link', { name: w.billSettings }).click();
     await page.getByRole('link', { name: w.myWallet }).click();
     await expect(page).toHaveURL(/\/billing\/settings\/wallet$/);
     await expect(page.getByRole('link', { name: w.myWallet })).toHaveAttribute('aria-current', 'page');
@@ -78,9 +78,9 @@ for (const lang of ['en', 'es'] as const) {
     await expectNoAxeViolations(page, `add a payment method, errors (${lang})`);
 
     // Live checks while typing (after leaving the field once).
-    await page.getByLabel(w.routing).fill('123456789');
+    await page.getByLabel(w.routing).fill('12345678');
     await page.getByLabel(w.routing).blur();
-    await page.getByLabel(w.routing).fill('123456780');
+    await page.getByLabel(w.routing).fill('123456789');
     await expect(page.locator('#routing_number-error')).toContainText(w.routingErr);
 
     // The whole E-Check form by keyboard.
@@ -188,13 +188,13 @@ for (const lang of ['en', 'es'] as const) {
     await expect(page.getByLabel(w.card)).toBeHidden();
     await page.getByLabel(w.checking).check();
     await page.getByLabel(w.routing).fill('111000025');
-    await page.getByLabel(w.account).fill('24681357');
+    await page.getByLabel(w.account, { exact: true }).fill('24681357');
     await page.getByLabel(w.again).fill('24681358');
     await page.getByLabel(w.holder).fill('Pat Journey');
     await page.getByRole('button', { name: w.add, exact: true }).click();
     await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
     await expect(page.getByRole('link', { name: w.mismatch })).toBeVisible();
-    await expect(page.getByLabel(w.account)).toHaveValue('24681357');
+    await expect(page.getByLabel(w.account, { exact: true })).toHaveValue('24681357');
     await expect(page.getByLabel(w.again)).toHaveValue('');
     await page.getByLabel(w.again).fill('24681357');
     await page.getByRole('button', { name: w.add, exact: true }).click();

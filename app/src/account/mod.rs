@@ -82,10 +82,10 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                         <dd>{match a.due_date.clone() { Some(d) => d.into_any(), None => t!(i18n, overview.no_bill).into_any() }}</dd>
                         <dt>{t!(i18n, overview.autopay)}</dt>
                         <dd>{if a.autopay { t!(i18n, overview.autopay_on).into_any() } else { t!(i18n, overview.autopay_off).into_any() }}
-                            " · "<a href="/billing/settings/autopay">{t!(i18n, overview.manage)}</a></dd>
+                            " · "<a href="/billing/settings/autopay">{t!(i18n, overview.manage_autopay)}</a></dd>
                         <dt>{t!(i18n, overview.paperless)}</dt>
                         <dd>{if a.paperless { t!(i18n, overview.paperless_email).into_any() } else { t!(i18n, overview.paperless_paper).into_any() }}
-                            " · "<a href="/billing/settings/delivery">{t!(i18n, overview.manage)}</a></dd>
+                            " · "<a href="/billing/settings/delivery">{t!(i18n, overview.manage_delivery)}</a></dd>
                     </dl>
                     <table class="bills">
                         <caption>{t!(i18n, overview.last_bills)}</caption>

@@ -244,6 +244,22 @@ fn LiveField(
 ) -> impl IntoView {
     let touched = RwSignal::new(false);
     let edited = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    // At hydration, keep what the customer typed before the WebAssembly loaded; after
+    // that, values set by the page (the bank name from the directory) reach the input.
+    Effect::new(move |synced: Option<()>| {
+        let wanted = text.get();
+        if let Some(el) = input.get() {
+            if synced.is_none() {
+                let typed = el.value();
+                if typed != wanted {
+                    text.set(typed);
+                }
+            } else if el.value() != wanted {
+                el.set_value(&wanted);
+            }
+        }
+    });
     // A new answer from the server shows again.
     Effect::new(move |_| {
         server_error.track();
@@ -283,7 +299,7 @@ fn LiveField(
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 maxlength=maxlength
-                prop:value=move || text.get()
+                node_ref=input
                 value=move || text.get()
                 aria-invalid=move || error.read().is_some().then_some("true")
                 aria-describedby=described_by
