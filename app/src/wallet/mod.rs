@@ -243,6 +243,7 @@ impl WalletOutcome {
     pub fn value(&self, field: &str) -> String {
         self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()).unwrap_or_default()
     }
+    #[cfg(feature = "ssr")]
     fn problem(p: WalletProblem) -> Self {
         Self { problems: vec![p], ..Self::default() }
     }

@@ -243,3 +243,58 @@ async fn rotating_the_key_re_encrypts_every_bank_account() {
     assert_eq!(sealed.key_id, "2026-11");
     assert_eq!(new_vault.open(&sealed).unwrap(), "246813579");
 }
+
+/// Through the server functions themselves, as a browser would call them: signed in as
+/// María, every function that takes an id is given Alex's ids, and nothing of Alex's is
+/// read or changed.
+#[tokio::test]
+async fn another_customer_cannot_reach_anything_through_any_server_function() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let alex_bank = add(&app, alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    let alex_card = add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
+    let (alex_account,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'").fetch_one(&app.db.pool).await.unwrap();
+    let snapshot = || async {
+        let methods: Vec<(i64, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, is_default, removed_at FROM payment_methods ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+        let accounts: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, delivery_method FROM accounts ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+        let tokens = count(&app.db, "one_time_tokens").await;
+        (methods, accounts, tokens)
+    };
+    let before = snapshot().await;
+
+    let maria = unique_email("maria");
+    let account = registration::find_account(&app.db, "10.6.6.6", "23456789-2345678", "97502").await.unwrap().unwrap();
+    registration::create_login(&app.db, account, login(&maria, "river stones at dawn")).await.unwrap().unwrap();
+    post_form(&app, "sign_in", "/sign-in", &[("email", &maria), ("password", "river stones at dawn")]).await;
+
+    let (bank, card_id, acct) = (alex_bank.to_string(), alex_card.to_string(), alex_account.to_string());
+    let attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("make_default_method", vec![("id", &card_id)]),
+        ("remove_method", vec![("id", &bank)]),
+        ("remove_method", vec![("id", &bank), ("replacement", &card_id)]),
+        ("set_delivery", vec![("account_id", &acct), ("method", "email"), ("email", "thief@example.com")]),
+        ("set_delivery", vec![("account_id", &acct), ("method", "paper")]),
+    ];
+    for (function, fields) in attempts {
+        let r = app
+            .client
+            .post(format!("{}/api/{function}", app.base))
+            .header("accept", "application/json")
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success() || r.status().is_client_error(), "{function}: {}", r.status());
+        let body = r.text().await.unwrap();
+        assert!(body.contains("NotFound"), "{function} must refuse another customer's id: {body}");
+    }
+    // The reading functions answer with María's own data only.
+    for function in ["wallet_methods", "get_delivery_state", "get_overview"] {
+        let body = app.client.post(format!("{}/api/{function}", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(!body.contains("1234567") && !body.contains("*****2222") && !body.contains("\"1111\""), "{function}: {body}");
+    }
+    assert_eq!(snapshot().await, before, "nothing of Alex's changed");
+}
