@@ -65,6 +65,20 @@ pub fn ErrorSummary(#[prop(into)] problems: Signal<Vec<(String, String)>>) -> im
     }
 }
 
+/// The `aria-describedby` of an input: its hint (if any) and its error (while shown).
+pub fn described_by(id: &'static str, has_hint: bool, error: Signal<Option<String>>) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if error.read().is_some() {
+            ids.push(format!("{id}-error"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled text input with its hint and its error, wired for screen readers.
 #[component]
 pub fn TextField(
@@ -79,19 +93,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.read().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(id, hint.is_some(), error);
     view! {
         <div class="field" class:has-error=move || error.read().is_some()>
             <label for=id>{label}</label>

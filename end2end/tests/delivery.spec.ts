@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { expectNoAxeViolations, hydrated, linkIn, mailTo, useLanguage } from './helpers';
+import { expectNoAxeViolations, hydrated, linkIn, mailTo, registerAndSignIn, useLanguage } from './helpers';
 
 const words = {
   en: {
@@ -45,17 +45,7 @@ for (const j of journeys) {
     await useLanguage(context, baseURL!, j.lang);
     const page = await context.newPage();
     const w = words[j.lang];
-    await page.goto('/register');
-    await page.getByLabel(w.number).fill(j.number);
-    await page.getByLabel(w.zip).fill('97501');
-    await page.getByRole('button', { name: w.find }).click();
-    await expect(page).toHaveURL(/\/register\/login$/);
-    await page.getByLabel(w.email).fill(`login-${j.lang}-${j.js}-${Date.now()}@example.com`);
-    await page.getByLabel(w.password, { exact: true }).fill('quiet river morning walk');
-    await page.getByLabel(w.confirm).fill('quiet river morning walk');
-    await page.getByLabel(w.terms).check();
-    await page.getByRole('button', { name: w.create }).click();
-    await expect(page).toHaveURL(/\/account$/);
+    await registerAndSignIn(page, j.lang, j.number, `login-${j.lang}-${j.js}-${Date.now()}@example.com`);
 
     await page.goto('/billing/settings/delivery');
     await expect(page.getByRole('link', { name: w.delivery })).toHaveAttribute('aria-current', 'page');

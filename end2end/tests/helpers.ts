@@ -44,3 +44,30 @@ export function linkIn(mail: Mail, prefix: string): string {
   expect(link, `a link starting ${prefix} in "${mail.subject}"`).toBeTruthy();
   return link!;
 }
+
+const registrationLabels = {
+  en: {
+    number: 'Customer Number-Account Number', zip: 'ZIP Code', find: 'Find My Account', email: 'Email Address',
+    password: 'Password', confirm: 'Confirm Password', terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account',
+  },
+  es: {
+    number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta', email: 'Correo electrónico',
+    password: 'Contraseña', confirm: 'Confirmar contraseña', terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta',
+  },
+};
+
+/** Registers a login for a fixture account (ZIP 97501) and lands signed in on the overview. */
+export async function registerAndSignIn(page: Page, lang: 'en' | 'es', number: string, email: string, password = 'quiet river morning walk') {
+  const w = registrationLabels[lang];
+  await page.goto('/register');
+  await page.getByLabel(w.number).fill(number);
+  await page.getByLabel(w.zip).fill('97501');
+  await page.getByRole('button', { name: w.find }).click();
+  await expect(page).toHaveURL(/\/register\/login$/);
+  await page.getByLabel(w.email).fill(email);
+  await page.getByLabel(w.password, { exact: true }).fill(password);
+  await page.getByLabel(w.confirm).fill(password);
+  await page.getByLabel(w.terms).check();
+  await page.getByRole('button', { name: w.create }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}

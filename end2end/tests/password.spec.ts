@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { expectNoAxeViolations, hydrated, linkIn, mailTo, useLanguage } from './helpers';
+import { expectNoAxeViolations, hydrated, linkIn, mailTo, registerAndSignIn, useLanguage } from './helpers';
 
 const words = {
   en: {
@@ -48,17 +48,7 @@ for (const j of journeys) {
     const email = `reset-${j.lang}-${j.js ? 'js' : 'nojs'}-${Date.now()}@example.com`;
 
     // A customer with a login, signed out.
-    await page.goto('/register');
-    await page.getByLabel(w.number).fill(j.number);
-    await page.getByLabel(w.zip).fill('97501');
-    await page.getByRole('button', { name: w.find }).click();
-    await expect(page).toHaveURL(/\/register\/login$/);
-    await page.getByLabel(w.email).fill(email);
-    await page.getByLabel(w.password, { exact: true }).fill('quiet river morning walk');
-    await page.getByLabel(w.confirm).fill('quiet river morning walk');
-    await page.getByLabel(w.terms).check();
-    await page.getByRole('button', { name: w.create }).click();
-    await expect(page).toHaveURL(/\/account$/);
+    await registerAndSignIn(page, j.lang, j.number, email);
     await page.getByRole('button', { name: w.signOut }).click();
     await expect(page).toHaveURL(/\/sign-in/);
 

@@ -1,21 +1,11 @@
 import { test, expect } from '@playwright/test';
-import { expectNoAxeViolations, hydrated } from './helpers';
+import { expectNoAxeViolations, hydrated, registerAndSignIn } from './helpers';
 
 test('an idle session warns two minutes before it ends; staying keeps it; then it ends', async ({ page }) => {
   test.setTimeout(90_000);
   // The page's timers run on a fake clock, so minutes pass in an instant.
   await page.clock.install();
-  await page.goto('/register');
-  await page.getByLabel('Customer Number-Account Number').fill('61000013-6100013');
-  await page.getByLabel('ZIP Code').fill('97501');
-  await page.getByRole('button', { name: 'Find My Account' }).click();
-  await expect(page).toHaveURL(/\/register\/login$/);
-  await page.getByLabel('Email Address').fill(`idle-${Date.now()}@example.com`);
-  await page.getByLabel('Password', { exact: true }).fill('quiet river morning walk');
-  await page.getByLabel('Confirm Password').fill('quiet river morning walk');
-  await page.getByLabel('I accept the Terms and Conditions').check();
-  await page.getByRole('button', { name: 'Take Me to My Account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await registerAndSignIn(page, 'en', '61000013-6100013', `idle-${Date.now()}@example.com`);
   await hydrated(page);
 
   const warning = page.locator('.idle-warning');

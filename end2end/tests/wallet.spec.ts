@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { expectNoAxeViolations, hydrated, useLanguage } from './helpers';
+import { expectNoAxeViolations, hydrated, registerAndSignIn, useLanguage } from './helpers';
 
 const words = {
   en: {
@@ -32,21 +32,7 @@ const words = {
   },
 };
 
-type Words = (typeof words)['en'];
 
-async function registerAndSignIn(page: Page, w: Words, number: string, email: string) {
-  await page.goto('/register');
-  await page.getByLabel(w.number).fill(number);
-  await page.getByLabel(w.zip).fill('97501');
-  await page.getByRole('button', { name: w.find }).click();
-  await expect(page).toHaveURL(/\/register\/login$/);
-  await page.getByLabel(w.email).fill(email);
-  await page.getByLabel(w.password, { exact: true }).fill('quiet river morning walk');
-  await page.getByLabel(w.confirm).fill('quiet river morning walk');
-  await page.getByLabel(w.terms).check();
-  await page.getByRole('button', { name: w.create }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 for (const lang of ['en', 'es'] as const) {
   test(`My Wallet with JavaScript: every kind, by keyboard, live checks (${lang})`, async ({ browser, baseURL }) => {
@@ -55,7 +41,7 @@ for (const lang of ['en', 'es'] as const) {
     await useLanguage(context, baseURL!, lang);
     const page = await context.newPage();
     const w = words[lang];
-    await registerAndSignIn(page, w, lang === 'en' ? '61000009-6100009' : '61000010-6100010', `wallet-${lang}-${Date.now()}@example.com`);
+    await registerAndSignIn(page, lang, lang === 'en' ? '61000009-6100009' : '61000010-6100010', `wallet-${lang}-${Date.now()}@example.com`);
 
     // Billing → Bill Settings → My Wallet.
     await hydrated(page);
@@ -181,7 +167,7 @@ for (const lang of ['en', 'es'] as const) {
     await useLanguage(context, baseURL!, lang);
     const page = await context.newPage();
     const w = words[lang];
-    await registerAndSignIn(page, w, lang === 'en' ? '61000011-6100011' : '61000012-6100012', `wallet-nojs-${lang}-${Date.now()}@example.com`);
+    await registerAndSignIn(page, lang, lang === 'en' ? '61000011-6100011' : '61000012-6100012', `wallet-nojs-${lang}-${Date.now()}@example.com`);
     await page.goto('/billing/settings/wallet/add');
     // Only the chosen type's fields show, by CSS alone.
     await expect(page.getByLabel(w.routing)).toBeVisible();

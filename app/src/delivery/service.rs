@@ -13,16 +13,7 @@ pub const VERIFY_LINK_SECS: i64 = 24 * 60 * 60;
 /// Verification emails per account.
 pub const RESEND_LIMIT: Limit = Limit { max: 3, window_secs: 60 * 60 };
 
-#[derive(Debug)]
-pub enum ServiceError {
-    Db(sqlx::Error),
-}
-
-impl From<sqlx::Error> for ServiceError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Db(e)
-    }
-}
+pub use crate::platform::ServiceError;
 
 pub async fn state(db: &Db, login_id: i64, customer_id: i64) -> Result<DeliveryState, ServiceError> {
     let login_email = crate::registration::data::contact_by_id(db, login_id).await?.map(|c| c.email).unwrap_or_default();

@@ -11,3 +11,16 @@ pub mod vault;
 
 pub use config::Config;
 pub use db::{Backend, Db};
+
+/// What a service function fails with: only the database. Rule violations are not errors
+/// but values (each feature's problem list), shown to the customer in their language.
+#[derive(Debug)]
+pub enum ServiceError {
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Db(e)
+    }
+}

@@ -59,6 +59,29 @@ fn field_error(i18n: leptos_i18n::I18nContext<Locale>, outcome: Signal<FormOutco
     Signal::derive(move || outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p)))
 }
 
+/// A new password and its confirmation, with the rules as a hint (registration, reset).
+#[component]
+fn NewPasswordFields(outcome: Signal<FormOutcome>, password_label: Signal<String>, confirm_label: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <crate::forms::TextField
+            id="password"
+            input_type="password"
+            label=password_label
+            hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())
+            error=field_error(i18n, outcome, "password")
+            autocomplete="new-password"
+        />
+        <crate::forms::TextField
+            id="password_confirm"
+            input_type="password"
+            label=confirm_label
+            error=field_error(i18n, outcome, "password_confirm")
+            autocomplete="new-password"
+        />
+    }
+}
+
 #[component]
 pub fn FindAccountPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -139,21 +162,9 @@ pub fn CreateLoginPage() -> impl IntoView {
                             value=Signal::derive(move || outcome.read().value("email"))
                             autocomplete="email"
                         />
-                        <crate::forms::TextField
-                            id="password"
-                            input_type="password"
-                            label=Signal::derive(move || t_string!(i18n, register.password_label).to_string())
-                            hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())
-                            error=field_error(i18n, outcome, "password")
-                            autocomplete="new-password"
-                        />
-                        <crate::forms::TextField
-                            id="password_confirm"
-                            input_type="password"
-                            label=Signal::derive(move || t_string!(i18n, register.confirm_label).to_string())
-                            error=field_error(i18n, outcome, "password_confirm")
-                            autocomplete="new-password"
-                        />
+                        <NewPasswordFields outcome
+                            password_label=Signal::derive(move || t_string!(i18n, register.password_label).to_string())
+                            confirm_label=Signal::derive(move || t_string!(i18n, register.confirm_label).to_string())/>
                         <div class="field checkbox" class:has-error=move || field_error(i18n, outcome, "accept_terms").read().is_some()>
                             {move || field_error(i18n, outcome, "accept_terms").get().map(|m| view! {
                                 <p class="field-error" id="accept_terms-error">{m}</p>
@@ -291,21 +302,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <ErrorSummary problems=summary(i18n, outcome)/>
                     <ActionForm action=action attr:class="form" attr:novalidate=true>
                         <input type="hidden" name="token" value=token/>
-                        <crate::forms::TextField
-                            id="password"
-                            input_type="password"
-                            label=Signal::derive(move || t_string!(i18n, reset.password_label).to_string())
-                            hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())
-                            error=field_error(i18n, outcome, "password")
-                            autocomplete="new-password"
-                        />
-                        <crate::forms::TextField
-                            id="password_confirm"
-                            input_type="password"
-                            label=Signal::derive(move || t_string!(i18n, reset.confirm_label).to_string())
-                            error=field_error(i18n, outcome, "password_confirm")
-                            autocomplete="new-password"
-                        />
+                        <NewPasswordFields outcome
+                            password_label=Signal::derive(move || t_string!(i18n, reset.password_label).to_string())
+                            confirm_label=Signal::derive(move || t_string!(i18n, reset.confirm_label).to_string())/>
                         <button type="submit" class="primary" disabled=move || action.pending().get()>
                             {t!(i18n, reset.button)}
                         </button>

@@ -16,16 +16,7 @@ use crate::platform::Db;
 /// How long a password reset link works.
 pub const RESET_LINK_SECS: i64 = 60 * 60;
 
-#[derive(Debug)]
-pub enum ServiceError {
-    Db(sqlx::Error),
-}
-
-impl From<sqlx::Error> for ServiceError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Db(e)
-    }
-}
+pub use crate::platform::ServiceError;
 
 fn number_problem(e: NumberError) -> Problem {
     match e {

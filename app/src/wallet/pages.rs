@@ -274,19 +274,7 @@ fn LiveField(
     });
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.read().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = crate::forms::described_by(id, hint.is_some(), error);
     view! {
         <div class="field" class:has-error=move || error.read().is_some()>
             <label for=id>{label}</label>

@@ -54,16 +54,7 @@ pub fn values_to_keep(form: &AddMethodForm) -> Vec<(String, String)> {
         .collect()
 }
 
-#[derive(Debug)]
-pub enum ServiceError {
-    Db(sqlx::Error),
-}
-
-impl From<sqlx::Error> for ServiceError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Db(e)
-    }
-}
+pub use crate::platform::ServiceError;
 
 /// Adds a payment method for `customer_id`; returns its id or every problem found.
 pub async fn add(
