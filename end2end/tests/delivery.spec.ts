@@ -9,7 +9,7 @@ const words = {
     delivery: 'Bill Delivery Method', emailChoice: 'Email', paperChoice: 'Paper', send: 'Send Verification Email',
     checkInbox: "Don't forget to check your email to complete this process!", pending: 'Pending verification:',
     subject: 'Confirm paperless billing', verified: 'Paperless billing is on.', current: 'Current delivery method:',
-    used: 'already used', switchPaper: 'Switch to Paper Bills', paperDone: 'Your bills will come on paper.',
+    used: 'already used', again: 'Send a new verification email from Bill Delivery Method', switchPaper: 'Switch to Paper Bills', paperDone: 'Your bills will come on paper.',
     problem: 'There is a problem', badEmail: 'Enter an email address like name@example.com.', deliveryEmail: 'Email Address',
   },
   es: {
@@ -19,7 +19,7 @@ const words = {
     delivery: 'Método de entrega de factura', emailChoice: 'Correo electrónico', paperChoice: 'Papel', send: 'Enviar correo electrónico de verificación',
     checkInbox: '¡No olvide revisar su correo electrónico para completar este proceso!', pending: 'Verificación pendiente:',
     subject: 'Confirme la facturación electrónica', verified: 'La facturación electrónica está activada.', current: 'Método de entrega actual:',
-    used: 'ya se usó', switchPaper: 'Cambiar a facturas en papel', paperDone: 'Sus facturas llegarán en papel.',
+    used: 'ya se usó', again: 'Envíe un nuevo correo de verificación desde Método de entrega de factura', switchPaper: 'Cambiar a facturas en papel', paperDone: 'Sus facturas llegarán en papel.',
     problem: 'Hay un problema', badEmail: 'Ingrese un correo electrónico como nombre@ejemplo.com.', deliveryEmail: 'Dirección de correo electrónico',
   },
 };
@@ -79,6 +79,10 @@ for (const j of journeys) {
     await page.goto(link);
     await expect(page.getByText(w.used)).toBeVisible();
     await axe(page, j.js, `verification link used (${j.lang})`);
+    // A damaged or expired link says so and offers a new email.
+    await page.goto('/billing/verify-email?token=damaged');
+    await expect(page.getByRole('link', { name: w.again })).toBeVisible();
+    await axe(page, j.js, `verification link not valid (${j.lang})`);
 
     await page.goto('/billing/settings/delivery');
     await expect(page.getByText(`${w.current} ${w.emailChoice} (${bills})`)).toBeVisible();

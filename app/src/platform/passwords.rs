@@ -36,8 +36,20 @@ impl PasswordHashString {
     }
 }
 
+/// Argon2 takes 19 MiB and a core for tens of milliseconds per password. Hashing on at
+/// most half the cores bounds what a burst of sign-ins can take from page rendering and
+/// from memory; sign-ins queue briefly instead.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        tokio::sync::Semaphore::new((cores / 2).max(1))
+    })
+}
+
 pub async fn hash(password: &NewPassword) -> PasswordHashString {
     let password = password.expose().to_owned();
+    let _slot = hashing_slots().acquire().await.expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         let hash = hasher().hash_password(password.as_bytes(), &salt).expect("Argon2 hashing cannot fail with valid parameters");
@@ -59,6 +71,7 @@ pub enum Verified {
 /// against a dummy one, so that the time taken does not tell whether the email exists.
 pub async fn verify(password: &str, stored: Option<PasswordHashString>) -> Verified {
     let password = password.to_owned();
+    let _slot = hashing_slots().acquire().await.expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let stored = stored.map(|s| s.0).unwrap_or_else(|| DUMMY_HASH.clone());
