@@ -48,9 +48,13 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_config()).await
+}
+
+/// The app with a configuration of the test's choosing.
+pub async fn spawn_app_with(config: Config) -> TestApp {
     let test_db = fresh_db().await;
     let db = test_db.db.clone();
-    let config = test_config();
     let leptos_options = LeptosOptions::builder()
         .output_name("aqueduct")
         .site_root("target/site")

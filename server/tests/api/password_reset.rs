@@ -138,3 +138,29 @@ async fn reset_requests_are_throttled_per_address() {
     assert!(matches!(refused.as_ref().map_err(Vec::as_slice), Err([Problem::ResetTryLater(_)])));
     assert_eq!(inbox(&app.db, &email, 3).await.len(), 3);
 }
+
+#[tokio::test]
+async fn without_smtp_the_development_outbox_shows_every_email_and_production_has_no_such_page() {
+    let config = app::platform::Config { smtp: None, ..crate::helpers::test_config() };
+    let app = crate::helpers::spawn_app_with(config).await;
+    let email = signed_in_customer(&app, "river stones at dawn").await;
+    service::request_password_reset(&app.db, &app.mailer, "10.7.7.7", &email).await.unwrap().unwrap();
+    inbox(&app.db, &email, 1).await;
+    let page = app.get("/dev/outbox").await;
+    assert_eq!(page.status().as_u16(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains(&email) && page.contains("Reset your password") && page.contains("delivered"));
+    assert!(page.contains("<li><a href=\"http:") && page.contains("reset-password?token="), "its link is clickable");
+
+    let production = app::platform::Config { dev_mode: false, ..crate::helpers::test_config() };
+    let mut production_app_config = production.clone();
+    production_app_config.secrets.payment_keys =
+        [("k1".to_string(), app::platform::config::Secret("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=".into()))].into();
+    production_app_config.secrets.payment_key_id = "k1".into();
+    production_app_config.smtp = Some(app::platform::config::SmtpConfig::default());
+    let prod = crate::helpers::spawn_app_with(production_app_config).await;
+    assert_eq!(prod.get("/dev/outbox").await.status().as_u16(), 404);
+    // Production refuses to start on the demo key or without SMTP.
+    assert!(app::platform::vault::Vault::from_config(&production).is_err());
+    assert!(app::email::Mailer::from_config(&app::platform::Config { smtp: None, ..production }).is_err());
+}
