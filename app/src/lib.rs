@@ -22,6 +22,8 @@ pub mod gateway;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
+pub mod nacha;
+#[cfg(feature = "ssr")]
 pub mod platform;
 
 use crate::i18n::*;
