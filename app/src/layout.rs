@@ -192,12 +192,14 @@ fn IdleWarning() -> impl IntoView {
     let stay = ServerAction::<crate::registration::StaySignedIn>::new();
     let show = RwSignal::new(false);
     let button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |previous: Option<Vec<TimeoutHandle>>| {
+    let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
+    let clear_timers = move || {
+        timers.try_update_value(|handles| handles.drain(..).for_each(TimeoutHandle::clear));
+    };
+    Effect::new(move |_| {
         location.pathname.track();
         stay.version().track();
-        for handle in previous.into_iter().flatten() {
-            handle.clear();
-        }
+        clear_timers();
         show.set(false);
         let warn = set_timeout_with_handle(
             move || {
@@ -220,8 +222,10 @@ fn IdleWarning() -> impl IntoView {
             },
             Duration::from_secs(minutes * 60),
         );
-        warn.into_iter().chain(end).collect()
+        timers.try_update_value(|handles| handles.extend(warn.into_iter().chain(end)));
     });
+    // This header part is rebuilt at every navigation: the old timers must not outlive it.
+    on_cleanup(clear_timers);
     view! {
         <div class="idle-warning" role="alert" hidden=move || !show.get()>
             <p>{t!(i18n, session.idle_warning)}</p>

@@ -66,20 +66,14 @@ pub enum SmtpSecurity {
 }
 
 /// Keys and passwords. Kept out of logs by [`Secret`].
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SecretsConfig {
     /// AES-256 keys that encrypt bank account numbers, by key id: 32 bytes, base64. Old
-    /// keys stay listed until `server rotate-key` has re-encrypted what they hold.
+    /// keys stay listed until `server rotate-payment-key` has re-encrypted what they hold.
     pub payment_keys: std::collections::BTreeMap<String, Secret>,
     /// The key id new data is encrypted with.
     pub payment_key_id: String,
-}
-
-impl Default for SecretsConfig {
-    fn default() -> Self {
-        Self { payment_keys: Default::default(), payment_key_id: String::new() }
-    }
 }
 
 /// The key id of the published demo key, used only in development mode when no key is set.
