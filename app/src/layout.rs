@@ -194,7 +194,7 @@ fn IdleWarning() -> impl IntoView {
     let button = NodeRef::<leptos::html::Button>::new();
     let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
     let clear_timers = move || {
-        timers.try_update_value(|handles| handles.drain(..).for_each(TimeoutHandle::clear));
+        timers.try_update_value(|handles| handles.drain(..).for_each(|h| h.clear()));
     };
     Effect::new(move |_| {
         location.pathname.track();
