@@ -24,6 +24,10 @@ pub struct Config {
     /// Outgoing mail. Without it, email goes to the development outbox (dev mode only).
     pub smtp: Option<SmtpConfig>,
     pub secrets: SecretsConfig,
+    /// Addresses of the reverse proxies or load balancers in front of the portal. Only a
+    /// request from one of them is believed about the client's address (X-Forwarded-For),
+    /// which throttling counts by.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The card and wallet processor. Only `sandbox` is built in (development mode only);
     /// see the README for plugging in a real one.
     pub payment_gateway: String,
@@ -115,6 +119,7 @@ impl Default for Config {
             utility: UtilityConfig::default(),
             smtp: None,
             secrets: SecretsConfig::default(),
+            trusted_proxies: Vec::new(),
             payment_gateway: "sandbox".into(),
         }
     }
@@ -211,5 +216,48 @@ impl Config {
 
     pub fn cookies_secure(&self) -> bool {
         self.public_base_url.starts_with("https://")
+    }
+}
+
+/// The client's address: the socket's peer, unless that peer is a trusted proxy, in which
+/// case the nearest address in X-Forwarded-For that is not itself a trusted proxy.
+pub fn client_address(peer: std::net::IpAddr, forwarded_for: Option<&str>, trusted: &[std::net::IpAddr]) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops = forwarded_for.unwrap_or_default().split(',').rev().map(str::trim);
+    for hop in hops {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // A hop we cannot read ends what we can believe.
+            Err(_) => break,
+        }
+    }
+    peer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_trusted_proxies_are_believed() {
+        let lb = [ip("10.0.0.2")];
+        // Straight from a client: its own address, whatever it claims.
+        assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &lb), ip("203.0.113.9"));
+        // Through the load balancer: the address it saw.
+        assert_eq!(client_address(ip("10.0.0.2"), Some("1.2.3.4, 198.51.100.7"), &lb), ip("198.51.100.7"));
+        // Two trusted hops.
+        let two = [ip("10.0.0.2"), ip("10.0.0.3")];
+        assert_eq!(client_address(ip("10.0.0.2"), Some("198.51.100.7, 10.0.0.3"), &two), ip("198.51.100.7"));
+        // A garbled header: fall back to the proxy itself.
+        assert_eq!(client_address(ip("10.0.0.2"), Some("nonsense"), &lb), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.2"), None, &lb), ip("10.0.0.2"));
     }
 }

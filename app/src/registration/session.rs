@@ -10,12 +10,15 @@ async fn session() -> Result<Session, leptos::prelude::ServerFnError> {
     leptos_axum::extract::<Session>().await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
 }
 
-/// The caller's address, for throttling.
+/// The caller's address, for throttling (through trusted proxies, see the configuration).
 pub async fn client_address() -> String {
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into())
+    let Ok(info) = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await else {
+        return "unknown".into();
+    };
+    let trusted = leptos::prelude::use_context::<crate::platform::Config>().map(|c| c.trusted_proxies).unwrap_or_default();
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let forwarded = parts.as_ref().and_then(|p| p.headers.get("x-forwarded-for")).and_then(|v| v.to_str().ok());
+    crate::platform::config::client_address(info.0.ip(), forwarded, &trusted).to_string()
 }
 
 /// The locale the page was shown in ("en" or "es").

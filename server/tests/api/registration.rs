@@ -216,3 +216,36 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
     post_form(&app, "sign_out", "/account", &[]).await;
     assert_eq!(account_with(signed_in_session).await, 302, "after sign-out the old id is useless");
 }
+
+/// Behind a trusted load balancer each client is throttled on its own; without that
+/// setting, a forged X-Forwarded-For does not escape the throttle.
+#[tokio::test]
+async fn throttling_counts_real_clients_behind_trusted_proxies_only() {
+    async fn lookup(app: &TestApp, forwarded_for: &str, n: u32) -> String {
+        app.client
+            .post(format!("{}/api/find_account", app.base))
+            .header("x-forwarded-for", forwarded_for)
+            .form(&[("number", format!("99999999-{:07}", n)), ("zip", "97501".to_string())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+    let behind_proxy = app::platform::Config { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..crate::helpers::test_config() };
+    let app = crate::helpers::spawn_app_with(behind_proxy).await;
+    with_demo(&app.db).await;
+    for n in 0..5 {
+        assert!(lookup(&app, "198.51.100.7", n).await.contains("NoMatch"));
+    }
+    assert!(lookup(&app, "198.51.100.7", 9).await.contains("TryLater"), "that client is throttled");
+    assert!(lookup(&app, "198.51.100.8", 10).await.contains("NoMatch"), "another client is not");
+
+    let direct = spawn_app().await;
+    with_demo(&direct.db).await;
+    for n in 0..5 {
+        assert!(lookup(&direct, &format!("203.0.113.{n}"), n).await.contains("NoMatch"));
+    }
+    assert!(lookup(&direct, "203.0.113.99", 9).await.contains("TryLater"), "a forged header changes nothing");
+}
