@@ -2,7 +2,7 @@
 //! once for one hour, every other session ended, and the emails behind it.
 
 use crate::helpers::{inbox, spawn_app, unique_email, TestApp};
-use crate::registration::{location, login, post_form, session_pair, with_demo};
+use crate::registration::{location, login, post_form, post_form_as, session_pair, with_demo};
 use app::registration::{service, Problem};
 
 /// A registered login for the demo account 12345678-1234567, signed in on `app.client`.
@@ -21,17 +21,6 @@ fn other_browser() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
 }
 
-async fn post_as(client: &reqwest::Client, app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    client
-        .post(format!("{}/api/{function}", app.base))
-        .header("accept", "text/html")
-        .header("referer", format!("{}{referer}", app.base))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     let app = spawn_app().await;
@@ -39,9 +28,9 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     let browser = other_browser();
 
     // Known and unknown addresses get the same answer.
-    let known = post_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", &email)]).await;
+    let known = post_form_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", &email)]).await;
     let unknown =
-        post_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", "nobody.here@example.com")]).await;
+        post_form_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", "nobody.here@example.com")]).await;
     assert_eq!(location(&known), "/forgot-password?sent=1");
     assert_eq!(location(&unknown), location(&known));
 
@@ -61,12 +50,12 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     assert!(page.contains("Choose a New Password") && page.contains("name=\"token\""));
 
     // A weak password is refused and the link still works.
-    let r = post_as(&browser, &app, "reset_password", &link, &[("token", &token), ("password", "short"), ("password_confirm", "short")]).await;
+    let r = post_form_as(&browser, &app, "reset_password", &link, &[("token", &token), ("password", "short"), ("password_confirm", "short")]).await;
     assert!(location(&r).ends_with(&link), "back to the form: {}", location(&r));
     let shown = browser.get(format!("{}{link}", app.base)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
     assert!(shown.contains("at least 12 characters"), "the reason is shown");
 
-    let r = post_as(&browser, &app, "reset_password", &link, &[
+    let r = post_form_as(&browser, &app, "reset_password", &link, &[
         ("token", &token),
         ("password", "a brand new river song"),
         ("password_confirm", "a brand new river song"),

@@ -111,7 +111,12 @@ async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_ema
 
 /// A plain HTML form post, as a browser without JavaScript sends it.
 pub async fn post_form(app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    app.client
+    post_form_as(&app.client, app, function, referer, fields).await
+}
+
+/// The same, from another browser (another cookie jar).
+pub async fn post_form_as(client: &reqwest::Client, app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    client
         .post(format!("{}/api/{function}", app.base))
         .header("accept", "text/html")
         .header("referer", format!("{}{referer}", app.base))
