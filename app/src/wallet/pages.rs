@@ -146,12 +146,20 @@ pub fn MyWallet() -> impl IntoView {
                     let empty = list.is_empty();
                     view! {
                         {empty.then(|| view! { <p>{t!(i18n, wallet.empty)}</p> })}
+                        // Keyed by the method and its state: after a change reorders the
+                        // list, each item's forms still carry their own method's id.
                         <ul class="wallet-list">
-                            {list.clone().into_iter().map(|m| {
-                                let others: Vec<(i64, String)> = list.iter().filter(|o| o.id != m.id)
-                                    .map(|o| (o.id, describe(i18n, o))).collect();
-                                view! { <WalletItem method=m pending=pending others make_default remove/> }
-                            }).collect_view()}
+                            <For
+                                each=move || {
+                                    list.iter().map(|m| {
+                                        let others: Vec<(i64, String)> = list.iter().filter(|o| o.id != m.id)
+                                            .map(|o| (o.id, describe(i18n, o))).collect();
+                                        (m.clone(), others)
+                                    }).collect::<Vec<_>>()
+                                }
+                                key=move |(m, others)| (m.id, m.is_default, m.autopay_uses, others.len(), pending)
+                                children=move |(m, others)| view! { <WalletItem method=m pending=pending others make_default remove/> }
+                            />
                         </ul>
                     }.into_any()
                 }
