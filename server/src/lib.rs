@@ -65,11 +65,11 @@ pub fn router(state: AppState) -> Router {
             "/api/{*fn_name}",
             axum::routing::post({
                 let context = context.clone();
-                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+                move |req| server_function(context.clone(), req)
             })
             .get({
                 let context = context.clone();
-                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+                move |req| server_function(context.clone(), req)
             }),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
@@ -79,4 +79,19 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
+}
+
+/// Runs a registered server function. An unknown path gets a plain 404: leptos_axum's own
+/// answer (a 400 explaining how server functions are registered) is for developers.
+async fn server_function(
+    context: impl Fn() + Clone + Send + 'static,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (path, method) = (req.uri().path().to_string(), req.method().clone());
+    let known = leptos::server_fn::axum::server_fn_paths().any(|(p, m)| p == path && m == method);
+    if !known {
+        return (http::StatusCode::NOT_FOUND, "Not found").into_response();
+    }
+    leptos_axum::handle_server_fns_with_context(context, req).await.into_response()
 }

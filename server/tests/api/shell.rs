@@ -106,7 +106,13 @@ async fn pages_are_compressed() {
 async fn server_function_responses_carry_the_security_headers() {
     let app = spawn_app().await;
     let response = app.client.post(format!("{}/api/no_such_function", app.base)).send().await.unwrap();
-    assert!(!response.status().is_server_error(), "{}", response.status());
+    assert_eq!(response.status().as_u16(), 404, "an unknown server function is simply not found");
     assert!(header(&response, "content-security-policy").contains("default-src 'self'"));
     assert_eq!(header(&response, "x-frame-options"), "DENY");
+    let body = response.text().await.unwrap();
+    assert!(!body.contains("server function") && !body.contains("register"), "no internals: {body}");
+    // A known one still works, and carries the same headers.
+    let known = app.client.post(format!("{}/api/current_user", app.base)).send().await.unwrap();
+    assert_eq!(known.status().as_u16(), 200);
+    assert_eq!(header(&known, "x-frame-options"), "DENY");
 }
