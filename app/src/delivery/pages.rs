@@ -96,7 +96,7 @@ fn AccountDeliveryForm(
     };
     view! {
         <section class="delivery-account" aria-labelledby=labelled_by>
-            <h3 id=heading_id>"WATER PAYMENT # "{account.number.clone()}</h3>
+            <h3 id=heading_id>{t!(i18n, overview.payment_number)}" "{account.number.clone()}</h3>
             <ErrorSummary problems=problems/>
             <p><strong>{t!(i18n, delivery.current)}</strong>" "{current}</p>
             {account.pending.clone().map(|pending| view! {

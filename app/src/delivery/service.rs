@@ -86,14 +86,15 @@ pub async fn choose_paper(db: &Db, mailer: &Mailer, customer_id: i64, account_id
     let Some(account) = data::account(db, customer_id, account_id).await? else {
         return Ok(Err(DeliveryProblem::NotFound));
     };
+    let login = crate::registration::data::login_of_customer(db, customer_id).await?;
     // A link still in flight must not switch the account back to email later.
-    if let Some(login) = crate::registration::data::login_of_customer(db, customer_id).await? {
+    if let Some(login) = &login {
         tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id, Some(account_id)).await?;
     }
     if account.delivery_method == "email" {
         data::set_paper(db, account_id).await?;
         if let Some(previous) = account.delivery_email {
-            let locale = crate::registration::data::login_of_customer(db, customer_id).await?.map(|l| l.locale).unwrap_or_default();
+            let locale = login.map(|l| l.locale).unwrap_or_default();
             let m = compose::delivery_paper_notice(mailer.letterhead(), Lang::from_locale(&locale), &previous, &account.number);
             mailer.queue(db, &m).await?;
         }

@@ -32,9 +32,13 @@ pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx
         .into_iter()
         .filter_map(|(id, kind, last4, account_type, bank_name, brand, month, year, is_default, uses)| {
             let kind = MethodKind::parse(&kind)?;
-            let brand = brand.map(|b| match kind {
-                MethodKind::Wallet => b,
-                _ => CardBrand::from_str_lossy(&b).display_name().to_string(),
+            // An unknown card brand is left out: the page names it in the customer's language.
+            let brand = brand.and_then(|b| match kind {
+                MethodKind::Wallet => Some(b),
+                _ => match CardBrand::from_str_lossy(&b) {
+                    CardBrand::Unknown => None,
+                    known => Some(known.display_name().to_string()),
+                },
             });
             let expiry = match (month, year) {
                 (Some(m), Some(y)) => Some(format!("{m:02}/{:02}", y % 100)),

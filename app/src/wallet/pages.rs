@@ -70,7 +70,7 @@ fn describe(i18n: I18n, m: &SavedMethod) -> String {
             }
         }
         MethodKind::Debit | MethodKind::Credit => {
-            let brand = m.brand.clone().unwrap_or_default();
+            let brand = m.brand.clone().unwrap_or_else(|| t_string!(i18n, wallet.card_generic).to_string());
             let exp = m.expiry.clone().map(|e| format!(" | {} {e}", t_string!(i18n, wallet.exp))).unwrap_or_default();
             format!("{brand} *****{}{exp}", m.last4).trim().to_string()
         }

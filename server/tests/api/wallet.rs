@@ -298,3 +298,14 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
     }
     assert_eq!(snapshot().await, before, "nothing of Alex's changed");
 }
+
+#[tokio::test]
+async fn a_card_of_an_unknown_brand_is_saved_without_a_made_up_brand_name() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let id = add(&app, alex, &card("credit", "9000 0000 0000 0001", "04/29", "123")).await.unwrap();
+    let methods = data::methods(&app.db, alex).await.unwrap();
+    let saved = methods.iter().find(|m| m.id == id).unwrap();
+    assert_eq!((saved.brand.as_deref(), saved.last4.as_str()), (None, "0001"), "the page names it in the customer's language");
+}
