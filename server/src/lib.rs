@@ -39,7 +39,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(
             state.config.session_idle_minutes,
         )));
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || {
@@ -79,6 +79,14 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
+}
+
+/// The pages of the app, found once per process. Walking the app is deterministic, and doing it
+/// once keeps several routers built side by side (the integration tests) from walking it at the
+/// same time: leptos_axum's walk was seen to panic intermittently when they did.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Runs a registered server function. An unknown path gets a plain 404: leptos_axum's own
