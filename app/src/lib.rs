@@ -5,6 +5,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
+pub mod autopay;
 pub mod billing;
 pub mod branding;
 pub mod delivery;
@@ -86,6 +87,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/terms") view=pages::TermsPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings") view=billing::BillSettings ssr=SsrMode::Async/>
                         <Route path=path!("/billing/verify-email") view=delivery::VerifyDeliveryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/autopay/enroll") view=autopay::EnrollAutopayPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/autopay/review") view=autopay::AutopayReviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/autopay/done") view=autopay::AutopayConfirmationPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/wallet/add") view=wallet::AddPaymentMethodPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
                     </Routes>

@@ -1,6 +1,7 @@
 //! The server: the router and its middleware. `main.rs` adds the command line.
 
 mod dev_outbox;
+pub mod scheduler;
 mod middleware;
 
 use app::email::Mailer;

@@ -31,9 +31,30 @@ enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
+    /// AutoPay: collect the payments due on a date.
+    Autopay {
+        #[command(subcommand)]
+        what: AutopayCommand,
+    },
     /// Re-encrypt every saved bank account under the current payment key
     /// (secrets.payment_key_id); keep the old key configured until this has run.
     RotatePaymentKey,
+}
+
+#[derive(Subcommand)]
+enum AutopayCommand {
+    /// Creates each due bill's one payment, writes the NACHA file, charges cards, emails
+    /// reminders and receipts. Safe to repeat, and to run on several machines at once.
+    Run {
+        /// The day to run for, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<time::Date>,
+    },
+}
+
+fn parse_date(raw: &str) -> Result<time::Date, String> {
+    time::Date::parse(raw, &time::format_description::well_known::Iso8601::DATE)
+        .map_err(|_| format!("\"{raw}\" is not a date like 2026-12-01"))
 }
 
 #[derive(Subcommand)]
@@ -69,6 +90,17 @@ async fn main() -> anyhow::Result<()> {
         Command::SeedDemo => {
             demo::load(&db, today()).await.context("loading the demo data")?;
             print_demo_accounts();
+            Ok(())
+        }
+        Command::Autopay { what: AutopayCommand::Run { date } } => {
+            let vault = Vault::from_config(&config).context("reading the payment keys")?;
+            let mailer = Mailer::from_config(&config).context("setting up email")?;
+            let gateway = app::gateway::Gateway::from_config(&config).map_err(anyhow::Error::msg).context("choosing the payment gateway")?;
+            let date = date.unwrap_or_else(today);
+            let report = server::scheduler::run_autopay(&db, &mailer, &vault, &gateway, &config, date).await?;
+            let sent = mailer.deliver_pending(&db).await.context("sending AutoPay emails")?;
+            println!("{}", server::scheduler::describe(date, &report));
+            println!("Emails: {} sent, {} to retry.", sent.sent, sent.failed);
             Ok(())
         }
         Command::RotatePaymentKey => {
@@ -170,6 +202,11 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         tokio::time::Duration::from_secs(3600),
     ));
     let gateway = app::gateway::Gateway::from_config(&config).map_err(anyhow::Error::msg).context("choosing the payment gateway")?;
+    if let Some(at) = &config.autopay.run_daily_at {
+        let at = server::scheduler::parse_time_of_day(at).context("autopay.run_daily_at")?;
+        tokio::spawn(server::scheduler::daily(db.clone(), mailer.clone(), vault.clone(), gateway.clone(), config.clone(), at));
+        println!("AutoPay runs daily at {at} UTC.");
+    }
     let state = AppState { leptos_options, config: config.clone(), db, sessions, mailer, vault, gateway };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;

@@ -1,7 +1,7 @@
 //! SQL for the account overview. Every query starts from the login, so a customer only
 //! ever reads their own accounts.
 
-use super::{AccountSummary, BillLine, Overview};
+use super::{AccountSummary, BillLine, Overview, PaymentLine};
 use crate::domain::Cents;
 use crate::platform::Db;
 
@@ -31,6 +31,14 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
         .bind(account_id)
         .fetch_all(&db.pool)
         .await?;
+        let payments: Vec<(String, String, i64, String, String)> = sqlx::query_as(
+            "SELECT p.draft_date, b.due_date, p.amount_cents, p.status, m.last4 FROM payments p \
+             JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
+             WHERE p.account_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT 6",
+        )
+        .bind(account_id)
+        .fetch_all(&db.pool)
+        .await?;
         let newest = bills.first().cloned();
         accounts.push(AccountSummary {
             number: format!("{customer_number}-{account_number}"),
@@ -40,6 +48,10 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
             bills: bills
                 .into_iter()
                 .map(|(bill_date, due_date, amount, _, usage_gallons)| BillLine { bill_date, due_date, amount: Cents(amount), usage_gallons })
+                .collect(),
+            payments: payments
+                .into_iter()
+                .map(|(draft_date, due_date, amount, status, last4)| PaymentLine { draft_date, due_date, amount: Cents(amount), status, last4 })
                 .collect(),
             autopay: autopay > 0,
             paperless: delivery == "email",

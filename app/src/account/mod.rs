@@ -19,6 +19,17 @@ pub struct BillLine {
     pub usage_gallons: i64,
 }
 
+/// An AutoPay payment and where it stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentLine {
+    pub draft_date: String,
+    pub due_date: String,
+    pub amount: Cents,
+    /// pending, submitted, paid, failed or skipped.
+    pub status: String,
+    pub last4: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountSummary {
     /// `customer-account`, as on the bill.
@@ -27,6 +38,7 @@ pub struct AccountSummary {
     pub balance: Cents,
     pub due_date: Option<String>,
     pub bills: Vec<BillLine>,
+    pub payments: Vec<PaymentLine>,
     pub autopay: bool,
     pub paperless: bool,
 }
@@ -101,6 +113,35 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    {(!a.payments.is_empty()).then(|| view! {
+                        <table class="payments">
+                            <caption>{t!(i18n, autopay.payments)}</caption>
+                            <thead><tr>
+                                <th scope="col">{t!(i18n, autopay.payment_drafted)}</th>
+                                <th scope="col">{t!(i18n, autopay.payment_due)}</th>
+                                <th scope="col">{t!(i18n, autopay.payment_amount)}</th>
+                                <th scope="col">{t!(i18n, autopay.payment_method)}</th>
+                                <th scope="col">{t!(i18n, autopay.payment_status)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {a.payments.into_iter().map(|p| {
+                                    let status = match p.status.as_str() {
+                                        "pending" => t_string!(i18n, autopay.status_pending),
+                                        "submitted" => t_string!(i18n, autopay.status_submitted),
+                                        "paid" => t_string!(i18n, autopay.status_paid),
+                                        "failed" => t_string!(i18n, autopay.status_failed),
+                                        _ => t_string!(i18n, autopay.status_skipped),
+                                    };
+                                    view! {
+                                        <tr class=format!("payment-{}", p.status)>
+                                            <td>{p.draft_date}</td><td>{p.due_date}</td><td class="amount">{p.amount.to_string()}</td>
+                                            <td>"*****"{p.last4}</td><td>{status}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
                 </section>
             }
         }).collect_view()}

@@ -54,6 +54,7 @@ pub fn BillSettings() -> impl IntoView {
                         Section::AutoPay => view! {
                             <h2 id="section-heading">{t!(i18n, nav.autopay)}</h2>
                             <p>{t!(i18n, bill_settings.autopay_intro)}</p>
+                            <crate::autopay::AutopaySection/>
                         }.into_any(),
                         Section::Delivery => view! {
                             <h2 id="section-heading">{t!(i18n, nav.bill_delivery_method)}</h2>
@@ -66,9 +67,6 @@ pub fn BillSettings() -> impl IntoView {
                             <crate::wallet::MyWallet/>
                         }.into_any(),
                     }}
-                    {(current == Section::AutoPay).then(|| view! {
-                        <p class="notice">{t!(i18n, bill_settings.sign_in_needed)}</p>
-                    })}
                 </section>
             </div>
         }

@@ -145,6 +145,22 @@ fn render(head: &Letterhead, lang: Lang, to: &str, letter: Letter) -> Composed {
     }
 }
 
+/// A message from its parts, for features that keep their own texts (AutoPay): paragraphs,
+/// an optional button to a portal path, then closing paragraphs.
+pub fn letter(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    kind: &'static str,
+    subject: &str,
+    paragraphs: Vec<String>,
+    action: Option<(&str, &str)>,
+    after: Vec<String>,
+) -> Composed {
+    let action = action.map(|(label, path)| (label.to_string(), head.link(path)));
+    render(head, lang, to, Letter { kind, subject: subject.to_string(), paragraphs, action, after })
+}
+
 /// Too many failed sign-ins: the owner hears about it, with the way back in.
 pub fn sign_in_locked(head: &Letterhead, lang: Lang, to: &str, minutes: i64) -> Composed {
     let letter = Letter {

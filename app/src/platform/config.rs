@@ -31,6 +31,49 @@ pub struct Config {
     /// The card and wallet processor. Only `sandbox` is built in (development mode only);
     /// see the README for plugging in a real one.
     pub payment_gateway: String,
+    pub autopay: AutopayConfig,
+}
+
+/// AutoPay collection: when it runs, where bank files go, and what they say about the utility.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AutopayConfig {
+    /// "HH:MM" (UTC): the server runs AutoPay for the day at this time. Unset: only
+    /// `server autopay run` runs it (e.g. from cron).
+    pub run_daily_at: Option<String>,
+    /// Where NACHA files are written for the utility's bank.
+    pub nacha_folder: std::path::PathBuf,
+    /// Send a zero-dollar prenote before a bank account's first debit, and wait
+    /// `prenote_wait_days` before debiting it.
+    pub prenotes: bool,
+    pub prenote_wait_days: i64,
+    /// The reminder email goes out this many days before each draft (0: none).
+    pub reminder_days: i64,
+    /// The utility's bank (ODFI) and the utility as the bank knows it.
+    pub bank_routing: String,
+    pub bank_name: String,
+    /// 10 characters, often "1" and the utility's EIN.
+    pub company_id: String,
+    pub company_name: String,
+    /// On the customer's bank statement, at most 10 characters.
+    pub entry_description: String,
+}
+
+impl Default for AutopayConfig {
+    fn default() -> Self {
+        Self {
+            run_daily_at: None,
+            nacha_folder: "data/nacha".into(),
+            prenotes: true,
+            prenote_wait_days: 3,
+            reminder_days: 3,
+            bank_routing: "091000019".into(),
+            bank_name: "Demo Bank".into(),
+            company_id: "1930000000".into(),
+            company_name: "Medford Water".into(),
+            entry_description: "WATER BILL".into(),
+        }
+    }
 }
 
 /// An SMTP relay, e.g. `AQUEDUCT_SMTP__HOST=smtp.example.org`.
@@ -121,6 +164,7 @@ impl Default for Config {
             secrets: SecretsConfig::default(),
             trusted_proxies: Vec::new(),
             payment_gateway: "sandbox".into(),
+            autopay: AutopayConfig::default(),
         }
     }
 }

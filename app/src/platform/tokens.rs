@@ -45,6 +45,13 @@ fn digest(token: &str) -> String {
     Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// 256 random bits, URL-safe: link secrets, form idempotency keys.
+pub fn random_token() -> String {
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
 /// Creates a token and returns the secret that goes into the link.
 pub async fn issue(
     db: &Db,
@@ -54,9 +61,7 @@ pub async fn issue(
     email: Option<&str>,
     valid_secs: i64,
 ) -> Result<String, sqlx::Error> {
-    let mut raw = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut raw);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let token = random_token();
     let at = now();
     sqlx::query(
         "INSERT INTO one_time_tokens (purpose, token_hash, login_id, account_id, email, expires_at, created_at) \

@@ -9,6 +9,7 @@ pub mod service;
 mod pages;
 
 pub use pages::{AddPaymentMethodPage, MyWallet};
+pub(crate) use pages::describe as describe_method;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -336,6 +337,8 @@ pub async fn add_payment_method(
     billing_zip: Option<String>,
     wallet: Option<String>,
     make_default: Option<String>,
+    for_autopay: Option<i64>,
+    autopay_change: Option<String>,
 ) -> Result<WalletOutcome, ServerFnError> {
     let form = AddMethodForm {
         kind,
@@ -362,11 +365,22 @@ pub async fn add_payment_method(
         return finish("add_method", outcome, "").await;
     };
     let today = time::OffsetDateTime::now_utc().date();
-    match service::add(&db, &vault, &gateway, customer_id, &form, today).await.map_err(internal)? {
-        Ok(_) => {}
-        Err(problems) => outcome.problems = problems,
-    }
-    finish("add_method", outcome, "/billing/settings/wallet?done=added").await
+    let added = match service::add(&db, &vault, &gateway, customer_id, &form, today).await.map_err(internal)? {
+        Ok(id) => Some(id),
+        Err(problems) => {
+            outcome.problems = problems;
+            None
+        }
+    };
+    // Opened from AutoPay's "Add New": back to AutoPay with the new method chosen.
+    let success = match (for_autopay, added) {
+        (Some(account), Some(method)) => {
+            let change = if autopay_change.is_some_and(|c| !c.is_empty()) { "&change=1" } else { "" };
+            format!("/billing/autopay/enroll?account={account}&method={method}{change}")
+        }
+        _ => "/billing/settings/wallet?done=added".to_string(),
+    };
+    finish("add_method", outcome, &success).await
 }
 
 #[server(endpoint = "take_add_method_outcome")]

@@ -56,7 +56,7 @@ fn message(i18n: I18n, p: WalletProblem) -> String {
 }
 
 /// How a saved method is shown: `*****1111 | Exp 04/29`, `Checking *****6789`.
-fn describe(i18n: I18n, m: &SavedMethod) -> String {
+pub(crate) fn describe(i18n: I18n, m: &SavedMethod) -> String {
     match m.kind {
         MethodKind::Echeck => {
             let kind = if m.bank_account_type.as_deref() == Some("savings") {
@@ -333,6 +333,17 @@ pub fn AddPaymentMethodPage() -> impl IntoView {
 
 #[component]
 fn AddMethodFields(setup: AddFormSetup, action: ServerAction<AddPaymentMethod>, outcome: Signal<WalletOutcome>) -> impl IntoView {
+    // Opened from AutoPay's "Add New" (?autopay=<account>): Back and Add return there.
+    let query = leptos_router::hooks::use_query_map();
+    let for_autopay = query.read_untracked().get("autopay").filter(|a| a.parse::<i64>().is_ok());
+    let autopay_change = query.read_untracked().get("change").unwrap_or_default();
+    let back = match &for_autopay {
+        Some(account) => format!(
+            "/billing/autopay/enroll?account={account}{}",
+            if autopay_change.is_empty() { "" } else { "&change=1" }
+        ),
+        None => "/billing/settings/wallet".to_string(),
+    };
     let i18n = use_i18n();
     let kept = move |field: &'static str| outcome.read_untracked().value(field);
     let server_error = move |field: &'static str| -> Signal<Option<String>> {
@@ -489,8 +500,12 @@ fn AddMethodFields(setup: AddFormSetup, action: ServerAction<AddPaymentMethod>, 
                 <label for="make_default">{t!(i18n, wallet.make_default_label)}</label>
             </div>
             <div class="actions">
+                {for_autopay.clone().map(|account| view! {
+                    <input type="hidden" name="for_autopay" value=account/>
+                    <input type="hidden" name="autopay_change" value=autopay_change.clone()/>
+                })}
                 <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, wallet.add)}</button>
-                <a class="button secondary" href="/billing/settings/wallet">{t!(i18n, wallet.back)}</a>
+                <a class="button secondary" href=back>{t!(i18n, wallet.back)}</a>
             </div>
         </ActionForm>
     }

@@ -3,6 +3,7 @@
 //! test then creates and drops its own database there).
 
 mod helpers;
+mod autopay;
 mod delivery;
 mod import;
 mod password_reset;

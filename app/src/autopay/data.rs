@@ -1,0 +1,709 @@
+//! SQL for AutoPay: enrollments (the customer's side) and runs (the collection side).
+//! Every customer query names the customer, so another customer's ids find nothing.
+
+use crate::email::Composed;
+use crate::platform::db::{now, Db};
+use crate::platform::vault::Sealed;
+
+async fn queue_with(conn: &mut sqlx::AnyConnection, m: &Composed) -> Result<i64, sqlx::Error> {
+    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Enrollments
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub account_id: i64,
+    pub number: String,
+}
+
+pub async fn accounts(db: &Db, customer_id: i64) -> Result<Vec<AccountRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 ORDER BY a.account_number",
+    )
+    .bind(customer_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn account(db: &Db, customer_id: i64, account_id: i64) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 AND a.id = $2",
+    )
+    .bind(customer_id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// A saved method as a label needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MethodRow {
+    pub id: i64,
+    pub kind: String,
+    pub last4: String,
+    pub bank_account_type: Option<String>,
+    pub card_brand: Option<String>,
+    pub exp_month: Option<i64>,
+    pub exp_year: Option<i64>,
+}
+
+pub async fn method(db: &Db, customer_id: i64, method_id: i64) -> Result<Option<MethodRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, kind, last4, bank_account_type, card_brand, exp_month, exp_year FROM payment_methods \
+         WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
+    )
+    .bind(method_id)
+    .bind(customer_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EnrollmentRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub number: String,
+    pub payment_method_id: i64,
+    pub amount_rule: String,
+    pub fixed_amount_cents: Option<i64>,
+    pub days_before_due: i64,
+    pub max_amount_cents: Option<i64>,
+    pub authorization_text: String,
+    pub reference: String,
+    pub active: i64,
+    pub created_at: i64,
+}
+
+const ENROLLMENT: &str = "SELECT e.id, e.account_id, c.customer_number || '-' || a.account_number AS number, \
+     e.payment_method_id, e.amount_rule, e.fixed_amount_cents, e.days_before_due, e.max_amount_cents, \
+     e.authorization_text, e.reference, e.active, e.created_at \
+     FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id JOIN customers c ON c.id = a.customer_id";
+
+pub async fn active_enrollment(db: &Db, customer_id: i64, account_id: i64) -> Result<Option<EnrollmentRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{ENROLLMENT} WHERE a.customer_id = $1 AND e.account_id = $2 AND e.active = 1"))
+        .bind(customer_id)
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn enrollment_by_reference(db: &Db, customer_id: i64, reference: &str) -> Result<Option<EnrollmentRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{ENROLLMENT} WHERE a.customer_id = $1 AND e.reference = $2"))
+        .bind(customer_id)
+        .bind(reference)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The oldest open bill the enrollment would pay: still owing, not yet past due, not yet paid.
+pub async fn first_open_bill(db: &Db, account_id: i64, today: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.due_date, b.balance_cents FROM bills b WHERE b.account_id = $1 AND b.balance_cents > 0 AND b.due_date >= $2 \
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) ORDER BY b.due_date LIMIT 1",
+    )
+    .bind(account_id)
+    .bind(today)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+pub struct NewEnrollment<'a> {
+    pub account_id: i64,
+    pub method_id: i64,
+    pub rule: &'a crate::domain::autopay::AutopayRule,
+    pub authorization_text: &'a str,
+    pub channel: &'a str,
+    pub reference: &'a str,
+    pub idempotency_key: &'a str,
+    /// A change: the account's active enrollment ends in the same transaction.
+    pub replaces_active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Enrolled {
+    /// The new enrollment's reference.
+    New(String),
+    /// This form was submitted before, or another tab enrolled the account first: the
+    /// enrollment that exists.
+    Existing(String),
+}
+
+/// Enrolls (or changes) once per form: the idempotency key and the one-active-enrollment
+/// index decide, and the confirmation email is queued in the same transaction. A form sent
+/// again after its enrollment exists conflicts on its key, and everything it did is undone.
+pub async fn enroll(db: &Db, e: NewEnrollment<'_>, email: Option<&Composed>) -> Result<Enrolled, sqlx::Error> {
+    // The transaction writes first: on SQLite a transaction that read before writing fails
+    // at once, rather than waits, when another writer went first.
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    if e.replaces_active {
+        sqlx::query("UPDATE autopay_enrollments SET active = 0, cancelled_at = $1 WHERE account_id = $2 AND active = 1")
+            .bind(at)
+            .bind(e.account_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let (rule, fixed, days, max) = e.rule.columns();
+    let inserted = sqlx::query(
+        "INSERT INTO autopay_enrollments (account_id, payment_method_id, amount_rule, fixed_amount_cents, days_before_due, \
+         max_amount_cents, authorization_text, authorization_channel, reference, idempotency_key, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11) ON CONFLICT DO NOTHING",
+    )
+    .bind(e.account_id)
+    .bind(e.method_id)
+    .bind(rule)
+    .bind(fixed)
+    .bind(days)
+    .bind(max)
+    .bind(e.authorization_text)
+    .bind(e.channel)
+    .bind(e.reference)
+    .bind(e.idempotency_key)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        drop(tx);
+        // Lost a race: to the same form (its key) or to another tab (the account's index).
+        let winner: Option<(String,)> = sqlx::query_as(
+            "SELECT reference FROM autopay_enrollments WHERE idempotency_key = $1 \
+             UNION ALL SELECT reference FROM autopay_enrollments WHERE account_id = $2 AND active = 1",
+        )
+        .bind(e.idempotency_key)
+        .bind(e.account_id)
+        .fetch_optional(&db.pool)
+        .await?;
+        return match winner {
+            Some((reference,)) => Ok(Enrolled::Existing(reference)),
+            None => Err(sqlx::Error::RowNotFound),
+        };
+    }
+    if let Some(m) = email {
+        queue_with(&mut tx, m).await?;
+    }
+    tx.commit().await?;
+    Ok(Enrolled::New(e.reference.to_string()))
+}
+
+/// Ends the account's AutoPay; payments not yet sent to the bank or the card processor are
+/// withdrawn with it. False when there was nothing to cancel.
+pub async fn cancel(db: &Db, customer_id: i64, account_id: i64, email: Option<&Composed>) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    let ended = sqlx::query(
+        "UPDATE autopay_enrollments SET active = 0, cancelled_at = $1 WHERE account_id = $2 AND active = 1 \
+         AND account_id IN (SELECT id FROM accounts WHERE customer_id = $3)",
+    )
+    .bind(at)
+    .bind(account_id)
+    .bind(customer_id)
+    .execute(&mut *tx)
+    .await?;
+    if ended.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE payments SET status = 'skipped', failure_reason = 'cancelled', updated_at = $1 \
+         WHERE account_id = $2 AND status = 'pending' AND nacha_file_id IS NULL \
+         AND (claimed_until IS NULL OR claimed_until < $1)",
+    )
+    .bind(at)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(m) = email {
+        queue_with(&mut tx, m).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Where and in which language to write to a customer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Contact {
+    pub email: String,
+    pub locale: String,
+}
+
+pub async fn contact_of_account(db: &Db, account_id: i64) -> Result<Option<Contact>, sqlx::Error> {
+    sqlx::query_as("SELECT l.email, l.locale FROM logins l JOIN accounts a ON a.customer_id = l.customer_id WHERE a.id = $1")
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub account_id: i64,
+    pub due_date: String,
+    pub draft_date: String,
+    pub amount_cents: i64,
+    pub status: String,
+    pub kind: String,
+    pub last4: String,
+}
+
+/// A customer's AutoPay payments, newest first.
+pub async fn payments_of_customer(db: &Db, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.account_id, b.due_date, p.draft_date, p.amount_cents, p.status, m.kind, m.last4 \
+         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN accounts a ON a.id = p.account_id \
+         JOIN payment_methods m ON m.id = p.payment_method_id \
+         WHERE a.customer_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT $2",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+// ---------------------------------------------------------------------------------------
+// Runs
+
+/// An open bill of an enrolled account, with everything the run decides with.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Candidate {
+    pub bill_id: i64,
+    pub account_id: i64,
+    pub number: String,
+    pub due_date: String,
+    pub balance_cents: i64,
+    pub enrollment_id: i64,
+    pub payment_method_id: i64,
+    pub amount_rule: String,
+    pub fixed_amount_cents: Option<i64>,
+    pub days_before_due: i64,
+    pub max_amount_cents: Option<i64>,
+    pub kind: String,
+    pub last4: String,
+    pub bank_account_type: Option<String>,
+    pub card_brand: Option<String>,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+}
+
+/// Open, unpaid bills of enrolled accounts due between two dates, in pages by bill id so
+/// that memory stays flat however many accounts are enrolled.
+pub async fn candidates(db: &Db, due_from: &str, due_to: &str, after_bill: i64, limit: i64, unreminded: bool) -> Result<Vec<Candidate>, sqlx::Error> {
+    let reminder = if unreminded { "AND NOT EXISTS (SELECT 1 FROM autopay_reminders r WHERE r.bill_id = b.id)" } else { "" };
+    sqlx::query_as(&format!(
+        "SELECT b.id AS bill_id, b.account_id, c.customer_number || '-' || a.account_number AS number, b.due_date, \
+         b.balance_cents, e.id AS enrollment_id, e.payment_method_id, e.amount_rule, e.fixed_amount_cents, \
+         e.days_before_due, e.max_amount_cents, m.kind, m.last4, m.bank_account_type, m.card_brand, l.email, l.locale \
+         FROM bills b JOIN autopay_enrollments e ON e.account_id = b.account_id AND e.active = 1 \
+         JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
+         JOIN payment_methods m ON m.id = e.payment_method_id LEFT JOIN logins l ON l.customer_id = a.customer_id \
+         WHERE b.due_date >= $1 AND b.due_date <= $2 AND b.balance_cents > 0 AND b.id > $3 \
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) {reminder} \
+         ORDER BY b.id LIMIT $4"
+    ))
+    .bind(due_from)
+    .bind(due_to)
+    .bind(after_bill)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub struct NewPayment<'a> {
+    pub bill_id: i64,
+    pub account_id: i64,
+    pub enrollment_id: i64,
+    pub method_id: i64,
+    pub amount_cents: i64,
+    pub draft_date: &'a str,
+    /// Over the customer's maximum: recorded as skipped, with the email that says so
+    /// (none when the customer has no login to write to).
+    pub skipped: bool,
+    pub skipped_email: Option<Composed>,
+}
+
+/// Creates the payments of one page in one transaction. A bill that already has its
+/// payment (another run got there first) is left alone: `payments.bill_id` is unique.
+/// Returns (created, skipped).
+pub async fn create_payments(db: &Db, payments: &[NewPayment<'_>]) -> Result<(usize, usize), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    let (mut created, mut skipped) = (0, 0);
+    for p in payments {
+        let status = if p.skipped { "skipped" } else { "pending" };
+        let row: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, status, \
+             failure_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+             ON CONFLICT (bill_id) DO NOTHING RETURNING id",
+        )
+        .bind(p.bill_id)
+        .bind(p.account_id)
+        .bind(p.enrollment_id)
+        .bind(p.method_id)
+        .bind(p.amount_cents)
+        .bind(p.draft_date)
+        .bind(status)
+        .bind(p.skipped.then_some("over the customer's maximum"))
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if row.is_none() {
+            continue;
+        }
+        created += 1;
+        if p.skipped {
+            skipped += 1;
+        }
+        if let Some(m) = &p.skipped_email {
+            queue_with(&mut tx, m).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok((created, skipped))
+}
+
+/// The bill's one reminder; false when it was sent before.
+pub async fn queue_reminder(db: &Db, bill_id: i64, m: &Composed) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query("INSERT INTO autopay_reminders (bill_id, sent_at) VALUES ($1, $2) ON CONFLICT (bill_id) DO NOTHING")
+        .bind(bill_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let email_id = queue_with(&mut tx, m).await?;
+    sqlx::query("UPDATE autopay_reminders SET email_id = $1 WHERE bill_id = $2")
+        .bind(email_id)
+        .bind(bill_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A NACHA file as recorded.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NachaFileRow {
+    pub id: i64,
+    pub file_name: String,
+    pub run_date: String,
+    pub entry_count: i64,
+    pub total_debit_cents: i64,
+    pub created_at: i64,
+}
+
+/// Claims for one new file, in one transaction: every e-check payment still pending (whose
+/// bank account's prenote, when prenotes are used, has had time to come back), and every
+/// new bank account of an active enrollment that needs its prenote. None when there is
+/// nothing to send. Two runs at once each claim different payments: a payment joins a file
+/// only while its `nacha_file_id` is empty.
+pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>) -> Result<Option<NachaFileRow>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    let placeholder = format!("claiming-{}", crate::platform::tokens::random_token());
+    let (file_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO nacha_files (file_name, run_date, entry_count, total_debit_cents, created_at) VALUES ($1, $2, 0, 0, $3) RETURNING id",
+    )
+    .bind(&placeholder)
+    .bind(run_date)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    // prenotes: (the file's banking date, the latest prenote date a debit may follow).
+    let maturity = match prenotes {
+        Some((_, matured_by)) => {
+            format!("AND (m.prenote_sent_at IS NOT NULL AND m.prenote_sent_at <= {matured_by})")
+        }
+        None => String::new(),
+    };
+    let debits = sqlx::query(&format!(
+        "UPDATE payments SET nacha_file_id = $1, status = 'submitted', updated_at = $2 \
+         WHERE status = 'pending' AND nacha_file_id IS NULL AND payment_method_id IN \
+         (SELECT m.id FROM payment_methods m WHERE m.kind = 'echeck' {maturity})"
+    ))
+    .bind(file_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let mut prenoted = 0;
+    if let Some((banking_date, _)) = prenotes {
+        prenoted = sqlx::query(
+            "UPDATE payment_methods SET prenote_file_id = $1, prenote_sent_at = $2 \
+             WHERE kind = 'echeck' AND prenote_sent_at IS NULL AND prenote_file_id IS NULL AND removed_at IS NULL \
+             AND id IN (SELECT payment_method_id FROM autopay_enrollments WHERE active = 1)",
+        )
+        .bind(file_id)
+        .bind(banking_date)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    if debits + prenoted == 0 {
+        return Ok(None);
+    }
+    // The bill shows the payment as made from the moment the debit goes to the bank.
+    sqlx::query(
+        "UPDATE bills SET balance_cents = balance_cents - (SELECT p.amount_cents FROM payments p WHERE p.bill_id = bills.id), \
+         updated_at = $2 WHERE id IN (SELECT bill_id FROM payments WHERE nacha_file_id = $1)",
+    )
+    .bind(file_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    let (count, total): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM payments WHERE nacha_file_id = $1",
+    )
+    .bind(file_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let file_name = format!("aqueduct-{run_date}-{file_id:06}.ach");
+    sqlx::query("UPDATE nacha_files SET file_name = $1, entry_count = $2, total_debit_cents = $3 WHERE id = $4")
+        .bind(&file_name)
+        .bind(count + prenoted as i64)
+        .bind(total)
+        .bind(file_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(NachaFileRow {
+        id: file_id,
+        file_name,
+        run_date: run_date.to_string(),
+        entry_count: count + prenoted as i64,
+        total_debit_cents: total,
+        created_at: at,
+    }))
+}
+
+/// Files recorded but not yet in the folder (a run stopped between the two).
+pub async fn unwritten_files(db: &Db) -> Result<Vec<NachaFileRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at FROM nacha_files \
+         WHERE written_at IS NULL AND file_name NOT LIKE 'claiming-%' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn all_files(db: &Db) -> Result<Vec<NachaFileRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at FROM nacha_files ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+}
+
+pub async fn mark_written(db: &Db, file_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE nacha_files SET written_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(file_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// One line of a bank file: a debit, or a prenote (amount 0).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileLine {
+    pub amount_cents: i64,
+    pub routing_number: String,
+    pub bank_account_type: String,
+    pub account_ciphertext: Vec<u8>,
+    pub account_key_id: String,
+    pub holder_name: String,
+    pub number: String,
+    pub channel: String,
+}
+
+pub async fn file_lines(db: &Db, file_id: i64) -> Result<Vec<FileLine>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.amount_cents, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
+         c.customer_number || a.account_number AS number, e.authorization_channel AS channel \
+         FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id JOIN accounts a ON a.id = p.account_id \
+         JOIN customers c ON c.id = a.customer_id JOIN autopay_enrollments e ON e.id = p.enrollment_id \
+         WHERE p.nacha_file_id = $1 \
+         UNION ALL \
+         SELECT 0, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
+         c.customer_number AS number, \
+         COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel \
+         FROM payment_methods m JOIN customers c ON c.id = m.customer_id WHERE m.prenote_file_id = $1 \
+         ORDER BY 7, 1",
+    )
+    .bind(file_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+impl FileLine {
+    pub fn sealed(&self) -> Sealed {
+        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone() }
+    }
+}
+
+/// A card or wallet payment waiting to be charged.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CardPayment {
+    pub id: i64,
+    pub bill_id: i64,
+    pub account_id: i64,
+    pub amount_cents: i64,
+    pub gateway_token: Option<String>,
+}
+
+pub async fn pending_card_payments(db: &Db, after: i64, limit: i64) -> Result<Vec<CardPayment>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.bill_id, p.account_id, p.amount_cents, m.gateway_token FROM payments p \
+         JOIN payment_methods m ON m.id = p.payment_method_id \
+         WHERE p.status = 'pending' AND m.kind <> 'echeck' AND p.id > $1 AND (p.claimed_until IS NULL OR p.claimed_until < $2) \
+         ORDER BY p.id LIMIT $3",
+    )
+    .bind(after)
+    .bind(now())
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// What the emails about one payment say, and to whom.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentFacts {
+    pub number: String,
+    pub email: Option<String>,
+    pub locale: String,
+    pub kind: String,
+    pub bank_account_type: Option<String>,
+    pub card_brand: Option<String>,
+    pub last4: String,
+    pub draft_date: String,
+    pub due_date: String,
+}
+
+pub async fn payment_facts(db: &Db, payment_id: i64) -> Result<Option<PaymentFacts>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.customer_number || '-' || a.account_number AS number, l.email, COALESCE(l.locale, 'en') AS locale, \
+         m.kind, m.bank_account_type, m.card_brand, m.last4, p.draft_date, b.due_date \
+         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN accounts a ON a.id = p.account_id \
+         JOIN customers c ON c.id = a.customer_id JOIN payment_methods m ON m.id = p.payment_method_id \
+         LEFT JOIN logins l ON l.customer_id = a.customer_id WHERE p.id = $1",
+    )
+    .bind(payment_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Takes a payment for charging for `lease_secs`; false when another run holds it or it is
+/// no longer pending.
+pub async fn claim_payment(db: &Db, payment_id: i64, lease_secs: i64) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let claimed = sqlx::query(
+        "UPDATE payments SET claimed_until = $1 WHERE id = $2 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)",
+    )
+    .bind(at + lease_secs)
+    .bind(payment_id)
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Lets another run try again (the processor could not be reached).
+pub async fn release_payment(db: &Db, payment_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET claimed_until = NULL WHERE id = $1 AND status = 'pending'")
+        .bind(payment_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Records the processor's answer, the bill's new balance when approved, and the email that
+/// tells the customer, in one transaction.
+pub async fn finish_card_payment(
+    db: &Db,
+    payment: &CardPayment,
+    approved_reference: Option<&str>,
+    declined_reason: Option<&str>,
+    email: Option<&Composed>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    let status = if approved_reference.is_some() { "paid" } else { "failed" };
+    let done = sqlx::query(
+        "UPDATE payments SET status = $1, gateway_reference = $2, failure_reason = $3, claimed_until = NULL, \
+         receipt_sent_at = $4, updated_at = $4 WHERE id = $5 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(approved_reference)
+    .bind(declined_reason)
+    .bind(at)
+    .bind(payment.id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(());
+    }
+    if approved_reference.is_some() {
+        sqlx::query("UPDATE bills SET balance_cents = balance_cents - $1, updated_at = $2 WHERE id = $3")
+            .bind(payment.amount_cents)
+            .bind(at)
+            .bind(payment.bill_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(m) = email {
+        queue_with(&mut tx, m).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An e-check payment sent to the bank whose receipt is not yet queued.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReceiptDue {
+    pub id: i64,
+    pub amount_cents: i64,
+    pub draft_date: String,
+    pub last4: String,
+    pub bank_account_type: Option<String>,
+    pub number: String,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+}
+
+pub async fn receipts_due(db: &Db, after: i64, limit: i64) -> Result<Vec<ReceiptDue>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.amount_cents, p.draft_date, m.last4, m.bank_account_type, \
+         c.customer_number || '-' || a.account_number AS number, l.email, l.locale FROM payments p \
+         JOIN payment_methods m ON m.id = p.payment_method_id JOIN nacha_files f ON f.id = p.nacha_file_id \
+         JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
+         LEFT JOIN logins l ON l.customer_id = a.customer_id \
+         WHERE p.status = 'submitted' AND p.receipt_sent_at IS NULL AND f.written_at IS NOT NULL AND p.id > $1 \
+         ORDER BY p.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Queues receipts; each payment's at most once.
+pub async fn queue_receipts(db: &Db, receipts: &[(i64, Option<Composed>)]) -> Result<usize, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    let mut queued = 0;
+    for (payment_id, email) in receipts {
+        let marked = sqlx::query("UPDATE payments SET receipt_sent_at = $1 WHERE id = $2 AND receipt_sent_at IS NULL")
+            .bind(at)
+            .bind(payment_id)
+            .execute(&mut *tx)
+            .await?;
+        if marked.rows_affected() == 1 {
+            if let Some(m) = email {
+                queue_with(&mut tx, m).await?;
+                queued += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(queued)
+}

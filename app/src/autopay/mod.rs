@@ -1,0 +1,323 @@
+//! AutoPay: enroll an account (choose a saved method and a rule, review the authorization,
+//! create), change or cancel it, and the daily run that collects the payments (`run`).
+//! Pages work without JavaScript: each step is a form whose answer is the next page.
+
+#[cfg(feature = "ssr")]
+pub mod data;
+#[cfg(feature = "ssr")]
+pub mod run;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod texts;
+mod pages;
+
+pub use pages::{AutopayConfirmationPage, AutopayReviewPage, AutopaySection, EnrollAutopayPage};
+
+use crate::domain::autopay::{RuleForm, RuleProblem};
+use crate::domain::Cents;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An account's AutoPay as Bill Settings shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountAutopay {
+    pub account_id: i64,
+    /// `customer-account`, as on the bill.
+    pub number: String,
+    pub current: Option<CurrentEnrollment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentEnrollment {
+    pub reference: String,
+    pub method_id: i64,
+    /// Masked, in the customer's language.
+    pub method: String,
+    pub rule: RuleForm,
+    pub rule_summary: String,
+}
+
+/// The enroll (or change) page: the account, My Wallet, and the rule as last chosen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnrollChoices {
+    pub account_id: i64,
+    pub number: String,
+    pub methods: Vec<crate::wallet::SavedMethod>,
+    pub selected: Option<i64>,
+    pub rule: RuleForm,
+    pub changing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub account_id: i64,
+    pub number: String,
+    pub method_id: i64,
+    pub method: String,
+    pub rule: RuleForm,
+    pub rule_summary: String,
+    /// Due date and balance of the first bill AutoPay would pay.
+    pub first_bill: Option<(String, Cents)>,
+    pub authorization: String,
+    pub idempotency_key: String,
+    pub changing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub reference: String,
+    pub number: String,
+    pub method: String,
+    pub rule_summary: String,
+    pub authorization: String,
+    pub first_bill: Option<(String, Cents)>,
+    pub enrolled_on: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AutopayProblem {
+    MethodMissing,
+    Rule(RuleProblem),
+    NotFound,
+    NotEnrolled,
+    SignInNeeded,
+}
+
+impl AutopayProblem {
+    /// The id of the input the problem belongs to.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::MethodMissing => "method-list",
+            Self::Rule(RuleProblem::AmountRuleMissing) => "amount_rule-full",
+            Self::Rule(RuleProblem::FixedEmpty | RuleProblem::FixedFormat | RuleProblem::FixedRange) => "fixed_amount",
+            Self::Rule(RuleProblem::TimingMissing) => "timing-due",
+            Self::Rule(RuleProblem::DaysRange) => "days_before",
+            Self::Rule(RuleProblem::MaximumEmpty | RuleProblem::MaximumFormat | RuleProblem::MaximumRange) => "maximum",
+            Self::NotFound | Self::NotEnrolled | Self::SignInNeeded => "",
+        }
+    }
+}
+
+/// A form's answer after a redirect: what was chosen and what is wrong.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutopayOutcome {
+    pub account_id: Option<i64>,
+    pub method_id: Option<i64>,
+    pub rule: RuleForm,
+    pub problems: Vec<AutopayProblem>,
+}
+
+#[cfg(feature = "ssr")]
+fn internal(e: impl std::fmt::Debug) -> ServerFnError {
+    tracing::error!(error = ?e, "autopay server function failed");
+    ServerFnError::new("internal error")
+}
+
+#[cfg(feature = "ssr")]
+async fn signed_in_customer() -> Result<Option<i64>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
+    crate::wallet::data::customer_of_login(&db, login_id).await.map_err(internal)
+}
+
+#[cfg(feature = "ssr")]
+fn lang() -> crate::email::Lang {
+    crate::email::Lang::from_locale(&crate::registration::session::request_locale())
+}
+
+#[cfg(feature = "ssr")]
+async fn finish(outcome: AutopayOutcome, success_path: &str) -> Result<AutopayOutcome, ServerFnError> {
+    if outcome.problems.is_empty() {
+        leptos_axum::redirect(success_path);
+    } else {
+        crate::forms::keep_for_redirect("autopay", &outcome).await;
+    }
+    Ok(outcome)
+}
+
+fn rule_form(
+    amount_rule: Option<String>,
+    fixed_amount: Option<String>,
+    timing: Option<String>,
+    days_before: Option<String>,
+    use_maximum: Option<String>,
+    maximum: Option<String>,
+) -> RuleForm {
+    RuleForm {
+        amount_rule: amount_rule.unwrap_or_default(),
+        fixed_amount: fixed_amount.unwrap_or_default(),
+        timing: timing.unwrap_or_default(),
+        days_before: days_before.unwrap_or_default(),
+        use_maximum: use_maximum.unwrap_or_default(),
+        maximum: maximum.unwrap_or_default(),
+    }
+}
+
+/// The review page's address for a checked rule (whose form holds only letters, digits and
+/// dots, so nothing needs escaping).
+pub fn review_path(account_id: i64, method_id: i64, rule: &RuleForm, changing: bool) -> String {
+    let q = |s: &str| s.to_string();
+    format!(
+        "/billing/autopay/review?account={account_id}&method={method_id}&amount_rule={}&fixed_amount={}&timing={}&days_before={}&use_maximum={}&maximum={}{}",
+        q(&rule.amount_rule),
+        q(&rule.fixed_amount),
+        q(&rule.timing),
+        q(&rule.days_before),
+        q(&rule.use_maximum),
+        q(&rule.maximum),
+        if changing { "&change=1" } else { "" }
+    )
+}
+
+/// Every account of the signed-in customer with its AutoPay; None when signed out.
+#[server(endpoint = "autopay_accounts")]
+pub async fn autopay_accounts() -> Result<Option<Vec<AccountAutopay>>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    service::accounts(&db, customer_id, lang()).await.map(Some).map_err(internal)
+}
+
+/// The enroll or change page; None when signed out or the account is not the customer's.
+#[server(endpoint = "enroll_setup")]
+pub async fn enroll_setup(account_id: i64, method: Option<i64>, changing: bool) -> Result<Option<EnrollChoices>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else { return Ok(None) };
+    let methods = crate::wallet::data::methods(&db, customer_id).await.map_err(internal)?;
+    let current = data::active_enrollment(&db, customer_id, account_id).await.map_err(internal)?;
+    let rule = current
+        .as_ref()
+        .filter(|_| changing)
+        .map(|e| crate::domain::autopay::AutopayRule::from_columns(&e.amount_rule, e.fixed_amount_cents, e.days_before_due, e.max_amount_cents).to_form())
+        .unwrap_or_default();
+    // The method just added, else the current one, else the default.
+    let selected = method
+        .filter(|id| methods.iter().any(|m| m.id == *id))
+        .or_else(|| current.as_ref().filter(|_| changing).map(|e| e.payment_method_id))
+        .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id));
+    Ok(Some(EnrollChoices { account_id, number: account.number, methods, selected, rule, changing }))
+}
+
+/// Continue: checks the choice and opens the review.
+#[server(endpoint = "continue_autopay")]
+#[allow(clippy::too_many_arguments)]
+pub async fn continue_autopay(
+    account_id: i64,
+    method_id: Option<i64>,
+    change: Option<String>,
+    amount_rule: Option<String>,
+    fixed_amount: Option<String>,
+    timing: Option<String>,
+    days_before: Option<String>,
+    use_maximum: Option<String>,
+    maximum: Option<String>,
+) -> Result<AutopayOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
+    let mut outcome = AutopayOutcome { account_id: Some(account_id), method_id, rule: rule.clone(), problems: vec![] };
+    let Some(customer_id) = signed_in_customer().await? else {
+        outcome.problems.push(AutopayProblem::SignInNeeded);
+        return finish(outcome, "").await;
+    };
+    let changing = change.is_some_and(|c| !c.is_empty());
+    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
+        Ok(c) => finish(outcome, &review_path(account_id, c.method.id, &c.rule.to_form(), changing)).await,
+        Err(problems) => {
+            outcome.problems = problems;
+            finish(outcome, "").await
+        }
+    }
+}
+
+/// The review: Err with the problems when the address was edited by hand.
+#[server(endpoint = "autopay_review")]
+#[allow(clippy::too_many_arguments)]
+pub async fn autopay_review(
+    account_id: i64,
+    method_id: Option<i64>,
+    changing: bool,
+    amount_rule: Option<String>,
+    fixed_amount: Option<String>,
+    timing: Option<String>,
+    days_before: Option<String>,
+    use_maximum: Option<String>,
+    maximum: Option<String>,
+) -> Result<Result<Review, Vec<AutopayProblem>>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let config = expect_context::<crate::platform::Config>();
+    let Some(customer_id) = signed_in_customer().await? else { return Ok(Err(vec![AutopayProblem::SignInNeeded])) };
+    let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
+    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
+        Ok(c) => service::review(&db, &config, lang(), &c, changing).await.map(Ok).map_err(internal),
+        Err(problems) => Ok(Err(problems)),
+    }
+}
+
+/// Create AutoPay: enrolls once per review page (its key), then shows the confirmation.
+#[server(endpoint = "create_autopay")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_autopay(
+    account_id: i64,
+    method_id: Option<i64>,
+    change: Option<String>,
+    idempotency_key: Option<String>,
+    amount_rule: Option<String>,
+    fixed_amount: Option<String>,
+    timing: Option<String>,
+    days_before: Option<String>,
+    use_maximum: Option<String>,
+    maximum: Option<String>,
+) -> Result<AutopayOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let config = expect_context::<crate::platform::Config>();
+    let mailer = expect_context::<crate::email::Mailer>();
+    let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
+    let mut outcome = AutopayOutcome { account_id: Some(account_id), method_id, rule: rule.clone(), problems: vec![] };
+    let Some(customer_id) = signed_in_customer().await? else {
+        outcome.problems.push(AutopayProblem::SignInNeeded);
+        return finish(outcome, "").await;
+    };
+    let changing = change.is_some_and(|c| !c.is_empty());
+    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
+        Ok(c) => {
+            let key = idempotency_key.unwrap_or_default();
+            let reference =
+                service::enroll(&db, &mailer, &config, customer_id, lang(), &c, &key, changing).await.map_err(internal)?;
+            finish(outcome, &format!("/billing/autopay/done?ref={reference}")).await
+        }
+        Err(problems) => {
+            outcome.problems = problems;
+            finish(outcome, "").await
+        }
+    }
+}
+
+/// The confirmation of an enrollment of the signed-in customer.
+#[server(endpoint = "autopay_confirmation")]
+pub async fn autopay_confirmation(reference: String) -> Result<Option<Confirmation>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    service::confirmation(&db, customer_id, lang(), &reference).await.map_err(internal)
+}
+
+#[server(endpoint = "cancel_autopay")]
+pub async fn cancel_autopay(account_id: i64) -> Result<AutopayOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let mailer = expect_context::<crate::email::Mailer>();
+    let mut outcome = AutopayOutcome { account_id: Some(account_id), ..AutopayOutcome::default() };
+    let Some(customer_id) = signed_in_customer().await? else {
+        outcome.problems.push(AutopayProblem::SignInNeeded);
+        return finish(outcome, "").await;
+    };
+    if let Err(p) = service::cancel(&db, &mailer, customer_id, account_id).await.map_err(internal)? {
+        outcome.problems.push(p);
+    }
+    finish(outcome, "/billing/settings/autopay?cancelled=1").await
+}
+
+#[server(endpoint = "take_autopay_outcome")]
+pub async fn take_autopay_outcome() -> Result<Option<AutopayOutcome>, ServerFnError> {
+    Ok(crate::forms::take_kept("autopay").await)
+}

@@ -1,0 +1,341 @@
+//! The AutoPay run for one date: create each due bill's one payment, send e-checks to the
+//! bank in a NACHA file, charge cards and wallets, and email reminders and receipts.
+//! Every step can be repeated, run twice at once, or stopped anywhere and run again:
+//! the database decides what is already done (`payments.bill_id` is unique, a payment joins
+//! a file only once, a card payment is leased before it is charged).
+
+use super::data::{self, Candidate, NewPayment};
+use super::texts;
+use crate::domain::autopay::{calendar, AutopayRule, Draft, MAX_DAYS_BEFORE_DUE};
+use crate::domain::{BankAccountType, Cents, RoutingNumber};
+use crate::email::{Lang, Mailer};
+use crate::gateway::{ChargeOutcome, Gateway, GatewayError};
+use crate::nacha;
+use crate::platform::config::AutopayConfig;
+use crate::platform::vault::Vault;
+use crate::platform::Db;
+use std::path::Path;
+use time::{Date, Duration};
+
+/// Bills handled per database page: memory stays flat whatever the number of accounts.
+const PAGE: i64 = 1000;
+/// How long a run may hold a card payment before another run may charge it.
+const CARD_LEASE_SECS: i64 = 300;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    pub payments_created: usize,
+    pub skipped_over_maximum: usize,
+    pub files: Vec<WrittenFile>,
+    pub cards_paid: usize,
+    pub cards_declined: usize,
+    /// The processor could not be reached: these stay pending for the next run.
+    pub cards_to_retry: usize,
+    pub reminders: usize,
+    pub receipts: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFile {
+    pub name: String,
+    pub entries: usize,
+    pub prenotes: usize,
+    pub total_debit_cents: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("writing the bank file {0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("the bank file {0} could not be made: {1}")]
+    Nacha(String, String),
+    #[error("AutoPay configuration: {0}")]
+    Config(String),
+}
+
+pub struct RunContext<'a> {
+    pub db: &'a Db,
+    pub mailer: &'a Mailer,
+    pub vault: &'a Vault,
+    pub gateway: &'a Gateway,
+    pub config: &'a AutopayConfig,
+}
+
+fn iso(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+fn midnight(date: Date) -> i64 {
+    date.midnight().assume_utc().unix_timestamp()
+}
+
+fn rule_of(c: &Candidate) -> AutopayRule {
+    AutopayRule::from_columns(&c.amount_rule, c.fixed_amount_cents, c.days_before_due, c.max_amount_cents)
+}
+
+fn lang_of(locale: Option<&str>) -> Lang {
+    Lang::from_locale(locale.unwrap_or("en"))
+}
+
+fn label_of(c: &Candidate, lang: Lang) -> String {
+    texts::method_label(lang, &c.kind, c.bank_account_type.as_deref(), c.card_brand.as_deref(), &c.last4, None)
+}
+
+/// Runs AutoPay for `today`.
+pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunError> {
+    let bank_routing = RoutingNumber::parse(&ctx.config.bank_routing)
+        .map_err(|e| RunError::Config(format!("autopay.bank_routing: {e}")))?;
+    let mut report = RunReport::default();
+    // A file recorded by a run that stopped before writing it goes out first, unchanged.
+    for file in data::unwritten_files(ctx.db).await? {
+        report.files.push(write_file(ctx, &bank_routing, &file).await?);
+    }
+    create_payments(ctx, today, &mut report).await?;
+    let prenotes = ctx.config.prenotes.then(|| {
+        (midnight(today), midnight(today - Duration::days(ctx.config.prenote_wait_days.max(0))))
+    });
+    if let Some(file) = data::claim_file(ctx.db, &iso(today), prenotes).await? {
+        report.files.push(write_file(ctx, &bank_routing, &file).await?);
+    }
+    charge_cards(ctx, &mut report).await?;
+    send_receipts(ctx, &mut report).await?;
+    send_reminders(ctx, today, &mut report).await?;
+    ctx.mailer.wake();
+    Ok(report)
+}
+
+/// Each bill due for drafting today gets its one payment: pending, or skipped over the
+/// customer's maximum (with the email that says so).
+async fn create_payments(ctx: &RunContext<'_>, today: Date, report: &mut RunReport) -> Result<(), RunError> {
+    let (from, to) = (iso(today), iso(today + Duration::days(MAX_DAYS_BEFORE_DUE)));
+    let draft_date = iso(today);
+    let mut after = 0;
+    loop {
+        let page = data::candidates(ctx.db, &from, &to, after, PAGE, false).await?;
+        let Some(last) = page.last() else { break };
+        after = last.bill_id;
+        let mut payments = Vec::with_capacity(page.len());
+        for c in &page {
+            let rule = rule_of(c);
+            let Some(due) = calendar::parse_iso(&c.due_date) else { continue };
+            if !calendar::drafts_on(&rule, due, today) {
+                continue;
+            }
+            let (amount, skipped_email) = match rule.decide(Cents(c.balance_cents)) {
+                Draft::NothingDue => continue,
+                Draft::Pay(amount) => (amount, None),
+                Draft::OverMaximum { amount, maximum } => {
+                    let email = c.email.as_ref().map(|to| {
+                        texts::over_maximum(ctx.mailer.letterhead(), lang_of(c.locale.as_deref()), to, &c.number, amount, maximum, &c.due_date)
+                    });
+                    // Skipped without an email address still records the decision.
+                    (amount, Some(email))
+                }
+            };
+            payments.push((c, amount, skipped_email));
+        }
+        let rows: Vec<NewPayment<'_>> = payments
+            .iter()
+            .map(|(c, amount, skipped)| NewPayment {
+                bill_id: c.bill_id,
+                account_id: c.account_id,
+                enrollment_id: c.enrollment_id,
+                method_id: c.payment_method_id,
+                amount_cents: amount.0,
+                draft_date: &draft_date,
+                skipped: skipped.is_some(),
+                skipped_email: skipped.clone().flatten(),
+            })
+            .collect();
+        let (created, skipped) = data::create_payments(ctx.db, &rows).await?;
+        report.payments_created += created;
+        report.skipped_over_maximum += skipped;
+    }
+    Ok(())
+}
+
+/// Writes a claimed file into the folder: to a temporary name, flushed, then renamed, so
+/// the bank's pickup never sees half a file. The text is made from the database alone and
+/// read back before it is moved into place.
+async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &data::NachaFileRow) -> Result<WrittenFile, RunError> {
+    let lines = data::file_lines(ctx.db, file.id).await?;
+    let created = time::OffsetDateTime::from_unix_timestamp(file.created_at).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let effective = calendar::parse_iso(&file.run_date).unwrap_or(created.date());
+    let yymmdd = |d: Date| format!("{:02}{:02}{:02}", d.year() % 100, u8::from(d.month()), d.day());
+    let mut batches: Vec<nacha::Batch> = Vec::new();
+    for line in &lines {
+        let sec = if line.channel == "PPD" { nacha::Sec::Ppd } else { nacha::Sec::Web };
+        let account_number = ctx.vault.open(&line.sealed()).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+        let routing = RoutingNumber::parse(&line.routing_number).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+        let entry = nacha::Entry {
+            account_type: BankAccountType::parse(&line.bank_account_type).unwrap_or(BankAccountType::Checking),
+            prenote: line.amount_cents == 0,
+            routing,
+            account_number,
+            amount_cents: line.amount_cents,
+            individual_id: line.number.clone(),
+            individual_name: line.holder_name.clone(),
+        };
+        match batches.iter_mut().find(|b| b.sec == sec) {
+            Some(b) => b.entries.push(entry),
+            None => batches.push(nacha::Batch {
+                sec,
+                company_name: ctx.config.company_name.clone(),
+                company_id: ctx.config.company_id.clone(),
+                entry_description: ctx.config.entry_description.clone(),
+                effective_date: yymmdd(effective),
+                entries: vec![entry],
+            }),
+        }
+    }
+    let modifier = (b'A' + (file.id % 26) as u8) as char;
+    let ach = nacha::File {
+        bank_routing: bank_routing.clone(),
+        bank_name: ctx.config.bank_name.clone(),
+        origin_id: ctx.config.company_id.clone(),
+        origin_name: ctx.config.company_name.clone(),
+        created_date: yymmdd(created.date()),
+        created_time: format!("{:02}{:02}", created.hour(), created.minute()),
+        file_id_modifier: modifier,
+        batches,
+    };
+    let text = nacha::write(&ach).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+    let summary = nacha::read(&text).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+    if summary.total_debit_cents != file.total_debit_cents as u64 || summary.entries as i64 != file.entry_count {
+        return Err(RunError::Nacha(file.file_name.clone(), "the file does not match what was recorded".into()));
+    }
+    let folder = ctx.config.nacha_folder.clone();
+    let name = file.file_name.clone();
+    tokio::task::spawn_blocking(move || write_atomically(&folder, &name, &text))
+        .await
+        .map_err(|e| RunError::Io(file.file_name.clone(), std::io::Error::other(e)))?
+        .map_err(|e| RunError::Io(file.file_name.clone(), e))?;
+    data::mark_written(ctx.db, file.id).await?;
+    Ok(WrittenFile {
+        name: file.file_name.clone(),
+        entries: summary.entries,
+        prenotes: summary.prenotes,
+        total_debit_cents: summary.total_debit_cents,
+    })
+}
+
+fn write_atomically(folder: &Path, name: &str, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(folder)?;
+    let temporary = folder.join(format!(".{name}.partial"));
+    let mut f = std::fs::File::create(&temporary)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&temporary, folder.join(name))?;
+    // The rename itself is made durable by syncing the folder.
+    if let Ok(dir) = std::fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Charges pending card and wallet payments, each under its payment's own reference, so a
+/// charge retried after a stop is recognised by the processor.
+async fn charge_cards(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<(), RunError> {
+    let mut after = 0;
+    loop {
+        let page = data::pending_card_payments(ctx.db, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for payment in &page {
+            if !data::claim_payment(ctx.db, payment.id, CARD_LEASE_SECS).await? {
+                continue;
+            }
+            let facts = data::payment_facts(ctx.db, payment.id).await?;
+            let reference = format!("AUTOPAY-{}", payment.id);
+            let outcome = match &payment.gateway_token {
+                Some(token) => ctx.gateway.0.charge(token, payment.amount_cents, &reference).await,
+                None => Ok(ChargeOutcome::Declined { reason: "no card on file".into() }),
+            };
+            let lang = lang_of(facts.as_ref().map(|f| f.locale.as_str()));
+            let email_for = |approved: bool| {
+                let f = facts.as_ref()?;
+                let to = f.email.as_deref()?;
+                let method = texts::method_label(lang, &f.kind, f.bank_account_type.as_deref(), f.card_brand.as_deref(), &f.last4, None);
+                let amount = Cents(payment.amount_cents);
+                Some(if approved {
+                    texts::receipt(ctx.mailer.letterhead(), lang, to, &f.number, amount, &f.draft_date, &method)
+                } else {
+                    texts::declined(ctx.mailer.letterhead(), lang, to, &f.number, amount, &f.due_date, &method)
+                })
+            };
+            match outcome {
+                Ok(ChargeOutcome::Approved { reference }) => {
+                    data::finish_card_payment(ctx.db, payment, Some(&reference), None, email_for(true).as_ref()).await?;
+                    report.cards_paid += 1;
+                }
+                Ok(ChargeOutcome::Declined { reason }) | Err(GatewayError::Refused(reason)) => {
+                    data::finish_card_payment(ctx.db, payment, None, Some(&reason), email_for(false).as_ref()).await?;
+                    report.cards_declined += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(payment = payment.id, error = %e, "card payment left for the next run");
+                    data::release_payment(ctx.db, payment.id).await?;
+                    report.cards_to_retry += 1;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A receipt for each e-check payment once its file is with the bank.
+async fn send_receipts(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<(), RunError> {
+    let mut after = 0;
+    loop {
+        let page = data::receipts_due(ctx.db, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let receipts: Vec<_> = page
+            .iter()
+            .map(|r| {
+                let email = r.email.as_deref().map(|to| {
+                    let lang = lang_of(r.locale.as_deref());
+                    let method = texts::method_label(lang, "echeck", r.bank_account_type.as_deref(), None, &r.last4, None);
+                    texts::receipt(ctx.mailer.letterhead(), lang, to, &r.number, Cents(r.amount_cents), &r.draft_date, &method)
+                });
+                (r.id, email)
+            })
+            .collect();
+        report.receipts += data::queue_receipts(ctx.db, &receipts).await?;
+    }
+    Ok(())
+}
+
+/// "AutoPay will pay your bill on …", `reminder_days` before each draft, once per bill.
+async fn send_reminders(ctx: &RunContext<'_>, today: Date, report: &mut RunReport) -> Result<(), RunError> {
+    let days = ctx.config.reminder_days;
+    if days <= 0 {
+        return Ok(());
+    }
+    let (from, to) = (iso(today + Duration::days(1)), iso(today + Duration::days(MAX_DAYS_BEFORE_DUE + days)));
+    let mut after = 0;
+    loop {
+        let page = data::candidates(ctx.db, &from, &to, after, PAGE, true).await?;
+        let Some(last) = page.last() else { break };
+        after = last.bill_id;
+        for c in &page {
+            let rule = rule_of(c);
+            let (Some(due), Some(to)) = (calendar::parse_iso(&c.due_date), c.email.as_deref()) else { continue };
+            if !calendar::reminds_on(&rule, due, today, days) {
+                continue;
+            }
+            let Draft::Pay(amount) = rule.decide(Cents(c.balance_cents)) else { continue };
+            let lang = lang_of(c.locale.as_deref());
+            let draft = iso(calendar::draft_date(&rule, due));
+            let m = texts::reminder(ctx.mailer.letterhead(), lang, to, &c.number, amount, &draft, &label_of(c, lang));
+            if data::queue_reminder(ctx.db, c.bill_id, &m).await? {
+                report.reminders += 1;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,443 @@
+//! AutoPay: enrollment once per form, the run's exactly-once payments (concurrent runs,
+//! a run stopped halfway, the same date twice), the rules (fixed, days before, maximum),
+//! prenotes, declined cards, reminders and receipts. Every NACHA file a test writes is read
+//! back and its totals checked.
+
+use crate::helpers::{count, inbox, spawn_app_with, test_config, unique_email, TestApp};
+use crate::registration::{location, login, post_form, with_demo};
+use app::autopay::run::{self, RunContext, RunReport};
+use app::autopay::{data, service};
+use app::domain::autopay::RuleForm;
+use app::email::Lang;
+use app::gateway::{ChargeOutcome, Gateway, GatewayError, PaymentGateway};
+use app::platform::vault::Vault;
+use app::platform::Config;
+use app::wallet::AddMethodForm;
+use std::sync::{Arc, Mutex};
+use time::macros::date;
+
+struct Portal {
+    app: TestApp,
+    config: Config,
+    _folder: tempfile::TempDir,
+}
+
+async fn portal(prenotes: bool) -> Portal {
+    let folder = tempfile::tempdir().unwrap();
+    let mut config = test_config();
+    config.autopay.nacha_folder = folder.path().to_path_buf();
+    config.autopay.prenotes = prenotes;
+    let app = spawn_app_with(config.clone()).await;
+    with_demo(&app.db).await;
+    Portal { app, config, _folder: folder }
+}
+
+impl Portal {
+    fn vault(&self) -> Vault {
+        Vault::from_config(&self.config).unwrap()
+    }
+
+    async fn run_with(&self, gateway: &Gateway, day: time::Date) -> RunReport {
+        let vault = self.vault();
+        let ctx = RunContext { db: &self.app.db, mailer: &self.app.mailer, vault: &vault, gateway, config: &self.config.autopay };
+        run::run(&ctx, day).await.unwrap()
+    }
+
+    async fn run(&self, day: time::Date) -> RunReport {
+        self.run_with(&Gateway::sandbox(), day).await
+    }
+
+    /// Every file in the folder, read back: (entries, prenotes, total cents) each.
+    fn files(&self) -> Vec<(usize, usize, u64)> {
+        let mut names: Vec<_> = std::fs::read_dir(&self.config.autopay.nacha_folder)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).unwrap();
+                assert!(path.extension().is_some_and(|e| e == "ach"), "only finished files in the folder: {path:?}");
+                assert!(text.lines().all(|l| l.len() == 94), "94-character records");
+                assert_eq!(text.lines().count() % 10, 0, "blocked to 10");
+                let s = app::nacha::read(&text).expect("every file reads back with its totals and hash");
+                (s.entries, s.prenotes, s.total_debit_cents)
+            })
+            .collect()
+    }
+}
+
+/// A customer with a login; returns (customer id, login email, their account ids by number).
+async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, String) {
+    let email = unique_email("autopay");
+    let account = app::registration::service::find_account(&app.db, "10.7.7.7", number, zip).await.unwrap().unwrap();
+    let login_id = app::registration::service::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    (app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap(), email)
+}
+
+async fn account_id(app: &TestApp, account_number: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
+        .bind(account_number)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+async fn bill(app: &TestApp, account_number: &str, bill_date: &str, due: &str, cents: i64) -> i64 {
+    let account = account_id(app, account_number).await;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, usage_gallons, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4, 1000, 0, 0) RETURNING id",
+    )
+    .bind(account)
+    .bind(bill_date)
+    .bind(due)
+    .bind(cents)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    id
+}
+
+async fn balance(app: &TestApp, bill_id: i64) -> i64 {
+    let (b,): (i64,) = sqlx::query_as("SELECT balance_cents FROM bills WHERE id = $1").bind(bill_id).fetch_one(&app.db.pool).await.unwrap();
+    b
+}
+
+async fn payments_of(app: &TestApp, bill_id: i64) -> Vec<(String, i64, Option<String>)> {
+    sqlx::query_as("SELECT status, amount_cents, gateway_reference FROM payments WHERE bill_id = $1")
+        .bind(bill_id)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn add_method(p: &Portal, customer_id: i64, form: AddMethodForm) -> i64 {
+    app::wallet::service::add(&p.app.db, &p.vault(), &Gateway::sandbox(), customer_id, &form, date!(2026 - 11 - 26))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn bank() -> AddMethodForm {
+    AddMethodForm {
+        kind: Some("echeck".into()),
+        account_type: Some("checking".into()),
+        routing_number: Some("091000019".into()),
+        account_number: Some("123456789".into()),
+        account_number_confirm: Some("123456789".into()),
+        bank_name: Some("Demo Bank".into()),
+        holder_name: Some("Alex Rivera".into()),
+        ..AddMethodForm::default()
+    }
+}
+
+fn card(number: &str) -> AddMethodForm {
+    AddMethodForm {
+        kind: Some("credit".into()),
+        card_number: Some(number.into()),
+        card_name: Some("Alex Rivera".into()),
+        expiry: Some("04/29".into()),
+        security_code: Some("123".into()),
+        billing_zip: Some("97501".into()),
+        ..AddMethodForm::default()
+    }
+}
+
+fn rule(amount_rule: &str, fixed: &str, days_before: &str, maximum: Option<&str>) -> RuleForm {
+    RuleForm {
+        amount_rule: amount_rule.into(),
+        fixed_amount: fixed.into(),
+        timing: if days_before.is_empty() { "due".into() } else { "before".into() },
+        days_before: days_before.into(),
+        use_maximum: if maximum.is_some() { "on".into() } else { String::new() },
+        maximum: maximum.unwrap_or_default().into(),
+    }
+}
+
+async fn enroll(p: &Portal, customer_id: i64, account: i64, method: i64, form: &RuleForm) -> String {
+    let checked = service::check(&p.app.db, customer_id, account, Some(method), form).await.unwrap().unwrap();
+    service::enroll(&p.app.db, &p.app.mailer, &p.config, customer_id, Lang::En, &checked, &unique_email("key"), false).await.unwrap()
+}
+
+#[tokio::test]
+async fn each_bill_is_paid_once_whatever_the_runs() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+
+    // Two runs at once, then the same date again.
+    let day = date!(2027 - 06 - 20);
+    let (a, b) = tokio::join!(p.run(day), p.run(day));
+    let again = p.run(day).await;
+    assert_eq!(a.payments_created + b.payments_created + again.payments_created, 1);
+    assert_eq!(payments_of(&p.app, bill_id).await, vec![("submitted".to_string(), 6120, None)]);
+    assert_eq!(p.files(), vec![(1, 0, 6120)], "one file, one debit");
+    assert_eq!(balance(&p.app, bill_id).await, 0, "the bill shows the payment");
+    let receipts = inbox(&p.app.db, &email, 2).await;
+    let receipts: Vec<_> = receipts.iter().filter(|m| m.subject.starts_with("AutoPay receipt")).collect();
+    assert_eq!(receipts.len(), 1, "one receipt");
+    assert!(receipts[0].text.contains("$61.20") && receipts[0].text.contains("Checking *****6789"));
+}
+
+#[tokio::test]
+async fn a_run_stopped_halfway_is_finished_by_the_next_without_paying_twice() {
+    let p = portal(false).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let bank_method = add_method(&p, alex, bank()).await;
+    let card_method = add_method(&p, alex, card("4111111111111111")).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, bank_method, &RuleForm::default()).await;
+    enroll(&p, alex, account_id(&p.app, "7654321").await, card_method, &RuleForm::default()).await;
+    let bank_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 4500).await;
+    let card_bill = bill(&p.app, "7654321", "2027-06-01", "2027-06-20", 3300).await;
+
+    // A run that recorded its file and leased the card payment, then died.
+    let recording = Recording::default();
+    let gateway = Gateway(Arc::new(recording.clone()));
+    let down = Gateway(Arc::new(Unavailable));
+    let first = p.run_with(&down, date!(2027 - 06 - 20)).await;
+    assert_eq!(first.payments_created, 2);
+    assert_eq!(first.cards_to_retry, 1, "the processor was down: the card payment waits");
+    sqlx::query("UPDATE nacha_files SET written_at = NULL").execute(&p.app.db.pool).await.unwrap();
+    for entry in std::fs::read_dir(&p.config.autopay.nacha_folder).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    sqlx::query("UPDATE payments SET claimed_until = 1 WHERE bill_id = $1").bind(card_bill).execute(&p.app.db.pool).await.unwrap();
+
+    let second = p.run_with(&gateway, date!(2027 - 06 - 20)).await;
+    assert_eq!(second.payments_created, 0);
+    assert_eq!(second.files.len(), 1, "the lost file is written again");
+    assert_eq!(second.cards_paid, 1);
+    let third = p.run_with(&gateway, date!(2027 - 06 - 21)).await;
+    assert_eq!((third.payments_created, third.cards_paid, third.files.len()), (0, 0, 0));
+    assert_eq!(p.files(), vec![(1, 0, 4500)]);
+    assert_eq!(recording.charges(), vec![format!("AUTOPAY-{}:3300", payment_id(&p.app, card_bill).await)]);
+    assert_eq!(payments_of(&p.app, bank_bill).await.len(), 1);
+    assert_eq!(payments_of(&p.app, card_bill).await[0].0, "paid");
+}
+
+async fn payment_id(app: &TestApp, bill_id: i64) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM payments WHERE bill_id = $1").bind(bill_id).fetch_one(&app.db.pool).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn fixed_amount_days_before_and_the_maximum() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, card("4111111111111111")).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &rule("fixed", "50.00", "3", None)).await;
+    enroll(&p, alex, account_id(&p.app, "7654321").await, method, &rule("full", "", "", Some("20.00"))).await;
+    let fixed_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    let capped_bill = bill(&p.app, "7654321", "2027-06-01", "2027-06-20", 6120).await;
+
+    let early = p.run(date!(2027 - 06 - 16)).await;
+    assert_eq!(early.payments_created, 0, "4 days before: nothing yet");
+    let on_draft_day = p.run(date!(2027 - 06 - 17)).await;
+    assert_eq!(on_draft_day.payments_created, 1);
+    assert_eq!(payments_of(&p.app, fixed_bill).await[0].1, 5000, "the fixed amount, 3 days before");
+    assert_eq!(balance(&p.app, fixed_bill).await, 1120);
+    let due_day = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((due_day.payments_created, due_day.skipped_over_maximum), (1, 1));
+    assert_eq!(payments_of(&p.app, capped_bill).await[0].0, "skipped", "above the maximum nothing is drafted");
+    assert_eq!(balance(&p.app, capped_bill).await, 6120);
+    // Two enrollments, the reminder, the receipt, and the bill above the maximum.
+    let mail = inbox(&p.app.db, &email, 5).await;
+    assert!(mail.iter().any(|m| m.subject.starts_with("AutoPay did not pay your bill") && m.text.contains("$20.00")), "{mail:?}");
+}
+
+#[tokio::test]
+async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, card("4000000000000002")).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    let report = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!(report.cards_declined, 1);
+    assert_eq!(payments_of(&p.app, bill_id).await[0].0, "failed");
+    assert_eq!(balance(&p.app, bill_id).await, 6120, "the bill stays open");
+    assert_eq!(p.run(date!(2027 - 06 - 20)).await.cards_declined, 0, "not charged again");
+    let mail = inbox(&p.app.db, &email, 2).await;
+    assert!(mail.iter().any(|m| m.subject.starts_with("Your AutoPay payment was declined")), "{mail:?}");
+    // The overview shows the payment and its state.
+    post_form(&p.app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let overview = p.app.get("/account").await.text().await.unwrap();
+    assert!(overview.contains("AutoPay payments") && overview.contains("Declined") && overview.contains("2027-06-20"), "{overview}");
+}
+
+#[tokio::test]
+async fn a_new_bank_account_gets_its_prenote_first_and_reminders_go_once() {
+    let p = portal(true).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+
+    let first = p.run(date!(2027 - 06 - 10)).await;
+    assert_eq!(first.files.len(), 1);
+    assert_eq!((first.files[0].entries, first.files[0].prenotes, first.files[0].total_debit_cents), (1, 1, 0));
+    let reminder_day = p.run(date!(2027 - 06 - 17)).await;
+    assert_eq!(reminder_day.reminders, 1);
+    assert_eq!(p.run(date!(2027 - 06 - 18)).await.reminders, 0, "one reminder per bill");
+    let due = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!(due.files.len(), 1);
+    assert_eq!((due.files[0].prenotes, due.files[0].total_debit_cents), (0, 6120), "the prenote is not repeated");
+    assert_eq!(p.files(), vec![(1, 1, 0), (1, 0, 6120)]);
+    assert_eq!(payments_of(&p.app, bill_id).await.len(), 1);
+    let mail = inbox(&p.app.db, &email, 3).await;
+    assert!(mail.iter().any(|m| m.subject.starts_with("AutoPay will pay your bill soon") && m.text.contains("2027-06-20")), "{mail:?}");
+}
+
+#[tokio::test]
+async fn a_debit_waits_for_its_prenote_when_enrolled_on_the_due_date() {
+    let p = portal(true).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    let due = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!(due.payments_created, 1);
+    assert_eq!((due.files[0].prenotes, due.files[0].total_debit_cents), (1, 0), "only the prenote goes today");
+    assert_eq!(payments_of(&p.app, bill_id).await[0].0, "pending");
+    let later = p.run(date!(2027 - 06 - 23)).await;
+    assert_eq!(later.files[0].total_debit_cents, 6120, "the debit follows once the prenote had its 3 days");
+    assert_eq!(payments_of(&p.app, bill_id).await[0].0, "submitted");
+}
+
+#[tokio::test]
+async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cancel_email() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, bank()).await;
+    let r = post_form(&p.app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    assert_eq!(location(&r), "/account");
+    let account = account_id(&p.app, "1234567").await.to_string();
+    let method = method.to_string();
+    let create = |key: &'static str| {
+        let (account, method) = (account.clone(), method.clone());
+        let app = &p.app;
+        async move {
+            let fields = [
+                ("account_id", account.as_str()),
+                ("method_id", method.as_str()),
+                ("idempotency_key", key),
+                ("amount_rule", "full"),
+                ("timing", "due"),
+            ];
+            location(&post_form(app, "create_autopay", "/billing/autopay/review", &fields).await)
+        }
+    };
+    let (first, double_click) = tokio::join!(create("tab-one-key"), create("tab-one-key"));
+    let other_tab = create("tab-two-key").await;
+    assert!(first.starts_with("/billing/autopay/done?ref=AP-"), "{first}");
+    assert_eq!(first, double_click);
+    assert_eq!(first, other_tab, "the other tab is shown the enrollment that exists");
+    assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
+    let page = p.app.get(&first).await.text().await.unwrap();
+    assert!(page.contains(first.trim_start_matches("/billing/autopay/done?ref=")) && page.contains("I authorize"));
+
+    // Another customer's account: refused, nothing stored.
+    let maria_account = account_id(&p.app, "2345678").await.to_string();
+    let fields = [("account_id", maria_account.as_str()), ("method_id", method.as_str()), ("idempotency_key", "x")];
+    let refused = post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await;
+    assert!(!location(&refused).contains("/done"));
+    assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
+
+    // Change: a new authorization replaces the old one.
+    let fields = [
+        ("account_id", account.as_str()),
+        ("method_id", method.as_str()),
+        ("change", "1"),
+        ("idempotency_key", "change-key"),
+        ("amount_rule", "fixed"),
+        ("fixed_amount", "40.00"),
+        ("timing", "before"),
+        ("days_before", "2"),
+    ];
+    let changed = location(&post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await);
+    assert!(changed.starts_with("/billing/autopay/done?ref=AP-") && changed != first);
+    let active = data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!((active.amount_rule.as_str(), active.fixed_amount_cents, active.days_before_due), ("fixed", Some(4000), 2));
+    let cancelled = post_form(&p.app, "cancel_autopay", "/billing/settings/autopay", &[("account_id", account.as_str())]).await;
+    assert_eq!(location(&cancelled), "/billing/settings/autopay?cancelled=1");
+    assert!(data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().is_none());
+    let mail = inbox(&p.app.db, &email, 3).await;
+    for subject in ["You are enrolled in AutoPay", "Your AutoPay was changed", "Your AutoPay was cancelled"] {
+        assert!(mail.iter().any(|m| m.subject.starts_with(subject)), "{subject} missing: {mail:?}");
+    }
+    // Nothing is drafted after a cancel.
+    bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    assert_eq!(p.run(date!(2027 - 06 - 20)).await.payments_created, 0);
+}
+
+#[tokio::test]
+async fn bad_rules_are_named_and_store_nothing() {
+    let p = portal(false).await;
+    let (_, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    post_form(&p.app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let account = account_id(&p.app, "1234567").await.to_string();
+    let fields = [("account_id", account.as_str()), ("amount_rule", "fixed"), ("fixed_amount", "lots"), ("timing", "before"), ("days_before", "99")];
+    let form_page = format!("/billing/autopay/enroll?account={account}");
+    let r = post_form(&p.app, "continue_autopay", &form_page, &fields).await;
+    assert!(location(&r).ends_with(&form_page), "back to the form: {}", location(&r));
+    let page = p.app.get(&format!("/billing/autopay/enroll?account={account}")).await.text().await.unwrap();
+    for message in ["Choose a payment method", "Enter an amount in dollars", "Choose between 1 and 10 days"] {
+        assert!(page.contains(message), "{message} missing");
+    }
+    assert_eq!(count(&p.app.db, "autopay_enrollments").await, 0);
+}
+
+/// A processor that records what it charged and answers each reference once.
+#[derive(Clone, Default)]
+struct Recording(Arc<Mutex<Vec<String>>>);
+
+impl Recording {
+    fn charges(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl PaymentGateway for Recording {
+    fn name(&self) -> &str {
+        "recording"
+    }
+    async fn tokenize_card(&self, _: app::gateway::CardDetails<'_>) -> Result<app::gateway::Tokenized, GatewayError> {
+        Err(GatewayError::Unavailable("not in this test".into()))
+    }
+    fn wallets(&self) -> Vec<app::gateway::WalletOption> {
+        vec![]
+    }
+    async fn tokenize_wallet(&self, _: &str) -> Result<app::gateway::Tokenized, GatewayError> {
+        Err(GatewayError::UnknownWallet)
+    }
+    async fn charge(&self, _token: &str, cents: i64, reference: &str) -> Result<ChargeOutcome, GatewayError> {
+        self.0.lock().unwrap().push(format!("{reference}:{cents}"));
+        Ok(ChargeOutcome::Approved { reference: format!("rec-{reference}") })
+    }
+}
+
+struct Unavailable;
+
+#[async_trait::async_trait]
+impl PaymentGateway for Unavailable {
+    fn name(&self) -> &str {
+        "down"
+    }
+    async fn tokenize_card(&self, _: app::gateway::CardDetails<'_>) -> Result<app::gateway::Tokenized, GatewayError> {
+        Err(GatewayError::Unavailable("down".into()))
+    }
+    fn wallets(&self) -> Vec<app::gateway::WalletOption> {
+        vec![]
+    }
+    async fn tokenize_wallet(&self, _: &str) -> Result<app::gateway::Tokenized, GatewayError> {
+        Err(GatewayError::Unavailable("down".into()))
+    }
+    async fn charge(&self, _: &str, _: i64, _: &str) -> Result<ChargeOutcome, GatewayError> {
+        Err(GatewayError::Unavailable("down".into()))
+    }
+}
