@@ -139,6 +139,9 @@ const pages = [
   '/billing/settings/autopay',
   '/billing/settings/delivery',
   '/billing/settings/wallet',
+  '/billing/autopay/enroll?account=1',
+  '/billing/autopay/review?account=1',
+  '/billing/autopay/done?ref=AP-NONE',
   '/no-such-page',
   '/offline.html',
 ];

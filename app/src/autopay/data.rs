@@ -222,45 +222,6 @@ pub async fn cancel(db: &Db, customer_id: i64, account_id: i64, email: Option<&C
     Ok(true)
 }
 
-/// Where and in which language to write to a customer.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Contact {
-    pub email: String,
-    pub locale: String,
-}
-
-pub async fn contact_of_account(db: &Db, account_id: i64) -> Result<Option<Contact>, sqlx::Error> {
-    sqlx::query_as("SELECT l.email, l.locale FROM logins l JOIN accounts a ON a.customer_id = l.customer_id WHERE a.id = $1")
-        .bind(account_id)
-        .fetch_optional(&db.pool)
-        .await
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PaymentRow {
-    pub account_id: i64,
-    pub due_date: String,
-    pub draft_date: String,
-    pub amount_cents: i64,
-    pub status: String,
-    pub kind: String,
-    pub last4: String,
-}
-
-/// A customer's AutoPay payments, newest first.
-pub async fn payments_of_customer(db: &Db, customer_id: i64, limit: i64) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.account_id, b.due_date, p.draft_date, p.amount_cents, p.status, m.kind, m.last4 \
-         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN accounts a ON a.id = p.account_id \
-         JOIN payment_methods m ON m.id = p.payment_method_id \
-         WHERE a.customer_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT $2",
-    )
-    .bind(customer_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
-}
-
 // ---------------------------------------------------------------------------------------
 // Runs
 
@@ -399,7 +360,10 @@ pub struct NachaFileRow {
 /// new bank account of an active enrollment that needs its prenote. None when there is
 /// nothing to send. Two runs at once each claim different payments: a payment joins a file
 /// only while its `nacha_file_id` is empty.
-pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>) -> Result<Option<NachaFileRow>, sqlx::Error> {
+///
+/// A file holds at most `max_entries` debits (and as many prenotes), so that the run's
+/// memory stays flat however many accounts pay by bank: a bigger day makes more files.
+pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>, max_entries: i64) -> Result<Option<NachaFileRow>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
     let placeholder = format!("claiming-{}", crate::platform::tokens::random_token());
@@ -420,11 +384,13 @@ pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>) -
     };
     let debits = sqlx::query(&format!(
         "UPDATE payments SET nacha_file_id = $1, status = 'submitted', updated_at = $2 \
-         WHERE status = 'pending' AND nacha_file_id IS NULL AND payment_method_id IN \
-         (SELECT m.id FROM payment_methods m WHERE m.kind = 'echeck' {maturity})"
+         WHERE status = 'pending' AND nacha_file_id IS NULL AND id IN \
+         (SELECT p.id FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id \
+          WHERE p.status = 'pending' AND p.nacha_file_id IS NULL AND m.kind = 'echeck' {maturity} ORDER BY p.id LIMIT $3)"
     ))
     .bind(file_id)
     .bind(at)
+    .bind(max_entries)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -432,11 +398,13 @@ pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>) -
     if let Some((banking_date, _)) = prenotes {
         prenoted = sqlx::query(
             "UPDATE payment_methods SET prenote_file_id = $1, prenote_sent_at = $2 \
-             WHERE kind = 'echeck' AND prenote_sent_at IS NULL AND prenote_file_id IS NULL AND removed_at IS NULL \
-             AND id IN (SELECT payment_method_id FROM autopay_enrollments WHERE active = 1)",
+             WHERE prenote_file_id IS NULL AND id IN (SELECT m.id FROM payment_methods m \
+             WHERE m.kind = 'echeck' AND m.prenote_sent_at IS NULL AND m.prenote_file_id IS NULL AND m.removed_at IS NULL \
+             AND m.id IN (SELECT payment_method_id FROM autopay_enrollments WHERE active = 1) ORDER BY m.id LIMIT $3)",
         )
         .bind(file_id)
         .bind(banking_date)
+        .bind(max_entries)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -488,10 +456,14 @@ pub async fn unwritten_files(db: &Db) -> Result<Vec<NachaFileRow>, sqlx::Error> 
     .await
 }
 
-pub async fn all_files(db: &Db) -> Result<Vec<NachaFileRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at FROM nacha_files ORDER BY id")
-        .fetch_all(&db.pool)
-        .await
+/// The file's place among the files of its day (0 for the first): its file id modifier.
+pub async fn file_index_on_date(db: &Db, file: &NachaFileRow) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM nacha_files WHERE run_date = $1 AND id < $2 AND file_name NOT LIKE 'claiming-%'")
+        .bind(&file.run_date)
+        .bind(file.id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
 }
 
 pub async fn mark_written(db: &Db, file_id: i64) -> Result<(), sqlx::Error> {

@@ -19,6 +19,9 @@ use time::{Date, Duration};
 
 /// Bills handled per database page: memory stays flat whatever the number of accounts.
 const PAGE: i64 = 1000;
+/// Debits per NACHA file: a bigger day makes several files (each with its own file id
+/// modifier), and the run's memory does not grow with the number of accounts.
+const MAX_FILE_ENTRIES: i64 = 10_000;
 /// How long a run may hold a card payment before another run may charge it.
 const CARD_LEASE_SECS: i64 = 300;
 
@@ -96,7 +99,7 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
     let prenotes = ctx.config.prenotes.then(|| {
         (midnight(today), midnight(today - Duration::days(ctx.config.prenote_wait_days.max(0))))
     });
-    if let Some(file) = data::claim_file(ctx.db, &iso(today), prenotes).await? {
+    while let Some(file) = data::claim_file(ctx.db, &iso(today), prenotes, MAX_FILE_ENTRIES).await? {
         report.files.push(write_file(ctx, &bank_routing, &file).await?);
     }
     charge_cards(ctx, &mut report).await?;
@@ -190,7 +193,9 @@ async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &d
             }),
         }
     }
-    let modifier = (b'A' + (file.id % 26) as u8) as char;
+    // A–Z, then 0–9: the bank tells apart up to 36 files of one day by it.
+    let index = data::file_index_on_date(ctx.db, file).await? % 36;
+    let modifier = if index < 26 { (b'A' + index as u8) as char } else { (b'0' + (index - 26) as u8) as char };
     let ach = nacha::File {
         bank_routing: bank_routing.clone(),
         bank_name: ctx.config.bank_name.clone(),
@@ -224,7 +229,8 @@ async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &d
 fn write_atomically(folder: &Path, name: &str, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(folder)?;
-    let temporary = folder.join(format!(".{name}.partial"));
+    // Two runs may write the same (identical) file at once: each uses its own temporary.
+    let temporary = folder.join(format!(".{name}.{}.partial", crate::platform::tokens::random_token()));
     let mut f = std::fs::File::create(&temporary)?;
     f.write_all(text.as_bytes())?;
     f.sync_all()?;

@@ -180,6 +180,9 @@ pub async fn confirmation(db: &Db, customer_id: i64, lang: Lang, reference: &str
 }
 
 pub async fn cancel(db: &Db, mailer: &Mailer, customer_id: i64, account_id: i64) -> Result<Result<(), AutopayProblem>, ServiceError> {
+    if data::account(db, customer_id, account_id).await?.is_none() {
+        return Ok(Err(AutopayProblem::NotFound));
+    }
     let Some(e) = data::active_enrollment(db, customer_id, account_id).await? else {
         return Ok(Err(AutopayProblem::NotEnrolled));
     };

@@ -441,3 +441,33 @@ impl PaymentGateway for Unavailable {
         Err(GatewayError::Unavailable("down".into()))
     }
 }
+
+#[tokio::test]
+async fn the_command_line_runs_a_date_and_says_what_it_did() {
+    let p = portal(false).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    let url = crate::helpers::database_url(&p.app);
+    let server = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("AQUEDUCT_AUTOPAY__NACHA_FOLDER", &p.config.autopay.nacha_folder)
+            .env("AQUEDUCT_AUTOPAY__PRENOTES", "false")
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let bad = server(&["autopay", "run", "--date", "2027-13-01"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a date like 2026-12-01"));
+    let ran = server(&["autopay", "run", "--date", "2027-06-20"]);
+    let out = String::from_utf8_lossy(&ran.stdout);
+    assert!(ran.status.success(), "{out}{}", String::from_utf8_lossy(&ran.stderr));
+    assert!(out.contains("AutoPay for 2027-06-20: 1 payments created") && out.contains("$61.20 in debits"), "{out}");
+    let again = server(&["autopay", "run", "--date", "2027-06-20"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 payments created"));
+    assert_eq!(p.files(), vec![(1, 0, 6120)]);
+}

@@ -81,6 +81,11 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     TestApp { base: format!("http://{addr}"), db, client, mailer, _db: test_db }
 }
 
+/// The test database's URL, for running the server binary against it.
+pub fn database_url(app: &TestApp) -> String {
+    app._db.url.clone()
+}
+
 /// The configuration tests run with: development defaults, and the test command's SMTP
 /// server (maildev) when it runs, so that emails really travel over SMTP.
 pub fn test_config() -> Config {

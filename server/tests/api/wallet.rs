@@ -255,13 +255,19 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
     let alex_bank = add(&app, alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     let alex_card = add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
     let (alex_account,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'").fetch_one(&app.db.pool).await.unwrap();
+    let checked = app::autopay::service::check(&app.db, alex, alex_account, Some(alex_bank), &Default::default()).await.unwrap().unwrap();
+    let config = crate::helpers::test_config();
+    let alex_reference =
+        app::autopay::service::enroll(&app.db, &app.mailer, &config, alex, app::email::Lang::En, &checked, "alex-key", false).await.unwrap();
     let snapshot = || async {
         let methods: Vec<(i64, i64, Option<i64>)> =
             sqlx::query_as("SELECT id, is_default, removed_at FROM payment_methods ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
         let accounts: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, delivery_method FROM accounts ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
         let tokens = count(&app.db, "one_time_tokens").await;
-        (methods, accounts, tokens)
+        let enrollments: Vec<(i64, i64, i64)> =
+            sqlx::query_as("SELECT id, active, payment_method_id FROM autopay_enrollments ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+        (methods, accounts, tokens, enrollments)
     };
     let before = snapshot().await;
 
@@ -277,6 +283,10 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
         ("remove_method", vec![("id", &bank), ("replacement", &card_id)]),
         ("set_delivery", vec![("account_id", &acct), ("method", "email"), ("email", "thief@example.com")]),
         ("set_delivery", vec![("account_id", &acct), ("method", "paper")]),
+        ("continue_autopay", vec![("account_id", &acct), ("method_id", &bank)]),
+        ("create_autopay", vec![("account_id", &acct), ("method_id", &bank), ("change", "1"), ("idempotency_key", "thief")]),
+        ("cancel_autopay", vec![("account_id", &acct)]),
+        ("autopay_review", vec![("account_id", &acct), ("method_id", &bank), ("changing", "false")]),
     ];
     for (function, fields) in attempts {
         let r = app
@@ -292,10 +302,27 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
         assert!(body.contains("NotFound"), "{function} must refuse another customer's id: {body}");
     }
     // The reading functions answer with María's own data only.
-    for function in ["wallet_methods", "get_delivery_state", "get_overview"] {
-        let body = app.client.post(format!("{}/api/{function}", app.base)).send().await.unwrap().text().await.unwrap();
-        assert!(!body.contains("1234567") && !body.contains("*****2222") && !body.contains("\"1111\""), "{function}: {body}");
+    let reads: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("wallet_methods", vec![]),
+        ("get_delivery_state", vec![]),
+        ("get_overview", vec![]),
+        ("autopay_accounts", vec![]),
+        ("enroll_setup", vec![("account_id", &acct), ("changing", "true")]),
+        ("autopay_confirmation", vec![("reference", &alex_reference)]),
+    ];
+    for (function, fields) in reads {
+        let body = app.client.post(format!("{}/api/{function}", app.base)).form(&fields).send().await.unwrap().text().await.unwrap();
+        assert!(
+            !body.contains("1234567") && !body.contains("*****2222") && !body.contains("\"1111\"") && !body.contains(&alex_reference),
+            "{function}: {body}"
+        );
     }
+    // María's own account with Alex's bank account: not hers to choose.
+    let (maria_account,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '2345678'").fetch_one(&app.db.pool).await.unwrap();
+    let maria_account = maria_account.to_string();
+    let fields = [("account_id", maria_account.as_str()), ("method_id", bank.as_str()), ("idempotency_key", "borrowed")];
+    let body = app.client.post(format!("{}/api/create_autopay", app.base)).header("accept", "application/json").form(&fields).send().await.unwrap().text().await.unwrap();
+    assert!(body.contains("MethodMissing"), "{body}");
     assert_eq!(snapshot().await, before, "nothing of Alex's changed");
 }
 
