@@ -18,3 +18,10 @@ CREATE TABLE autopay_reminders (
     email_id  BIGINT  REFERENCES emails(id),
     sent_at   BIGINT  NOT NULL
 );
+
+-- A run walks bills one due date at a time, and payments one bank file at a time, in id
+-- order: these keep each page an index range, so a run's time grows with the number of
+-- accounts, not with its square.
+CREATE INDEX bills_due_id ON bills(due_date, id);
+CREATE INDEX payments_file ON payments(nacha_file_id, id);
+CREATE INDEX payment_methods_prenote_file ON payment_methods(prenote_file_id);

@@ -247,9 +247,9 @@ pub struct Candidate {
     pub locale: Option<String>,
 }
 
-/// Open, unpaid bills of enrolled accounts due between two dates, in pages by bill id so
-/// that memory stays flat however many accounts are enrolled.
-pub async fn candidates(db: &Db, due_from: &str, due_to: &str, after_bill: i64, limit: i64, unreminded: bool) -> Result<Vec<Candidate>, sqlx::Error> {
+/// Open, unpaid bills of enrolled accounts due on one date, in pages by bill id so that
+/// memory stays flat however many accounts are enrolled.
+pub async fn candidates(db: &Db, due_date: &str, after_bill: i64, limit: i64, unreminded: bool) -> Result<Vec<Candidate>, sqlx::Error> {
     let reminder = if unreminded { "AND NOT EXISTS (SELECT 1 FROM autopay_reminders r WHERE r.bill_id = b.id)" } else { "" };
     sqlx::query_as(&format!(
         "SELECT b.id AS bill_id, b.account_id, c.customer_number || '-' || a.account_number AS number, b.due_date, \
@@ -258,12 +258,11 @@ pub async fn candidates(db: &Db, due_from: &str, due_to: &str, after_bill: i64, 
          FROM bills b JOIN autopay_enrollments e ON e.account_id = b.account_id AND e.active = 1 \
          JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
          JOIN payment_methods m ON m.id = e.payment_method_id LEFT JOIN logins l ON l.customer_id = a.customer_id \
-         WHERE b.due_date >= $1 AND b.due_date <= $2 AND b.balance_cents > 0 AND b.id > $3 \
+         WHERE b.due_date = $1 AND b.id > $2 AND b.balance_cents > 0 \
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) {reminder} \
-         ORDER BY b.id LIMIT $4"
+         ORDER BY b.id LIMIT $3"
     ))
-    .bind(due_from)
-    .bind(due_to)
+    .bind(due_date)
     .bind(after_bill)
     .bind(limit)
     .fetch_all(&db.pool)
@@ -642,16 +641,28 @@ pub struct ReceiptDue {
     pub locale: Option<String>,
 }
 
-pub async fn receipts_due(db: &Db, after: i64, limit: i64) -> Result<Vec<ReceiptDue>, sqlx::Error> {
+/// Bank files with payments whose receipt is not yet queued.
+pub async fn files_owing_receipts(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT f.id FROM nacha_files f WHERE f.written_at IS NOT NULL AND EXISTS \
+         (SELECT 1 FROM payments p WHERE p.nacha_file_id = f.id AND p.status = 'submitted' AND p.receipt_sent_at IS NULL) ORDER BY f.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+pub async fn receipts_due(db: &Db, file_id: i64, after: i64, limit: i64) -> Result<Vec<ReceiptDue>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.amount_cents, p.draft_date, m.last4, m.bank_account_type, \
          c.customer_number || '-' || a.account_number AS number, l.email, l.locale FROM payments p \
-         JOIN payment_methods m ON m.id = p.payment_method_id JOIN nacha_files f ON f.id = p.nacha_file_id \
+         JOIN payment_methods m ON m.id = p.payment_method_id \
          JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
          LEFT JOIN logins l ON l.customer_id = a.customer_id \
-         WHERE p.status = 'submitted' AND p.receipt_sent_at IS NULL AND f.written_at IS NOT NULL AND p.id > $1 \
-         ORDER BY p.id LIMIT $2",
+         WHERE p.nacha_file_id = $1 AND p.id > $2 AND p.status = 'submitted' AND p.receipt_sent_at IS NULL \
+         ORDER BY p.id LIMIT $3",
     )
+    .bind(file_id)
     .bind(after)
     .bind(limit)
     .fetch_all(&db.pool)

@@ -112,11 +112,18 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
 /// Each bill due for drafting today gets its one payment: pending, or skipped over the
 /// customer's maximum (with the email that says so).
 async fn create_payments(ctx: &RunContext<'_>, today: Date, report: &mut RunReport) -> Result<(), RunError> {
-    let (from, to) = (iso(today), iso(today + Duration::days(MAX_DAYS_BEFORE_DUE)));
     let draft_date = iso(today);
+    for days_ahead in 0..=MAX_DAYS_BEFORE_DUE {
+        create_payments_due(ctx, today, &iso(today + Duration::days(days_ahead)), &draft_date, report).await?;
+    }
+    Ok(())
+}
+
+/// The payments of the bills due on one date.
+async fn create_payments_due(ctx: &RunContext<'_>, today: Date, due_date: &str, draft_date: &str, report: &mut RunReport) -> Result<(), RunError> {
     let mut after = 0;
     loop {
-        let page = data::candidates(ctx.db, &from, &to, after, PAGE, false).await?;
+        let page = data::candidates(ctx.db, due_date, after, PAGE, false).await?;
         let Some(last) = page.last() else { break };
         after = last.bill_id;
         let mut payments = Vec::with_capacity(page.len());
@@ -147,7 +154,7 @@ async fn create_payments(ctx: &RunContext<'_>, today: Date, report: &mut RunRepo
                 enrollment_id: c.enrollment_id,
                 method_id: c.payment_method_id,
                 amount_cents: amount.0,
-                draft_date: &draft_date,
+                draft_date,
                 skipped: skipped.is_some(),
                 skipped_email: skipped.clone().flatten(),
             })
@@ -295,9 +302,16 @@ async fn charge_cards(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<()
 
 /// A receipt for each e-check payment once its file is with the bank.
 async fn send_receipts(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<(), RunError> {
+    for file_id in data::files_owing_receipts(ctx.db).await? {
+        send_receipts_of_file(ctx, file_id, report).await?;
+    }
+    Ok(())
+}
+
+async fn send_receipts_of_file(ctx: &RunContext<'_>, file_id: i64, report: &mut RunReport) -> Result<(), RunError> {
     let mut after = 0;
     loop {
-        let page = data::receipts_due(ctx.db, after, PAGE).await?;
+        let page = data::receipts_due(ctx.db, file_id, after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         let receipts: Vec<_> = page
@@ -322,10 +336,16 @@ async fn send_reminders(ctx: &RunContext<'_>, today: Date, report: &mut RunRepor
     if days <= 0 {
         return Ok(());
     }
-    let (from, to) = (iso(today + Duration::days(1)), iso(today + Duration::days(MAX_DAYS_BEFORE_DUE + days)));
+    for days_ahead in 1..=(MAX_DAYS_BEFORE_DUE + days) {
+        send_reminders_due(ctx, today, &iso(today + Duration::days(days_ahead)), days, report).await?;
+    }
+    Ok(())
+}
+
+async fn send_reminders_due(ctx: &RunContext<'_>, today: Date, due_date: &str, days: i64, report: &mut RunReport) -> Result<(), RunError> {
     let mut after = 0;
     loop {
-        let page = data::candidates(ctx.db, &from, &to, after, PAGE, true).await?;
+        let page = data::candidates(ctx.db, due_date, after, PAGE, true).await?;
         let Some(last) = page.last() else { break };
         after = last.bill_id;
         for c in &page {
