@@ -72,8 +72,10 @@ async fn one_size(size: usize) {
     let report = run::run(&ctx, RUN_DATE).await.expect("the run");
     let run_secs = started.elapsed().as_secs_f64();
     let entries: usize = report.files.iter().map(|f| f.entries).sum();
+    let steps: Vec<String> = report.timings.iter().map(|(step, secs)| format!("{step} {secs:.2}")).collect();
     println!(
-        "| {size} | {seed_secs:.1} s | {run_secs:.2} s | {} ({} by card) | {entries} | {before:.0} MiB | {:.0} MiB |",
+        "| {size} | {seed_secs:.1} s | {run_secs:.2} s ({}) | {} ({} by card) | {entries} | {before:.0} MiB | {:.0} MiB |",
+        steps.join(", "),
         report.payments_created,
         report.cards_paid,
         peak_mib()

@@ -563,19 +563,23 @@ pub async fn payment_facts(db: &Db, payment_id: i64) -> Result<Option<PaymentFac
     .await
 }
 
-/// Takes a payment for charging for `lease_secs`; false when another run holds it or it is
-/// no longer pending.
-pub async fn claim_payment(db: &Db, payment_id: i64, lease_secs: i64) -> Result<bool, sqlx::Error> {
+/// Takes the pending card and wallet payments with ids in `(after, last]` for charging, for
+/// `lease_secs`, in one statement; returns the ids this run got (another run holds the rest,
+/// or they are no longer pending).
+pub async fn claim_card_payments(db: &Db, after: i64, last: i64, lease_secs: i64) -> Result<Vec<i64>, sqlx::Error> {
     let at = now();
-    let claimed = sqlx::query(
-        "UPDATE payments SET claimed_until = $1 WHERE id = $2 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)",
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE payments SET claimed_until = $1 WHERE id > $2 AND id <= $3 AND status = 'pending' \
+         AND (claimed_until IS NULL OR claimed_until < $4) \
+         AND payment_method_id IN (SELECT id FROM payment_methods WHERE kind <> 'echeck') RETURNING id",
     )
     .bind(at + lease_secs)
-    .bind(payment_id)
+    .bind(after)
+    .bind(last)
     .bind(at)
-    .execute(&db.pool)
+    .fetch_all(&db.pool)
     .await?;
-    Ok(claimed.rows_affected() == 1)
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Lets another run try again (the processor could not be reached).
