@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { expectNoAxeViolations, hydrated, mailTo, registerAndSignIn, useLanguage } from './helpers';
 
 const words = {
@@ -35,6 +35,18 @@ const words = {
   },
 };
 
+/** Fills the add-payment form for a checking account and presses Add. */
+async function addBankAccount(page: Page, w: (typeof words)['en'] | (typeof words)['es'], holder: string) {
+  await page.getByLabel(w.kindEcheck).check();
+  await page.getByLabel(w.checking).check();
+  await page.getByLabel(w.routing).fill('021000021');
+  await page.getByLabel(w.account, { exact: true }).fill('000123456789');
+  await page.getByLabel(w.again).fill('000123456789');
+  await page.getByLabel(w.bank).fill('JPMORGAN CHASE BANK, NA');
+  await page.getByLabel(w.holder).fill(holder);
+  await page.getByRole('button', { name: w.add, exact: true }).click();
+}
+
 for (const lang of ['en', 'es'] as const) {
   test(`AutoPay: enroll with a new method, print, change, cancel (${lang})`, async ({ browser, baseURL }) => {
     test.setTimeout(150_000);
@@ -70,14 +82,7 @@ for (const lang of ['en', 'es'] as const) {
     await page.getByRole('link', { name: w.addNew }).click();
     await expect(page).toHaveURL(/\/billing\/settings\/wallet\/add\?autopay=\d+$/);
     await hydrated(page);
-    await page.getByLabel(w.kindEcheck).check();
-    await page.getByLabel(w.checking).check();
-    await page.getByLabel(w.routing).fill('021000021');
-    await page.getByLabel(w.account, { exact: true }).fill('000123456789');
-    await page.getByLabel(w.again).fill('000123456789');
-    await page.getByLabel(w.bank).fill('JPMORGAN CHASE BANK, NA');
-    await page.getByLabel(w.holder).fill('Pat AutoPay');
-    await page.getByRole('button', { name: w.add, exact: true }).click();
+    await addBankAccount(page, w, 'Pat AutoPay');
     await expect(page).toHaveURL(/\/billing\/autopay\/enroll\?account=\d+&method=\d+$/);
     await expect(page.getByLabel(w.method)).toBeChecked();
 
@@ -165,14 +170,7 @@ test('AutoPay enrolls without JavaScript', async ({ browser, baseURL }) => {
   await page.goto('/billing/settings/autopay');
   await page.getByRole('link', { name: w.enroll }).click();
   await page.getByRole('link', { name: w.addNew }).click();
-  await page.getByLabel(w.kindEcheck).check();
-  await page.getByLabel(w.checking).check();
-  await page.getByLabel(w.routing).fill('021000021');
-  await page.getByLabel(w.account, { exact: true }).fill('000123456789');
-  await page.getByLabel(w.again).fill('000123456789');
-  await page.getByLabel(w.bank).fill('JPMORGAN CHASE BANK, NA');
-  await page.getByLabel(w.holder).fill('Pat NoScript');
-  await page.getByRole('button', { name: w.add, exact: true }).click();
+  await addBankAccount(page, w, 'Pat NoScript');
   await expect(page.getByLabel(w.method)).toBeChecked();
   await page.getByRole('button', { name: w.continue }).click();
   await expect(page.locator('.authorization')).toContainText(w.authorize);

@@ -16,6 +16,11 @@ pub async fn run_autopay(
     config: &Config,
     date: Date,
 ) -> anyhow::Result<RunReport> {
+    // The defaults describe a demo utility: a real bank file must name the real one.
+    let demo = app::platform::config::AutopayConfig::default();
+    if !config.dev_mode && (config.autopay.company_id == demo.company_id || config.autopay.bank_routing == demo.bank_routing) {
+        anyhow::bail!("configure autopay.company_id and autopay.bank_routing (the utility and its bank) before running AutoPay");
+    }
     let ctx = RunContext { db, mailer, vault, gateway, config: &config.autopay };
     Ok(run::run(&ctx, date).await?)
 }
