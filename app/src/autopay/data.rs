@@ -282,44 +282,51 @@ pub struct NewPayment<'a> {
     pub skipped_email: Option<Composed>,
 }
 
-/// Creates the payments of one page in one transaction. A bill that already has its
-/// payment (another run got there first) is left alone: `payments.bill_id` is unique.
-/// Returns (created, skipped).
+/// Creates the payments of one page in one transaction, several rows per statement. A bill
+/// that already has its payment (another run got there first) is left alone:
+/// `payments.bill_id` is unique. Returns (created, skipped).
 pub async fn create_payments(db: &Db, payments: &[NewPayment<'_>]) -> Result<(usize, usize), sqlx::Error> {
+    const ROWS_PER_STATEMENT: usize = 50;
     let mut tx = db.pool.begin().await?;
     let at = now();
-    let (mut created, mut skipped) = (0, 0);
-    for p in payments {
-        let status = if p.skipped { "skipped" } else { "pending" };
-        let row: Option<(i64,)> = sqlx::query_as(
+    let mut created_bills = std::collections::HashSet::new();
+    for chunk in payments.chunks(ROWS_PER_STATEMENT) {
+        // Eight values per payment, then the time, bound once after all of them.
+        let at_param = chunk.len() * 8 + 1;
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 8;
+                let own: Vec<String> = (1..=8).map(|k| format!("${}", n + k)).collect();
+                format!("({}, ${at_param}, ${at_param})", own.join(", "))
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, status, \
-             failure_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-             ON CONFLICT (bill_id) DO NOTHING RETURNING id",
-        )
-        .bind(p.bill_id)
-        .bind(p.account_id)
-        .bind(p.enrollment_id)
-        .bind(p.method_id)
-        .bind(p.amount_cents)
-        .bind(p.draft_date)
-        .bind(status)
-        .bind(p.skipped.then_some("over the customer's maximum"))
-        .bind(at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if row.is_none() {
-            continue;
+             failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id",
+            values.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+        for p in chunk {
+            query = query
+                .bind(p.bill_id)
+                .bind(p.account_id)
+                .bind(p.enrollment_id)
+                .bind(p.method_id)
+                .bind(p.amount_cents)
+                .bind(p.draft_date)
+                .bind(if p.skipped { "skipped" } else { "pending" })
+                .bind(p.skipped.then_some("over the customer's maximum"));
         }
-        created += 1;
-        if p.skipped {
-            skipped += 1;
-        }
-        if let Some(m) = &p.skipped_email {
-            queue_with(&mut tx, m).await?;
+        for (bill_id,) in query.bind(at).fetch_all(&mut *tx).await? {
+            created_bills.insert(bill_id);
         }
     }
+    let created: Vec<&NewPayment<'_>> = payments.iter().filter(|p| created_bills.contains(&p.bill_id)).collect();
+    let skipped = created.iter().filter(|p| p.skipped).count();
+    let emails: Vec<&Composed> = created.iter().filter_map(|p| p.skipped_email.as_ref()).collect();
+    crate::email::data::insert_many_with(&mut tx, &emails).await?;
     tx.commit().await?;
-    Ok((created, skipped))
+    Ok((created.len(), skipped))
 }
 
 /// The bill's one reminder; false when it was sent before.
@@ -512,20 +519,30 @@ impl FileLine {
     }
 }
 
-/// A card or wallet payment waiting to be charged.
+/// A card or wallet payment waiting to be charged, with what its emails say and to whom.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CardPayment {
     pub id: i64,
     pub bill_id: i64,
-    pub account_id: i64,
     pub amount_cents: i64,
     pub gateway_token: Option<String>,
+    pub number: String,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+    pub kind: String,
+    pub card_brand: Option<String>,
+    pub last4: String,
+    pub draft_date: String,
+    pub due_date: String,
 }
 
 pub async fn pending_card_payments(db: &Db, after: i64, limit: i64) -> Result<Vec<CardPayment>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.bill_id, p.account_id, p.amount_cents, m.gateway_token FROM payments p \
-         JOIN payment_methods m ON m.id = p.payment_method_id \
+        "SELECT p.id, p.bill_id, p.amount_cents, m.gateway_token, c.customer_number || '-' || a.account_number AS number, \
+         l.email, l.locale, m.kind, m.card_brand, m.last4, p.draft_date, b.due_date FROM payments p \
+         JOIN payment_methods m ON m.id = p.payment_method_id JOIN bills b ON b.id = p.bill_id \
+         JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
+         LEFT JOIN logins l ON l.customer_id = a.customer_id \
          WHERE p.status = 'pending' AND m.kind <> 'echeck' AND p.id > $1 AND (p.claimed_until IS NULL OR p.claimed_until < $2) \
          ORDER BY p.id LIMIT $3",
     )
@@ -533,33 +550,6 @@ pub async fn pending_card_payments(db: &Db, after: i64, limit: i64) -> Result<Ve
     .bind(now())
     .bind(limit)
     .fetch_all(&db.pool)
-    .await
-}
-
-/// What the emails about one payment say, and to whom.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PaymentFacts {
-    pub number: String,
-    pub email: Option<String>,
-    pub locale: String,
-    pub kind: String,
-    pub bank_account_type: Option<String>,
-    pub card_brand: Option<String>,
-    pub last4: String,
-    pub draft_date: String,
-    pub due_date: String,
-}
-
-pub async fn payment_facts(db: &Db, payment_id: i64) -> Result<Option<PaymentFacts>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT c.customer_number || '-' || a.account_number AS number, l.email, COALESCE(l.locale, 'en') AS locale, \
-         m.kind, m.bank_account_type, m.card_brand, m.last4, p.draft_date, b.due_date \
-         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN accounts a ON a.id = p.account_id \
-         JOIN customers c ON c.id = a.customer_id JOIN payment_methods m ON m.id = p.payment_method_id \
-         LEFT JOIN logins l ON l.customer_id = a.customer_id WHERE p.id = $1",
-    )
-    .bind(payment_id)
-    .fetch_optional(&db.pool)
     .await
 }
 
@@ -582,52 +572,57 @@ pub async fn claim_card_payments(db: &Db, after: i64, last: i64, lease_secs: i64
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// Lets another run try again (the processor could not be reached).
-pub async fn release_payment(db: &Db, payment_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE payments SET claimed_until = NULL WHERE id = $1 AND status = 'pending'")
-        .bind(payment_id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+/// The processor's answer to one charge.
+pub enum CardAnswer {
+    Approved(String),
+    Declined(String),
+    /// Not reached: the payment stays pending for the next run.
+    Retry,
 }
 
-/// Records the processor's answer, the bill's new balance when approved, and the email that
-/// tells the customer, in one transaction.
-pub async fn finish_card_payment(
-    db: &Db,
-    payment: &CardPayment,
-    approved_reference: Option<&str>,
-    declined_reason: Option<&str>,
-    email: Option<&Composed>,
-) -> Result<(), sqlx::Error> {
+/// Records a page of the processor's answers in one transaction: each payment's state, the
+/// bill's new balance when approved, and the email that tells the customer.
+pub async fn finish_card_payments(db: &Db, answers: &[(&CardPayment, CardAnswer, Option<Composed>)]) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
-    let status = if approved_reference.is_some() { "paid" } else { "failed" };
-    let done = sqlx::query(
-        "UPDATE payments SET status = $1, gateway_reference = $2, failure_reason = $3, claimed_until = NULL, \
-         receipt_sent_at = $4, updated_at = $4 WHERE id = $5 AND status = 'pending'",
-    )
-    .bind(status)
-    .bind(approved_reference)
-    .bind(declined_reason)
-    .bind(at)
-    .bind(payment.id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(());
+    let mut emails = Vec::new();
+    for (payment, answer, email) in answers {
+        let (status, reference, reason) = match answer {
+            CardAnswer::Approved(r) => ("paid", Some(r.as_str()), None),
+            CardAnswer::Declined(r) => ("failed", None, Some(r.as_str())),
+            CardAnswer::Retry => {
+                sqlx::query("UPDATE payments SET claimed_until = NULL WHERE id = $1 AND status = 'pending'")
+                    .bind(payment.id)
+                    .execute(&mut *tx)
+                    .await?;
+                continue;
+            }
+        };
+        let done = sqlx::query(
+            "UPDATE payments SET status = $1, gateway_reference = $2, failure_reason = $3, claimed_until = NULL, \
+             receipt_sent_at = $4, updated_at = $4 WHERE id = $5 AND status = 'pending'",
+        )
+        .bind(status)
+        .bind(reference)
+        .bind(reason)
+        .bind(at)
+        .bind(payment.id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            continue;
+        }
+        if reference.is_some() {
+            sqlx::query("UPDATE bills SET balance_cents = balance_cents - $1, updated_at = $2 WHERE id = $3")
+                .bind(payment.amount_cents)
+                .bind(at)
+                .bind(payment.bill_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        emails.extend(email.as_ref());
     }
-    if approved_reference.is_some() {
-        sqlx::query("UPDATE bills SET balance_cents = balance_cents - $1, updated_at = $2 WHERE id = $3")
-            .bind(payment.amount_cents)
-            .bind(at)
-            .bind(payment.bill_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    if let Some(m) = email {
-        queue_with(&mut tx, m).await?;
-    }
+    crate::email::data::insert_many_with(&mut tx, &emails).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -673,24 +668,24 @@ pub async fn receipts_due(db: &Db, file_id: i64, after: i64, limit: i64) -> Resu
     .await
 }
 
-/// Queues receipts; each payment's at most once.
-pub async fn queue_receipts(db: &Db, receipts: &[(i64, Option<Composed>)]) -> Result<usize, sqlx::Error> {
+/// Queues the receipts of one page of a file, each payment's at most once: the page is
+/// marked in one statement, and only what this run marked gets its email.
+pub async fn queue_receipts(db: &Db, file_id: i64, after: i64, last: i64, receipts: &[(i64, Option<Composed>)]) -> Result<usize, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    let at = now();
-    let mut queued = 0;
-    for (payment_id, email) in receipts {
-        let marked = sqlx::query("UPDATE payments SET receipt_sent_at = $1 WHERE id = $2 AND receipt_sent_at IS NULL")
-            .bind(at)
-            .bind(payment_id)
-            .execute(&mut *tx)
-            .await?;
-        if marked.rows_affected() == 1 {
-            if let Some(m) = email {
-                queue_with(&mut tx, m).await?;
-                queued += 1;
-            }
-        }
-    }
+    let marked: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE payments SET receipt_sent_at = $1 WHERE nacha_file_id = $2 AND id > $3 AND id <= $4 \
+         AND status = 'submitted' AND receipt_sent_at IS NULL RETURNING id",
+    )
+    .bind(now())
+    .bind(file_id)
+    .bind(after)
+    .bind(last)
+    .fetch_all(&mut *tx)
+    .await?;
+    let marked: std::collections::HashSet<i64> = marked.into_iter().map(|r| r.0).collect();
+    let emails: Vec<&Composed> =
+        receipts.iter().filter(|(id, _)| marked.contains(id)).filter_map(|(_, m)| m.as_ref()).collect();
+    crate::email::data::insert_many_with(&mut tx, &emails).await?;
     tx.commit().await?;
-    Ok(queued)
+    Ok(emails.len())
 }

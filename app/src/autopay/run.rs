@@ -293,10 +293,12 @@ async fn charge_cards(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<()
         while let Some(answer) = charges.join_next().await {
             answers.push(answer.map_err(charge_task)?);
         }
+        let mut finished = Vec::with_capacity(answers.len());
         for (id, outcome) in answers {
             let Some(payment) = page.iter().find(|p| p.id == id) else { continue };
-            finish_card_payment(ctx, payment, outcome, report).await?;
+            finished.push(answer_of(ctx, payment, outcome, report));
         }
+        data::finish_card_payments(ctx.db, &finished).await?;
     }
     Ok(())
 }
@@ -305,41 +307,40 @@ fn charge_task(e: tokio::task::JoinError) -> RunError {
     RunError::Io("a card charge".into(), std::io::Error::other(e))
 }
 
-async fn finish_card_payment(
+/// What a charge's answer means for the payment, and the email that says so.
+fn answer_of<'p>(
     ctx: &RunContext<'_>,
-    payment: &data::CardPayment,
+    payment: &'p data::CardPayment,
     outcome: Result<ChargeOutcome, GatewayError>,
     report: &mut RunReport,
-) -> Result<(), RunError> {
-    let facts = data::payment_facts(ctx.db, payment.id).await?;
-    let lang = lang_of(facts.as_ref().map(|f| f.locale.as_str()));
+) -> (&'p data::CardPayment, data::CardAnswer, Option<crate::email::Composed>) {
+    let lang = lang_of(payment.locale.as_deref());
     let email_for = |approved: bool| {
-        let f = facts.as_ref()?;
-        let to = f.email.as_deref()?;
-        let method = texts::method_label(lang, &f.kind, f.bank_account_type.as_deref(), f.card_brand.as_deref(), &f.last4, None);
+        let to = payment.email.as_deref()?;
+        let method = texts::method_label(lang, &payment.kind, None, payment.card_brand.as_deref(), &payment.last4, None);
         let amount = Cents(payment.amount_cents);
+        let head = ctx.mailer.letterhead();
         Some(if approved {
-            texts::receipt(ctx.mailer.letterhead(), lang, to, &f.number, amount, &f.draft_date, &method)
+            texts::receipt(head, lang, to, &payment.number, amount, &payment.draft_date, &method)
         } else {
-            texts::declined(ctx.mailer.letterhead(), lang, to, &f.number, amount, &f.due_date, &method)
+            texts::declined(head, lang, to, &payment.number, amount, &payment.due_date, &method)
         })
     };
     match outcome {
         Ok(ChargeOutcome::Approved { reference }) => {
-            data::finish_card_payment(ctx.db, payment, Some(&reference), None, email_for(true).as_ref()).await?;
             report.cards_paid += 1;
+            (payment, data::CardAnswer::Approved(reference), email_for(true))
         }
         Ok(ChargeOutcome::Declined { reason }) | Err(GatewayError::Refused(reason)) => {
-            data::finish_card_payment(ctx.db, payment, None, Some(&reason), email_for(false).as_ref()).await?;
             report.cards_declined += 1;
+            (payment, data::CardAnswer::Declined(reason), email_for(false))
         }
         Err(e) => {
             tracing::warn!(payment = payment.id, error = %e, "card payment left for the next run");
-            data::release_payment(ctx.db, payment.id).await?;
             report.cards_to_retry += 1;
+            (payment, data::CardAnswer::Retry, None)
         }
     }
-    Ok(())
 }
 
 /// A receipt for each e-check payment once its file is with the bank.
@@ -355,6 +356,7 @@ async fn send_receipts_of_file(ctx: &RunContext<'_>, file_id: i64, report: &mut 
     loop {
         let page = data::receipts_due(ctx.db, file_id, after, PAGE).await?;
         let Some(last) = page.last() else { break };
+        let (from, to) = (after, last.id);
         after = last.id;
         let receipts: Vec<_> = page
             .iter()
@@ -367,7 +369,7 @@ async fn send_receipts_of_file(ctx: &RunContext<'_>, file_id: i64, report: &mut 
                 (r.id, email)
             })
             .collect();
-        report.receipts += data::queue_receipts(ctx.db, &receipts).await?;
+        report.receipts += data::queue_receipts(ctx.db, file_id, from, to, &receipts).await?;
     }
     Ok(())
 }
