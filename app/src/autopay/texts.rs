@@ -19,7 +19,7 @@ pub fn method_label(lang: Lang, kind: &str, bank_account_type: Option<&str>, bra
         },
     };
     match expiry {
-        Some((month, year)) => format!("{name} *****{last4} | Exp {month:02}/{:02}", year % 100),
+        Some((month, year)) => format!("{name} *****{last4} | {} {month:02}/{:02}", pick(lang, "Exp", "Vence"), year % 100),
         None => format!("{name} *****{last4}"),
     }
 }
@@ -171,5 +171,6 @@ mod tests {
         assert_eq!(method_label(Lang::En, "echeck", Some("checking"), None, "6789", None), "Checking *****6789");
         assert_eq!(method_label(Lang::Es, "echeck", Some("savings"), None, "6789", None), "Ahorros *****6789");
         assert_eq!(method_label(Lang::En, "credit", None, Some("visa"), "1111", Some((4, 2029))), "Visa *****1111 | Exp 04/29");
+        assert_eq!(method_label(Lang::Es, "credit", None, Some("visa"), "1111", Some((4, 2029))), "Visa *****1111 | Vence 04/29");
     }
 }
