@@ -3,6 +3,7 @@
 mod dev_outbox;
 pub mod scheduler;
 mod middleware;
+mod server_fns;
 
 use app::email::Mailer;
 use app::gateway::Gateway;
@@ -62,19 +63,10 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/lang/{code}", get(middleware::set_language))
-        .route(
-            "/api/{*fn_name}",
-            axum::routing::post({
-                let context = context.clone();
-                move |req| server_function(context.clone(), req)
-            })
-            .get({
-                let context = context.clone();
-                move |req| server_function(context.clone(), req)
-            }),
-        )
+        .route("/api/{*fn_name}", axum::routing::any(server_fns::unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn(server_fns::guard))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(middleware::locale_from_cookie))
         .layer(CompressionLayer::new())
@@ -88,19 +80,4 @@ pub fn router(state: AppState) -> Router {
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
-/// Runs a registered server function. An unknown path gets a plain 404: leptos_axum's own
-/// answer (a 400 explaining how server functions are registered) is for developers.
-async fn server_function(
-    context: impl Fn() + Clone + Send + 'static,
-    req: axum::extract::Request,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let (path, method) = (req.uri().path().to_string(), req.method().clone());
-    let known = leptos::server_fn::axum::server_fn_paths().any(|(p, m)| p == path && m == method);
-    if !known {
-        return (http::StatusCode::NOT_FOUND, "Not found").into_response();
-    }
-    leptos_axum::handle_server_fns_with_context(context, req).await.into_response()
 }

@@ -10,3 +10,4 @@ mod password_reset;
 mod registration;
 mod shell;
 mod wallet;
+mod hostile;
