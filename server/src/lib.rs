@@ -70,7 +70,7 @@ pub fn router(state: AppState) -> Router {
         .layer(session_layer)
         .layer(axum::middleware::from_fn(middleware::locale_from_cookie))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.config.clone(), middleware::security_headers))
         .with_state(state)
 }
 
@@ -80,4 +80,10 @@ pub fn router(state: AppState) -> Router {
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The path of every page, as the router knows it (`:section` style parameters included):
+/// tests walk them all.
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_string()).collect()
 }

@@ -9,8 +9,16 @@ use http::header::{self, HeaderValue};
 
 /// Headers every response carries. A rendered page already has its own CSP (with the
 /// nonce of its inline scripts); everything else gets a policy that allows no script.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Pages and server function answers hold a customer's data: no cache keeps them, so
+/// Back after signing out on a shared computer shows nothing of it.
+pub async fn security_headers(State(config): State<Config>, request: Request, next: Next) -> Response {
+    let personal = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     let headers = response.headers_mut();
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
@@ -22,6 +30,16 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         http::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(self)"),
     );
+    headers.insert(http::HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
+    headers.insert(http::HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin"));
+    if personal || is_page {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if config.cookies_secure() {
+        // Only a portal served over HTTPS says so: HSTS on plain HTTP would lock out a
+        // development or test address.
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     response
 }
 

@@ -133,7 +133,7 @@ async fn stored(app: &TestApp) -> Vec<String> {
 }
 
 /// A customer with a login, a bank account, a card and AutoPay, signed in on `app.client`.
-async fn signed_in_customer(app: &TestApp) -> (i64, i64) {
+pub(crate) async fn signed_in_customer(app: &TestApp) -> (i64, i64) {
     with_demo(&app.db).await;
     let email = unique_email("hostile");
     let account = registration::find_account(&app.db, "10.9.9.9", "12345678-1234567", "97501").await.unwrap().unwrap();

@@ -116,3 +116,86 @@ async fn server_function_responses_carry_the_security_headers() {
     assert_eq!(known.status().as_u16(), 200);
     assert_eq!(header(&known, "x-frame-options"), "DENY");
 }
+
+/// The headers every answer needs, whatever it is.
+fn assert_secure_headers(what: &str, response: &reqwest::Response) {
+    let csp = header(response, "content-security-policy");
+    for part in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"] {
+        assert!(csp.contains(part), "{what}: CSP without {part}: {csp}");
+    }
+    assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'") && !csp.contains('*'), "{what}: CSP too loose: {csp}");
+    assert_eq!(header(response, "x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header(response, "x-frame-options"), "DENY", "{what}");
+    assert_eq!(header(response, "referrer-policy"), "strict-origin-when-cross-origin", "{what}");
+    assert_eq!(header(response, "cross-origin-opener-policy"), "same-origin", "{what}");
+    assert_eq!(header(response, "cross-origin-resource-policy"), "same-origin", "{what}");
+    assert!(header(response, "permissions-policy").contains("camera=()"), "{what}");
+    for cookie in response.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()) {
+        assert!(cookie.contains("SameSite=Lax"), "{what}: cookie without SameSite: {cookie}");
+        if cookie.starts_with("aqueduct_session=") {
+            assert!(cookie.contains("HttpOnly"), "{what}: session cookie readable by scripts: {cookie}");
+        }
+    }
+}
+
+/// Every page of the router (signed in, so they show a customer's data), the server
+/// functions, the language switch, a missing file and an unknown address.
+#[tokio::test]
+async fn every_route_carries_the_security_headers_and_personal_answers_are_never_cached() {
+    let app = spawn_app().await;
+    crate::hostile::signed_in_customer(&app).await;
+    let mut paths: Vec<String> = Vec::new();
+    for path in server::page_paths() {
+        if path.contains("{section}") {
+            paths.extend(["autopay", "delivery", "wallet"].map(|s| path.replace("{section}", s)));
+        } else {
+            assert!(!path.contains('{') && !path.contains(':') && !path.contains('*'), "a new parameter in {path}: give this test its values");
+            paths.push(path);
+        }
+    }
+    assert!(paths.len() >= 17, "{paths:?}");
+    for path in &paths {
+        let response = app.get(path).await;
+        assert!(response.status().is_success() || response.status().is_redirection(), "{path}: {}", response.status());
+        assert_secure_headers(path, &response);
+        let csp = header(&response, "content-security-policy");
+        if response.status().is_success() {
+            assert!(csp.contains("'nonce-"), "{path}: a page's scripts run by nonce only: {csp}");
+            assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+        }
+    }
+    let function = app.client.post(format!("{}/api/get_overview", app.base)).send().await.unwrap();
+    assert_eq!(function.status().as_u16(), 200);
+    assert_secure_headers("get_overview", &function);
+    assert_eq!(header(&function, "cache-control"), "no-store", "a server function's answer holds personal data");
+    assert!(header(&function, "content-security-policy").contains("script-src 'self'"));
+    for (what, response) in [
+        ("unknown server function", app.client.post(format!("{}/api/nothing_here", app.base)).send().await.unwrap()),
+        ("language switch", app.get("/lang/es?next=/faq").await),
+        ("missing file", app.get("/pkg/missing.css").await),
+        ("unknown page", app.get("/no/such/page").await),
+    ] {
+        assert!(!response.status().is_server_error(), "{what}");
+        assert_secure_headers(what, &response);
+    }
+}
+
+/// Served over HTTPS: cookies only travel encrypted, and browsers are told to stay on HTTPS.
+#[tokio::test]
+async fn over_https_cookies_are_secure_and_hsts_is_sent() {
+    let app = crate::helpers::spawn_app_with(app::platform::Config {
+        public_base_url: "https://portal.test".into(),
+        ..crate::helpers::test_config()
+    })
+    .await;
+    let response = app.get("/lang/es?next=/").await;
+    assert!(header(&response, "set-cookie").contains("; Secure"), "{}", header(&response, "set-cookie"));
+    assert!(header(&response, "strict-transport-security").starts_with("max-age="));
+    crate::registration::with_demo(&app.db).await;
+    let found = crate::registration::post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
+    let session = found.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("aqueduct_session="));
+    let session = session.expect("finding the account starts a session");
+    assert!(session.contains("; Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let plain = spawn_app().await.get("/").await;
+    assert!(plain.headers().get("strict-transport-security").is_none(), "not on a plain HTTP address");
+}
