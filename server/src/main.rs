@@ -39,6 +39,18 @@ enum Command {
     /// Re-encrypt every saved bank account under the current payment key
     /// (secrets.payment_key_id); keep the old key configured until this has run.
     RotatePaymentKey,
+    /// Copy the SQLite database to a new file while the portal runs (a consistent
+    /// snapshot, checked before it is kept). On PostgreSQL, use pg_dump.
+    Backup {
+        /// The backup file to create (it must not exist yet).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup. Stop the portal first; the current
+    /// database is kept beside it as <file>.before-restore-<time>.
+    Restore {
+        /// A file made by `server backup`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -78,6 +90,12 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let config = Config::load().context("reading the configuration")?;
+    if let Some(Command::Restore { file }) = &cli.command {
+        // Before anything opens the database it replaces.
+        let contents = app::platform::backup::restore(&config.database_url, file).await.context("restoring")?;
+        println!("Restored {} ({contents}). Start the portal again.", file.display());
+        return Ok(());
+    }
     let db = Db::connect(&config.database_url).await.context("connecting to the database")?;
     db.migrate().await.context("migrating the database")?;
 
@@ -103,6 +121,12 @@ async fn main() -> anyhow::Result<()> {
             println!("Emails: {} sent, {} to retry.", sent.sent, sent.failed);
             Ok(())
         }
+        Command::Backup { file } => {
+            let contents = app::platform::backup::backup(&db, &file).await.context("backing up")?;
+            println!("Backed up to {} ({contents}).", file.display());
+            Ok(())
+        }
+        Command::Restore { .. } => unreachable!("handled before connecting"),
         Command::RotatePaymentKey => {
             let vault = Vault::from_config(&config).context("reading the payment keys")?;
             let moved = app::wallet::service::rotate_key(&db, &vault).await.context("re-encrypting bank accounts")?;

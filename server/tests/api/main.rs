@@ -4,6 +4,7 @@
 
 mod helpers;
 mod autopay;
+mod backup;
 mod delivery;
 mod import;
 mod password_reset;
