@@ -84,10 +84,20 @@ pub enum NewMethod<'a> {
     Tokenized(NewTokenized<'a>),
 }
 
+/// The first statement of a wallet change, and a write: on SQLite the transaction takes the
+/// write lock now, waiting its turn (a transaction that reads first fails "busy" at once
+/// when another writer got in between); on PostgreSQL it locks the customer's row, so two
+/// changes of one wallet at once agree on which method is the default.
+async fn lock_customer(tx: &mut sqlx::Transaction<'_, sqlx::Any>, customer_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET id = id WHERE id = $1").bind(customer_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Saves a method. The customer's first method is the default whatever was asked, and a
 /// new default takes the mark from the old one in the same transaction.
 pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_default: bool) -> Result<i64, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    lock_customer(&mut tx, customer_id).await?;
     let (others,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL")
             .bind(customer_id)
@@ -150,6 +160,7 @@ pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_defau
 /// False when the method is not one of this customer's saved methods.
 pub async fn set_default(db: &Db, customer_id: i64, method_id: i64) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    lock_customer(&mut tx, customer_id).await?;
     let found: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
     )
@@ -181,6 +192,7 @@ pub enum Removal {
 /// enrollments move to `replacement` first; the default mark moves to the newest method left.
 pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Option<i64>) -> Result<Removal, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    lock_customer(&mut tx, customer_id).await?;
     let owned = |id: i64| {
         sqlx::query_as::<_, (i64,)>(
             "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",

@@ -338,3 +338,40 @@ async fn a_card_of_an_unknown_brand_is_saved_without_a_made_up_brand_name() {
     let saved = methods.iter().find(|m| m.id == id).unwrap();
     assert_eq!((saved.brand.as_deref(), saved.last4.as_str()), (None, "0001"), "the page names it in the customer's language");
 }
+
+/// Adds, default changes and removals of one wallet at the same moment: each is saved (none
+/// fails "database is busy"), and the wallet ends with exactly one default.
+#[tokio::test]
+async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    add(&app, alex, &echeck("021000021", "70000000", "70000000")).await.unwrap();
+    let mut changes = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let db = app.db.clone();
+        changes.spawn(async move {
+            let mut form = echeck("021000021", &format!("7{n:07}1"), &format!("7{n:07}1"));
+            form.make_default = (n % 3 == 0).then(|| "on".to_string());
+            let added = service::add(&db, &vault(), &app::gateway::Gateway::sandbox(), alex, &form, TODAY).await.unwrap().unwrap();
+            if n % 4 == 0 {
+                assert!(data::set_default(&db, alex, added).await.unwrap());
+            }
+            if n % 5 == 0 {
+                assert!(matches!(data::remove(&db, alex, added, None).await.unwrap(), data::Removal::Removed));
+            }
+        });
+    }
+    while let Some(done) = changes.join_next().await {
+        done.unwrap();
+    }
+    let (kept, defaults): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(is_default), 0) AS BIGINT) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL",
+    )
+    .bind(alex)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, 1 + 20 - 4, "every add saved, every removal done");
+    assert_eq!(defaults, 1, "one default, whatever the order");
+}
