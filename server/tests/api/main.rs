@@ -5,6 +5,7 @@
 mod helpers;
 mod autopay;
 mod backup;
+mod crash;
 mod delivery;
 mod import;
 mod password_reset;
