@@ -449,17 +449,7 @@ async fn the_command_line_runs_a_date_and_says_what_it_did() {
     let method = add_method(&p, alex, bank()).await;
     enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
-    let url = crate::helpers::database_url(&p.app);
-    let server = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .env("AQUEDUCT_AUTOPAY__NACHA_FOLDER", &p.config.autopay.nacha_folder)
-            .env("AQUEDUCT_AUTOPAY__PRENOTES", "false")
-            .env("RUST_LOG", "error")
-            .output()
-            .unwrap()
-    };
+    let server = |args: &[&str]| command_line(&p, args).output().unwrap();
     let bad = server(&["autopay", "run", "--date", "2027-13-01"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a date like 2026-12-01"));
@@ -470,4 +460,44 @@ async fn the_command_line_runs_a_date_and_says_what_it_did() {
     let again = server(&["autopay", "run", "--date", "2027-06-20"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 payments created"));
     assert_eq!(p.files(), vec![(1, 0, 6120)]);
+}
+
+/// The server binary on the portal's database and bank file folder.
+fn command_line(p: &Portal, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .args(args)
+        .env("DATABASE_URL", crate::helpers::database_url(&p.app))
+        .env("AQUEDUCT_AUTOPAY__NACHA_FOLDER", &p.config.autopay.nacha_folder)
+        .env("AQUEDUCT_AUTOPAY__PRENOTES", "false")
+        .env("RUST_LOG", "error");
+    command
+}
+
+/// Two machines run the same date at the same moment (two processes, two pools, nothing
+/// shared but the database), then one runs it again: each bill is paid once, by one file
+/// or one charge.
+#[tokio::test]
+async fn two_machines_running_the_same_date_at_once_pay_each_bill_once() {
+    let p = portal(false).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let bank_method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, bank_method, &RuleForm::default()).await;
+    let (maria, _) = customer(&p.app, "23456789-2345678", "97502").await;
+    let card_method = add_method(&p, maria, card("4111111111111111")).await;
+    enroll(&p, maria, account_id(&p.app, "2345678").await, card_method, &RuleForm::default()).await;
+    let bank_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    let card_bill = bill(&p.app, "2345678", "2027-06-01", "2027-06-20", 4410).await;
+
+    let machines: Vec<_> = (0..2).map(|_| command_line(&p, &["autopay", "run", "--date", "2027-06-20"]).spawn().unwrap()).collect();
+    for mut machine in machines {
+        assert!(machine.wait().unwrap().success());
+    }
+    let again = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!(again.payments_created, 0);
+    assert_eq!(payments_of(&p.app, bank_bill).await.len(), 1, "one payment for the bank bill");
+    let card_payments = payments_of(&p.app, card_bill).await;
+    assert_eq!(card_payments.len(), 1, "one payment for the card bill: {card_payments:?}");
+    assert_eq!(card_payments[0].0, "paid", "{card_payments:?}");
+    assert_eq!(p.files(), vec![(1, 0, 6120)], "one file, one debit");
 }

@@ -53,7 +53,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with a configuration of the test's choosing.
 pub async fn spawn_app_with(config: Config) -> TestApp {
-    let test_db = fresh_db().await;
+    spawn_on(config, fresh_db().await).await
+}
+
+/// A second instance of the portal on `first`'s database, as a second machine would run
+/// it: its own connection pool, session store, mailer and memory; only the database shared.
+pub async fn spawn_instance_beside(first: &TestApp) -> TestApp {
+    let url = database_url(first);
+    let db = Db::connect(&url).await.expect("connect to the shared database");
+    spawn_on(test_config(), TestDb { db, url, _dir: None }).await
+}
+
+async fn spawn_on(config: Config, test_db: TestDb) -> TestApp {
     let db = test_db.db.clone();
     let leptos_options = LeptosOptions::builder()
         .output_name("aqueduct")

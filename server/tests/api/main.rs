@@ -8,6 +8,7 @@ mod backup;
 mod crash;
 mod delivery;
 mod import;
+mod instances;
 mod password_reset;
 mod registration;
 mod shell;
