@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command 2: set up what is missing, then run every test: the Rust tests on SQLite and on
-# PostgreSQL, the Playwright suite in headless Chromium against a release build, and a
-# size report of what the browser downloads.
+# PostgreSQL, the Playwright suite in headless Chromium against a release build, a load
+# check on both databases, and a size report of what the browser downloads.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -63,6 +63,10 @@ export AQUEDUCT_SERVER_BIN="$CARGO_TARGET_DIR/release/server"
 export AQUEDUCT_SITE_ROOT="$ROOT/target/site"
 step "Playwright suite (headless Chromium)"
 (cd end2end && timeout 20m npx playwright test)
+
+# --- load: no failed request under 200 connections ------------------------------------
+step "load check: 60 s of mixed traffic at 200 connections, SQLite then PostgreSQL"
+bash scripts/load.sh check 60 200
 
 # --- what a browser downloads ----------------------------------------------------------
 step "release size report"

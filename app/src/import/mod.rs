@@ -74,12 +74,24 @@ fn csv_reason(error: &csv::Error) -> String {
 
 /// Validates and writes an accounts file (columns in the README).
 pub async fn import_accounts(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
+    write_accounts(db, &parse_accounts(input)?).await
+}
+
+/// Every row of an accounts file, parsed and checked, with its line number; the first
+/// problem ends the reading (nothing is written when a file has one).
+pub fn parse_accounts(input: impl Read) -> Result<Vec<(u64, AccountRecord)>, ImportError> {
     let rows: Vec<(u64, records::AccountRow)> = read_records(input)?;
-    let mut parsed = Vec::with_capacity(rows.len());
-    for (line, row) in rows {
-        parsed.push((line, AccountRecord::try_from(row).map_err(|reason| row_error(line, reason))?));
-    }
-    write_accounts(db, &parsed).await
+    rows.into_iter()
+        .map(|(line, row)| AccountRecord::try_from(row).map(|r| (line, r)).map_err(|reason| row_error(line, reason)))
+        .collect()
+}
+
+/// The same for a bills file.
+pub fn parse_bills(input: impl Read) -> Result<Vec<(u64, BillRecord)>, ImportError> {
+    let rows: Vec<(u64, records::BillRow)> = read_records(input)?;
+    rows.into_iter()
+        .map(|(line, row)| BillRecord::try_from(row).map(|r| (line, r)).map_err(|reason| row_error(line, reason)))
+        .collect()
 }
 
 /// Validates and writes a bills file (columns in the README).
@@ -92,12 +104,7 @@ pub async fn import_routing(db: &Db, text: &str) -> Result<(usize, usize), Impor
 }
 
 pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
-    let rows: Vec<(u64, records::BillRow)> = read_records(input)?;
-    let mut parsed = Vec::with_capacity(rows.len());
-    for (line, row) in rows {
-        parsed.push((line, BillRecord::try_from(row).map_err(|reason| row_error(line, reason))?));
-    }
-    write_bills(db, &parsed).await
+    write_bills(db, &parse_bills(input)?).await
 }
 
 /// Upserts accounts (and their customers) in one transaction.

@@ -36,27 +36,61 @@ impl PasswordHashString {
     }
 }
 
-/// Argon2 takes 19 MiB and a core for tens of milliseconds per password. Hashing on at
-/// most half the cores bounds what a burst of sign-ins can take from page rendering and
-/// from memory; sign-ins queue briefly instead.
-fn hashing_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    SLOTS.get_or_init(|| {
+/// Argon2 takes 19 MiB and a core for tens of milliseconds per password. It runs on its own
+/// threads, half the cores, which bounds the memory a burst of sign-ins takes; and at the
+/// lowest CPU priority, so that it gets only the time page rendering leaves: under a burst
+/// of sign-ins pages stay about as fast as when idle, and the sign-ins wait instead.
+fn hashing_threads() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        tokio::sync::Semaphore::new((cores / 2).max(1))
+        rayon::ThreadPoolBuilder::new()
+            .num_threads((cores / 2).max(1))
+            .thread_name(|i| format!("password-hashing-{i}"))
+            .start_handler(|_| lowest_priority())
+            // Without a handler, a panic in a job would abort the whole server.
+            .panic_handler(|_| tracing::error!("a password hashing job panicked"))
+            .build()
+            .expect("the hashing threads start")
     })
+}
+
+/// Nice 19 for the calling thread only (Linux schedules threads one by one).
+#[cfg(target_os = "linux")]
+fn lowest_priority() {
+    // SAFETY: gettid takes no arguments; setpriority with this thread's own id changes its
+    // scheduling weight and nothing else. Lowering one's own priority needs no privilege.
+    let changed = unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 19)
+    };
+    if changed != 0 {
+        tracing::warn!("password hashing runs at normal priority: setpriority failed");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lowest_priority() {}
+
+/// Runs `work` on a hashing thread, in the order asked, and waits for it without blocking
+/// the async threads. None only if the work panicked.
+async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    hashing_threads().spawn_fifo(move || {
+        let _ = answer.send(work());
+    });
+    answered.await.ok()
 }
 
 pub async fn hash(password: &NewPassword) -> PasswordHashString {
     let password = password.expose().to_owned();
-    let _slot = hashing_slots().acquire().await.expect("the semaphore is never closed");
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let salt = SaltString::generate(&mut OsRng);
         let hash = hasher().hash_password(password.as_bytes(), &salt).expect("Argon2 hashing cannot fail with valid parameters");
         PasswordHashString(hash.to_string())
     })
     .await
-    .expect("the hashing task does not panic")
+    .expect("the hashing job does not panic")
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -71,8 +105,7 @@ pub enum Verified {
 /// against a dummy one, so that the time taken does not tell whether the email exists.
 pub async fn verify(password: &str, stored: Option<PasswordHashString>) -> Verified {
     let password = password.to_owned();
-    let _slot = hashing_slots().acquire().await.expect("the semaphore is never closed");
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let known = stored.is_some();
         let stored = stored.map(|s| s.0).unwrap_or_else(|| DUMMY_HASH.clone());
         let Ok(parsed) = PasswordHash::new(&stored) else { return Verified::No };
