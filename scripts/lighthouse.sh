@@ -11,7 +11,8 @@ fi
 export CHROME_PATH="$(command -v chromium)"
 export npm_config_cache="${npm_config_cache:-${AQUEDUCT_CACHE:-$HOME/.cache/aqueduct}/npm}"
 
-start_server "$(database_url sqlite)"
+fresh_database sqlite
+start_server "$DB_URL"
 sign_in
 echo "| page | performance | accessibility | best practices |"
 echo "|---|---|---|---|"

@@ -28,7 +28,7 @@ run_wrk() {
 }
 
 if [ "$mode" = check ]; then
-  seconds="${2:-60}" connections="${3:-200}" failed=0
+  duration="${2:-60}" connections="${3:-200}" failed=0
   backends="sqlite postgres"
   if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     [ "${CI:-}" = "true" ] && { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
@@ -36,10 +36,11 @@ if [ "$mode" = check ]; then
     backends="sqlite"
   fi
   for backend in $backends; do
-    start_server "$(database_url "$backend")"
+    fresh_database "$backend"
+    start_server "$DB_URL"
     sign_in
-    echo "==> $backend: mixed traffic for ${seconds} s at $connections connections"
-    run_wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s
+    echo "==> $backend: mixed traffic for ${duration} s at $connections connections"
+    run_wrk -t2 -c"$connections" -d"${duration}s" --timeout 10s
     errors=$((connect + read + write + timeout + status))
     panics="$(grep -c 'panicked' "$work/server.log" || true)"
     printf '%s: %s requests (%s/s), p50 %s ms, p99 %s ms; failed: connect %s, read %s, write %s, timeout %s, non-2xx/3xx %s; peak memory %s KiB; panics logged: %s\n' \
@@ -51,7 +52,8 @@ if [ "$mode" = check ]; then
   [ "$failed" -eq 0 ] || { echo "Some requests failed under load." >&2; exit 1; }
   echo "No failed request on either database."
 elif [ "$mode" = bench ]; then
-  start_server "$(database_url sqlite)"
+  fresh_database sqlite
+  start_server "$DB_URL"
   sign_in
   idle="$(memory_kib "$SERVER_PID" VmRSS)"
   echo "| address | requests/s | p50 ms | p99 ms | share of the static file's rate |"

@@ -61,13 +61,15 @@ sign_in() {
   export COOKIE METHOD_ID
 }
 
-database_url() {
+# A fresh database for the server: sets DB_URL (and PG_DB, which cleanup drops).
+fresh_database() {
   if [ "$1" = sqlite ]; then
-    echo "sqlite://$work/load.db?mode=rwc"
+    rm -f "$work"/load.db*
+    DB_URL="sqlite://$work/load.db?mode=rwc"
   else
     PG_DB="aqueduct_load_$$"
-    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1
     psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
-    echo "${PG_ADMIN_URL%/*}/$PG_DB"
+    DB_URL="${PG_ADMIN_URL%/*}/$PG_DB"
   fi
 }

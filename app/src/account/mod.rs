@@ -65,7 +65,7 @@ pub fn OverviewPage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = Resource::new_blocking(|| (), |_| get_overview());
     view! {
-        <Title text=move || t_string!(i18n, overview.title).to_string()/>
+        <Title text=t_string!(i18n, overview.title).to_string()/>
         <Suspense fallback=|| ()>
             {move || overview.get().map(|result| match result {
                 Ok(Some(o)) => view! { <OverviewView overview=o/> }.into_any(),

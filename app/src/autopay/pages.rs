@@ -141,7 +141,7 @@ pub fn EnrollAutopayPage() -> impl IntoView {
         action.value().get().and_then(|r| r.ok()).or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default()
     });
     view! {
-        <Title text=move || t_string!(i18n, autopay.title).to_string()/>
+        <Title text=t_string!(i18n, autopay.title).to_string()/>
         <Suspense fallback=|| ()>
             {move || setup.get().map(|r| match r {
                 Ok(Some(setup)) => view! { <EnrollForm setup action outcome/> }.into_any(),
@@ -302,7 +302,7 @@ pub fn AutopayReviewPage() -> impl IntoView {
     });
     let problems = Signal::derive(move || problem_list(i18n, &outcome.read().problems));
     view! {
-        <Title text=move || t_string!(i18n, autopay.review_title).to_string()/>
+        <Title text=t_string!(i18n, autopay.review_title).to_string()/>
         <Suspense fallback=|| ()>
             {move || review.get().map(|r| match r {
                 Ok(Ok(review)) => {
@@ -368,7 +368,7 @@ pub fn AutopayConfirmationPage() -> impl IntoView {
     let query = use_query_map();
     let confirmation = Resource::new_blocking(move || query.read().get("ref").unwrap_or_default(), autopay_confirmation);
     view! {
-        <Title text=move || t_string!(i18n, autopay.done_title).to_string()/>
+        <Title text=t_string!(i18n, autopay.done_title).to_string()/>
         <Suspense fallback=|| ()>
             {move || confirmation.get().map(|r| match r {
                 Ok(Some(c)) => {

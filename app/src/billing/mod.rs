@@ -39,7 +39,7 @@ pub fn BillSettings() -> impl IntoView {
     move || match section.get() {
         None => view! { <crate::pages::NotFound/> }.into_any(),
         Some(current) => view! {
-            <Title text=move || t_string!(i18n, bill_settings.title).to_string()/>
+            <Title text=t_string!(i18n, bill_settings.title).to_string()/>
             <h1>{t!(i18n, bill_settings.title)}</h1>
             <div class="settings-layout">
                 <nav class="side-menu" aria-label=move || t_string!(i18n, bill_settings.menu_label)>

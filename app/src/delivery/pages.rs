@@ -149,7 +149,7 @@ pub fn VerifyDeliveryPage() -> impl IntoView {
     let query = use_query_map();
     let result = Resource::new_blocking(move || query.read().get("token").unwrap_or_default(), verify_delivery_email);
     view! {
-        <Title text=move || t_string!(i18n, delivery.verify_title).to_string()/>
+        <Title text=t_string!(i18n, delivery.verify_title).to_string()/>
         <h1>{t!(i18n, delivery.verify_title)}</h1>
         <Suspense fallback=|| ()>
             {move || result.get().map(|r| match r {

@@ -10,7 +10,7 @@ pub fn Faq() -> impl IntoView {
     // Blocking: the answers are in the HTML itself, for readers without JavaScript.
     let faq = Resource::new_blocking(|| (), |_| get_faq());
     view! {
-        <Title text=move || t_string!(i18n, faq.title).to_string()/>
+        <Title text=t_string!(i18n, faq.title).to_string()/>
         <h1>{t!(i18n, faq.title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -42,7 +42,7 @@ pub fn TermsPage() -> impl IntoView {
     let i18n = use_i18n();
     let terms = Resource::new_blocking(|| (), |_| get_terms());
     view! {
-        <Title text=move || t_string!(i18n, terms.title).to_string()/>
+        <Title text=t_string!(i18n, terms.title).to_string()/>
         <h1>{t!(i18n, terms.title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

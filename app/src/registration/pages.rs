@@ -90,7 +90,7 @@ pub fn FindAccountPage() -> impl IntoView {
     let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
     let already = move || outcome.read().problems.contains(&Problem::AlreadyRegistered);
     view! {
-        <Title text=move || t_string!(i18n, register.find_title).to_string()/>
+        <Title text=t_string!(i18n, register.find_title).to_string()/>
         <h1>{t!(i18n, register.find_title)}</h1>
         <p>{t!(i18n, register.find_intro)}</p>
         <Suspense fallback=|| ()>
@@ -141,7 +141,7 @@ pub fn CreateLoginPage() -> impl IntoView {
     let account = Resource::new_blocking(|| (), |_| registration_account());
     let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
     view! {
-        <Title text=move || t_string!(i18n, register.login_title).to_string()/>
+        <Title text=t_string!(i18n, register.login_title).to_string()/>
         <h1>{t!(i18n, register.login_title)}</h1>
         <Suspense fallback=|| ()>
             {move || match account.get().and_then(|r| r.ok()).flatten() {
@@ -195,7 +195,7 @@ pub fn SignInPage() -> impl IntoView {
     let password_changed = move || query.read().get("password_changed").is_some() && outcome.read().problems.is_empty();
     let expired = move || query.read().get("expired").is_some() && outcome.read().problems.is_empty();
     view! {
-        <Title text=move || t_string!(i18n, signin.title).to_string()/>
+        <Title text=t_string!(i18n, signin.title).to_string()/>
         <h1>{t!(i18n, signin.title)}</h1>
         <Show when=signed_out>
             <p class="notice" role="status">{t!(i18n, signin.signed_out)}</p>
@@ -247,7 +247,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         (answered || query.read().get("sent").is_some()) && outcome.read().problems.is_empty()
     };
     view! {
-        <Title text=move || t_string!(i18n, reset.request_title).to_string()/>
+        <Title text=t_string!(i18n, reset.request_title).to_string()/>
         <h1>{t!(i18n, reset.request_title)}</h1>
         <Suspense fallback=|| ()>
             <Show when=sent fallback=move || view! {
@@ -289,7 +289,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         from_submit.or_else(|| link.get().and_then(|r| r.ok()).flatten())
     };
     view! {
-        <Title text=move || t_string!(i18n, reset.title).to_string()/>
+        <Title text=t_string!(i18n, reset.title).to_string()/>
         <h1>{t!(i18n, reset.title)}</h1>
         <Suspense fallback=|| ()>
             {move || match link_problem() {

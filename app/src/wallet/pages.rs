@@ -317,7 +317,7 @@ pub fn AddPaymentMethodPage() -> impl IntoView {
     let setup = Resource::new_blocking(|| (), |_| add_method_setup());
     let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
     view! {
-        <Title text=move || t_string!(i18n, wallet.add_title).to_string()/>
+        <Title text=t_string!(i18n, wallet.add_title).to_string()/>
         <h1>{t!(i18n, wallet.add_title)}</h1>
         <Suspense fallback=|| ()>
             {move || setup.get().map(|r| match r {
