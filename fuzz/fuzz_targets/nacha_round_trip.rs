@@ -3,7 +3,7 @@
 //! same entries, prenotes and total, with 94-character records blocked to 10.
 use app::domain::{BankAccountType, RoutingNumber};
 use app::nacha::{self, Batch, Entry, File, Sec};
-use libfuzzer_sys::arbitrary::{self, Arbitrary};
+use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Arbitrary)]

@@ -82,7 +82,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The path of every page, as the router knows it (`:section` style parameters included):
+/// The path of every page, as the router knows it (parameters as `{section}`):
 /// tests walk them all.
 pub fn page_paths() -> Vec<String> {
     route_list().iter().map(|r| r.path().to_string()).collect()
