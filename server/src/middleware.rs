@@ -1,18 +1,21 @@
 //! Middleware: security headers on every response, and the language choice.
 
-use app::platform::security::DEFAULT_POLICY;
+use app::platform::security::{PagePolicySlot, DEFAULT_POLICY};
 use app::platform::Config;
 use axum::extract::{Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{self, HeaderValue};
 
-/// Headers every response carries. A rendered page already has its own CSP (with the
-/// nonce of its inline scripts); everything else gets a policy that allows no script.
+/// Headers every response carries. A rendered page gets its own CSP (with the nonce of its
+/// inline scripts, left by the page shell in the request's `PagePolicySlot`); everything
+/// else gets a policy that allows no script.
 /// Pages and server function answers hold a customer's data: no cache keeps them, so
 /// Back after signing out on a shared computer shows nothing of it.
-pub async fn security_headers(State(config): State<Config>, request: Request, next: Next) -> Response {
+pub async fn security_headers(State(config): State<Config>, mut request: Request, next: Next) -> Response {
     let personal = request.uri().path().starts_with("/api/");
+    let page_policy = PagePolicySlot::default();
+    request.extensions_mut().insert(page_policy.clone());
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
@@ -20,9 +23,11 @@ pub async fn security_headers(State(config): State<Config>, request: Request, ne
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
     let headers = response.headers_mut();
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(DEFAULT_POLICY));
+    let policy = page_policy.take().and_then(|policy| HeaderValue::from_str(&policy).ok());
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        policy.unwrap_or(HeaderValue::from_static(DEFAULT_POLICY)),
+    );
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

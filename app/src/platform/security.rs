@@ -21,14 +21,32 @@ pub fn page_policy(nonce: &str, dev_reload_port: Option<u32>) -> String {
 pub const DEFAULT_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Called while the page shell renders: puts the nonce-bearing policy on the response.
+/// Where the page shell leaves its policy for the security-headers middleware, which puts it
+/// on the response; the middleware adds one to each request's extensions. Not through
+/// leptos_axum's `ResponseOptions`: in a trial of lazy routes (docs/benchmarks.md), a page
+/// requested while the browser was still loading the previous page's wasm lost that header
+/// though the shell had set it, and the browser then blocked the hydration scripts.
+#[derive(Clone, Default)]
+pub struct PagePolicySlot(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl PagePolicySlot {
+    pub fn take(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|mut policy| policy.take())
+    }
+
+    fn put(&self, policy: String) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(policy);
+        }
+    }
+}
+
+/// Called while the page shell renders: leaves the nonce-bearing policy for the response.
 pub fn set_page_policy(options: &LeptosOptions) {
     let Some(nonce) = use_nonce() else { return };
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let Some(request) = use_context::<http::request::Parts>() else { return };
+    let Some(slot) = request.extensions.get::<PagePolicySlot>() else { return };
     let reload = options.reload_port;
     let watching = std::env::var("LEPTOS_WATCH").is_ok_and(|v| v == "true" || v == "ON");
-    let policy = page_policy(&nonce, watching.then_some(reload));
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
+    slot.put(page_policy(&nonce, watching.then_some(reload)));
 }
