@@ -137,6 +137,7 @@ async fn finish(outcome: AutopayOutcome, success_path: &str) -> Result<AutopayOu
     Ok(outcome)
 }
 
+#[cfg(feature = "ssr")]
 fn rule_form(
     amount_rule: Option<String>,
     fixed_amount: Option<String>,
