@@ -107,9 +107,19 @@ pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, Imp
     write_bills(db, &parse_bills(input)?).await
 }
 
+/// Begins an import's transaction with a write that changes nothing. On SQLite the
+/// transaction then holds the write lock and waits its turn behind the portal's writes; one
+/// that reads first fails "database is locked" at once when a customer's change commits
+/// between its first read and its first write. On PostgreSQL the statement does nothing.
+async fn begin_writing(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE customers SET id = id WHERE id = 0").execute(&mut *tx).await?;
+    Ok(tx)
+}
+
 /// Upserts accounts (and their customers) in one transaction.
 pub async fn write_accounts(db: &Db, records: &[(u64, AccountRecord)]) -> Result<ImportReport, ImportError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = begin_writing(db).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
     for (line, r) in records {
@@ -205,7 +215,7 @@ pub async fn write_accounts(db: &Db, records: &[(u64, AccountRecord)]) -> Result
 
 /// Upserts bills, keyed by account and bill date, in one transaction.
 pub async fn write_bills(db: &Db, records: &[(u64, BillRecord)]) -> Result<ImportReport, ImportError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = begin_writing(db).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
     for (line, r) in records {

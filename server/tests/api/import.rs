@@ -126,3 +126,42 @@ async fn demo_data_loads_twice_without_duplicates() {
     let (open_due,): (String,) = sqlx::query_as("SELECT MAX(due_date) FROM bills").fetch_one(&t.db.pool).await.unwrap();
     assert_eq!(open_due, "2026-12-01", "the newest bill is due soon");
 }
+
+/// Imports beside a busy portal: customers' changes keep committing while files are
+/// written. On SQLite an import's transaction must not read first (it fails "database is
+/// locked" at once when another write gets in between its read and its first write); it
+/// takes the write lock first and waits its turn instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_succeed_while_the_portal_keeps_writing() {
+    let t = fresh_db().await;
+    import_accounts(&t.db, ACCOUNTS.as_bytes()).await.expect("first import");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..3)
+        .map(|_| {
+            let (pool, stop) = (t.db.pool.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    sqlx::query("UPDATE customers SET updated_at = updated_at WHERE customer_number = '12345678'")
+                        .execute(&pool)
+                        .await
+                        .expect("the portal's write");
+                }
+            })
+        })
+        .collect();
+    let header = ACCOUNTS.lines().next().unwrap();
+    let mut outcome = Ok(());
+    for n in 0..200 {
+        let file = format!("{header}\n{},Customer {n},{},{n} Main St,Medford,OR,97501,{n} Main St,Medford,OR,97501", 50_000_000 + n, 5_000_000 + n);
+        if let Err(e) = import_accounts(&t.db, file.as_bytes()).await {
+            outcome = Err(format!("import {n}: {e}"));
+            break;
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    outcome.expect("every import beside the portal's writes");
+    assert_eq!(count(&t.db, "accounts").await, 203);
+}
