@@ -57,6 +57,7 @@ test('what a first visit downloads stays within its budget, and the page works',
   await overview.goto('/account');
   await hydrated(overview);
   await overview.waitForLoadState('networkidle');
+  expect(overviewDownloads.some((d) => d.url.endsWith('.wasm')), 'the wasm of /account').toBe(true);
   expect(report('/account', overviewDownloads)).toBeLessThan(BUDGET_BYTES);
   const before = overviewDownloads.length;
   await overview.getByText('Billing', { exact: true }).click();
