@@ -30,30 +30,24 @@ pub struct Terms {
     pub text_es: String,
 }
 
-/// Makes the branding available to every component. On the server it comes from the
-/// configuration; during hydration it is read back from the page, not fetched again.
+/// Makes the branding available to every component. Pages are rendered on the server
+/// only (the browser hydrates islands, which get what they need as props), so it comes from
+/// the configuration.
 pub fn provide_branding() -> Branding {
-    let branding = SharedValue::new(|| {
-        #[cfg(feature = "ssr")]
-        {
-            use_context::<crate::platform::Config>()
-                .map(|c| c.branding())
-                .unwrap_or_else(|| crate::platform::Config::default().branding())
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            unreachable_on_client()
-        }
-    })
-    .into_inner();
+    #[cfg(feature = "ssr")]
+    let branding = use_context::<crate::platform::Config>()
+        .map(|c| c.branding())
+        .unwrap_or_else(|| crate::platform::Config::default().branding());
+    #[cfg(not(feature = "ssr"))]
+    let branding = unreachable_on_client();
     provide_context(branding.clone());
     branding
 }
 
 #[cfg(not(feature = "ssr"))]
 fn unreachable_on_client() -> Branding {
-    // Only reached if the app were mounted without server rendering, which Aqueduct never
-    // does; an empty branding is better than a panic in the customer's browser.
+    // Only reached if the whole app ran in the browser, which Aqueduct never does; an
+    // empty branding is better than a panic in the customer's browser.
     Branding {
         utility_name: String::new(),
         short_name: String::new(),

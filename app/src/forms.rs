@@ -1,7 +1,8 @@
-//! What every form shares. A form posts to a server function, with or without the
-//! WebAssembly. After hydration the answer comes back as the action's value; without it
-//! the browser is redirected back to the page, so the server keeps the answer in the
-//! session ("flash") and the page shows it once.
+//! What every form shares. A form posts to a server function as a plain HTML form (pages
+//! are rendered on the server; only islands run in the browser). The browser is then
+//! redirected back to the page, so the server keeps the answer in the session ("flash")
+//! and the page shows it once. A form inside an island gets its answer as the action's
+//! value instead.
 
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -26,6 +27,14 @@ pub async fn keep_for_redirect<T: Serialize>(key: &str, outcome: &T) {
     }
 }
 
+/// The outcome the server kept for this page after a form post (the default if none).
+pub fn kept_outcome<T>(kept: Resource<Result<Option<T>, ServerFnError>>) -> Signal<T>
+where
+    T: Clone + Default + Send + Sync + 'static,
+{
+    Signal::derive(move || kept.get().and_then(|r| r.ok()).flatten().unwrap_or_default())
+}
+
 /// Takes the kept outcome, once.
 #[cfg(feature = "ssr")]
 pub async fn take_kept<T: DeserializeOwned>(key: &str) -> Option<T> {
@@ -33,23 +42,15 @@ pub async fn take_kept<T: DeserializeOwned>(key: &str) -> Option<T> {
     session.remove::<T>(&format!("flash:{key}")).await.ok().flatten()
 }
 
-/// The list at the top of a form that failed, each item a link to its field. It takes
-/// focus when it appears, so screen readers announce it.
+/// The list at the top of a form that failed, each item a link to its field. The page
+/// opens with the focus on it (`autofocus`), so screen readers announce it.
 #[component]
 pub fn ErrorSummary(#[prop(into)] problems: Signal<Vec<(String, String)>>) -> impl IntoView {
     use crate::i18n::*;
     let i18n = use_i18n();
-    let node = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if !problems.read().is_empty() {
-            if let Some(el) = node.get() {
-                let _ = el.focus();
-            }
-        }
-    });
     view! {
         <Show when=move || !problems.read().is_empty()>
-            <div class="error-summary" role="alert" tabindex="-1" node_ref=node>
+            <div class="error-summary" role="alert" tabindex="-1" autofocus>
                 <h2>{t!(i18n, form.error_summary)}</h2>
                 <ul>
                     {move || problems.get().into_iter().map(|(field, message)| {
@@ -90,6 +91,7 @@ pub fn TextField(
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional, into)] value: Signal<String>,
     #[prop(optional)] inputmode: &'static str,
+    #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -105,8 +107,7 @@ pub fn TextField(
                 type=input_type
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
-                // The attribute only: a `prop:value` binding would overwrite, at hydration,
-                // what the customer typed before the WebAssembly loaded.
+                maxlength=maxlength
                 value=value
                 aria-invalid=move || error.read().is_some().then_some("true")
                 aria-describedby=described_by

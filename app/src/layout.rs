@@ -1,10 +1,14 @@
 //! The frame around every page: skip link, top navigation with the Billing dropdown, the
 //! language switch, and the footer with customer service.
+//!
+//! Pages are rendered on the server only; the parts that act in the browser are islands
+//! (`#[island]`), which hydrate on their own. An island cannot read the server's context
+//! in the browser, so what it needs (the locale, the idle limit) comes in its props.
 
 use crate::branding::use_branding;
 use crate::i18n::*;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -32,13 +36,13 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// "Sign In" and "Register", or "My Account" and "Sign Out". Read again on every
-/// navigation, so that it follows signing in and out.
+/// "Sign In" and "Register", or "My Account" and "Sign Out", as the session is when the
+/// page is rendered.
 #[component]
 fn AuthLinks() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    let user = Resource::new_blocking(move || location.pathname.get(), |_| crate::registration::current_user());
+    let idle_minutes = use_branding().session_idle_minutes.max(3) as u64;
+    let user = Resource::new_blocking(|| (), |_| crate::registration::current_user());
     view! {
         <div class="auth-links">
             <Suspense fallback=|| ()>
@@ -46,7 +50,7 @@ fn AuthLinks() -> impl IntoView {
                     Some(_) => view! {
                         <a href="/account">{t!(i18n, nav.my_account)}</a>
                         <crate::registration::SignOutButton/>
-                        <IdleWarning/>
+                        <IdleWarning minutes=idle_minutes/>
                     }.into_any(),
                     None => view! {
                         <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>
@@ -59,11 +63,25 @@ fn AuthLinks() -> impl IntoView {
 }
 
 /// The Billing tab. A `<details>` element, so it opens by mouse, touch and keyboard even
-/// before the WebAssembly loads; once hydrated, Escape, a click outside or choosing an
-/// item closes it, and Escape returns focus to the tab.
+/// before the WebAssembly loads; once hydrated, Escape or Tab past the last item closes
+/// it, and Escape returns focus to the tab. The items are rendered on the server.
 #[component]
 fn BillingMenu() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <BillingDropdown label=t_string!(i18n, nav.billing).to_string()>
+            <ul class="nav-dropdown-menu">
+                <li><a href="/billing/settings">{t!(i18n, nav.bill_settings)}</a></li>
+                <li><a href="/billing/settings/autopay">{t!(i18n, nav.autopay)}</a></li>
+                <li><a href="/billing/settings/delivery">{t!(i18n, nav.bill_delivery_method)}</a></li>
+                <li><a href="/billing/settings/wallet">{t!(i18n, nav.my_wallet)}</a></li>
+            </ul>
+        </BillingDropdown>
+    }
+}
+
+#[island]
+fn BillingDropdown(label: String, children: Children) -> impl IntoView {
     let details = NodeRef::<leptos::html::Details>::new();
     let summary = NodeRef::<leptos::html::Summary>::new();
     let close = move |refocus: bool| {
@@ -89,23 +107,16 @@ fn BillingMenu() -> impl IntoView {
         let Some(d) = details.get() else { return };
         let leaving = ev
             .related_target()
-            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Node>(t).ok())
+            .and_then(|t| t.dyn_into::<leptos::web_sys::Node>().ok())
             .is_none_or(|next| !d.contains(Some(&next)));
         if leaving {
             d.set_open(false);
         }
     };
-    // A click on an item navigates (client-side after hydration): close the menu too.
-    let on_click_item = move |_| close(false);
     view! {
         <details class="nav-dropdown" node_ref=details on:keydown=on_keydown on:focusout=on_focusout>
-            <summary node_ref=summary>{t!(i18n, nav.billing)}</summary>
-            <ul class="nav-dropdown-menu">
-                <li><a href="/billing/settings" on:click=on_click_item>{t!(i18n, nav.bill_settings)}</a></li>
-                <li><a href="/billing/settings/autopay" on:click=on_click_item>{t!(i18n, nav.autopay)}</a></li>
-                <li><a href="/billing/settings/delivery" on:click=on_click_item>{t!(i18n, nav.bill_delivery_method)}</a></li>
-                <li><a href="/billing/settings/wallet" on:click=on_click_item>{t!(i18n, nav.my_wallet)}</a></li>
-            </ul>
+            <summary node_ref=summary>{label}</summary>
+            {children()}
         </details>
     }
 }
@@ -170,8 +181,8 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
-/// Marks the page once the WebAssembly has taken over (tests and styles use it).
-#[component]
+/// Marks the page once the WebAssembly has started its islands (tests use it).
+#[island]
 pub fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -181,33 +192,42 @@ pub fn HydrationMarker() -> impl IntoView {
 }
 
 /// Two minutes before an idle session ends, offers to stay signed in; when it has ended,
-/// goes to the sign-in page saying why. Timers run only in the browser and restart at
-/// every navigation (each request keeps the server's session alive too).
+/// goes to the sign-in page saying why.
 #[component]
-fn IdleWarning() -> impl IntoView {
-    use std::time::Duration;
+fn IdleWarning(minutes: u64) -> impl IntoView {
+    use crate::registration::{EndIdleSession, StaySignedIn};
+    use leptos::server_fn::ServerFn;
     let i18n = use_i18n();
-    let minutes = crate::branding::use_branding().session_idle_minutes.max(3) as u64;
-    let location = use_location();
-    let stay = ServerAction::<crate::registration::StaySignedIn>::new();
+    view! {
+        <IdleTimers minutes warning=t_string!(i18n, session.idle_warning).to_string()>
+            // Plain posts: staying reloads the page (which restarts the timers); ending
+            // comes back as the sign-in page.
+            <form method="post" action=StaySignedIn::url()>
+                <button type="submit" class="primary">{t!(i18n, session.stay)}</button>
+            </form>
+            <form method="post" action=EndIdleSession::url() class="idle-end" hidden></form>
+        </IdleTimers>
+    }
+}
+
+/// The timers of the idle warning, which run only in the browser and start with each page
+/// (each request keeps the server's session alive too).
+#[island]
+fn IdleTimers(minutes: u64, warning: String, children: Children) -> impl IntoView {
+    use std::time::Duration;
     let show = RwSignal::new(false);
-    let button = NodeRef::<leptos::html::Button>::new();
+    let panel = NodeRef::<leptos::html::Div>::new();
+    let find = move |selector: &str| panel.get_untracked().and_then(|p| p.query_selector(selector).ok().flatten());
     let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
-    let clear_timers = move || {
-        timers.try_update_value(|handles| handles.drain(..).for_each(|h| h.clear()));
-    };
+    // An effect, so that the timers start in the browser only.
     Effect::new(move |_| {
-        location.pathname.track();
-        stay.version().track();
-        clear_timers();
-        show.set(false);
         let warn = set_timeout_with_handle(
             move || {
                 show.set(true);
                 // After the warning is shown (a hidden button cannot take focus).
                 queue_microtask(move || {
-                    if let Some(b) = button.get_untracked() {
-                        let _ = b.focus();
+                    if let Some(button) = find("button").and_then(|b| b.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+                        let _ = button.focus();
                     }
                 });
             },
@@ -215,23 +235,19 @@ fn IdleWarning() -> impl IntoView {
         );
         let end = set_timeout_with_handle(
             move || {
-                leptos::task::spawn_local(async {
-                    let _ = crate::registration::end_idle_session().await;
-                    let _ = window().location().set_href("/sign-in?expired=1");
-                });
+                if let Some(form) = find("form.idle-end").and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok()) {
+                    let _ = form.submit();
+                }
             },
             Duration::from_secs(minutes * 60),
         );
-        timers.try_update_value(|handles| handles.extend(warn.into_iter().chain(end)));
+        timers.update_value(|handles| handles.extend(warn.into_iter().chain(end)));
     });
-    // This header part is rebuilt at every navigation: the old timers must not outlive it.
-    on_cleanup(clear_timers);
+    on_cleanup(move || timers.try_update_value(|handles| handles.drain(..).for_each(|h| h.clear())).unwrap_or_default());
     view! {
-        <div class="idle-warning" role="alert" hidden=move || !show.get()>
-            <p>{t!(i18n, session.idle_warning)}</p>
-            <ActionForm action=stay>
-                <button type="submit" class="primary" node_ref=button>{t!(i18n, session.stay)}</button>
-            </ActionForm>
+        <div class="idle-warning" role="alert" hidden=move || !show.get() node_ref=panel>
+            <p>{warning}</p>
+            {children()}
         </div>
     }
 }

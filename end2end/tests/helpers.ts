@@ -1,7 +1,7 @@
 import { expect, Page, BrowserContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
-/** Waits until the WebAssembly has hydrated the page. */
+/** Waits until the WebAssembly has hydrated the page's islands. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }

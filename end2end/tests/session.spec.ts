@@ -15,9 +15,11 @@ test('an idle session warns two minutes before it ends; staying keeps it; then i
   await expect(warning).toContainText('you will be signed out in 2 minutes');
   await expect(page.getByRole('button', { name: 'Stay Signed In' })).toBeFocused();
   await expectNoAxeViolations(page, 'idle warning');
-  await page.getByRole('button', { name: 'Stay Signed In' }).click();
-  await expect(warning).toBeHidden();
+  // Staying posts the form and comes back to the same page, whose timers start again.
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Stay Signed In' }).click()]);
   await expect(page).toHaveURL(/\/account$/);
+  await expect(warning).toBeHidden();
+  await hydrated(page);
 
   await page.clock.fastForward('30:30');
   await expect(page).toHaveURL(/\/sign-in\?expired=1$/);

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::autopay::MAX_DAYS_BEFORE_DUE;
-use crate::forms::ErrorSummary;
+use crate::forms::{kept_outcome, ErrorSummary};
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -52,11 +52,9 @@ fn heading(i18n: I18n, changing: bool, number: &str) -> String {
 pub fn AutopaySection() -> impl IntoView {
     let i18n = use_i18n();
     let cancel = ServerAction::<CancelAutopay>::new();
-    let accounts = Resource::new_blocking(move || cancel.version().get(), |_| autopay_accounts());
+    let accounts = Resource::new_blocking(|| (), |_| autopay_accounts());
     let kept = Resource::new_blocking(|| (), |_| take_autopay_outcome());
-    let outcome = Signal::derive(move || {
-        cancel.value().get().and_then(|r| r.ok()).or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default()
-    });
+    let outcome = kept_outcome(kept);
     let query = use_query_map();
     let cancelled = move || query.read().get("cancelled").is_some() && outcome.read().problems.is_empty();
     let problems = Signal::derive(move || problem_list(i18n, &outcome.read().problems));
@@ -104,7 +102,7 @@ fn AccountAutopayView(account: AccountAutopay, cancel: ServerAction<CancelAutopa
                         <p>{t!(i18n, autopay.cancel_confirm)}</p>
                         <ActionForm action=cancel>
                             <input type="hidden" name="account_id" value=id.to_string()/>
-                            <button type="submit" class="danger" disabled=move || cancel.pending().get()>{t!(i18n, autopay.cancel_yes)}</button>
+                            <button type="submit" class="danger">{t!(i18n, autopay.cancel_yes)}</button>
                         </ActionForm>
                     </details>
                 }.into_any(),
@@ -137,9 +135,7 @@ pub fn EnrollAutopayPage() -> impl IntoView {
     );
     let action = ServerAction::<ContinueAutopay>::new();
     let kept = Resource::new_blocking(|| (), |_| take_autopay_outcome());
-    let outcome = Signal::derive(move || {
-        action.value().get().and_then(|r| r.ok()).or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default()
-    });
+    let outcome = kept_outcome(kept);
     view! {
         <Title text=t_string!(i18n, autopay.title).to_string()/>
         <Suspense fallback=|| ()>
@@ -265,7 +261,7 @@ fn EnrollForm(setup: EnrollChoices, action: ServerAction<ContinueAutopay>, outco
                 </div>
             </fieldset>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, autopay.continue_button)}</button>
+                <button type="submit" class="primary">{t!(i18n, autopay.continue_button)}</button>
                 <a class="button secondary" href="/billing/settings/autopay">{t!(i18n, autopay.back)}</a>
             </div>
         </ActionForm>
@@ -297,9 +293,7 @@ pub fn AutopayReviewPage() -> impl IntoView {
     );
     let action = ServerAction::<CreateAutopay>::new();
     let kept = Resource::new_blocking(|| (), |_| take_autopay_outcome());
-    let outcome = Signal::derive(move || {
-        action.value().get().and_then(|r| r.ok()).or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default()
-    });
+    let outcome = kept_outcome(kept);
     let problems = Signal::derive(move || problem_list(i18n, &outcome.read().problems));
     view! {
         <Title text=t_string!(i18n, autopay.review_title).to_string()/>
@@ -340,7 +334,7 @@ pub fn AutopayReviewPage() -> impl IntoView {
                             <input type="hidden" name="maximum" value=rule.maximum/>
                             <p>{t!(i18n, autopay.agree)}</p>
                             <div class="actions">
-                                <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, autopay.create)}</button>
+                                <button type="submit" class="primary">{t!(i18n, autopay.create)}</button>
                                 <a class="button secondary" href=back>{t!(i18n, autopay.back)}</a>
                             </div>
                         </ActionForm>

@@ -1,7 +1,7 @@
 //! Bill Delivery Method (a Bill Settings section) and the page a verification link opens.
 
 use super::*;
-use crate::forms::ErrorSummary;
+use crate::forms::{kept_outcome, ErrorSummary};
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -25,11 +25,9 @@ fn message(i18n: I18n, p: DeliveryProblem) -> String {
 pub fn DeliverySection() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SetDelivery>::new();
-    let state = Resource::new_blocking(move || action.version().get(), |_| get_delivery_state());
+    let state = Resource::new_blocking(|| (), |_| get_delivery_state());
     let kept = Resource::new_blocking(|| (), |_| take_delivery_outcome());
-    let outcome = Signal::derive(move || {
-        action.value().get().and_then(|r| r.ok()).or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default()
-    });
+    let outcome = kept_outcome(kept);
     let query = use_query_map();
     let paper_done = move || query.read().get("paper").is_some() && outcome.read().problems.is_empty();
     view! {
@@ -133,10 +131,10 @@ fn AccountDeliveryForm(
                             aria-invalid=move || field_error().is_some().then_some("true")
                             aria-describedby=move || field_error().is_some().then(|| error_id.clone())/>
                     </div>
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, delivery.send)}</button>
+                    <button type="submit" class="primary">{t!(i18n, delivery.send)}</button>
                 </div>
                 <div class="when-paper">
-                    <button type="submit" class="primary" disabled=move || action.pending().get() || paper_disabled>{t!(i18n, delivery.save_paper)}</button>
+                    <button type="submit" class="primary" disabled=paper_disabled>{t!(i18n, delivery.save_paper)}</button>
                 </div>
             </ActionForm>
         </section>

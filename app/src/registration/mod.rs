@@ -230,10 +230,13 @@ pub async fn stay_signed_in() -> Result<bool, ServerFnError> {
 }
 
 /// Ends a session the page saw go idle (the server's own timeout ends it too; this makes
-/// sure a shared computer is signed out even if another tab kept the session alive).
+/// sure a shared computer is signed out even if another tab kept the session alive), and
+/// shows the sign-in page saying why.
 #[server(endpoint = "end_idle_session")]
 pub async fn end_idle_session() -> Result<(), ServerFnError> {
-    session::sign_out().await.map_err(internal)
+    session::sign_out().await.map_err(internal)?;
+    leptos_axum::redirect("/sign-in?expired=1");
+    Ok(())
 }
 
 /// The signed-in customer's name, for the header.

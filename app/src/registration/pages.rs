@@ -1,7 +1,7 @@
 //! The pages of registration and signing in.
 
 use super::*;
-use crate::forms::ErrorSummary;
+use crate::forms::{kept_outcome, ErrorSummary};
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -38,15 +38,6 @@ fn message(i18n: leptos_i18n::I18nContext<Locale>, problem: Problem) -> String {
         ResetLinkInvalid => t_string!(i18n, reset.link_invalid).into(),
     };
     s
-}
-
-/// The outcome to show: the action's answer after hydration, else the one the server kept
-/// for a plain form post.
-fn outcome_signal(
-    from_action: impl Fn() -> Option<FormOutcome> + Send + Sync + 'static,
-    kept: Resource<Result<Option<FormOutcome>, ServerFnError>>,
-) -> Signal<FormOutcome> {
-    Signal::derive(move || from_action().or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default())
 }
 
 fn summary(i18n: leptos_i18n::I18nContext<Locale>, outcome: Signal<FormOutcome>) -> Signal<Vec<(String, String)>> {
@@ -87,7 +78,7 @@ pub fn FindAccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<FindAccount>::new();
     let kept = Resource::new_blocking(|| (), |_| take_find_account_outcome());
-    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let outcome = kept_outcome(kept);
     let already = move || outcome.read().problems.contains(&Problem::AlreadyRegistered);
     view! {
         <Title text=t_string!(i18n, register.find_title).to_string()/>
@@ -125,7 +116,7 @@ pub fn FindAccountPage() -> impl IntoView {
                     autocomplete="postal-code"
                     inputmode="numeric"
                 />
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                <button type="submit" class="primary">
                     {t!(i18n, register.find_button)}
                 </button>
             </ActionForm>
@@ -139,7 +130,7 @@ pub fn CreateLoginPage() -> impl IntoView {
     let action = ServerAction::<CreateLogin>::new();
     let kept = Resource::new_blocking(|| (), |_| take_create_login_outcome());
     let account = Resource::new_blocking(|| (), |_| registration_account());
-    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let outcome = kept_outcome(kept);
     view! {
         <Title text=t_string!(i18n, register.login_title).to_string()/>
         <h1>{t!(i18n, register.login_title)}</h1>
@@ -174,7 +165,7 @@ pub fn CreateLoginPage() -> impl IntoView {
                             <label for="accept_terms">{t!(i18n, register.terms_label)}" "
                                 <a href="/terms" target="_blank">{t!(i18n, register.terms_link)}</a></label>
                         </div>
-                        <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        <button type="submit" class="primary">
                             {t!(i18n, register.create_button)}
                         </button>
                     </ActionForm>
@@ -189,7 +180,7 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
     let kept = Resource::new_blocking(|| (), |_| take_sign_in_outcome());
-    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let outcome = kept_outcome(kept);
     let query = use_query_map();
     let signed_out = move || query.read().get("signed_out").is_some() && outcome.read().problems.is_empty();
     let password_changed = move || query.read().get("password_changed").is_some() && outcome.read().problems.is_empty();
@@ -224,7 +215,7 @@ pub fn SignInPage() -> impl IntoView {
                     error=Signal::derive(|| None::<String>)
                     autocomplete="current-password"
                 />
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                <button type="submit" class="primary">
                     {t!(i18n, signin.button)}
                 </button>
             </ActionForm>
@@ -239,13 +230,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<RequestPasswordReset>::new();
     let kept = Resource::new_blocking(|| (), |_| take_request_password_reset_outcome());
-    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let outcome = kept_outcome(kept);
     let query = use_query_map();
-    // Sent: the plain post was redirected with ?sent=1, or the action answered without problems.
-    let sent = move || {
-        let answered = action.value().get().and_then(|r| r.ok()).is_some_and(|o| o.problems.is_empty());
-        (answered || query.read().get("sent").is_some()) && outcome.read().problems.is_empty()
-    };
+    // Sent: the post was redirected here with ?sent=1.
+    let sent = move || query.read().get("sent").is_some() && outcome.read().problems.is_empty();
     view! {
         <Title text=t_string!(i18n, reset.request_title).to_string()/>
         <h1>{t!(i18n, reset.request_title)}</h1>
@@ -262,7 +250,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         value=Signal::derive(move || outcome.read().value("email"))
                         autocomplete="email"
                     />
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    <button type="submit" class="primary">
                         {t!(i18n, reset.request_button)}
                     </button>
                 </ActionForm>
@@ -282,7 +270,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let link = Resource::new_blocking(token, reset_link_problem);
-    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    let outcome = kept_outcome(kept);
     // A link problem found on submit (used meanwhile) wins over the one found on load.
     let link_problem = move || {
         let from_submit = outcome.read().problems.iter().copied().find(|p| p.field().is_empty());
@@ -305,7 +293,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         <NewPasswordFields outcome
                             password_label=Signal::derive(move || t_string!(i18n, reset.password_label).to_string())
                             confirm_label=Signal::derive(move || t_string!(i18n, reset.confirm_label).to_string())/>
-                        <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        <button type="submit" class="primary">
                             {t!(i18n, reset.button)}
                         </button>
                     </ActionForm>

@@ -6,6 +6,7 @@
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod service;
+mod live;
 mod pages;
 
 pub use pages::{AddPaymentMethodPage, MyWallet};

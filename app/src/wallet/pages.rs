@@ -1,8 +1,9 @@
 //! My Wallet (a Bill Settings section) and the add-payment-method page.
 
 use super::*;
-use crate::domain::{BankAccountNumber, CardBrand, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip};
-use crate::forms::ErrorSummary;
+use super::live::LiveChecks;
+use crate::domain::CardBrand;
+use crate::forms::{kept_outcome, ErrorSummary, TextField};
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -81,13 +82,6 @@ pub(crate) fn describe(i18n: I18n, m: &SavedMethod) -> String {
     }
 }
 
-fn outcome_signal(
-    from_actions: impl Fn() -> Option<WalletOutcome> + Send + Sync + 'static,
-    kept: Resource<Result<Option<WalletOutcome>, ServerFnError>>,
-) -> Signal<WalletOutcome> {
-    Signal::derive(move || from_actions().or_else(|| kept.get().and_then(|r| r.ok()).flatten()).unwrap_or_default())
-}
-
 fn summary(i18n: I18n, outcome: Signal<WalletOutcome>) -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         outcome
@@ -106,24 +100,8 @@ pub fn MyWallet() -> impl IntoView {
     let i18n = use_i18n();
     let make_default = ServerAction::<MakeDefaultMethod>::new();
     let remove = ServerAction::<RemoveMethod>::new();
-    let methods = Resource::new_blocking(
-        move || (make_default.version().get(), remove.version().get()),
-        |_| wallet_methods(),
-    );
-    let kept = Resource::new_blocking(|| (), |_| take_wallet_outcome());
-    // The latest answer of either action, after hydration.
-    let latest = RwSignal::new(None::<WalletOutcome>);
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = make_default.value().get() {
-            latest.set(Some(o));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = remove.value().get() {
-            latest.set(Some(o));
-        }
-    });
-    let outcome = outcome_signal(move || latest.get(), kept);
+    let methods = Resource::new_blocking(|| (), |_| wallet_methods());
+    let outcome = kept_outcome(Resource::new_blocking(|| (), |_| take_wallet_outcome()));
     let query = use_query_map();
     let done = move || {
         if !outcome.read().problems.is_empty() {
@@ -235,278 +213,179 @@ fn WalletItem(
     }
 }
 
-/// A text input that checks itself as the customer types (after hydration, once the field
-/// was left once), and shows the server's verdict after a submit until it is edited.
-#[component]
-fn LiveField(
-    id: &'static str,
-    #[prop(into)] label: Signal<String>,
-    #[prop(optional, into)] hint: Option<Signal<String>>,
-    #[prop(into)] server_error: Signal<Option<String>>,
-    text: RwSignal<String>,
-    check: Callback<String, Option<String>>,
-    #[prop(default = "text")] input_type: &'static str,
-    #[prop(optional)] autocomplete: &'static str,
-    #[prop(optional)] inputmode: &'static str,
-    #[prop(optional)] maxlength: Option<usize>,
-) -> impl IntoView {
-    let touched = RwSignal::new(false);
-    let edited = RwSignal::new(false);
-    let input = NodeRef::<leptos::html::Input>::new();
-    // At hydration, keep what the customer typed before the WebAssembly loaded; after
-    // that, values set by the page (the bank name from the directory) reach the input.
-    Effect::new(move |synced: Option<()>| {
-        let wanted = text.get();
-        if let Some(el) = input.get() {
-            if synced.is_none() {
-                let typed = el.value();
-                if typed != wanted {
-                    text.set(typed);
-                }
-            } else if el.value() != wanted {
-                el.set_value(&wanted);
-            }
-        }
-    });
-    // A new answer from the server shows again.
-    Effect::new(move |_| {
-        server_error.track();
-        edited.set(false);
-    });
-    let error = Signal::derive(move || {
-        if edited.get() && touched.get() {
-            check.run(text.get())
-        } else {
-            server_error.get()
-        }
-    });
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described_by = crate::forms::described_by(id, hint.is_some(), error);
-    view! {
-        <div class="field" class:has-error=move || error.read().is_some()>
-            <label for=id>{label}</label>
-            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <input
-                id=id
-                name=id
-                type=input_type
-                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                inputmode=(!inputmode.is_empty()).then_some(inputmode)
-                maxlength=maxlength
-                node_ref=input
-                value=move || text.get()
-                aria-invalid=move || error.read().is_some().then_some("true")
-                aria-describedby=described_by
-                on:input=move |ev| {
-                    text.set(event_target_value(&ev));
-                    edited.set(true);
-                }
-                on:blur=move |_| touched.set(true)
-            />
-        </div>
-    }
-}
-
 #[component]
 pub fn AddPaymentMethodPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<AddPaymentMethod>::new();
     let kept = Resource::new_blocking(|| (), |_| take_add_method_outcome());
     let setup = Resource::new_blocking(|| (), |_| add_method_setup());
-    let outcome = outcome_signal(move || action.value().get().and_then(|r| r.ok()), kept);
+    // Opened from AutoPay's "Add New" (?autopay=<account>): Back and Add return there.
+    let query = use_query_map();
+    let for_autopay = query.read_untracked().get("autopay").filter(|a| a.parse::<i64>().is_ok());
+    let autopay_change = query.read_untracked().get("change").is_some_and(|c| !c.is_empty());
     view! {
         <Title text=t_string!(i18n, wallet.add_title).to_string()/>
         <h1>{t!(i18n, wallet.add_title)}</h1>
         <Suspense fallback=|| ()>
-            {move || setup.get().map(|r| match r {
-                Ok(setup) if setup.signed_in => view! { <AddMethodFields setup action outcome/> }.into_any(),
-                Ok(_) => view! {
+            {move || setup.get().zip(kept.get()).map(|answers| match answers {
+                (Ok(setup), Ok(outcome)) if setup.signed_in => view! {
+                    <AddMethodFields setup outcome=outcome.unwrap_or_default() for_autopay=for_autopay.clone() autopay_change/>
+                }.into_any(),
+                (Ok(_), Ok(_)) => view! {
                     <p class="notice">{t!(i18n, wallet.sign_in_needed)}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
                 }.into_any(),
-                Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
+                _ => view! { <crate::pages::ErrorNotice/> }.into_any(),
             })}
         </Suspense>
     }
 }
 
+/// The add form, rendered on the server and posted as a plain form; the `LiveChecks`
+/// island around it checks the fields as the customer types.
 #[component]
-fn AddMethodFields(setup: AddFormSetup, action: ServerAction<AddPaymentMethod>, outcome: Signal<WalletOutcome>) -> impl IntoView {
-    // Opened from AutoPay's "Add New" (?autopay=<account>): Back and Add return there.
-    let query = leptos_router::hooks::use_query_map();
-    let for_autopay = query.read_untracked().get("autopay").filter(|a| a.parse::<i64>().is_ok());
-    let autopay_change = query.read_untracked().get("change").unwrap_or_default();
+fn AddMethodFields(setup: AddFormSetup, outcome: WalletOutcome, for_autopay: Option<String>, autopay_change: bool) -> impl IntoView {
     let back = match &for_autopay {
-        Some(account) => format!(
-            "/billing/autopay/enroll?account={account}{}",
-            if autopay_change.is_empty() { "" } else { "&change=1" }
-        ),
+        Some(account) => format!("/billing/autopay/enroll?account={account}{}", if autopay_change { "&change=1" } else { "" }),
         None => "/billing/settings/wallet".to_string(),
     };
     let i18n = use_i18n();
+    let outcome = Signal::stored(outcome);
     let kept = move |field: &'static str| outcome.read_untracked().value(field);
+    let kept_value = move |field: &'static str| Signal::stored(kept(field));
     let server_error = move |field: &'static str| -> Signal<Option<String>> {
         Signal::derive(move || outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p)))
     };
     let kind = kept("kind");
     let kind = if kind.is_empty() { "echeck".to_string() } else { kind };
     let account_type = kept("account_type");
-    let routing = RwSignal::new(kept("routing_number"));
-    let account = RwSignal::new(kept("account_number"));
-    let account_again = RwSignal::new(String::new());
-    let bank = RwSignal::new(kept("bank_name"));
-    let holder = RwSignal::new(kept("holder_name"));
-    let card = RwSignal::new(kept("card_number"));
-    let card_name = RwSignal::new(kept("card_name"));
-    let expiry = RwSignal::new(kept("expiry"));
-    let code = RwSignal::new(String::new());
-    let zip = RwSignal::new(kept("billing_zip"));
+    let brand = CardBrand::detect(&kept("card_number"));
+    let brand_label = t_string!(i18n, wallet.brand_detected).to_string();
+    let brand_shown = (brand != CardBrand::Unknown).then(|| format!("{brand_label} {}", brand.display_name()));
     let wallet_choice = kept("wallet");
     let make_default_checked = !kept("make_default").is_empty();
-
-    // The bank's name, from the utility's routing directory, once the number is valid.
-    Effect::new(move |_| {
-        let typed = routing.get();
-        if let Ok(r) = RoutingNumber::parse(&typed) {
-            if bank.get_untracked().trim().is_empty() {
-                leptos::task::spawn_local(async move {
-                    if let Ok(Some(name)) = bank_for_routing(r.as_str().to_string()).await {
-                        if bank.get_untracked().trim().is_empty() {
-                            bank.set(name);
-                        }
-                    }
-                });
-            }
-        }
-    });
-    let brand = Signal::derive(move || CardBrand::detect(&card.get()));
-    let msg = move |p: Option<WalletProblem>| p.map(|p| message(i18n, p));
-    let (year, month) = (setup.year, setup.month);
-    let not_blank = |p: WalletProblem| move |s: String| (s.trim().is_empty()).then_some(p);
+    let messages = super::live::LIVE_PROBLEMS.iter().map(|p| (*p, message(i18n, *p))).collect::<Vec<_>>();
 
     view! {
         <ErrorSummary problems=summary(i18n, outcome)/>
-        <ActionForm action=action attr:class="form add-method" attr:novalidate=true>
-            <fieldset class="kind-choice">
-                <legend>{t!(i18n, wallet.kind_legend)}</legend>
-                {[("echeck", "kind-echeck"), ("debit", "kind-debit"), ("credit", "kind-credit"), ("wallet", "kind-wallet")]
-                    .into_iter().map(|(value, id)| {
-                        let label = move || match value {
-                            "echeck" => t_string!(i18n, wallet.kind_echeck),
-                            "debit" => t_string!(i18n, wallet.kind_debit),
-                            "credit" => t_string!(i18n, wallet.kind_credit),
-                            _ => t_string!(i18n, wallet.kind_wallet),
-                        };
-                        view! {
+        <LiveChecks messages brand_label year=setup.year month=setup.month>
+            <form method="post" action={<AddPaymentMethod as leptos::server_fn::ServerFn>::url()} class="form add-method" novalidate>
+                {view! {
+                    <fieldset class="kind-choice">
+                        <legend>{t!(i18n, wallet.kind_legend)}</legend>
+                        {[("echeck", "kind-echeck"), ("debit", "kind-debit"), ("credit", "kind-credit"), ("wallet", "kind-wallet")]
+                            .into_iter().map(|(value, id)| {
+                                let label = move || match value {
+                                    "echeck" => t_string!(i18n, wallet.kind_echeck),
+                                    "debit" => t_string!(i18n, wallet.kind_debit),
+                                    "credit" => t_string!(i18n, wallet.kind_credit),
+                                    _ => t_string!(i18n, wallet.kind_wallet),
+                                };
+                                view! {
+                                    <span class="choice">
+                                        <input type="radio" id=id name="kind" value=value checked=kind == value/>
+                                        <label for=id>{label}</label>
+                                    </span>
+                                }
+                            }).collect_view()}
+                    </fieldset>
+                }.into_any()}
+
+                {view! {
+                    <div class="kind-fields echeck">
+                        <details class="help">
+                            <summary>{t!(i18n, wallet.where_routing)}</summary>
+                            <p>{t!(i18n, wallet.where_routing_text)}</p>
+                            <img src="/images/check-routing.svg" width="360" height="170" alt=move || t_string!(i18n, wallet.check_alt_1)/>
+                            <img src="/images/check-routing-alt.svg" width="360" height="170" alt=move || t_string!(i18n, wallet.check_alt_2)/>
+                        </details>
+                        <fieldset class="choice-group">
+                            <legend>{t!(i18n, wallet.account_type)}</legend>
+                            {move || server_error("account_type-checking").get().map(|m| view! { <p class="field-error">{m}</p> })}
                             <span class="choice">
-                                <input type="radio" id=id name="kind" value=value checked=kind == value/>
-                                <label for=id>{label}</label>
+                                <input type="radio" id="account_type-checking" name="account_type" value="checking" checked=account_type == "checking"/>
+                                <label for="account_type-checking">{t!(i18n, wallet.checking)}</label>
                             </span>
-                        }
-                    }).collect_view()}
-            </fieldset>
-
-            <div class="kind-fields echeck">
-                <details class="help">
-                    <summary>{t!(i18n, wallet.where_routing)}</summary>
-                    <p>{t!(i18n, wallet.where_routing_text)}</p>
-                    <img src="/images/check-routing.svg" width="360" height="170" alt=move || t_string!(i18n, wallet.check_alt_1)/>
-                    <img src="/images/check-routing-alt.svg" width="360" height="170" alt=move || t_string!(i18n, wallet.check_alt_2)/>
-                </details>
-                <fieldset class="choice-group">
-                    <legend>{t!(i18n, wallet.account_type)}</legend>
-                    {move || server_error("account_type-checking").get().map(|m| view! { <p class="field-error">{m}</p> })}
-                    <span class="choice">
-                        <input type="radio" id="account_type-checking" name="account_type" value="checking" checked=account_type == "checking"/>
-                        <label for="account_type-checking">{t!(i18n, wallet.checking)}</label>
-                    </span>
-                    <span class="choice">
-                        <input type="radio" id="account_type-savings" name="account_type" value="savings" checked=account_type == "savings"/>
-                        <label for="account_type-savings">{t!(i18n, wallet.savings)}</label>
-                    </span>
-                </fieldset>
-                <LiveField id="routing_number" text=routing inputmode="numeric" maxlength=9 autocomplete="off"
-                    label=Signal::derive(move || t_string!(i18n, wallet.routing).to_string())
-                    hint=Signal::derive(move || t_string!(i18n, wallet.routing_hint).to_string())
-                    server_error=server_error("routing_number")
-                    check=Callback::new(move |s: String| msg(RoutingNumber::parse(&s).err().map(WalletProblem::from)))/>
-                <LiveField id="account_number" text=account inputmode="numeric" maxlength=17 autocomplete="off"
-                    label=Signal::derive(move || t_string!(i18n, wallet.account_number).to_string())
-                    hint=Signal::derive(move || t_string!(i18n, wallet.account_hint).to_string())
-                    server_error=server_error("account_number")
-                    check=Callback::new(move |s: String| msg(BankAccountNumber::parse(&s).err().map(WalletProblem::from)))/>
-                <LiveField id="account_number_confirm" text=account_again inputmode="numeric" maxlength=17 autocomplete="off"
-                    label=Signal::derive(move || t_string!(i18n, wallet.account_again).to_string())
-                    server_error=server_error("account_number_confirm")
-                    check=Callback::new(move |s: String| msg(
-                        (s.trim() != account.get_untracked().trim()).then_some(WalletProblem::AccountMismatch)))/>
-                <LiveField id="bank_name" text=bank autocomplete="off"
-                    label=Signal::derive(move || t_string!(i18n, wallet.bank_name).to_string())
-                    server_error=server_error("bank_name")
-                    check=Callback::new(move |s: String| msg(not_blank(WalletProblem::BankNameEmpty)(s)))/>
-                <LiveField id="holder_name" text=holder autocomplete="name"
-                    label=Signal::derive(move || t_string!(i18n, wallet.holder_name).to_string())
-                    server_error=server_error("holder_name")
-                    check=Callback::new(move |s: String| msg(not_blank(WalletProblem::HolderNameEmpty)(s)))/>
-            </div>
-
-            <div class="kind-fields card">
-                <LiveField id="card_number" text=card inputmode="numeric" maxlength=23 autocomplete="cc-number"
-                    label=Signal::derive(move || t_string!(i18n, wallet.card_number).to_string())
-                    server_error=server_error("card_number")
-                    check=Callback::new(move |s: String| msg(CardNumber::parse(&s).err().map(WalletProblem::from)))/>
-                <p class="card-brand" aria-live="polite">
-                    {move || (brand.get() != CardBrand::Unknown).then(|| format!("{} {}", t_string!(i18n, wallet.brand_detected), brand.get().display_name()))}
-                </p>
-                <LiveField id="card_name" text=card_name autocomplete="cc-name"
-                    label=Signal::derive(move || t_string!(i18n, wallet.card_name).to_string())
-                    server_error=server_error("card_name")
-                    check=Callback::new(move |s: String| msg(not_blank(WalletProblem::CardNameEmpty)(s)))/>
-                <LiveField id="expiry" text=expiry inputmode="numeric" maxlength=7 autocomplete="cc-exp"
-                    label=Signal::derive(move || t_string!(i18n, wallet.expiry).to_string())
-                    server_error=server_error("expiry")
-                    check=Callback::new(move |s: String| msg(Expiry::parse(&s, year, month).err().map(WalletProblem::from)))/>
-                <LiveField id="security_code" text=code inputmode="numeric" maxlength=4 autocomplete="cc-csc"
-                    label=Signal::derive(move || t_string!(i18n, wallet.security_code).to_string())
-                    hint=Signal::derive(move || t_string!(i18n, wallet.security_hint).to_string())
-                    server_error=server_error("security_code")
-                    check=Callback::new(move |s: String| msg(SecurityCode::parse(&s, brand.get_untracked()).err().map(WalletProblem::from)))/>
-                <LiveField id="billing_zip" text=zip inputmode="numeric" maxlength=10 autocomplete="postal-code"
-                    label=Signal::derive(move || t_string!(i18n, wallet.billing_zip).to_string())
-                    server_error=server_error("billing_zip")
-                    check=Callback::new(move |s: String| msg(Zip::parse(&s).err().map(WalletProblem::from)))/>
-            </div>
-
-            <div class="kind-fields wallet">
-                <fieldset class="choice-group">
-                    <legend>{t!(i18n, wallet.wallet_legend)}</legend>
-                    <p class="hint">{t!(i18n, wallet.wallet_intro)}</p>
-                    {move || server_error("wallet-sandbox-pay").get().map(|m| view! { <p class="field-error">{m}</p> })}
-                    {setup.wallets.iter().map(|(id, name)| {
-                        let input_id = format!("wallet-{id}");
-                        view! {
                             <span class="choice">
-                                <input type="radio" id=input_id.clone() name="wallet" value=id.clone() checked=wallet_choice == *id/>
-                                <label for=input_id>{name.clone()}</label>
+                                <input type="radio" id="account_type-savings" name="account_type" value="savings" checked=account_type == "savings"/>
+                                <label for="account_type-savings">{t!(i18n, wallet.savings)}</label>
                             </span>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            </div>
+                        </fieldset>
+                        <TextField id="routing_number" value=kept_value("routing_number") inputmode="numeric" maxlength=9 autocomplete="off"
+                            label=t_string!(i18n, wallet.routing).to_string()
+                            hint=t_string!(i18n, wallet.routing_hint).to_string()
+                            error=server_error("routing_number")/>
+                        <TextField id="account_number" value=kept_value("account_number") inputmode="numeric" maxlength=17 autocomplete="off"
+                            label=t_string!(i18n, wallet.account_number).to_string()
+                            hint=t_string!(i18n, wallet.account_hint).to_string()
+                            error=server_error("account_number")/>
+                        <TextField id="account_number_confirm" inputmode="numeric" maxlength=17 autocomplete="off"
+                            label=t_string!(i18n, wallet.account_again).to_string()
+                            error=server_error("account_number_confirm")/>
+                        <TextField id="bank_name" value=kept_value("bank_name") autocomplete="off"
+                            label=t_string!(i18n, wallet.bank_name).to_string()
+                            error=server_error("bank_name")/>
+                        <TextField id="holder_name" value=kept_value("holder_name") autocomplete="name"
+                            label=t_string!(i18n, wallet.holder_name).to_string()
+                            error=server_error("holder_name")/>
+                    </div>
+                }.into_any()}
 
-            <div class="field checkbox">
-                <input type="checkbox" id="make_default" name="make_default" value="yes" checked=make_default_checked/>
-                <label for="make_default">{t!(i18n, wallet.make_default_label)}</label>
-            </div>
-            <div class="actions">
-                {for_autopay.clone().map(|account| view! {
-                    <input type="hidden" name="for_autopay" value=account/>
-                    <input type="hidden" name="autopay_change" value=autopay_change.clone()/>
-                })}
-                <button type="submit" class="primary" disabled=move || action.pending().get()>{t!(i18n, wallet.add)}</button>
-                <a class="button secondary" href=back>{t!(i18n, wallet.back)}</a>
-            </div>
-        </ActionForm>
+                {view! {
+                    <div class="kind-fields card">
+                        <TextField id="card_number" value=kept_value("card_number") inputmode="numeric" maxlength=23 autocomplete="cc-number"
+                            label=t_string!(i18n, wallet.card_number).to_string()
+                            error=server_error("card_number")/>
+                        <p class="card-brand" id="card-brand" aria-live="polite">{brand_shown}</p>
+                        <TextField id="card_name" value=kept_value("card_name") autocomplete="cc-name"
+                            label=t_string!(i18n, wallet.card_name).to_string()
+                            error=server_error("card_name")/>
+                        <TextField id="expiry" value=kept_value("expiry") inputmode="numeric" maxlength=7 autocomplete="cc-exp"
+                            label=t_string!(i18n, wallet.expiry).to_string()
+                            error=server_error("expiry")/>
+                        <TextField id="security_code" inputmode="numeric" maxlength=4 autocomplete="cc-csc"
+                            label=t_string!(i18n, wallet.security_code).to_string()
+                            hint=t_string!(i18n, wallet.security_hint).to_string()
+                            error=server_error("security_code")/>
+                        <TextField id="billing_zip" value=kept_value("billing_zip") inputmode="numeric" maxlength=10 autocomplete="postal-code"
+                            label=t_string!(i18n, wallet.billing_zip).to_string()
+                            error=server_error("billing_zip")/>
+                    </div>
+                }.into_any()}
+
+                {view! {
+                    <div class="kind-fields wallet">
+                        <fieldset class="choice-group">
+                            <legend>{t!(i18n, wallet.wallet_legend)}</legend>
+                            <p class="hint">{t!(i18n, wallet.wallet_intro)}</p>
+                            {move || server_error("wallet-sandbox-pay").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                            {setup.wallets.iter().map(|(id, name)| {
+                                let input_id = format!("wallet-{id}");
+                                view! {
+                                    <span class="choice">
+                                        <input type="radio" id=input_id.clone() name="wallet" value=id.clone() checked=wallet_choice == *id/>
+                                        <label for=input_id>{name.clone()}</label>
+                                    </span>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    </div>
+                }.into_any()}
+
+                <div class="field checkbox">
+                    <input type="checkbox" id="make_default" name="make_default" value="yes" checked=make_default_checked/>
+                    <label for="make_default">{t!(i18n, wallet.make_default_label)}</label>
+                </div>
+                <div class="actions">
+                    {for_autopay.clone().map(|account| view! {
+                        <input type="hidden" name="for_autopay" value=account/>
+                        <input type="hidden" name="autopay_change" value=if autopay_change { "1" } else { "" }/>
+                    })}
+                    <button type="submit" class="primary">{t!(i18n, wallet.add)}</button>
+                    <a class="button secondary" href=back>{t!(i18n, wallet.back)}</a>
+                </div>
+            </form>
+        </LiveChecks>
     }
+    // Each part of the form above is erased (`into_any`): as one nested type the form
+    // is too deep for the compiler and, unoptimised, for a test thread's stack.
+    .into_any()
 }
