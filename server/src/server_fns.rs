@@ -68,8 +68,20 @@ pub async fn guard(req: Request, next: Next) -> Response {
     if let Some(refusal) = check_fields(&body).or_else(|| check_fields(&query)) {
         return asker.refuse(refusal);
     }
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let mut response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    drop_empty_query(&mut response);
     asker.unless_unreadable(response).await
+}
+
+/// server_fn sends a form back to its page with the query rebuilt (to remove an earlier
+/// error), which leaves a bare `?` on a page that had none: `/account?`. Not worth showing.
+fn drop_empty_query(response: &mut Response) {
+    let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else { return };
+    if let Some(bare) = location.strip_suffix('?') {
+        if let Ok(value) = HeaderValue::from_str(bare) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+    }
 }
 
 /// Every field, decoded: none may be too long or hold characters no form sends.
@@ -185,6 +197,17 @@ fn back_path(referer: &str, host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_comes_back_to_its_page_without_a_bare_question_mark() {
+        let back = |location: &str| {
+            let mut response = Response::builder().status(StatusCode::FOUND).header(header::LOCATION, location).body(Body::empty()).unwrap();
+            drop_empty_query(&mut response);
+            response.headers()[header::LOCATION].to_str().unwrap().to_string()
+        };
+        assert_eq!(back("http://portal.example/account?"), "http://portal.example/account");
+        assert_eq!(back("/billing/settings/wallet?done=added"), "/billing/settings/wallet?done=added");
+    }
 
     #[test]
     fn fields_with_control_or_bidi_characters_or_too_long_are_refused() {
