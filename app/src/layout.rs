@@ -3,7 +3,8 @@
 //!
 //! Pages are rendered on the server only; the parts that act in the browser are islands
 //! (`#[island]`), which hydrate on their own. An island cannot read the server's context
-//! in the browser, so what it needs (the locale, the idle limit) comes in its props.
+//! in the browser, so what it needs (texts in the page's language, the idle limit) comes
+//! in its props.
 
 use crate::branding::use_branding;
 use crate::i18n::*;
@@ -63,8 +64,9 @@ fn AuthLinks() -> impl IntoView {
 }
 
 /// The Billing tab. A `<details>` element, so it opens by mouse, touch and keyboard even
-/// before the WebAssembly loads; once hydrated, Escape or Tab past the last item closes
-/// it, and Escape returns focus to the tab. The items are rendered on the server.
+/// before the WebAssembly loads; once hydrated, Escape, a click outside or Tab past the
+/// last item closes it, and Escape returns focus to the tab. The items are rendered on the
+/// server and passed to the island as its children.
 #[component]
 fn BillingMenu() -> impl IntoView {
     let i18n = use_i18n();
@@ -84,22 +86,18 @@ fn BillingMenu() -> impl IntoView {
 fn BillingDropdown(label: String, children: Children) -> impl IntoView {
     let details = NodeRef::<leptos::html::Details>::new();
     let summary = NodeRef::<leptos::html::Summary>::new();
-    let close = move |refocus: bool| {
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Escape" {
+            return;
+        }
+        ev.prevent_default();
         if let Some(d) = details.get() {
             if d.open() {
                 d.set_open(false);
-                if refocus {
-                    if let Some(s) = summary.get() {
-                        let _ = s.focus();
-                    }
+                if let Some(s) = summary.get() {
+                    let _ = s.focus();
                 }
             }
-        }
-    };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            close(true);
         }
     };
     let on_focusout = move |ev: leptos::ev::FocusEvent| {

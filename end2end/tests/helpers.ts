@@ -6,6 +6,16 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }
 
+/** Opens the Billing menu and closes it by Escape, which only its island does. */
+export async function expectBillingMenuClosesOnEscape(page: Page) {
+  const billing = page.locator('details.nav-dropdown');
+  await billing.locator('summary').click();
+  await expect(billing).toHaveAttribute('open', '');
+  await page.keyboard.press('Escape');
+  await expect(billing).not.toHaveAttribute('open', '');
+  await expect(billing.locator('summary')).toBeFocused();
+}
+
 /** Chooses the language the way a customer's earlier choice would: the `lang` cookie. */
 export async function useLanguage(context: BrowserContext, baseURL: string, lang: 'en' | 'es') {
   await context.addCookies([{ name: 'lang', value: lang, url: baseURL }]);
