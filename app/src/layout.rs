@@ -189,6 +189,43 @@ pub fn HydrationMarker() -> impl IntoView {
     });
 }
 
+/// Sends each form of a page once. Pages post plain forms, so a second press of the button
+/// while the first answer is on its way would post again: the same card saved twice, or
+/// "already registered" shown over a registration that worked. A page the browser brings
+/// back from its memory (Back) can send its forms again.
+#[island]
+pub fn FormsSendOnce() -> impl IntoView {
+    use leptos::web_sys::HtmlFormElement;
+    const SENT: &str = "data-sent";
+    // An effect, so that the listeners exist in the browser only.
+    Effect::new(move |_| {
+        let on_submit = window_event_listener(leptos::ev::submit, |ev| {
+            let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+            if form.has_attribute(SENT) {
+                ev.prevent_default();
+            } else {
+                let _ = form.set_attribute(SENT, "");
+            }
+        });
+        let on_pageshow = window_event_listener(leptos::ev::pageshow, |ev| {
+            if !ev.persisted() {
+                return;
+            }
+            if let Ok(sent) = document().query_selector_all(&format!("form[{SENT}]")) {
+                for i in 0..sent.length() {
+                    if let Some(form) = sent.item(i).and_then(|n| n.dyn_into::<HtmlFormElement>().ok()) {
+                        let _ = form.remove_attribute(SENT);
+                    }
+                }
+            }
+        });
+        on_cleanup(move || {
+            on_submit.remove();
+            on_pageshow.remove();
+        });
+    });
+}
+
 /// Two minutes before an idle session ends, offers to stay signed in; when it has ended,
 /// goes to the sign-in page saying why.
 #[component]

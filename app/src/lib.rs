@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
                 <layout::Footer/>
+                <layout::FormsSendOnce/>
                 <layout::HydrationMarker/>
             </Router>
         </I18nContextProvider>

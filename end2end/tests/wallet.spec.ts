@@ -125,8 +125,23 @@ for (const lang of ['en', 'es'] as const) {
     await page.getByLabel(w.code).fill('123');
     await page.getByLabel(w.billingZip).fill('97501');
     await expectNoAxeViolations(page, `add a debit card (${lang})`);
-    await page.getByRole('button', { name: w.add, exact: true }).click();
-    await expect(page.getByText('Visa *****1111 | ' + (lang === 'en' ? 'Exp' : 'Vence') + ' 04/29')).toBeVisible();
+    // A second press while the answer is on its way (held back here) sends nothing more.
+    let posts = 0;
+    await page.route('**/api/add_payment_method', async (route) => {
+      posts += 1;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue();
+    });
+    // Pressed again 100 ms later, in the page (Playwright's own click would wait for the
+    // first press's page to load).
+    await page.getByRole('button', { name: w.add, exact: true }).evaluate((button: HTMLElement) => {
+      button.click();
+      setTimeout(() => button.click(), 100);
+    });
+    await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);
+    await page.unrouteAll();
+    expect(posts, 'posts of the add form').toBe(1);
+    await expect(page.getByText('Visa *****1111 | ' + (lang === 'en' ? 'Exp' : 'Vence') + ' 04/29')).toHaveCount(1);
 
     // A credit card, made the default.
     await page.getByRole('link', { name: w.addNew }).click();
