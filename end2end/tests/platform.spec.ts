@@ -160,3 +160,16 @@ for (const lang of ['en', 'es'] as const) {
     await expectNoAxeViolations(page, `open Billing menu (${lang})`);
   });
 }
+
+test('a form the portal cannot accept gets a plain page saying so, with the way back', async ({ page }) => {
+  // Longer than any field may be (1,000 characters): refused before any server function runs.
+  await page.goto('/sign-in');
+  await page.getByLabel('Email Address').fill(`${'a'.repeat(1_001)}@example.com`);
+  await page.getByLabel('Password').fill('anything at all');
+  await page.getByRole('button', { name: 'Sign In' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('There is a problem');
+  await expect(page.getByRole('alert')).toHaveText(/One of the fields is longer than the portal accepts/);
+  await expectNoAxeViolations(page, 'the refusal page');
+  await page.getByRole('link', { name: 'Go back' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
