@@ -26,16 +26,23 @@ function report(label: string, downloads: Download[]) {
   return total;
 }
 
+/** Opens `path` on a page with an empty cache, checks what it downloaded against the budget,
+ *  and returns the list, which goes on recording. */
+async function firstVisit(page: Page, path: string): Promise<Download[]> {
+  const downloads = recordDownloads(page);
+  await page.goto(path);
+  await hydrated(page);
+  await page.waitForLoadState('networkidle');
+  expect(downloads.some((d) => d.url.endsWith('.wasm')), `the wasm of ${path}`).toBe(true);
+  expect(report(path, downloads)).toBeLessThan(BUDGET_BYTES);
+  return downloads;
+}
+
 test('what a first visit downloads stays within its budget, and the page works', async ({ browser, baseURL }) => {
   // Visitor: the sign-in page.
   const visitor = await browser.newContext({ baseURL });
   const signIn = await visitor.newPage();
-  const signInDownloads = recordDownloads(signIn);
-  await signIn.goto('/sign-in');
-  await hydrated(signIn);
-  await signIn.waitForLoadState('networkidle');
-  expect(signInDownloads.some((d) => d.url.endsWith('.wasm')), 'the wasm of /sign-in').toBe(true);
-  expect(report('/sign-in', signInDownloads)).toBeLessThan(BUDGET_BYTES);
+  await firstVisit(signIn, '/sign-in');
   // The islands work.
   await expectBillingMenuClosesOnEscape(signIn);
   await visitor.close();
@@ -51,12 +58,7 @@ test('what a first visit downloads stays within its budget, and the page works',
   const customer = await browser.newContext({ baseURL });
   await customer.addCookies(cookies);
   const overview = await customer.newPage();
-  const overviewDownloads = recordDownloads(overview);
-  await overview.goto('/account');
-  await hydrated(overview);
-  await overview.waitForLoadState('networkidle');
-  expect(overviewDownloads.some((d) => d.url.endsWith('.wasm')), 'the wasm of /account').toBe(true);
-  expect(report('/account', overviewDownloads)).toBeLessThan(BUDGET_BYTES);
+  const overviewDownloads = await firstVisit(overview, '/account');
   const before = overviewDownloads.length;
   await overview.getByText('Billing', { exact: true }).click();
   await overview.getByRole('link', { name: 'Bill Settings' }).click();
