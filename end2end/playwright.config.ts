@@ -47,7 +47,11 @@ export default defineConfig({
       LEPTOS_OUTPUT_NAME: 'aqueduct',
       LEPTOS_ENV: 'PROD',
       DATABASE_URL: `sqlite://${dbFile}?mode=rwc`,
+      // Development mode: the demo data, the sandbox gateway and the demo payment key.
+      AQUEDUCT_DEV_MODE: 'true',
       AQUEDUCT_DEMO_DATA: 'true',
+      // Every journey registers from this one address; the limit itself is tested in Rust.
+      AQUEDUCT_LIMITS__REGISTRATIONS_PER_ADDRESS: '1000',
       RUST_LOG: 'warn',
       AQUEDUCT_PUBLIC_BASE_URL: baseURL,
       // Emails go to the test SMTP server that scripts/test.sh starts (maildev).

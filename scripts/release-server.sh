@@ -31,7 +31,7 @@ start_server() {
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   BASE="http://127.0.0.1:$port"
   LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg \
-    LEPTOS_OUTPUT_NAME=aqueduct LEPTOS_ENV=PROD DATABASE_URL="$1" AQUEDUCT_DEMO_DATA=true RUST_LOG=warn \
+    LEPTOS_OUTPUT_NAME=aqueduct LEPTOS_ENV=PROD DATABASE_URL="$1" AQUEDUCT_DEV_MODE=true AQUEDUCT_DEMO_DATA=true RUST_LOG=warn \
     "$SERVER_BIN" >"$work/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs "$BASE/faq" >/dev/null 2>&1 && return; sleep 0.2; done

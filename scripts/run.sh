@@ -7,7 +7,10 @@ cd "$ROOT"
 mkdir -p data
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/aqueduct.db?mode=rwc}"
 # The server migrates the database and loads the demo data (idempotent) as it starts,
-# then prints the URL and the demo account numbers and ZIP codes to try.
+# then prints the URL and the demo account numbers and ZIP codes to try. Development mode
+# (off by default) allows the demo data, the sandbox gateway, the demo payment key and the
+# outbox, on 127.0.0.1 only.
+export AQUEDUCT_DEV_MODE="${AQUEDUCT_DEV_MODE:-true}"
 export AQUEDUCT_DEMO_DATA=true
 step "serving the portal at http://127.0.0.1:3000 (first build: a few minutes)"
 exec cargo leptos watch

@@ -8,6 +8,16 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use serde::{de::DeserializeOwned, Serialize};
 
+/// The error a server function answers when the portal is too busy to take the request
+/// now (the password-hashing queue is full). The server's guard turns it into a 429 with
+/// Retry-After and a message in the customer's language.
+pub const BUSY_ERROR: &str = "aqueduct:busy";
+
+#[cfg(feature = "ssr")]
+pub fn busy() -> ServerFnError {
+    ServerFnError::new(BUSY_ERROR)
+}
+
 /// Whether the current request is a plain HTML form post (no WebAssembly yet).
 #[cfg(feature = "ssr")]
 fn is_plain_form_post() -> bool {

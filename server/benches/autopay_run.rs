@@ -55,7 +55,7 @@ async fn one_size(size: usize) {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
     let db = Db::connect(&url).await.expect("database");
     db.migrate().await.expect("migrate");
-    let mut config = Config { database_url: url, ..Config::default() };
+    let mut config = Config { database_url: url, dev_mode: true, ..Config::default() };
     config.autopay.nacha_folder = dir.path().join("nacha");
     config.autopay.prenotes = false;
     let vault = Vault::from_config(&config).expect("vault");

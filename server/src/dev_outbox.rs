@@ -3,11 +3,30 @@
 
 use crate::AppState;
 use app::email::data;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::response::{Html, IntoResponse};
 use html_escape::encode_safe as esc;
 
-pub async fn page(State(state): State<AppState>) -> impl IntoResponse {
+/// Only a browser on this machine, reaching the portal directly, may read the outbox: it
+/// holds every email, reset links included. A request through a proxy (which would come
+/// from loopback too) names its client in a forwarding header and is refused.
+fn asked_from_this_machine(peer: std::net::SocketAddr, headers: &http::HeaderMap) -> bool {
+    let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
+    peer.ip().is_loopback() && !forwarded
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: http::HeaderMap,
+) -> axum::response::Response {
+    if !asked_from_this_machine(peer, &headers) {
+        return (http::StatusCode::NOT_FOUND, "Not found").into_response();
+    }
+    listing(&state).await.into_response()
+}
+
+async fn listing(state: &AppState) -> impl IntoResponse {
     let emails = match data::recent(&state.db, 50).await {
         Ok(emails) => emails,
         Err(e) => {

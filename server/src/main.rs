@@ -106,6 +106,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => {
+            if !config.dev_mode {
+                anyhow::bail!("the demo data is for development mode only (dev_mode = true)");
+            }
             demo::load(&db, today()).await.context("loading the demo data")?;
             print_demo_accounts();
             Ok(())
@@ -191,6 +194,17 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Throttle counters whose window has ended decide nothing: they are deleted every hour.
+async fn purge_throttles_hourly(db: Db) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Err(e) = app::platform::throttle::purge_expired(&db).await {
+            tracing::warn!(error = %e, "purging ended throttle counters");
+        }
+    }
+}
+
 fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
@@ -210,6 +224,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     }
     let leptos_options = get_configuration(None).context("reading the Leptos configuration")?.leptos_options;
     let addr = leptos_options.site_addr;
+    config.check_mode(addr).map_err(anyhow::Error::msg).context("checking the configuration")?;
     if config.demo_data {
         demo::load(&db, today()).await.context("loading the demo data")?;
     }
@@ -225,6 +240,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         sessions.clone(),
         tokio::time::Duration::from_secs(3600),
     ));
+    tokio::spawn(purge_throttles_hourly(db.clone()));
     let gateway = app::gateway::Gateway::from_config(&config).map_err(anyhow::Error::msg).context("choosing the payment gateway")?;
     if let Some(at) = &config.autopay.run_daily_at {
         let at = server::scheduler::parse_time_of_day(at).context("autopay.run_daily_at")?;

@@ -19,12 +19,16 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 const MAX_FIELD_CHARS: usize = 1_000;
 /// leptos' error answers are a line of text; a bigger one is passed on without a look.
 const MAX_ERROR_BYTES: usize = 16 * 1024;
+/// A busy portal (a full password-hashing queue) frees up within seconds.
+const BUSY_RETRY_AFTER_SECS: &str = "5";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Refusal {
     TooLarge,
     TooLong,
     Unreadable,
+    /// The portal is too busy to take the request now (`app::forms::BUSY_ERROR`).
+    Busy,
 }
 
 impl Refusal {
@@ -32,6 +36,7 @@ impl Refusal {
         match self {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooLong | Self::Unreadable => StatusCode::BAD_REQUEST,
+            Self::Busy => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -43,6 +48,8 @@ impl Refusal {
             (Self::TooLong, Lang::Es) => "Uno de los campos es más largo de lo que el portal acepta. Regrese, acórtelo e inténtelo de nuevo.",
             (Self::Unreadable, Lang::En) => "We could not read this form: a field is missing, holds the wrong kind of value, or contains characters that cannot be used. Please go back and try again.",
             (Self::Unreadable, Lang::Es) => "No pudimos leer este formulario: falta un campo, tiene un valor del tipo equivocado o contiene caracteres que no se pueden usar. Regrese e inténtelo de nuevo.",
+            (Self::Busy, Lang::En) => "The portal is busy right now. Please go back and try again in a moment.",
+            (Self::Busy, Lang::Es) => "El portal está ocupado en este momento. Regrese e inténtelo de nuevo en un momento.",
         }
     }
 }
@@ -146,15 +153,24 @@ impl Asker {
         (refusal.status(), [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
     }
 
+    /// The refusal, with Retry-After when it is "busy".
+    fn refuse_with_retry(&self, refusal: Refusal) -> Response {
+        let mut response = self.refuse(refusal);
+        if refusal == Refusal::Busy {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECS));
+        }
+        response
+    }
+
     /// leptos answers arguments it could not read with a 500 (to a script) or a redirect
     /// carrying the error (to a form); both become the clear refusal. Any other answer,
     /// including a real failure's generic 500, passes unchanged.
     async fn unless_unreadable(&self, response: Response) -> Response {
         if let Some(error) = redirected_error(&response) {
-            if is_argument_error(&error) {
-                return self.refuse(Refusal::Unreadable);
-            }
-            return response;
+            return match refusal_for(&error) {
+                Some(refusal) => self.refuse_with_retry(refusal),
+                None => response,
+            };
         }
         if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
             return response;
@@ -163,10 +179,10 @@ impl Asker {
         let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BYTES).await else {
             return (StatusCode::INTERNAL_SERVER_ERROR, "ServerError|internal error").into_response();
         };
-        if is_argument_error(&bytes) {
-            return self.refuse(Refusal::Unreadable);
+        match refusal_for(&bytes) {
+            Some(refusal) => self.refuse_with_retry(refusal),
+            None => Response::from_parts(parts, Body::from(bytes)),
         }
-        Response::from_parts(parts, Body::from(bytes))
     }
 }
 
@@ -178,6 +194,17 @@ fn redirected_error(response: &Response) -> Option<Bytes> {
     let engine = base64::engine::general_purpose::STANDARD;
     let url_safe = base64::engine::general_purpose::URL_SAFE;
     engine.decode(encoded.as_bytes()).or_else(|_| url_safe.decode(encoded.as_bytes())).ok().map(Bytes::from)
+}
+
+/// What a server function's error answer means for the asker, if it is one we explain.
+fn refusal_for(encoded: &[u8]) -> Option<Refusal> {
+    if is_argument_error(encoded) {
+        Some(Refusal::Unreadable)
+    } else if encoded == format!("ServerError|{}", app::forms::BUSY_ERROR).as_bytes() {
+        Some(Refusal::Busy)
+    } else {
+        None
+    }
 }
 
 /// `Args|…` and `Deserialization|…`: the request's arguments did not fit the function.
@@ -235,5 +262,7 @@ mod tests {
         assert!(is_argument_error(b"Args|invalid digit found in string"));
         assert!(is_argument_error(b"Deserialization|length limit exceeded"));
         assert!(!is_argument_error(b"ServerError|internal error"));
+        assert_eq!(refusal_for(b"ServerError|aqueduct:busy"), Some(Refusal::Busy));
+        assert_eq!(refusal_for(b"ServerError|internal error"), None);
     }
 }

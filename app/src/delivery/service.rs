@@ -4,7 +4,7 @@ use super::data;
 use super::{AccountDelivery, DeliveryProblem, DeliveryState, Verification};
 use crate::domain::{Cents, Email};
 use crate::email::{compose, Lang, Mailer};
-use crate::platform::throttle::{self, Limit, Scope};
+use crate::platform::throttle::{self, Admission, Limit, Scope};
 use crate::platform::tokens::{self, Purpose, TokenState};
 use crate::platform::Db;
 
@@ -51,10 +51,9 @@ pub async fn request_email(db: &Db, mailer: &Mailer, r: EmailRequest<'_>) -> Res
         Err(_) => return Ok(Err(DeliveryProblem::EmailFormat)),
     };
     let subject = account.account_id.to_string();
-    if let Some(minutes) = throttle::blocked_for(db, Scope::DeliveryEmail, &subject, RESEND_LIMIT).await? {
+    if let Admission::Blocked { minutes } = throttle::attempt(db, Scope::DeliveryEmail, &subject, RESEND_LIMIT).await? {
         return Ok(Err(DeliveryProblem::TryLater(minutes)));
     }
-    throttle::record_failure(db, Scope::DeliveryEmail, &subject).await?;
     tokens::revoke_earlier(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id)).await?;
     let token =
         tokens::issue(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id), Some(email.as_str()), VERIFY_LINK_SECS)

@@ -14,9 +14,11 @@ pub struct Config {
     /// Where customers reach the portal; links in emails start with it, and an `https`
     /// base URL makes cookies `Secure`.
     pub public_base_url: String,
-    /// Development conveniences (the email outbox page). Never on in production.
+    /// Development conveniences: the email outbox page (loopback only), the published demo
+    /// payment key, the sandbox gateway, the demo data. Off unless set; a portal in
+    /// development mode serves only a loopback address over plain http.
     pub dev_mode: bool,
-    /// Load the demo customers and bills at start (idempotent).
+    /// Load the demo customers and bills at start (idempotent). Development mode only.
     pub demo_data: bool,
     /// A signed-in session ends after this many minutes without a request.
     pub session_idle_minutes: i64,
@@ -32,6 +34,49 @@ pub struct Config {
     /// see the README for plugging in a real one.
     pub payment_gateway: String,
     pub autopay: AutopayConfig,
+    /// How many attempts of each kind are let through (README, Security).
+    pub limits: LimitsConfig,
+}
+
+/// Attempt limits. The windows are fixed; the counts are the utility's to tune (a call
+/// centre behind one address may need more registrations an hour).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LimitsConfig {
+    /// Failed sign-ins of one email in 15 minutes before it is locked for the rest of them.
+    pub sign_in_failures_per_email: i64,
+    /// Failed sign-ins from one client address (IPv6: its /64) in 15 minutes, whatever the
+    /// emails (password spraying).
+    pub sign_in_failures_per_address: i64,
+    /// Logins created (attempts included) from one address in an hour.
+    pub registrations_per_address: i64,
+    /// New cards per customer, in an hour and in a day (card testing).
+    pub new_cards_per_customer_hour: i64,
+    pub new_cards_per_customer_day: i64,
+    /// New cards from one address, in an hour and in a day.
+    pub new_cards_per_address_hour: i64,
+    pub new_cards_per_address_day: i64,
+    /// Saved payment methods a customer may keep at once.
+    pub saved_methods: i64,
+    /// Password checks waiting or running at once; beyond it a sign-in is answered
+    /// "busy" (429 with Retry-After).
+    pub password_checks_waiting: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            sign_in_failures_per_email: 10,
+            sign_in_failures_per_address: 30,
+            registrations_per_address: 10,
+            new_cards_per_customer_hour: 5,
+            new_cards_per_customer_day: 10,
+            new_cards_per_address_hour: 10,
+            new_cards_per_address_day: 20,
+            saved_methods: 10,
+            password_checks_waiting: crate::platform::passwords::MAX_WAITING_HASHES,
+        }
+    }
 }
 
 /// AutoPay collection: when it runs, where bank files go, and what they say about the utility.
@@ -156,7 +201,7 @@ impl Default for Config {
         Self {
             database_url: "sqlite://data/aqueduct.db?mode=rwc".into(),
             public_base_url: "http://127.0.0.1:3000".into(),
-            dev_mode: true,
+            dev_mode: false,
             demo_data: false,
             session_idle_minutes: 30,
             utility: UtilityConfig::default(),
@@ -165,6 +210,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             payment_gateway: "sandbox".into(),
             autopay: AutopayConfig::default(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -261,10 +307,58 @@ impl Config {
     pub fn cookies_secure(&self) -> bool {
         self.public_base_url.starts_with("https://")
     }
+
+    /// Refuses a development portal that customers could reach (bound to a non-loopback
+    /// address, or announced at an https address) and demo data outside development mode.
+    pub fn check_mode(&self, bind: std::net::SocketAddr) -> Result<(), String> {
+        if self.demo_data && !self.dev_mode {
+            return Err("demo_data = true needs dev_mode = true: the demo customers are not for a real portal".into());
+        }
+        if !self.dev_mode {
+            return Ok(());
+        }
+        if !bind.ip().is_loopback() {
+            return Err(format!(
+                "development mode serves only a loopback address (127.0.0.1 or ::1), not {bind}: \
+                 its outbox shows every email and it accepts a published demo key. Set dev_mode = false \
+                 (with SMTP, a payment key and a payment gateway) to serve customers"
+            ));
+        }
+        if self.cookies_secure() {
+            return Err("development mode with an https public_base_url: a real portal must not run in development mode".into());
+        }
+        Ok(())
+    }
+}
+
+/// Every X-Forwarded-For line of a request, in order, as one list: a proxy may add its hop
+/// as a header line of its own, and the first line alone can be the client's forgery.
+pub fn forwarded_for(headers: &http::HeaderMap) -> String {
+    let lines: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    lines.join(",")
+}
+
+/// Whether every request would share one throttle: it comes from loopback (a reverse proxy
+/// on the same machine, most likely) and no proxy is trusted to say who the client is.
+pub fn one_throttle_for_all(peer: std::net::IpAddr, trusted: &[std::net::IpAddr]) -> bool {
+    peer.is_loopback() && trusted.is_empty()
+}
+
+/// Logs, once per process, that every customer shares one throttle (see above).
+pub fn warn_once_if_one_throttle_for_all(peer: std::net::IpAddr, trusted: &[std::net::IpAddr]) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    if one_throttle_for_all(peer, trusted) {
+        WARNED.call_once(|| {
+            tracing::warn!(
+                "requests arrive from loopback and trusted_proxies is empty: if a reverse proxy is in front \
+                 of the portal, every customer shares one throttle; list it in trusted_proxies"
+            )
+        });
+    }
 }
 
 /// The client's address: the socket's peer, unless that peer is a trusted proxy, in which
-/// case the nearest address in X-Forwarded-For that is not itself a trusted proxy.
+/// case the right-most address in X-Forwarded-For that is not itself a trusted proxy.
 pub fn client_address(peer: std::net::IpAddr, forwarded_for: Option<&str>, trusted: &[std::net::IpAddr]) -> std::net::IpAddr {
     if !trusted.contains(&peer) {
         return peer;
@@ -303,5 +397,42 @@ mod tests {
         // A garbled header: fall back to the proxy itself.
         assert_eq!(client_address(ip("10.0.0.2"), Some("nonsense"), &lb), ip("10.0.0.2"));
         assert_eq!(client_address(ip("10.0.0.2"), None, &lb), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn every_forwarded_for_line_is_read_and_the_right_most_untrusted_hop_wins() {
+        let mut headers = http::HeaderMap::new();
+        // The client forged the first line; the load balancer appended its own line.
+        headers.append("x-forwarded-for", "6.6.6.6".parse().unwrap());
+        headers.append("x-forwarded-for", "198.51.100.7, 10.0.0.3".parse().unwrap());
+        let list = super::forwarded_for(&headers);
+        assert_eq!(list, "6.6.6.6,198.51.100.7, 10.0.0.3");
+        let trusted = [ip("10.0.0.2"), ip("10.0.0.3")];
+        assert_eq!(client_address(ip("10.0.0.2"), Some(&list), &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn production_is_the_default_and_development_stays_on_loopback() {
+        let addr = |s: &str| s.parse::<std::net::SocketAddr>().unwrap();
+        let production = super::Config::default();
+        assert!(!production.dev_mode, "production is the default");
+        assert!(production.check_mode(addr("0.0.0.0:3000")).is_ok());
+        let demo = super::Config { demo_data: true, ..super::Config::default() };
+        assert!(demo.check_mode(addr("127.0.0.1:3000")).unwrap_err().contains("dev_mode"));
+        let dev = super::Config { dev_mode: true, demo_data: true, ..super::Config::default() };
+        assert!(dev.check_mode(addr("127.0.0.1:3000")).is_ok());
+        assert!(dev.check_mode(addr("[::1]:3000")).is_ok());
+        assert!(dev.check_mode(addr("0.0.0.0:3000")).unwrap_err().contains("loopback"));
+        assert!(dev.check_mode(addr("192.168.1.5:3000")).unwrap_err().contains("loopback"));
+        let https = super::Config { dev_mode: true, public_base_url: "https://portal.example".into(), ..super::Config::default() };
+        assert!(https.check_mode(addr("127.0.0.1:3000")).unwrap_err().contains("https"));
+    }
+
+    #[test]
+    fn loopback_without_trusted_proxies_means_one_throttle_for_all() {
+        assert!(super::one_throttle_for_all(ip("127.0.0.1"), &[]));
+        assert!(super::one_throttle_for_all(ip("::1"), &[]));
+        assert!(!super::one_throttle_for_all(ip("127.0.0.1"), &[ip("127.0.0.1")]));
+        assert!(!super::one_throttle_for_all(ip("203.0.113.9"), &[]));
     }
 }

@@ -13,15 +13,13 @@ pub mod vault;
 pub use config::Config;
 pub use db::{Backend, Db};
 
-/// What a service function fails with: only the database. Rule violations are not errors
-/// but values (each feature's problem list), shown to the customer in their language.
-#[derive(Debug)]
+/// What a service function fails with: the database, or a full password-hashing queue.
+/// Rule violations are not errors but values (each feature's problem list), shown to the
+/// customer in their language.
+#[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    Db(sqlx::Error),
-}
-
-impl From<sqlx::Error> for ServiceError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Db(e)
-    }
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Busy(#[from] passwords::Busy),
 }

@@ -5,6 +5,7 @@ use crate::domain::NewPassword;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::LazyLock;
 
 /// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
@@ -72,25 +73,65 @@ fn lowest_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lowest_priority() {}
 
-/// Runs `work` on a hashing thread, in the order asked, and waits for it without blocking
-/// the async threads. None only if the work panicked.
-async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    let (answer, answered) = tokio::sync::oneshot::channel();
-    hashing_threads().spawn_fifo(move || {
-        let _ = answer.send(work());
-    });
-    answered.await.ok()
+/// Hashing jobs waiting or running at once, at most. Beyond it a sign-in is answered "busy,
+/// try again in a moment" at once: a flood of sign-ins must not queue work (and 19 MiB
+/// each) without end, nor make real customers wait minutes behind it.
+pub const MAX_WAITING_HASHES: usize = 64;
+
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+static VERIFICATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// The hashing queue is full: try again in a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the password hashing queue is full")]
+pub struct Busy;
+
+/// How many password verifications this process has run (for the lockout test).
+pub fn verifications_run() -> u64 {
+    VERIFICATIONS.load(Ordering::SeqCst)
 }
 
-pub async fn hash(password: &NewPassword) -> PasswordHashString {
+/// A place in the queue, given back when the job ends (or never starts).
+struct QueuePlace;
+
+impl QueuePlace {
+    fn take(bound: usize) -> Result<Self, Busy> {
+        let before = WAITING.fetch_add(1, Ordering::SeqCst);
+        if before >= bound {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            return Err(Busy);
+        }
+        Ok(Self)
+    }
+}
+
+impl Drop for QueuePlace {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `work` on a hashing thread, in the order asked, and waits for it without blocking
+/// the async threads. Busy when `bound` jobs are already waiting; panics are not expected
+/// (the job is plain Argon2 over valid parameters).
+async fn on_hashing_thread<T: Send + 'static>(bound: usize, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    let place = QueuePlace::take(bound)?;
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    hashing_threads().spawn_fifo(move || {
+        let _place = place;
+        let _ = answer.send(work());
+    });
+    Ok(answered.await.expect("the hashing job does not panic"))
+}
+
+pub async fn hash(password: &NewPassword) -> Result<PasswordHashString, Busy> {
     let password = password.expose().to_owned();
-    on_hashing_thread(move || {
+    on_hashing_thread(MAX_WAITING_HASHES, move || {
         let salt = SaltString::generate(&mut OsRng);
         let hash = hasher().hash_password(password.as_bytes(), &salt).expect("Argon2 hashing cannot fail with valid parameters");
         PasswordHashString(hash.to_string())
     })
     .await
-    .expect("the hashing job does not panic")
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -103,9 +144,15 @@ pub enum Verified {
 
 /// Checks a password against a stored hash; with no hash (an unknown email) it checks
 /// against a dummy one, so that the time taken does not tell whether the email exists.
-pub async fn verify(password: &str, stored: Option<PasswordHashString>) -> Verified {
+pub async fn verify(password: &str, stored: Option<PasswordHashString>) -> Result<Verified, Busy> {
+    verify_within(MAX_WAITING_HASHES, password, stored).await
+}
+
+/// [`verify`] with another queue bound (tests fill a small queue).
+pub async fn verify_within(bound: usize, password: &str, stored: Option<PasswordHashString>) -> Result<Verified, Busy> {
     let password = password.to_owned();
-    on_hashing_thread(move || {
+    on_hashing_thread(bound, move || {
+        VERIFICATIONS.fetch_add(1, Ordering::SeqCst);
         let known = stored.is_some();
         let stored = stored.map(|s| s.0).unwrap_or_else(|| DUMMY_HASH.clone());
         let Ok(parsed) = PasswordHash::new(&stored) else { return Verified::No };
@@ -120,7 +167,6 @@ pub async fn verify(password: &str, stored: Option<PasswordHashString>) -> Verif
         if outdated { Verified::YesRehash } else { Verified::Yes }
     })
     .await
-    .unwrap_or(Verified::No)
 }
 
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
@@ -150,11 +196,11 @@ mod tests {
     #[tokio::test]
     async fn hashes_verify_and_are_argon2id_with_owasp_parameters() {
         let password = NewPassword::parse("river stones at dawn", "river stones at dawn", "alex", |_| false).unwrap();
-        let stored = hash(&password).await;
+        let stored = hash(&password).await.unwrap();
         assert!(stored.as_stored().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert_eq!(verify("river stones at dawn", Some(stored.clone())).await, Verified::Yes);
-        assert_eq!(verify("river stones at dusk", Some(stored)).await, Verified::No);
-        assert_eq!(verify("river stones at dawn", None).await, Verified::No);
+        assert_eq!(verify("river stones at dawn", Some(stored.clone())).await.unwrap(), Verified::Yes);
+        assert_eq!(verify("river stones at dusk", Some(stored)).await.unwrap(), Verified::No);
+        assert_eq!(verify("river stones at dawn", None).await.unwrap(), Verified::No);
     }
 
     #[tokio::test]
@@ -162,6 +208,14 @@ mod tests {
         let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8 * 1024, 1, 1, None).unwrap());
         let salt = SaltString::generate(&mut OsRng);
         let old = weak.hash_password(b"river stones at dawn", &salt).unwrap().to_string();
-        assert_eq!(verify("river stones at dawn", Some(PasswordHashString::from_stored(old))).await, Verified::YesRehash);
+        assert_eq!(verify("river stones at dawn", Some(PasswordHashString::from_stored(old))).await.unwrap(), Verified::YesRehash);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_answers_busy_at_once_and_frees_its_places() {
+        // A bound of 0 leaves no place at all; the count of waiting jobs is unchanged after.
+        assert_eq!(verify_within(0, "river stones at dawn", None).await, Err(Busy));
+        assert!(WAITING.load(Ordering::SeqCst) < MAX_WAITING_HASHES);
+        assert_eq!(verify_within(MAX_WAITING_HASHES, "river stones at dawn", None).await, Ok(Verified::No));
     }
 }

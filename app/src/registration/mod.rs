@@ -14,6 +14,8 @@ pub use pages::{CreateLoginPage, FindAccountPage, ForgotPasswordPage, ResetPassw
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use crate::platform::throttle::Caller;
 
 /// Everything that can be wrong with a registration or sign-in form. The pages translate
 /// each into the customer's language; none says which of the bill's numbers was wrong.
@@ -85,6 +87,15 @@ fn internal(e: impl std::fmt::Debug) -> ServerFnError {
     ServerFnError::new("internal error")
 }
 
+/// A service's failure: "busy, try again" when the password queue is full, else internal.
+#[cfg(feature = "ssr")]
+fn failed(e: crate::platform::ServiceError) -> ServerFnError {
+    match e {
+        crate::platform::ServiceError::Busy(_) => crate::forms::busy(),
+        other => internal(other),
+    }
+}
+
 #[cfg(feature = "ssr")]
 async fn finish(key: &str, outcome: FormOutcome, success_path: &str) -> Result<FormOutcome, ServerFnError> {
     if outcome.problems.is_empty() {
@@ -144,7 +155,9 @@ pub async fn create_login(
         locale: &locale,
         terms_version: &config.utility.terms_version,
     };
-    match service::create_login(&db, account_id, new).await.map_err(internal)? {
+    let client = session::client_address().await;
+    let caller = Caller { client: &client, limits: &config.limits };
+    match service::create_login(&db, &caller, account_id, new).await.map_err(failed)? {
         Ok(login_id) => session::sign_in(login_id).await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,
     }
@@ -160,8 +173,11 @@ pub async fn take_create_login_outcome() -> Result<Option<FormOutcome>, ServerFn
 pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
+    let config = expect_context::<crate::platform::Config>();
+    let client = session::client_address().await;
     let mut outcome = FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
-    match service::sign_in(&db, &mailer, &email, &password).await.map_err(internal)? {
+    let caller = Caller { client: &client, limits: &config.limits };
+    match service::sign_in(&db, &mailer, &caller, &email, &password).await.map_err(failed)? {
         Ok(login_id) => session::sign_in(login_id).await.map_err(internal)?,
         Err(problem) => outcome.problems.push(problem),
     }
@@ -202,7 +218,7 @@ pub async fn reset_password(token: String, password: String, password_confirm: S
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let mut outcome = FormOutcome::default();
-    match service::reset_password(&db, &mailer, &token, &password, &password_confirm).await.map_err(internal)? {
+    match service::reset_password(&db, &mailer, &token, &password, &password_confirm).await.map_err(failed)? {
         // Whoever reset the password signs in with it: this session too starts afresh.
         Ok(_) => session::sign_out().await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,

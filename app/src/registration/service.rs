@@ -9,7 +9,7 @@ use crate::domain::zip::ZipError;
 use crate::domain::{CustomerAccountNumber, Email, Zip};
 use crate::platform::passwords::{self, Verified};
 use crate::email::{compose, Lang, Mailer};
-use crate::platform::throttle::{self, Scope, LOOKUP_LIMIT, RESET_ADDRESS_LIMIT, RESET_EMAIL_LIMIT, SIGN_IN_LIMIT};
+use crate::platform::throttle::{self, Admission, Caller, Limit, Scope, HOUR, LOOKUP_LIMIT, MINUTE, RESET_ADDRESS_LIMIT, RESET_EMAIL_LIMIT};
 use crate::platform::tokens::{self, Purpose, TokenState};
 use crate::platform::Db;
 
@@ -36,7 +36,8 @@ fn zip_problem(e: ZipError) -> Problem {
 }
 
 /// Finds the account a bill's numbers and ZIP code name. `client` is the caller's network
-/// address, throttled like the account number itself.
+/// address (its throttle subject), throttled like the account number itself. Each lookup
+/// is counted before the search; one that finds its account is given back.
 pub async fn find_account(db: &Db, client: &str, number: &str, zip: &str) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
     let parsed_number = CustomerAccountNumber::parse(number).map_err(number_problem);
     let parsed_zip = Zip::parse(zip).map_err(zip_problem);
@@ -45,25 +46,20 @@ pub async fn find_account(db: &Db, client: &str, number: &str, zip: &str) -> Res
         (n, z) => return Ok(Err(n.err().into_iter().chain(z.err()).collect())),
     };
     let account_key = number.account.as_padded();
-    for (scope, subject) in [(Scope::LookupByAddress, client), (Scope::LookupByAccount, account_key.as_str())] {
-        if let Some(minutes) = throttle::blocked_for(db, scope, subject, LOOKUP_LIMIT).await? {
-            return Ok(Err(vec![Problem::TryLater(minutes)]));
-        }
+    let counted = [(Scope::LookupByAddress, client, LOOKUP_LIMIT), (Scope::LookupByAccount, account_key.as_str(), LOOKUP_LIMIT)];
+    if let Some(minutes) = throttle::attempt_all(db, &counted).await? {
+        return Ok(Err(vec![Problem::TryLater(minutes)]));
     }
     let found = data::account_by_numbers(db, &number).await?;
-    match found {
-        Some(a) if a.service_zip == zip.as_str() || a.mailing_zip == zip.as_str() => {
-            if a.has_login > 0 {
-                Ok(Err(vec![Problem::AlreadyRegistered]))
-            } else {
-                Ok(Ok(a.account_id))
-            }
-        }
-        _ => {
-            throttle::record_failure(db, Scope::LookupByAddress, client).await?;
-            throttle::record_failure(db, Scope::LookupByAccount, &account_key).await?;
-            Ok(Err(vec![Problem::NoMatch]))
-        }
+    let found = found.filter(|a| a.service_zip == zip.as_str() || a.mailing_zip == zip.as_str());
+    let Some(account) = found else { return Ok(Err(vec![Problem::NoMatch])) };
+    for (scope, subject, _) in counted {
+        throttle::refund(db, scope, subject).await?;
+    }
+    if account.has_login > 0 {
+        Ok(Err(vec![Problem::AlreadyRegistered]))
+    } else {
+        Ok(Ok(account.account_id))
     }
 }
 
@@ -87,10 +83,21 @@ fn password_problem(e: PasswordError) -> Problem {
 }
 
 /// Creates the login of the customer who owns `account_id`; returns the new login's id.
-pub async fn create_login(db: &Db, account_id: i64, new: NewLogin<'_>) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
+/// Every attempt from an address counts: "this email already has a login" must not become
+/// a way to test emails as fast as one likes.
+pub async fn create_login(
+    db: &Db,
+    caller: &Caller<'_>,
+    account_id: i64,
+    new: NewLogin<'_>,
+) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
     let Some((customer_id, _)) = data::account_display(db, account_id).await? else {
         return Ok(Err(vec![Problem::FindFirst]));
     };
+    let limit = Limit { max: caller.limits.registrations_per_address, window_secs: HOUR };
+    if let Admission::Blocked { minutes } = throttle::attempt(db, Scope::RegistrationByAddress, caller.client, limit).await? {
+        return Ok(Err(vec![Problem::TryLater(minutes)]));
+    }
     let mut problems = Vec::new();
     let email = match Email::parse(new.email) {
         Ok(e) => Some(e),
@@ -119,7 +126,7 @@ pub async fn create_login(db: &Db, account_id: i64, new: NewLogin<'_>) -> Result
     let (Some(email), Some(password), true) = (email, password, problems.is_empty()) else {
         return Ok(Err(problems));
     };
-    let hash = passwords::hash(&password).await;
+    let hash = passwords::hash(&password).await?;
     match data::create_login(db, customer_id, &email, &hash, new.locale, new.terms_version).await {
         Ok(id) => Ok(Ok(id)),
         Err(CreateLoginError::EmailTaken) => Ok(Err(vec![Problem::EmailTaken])),
@@ -128,42 +135,63 @@ pub async fn create_login(db: &Db, account_id: i64, new: NewLogin<'_>) -> Result
     }
 }
 
-/// Checks an email and password; returns the login id. Counts failures per login (and
-/// per unknown address alike, so the answer never tells which emails exist). The failure
-/// that starts a lockout emails the owner.
-pub async fn sign_in(db: &Db, mailer: &Mailer, email: &str, password: &str) -> Result<Result<i64, Problem>, ServiceError> {
+/// Checks an email and password; returns the login id. Each attempt is counted before the
+/// password is checked, per login (and per unknown address alike, so the answer never
+/// tells which emails exist) and per client address: of any number sent at once, at most
+/// the limit reach Argon2. The failure that starts a lockout emails the owner.
+pub async fn sign_in(
+    db: &Db,
+    mailer: &Mailer,
+    caller: &Caller<'_>,
+    email: &str,
+    password: &str,
+) -> Result<Result<i64, Problem>, ServiceError> {
+    let (limits, client) = (caller.limits, caller.client);
     let key = email.trim().to_lowercase();
-    if let Some(minutes) = throttle::blocked_for(db, Scope::SignIn, &key, SIGN_IN_LIMIT).await? {
-        return Ok(Err(Problem::Locked(minutes)));
+    let per_email = Limit { max: limits.sign_in_failures_per_email, window_secs: 15 * MINUTE };
+    let per_address = Limit { max: limits.sign_in_failures_per_address, window_secs: 15 * MINUTE };
+    if let Admission::Blocked { minutes } = throttle::attempt(db, Scope::SignInByAddress, client, per_address).await? {
+        return Ok(Err(Problem::TryLater(minutes)));
     }
+    let (nth, window_minutes) = match throttle::attempt(db, Scope::SignIn, &key, per_email).await? {
+        Admission::Blocked { minutes } => return Ok(Err(Problem::Locked(minutes))),
+        Admission::Allowed { nth, minutes } => (nth, minutes),
+    };
     let login = data::login_by_email(db, &key).await?;
     let (id, hash) = match login {
         Some(l) => (Some(l.id), Some(l.hash)),
         None => (None, None),
     };
-    match (passwords::verify(password, hash).await, id) {
-        (Verified::Yes, Some(id)) => {
-            throttle::clear(db, Scope::SignIn, &key).await?;
-            Ok(Ok(id))
+    let verified = passwords::verify_within(limits.password_checks_waiting, password, hash).await;
+    let verified = match verified {
+        Ok(v) => v,
+        Err(busy) => {
+            // Not checked, so not a failure: neither counter keeps it.
+            throttle::refund(db, Scope::SignIn, &key).await?;
+            throttle::refund(db, Scope::SignInByAddress, client).await?;
+            return Err(busy.into());
         }
-        (Verified::YesRehash, Some(id)) => {
+    };
+    let rehash = verified == Verified::YesRehash;
+    match (verified, id) {
+        (Verified::Yes | Verified::YesRehash, Some(id)) => {
             throttle::clear(db, Scope::SignIn, &key).await?;
-            if let Ok(p) = NewPassword::parse(password, password, "", |_| false) {
-                data::replace_hash(db, id, &passwords::hash(&p).await).await?;
-            }
-            Ok(Ok(id))
-        }
-        _ => {
-            throttle::record_failure(db, Scope::SignIn, &key).await?;
-            if let Some(minutes) = throttle::blocked_for(db, Scope::SignIn, &key, SIGN_IN_LIMIT).await? {
-                if let Some(owner) = data::contact_by_email(db, &key).await? {
-                    let m = compose::sign_in_locked(mailer.letterhead(), Lang::from_locale(&owner.locale), &owner.email, minutes);
-                    mailer.queue(db, &m).await?;
+            throttle::refund(db, Scope::SignInByAddress, client).await?;
+            if rehash {
+                if let Ok(p) = NewPassword::parse(password, password, "", |_| false) {
+                    data::replace_hash(db, id, &passwords::hash(&p).await?).await?;
                 }
-                return Ok(Err(Problem::Locked(minutes)));
             }
-            Ok(Err(Problem::SignInFailed))
+            Ok(Ok(id))
         }
+        _ if nth >= per_email.max => {
+            if let Some(owner) = data::contact_by_email(db, &key).await? {
+                let m = compose::sign_in_locked(mailer.letterhead(), Lang::from_locale(&owner.locale), &owner.email, window_minutes);
+                mailer.queue(db, &m).await?;
+            }
+            Ok(Err(Problem::Locked(window_minutes)))
+        }
+        _ => Ok(Err(Problem::SignInFailed)),
     }
 }
 
@@ -175,16 +203,11 @@ pub async fn request_password_reset(db: &Db, mailer: &Mailer, client: &str, emai
         Err(crate::domain::email::EmailError::Empty) => return Ok(Err(vec![Problem::EmailEmpty])),
         Err(_) => return Ok(Err(vec![Problem::EmailFormat])),
     };
-    for (scope, subject, limit) in
-        [(Scope::ResetByAddress, client, RESET_ADDRESS_LIMIT), (Scope::ResetByEmail, email.as_str(), RESET_EMAIL_LIMIT)]
-    {
-        if let Some(minutes) = throttle::blocked_for(db, scope, subject, limit).await? {
-            return Ok(Err(vec![Problem::ResetTryLater(minutes)]));
-        }
-    }
     // Every request counts, known address or not, so the throttle tells nothing either.
-    throttle::record_failure(db, Scope::ResetByAddress, client).await?;
-    throttle::record_failure(db, Scope::ResetByEmail, email.as_str()).await?;
+    let counted = [(Scope::ResetByAddress, client, RESET_ADDRESS_LIMIT), (Scope::ResetByEmail, email.as_str(), RESET_EMAIL_LIMIT)];
+    if let Some(minutes) = throttle::attempt_all(db, &counted).await? {
+        return Ok(Err(vec![Problem::ResetTryLater(minutes)]));
+    }
     if let Some(login) = data::contact_by_email(db, email.as_str()).await? {
         tokens::revoke_earlier(db, Purpose::PasswordReset, login.id, None).await?;
         let token = tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS).await?;
@@ -228,7 +251,7 @@ pub async fn reset_password(
         Ok(p) => p,
         Err(e) => return Ok(Err(vec![password_problem(e)])),
     };
-    let hash = passwords::hash(&password).await;
+    let hash = passwords::hash(&password).await?;
     if !data::reset_password(db, record.id, login.id, &hash).await? {
         return Ok(Err(vec![Problem::ResetLinkUsed]));
     }

@@ -10,15 +10,18 @@ async fn session() -> Result<Session, leptos::prelude::ServerFnError> {
     leptos_axum::extract::<Session>().await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
 }
 
-/// The caller's address, for throttling (through trusted proxies, see the configuration).
+/// The caller's address as throttles count it (an IPv6 address by its /64), seen through
+/// the trusted proxies (see the configuration).
 pub async fn client_address() -> String {
     let Ok(info) = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await else {
         return "unknown".into();
     };
     let trusted = leptos::prelude::use_context::<crate::platform::Config>().map(|c| c.trusted_proxies).unwrap_or_default();
     let parts = leptos::prelude::use_context::<http::request::Parts>();
-    let forwarded = parts.as_ref().and_then(|p| p.headers.get("x-forwarded-for")).and_then(|v| v.to_str().ok());
-    crate::platform::config::client_address(info.0.ip(), forwarded, &trusted).to_string()
+    let forwarded = parts.as_ref().map(|p| crate::platform::config::forwarded_for(&p.headers)).unwrap_or_default();
+    let peer = info.0.ip();
+    crate::platform::config::warn_once_if_one_throttle_for_all(peer, &trusted);
+    crate::platform::throttle::address_subject(crate::platform::config::client_address(peer, Some(&forwarded), &trusted))
 }
 
 /// The locale the page was shown in ("en" or "es").

@@ -93,9 +93,11 @@ async fn lock_customer(tx: &mut sqlx::Transaction<'_, sqlx::Any>, customer_id: i
     Ok(())
 }
 
-/// Saves a method. The customer's first method is the default whatever was asked, and a
-/// new default takes the mark from the old one in the same transaction.
-pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_default: bool) -> Result<i64, sqlx::Error> {
+/// Saves a method; `None` when the wallet already holds `max_methods` (counted under the
+/// customer's lock, so adds at once cannot pass it together). The customer's first method is
+/// the default whatever was asked, and a new default takes the mark from the old one in the
+/// same transaction.
+pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_default: bool, max_methods: i64) -> Result<Option<i64>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     lock_customer(&mut tx, customer_id).await?;
     let (others,): (i64,) =
@@ -103,6 +105,9 @@ pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_defau
             .bind(customer_id)
             .fetch_one(&mut *tx)
             .await?;
+    if others >= max_methods {
+        return Ok(None);
+    }
     let is_default = make_default || others == 0;
     if is_default {
         sqlx::query("UPDATE payment_methods SET is_default = 0 WHERE customer_id = $1")
@@ -154,7 +159,7 @@ pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_defau
         }
     };
     tx.commit().await?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// False when the method is not one of this customer's saved methods.

@@ -103,6 +103,10 @@ pub enum WalletProblem {
     CardRefused,
     WalletMissing,
     GatewayDown,
+    /// Too many new cards lately (card testing is stopped here): minutes to wait.
+    CardsTryLater(i64),
+    /// The wallet holds as many methods as a customer may keep.
+    TooManyMethods,
     NotFound,
     NeedsReplacement,
     ReplacementInvalid,
@@ -129,7 +133,7 @@ impl WalletProblem {
             ZipEmpty | ZipFormat => "billing_zip",
             WalletMissing => "wallet-sandbox-pay",
             ReplacementInvalid => "replacement",
-            GatewayDown | NotFound | NeedsReplacement | SignInNeeded => "",
+            GatewayDown | CardsTryLater(_) | TooManyMethods | NotFound | NeedsReplacement | SignInNeeded => "",
         }
     }
 }
@@ -366,7 +370,10 @@ pub async fn add_payment_method(
         return finish("add_method", outcome, "").await;
     };
     let today = time::OffsetDateTime::now_utc().date();
-    let added = match service::add(&db, &vault, &gateway, customer_id, &form, today).await.map_err(internal)? {
+    let config = expect_context::<crate::platform::Config>();
+    let client = crate::registration::session::client_address().await;
+    let adder = service::Adder { customer_id, client: &client, limits: &config.limits };
+    let added = match service::add(&db, &vault, &gateway, &adder, &form, today).await.map_err(internal)? {
         Ok(id) => Some(id),
         Err(problems) => {
             outcome.problems = problems;

@@ -13,6 +13,9 @@ type I18n = leptos_i18n::I18nContext<Locale>;
 
 fn message(i18n: I18n, p: WalletProblem) -> String {
     use WalletProblem::*;
+    if let CardsTryLater(m) = p {
+        return format!("{} {m} {}", t_string!(i18n, wallet.cards_try_later_before), t_string!(i18n, wallet.cards_try_later_after));
+    }
     let s: &str = match p {
         KindMissing => t_string!(i18n, wallet.kind_missing),
         AccountTypeMissing => t_string!(i18n, wallet.account_type_missing),
@@ -48,6 +51,8 @@ fn message(i18n: I18n, p: WalletProblem) -> String {
         CardRefused => t_string!(i18n, wallet.card_refused),
         WalletMissing => t_string!(i18n, wallet.wallet_missing),
         GatewayDown => t_string!(i18n, wallet.gateway_down),
+        CardsTryLater(_) => unreachable!("answered above"),
+        TooManyMethods => t_string!(i18n, wallet.too_many_methods),
         NotFound => t_string!(i18n, wallet.not_found),
         NeedsReplacement => t_string!(i18n, wallet.needs_replacement),
         ReplacementInvalid => t_string!(i18n, wallet.replacement_invalid),

@@ -4,6 +4,8 @@ use super::data::{self, NewBankAccount, NewMethod, NewTokenized, Removal};
 use super::{AddMethodForm, MethodKind, WalletProblem};
 use crate::domain::{BankAccountNumber, BankAccountType, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip};
 use crate::gateway::{CardDetails, Gateway, GatewayError};
+use crate::platform::config::LimitsConfig;
+use crate::platform::throttle::{self, Limit, Scope, DAY, HOUR};
 use crate::platform::vault::Vault;
 use crate::platform::Db;
 
@@ -56,12 +58,20 @@ pub fn values_to_keep(form: &AddMethodForm) -> Vec<(String, String)> {
 
 pub use crate::platform::ServiceError;
 
-/// Adds a payment method for `customer_id`; returns its id or every problem found.
+/// Who adds a method, and within which limits.
+pub struct Adder<'a> {
+    pub customer_id: i64,
+    /// The client address's throttle subject.
+    pub client: &'a str,
+    pub limits: &'a LimitsConfig,
+}
+
+/// Adds a payment method for the adder's customer; returns its id or every problem found.
 pub async fn add(
     db: &Db,
     vault: &Vault,
     gateway: &Gateway,
-    customer_id: i64,
+    adder: &Adder<'_>,
     form: &AddMethodForm,
     today: time::Date,
 ) -> Result<Result<i64, Vec<WalletProblem>>, ServiceError> {
@@ -69,9 +79,11 @@ pub async fn add(
     let Some(kind) = form.kind.as_deref().and_then(MethodKind::parse) else {
         return Ok(Err(vec![WalletProblem::KindMissing]));
     };
+    let customer_id = adder.customer_id;
+    let saved = |id: Option<i64>| id.ok_or_else(|| vec![WalletProblem::TooManyMethods]);
     match kind {
-        MethodKind::Echeck => add_bank_account(db, vault, customer_id, form, make_default).await,
-        MethodKind::Debit | MethodKind::Credit => add_card(db, gateway, customer_id, kind, form, make_default, today).await,
+        MethodKind::Echeck => add_bank_account(db, vault, adder, form, make_default).await,
+        MethodKind::Debit | MethodKind::Credit => add_card(db, gateway, adder, kind, form, make_default, today).await,
         MethodKind::Wallet => {
             let Some(wallet_id) = form.wallet.as_deref().map(str::trim).filter(|w| !w.is_empty()) else {
                 return Ok(Err(vec![WalletProblem::WalletMissing]));
@@ -90,9 +102,27 @@ pub async fn add(
                 holder_name: &option.name,
                 billing_zip: None,
             });
-            Ok(Ok(data::insert(db, customer_id, method, make_default).await?))
+            Ok(saved(data::insert(db, customer_id, method, make_default, adder.limits.saved_methods).await?))
         }
     }
+}
+
+/// Counts a new card against the customer's and the address's hourly and daily limits,
+/// before it reaches the processor: card testing stops here. Minutes to wait when over.
+async fn card_limit(db: &Db, adder: &Adder<'_>) -> Result<Option<i64>, sqlx::Error> {
+    let l = adder.limits;
+    let customer = adder.customer_id.to_string();
+    let per = |max, window_secs| Limit { max, window_secs };
+    throttle::attempt_all(
+        db,
+        &[
+            (Scope::NewCardsByCustomerHour, customer.as_str(), per(l.new_cards_per_customer_hour, HOUR)),
+            (Scope::NewCardsByCustomerDay, customer.as_str(), per(l.new_cards_per_customer_day, DAY)),
+            (Scope::NewCardsByAddressHour, adder.client, per(l.new_cards_per_address_hour, HOUR)),
+            (Scope::NewCardsByAddressDay, adder.client, per(l.new_cards_per_address_day, DAY)),
+        ],
+    )
+    .await
 }
 
 fn gateway_problem(e: GatewayError) -> WalletProblem {
@@ -109,7 +139,7 @@ fn gateway_problem(e: GatewayError) -> WalletProblem {
 async fn add_bank_account(
     db: &Db,
     vault: &Vault,
-    customer_id: i64,
+    adder: &Adder<'_>,
     form: &AddMethodForm,
     make_default: bool,
 ) -> Result<Result<i64, Vec<WalletProblem>>, ServiceError> {
@@ -152,13 +182,14 @@ async fn add_bank_account(
         sealed: vault.seal(account.expose()),
         last4: account.last4(),
     });
-    Ok(Ok(data::insert(db, customer_id, method, make_default).await?))
+    let saved = data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods).await?;
+    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
 }
 
 async fn add_card(
     db: &Db,
     gateway: &Gateway,
-    customer_id: i64,
+    adder: &Adder<'_>,
     kind: MethodKind,
     form: &AddMethodForm,
     make_default: bool,
@@ -184,6 +215,9 @@ async fn add_card(
     else {
         return Ok(Err(problems));
     };
+    if let Some(minutes) = card_limit(db, adder).await? {
+        return Ok(Err(vec![WalletProblem::CardsTryLater(minutes)]));
+    }
     let details = CardDetails { number: &number, expiry, security_code: &code, name: &holder, billing_zip: zip.as_str() };
     let tokenized = match gateway.tokenize_card(details).await {
         Ok(t) => t,
@@ -196,7 +230,8 @@ async fn add_card(
         holder_name: &holder,
         billing_zip: Some(zip.as_str()),
     });
-    Ok(Ok(data::insert(db, customer_id, method, make_default).await?))
+    let saved = data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods).await?;
+    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
 }
 
 pub async fn make_default(db: &Db, customer_id: i64, method_id: i64) -> Result<Result<(), WalletProblem>, ServiceError> {

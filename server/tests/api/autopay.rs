@@ -71,7 +71,7 @@ impl Portal {
 async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, String) {
     let email = unique_email("autopay");
     let account = app::registration::service::find_account(&app.db, "10.7.7.7", number, zip).await.unwrap().unwrap();
-    let login_id = app::registration::service::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    let login_id = app::registration::service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
     (app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap(), email)
 }
 
@@ -114,7 +114,7 @@ async fn payments_of(app: &TestApp, bill_id: i64) -> Vec<(String, i64, Option<St
 }
 
 async fn add_method(p: &Portal, customer_id: i64, form: AddMethodForm) -> i64 {
-    app::wallet::service::add(&p.app.db, &p.vault(), &Gateway::sandbox(), customer_id, &form, date!(2026 - 11 - 26))
+    app::wallet::service::add(&p.app.db, &p.vault(), &Gateway::sandbox(), &crate::helpers::adder(customer_id), &form, date!(2026 - 11 - 26))
         .await
         .unwrap()
         .unwrap()
@@ -470,6 +470,7 @@ fn command_line(p: &Portal, args: &[&str]) -> std::process::Command {
         .env("DATABASE_URL", crate::helpers::database_url(&p.app))
         .env("AQUEDUCT_AUTOPAY__NACHA_FOLDER", &p.config.autopay.nacha_folder)
         .env("AQUEDUCT_AUTOPAY__PRENOTES", "false")
+        .env("AQUEDUCT_DEV_MODE", "true")
         .env("RUST_LOG", "error");
     command
 }

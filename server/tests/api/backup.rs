@@ -13,6 +13,7 @@ fn server(url: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(args)
         .env("DATABASE_URL", url)
+        .env("AQUEDUCT_DEV_MODE", "true")
         .env("RUST_LOG", "error")
         .output()
         .unwrap()
@@ -36,7 +37,7 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
     }
     with_demo(&app.db).await;
     let account = registration::find_account(&app.db, "10.8.8.8", "12345678-1234567", "97501").await.unwrap().unwrap();
-    let login_id = registration::create_login(&app.db, account, login(&unique_email("backup"), "river stones at dawn")).await.unwrap().unwrap();
+    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&unique_email("backup"), "river stones at dawn")).await.unwrap().unwrap();
     let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
 
     // A customer saving bank accounts as fast as the portal takes them, during the backup.

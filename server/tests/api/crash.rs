@@ -20,6 +20,7 @@ fn server(url: &str, config: &std::path::Path, port: u16, args: &[&str]) -> Comm
         .args(args)
         .env("DATABASE_URL", url)
         .env("AQUEDUCT_CONFIG", config)
+        .env("AQUEDUCT_DEV_MODE", "true")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())

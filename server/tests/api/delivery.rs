@@ -12,7 +12,7 @@ use app::registration::service as registration;
 async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, i64, i64, String) {
     let account = registration::find_account(&app.db, "10.5.5.5", number, zip).await.unwrap().unwrap();
     let email = unique_email("paperless");
-    let login_id = registration::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
     let customer_id = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
     (login_id, customer_id, account, email)
 }

@@ -107,7 +107,7 @@ pub fn test_config() -> Config {
         from: "portal@example.org".into(),
         ..SmtpConfig::default()
     });
-    Config { database_url: String::new(), public_base_url: "http://portal.test".into(), smtp, ..Config::default() }
+    Config { database_url: String::new(), public_base_url: "http://portal.test".into(), dev_mode: true, smtp, ..Config::default() }
 }
 
 /// An address no other test uses: the test SMTP server is shared by every test.
@@ -175,6 +175,18 @@ impl TestApp {
         // As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
         self.client.get(format!("{}{path}", self.base)).header("accept", "text/html").send().await.expect("request")
     }
+}
+
+static DEFAULT_LIMITS: std::sync::LazyLock<app::platform::config::LimitsConfig> = std::sync::LazyLock::new(Default::default);
+
+/// A customer adding a method from a test's own address, within the default limits.
+pub fn adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
+    app::wallet::service::Adder { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
+}
+
+/// A test calling a service as one client, within the default limits.
+pub fn caller() -> app::platform::throttle::Caller<'static> {
+    app::platform::throttle::Caller { client: "192.0.2.1", limits: &DEFAULT_LIMITS }
 }
 
 pub async fn count(db: &Db, table: &str) -> i64 {

@@ -137,7 +137,7 @@ pub(crate) async fn signed_in_customer(app: &TestApp) -> (i64, i64) {
     with_demo(&app.db).await;
     let email = unique_email("hostile");
     let account = registration::find_account(&app.db, "10.9.9.9", "12345678-1234567", "97501").await.unwrap().unwrap();
-    let login_id = registration::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
     let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
     let bank = add(app, customer, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     add(app, customer, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();

@@ -26,7 +26,7 @@ async fn sessions_and_sign_in_throttling_hold_across_two_instances() {
     with_demo(&a.db).await;
     let email = unique_email("two");
     let account = registration::find_account(&a.db, "10.7.7.7", "12345678-1234567", "97501").await.unwrap().unwrap();
-    registration::create_login(&a.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    registration::create_login(&a.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
 
     // One browser: signed in on A, it is signed in on B; signed out on B, it is out on A.
     let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();

@@ -9,6 +9,7 @@ mod crash;
 mod delivery;
 mod import;
 mod instances;
+mod limits;
 mod password_reset;
 mod registration;
 mod shell;

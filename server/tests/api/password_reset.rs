@@ -10,7 +10,7 @@ async fn signed_in_customer(app: &TestApp, password: &str) -> String {
     with_demo(&app.db).await;
     let email = unique_email("alex");
     let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501").await.unwrap().unwrap();
-    service::create_login(&app.db, account, login(&email, password)).await.unwrap().unwrap();
+    service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, password)).await.unwrap().unwrap();
     let r = post_form(app, "sign_in", "/sign-in", &[("email", &email), ("password", password)]).await;
     assert_eq!(location(&r), "/account");
     assert_eq!(app.get("/account").await.status().as_u16(), 200);
@@ -106,7 +106,7 @@ async fn expired_unknown_and_replaced_links_say_what_happened() {
     let page = app.get(&format!("/reset-password?token={second}")).await.text().await.unwrap();
     assert!(page.contains("has expired") && page.contains("href=\"/forgot-password\"") && !page.contains("name=\"token\""));
     // The old password still works: nothing changed.
-    assert!(service::sign_in(&app.db, &m, &email, "river stones at dawn").await.unwrap().is_ok());
+    assert!(service::sign_in(&app.db, &m, &crate::helpers::caller(), &email, "river stones at dawn").await.unwrap().is_ok());
 }
 
 #[tokio::test]

@@ -48,7 +48,7 @@ async fn a_customer_registers_once_and_an_email_holds_one_login() {
     let t = fresh_db().await;
     with_demo(&t.db).await;
     let account = service::find_account(&t.db, "10.0.0.3", "12345678-1234567", "97501").await.unwrap().unwrap();
-    let id = service::create_login(&t.db, account, login("Alex@Example.com ", "river stones at dawn")).await.unwrap();
+    let id = service::create_login(&t.db, &crate::helpers::caller(), account, login("Alex@Example.com ", "river stones at dawn")).await.unwrap();
     assert!(id.is_ok());
     // The customer's other account is already covered by that login.
     assert_eq!(
@@ -57,12 +57,12 @@ async fn a_customer_registers_once_and_an_email_holds_one_login() {
     );
     let other = service::find_account(&t.db, "10.0.0.3", "23456789-2345678", "97502").await.unwrap().unwrap();
     assert_eq!(
-        service::create_login(&t.db, other, login("alex@example.com", "another long phrase")).await.unwrap(),
+        service::create_login(&t.db, &crate::helpers::caller(), other, login("alex@example.com", "another long phrase")).await.unwrap(),
         Err(vec![Problem::EmailTaken])
     );
     // Even a login created behind the check's back (another tab) is refused by the database.
     assert_eq!(
-        service::create_login(&t.db, account, login("second@example.com", "river stones at dawn")).await.unwrap(),
+        service::create_login(&t.db, &crate::helpers::caller(), account, login("second@example.com", "river stones at dawn")).await.unwrap(),
         Err(vec![Problem::AlreadyRegistered])
     );
 }
@@ -81,7 +81,7 @@ async fn new_passwords_follow_the_rules_and_nothing_is_stored_when_refused() {
         (NewLogin { accepted_terms: false, ..login("alex@example.com", "river stones at dawn") }, vec![Problem::TermsNeeded]),
     ];
     for (new, expected) in cases {
-        assert_eq!(service::create_login(&t.db, account, new).await.unwrap(), Err(expected));
+        assert_eq!(service::create_login(&t.db, &crate::helpers::caller(), account, new).await.unwrap(), Err(expected));
     }
     assert_eq!(crate::helpers::count(&t.db, "logins").await, 0);
 }
@@ -93,15 +93,15 @@ async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_ema
     let mailer = app::email::Mailer::from_config(&crate::helpers::test_config()).unwrap();
     let email = crate::helpers::unique_email("alex");
     let account = service::find_account(&t.db, "10.0.0.5", "12345678-1234567", "97501").await.unwrap().unwrap();
-    service::create_login(&t.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
-    assert!(service::sign_in(&t.db, &mailer, &email.to_uppercase(), "river stones at dawn").await.unwrap().is_ok());
-    assert_eq!(service::sign_in(&t.db, &mailer, "nobody@example.com", "whatever it is").await.unwrap(), Err(Problem::SignInFailed));
+    service::create_login(&t.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    assert!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email.to_uppercase(), "river stones at dawn").await.unwrap().is_ok());
+    assert_eq!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), "nobody@example.com", "whatever it is").await.unwrap(), Err(Problem::SignInFailed));
     for _ in 0..9 {
-        assert_eq!(service::sign_in(&t.db, &mailer, &email, "wrong guess here").await.unwrap(), Err(Problem::SignInFailed));
+        assert_eq!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "wrong guess here").await.unwrap(), Err(Problem::SignInFailed));
     }
     // The tenth failure starts the lockout and says so.
-    assert!(matches!(service::sign_in(&t.db, &mailer, &email, "wrong guess here").await.unwrap(), Err(Problem::Locked(_))));
-    assert!(matches!(service::sign_in(&t.db, &mailer, &email, "river stones at dawn").await.unwrap(), Err(Problem::Locked(_))));
+    assert!(matches!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "wrong guess here").await.unwrap(), Err(Problem::Locked(_))));
+    assert!(matches!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "river stones at dawn").await.unwrap(), Err(Problem::Locked(_))));
     mailer.deliver_pending(&t.db).await.unwrap();
     let mail = crate::helpers::inbox(&t.db, &email, 1).await;
     assert_eq!(mail.len(), 1, "one lockout email, however many attempts follow");

@@ -13,7 +13,7 @@ const TODAY: time::Date = time::macros::date!(2026 - 11 - 26);
 /// Registers the login of the customer owning `number`; returns its customer id.
 async fn customer(app: &TestApp, number: &str, zip: &str) -> i64 {
     let account = registration::find_account(&app.db, "10.3.3.3", number, zip).await.unwrap().unwrap();
-    let login_id = registration::create_login(&app.db, account, login(&unique_email("w"), "river stones at dawn"))
+    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&unique_email("w"), "river stones at dawn"))
         .await
         .unwrap()
         .unwrap();
@@ -50,7 +50,7 @@ fn vault() -> Vault {
 }
 
 pub(crate) async fn add(app: &TestApp, customer_id: i64, form: &AddMethodForm) -> Result<i64, Vec<WalletProblem>> {
-    service::add(&app.db, &vault(), &app::gateway::Gateway::sandbox(), customer_id, form, TODAY).await.unwrap()
+    service::add(&app.db, &vault(), &app::gateway::Gateway::sandbox(), &crate::helpers::adder(customer_id), form, TODAY).await.unwrap()
 }
 
 #[tokio::test]
@@ -182,7 +182,7 @@ async fn the_wallet_works_by_plain_form_posts() {
     with_demo(&app.db).await;
     let account = registration::find_account(&app.db, "10.4.4.4", "12345678-1234567", "97501").await.unwrap().unwrap();
     let email = unique_email("plain");
-    registration::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
     // Signed out, the add form asks to sign in and a post stores nothing.
     assert!(app.get("/billing/settings/wallet/add").await.text().await.unwrap().contains("Sign in to see and change your payment methods"));
     post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")]).await;
@@ -273,7 +273,7 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
 
     let maria = unique_email("maria");
     let account = registration::find_account(&app.db, "10.6.6.6", "23456789-2345678", "97502").await.unwrap().unwrap();
-    registration::create_login(&app.db, account, login(&maria, "river stones at dawn")).await.unwrap().unwrap();
+    registration::create_login(&app.db, &crate::helpers::caller(), account, login(&maria, "river stones at dawn")).await.unwrap().unwrap();
     post_form(&app, "sign_in", "/sign-in", &[("email", &maria), ("password", "river stones at dawn")]).await;
 
     let (bank, card_id, acct) = (alex_bank.to_string(), alex_card.to_string(), alex_account.to_string());
@@ -347,13 +347,17 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
     with_demo(&app.db).await;
     let alex = customer(&app, "12345678-1234567", "97501").await;
     add(&app, alex, &echeck("021000021", "70000000", "70000000")).await.unwrap();
+    // More methods than a household may keep: this test is about concurrency, not the cap.
+    static ROOMY: std::sync::LazyLock<app::platform::config::LimitsConfig> =
+        std::sync::LazyLock::new(|| app::platform::config::LimitsConfig { saved_methods: 100, ..Default::default() });
     let mut changes = tokio::task::JoinSet::new();
     for n in 0..20 {
         let db = app.db.clone();
         changes.spawn(async move {
             let mut form = echeck("021000021", &format!("7{n:07}1"), &format!("7{n:07}1"));
             form.make_default = (n % 3 == 0).then(|| "on".to_string());
-            let added = service::add(&db, &vault(), &app::gateway::Gateway::sandbox(), alex, &form, TODAY).await.unwrap().unwrap();
+            let adder = service::Adder { customer_id: alex, client: "192.0.2.1", limits: &ROOMY };
+            let added = service::add(&db, &vault(), &app::gateway::Gateway::sandbox(), &adder, &form, TODAY).await.unwrap().unwrap();
             if n % 4 == 0 {
                 assert!(data::set_default(&db, alex, added).await.unwrap());
             }
