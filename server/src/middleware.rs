@@ -87,13 +87,10 @@ pub async fn set_language(
         _ => return (http::StatusCode::NOT_FOUND, "Unknown language. / Idioma desconocido.").into_response(),
     };
     // Only a local path: never an open redirect to another site.
-    let next = query
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-        .unwrap_or_else(|| "/".into());
+    let next = query.next.as_deref().and_then(app::domain::local_path).unwrap_or("/");
     let secure = if config.cookies_secure() { "; Secure" } else { "" };
     let cookie = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax{secure}");
-    let mut response = Redirect::to(&next).into_response();
+    let mut response = Redirect::to(next).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

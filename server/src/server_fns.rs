@@ -185,13 +185,15 @@ fn is_argument_error(encoded: &[u8]) -> bool {
     encoded.starts_with(b"Args|") || encoded.starts_with(b"Deserialization|")
 }
 
-/// The page to go back to: the referring page's path when it is one of ours, else home.
+/// The page to go back to: the referring page's path when it is one of ours (and a path a
+/// browser cannot read as another site, see `app::domain::local_path`), else home.
 fn back_path(referer: &str, host: &str) -> String {
     let rest = referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://")).unwrap_or("");
-    match rest.split_once('/') {
+    let path = match rest.split_once('/') {
         Some((referer_host, path)) if !host.is_empty() && referer_host == host => format!("/{path}"),
-        _ => "/".into(),
-    }
+        _ => return "/".into(),
+    };
+    app::domain::local_path(&path).map_or_else(|| "/".into(), str::to_string)
 }
 
 #[cfg(test)]
@@ -228,6 +230,10 @@ mod tests {
         assert_eq!(back_path("https://evil.example/phish", "portal.test"), "/");
         assert_eq!(back_path("", "portal.test"), "/");
         assert_eq!(back_path("http://portal.test/", ""), "/");
+        // A path of ours that a browser would read as another host.
+        assert_eq!(back_path("http://portal.test//evil.example", "portal.test"), "/");
+        assert_eq!(back_path("http://portal.test/\\evil.example", "portal.test"), "/");
+        assert_eq!(back_path("http://portal.test/\t/evil.example", "portal.test"), "/");
     }
 
     #[test]

@@ -67,10 +67,22 @@ async fn accept_language_picks_spanish_without_a_cookie() {
 #[tokio::test]
 async fn the_language_switch_never_redirects_off_site() {
     let app = spawn_app().await;
-    for next in ["//evil.example", "https://evil.example", "/\\evil.example"] {
+    // Percent-encoded in the query, as a crafted link carries them: `%09` is a tab, which a
+    // browser strips from `/\t/evil.example`, leaving `//evil.example`.
+    let bypasses = [
+        "//evil.example", "https://evil.example", "/\\evil.example", "/%09/evil.example", "/%0A/evil.example",
+        "/%0D/evil.example", "%09//evil.example", "%20//evil.example", "%5C%5Cevil.example", "%5C/evil.example",
+        "/%5C/evil", "//evil.example@portal.test", "http:/evil.example", "javascript:alert(1)", "/%00/evil.example",
+    ];
+    for next in bypasses {
         let response = app.get(&format!("/lang/en?next={next}")).await;
-        assert_eq!(header(&response, "location"), "/", "{next}");
+        assert_eq!((response.status().as_u16(), header(&response, "location")), (303, "/"), "{next}");
     }
+    // Still a path on the portal once decoded: kept.
+    let response = app.get("/lang/en?next=/faq%3Fx%3D1").await;
+    assert_eq!(header(&response, "location"), "/faq?x=1");
+    let response = app.get("/lang/en?next=/%252F/evil.example").await;
+    assert_eq!(header(&response, "location"), "/%2F/evil.example", "a percent-encoded slash is a path on the portal");
     assert_eq!(app.get("/lang/xx").await.status(), 404);
 }
 
