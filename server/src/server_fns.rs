@@ -25,6 +25,8 @@ enum Refusal {
     TooLarge,
     TooLong,
     Unreadable,
+    /// A form another site's page sent (see `middleware::same_origin_only`).
+    CrossSite,
 }
 
 impl Refusal {
@@ -32,6 +34,7 @@ impl Refusal {
         match self {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooLong | Self::Unreadable => StatusCode::BAD_REQUEST,
+            Self::CrossSite => StatusCode::FORBIDDEN,
         }
     }
 
@@ -43,6 +46,8 @@ impl Refusal {
             (Self::TooLong, Lang::Es) => "Uno de los campos es más largo de lo que el portal acepta. Regrese, acórtelo e inténtelo de nuevo.",
             (Self::Unreadable, Lang::En) => "We could not read this form: a field is missing, holds the wrong kind of value, or contains characters that cannot be used. Please go back and try again.",
             (Self::Unreadable, Lang::Es) => "No pudimos leer este formulario: falta un campo, tiene un valor del tipo equivocado o contiene caracteres que no se pueden usar. Regrese e inténtelo de nuevo.",
+            (Self::CrossSite, Lang::En) => "This form was sent from another website, so the portal did not accept it. If you meant to use the portal, open it yourself and try again.",
+            (Self::CrossSite, Lang::Es) => "Este formulario se envió desde otro sitio web, por eso el portal no lo aceptó. Si quería usar el portal, ábralo usted mismo e inténtelo de nuevo.",
         }
     }
 }
@@ -52,6 +57,12 @@ impl Refusal {
 /// developers).
 pub async fn unknown_function() -> Response {
     (StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+/// The refusal of a request another site's page sent, as a page or a server function
+/// error in the customer's language, like every other refusal.
+pub fn refuse_cross_site(headers: &HeaderMap) -> Response {
+    Asker::of(headers).refuse(Refusal::CrossSite)
 }
 
 /// Middleware around every server function (leptos_axum routes each one itself).

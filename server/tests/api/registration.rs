@@ -254,3 +254,75 @@ async fn throttling_counts_real_clients_behind_trusted_proxies_only() {
     }
     assert!(lookup(&direct, "203.0.113.99", 9).await.contains("TryLater"), "a forged header changes nothing");
 }
+
+/// Alex's login on `app`, with the password `river stones at dawn`.
+async fn alex(app: &TestApp) -> String {
+    with_demo(&app.db).await;
+    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let email = crate::helpers::unique_email("alex");
+    service::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    email
+}
+
+/// A sign-in form posted by a page, which names itself in `headers` (Origin, Referer).
+async fn sign_in_from(app: &TestApp, email: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.post(format!("{}/api/sign_in", app.base)).header("accept", "text/html");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.form(&[("email", email), ("password", "river stones at dawn")]).send().await.unwrap()
+}
+
+async fn signed_in(app: &TestApp) -> bool {
+    app.get("/account").await.status() == 200
+}
+
+/// Login CSRF: another site's hidden form posting the attacker's credentials must not sign
+/// the visitor in. (Issue 14, point 6; before: 302 to /account with a session cookie.)
+#[tokio::test]
+async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
+    let app = spawn_app().await;
+    let email = alex(&app).await;
+    let own_page = format!("{}/sign-in", app.base);
+    for headers in [
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("origin", "https://evil.example"), ("referer", own_page.as_str())],
+        vec![("referer", "https://evil.example/win-a-prize")],
+        vec![("origin", "http://portal.test.evil.example")],
+    ] {
+        let r = sign_in_from(&app, &email, &headers).await;
+        assert_eq!(r.status().as_u16(), 403, "{headers:?}");
+        assert_eq!(session_set_cookie(&r), None, "no session for {headers:?}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("This form was sent from another website") && !page.contains("evil.example"), "{page}");
+        assert!(!signed_in(&app).await, "{headers:?}");
+    }
+    // In Spanish, and to a script as the error its pages show.
+    let r = sign_in_from(&app, &email, &[("origin", "https://evil.example"), ("accept-language", "es")]).await;
+    assert!(r.text().await.unwrap().contains("Este formulario se envió desde otro sitio web"));
+    let r = app.client.post(format!("{}/api/sign_in", app.base)).header("origin", "https://evil.example")
+        .form(&[("email", email.as_str()), ("password", "river stones at dawn")]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.text().await.unwrap().starts_with("ServerError|This form was sent from another website"));
+    assert!(!signed_in(&app).await);
+
+    // The portal's own pages: by the address asked for, or by its public base URL; by
+    // Origin, or by Referer when a browser sends no Origin.
+    let own_pages = [
+        vec![("origin", app.base.clone())],
+        vec![("origin", "http://portal.test".to_string())],
+        vec![("referer", format!("{}/sign-in", app.base))],
+    ];
+    for headers in own_pages {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let r = sign_in_from(&app, &email, &headers).await;
+        assert_eq!(location(&r), "/account", "{headers:?}");
+        assert!(session_set_cookie(&r).is_some());
+        assert!(signed_in(&app).await);
+        post_form(&app, "sign_out", "/account", &[]).await;
+    }
+    // Reading is never refused: a link from another site opens the page.
+    let r = app.client.get(format!("{}/sign-in", app.base)).header("referer", "https://evil.example/").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}

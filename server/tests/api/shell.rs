@@ -193,6 +193,8 @@ async fn every_route_carries_the_security_headers_and_personal_answers_are_never
 }
 
 /// Served over HTTPS: cookies only travel encrypted, and browsers are told to stay on HTTPS.
+/// The session cookie carries the `__Host-` prefix, so a browser keeps it only Secure, for
+/// this host alone (no Domain) and every path: nothing else can plant or overwrite it.
 #[tokio::test]
 async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     let app = crate::helpers::spawn_app_with(app::platform::Config {
@@ -205,9 +207,10 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     assert!(header(&response, "strict-transport-security").starts_with("max-age="));
     crate::registration::with_demo(&app.db).await;
     let found = crate::registration::post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
-    let session = found.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("aqueduct_session="));
+    let session = found.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("__Host-aqueduct_session="));
     let session = session.expect("finding the account starts a session");
     assert!(session.contains("; Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    assert!(session.contains("Path=/") && !session.contains("Domain"), "{session}");
     let plain = spawn_app().await.get("/").await;
     assert!(plain.headers().get("strict-transport-security").is_none(), "not on a plain HTTP address");
 }
