@@ -326,3 +326,51 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
     let r = app.client.get(format!("{}/sign-in", app.base)).header("referer", "https://evil.example/").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
 }
+
+/// Moves the signed-in session's recorded sign-in time `secs` into the past, as if it had
+/// signed in that long ago (the session store is the portal's own).
+async fn age_session(app: &TestApp, session: &str, secs: i64) {
+    use tower_sessions::SessionStore;
+    let store = app::platform::sessions::Sessions::open(&crate::helpers::database_url(app)).await.unwrap();
+    let id: tower_sessions::session::Id = session.trim_start_matches("aqueduct_session=").parse().unwrap();
+    let mut record = store.load(&id).await.unwrap().expect("a stored session");
+    let at = record.data.get(app::registration::session::SIGNED_IN_AT).and_then(|v| v.as_i64()).expect("the sign-in time");
+    record.data.insert(app::registration::session::SIGNED_IN_AT.into(), (at - secs).into());
+    store.save(&record).await.unwrap();
+}
+
+/// "Stay Signed In" kept a session alive forever; now it ends `session_max_hours` after
+/// signing in however active. (Issue 14, point 7; before: still signed in at the end.)
+#[tokio::test]
+async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
+    let app = spawn_app().await;
+    let email = alex(&app).await;
+    let r = post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let session = session_pair(&r).expect("signed in");
+    let twelve_hours = 12 * 3600;
+
+    // A minute before the end: still signed in, and the page's warning is set to fire
+    // before that end, saying why.
+    age_session(&app, &session, twelve_hours - 60).await;
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains("you are signed out 12 hours after signing in, even when active"), "{page}");
+    assert!(page.contains("there is a limit to how long a session lasts"), "the warning for the lifetime, not for idleness");
+    assert!(!page.contains("Stay Signed In"), "staying cannot help then");
+    let left = app.client.post(format!("{}/api/session_time_left", app.base)).send().await.unwrap().text().await.unwrap();
+    let left: i64 = left.parse().unwrap_or_else(|_| panic!("{left}"));
+    assert!((1..=60).contains(&left), "{left}");
+    // Staying signed in (and being active) does not move the end.
+    let stay = app.client.post(format!("{}/api/stay_signed_in", app.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(stay, "true");
+    assert!(signed_in(&app).await);
+    age_session(&app, &session, 61).await;
+    assert!(!signed_in(&app).await, "past the lifetime");
+    let stay = app.client.post(format!("{}/api/stay_signed_in", app.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(stay, "false");
+    assert!(!signed_in(&app).await);
+
+    // A fresh session is far from the end: the page warns of idleness as before.
+    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains("Stay Signed In") && page.contains("you are signed out 12 hours after signing in"));
+}
