@@ -29,6 +29,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("delivery_state", &[]),
     ("set_delivery", &["account_id", "method", "email"]),
     ("take_delivery_outcome", &[]),
+    ("delivery_link_state", &["token"]),
     ("verify_delivery_email", &["token"]),
     ("get_overview", &[]),
     ("get_faq", &[]),
