@@ -13,6 +13,8 @@ pub struct Branding {
     pub email: String,
     /// Minutes without a request before a signed-in session ends (the page warns first).
     pub session_idle_minutes: i64,
+    /// Hours after signing in when a session ends, however active.
+    pub session_max_hours: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +57,7 @@ fn unreachable_on_client() -> Branding {
         phone: String::new(),
         email: String::new(),
         session_idle_minutes: 30,
+        session_max_hours: 12,
     }
 }
 

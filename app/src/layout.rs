@@ -42,16 +42,23 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn AuthLinks() -> impl IntoView {
     let i18n = use_i18n();
-    let idle_minutes = use_branding().session_idle_minutes.max(3) as u64;
-    let user = Resource::new_blocking(|| (), |_| crate::registration::current_user());
+    let idle_secs = use_branding().session_idle_minutes.max(3) as u64 * 60;
+    // Who is signed in, and how long the session has before its absolute end.
+    let user = Resource::new_blocking(
+        || (),
+        |_| async {
+            let name = crate::registration::current_user().await?;
+            Ok::<_, ServerFnError>(name.map(|_| ()).zip(crate::registration::session_time_left().await?))
+        },
+    );
     view! {
         <div class="auth-links">
             <Suspense fallback=|| ()>
                 {move || user.get().map(|result| match result.ok().flatten() {
-                    Some(_) => view! {
+                    Some(((), left_secs)) => view! {
                         <a href="/account">{t!(i18n, nav.my_account)}</a>
                         <crate::registration::SignOutButton/>
-                        <IdleWarning minutes=idle_minutes/>
+                        <IdleWarning idle_secs left_secs=left_secs.max(0) as u64/>
                     }.into_any(),
                     None => view! {
                         <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>
@@ -226,20 +233,28 @@ pub fn FormsSendOnce() -> impl IntoView {
     });
 }
 
-/// Two minutes before an idle session ends, offers to stay signed in; when it has ended,
-/// goes to the sign-in page saying why.
+/// Two minutes before the session ends, warns; when it has ended, goes to the sign-in page
+/// saying why. It ends after `idle_secs` without a request, or `left_secs` from now when its
+/// absolute lifetime (`session_max_hours` after signing in) comes first: then staying
+/// cannot help, so the warning says why instead of offering it.
 #[component]
-fn IdleWarning(minutes: u64) -> impl IntoView {
+fn IdleWarning(idle_secs: u64, left_secs: u64) -> impl IntoView {
     use crate::registration::{EndIdleSession, StaySignedIn};
     use leptos::server_fn::ServerFn;
     let i18n = use_i18n();
+    let max_hours = use_branding().session_max_hours.max(1);
+    let at_lifetime = left_secs < idle_secs;
+    let warning = if at_lifetime { t_string!(i18n, session.max_warning) } else { t_string!(i18n, session.idle_warning) };
+    let lifetime = format!("{} {max_hours} {}", t_string!(i18n, session.max_note_before), t_string!(i18n, session.max_note_after));
     view! {
-        <IdleTimers minutes warning=t_string!(i18n, session.idle_warning).to_string()>
+        <IdleTimers ends_in_secs=idle_secs.min(left_secs) warning=warning.to_string() lifetime>
             // Plain posts: staying reloads the page (which restarts the timers); ending
             // comes back as the sign-in page.
-            <form method="post" action=StaySignedIn::url()>
-                <button type="submit" class="primary">{t!(i18n, session.stay)}</button>
-            </form>
+            {(!at_lifetime).then(|| view! {
+                <form method="post" action=StaySignedIn::url()>
+                    <button type="submit" class="primary">{t!(i18n, session.stay)}</button>
+                </form>
+            })}
             <form method="post" action=EndIdleSession::url() class="idle-end" hidden></form>
         </IdleTimers>
     }
@@ -248,7 +263,7 @@ fn IdleWarning(minutes: u64) -> impl IntoView {
 /// The timers of the idle warning, which run only in the browser and start with each page
 /// (each request keeps the server's session alive too).
 #[island]
-fn IdleTimers(minutes: u64, warning: String, children: Children) -> impl IntoView {
+fn IdleTimers(ends_in_secs: u64, warning: String, lifetime: String, children: Children) -> impl IntoView {
     use std::time::Duration;
     let show = RwSignal::new(false);
     let panel = NodeRef::<leptos::html::Div>::new();
@@ -266,7 +281,8 @@ fn IdleTimers(minutes: u64, warning: String, children: Children) -> impl IntoVie
                     }
                 });
             },
-            Duration::from_secs((minutes - 2) * 60),
+            // Two minutes ahead, or at once when less is left.
+            Duration::from_secs(ends_in_secs.saturating_sub(2 * 60)),
         );
         let end = set_timeout_with_handle(
             move || {
@@ -274,7 +290,7 @@ fn IdleTimers(minutes: u64, warning: String, children: Children) -> impl IntoVie
                     let _ = form.submit();
                 }
             },
-            Duration::from_secs(minutes * 60),
+            Duration::from_secs(ends_in_secs),
         );
         timers.update_value(|handles| handles.extend(warn.into_iter().chain(end)));
     });
@@ -282,6 +298,7 @@ fn IdleTimers(minutes: u64, warning: String, children: Children) -> impl IntoVie
     view! {
         <div class="idle-warning" role="alert" hidden=move || !show.get() node_ref=panel>
             <p>{warning}</p>
+            <p>{lifetime}</p>
             {children()}
         </div>
     }

@@ -8,7 +8,7 @@ const words = {
     terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account',
     delivery: 'Bill Delivery Method', emailChoice: 'Email', paperChoice: 'Paper', send: 'Send Verification Email',
     checkInbox: "Don't forget to check your email to complete this process!", pending: 'Pending verification:',
-    subject: 'Confirm paperless billing', verified: 'Paperless billing is on.', current: 'Current delivery method:',
+    subject: 'Confirm paperless billing', confirm: 'Confirm email delivery', verified: 'Paperless billing is on.', current: 'Current delivery method:',
     used: 'already used', again: 'Send a new verification email from Bill Delivery Method', switchPaper: 'Switch to Paper Bills', paperDone: 'Your bills will come on paper.',
     problem: 'There is a problem', badEmail: 'Enter an email address like name@example.com.', deliveryEmail: 'Email Address',
   },
@@ -18,7 +18,7 @@ const words = {
     terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta',
     delivery: 'Método de entrega de factura', emailChoice: 'Correo electrónico', paperChoice: 'Papel', send: 'Enviar correo electrónico de verificación',
     checkInbox: '¡No olvide revisar su correo electrónico para completar este proceso!', pending: 'Verificación pendiente:',
-    subject: 'Confirme la facturación electrónica', verified: 'La facturación electrónica está activada.', current: 'Método de entrega actual:',
+    subject: 'Confirme la facturación electrónica', confirm: 'Confirmar la entrega por correo electrónico', verified: 'La facturación electrónica está activada.', current: 'Método de entrega actual:',
     used: 'ya se usó', again: 'Envíe un nuevo correo de verificación desde Método de entrega de factura', switchPaper: 'Cambiar a facturas en papel', paperDone: 'Sus facturas llegarán en papel.',
     problem: 'Hay un problema', badEmail: 'Ingrese un correo electrónico como nombre@ejemplo.com.', deliveryEmail: 'Dirección de correo electrónico',
   },
@@ -72,12 +72,21 @@ for (const j of journeys) {
     const [mail] = await mailTo(bills);
     expect(mail.subject).toContain(w.subject);
     const link = linkIn(mail, `${baseURL}/billing/verify-email?token=`);
+    // Opening the link changes nothing (mail scanners open links); its button confirms.
     await page.goto(link);
+    await expect(page.getByRole('button', { name: w.confirm })).toBeVisible();
+    await expect(page.getByText(bills)).toBeVisible();
+    await axe(page, j.js, `paperless billing to confirm (${j.lang})`);
+    await page.goto('/billing/settings/delivery');
+    await expect(page.getByText(`${w.current} ${w.paperChoice}`)).toBeVisible();
+    await page.goto(link);
+    await page.getByRole('button', { name: w.confirm }).click();
     await expect(page.getByText(w.verified)).toBeVisible();
     await expect(page.getByText(bills)).toBeVisible();
     await axe(page, j.js, `paperless billing verified (${j.lang})`);
     await page.goto(link);
     await expect(page.getByText(w.used)).toBeVisible();
+    await expect(page.getByRole('button', { name: w.confirm })).toHaveCount(0);
     await axe(page, j.js, `verification link used (${j.lang})`);
     // A damaged or expired link says so and offers a new email.
     await page.goto('/billing/verify-email?token=damaged');

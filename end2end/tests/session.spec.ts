@@ -13,6 +13,7 @@ test('an idle session warns two minutes before it ends; staying keeps it; then i
   await page.clock.fastForward('28:30');
   await expect(warning).toBeVisible();
   await expect(warning).toContainText('you will be signed out in 2 minutes');
+  await expect(warning).toContainText('you are signed out 12 hours after signing in, even when active');
   await expect(page.getByRole('button', { name: 'Stay Signed In' })).toBeFocused();
   await expectNoAxeViolations(page, 'idle warning');
   // Staying posts the form and comes back to the same page, whose timers start again.

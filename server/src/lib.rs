@@ -34,7 +34,7 @@ pub struct AppState {
 /// Builds the whole application: pages, server functions, static files, middleware.
 pub fn router(state: AppState) -> Router {
     let session_layer = SessionManagerLayer::new(state.sessions.clone())
-        .with_name("aqueduct_session")
+        .with_name(session_cookie_name(&state.config))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.cookies_secure())
@@ -68,10 +68,25 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn(server_fns::guard))
         .layer(session_layer)
+        // Outside the sessions (a refused form leaves no session behind), inside the
+        // language (the refusal speaks the customer's).
+        .layer(axum::middleware::from_fn_with_state(state.config.clone(), middleware::same_origin_only))
         .layer(axum::middleware::from_fn(middleware::locale_from_cookie))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.config.clone(), middleware::security_headers))
         .with_state(state)
+}
+
+/// The session cookie. Over HTTPS the `__Host-` prefix makes the browser refuse it unless
+/// it is Secure, for this host only (no Domain) and for every path: a sibling subdomain or
+/// a plain-HTTP page cannot plant or overwrite it. Plain HTTP (development, tests) cannot
+/// have the prefix.
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    if config.cookies_secure() {
+        "__Host-aqueduct_session"
+    } else {
+        "aqueduct_session"
+    }
 }
 
 /// The pages of the app, found once per process. Walking the app is deterministic, and doing it

@@ -29,6 +29,8 @@ enum Refusal {
     Unreadable,
     /// The portal is too busy to take the request now (`app::forms::BUSY_ERROR`).
     Busy,
+    /// A form another site's page sent (see `middleware::same_origin_only`).
+    CrossSite,
 }
 
 impl Refusal {
@@ -37,6 +39,7 @@ impl Refusal {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooLong | Self::Unreadable => StatusCode::BAD_REQUEST,
             Self::Busy => StatusCode::TOO_MANY_REQUESTS,
+            Self::CrossSite => StatusCode::FORBIDDEN,
         }
     }
 
@@ -50,6 +53,8 @@ impl Refusal {
             (Self::Unreadable, Lang::Es) => "No pudimos leer este formulario: falta un campo, tiene un valor del tipo equivocado o contiene caracteres que no se pueden usar. Regrese e inténtelo de nuevo.",
             (Self::Busy, Lang::En) => "The portal is busy right now. Please go back and try again in a moment.",
             (Self::Busy, Lang::Es) => "El portal está ocupado en este momento. Regrese e inténtelo de nuevo en un momento.",
+            (Self::CrossSite, Lang::En) => "This form was sent from another website, so the portal did not accept it. If you meant to use the portal, open it yourself and try again.",
+            (Self::CrossSite, Lang::Es) => "Este formulario se envió desde otro sitio web, por eso el portal no lo aceptó. Si quería usar el portal, ábralo usted mismo e inténtelo de nuevo.",
         }
     }
 }
@@ -59,6 +64,12 @@ impl Refusal {
 /// developers).
 pub async fn unknown_function() -> Response {
     (StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+/// The refusal of a request another site's page sent, as a page or a server function
+/// error in the customer's language, like every other refusal.
+pub fn refuse_cross_site(headers: &HeaderMap) -> Response {
+    Asker::of(headers).refuse(Refusal::CrossSite)
 }
 
 /// Middleware around every server function (leptos_axum routes each one itself).
@@ -212,13 +223,15 @@ fn is_argument_error(encoded: &[u8]) -> bool {
     encoded.starts_with(b"Args|") || encoded.starts_with(b"Deserialization|")
 }
 
-/// The page to go back to: the referring page's path when it is one of ours, else home.
+/// The page to go back to: the referring page's path when it is one of ours (and a path a
+/// browser cannot read as another site, see `app::domain::local_path`), else home.
 fn back_path(referer: &str, host: &str) -> String {
     let rest = referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://")).unwrap_or("");
-    match rest.split_once('/') {
+    let path = match rest.split_once('/') {
         Some((referer_host, path)) if !host.is_empty() && referer_host == host => format!("/{path}"),
-        _ => "/".into(),
-    }
+        _ => return "/".into(),
+    };
+    app::domain::local_path(&path).map_or_else(|| "/".into(), str::to_string)
 }
 
 #[cfg(test)]
@@ -255,6 +268,10 @@ mod tests {
         assert_eq!(back_path("https://evil.example/phish", "portal.test"), "/");
         assert_eq!(back_path("", "portal.test"), "/");
         assert_eq!(back_path("http://portal.test/", ""), "/");
+        // A path of ours that a browser would read as another host.
+        assert_eq!(back_path("http://portal.test//evil.example", "portal.test"), "/");
+        assert_eq!(back_path("http://portal.test/\\evil.example", "portal.test"), "/");
+        assert_eq!(back_path("http://portal.test/\t/evil.example", "portal.test"), "/");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Paperless billing: Bill Delivery Method. Email delivery starts only once the customer
-//! opens the single-use link we email (valid 24 hours); until then the account stays on
+//! opens the single-use link we email (valid 24 hours) and presses its page's confirmation
+//! button (opening the link alone, as mail scanners do, changes nothing); until then the account stays on
 //! paper and the page shows it pending. Bills imported for an account on email delivery
 //! are announced by email, once per bill.
 
@@ -49,9 +50,11 @@ pub struct DeliveryOutcome {
     pub problems: Vec<DeliveryProblem>,
 }
 
-/// What opening a verification link did.
+/// What a verification link is, or what confirming it did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Verification {
+    /// Valid and unused: the page offers the confirmation button.
+    Ready { number: String, email: String },
     Verified { number: String, email: String },
     Expired,
     Used,
@@ -120,9 +123,41 @@ pub async fn take_delivery_outcome() -> Result<Option<DeliveryOutcome>, ServerFn
     Ok(crate::forms::take_kept("delivery").await)
 }
 
-/// Opens a verification link: works signed in or not, once, for 24 hours.
+/// The key of the confirmation's answer, kept for the page it returns to.
+#[cfg(feature = "ssr")]
+const CONFIRMED: &str = "delivery_verification";
+
+/// What the verification page shows: the answer of the confirmation just posted, else what
+/// the link is, checked without using it (opening a link, as mail scanners do, changes
+/// nothing).
+#[server(endpoint = "delivery_link_state")]
+pub async fn delivery_link_state(token: String) -> Result<Verification, ServerFnError> {
+    if let Some(confirmed) = crate::forms::take_kept::<Verification>(CONFIRMED).await {
+        return Ok(confirmed);
+    }
+    let db = expect_context::<crate::platform::Db>();
+    service::check(&db, &token).await.map_err(internal)
+}
+
+/// The page's "Confirm email delivery" button: uses the link (signed in or not, once, for
+/// 24 hours) and comes back to the page, which shows what it did.
 #[server(endpoint = "verify_delivery_email")]
 pub async fn verify_delivery_email(token: String) -> Result<Verification, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    service::verify(&db, &token).await.map_err(internal)
+    let result = service::verify(&db, &token).await.map_err(internal)?;
+    crate::forms::keep_for_redirect(CONFIRMED, &result).await;
+    leptos_axum::redirect(&verification_page(&token));
+    Ok(result)
+}
+
+/// The verification page of `token`. The link's token is URL-safe base64; anything else
+/// (a damaged link) is left out rather than escaped.
+#[cfg(feature = "ssr")]
+fn verification_page(token: &str) -> String {
+    let url_safe = !token.is_empty() && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if url_safe {
+        format!("/billing/verify-email?token={token}")
+    } else {
+        "/billing/verify-email".into()
+    }
 }

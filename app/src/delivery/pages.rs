@@ -145,12 +145,26 @@ fn AccountDeliveryForm(
 pub fn VerifyDeliveryPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let result = Resource::new_blocking(move || query.read().get("token").unwrap_or_default(), verify_delivery_email);
+    let token = move || query.read().get("token").unwrap_or_default();
+    let result = Resource::new_blocking(token, delivery_link_state);
+    let confirm = ServerAction::<VerifyDeliveryEmail>::new();
     view! {
         <Title text=t_string!(i18n, delivery.verify_title).to_string()/>
         <h1>{t!(i18n, delivery.verify_title)}</h1>
         <Suspense fallback=|| ()>
             {move || result.get().map(|r| match r {
+                // Only checked: a plain form uses it, so a scanner opening the link does not.
+                Ok(Verification::Ready { number, email }) => view! {
+                    <p>{t!(i18n, delivery.confirm_intro)}</p>
+                    <dl class="facts">
+                        <dt>{t!(i18n, delivery.verified_account)}</dt><dd>{number}</dd>
+                        <dt>{t!(i18n, delivery.verified_email)}</dt><dd>{email}</dd>
+                    </dl>
+                    <ActionForm action=confirm>
+                        <input type="hidden" name="token" value=token()/>
+                        <button type="submit" class="primary">{t!(i18n, delivery.confirm)}</button>
+                    </ActionForm>
+                }.into_any(),
                 Ok(Verification::Verified { number, email }) => view! {
                     <div class="notice" role="status">
                         <p>{t!(i18n, delivery.verified)}</p>

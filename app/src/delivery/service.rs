@@ -64,7 +64,21 @@ pub async fn request_email(db: &Db, mailer: &Mailer, r: EmailRequest<'_>) -> Res
     Ok(Ok(()))
 }
 
-/// Opens a verification link.
+/// What a verification link would do, without using it: a page that merely opens the link
+/// (as a mail scanner does) changes nothing; only the confirmation button verifies.
+pub async fn check(db: &Db, token: &str) -> Result<Verification, ServiceError> {
+    let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
+        TokenState::Valid(r) => r,
+        TokenState::Expired => return Ok(Verification::Expired),
+        TokenState::Used => return Ok(Verification::Used),
+        TokenState::Unknown => return Ok(Verification::Invalid),
+    };
+    let (Some(account_id), Some(email)) = (record.account_id, record.email) else { return Ok(Verification::Invalid) };
+    let number = data::account_number(db, account_id).await?.unwrap_or_default();
+    Ok(Verification::Ready { number, email })
+}
+
+/// Uses a verification link: the account goes on email delivery (once).
 pub async fn verify(db: &Db, token: &str) -> Result<Verification, ServiceError> {
     let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
         TokenState::Valid(r) => r,

@@ -22,6 +22,9 @@ pub struct Config {
     pub demo_data: bool,
     /// A signed-in session ends after this many minutes without a request.
     pub session_idle_minutes: i64,
+    /// A signed-in session ends this many hours after signing in, however active (the page
+    /// warns first): "Stay Signed In" does not stretch it.
+    pub session_max_hours: i64,
     pub utility: UtilityConfig,
     /// Outgoing mail. Without it, email goes to the development outbox (dev mode only).
     pub smtp: Option<SmtpConfig>,
@@ -204,6 +207,7 @@ impl Default for Config {
             dev_mode: false,
             demo_data: false,
             session_idle_minutes: 30,
+            session_max_hours: 12,
             utility: UtilityConfig::default(),
             smtp: None,
             secrets: SecretsConfig::default(),
@@ -282,6 +286,7 @@ impl Config {
             phone: self.utility.phone.clone(),
             email: self.utility.email.clone(),
             session_idle_minutes: self.session_idle_minutes,
+            session_max_hours: self.session_max_hours,
         }
     }
 
@@ -302,6 +307,11 @@ impl Config {
             return Err(format!("secrets.payment_key_id \"{}\" is not one of secrets.payment_keys", secrets.payment_key_id));
         }
         Ok((secrets.payment_keys.clone(), secrets.payment_key_id.clone()))
+    }
+
+    /// The absolute lifetime of a signed-in session, in seconds (at least an hour).
+    pub fn session_max_secs(&self) -> i64 {
+        self.session_max_hours.max(1) * 3600
     }
 
     pub fn cookies_secure(&self) -> bool {

@@ -255,6 +255,13 @@ pub async fn end_idle_session() -> Result<(), ServerFnError> {
     Ok(())
 }
 
+/// Seconds until the signed-in session ends however active (`session_max_hours` after
+/// signing in), for the idle warning; `None` when not signed in.
+#[server(endpoint = "session_time_left")]
+pub async fn session_time_left() -> Result<Option<i64>, ServerFnError> {
+    Ok(session::seconds_until_end().await)
+}
+
 /// The signed-in customer's name, for the header.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<String>, ServerFnError> {

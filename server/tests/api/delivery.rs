@@ -1,9 +1,10 @@
-//! Paperless billing: the verification link (single use, 24 hours, any browser), paper
+//! Paperless billing: the verification link (its page's button verifies, single use, 24
+//! hours, any browser; opening it alone changes nothing), paper
 //! again with a notice, throttled resends, other customers' accounts out of reach, and one
 //! "your bill is ready" email per bill however often the import runs.
 
 use crate::helpers::{count, inbox, spawn_app, unique_email, TestApp};
-use crate::registration::{location, login, post_form, with_demo};
+use crate::registration::{location, login, post_form, post_form_as, with_demo};
 use app::delivery::service::{self, EmailRequest};
 use app::delivery::{DeliveryProblem, Verification};
 use app::registration::service as registration;
@@ -53,13 +54,17 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     assert!(mail[0].subject.starts_with("Confirm paperless billing"));
     assert!(mail[0].text.contains("12345678-1234567"));
     let link = mail[0].link("/billing/verify-email?token=").expect("a verification link");
-    // Opened in another browser, signed out.
-    let stranger = reqwest::Client::new();
+    // Opened in another browser, signed out: its button confirms.
+    let stranger = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let page = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Confirm email delivery") && page.contains(&paperless), "{page}");
+    let r = confirm(&app, &stranger, &link).await;
+    assert_eq!(location(&r), link, "back to the link's page");
     let page = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Paperless billing is on") && page.contains(&paperless), "{page}");
     assert_eq!(method(&app, account).await, ("email".into(), Some(paperless.clone())));
     let again = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
-    assert!(again.contains("already used"));
+    assert!(again.contains("already used") && !again.contains("Confirm email delivery"));
     assert_eq!(service::verify(&app.db, &token_of(&link)).await.unwrap(), Verification::Used);
     assert_eq!(service::verify(&app.db, "forged-token").await.unwrap(), Verification::Invalid);
 
@@ -69,6 +74,50 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     assert_eq!(method(&app, account).await, ("paper".into(), None));
     let mail = inbox(&app.db, &paperless, 2).await;
     assert!(mail[1].subject.starts_with("Your bills will come on paper"));
+}
+
+/// Presses the verification page's "Confirm email delivery" button, as a browser without
+/// JavaScript does.
+async fn confirm(app: &TestApp, browser: &reqwest::Client, link: &str) -> reqwest::Response {
+    post_form_as(browser, app, "verify_delivery_email", link, &[("token", &token_of(link))]).await
+}
+
+/// A mail scanner opens every link it sees: opening the link must not switch the account.
+/// (Issue 14, point 8; before: the GET used the token and switched to email delivery.)
+#[tokio::test]
+async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (login_id, customer_id, account, _) = customer(&app, "12345678-1234567", "97501").await;
+    let to = unique_email("bills");
+    let request = EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
+    service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
+    let link = inbox(&app.db, &to, 1).await[0].link("/billing/verify-email?token=").unwrap();
+
+    // The scanner, then the customer, open it: twice, nothing used, still paper.
+    let scanner = reqwest::Client::new();
+    for _ in 0..2 {
+        let page = scanner.get(format!("{}{link}", app.base)).header("accept-language", "es").send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Confirmar la entrega por correo electrónico") && page.contains(&to), "{page}");
+        assert!(page.contains("name=\"token\"") && page.contains(&token_of(&link)));
+    }
+    assert_eq!(method(&app, account).await, ("paper".into(), None));
+    let unused = app::platform::tokens::check(&app.db, app::platform::tokens::Purpose::DeliveryEmail, &token_of(&link)).await.unwrap();
+    assert!(matches!(unused, app::platform::tokens::TokenState::Valid(_)), "{unused:?}");
+
+    // The button verifies, once.
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let r = confirm(&app, &browser, &link).await;
+    assert_eq!(r.status().as_u16(), 302);
+    assert_eq!(method(&app, account).await, ("email".into(), Some(to.clone())));
+    let page = browser.get(format!("{}{}", app.base, location(&r))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Paperless billing is on") && !page.contains("Confirm email delivery"), "{page}");
+    let r = confirm(&app, &browser, &link).await;
+    let page = browser.get(format!("{}{}", app.base, location(&r))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("already used"), "{page}");
+    // A damaged link has no button.
+    let page = scanner.get(format!("{}/billing/verify-email?token=damaged", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("not valid") && !page.contains("Confirm email delivery"), "{page}");
 }
 
 #[tokio::test]

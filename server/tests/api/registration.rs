@@ -254,3 +254,123 @@ async fn throttling_counts_real_clients_behind_trusted_proxies_only() {
     }
     assert!(lookup(&direct, "203.0.113.99", 9).await.contains("TryLater"), "a forged header changes nothing");
 }
+
+/// Alex's login on `app`, with the password `river stones at dawn`.
+async fn alex(app: &TestApp) -> String {
+    with_demo(&app.db).await;
+    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let email = crate::helpers::unique_email("alex");
+    service::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    email
+}
+
+/// A sign-in form posted by a page, which names itself in `headers` (Origin, Referer).
+async fn sign_in_from(app: &TestApp, email: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.post(format!("{}/api/sign_in", app.base)).header("accept", "text/html");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.form(&[("email", email), ("password", "river stones at dawn")]).send().await.unwrap()
+}
+
+async fn signed_in(app: &TestApp) -> bool {
+    app.get("/account").await.status() == 200
+}
+
+/// Login CSRF: another site's hidden form posting the attacker's credentials must not sign
+/// the visitor in. (Issue 14, point 6; before: 302 to /account with a session cookie.)
+#[tokio::test]
+async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
+    let app = spawn_app().await;
+    let email = alex(&app).await;
+    let own_page = format!("{}/sign-in", app.base);
+    for headers in [
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("origin", "https://evil.example"), ("referer", own_page.as_str())],
+        vec![("referer", "https://evil.example/win-a-prize")],
+        vec![("origin", "http://portal.test.evil.example")],
+    ] {
+        let r = sign_in_from(&app, &email, &headers).await;
+        assert_eq!(r.status().as_u16(), 403, "{headers:?}");
+        assert_eq!(session_set_cookie(&r), None, "no session for {headers:?}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("This form was sent from another website") && !page.contains("evil.example"), "{page}");
+        assert!(!signed_in(&app).await, "{headers:?}");
+    }
+    // In Spanish, and to a script as the error its pages show.
+    let r = sign_in_from(&app, &email, &[("origin", "https://evil.example"), ("accept-language", "es")]).await;
+    assert!(r.text().await.unwrap().contains("Este formulario se envió desde otro sitio web"));
+    let r = app.client.post(format!("{}/api/sign_in", app.base)).header("origin", "https://evil.example")
+        .form(&[("email", email.as_str()), ("password", "river stones at dawn")]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.text().await.unwrap().starts_with("ServerError|This form was sent from another website"));
+    assert!(!signed_in(&app).await);
+
+    // The portal's own pages: by the address asked for, or by its public base URL; by
+    // Origin, or by Referer when a browser sends no Origin.
+    let own_pages = [
+        vec![("origin", app.base.clone())],
+        vec![("origin", "http://portal.test".to_string())],
+        vec![("referer", format!("{}/sign-in", app.base))],
+    ];
+    for headers in own_pages {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let r = sign_in_from(&app, &email, &headers).await;
+        assert_eq!(location(&r), "/account", "{headers:?}");
+        assert!(session_set_cookie(&r).is_some());
+        assert!(signed_in(&app).await);
+        post_form(&app, "sign_out", "/account", &[]).await;
+    }
+    // Reading is never refused: a link from another site opens the page.
+    let r = app.client.get(format!("{}/sign-in", app.base)).header("referer", "https://evil.example/").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+/// Moves the signed-in session's recorded sign-in time `secs` into the past, as if it had
+/// signed in that long ago (the session store is the portal's own).
+async fn age_session(app: &TestApp, session: &str, secs: i64) {
+    use tower_sessions::SessionStore;
+    let store = app::platform::sessions::Sessions::open(&crate::helpers::database_url(app)).await.unwrap();
+    let id: tower_sessions::session::Id = session.trim_start_matches("aqueduct_session=").parse().unwrap();
+    let mut record = store.load(&id).await.unwrap().expect("a stored session");
+    let at = record.data.get(app::registration::session::SIGNED_IN_AT).and_then(|v| v.as_i64()).expect("the sign-in time");
+    record.data.insert(app::registration::session::SIGNED_IN_AT.into(), (at - secs).into());
+    store.save(&record).await.unwrap();
+}
+
+/// "Stay Signed In" kept a session alive forever; now it ends `session_max_hours` after
+/// signing in however active. (Issue 14, point 7; before: still signed in at the end.)
+#[tokio::test]
+async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
+    let app = spawn_app().await;
+    let email = alex(&app).await;
+    let r = post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let session = session_pair(&r).expect("signed in");
+    let twelve_hours = 12 * 3600;
+
+    // A minute before the end: still signed in, and the page's warning is set to fire
+    // before that end, saying why.
+    age_session(&app, &session, twelve_hours - 60).await;
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains("you are signed out 12 hours after signing in, even when active"), "{page}");
+    assert!(page.contains("there is a limit to how long a session lasts"), "the warning for the lifetime, not for idleness");
+    assert!(!page.contains("Stay Signed In"), "staying cannot help then");
+    let left = app.client.post(format!("{}/api/session_time_left", app.base)).send().await.unwrap().text().await.unwrap();
+    let left: i64 = left.parse().unwrap_or_else(|_| panic!("{left}"));
+    assert!((1..=60).contains(&left), "{left}");
+    // Staying signed in (and being active) does not move the end.
+    let stay = app.client.post(format!("{}/api/stay_signed_in", app.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(stay, "true");
+    assert!(signed_in(&app).await);
+    age_session(&app, &session, 61).await;
+    assert!(!signed_in(&app).await, "past the lifetime");
+    let stay = app.client.post(format!("{}/api/stay_signed_in", app.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(stay, "false");
+    assert!(!signed_in(&app).await);
+
+    // A fresh session is far from the end: the page warns of idleness as before.
+    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains("Stay Signed In") && page.contains("you are signed out 12 hours after signing in"));
+}

@@ -67,10 +67,22 @@ async fn accept_language_picks_spanish_without_a_cookie() {
 #[tokio::test]
 async fn the_language_switch_never_redirects_off_site() {
     let app = spawn_app().await;
-    for next in ["//evil.example", "https://evil.example", "/\\evil.example"] {
+    // Percent-encoded in the query, as a crafted link carries them: `%09` is a tab, which a
+    // browser strips from `/\t/evil.example`, leaving `//evil.example`.
+    let bypasses = [
+        "//evil.example", "https://evil.example", "/\\evil.example", "/%09/evil.example", "/%0A/evil.example",
+        "/%0D/evil.example", "%09//evil.example", "%20//evil.example", "%5C%5Cevil.example", "%5C/evil.example",
+        "/%5C/evil", "//evil.example@portal.test", "http:/evil.example", "javascript:alert(1)", "/%00/evil.example",
+    ];
+    for next in bypasses {
         let response = app.get(&format!("/lang/en?next={next}")).await;
-        assert_eq!(header(&response, "location"), "/", "{next}");
+        assert_eq!((response.status().as_u16(), header(&response, "location")), (303, "/"), "{next}");
     }
+    // Still a path on the portal once decoded: kept.
+    let response = app.get("/lang/en?next=/faq%3Fx%3D1").await;
+    assert_eq!(header(&response, "location"), "/faq?x=1");
+    let response = app.get("/lang/en?next=/%252F/evil.example").await;
+    assert_eq!(header(&response, "location"), "/%2F/evil.example", "a percent-encoded slash is a path on the portal");
     assert_eq!(app.get("/lang/xx").await.status(), 404);
 }
 
@@ -181,6 +193,8 @@ async fn every_route_carries_the_security_headers_and_personal_answers_are_never
 }
 
 /// Served over HTTPS: cookies only travel encrypted, and browsers are told to stay on HTTPS.
+/// The session cookie carries the `__Host-` prefix, so a browser keeps it only Secure, for
+/// this host alone (no Domain) and every path: nothing else can plant or overwrite it.
 #[tokio::test]
 async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     let app = crate::helpers::spawn_app_with(app::platform::Config {
@@ -193,9 +207,10 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     assert!(header(&response, "strict-transport-security").starts_with("max-age="));
     crate::registration::with_demo(&app.db).await;
     let found = crate::registration::post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
-    let session = found.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("aqueduct_session="));
+    let session = found.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("__Host-aqueduct_session="));
     let session = session.expect("finding the account starts a session");
     assert!(session.contains("; Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    assert!(session.contains("Path=/") && !session.contains("Domain"), "{session}");
     let plain = spawn_app().await.get("/").await;
     assert!(plain.headers().get("strict-transport-security").is_none(), "not on a plain HTTP address");
 }
