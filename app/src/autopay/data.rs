@@ -248,7 +248,9 @@ pub struct Candidate {
 }
 
 /// Open, unpaid bills of enrolled accounts due on one date, in pages by bill id so that
-/// memory stays flat however many accounts are enrolled.
+/// memory stays flat however many accounts are enrolled. Only a method of the account's
+/// current customer, not removed, pays: an account that changed hands never drafts the
+/// former customer's bank account or card. (This and every query of the run below.)
 pub async fn candidates(db: &Db, due_date: &str, after_bill: i64, limit: i64, unreminded: bool) -> Result<Vec<Candidate>, sqlx::Error> {
     let reminder = if unreminded { "AND NOT EXISTS (SELECT 1 FROM autopay_reminders r WHERE r.bill_id = b.id)" } else { "" };
     sqlx::query_as(&format!(
@@ -257,7 +259,8 @@ pub async fn candidates(db: &Db, due_date: &str, after_bill: i64, limit: i64, un
          e.days_before_due, e.max_amount_cents, m.kind, m.last4, m.bank_account_type, m.card_brand, l.email, l.locale \
          FROM bills b JOIN autopay_enrollments e ON e.account_id = b.account_id AND e.active = 1 \
          JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
-         JOIN payment_methods m ON m.id = e.payment_method_id LEFT JOIN logins l ON l.customer_id = a.customer_id \
+         JOIN payment_methods m ON m.id = e.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
+         LEFT JOIN logins l ON l.customer_id = a.customer_id \
          WHERE b.due_date = $1 AND b.id > $2 AND b.balance_cents > 0 \
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) {reminder} \
          ORDER BY b.id LIMIT $3"
@@ -391,7 +394,8 @@ pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>, m
     let debits = sqlx::query(&format!(
         "UPDATE payments SET nacha_file_id = $1, status = 'submitted', updated_at = $2 \
          WHERE status = 'pending' AND nacha_file_id IS NULL AND id IN \
-         (SELECT p.id FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id \
+         (SELECT p.id FROM payments p JOIN accounts a ON a.id = p.account_id \
+          JOIN payment_methods m ON m.id = p.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
           WHERE p.status = 'pending' AND p.nacha_file_id IS NULL AND m.kind = 'echeck' {maturity} ORDER BY p.id LIMIT $3)"
     ))
     .bind(file_id)
@@ -406,7 +410,8 @@ pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>, m
             "UPDATE payment_methods SET prenote_file_id = $1, prenote_sent_at = $2 \
              WHERE prenote_file_id IS NULL AND id IN (SELECT m.id FROM payment_methods m \
              WHERE m.kind = 'echeck' AND m.prenote_sent_at IS NULL AND m.prenote_file_id IS NULL AND m.removed_at IS NULL \
-             AND m.id IN (SELECT payment_method_id FROM autopay_enrollments WHERE active = 1) ORDER BY m.id LIMIT $3)",
+             AND m.id IN (SELECT e.payment_method_id FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id \
+             WHERE e.active = 1 AND a.customer_id = m.customer_id) ORDER BY m.id LIMIT $3)",
         )
         .bind(file_id)
         .bind(banking_date)
@@ -540,8 +545,8 @@ pub async fn pending_card_payments(db: &Db, after: i64, limit: i64) -> Result<Ve
     sqlx::query_as(
         "SELECT p.id, p.bill_id, p.amount_cents, m.gateway_token, c.customer_number || '-' || a.account_number AS number, \
          l.email, l.locale, m.kind, m.card_brand, m.last4, p.draft_date, b.due_date FROM payments p \
-         JOIN payment_methods m ON m.id = p.payment_method_id JOIN bills b ON b.id = p.bill_id \
-         JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
+         JOIN bills b ON b.id = p.bill_id JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
+         JOIN payment_methods m ON m.id = p.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
          LEFT JOIN logins l ON l.customer_id = a.customer_id \
          WHERE p.status = 'pending' AND m.kind <> 'echeck' AND p.id > $1 AND (p.claimed_until IS NULL OR p.claimed_until < $2) \
          ORDER BY p.id LIMIT $3",
@@ -561,7 +566,9 @@ pub async fn claim_card_payments(db: &Db, after: i64, last: i64, lease_secs: i64
     let rows: Vec<(i64,)> = sqlx::query_as(
         "UPDATE payments SET claimed_until = $1 WHERE id > $2 AND id <= $3 AND status = 'pending' \
          AND (claimed_until IS NULL OR claimed_until < $4) \
-         AND payment_method_id IN (SELECT id FROM payment_methods WHERE kind <> 'echeck') RETURNING id",
+         AND EXISTS (SELECT 1 FROM payment_methods m JOIN accounts a ON a.id = payments.account_id \
+         WHERE m.id = payments.payment_method_id AND m.kind <> 'echeck' AND m.customer_id = a.customer_id AND m.removed_at IS NULL) \
+         RETURNING id",
     )
     .bind(at + lease_secs)
     .bind(after)

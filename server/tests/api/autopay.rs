@@ -501,3 +501,129 @@ async fn two_machines_running_the_same_date_at_once_pay_each_bill_once() {
     assert_eq!(card_payments[0].0, "paid", "{card_payments:?}");
     assert_eq!(p.files(), vec![(1, 0, 6120)], "one file, one debit");
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 14, point 1: an account that changes customer (move-out / move-in).
+
+/// An accounts file that gives account 1234567 to a new customer, Jordan Park (87654321).
+const MOVE_1234567: &str = "\
+customer_number,customer_name,account_number,service_address,service_city,service_state,service_zip,mailing_address,mailing_city,mailing_state,mailing_zip
+87654321,Jordan Park,1234567,123 Main St,Medford,OR,97501,123 Main St,Medford,OR,97501
+";
+
+async fn move_1234567_to_a_new_customer(p: &Portal) -> app::import::ImportReport {
+    app::import::import_accounts(&p.app.db, &crate::import::head(), MOVE_1234567.as_bytes()).await.expect("the move imports")
+}
+
+async fn login_of(app: &TestApp, customer_id: i64) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM logins WHERE customer_id = $1").bind(customer_id).fetch_one(&app.db.pool).await.unwrap();
+    id
+}
+
+async fn failure_of(app: &TestApp, bill_id: i64) -> (String, Option<String>) {
+    sqlx::query_as("SELECT status, failure_reason FROM payments WHERE bill_id = $1").bind(bill_id).fetch_one(&app.db.pool).await.unwrap()
+}
+
+/// What the new customer finds: paper bills and no AutoPay on the account.
+async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
+    let (jordan, _) = customer(&p.app, "87654321-1234567", "97501").await;
+    let delivery = app::delivery::data::account(&p.app.db, jordan, account).await.unwrap().expect("the new customer's account");
+    assert_eq!((delivery.delivery_method.as_str(), delivery.delivery_email), ("paper", None), "bills go back to paper");
+    assert!(data::active_enrollment(&p.app.db, jordan, account).await.unwrap().is_none(), "no AutoPay of the former customer");
+}
+
+/// Fails on the old import and run: the former customer's bank account was drafted for the
+/// new customer's bill, their paperless address kept getting the bills, and a verification
+/// link sent before the move still worked.
+#[tokio::test]
+async fn an_account_that_changes_hands_no_longer_drafts_the_former_customers_bank_account() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let account = account_id(&p.app, "1234567").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account, method, &RuleForm::default()).await;
+    // Paperless to Alex's address, and a link Alex asked for to change it, still unused.
+    sqlx::query("UPDATE accounts SET delivery_method = 'email', delivery_email = $1 WHERE id = $2")
+        .bind(&email)
+        .bind(account)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    let purpose = app::platform::tokens::Purpose::DeliveryEmail;
+    let link = app::platform::tokens::issue(&p.app.db, purpose, login_of(&p.app, alex).await, Some(account), Some("alex.new@example.com"), 86_400)
+        .await
+        .unwrap();
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+
+    let report = move_1234567_to_a_new_customer(&p).await;
+    assert_eq!((report.updated, report.changed_hands, report.autopay_ended), (1, 1, 1));
+    let run = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((run.payments_created, run.files.len(), run.cards_paid), (0, 0, 0), "nothing is drafted");
+    assert!(p.files().is_empty(), "no debit in any bank file");
+    assert!(payments_of(&p.app, bill_id).await.is_empty());
+    assert_eq!(balance(&p.app, bill_id).await, 6120);
+    assert!(
+        matches!(app::platform::tokens::check(&p.app.db, purpose, &link).await.unwrap(), app::platform::tokens::TokenState::Used),
+        "the link sent before the move no longer works"
+    );
+
+    let mail = inbox(&p.app.db, &email, 2).await;
+    let ended: Vec<_> = mail.iter().filter(|m| m.subject.starts_with("Your AutoPay has ended")).collect();
+    assert_eq!(ended.len(), 1, "{mail:?}");
+    assert!(ended[0].text.contains("12345678-1234567") && ended[0].text.contains("changed hands"), "{}", ended[0].text);
+    assert!(!ended[0].text.contains("Jordan") && !ended[0].text.contains("87654321"), "the new customer is not named");
+    assert_new_customer_starts_clean(&p, account).await;
+}
+
+/// Fails on the old import and run: the payment created before the move was charged to
+/// the former customer's card.
+#[tokio::test]
+async fn an_account_that_changes_hands_no_longer_charges_the_former_customers_card_and_tells_them_in_their_language() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    sqlx::query("UPDATE logins SET locale = 'es' WHERE customer_id = $1").bind(alex).execute(&p.app.db.pool).await.unwrap();
+    let account = account_id(&p.app, "1234567").await;
+    let method = add_method(&p, alex, card("4111111111111111")).await;
+    enroll(&p, alex, account, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    // The processor was down on the draft date: the payment waits for the next run.
+    let first = p.run_with(&Gateway(Arc::new(Unavailable)), date!(2027 - 06 - 20)).await;
+    assert_eq!((first.payments_created, first.cards_to_retry), (1, 1));
+
+    move_1234567_to_a_new_customer(&p).await;
+    let recording = Recording::default();
+    let next = p.run_with(&Gateway(Arc::new(recording.clone())), date!(2027 - 06 - 21)).await;
+    assert_eq!((next.cards_paid, next.cards_declined), (0, 0));
+    assert!(recording.charges().is_empty(), "no charge to the former customer's card");
+    assert_eq!(failure_of(&p.app, bill_id).await, ("skipped".to_string(), Some("account changed hands".to_string())));
+    assert_eq!(balance(&p.app, bill_id).await, 6120);
+
+    let mail = inbox(&p.app.db, &email, 2).await;
+    let ended: Vec<_> = mail.iter().filter(|m| m.subject.starts_with("Su pago automático terminó")).collect();
+    assert_eq!(ended.len(), 1, "in Spanish, the former customer's language: {mail:?}");
+    assert!(ended[0].text.contains("12345678-1234567") && ended[0].text.contains("cambió de titular"), "{}", ended[0].text);
+    assert_new_customer_starts_clean(&p, account).await;
+}
+
+/// The run itself never pays with another customer's method, whatever moved the account
+/// (here a direct write, as the old import did): fails on the old run, which drafted and
+/// charged them.
+#[tokio::test]
+async fn the_run_pays_only_with_a_method_of_the_accounts_current_customer() {
+    let p = portal(false).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let bank_method = add_method(&p, alex, bank()).await;
+    let card_method = add_method(&p, alex, card("4111111111111111")).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, bank_method, &RuleForm::default()).await;
+    enroll(&p, alex, account_id(&p.app, "7654321").await, card_method, &RuleForm::default()).await;
+    bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    bill(&p.app, "7654321", "2027-06-01", "2027-06-20", 3300).await;
+    sqlx::query("UPDATE accounts SET customer_id = (SELECT id FROM customers WHERE customer_number = '23456789')")
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    let recording = Recording::default();
+    let run = p.run_with(&Gateway(Arc::new(recording.clone())), date!(2027 - 06 - 20)).await;
+    assert_eq!((run.payments_created, run.files.len(), run.cards_paid), (0, 0, 0));
+    assert!(p.files().is_empty() && recording.charges().is_empty());
+}
