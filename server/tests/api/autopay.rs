@@ -627,3 +627,94 @@ async fn the_run_pays_only_with_a_method_of_the_accounts_current_customer() {
     assert_eq!((run.payments_created, run.files.len(), run.cards_paid), (0, 0, 0));
     assert!(p.files().is_empty() && recording.charges().is_empty());
 }
+
+/// A debit claimed into a file before the move, and the file not yet written (the run
+/// stopped): the next run takes the line out and gives the bill its balance back. Fails on
+/// the old run, which wrote the former customer's bank account into the file.
+#[tokio::test]
+async fn a_debit_whose_account_changed_hands_after_the_claim_is_taken_out_of_the_file() {
+    let p = portal(false).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    p.run(date!(2027 - 06 - 20)).await;
+    // The run recorded the file, then stopped before writing it.
+    sqlx::query("UPDATE nacha_files SET written_at = NULL").execute(&p.app.db.pool).await.unwrap();
+    for entry in std::fs::read_dir(&p.config.autopay.nacha_folder).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    move_1234567_to_a_new_customer(&p).await;
+    let next = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((next.files.len(), next.withdrawn_not_the_customers), (0, 1), "nothing left to send");
+    assert!(p.files().is_empty());
+    assert_eq!(failure_of(&p.app, bill_id).await.0, "skipped");
+    assert_eq!(balance(&p.app, bill_id).await, 6120, "the bill owes again what the file no longer takes");
+    assert!(data::unwritten_files(&p.app.db).await.unwrap().is_empty(), "the emptied file is done");
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 14, point 13: NACHA files.
+
+/// Alex (bank, $61.20) and María (bank, $44.10) enrolled, both bills due 2027-06-20.
+async fn two_bank_enrollments(p: &Portal) -> (i64, i64, i64, i64) {
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let alex_method = add_method(p, alex, bank()).await;
+    enroll(p, alex, account_id(&p.app, "1234567").await, alex_method, &RuleForm::default()).await;
+    let (maria, _) = customer(&p.app, "23456789-2345678", "97502").await;
+    let maria_method = add_method(p, maria, AddMethodForm { holder_name: Some("Maria Lopez".into()), ..bank() }).await;
+    enroll(p, maria, account_id(&p.app, "2345678").await, maria_method, &RuleForm::default()).await;
+    let alex_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    let maria_bill = bill(&p.app, "2345678", "2027-06-01", "2027-06-20", 4410).await;
+    (alex_method, alex_bill, maria_method, maria_bill)
+}
+
+/// Fails on the old run: the file was 0644, and Alex's bank account, whose key was
+/// dropped, failed the whole file (and every later run on it).
+#[tokio::test]
+async fn a_bank_account_that_cannot_be_decrypted_is_taken_out_and_the_rest_is_written_readable_by_the_owner_only() {
+    let p = portal(false).await;
+    let (alex_method, alex_bill, _, maria_bill) = two_bank_enrollments(&p).await;
+    sqlx::query("UPDATE payment_methods SET account_key_id = 'dropped-key' WHERE id = $1").bind(alex_method).execute(&p.app.db.pool).await.unwrap();
+
+    let run = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((run.payments_created, run.failed_undecryptable, run.files.len()), (2, 1, 1));
+    assert_eq!(p.files(), vec![(1, 0, 4410)], "María's debit only, totals read back");
+    assert_eq!(failure_of(&p.app, alex_bill).await, ("failed".to_string(), Some("bank account could not be decrypted".to_string())));
+    assert_eq!(balance(&p.app, alex_bill).await, 6120, "the bill still owes it");
+    assert_eq!(balance(&p.app, maria_bill).await, 0);
+    let (entries, total): (i64, i64) =
+        sqlx::query_as("SELECT entry_count, total_debit_cents FROM nacha_files").fetch_one(&p.app.db.pool).await.unwrap();
+    assert_eq!((entries, total), (1, 4410), "the record says what the file holds");
+    #[cfg(unix)]
+    for entry in std::fs::read_dir(&p.config.autopay.nacha_folder).unwrap() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = entry.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "bank files hold account numbers");
+    }
+
+    let again = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((again.payments_created, again.failed_undecryptable, again.files.len()), (0, 0, 0));
+    assert_eq!(p.files(), vec![(1, 0, 4410)]);
+}
+
+/// The same with prenotes: Alex's prenote is not sent (and his debits wait), María's is.
+/// Fails on the old run, which failed the whole file.
+#[tokio::test]
+async fn a_prenote_that_cannot_be_decrypted_is_not_sent_and_not_claimed_again() {
+    let p = portal(true).await;
+    let (alex_method, alex_bill, _, _) = two_bank_enrollments(&p).await;
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1 WHERE id = $2")
+        .bind(vec![0u8; 40])
+        .bind(alex_method)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    let first = p.run(date!(2027 - 06 - 10)).await;
+    assert_eq!((first.failed_undecryptable, first.files.len()), (1, 1));
+    assert_eq!(p.files(), vec![(1, 1, 0)], "María's prenote only");
+    let later = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((later.failed_undecryptable, later.files.len()), (0, 1), "not claimed again");
+    assert_eq!(p.files(), vec![(1, 1, 0), (1, 0, 4410)], "María's debit; Alex's waits for a prenote");
+    assert_eq!(payments_of(&p.app, alex_bill).await[0].0, "pending");
+}
