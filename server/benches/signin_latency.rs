@@ -78,7 +78,7 @@ async fn create_logins(db: &Db) -> Vec<String> {
     for i in 0..LOGINS {
         csv.push_str(&format!("{:08},Bench {i},{:07},1 Way,Medford,OR,97501,1 Way,Medford,OR,97501\n", 70000000 + i, 7000000 + i));
     }
-    app::import::import_accounts(db, csv.as_bytes()).await.expect("import");
+    app::import::import_accounts(db, &app::email::Letterhead::from_config(&app::platform::Config::default()), csv.as_bytes()).await.expect("import");
     let mut emails = Vec::new();
     for i in 0..LOGINS {
         let number = format!("{:08}-{:07}", 70000000 + i, 7000000 + i);

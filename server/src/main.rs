@@ -1,7 +1,7 @@
 //! `server`: serves the portal (the default), or runs one administrative command.
 
 use anyhow::Context;
-use app::email::Mailer;
+use app::email::{Letterhead, Mailer};
 use app::import::{self, demo};
 use app::platform::vault::Vault;
 use app::platform::sessions::Sessions;
@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
             if !config.dev_mode {
                 anyhow::bail!("the demo data is for development mode only (dev_mode = true)");
             }
-            demo::load(&db, today()).await.context("loading the demo data")?;
+            demo::load(&db, &Letterhead::from_config(&config), today()).await.context("loading the demo data")?;
             print_demo_accounts();
             Ok(())
         }
@@ -153,7 +153,7 @@ async fn main() -> anyhow::Result<()> {
             let (file, result) = match what {
                 ImportKind::Accounts { file } => {
                     let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
-                    let result = import::import_accounts(&db, reader).await;
+                    let result = import::import_accounts(&db, &Letterhead::from_config(&config), reader).await;
                     (file, result)
                 }
                 ImportKind::Bills { file } => {
@@ -171,8 +171,15 @@ async fn main() -> anyhow::Result<()> {
                         .await
                         .map_err(|e| anyhow::anyhow!("{e:?}"))
                         .context("queueing bill emails")?;
-                    if announced > 0 {
-                        let sent = mailer.deliver_pending(&db).await.context("sending bill emails")?;
+                    if report.changed_hands > 0 {
+                        println!(
+                            "{} accounts changed hands: what their former customers set up ended \
+                             ({} AutoPay enrollments, emailed to the former customer; paperless delivery; open links).",
+                            report.changed_hands, report.autopay_ended
+                        );
+                    }
+                    if announced > 0 || report.autopay_ended > 0 {
+                        let sent = mailer.deliver_pending(&db).await.context("sending the emails")?;
                         println!("{announced} \"your bill is ready\" emails queued; {} sent, {} to retry.", sent.sent, sent.failed);
                     }
                     println!(
@@ -226,7 +233,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     let addr = leptos_options.site_addr;
     config.check_mode(addr).map_err(anyhow::Error::msg).context("checking the configuration")?;
     if config.demo_data {
-        demo::load(&db, today()).await.context("loading the demo data")?;
+        demo::load(&db, &Letterhead::from_config(&config), today()).await.context("loading the demo data")?;
     }
     let vault = Vault::from_config(&config).context("reading the payment keys")?;
     let mailer = Mailer::from_config(&config).context("setting up email")?;

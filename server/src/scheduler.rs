@@ -40,6 +40,19 @@ pub fn describe(date: Date, r: &RunReport) -> String {
             f.total_debit_cents % 100
         ));
     }
+    if r.failed_undecryptable > 0 {
+        lines.push(format!(
+            "  ALERT: {} bank lines could not be decrypted and were taken out of their files (payments marked failed, \
+             bills left open; the log names each): check the payment keys.",
+            r.failed_undecryptable
+        ));
+    }
+    if r.withdrawn_not_the_customers > 0 {
+        lines.push(format!(
+            "  {} bank lines taken out of their files: the method was removed or the account changed hands.",
+            r.withdrawn_not_the_customers
+        ));
+    }
     lines.push(format!(
         "Cards and wallets: {} paid, {} declined, {} left for the next run (processor unavailable).",
         r.cards_paid, r.cards_declined, r.cards_to_retry

@@ -248,7 +248,9 @@ pub struct Candidate {
 }
 
 /// Open, unpaid bills of enrolled accounts due on one date, in pages by bill id so that
-/// memory stays flat however many accounts are enrolled.
+/// memory stays flat however many accounts are enrolled. Only a method of the account's
+/// current customer, not removed, pays: an account that changed hands never drafts the
+/// former customer's bank account or card. (This and every query of the run below.)
 pub async fn candidates(db: &Db, due_date: &str, after_bill: i64, limit: i64, unreminded: bool) -> Result<Vec<Candidate>, sqlx::Error> {
     let reminder = if unreminded { "AND NOT EXISTS (SELECT 1 FROM autopay_reminders r WHERE r.bill_id = b.id)" } else { "" };
     sqlx::query_as(&format!(
@@ -257,7 +259,8 @@ pub async fn candidates(db: &Db, due_date: &str, after_bill: i64, limit: i64, un
          e.days_before_due, e.max_amount_cents, m.kind, m.last4, m.bank_account_type, m.card_brand, l.email, l.locale \
          FROM bills b JOIN autopay_enrollments e ON e.account_id = b.account_id AND e.active = 1 \
          JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
-         JOIN payment_methods m ON m.id = e.payment_method_id LEFT JOIN logins l ON l.customer_id = a.customer_id \
+         JOIN payment_methods m ON m.id = e.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
+         LEFT JOIN logins l ON l.customer_id = a.customer_id \
          WHERE b.due_date = $1 AND b.id > $2 AND b.balance_cents > 0 \
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) {reminder} \
          ORDER BY b.id LIMIT $3"
@@ -359,6 +362,7 @@ pub struct NachaFileRow {
     pub entry_count: i64,
     pub total_debit_cents: i64,
     pub created_at: i64,
+    pub written_at: Option<i64>,
 }
 
 /// Claims for one new file, in one transaction: every e-check payment still pending (whose
@@ -391,7 +395,8 @@ pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>, m
     let debits = sqlx::query(&format!(
         "UPDATE payments SET nacha_file_id = $1, status = 'submitted', updated_at = $2 \
          WHERE status = 'pending' AND nacha_file_id IS NULL AND id IN \
-         (SELECT p.id FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id \
+         (SELECT p.id FROM payments p JOIN accounts a ON a.id = p.account_id \
+          JOIN payment_methods m ON m.id = p.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
           WHERE p.status = 'pending' AND p.nacha_file_id IS NULL AND m.kind = 'echeck' {maturity} ORDER BY p.id LIMIT $3)"
     ))
     .bind(file_id)
@@ -406,7 +411,8 @@ pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>, m
             "UPDATE payment_methods SET prenote_file_id = $1, prenote_sent_at = $2 \
              WHERE prenote_file_id IS NULL AND id IN (SELECT m.id FROM payment_methods m \
              WHERE m.kind = 'echeck' AND m.prenote_sent_at IS NULL AND m.prenote_file_id IS NULL AND m.removed_at IS NULL \
-             AND m.id IN (SELECT payment_method_id FROM autopay_enrollments WHERE active = 1) ORDER BY m.id LIMIT $3)",
+             AND m.id IN (SELECT e.payment_method_id FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id \
+             WHERE e.active = 1 AND a.customer_id = m.customer_id) ORDER BY m.id LIMIT $3)",
         )
         .bind(file_id)
         .bind(banking_date)
@@ -449,17 +455,26 @@ pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>, m
         entry_count: count + prenoted as i64,
         total_debit_cents: total,
         created_at: at,
+        written_at: None,
     }))
 }
 
 /// Files recorded but not yet in the folder (a run stopped between the two).
 pub async fn unwritten_files(db: &Db) -> Result<Vec<NachaFileRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at FROM nacha_files \
+        "SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at, written_at FROM nacha_files \
          WHERE written_at IS NULL AND file_name NOT LIKE 'claiming-%' ORDER BY id",
     )
     .fetch_all(&db.pool)
     .await
+}
+
+/// A file as recorded now (its counts change when lines are withdrawn).
+pub async fn file(db: &Db, file_id: i64) -> Result<Option<NachaFileRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at, written_at FROM nacha_files WHERE id = $1")
+        .bind(file_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// The file's place among the files of its day (0 for the first): its file id modifier.
@@ -492,20 +507,45 @@ pub struct FileLine {
     pub holder_name: String,
     pub number: String,
     pub channel: String,
+    /// The debit's payment; none for a prenote.
+    pub payment_id: Option<i64>,
+    pub method_id: i64,
+    /// 1 while the method is not removed and (for a debit) belongs to the account's current
+    /// customer: an account can change hands between the claim and the writing.
+    pub usable: i64,
 }
 
+impl FileLine {
+    pub fn sealed(&self) -> Sealed {
+        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone() }
+    }
+
+    pub fn line_ref(&self) -> LineRef {
+        match self.payment_id {
+            Some(id) => LineRef::Debit(id),
+            None => LineRef::Prenote(self.method_id),
+        }
+    }
+}
+
+/// The lines of a recorded file: the payments that name it, and the prenotes of the bank
+/// accounts it claimed, less those withdrawn (see `withdraw_lines`).
 pub async fn file_lines(db: &Db, file_id: i64) -> Result<Vec<FileLine>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.amount_cents, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
-         c.customer_number || a.account_number AS number, e.authorization_channel AS channel \
+         c.customer_number || a.account_number AS number, e.authorization_channel AS channel, \
+         p.id AS payment_id, m.id AS method_id, \
+         CAST(CASE WHEN m.customer_id = a.customer_id AND m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT) AS usable \
          FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id JOIN accounts a ON a.id = p.account_id \
          JOIN customers c ON c.id = a.customer_id JOIN autopay_enrollments e ON e.id = p.enrollment_id \
          WHERE p.nacha_file_id = $1 \
          UNION ALL \
          SELECT 0, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
          c.customer_number AS number, \
-         COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel \
-         FROM payment_methods m JOIN customers c ON c.id = m.customer_id WHERE m.prenote_file_id = $1 \
+         COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel, \
+         NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT) \
+         FROM payment_methods m JOIN customers c ON c.id = m.customer_id \
+         WHERE m.prenote_file_id = $1 AND m.prenote_sent_at IS NOT NULL \
          ORDER BY 7, 1",
     )
     .bind(file_id)
@@ -513,10 +553,90 @@ pub async fn file_lines(db: &Db, file_id: i64) -> Result<Vec<FileLine>, sqlx::Er
     .await
 }
 
-impl FileLine {
-    pub fn sealed(&self) -> Sealed {
-        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone() }
+/// A line of a file, to withdraw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRef {
+    Debit(i64),
+    Prenote(i64),
+}
+
+/// Takes lines out of a file that is recorded but not yet written, in one transaction, and
+/// returns how many this call took out (another run writing the same file may have taken
+/// them first; a written file is never changed).
+///
+/// A debit becomes `status` with `reason`, leaves the file (`nacha_file_id` empty: a
+/// file's lines are exactly the payments that name it) and gives its bill back the amount
+/// `claim_file` took off. A prenote stays claimed by the file but is marked not sent
+/// (`prenote_sent_at` empty): claimed, it is not claimed again by the next file of the same
+/// run (which would loop), and not sent, its bank account's debits never mature. Then the
+/// file's recorded entry count and total are counted again from what is left, so the file
+/// that this run, or any later one, writes from the database matches its record.
+pub async fn withdraw_lines(db: &Db, file_id: i64, lines: &[LineRef], status: &str, reason: &str) -> Result<usize, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    let mut withdrawn = 0;
+    for line in lines {
+        withdrawn += match *line {
+            LineRef::Debit(payment_id) => withdraw_debit(&mut tx, file_id, payment_id, status, reason, at).await?,
+            LineRef::Prenote(method_id) => withdraw_prenote(&mut tx, file_id, method_id).await?,
+        };
     }
+    if withdrawn > 0 {
+        recount_file(&mut tx, file_id).await?;
+    }
+    tx.commit().await?;
+    Ok(withdrawn)
+}
+
+const FILE_UNWRITTEN: &str = "EXISTS (SELECT 1 FROM nacha_files f WHERE f.id = $2 AND f.written_at IS NULL)";
+
+async fn withdraw_debit(conn: &mut sqlx::AnyConnection, file_id: i64, payment_id: i64, status: &str, reason: &str, at: i64) -> Result<usize, sqlx::Error> {
+    let taken: Option<(i64, i64)> = sqlx::query_as(&format!(
+        "UPDATE payments SET status = $3, failure_reason = $4, nacha_file_id = NULL, updated_at = $5 \
+         WHERE id = $1 AND nacha_file_id = $2 AND status = 'submitted' AND {FILE_UNWRITTEN} RETURNING bill_id, amount_cents"
+    ))
+    .bind(payment_id)
+    .bind(file_id)
+    .bind(status)
+    .bind(reason)
+    .bind(at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((bill_id, amount)) = taken else { return Ok(0) };
+    sqlx::query("UPDATE bills SET balance_cents = balance_cents + $1, updated_at = $2 WHERE id = $3")
+        .bind(amount)
+        .bind(at)
+        .bind(bill_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(1)
+}
+
+async fn withdraw_prenote(conn: &mut sqlx::AnyConnection, file_id: i64, method_id: i64) -> Result<usize, sqlx::Error> {
+    let done = sqlx::query(&format!(
+        "UPDATE payment_methods SET prenote_sent_at = NULL \
+         WHERE id = $1 AND prenote_file_id = $2 AND prenote_sent_at IS NOT NULL AND {FILE_UNWRITTEN}"
+    ))
+    .bind(method_id)
+    .bind(file_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() as usize)
+}
+
+/// The file's recorded entries and total, from the lines that name it now.
+async fn recount_file(conn: &mut sqlx::AnyConnection, file_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE nacha_files SET \
+         entry_count = (SELECT COUNT(*) FROM payments WHERE nacha_file_id = $1) \
+           + (SELECT COUNT(*) FROM payment_methods WHERE prenote_file_id = $1 AND prenote_sent_at IS NOT NULL), \
+         total_debit_cents = (SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM payments WHERE nacha_file_id = $1) \
+         WHERE id = $1 AND written_at IS NULL",
+    )
+    .bind(file_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// A card or wallet payment waiting to be charged, with what its emails say and to whom.
@@ -540,8 +660,8 @@ pub async fn pending_card_payments(db: &Db, after: i64, limit: i64) -> Result<Ve
     sqlx::query_as(
         "SELECT p.id, p.bill_id, p.amount_cents, m.gateway_token, c.customer_number || '-' || a.account_number AS number, \
          l.email, l.locale, m.kind, m.card_brand, m.last4, p.draft_date, b.due_date FROM payments p \
-         JOIN payment_methods m ON m.id = p.payment_method_id JOIN bills b ON b.id = p.bill_id \
-         JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
+         JOIN bills b ON b.id = p.bill_id JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
+         JOIN payment_methods m ON m.id = p.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
          LEFT JOIN logins l ON l.customer_id = a.customer_id \
          WHERE p.status = 'pending' AND m.kind <> 'echeck' AND p.id > $1 AND (p.claimed_until IS NULL OR p.claimed_until < $2) \
          ORDER BY p.id LIMIT $3",
@@ -561,7 +681,9 @@ pub async fn claim_card_payments(db: &Db, after: i64, last: i64, lease_secs: i64
     let rows: Vec<(i64,)> = sqlx::query_as(
         "UPDATE payments SET claimed_until = $1 WHERE id > $2 AND id <= $3 AND status = 'pending' \
          AND (claimed_until IS NULL OR claimed_until < $4) \
-         AND payment_method_id IN (SELECT id FROM payment_methods WHERE kind <> 'echeck') RETURNING id",
+         AND EXISTS (SELECT 1 FROM payment_methods m JOIN accounts a ON a.id = payments.account_id \
+         WHERE m.id = payments.payment_method_id AND m.kind <> 'echeck' AND m.customer_id = a.customer_id AND m.removed_at IS NULL) \
+         RETURNING id",
     )
     .bind(at + lease_secs)
     .bind(after)

@@ -38,6 +38,13 @@ pub struct RunReport {
     pub cards_to_retry: usize,
     pub reminders: usize,
     pub receipts: usize,
+    /// Bank lines taken out of their file because the bank account could not be decrypted
+    /// (a payment key is missing or the row is damaged): the operator must look. Each is
+    /// logged with its payment (or, for a prenote, its method).
+    pub failed_undecryptable: usize,
+    /// Bank lines taken out of their file because the method was removed or no longer
+    /// belongs to the account's customer (the account changed hands after the claim).
+    pub withdrawn_not_the_customers: usize,
     /// Seconds spent in each step, for the operator and the benchmark.
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -102,7 +109,8 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
     };
     // A file recorded by a run that stopped before writing it goes out first, unchanged.
     for file in data::unwritten_files(ctx.db).await? {
-        report.files.push(write_file(ctx, &bank_routing, &file).await?);
+        let written = write_file(ctx, &bank_routing, &file, &mut report).await?;
+        report.files.extend(written);
     }
     create_payments(ctx, today, &mut report).await?;
     lap(&mut report, "payments");
@@ -110,7 +118,8 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
         (midnight(today), midnight(today - Duration::days(ctx.config.prenote_wait_days.max(0))))
     });
     while let Some(file) = data::claim_file(ctx.db, &iso(today), prenotes, MAX_FILE_ENTRIES).await? {
-        report.files.push(write_file(ctx, &bank_routing, &file).await?);
+        let written = write_file(ctx, &bank_routing, &file, &mut report).await?;
+        report.files.extend(written);
     }
     lap(&mut report, "bank files");
     charge_cards(ctx, &mut report).await?;
@@ -180,18 +189,30 @@ async fn create_payments_due(ctx: &RunContext<'_>, today: Date, due_date: &str, 
     Ok(())
 }
 
+/// Why a debit that cannot go to the bank is withdrawn, as its payment records it.
+const UNDECRYPTABLE: &str = "bank account could not be decrypted";
+const NOT_THE_CUSTOMERS: &str = "payment method removed or no longer the account customer's";
+/// Rounds of withdrawing lines before a file is given up: one is enough unless another run
+/// is writing the same file at the same moment.
+const WITHDRAW_ROUNDS: usize = 3;
+
 /// Writes a claimed file into the folder: to a temporary name, flushed, then renamed, so
 /// the bank's pickup never sees half a file. The text is made from the database alone and
-/// read back before it is moved into place.
-async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &data::NachaFileRow) -> Result<WrittenFile, RunError> {
-    let lines = data::file_lines(ctx.db, file.id).await?;
+/// read back before it is moved into place. None when no line was left to send.
+async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &data::NachaFileRow, report: &mut RunReport) -> Result<Option<WrittenFile>, RunError> {
+    let Some((file, lines)) = sendable_lines(ctx, file, report).await? else { return Ok(None) };
+    let file = &file;
+    if lines.is_empty() {
+        // Every line was withdrawn: nothing goes to the bank, and the file is done.
+        data::mark_written(ctx.db, file.id).await?;
+        return Ok(None);
+    }
     let created = time::OffsetDateTime::from_unix_timestamp(file.created_at).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let effective = calendar::parse_iso(&file.run_date).unwrap_or(created.date());
     let yymmdd = |d: Date| format!("{:02}{:02}{:02}", d.year() % 100, u8::from(d.month()), d.day());
     let mut batches: Vec<nacha::Batch> = Vec::new();
-    for line in &lines {
+    for (line, account_number) in lines {
         let sec = if line.channel == "PPD" { nacha::Sec::Ppd } else { nacha::Sec::Web };
-        let account_number = ctx.vault.open(&line.sealed()).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
         let routing = RoutingNumber::parse(&line.routing_number).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
         let entry = nacha::Entry {
             account_type: BankAccountType::parse(&line.bank_account_type).unwrap_or(BankAccountType::Checking),
@@ -239,12 +260,54 @@ async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &d
         .map_err(|e| RunError::Io(file.file_name.clone(), std::io::Error::other(e)))?
         .map_err(|e| RunError::Io(file.file_name.clone(), e))?;
     data::mark_written(ctx.db, file.id).await?;
-    Ok(WrittenFile {
+    Ok(Some(WrittenFile {
         name: file.file_name.clone(),
         entries: summary.entries,
         prenotes: summary.prenotes,
         total_debit_cents: summary.total_debit_cents,
-    })
+    }))
+}
+
+/// The file's lines, each with its bank account number opened. A line that cannot go to the
+/// bank (its number cannot be decrypted, or its method was removed or is no longer the
+/// account customer's) is first withdrawn from the recorded file and the operator alerted,
+/// so that the rest is written and the file always matches its record. None when another
+/// run wrote the file meanwhile.
+async fn sendable_lines(
+    ctx: &RunContext<'_>,
+    file: &data::NachaFileRow,
+    report: &mut RunReport,
+) -> Result<Option<(data::NachaFileRow, Vec<(data::FileLine, String)>)>, RunError> {
+    let mut file = file.clone();
+    for _ in 0..WITHDRAW_ROUNDS {
+        let (mut sendable, mut undecryptable, mut not_theirs) = (Vec::new(), Vec::new(), Vec::new());
+        for line in data::file_lines(ctx.db, file.id).await? {
+            if line.usable == 0 {
+                tracing::warn!(file = %file.file_name, line = ?line.line_ref(), "bank line withdrawn: {NOT_THE_CUSTOMERS}");
+                not_theirs.push(line.line_ref());
+                continue;
+            }
+            match ctx.vault.open(&line.sealed()) {
+                Ok(number) => sendable.push((line, number)),
+                Err(e) => {
+                    tracing::error!(file = %file.file_name, line = ?line.line_ref(), key = %line.account_key_id, error = %e,
+                        "bank line withdrawn: {UNDECRYPTABLE}; check the payment keys");
+                    undecryptable.push(line.line_ref());
+                }
+            }
+        }
+        if undecryptable.is_empty() && not_theirs.is_empty() {
+            return Ok(Some((file, sendable)));
+        }
+        report.failed_undecryptable += data::withdraw_lines(ctx.db, file.id, &undecryptable, "failed", UNDECRYPTABLE).await?;
+        report.withdrawn_not_the_customers += data::withdraw_lines(ctx.db, file.id, &not_theirs, "skipped", NOT_THE_CUSTOMERS).await?;
+        // The record as it is now: its counts went down, or another run wrote it meanwhile.
+        file = data::file(ctx.db, file.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        if file.written_at.is_some() {
+            return Ok(None);
+        }
+    }
+    Err(RunError::Nacha(file.file_name.clone(), "lines that cannot be sent could not be withdrawn".into()))
 }
 
 fn write_atomically(folder: &Path, name: &str, text: &str) -> std::io::Result<()> {
@@ -252,7 +315,12 @@ fn write_atomically(folder: &Path, name: &str, text: &str) -> std::io::Result<()
     std::fs::create_dir_all(folder)?;
     // Two runs may write the same (identical) file at once: each uses its own temporary.
     let temporary = folder.join(format!(".{name}.{}.partial", crate::platform::tokens::random_token()));
-    let mut f = std::fs::File::create(&temporary)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // The file holds bank account numbers: readable by the portal's user only.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(&temporary)?;
     f.write_all(text.as_bytes())?;
     f.sync_all()?;
     drop(f);

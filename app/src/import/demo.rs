@@ -4,6 +4,7 @@
 use super::records::Address;
 use super::{write_accounts, write_bills, AccountRecord, BillRecord, ImportError};
 use crate::domain::{AccountNumber, Cents, CustomerNumber, Zip};
+use crate::email::Letterhead;
 use crate::platform::Db;
 
 /// What the run command prints for people to try: (customer-account, ZIP, who).
@@ -79,10 +80,11 @@ pub fn demo_bills(today: time::Date) -> Vec<BillRecord> {
     bills
 }
 
-/// Loads the demo data; safe to run at every start.
-pub async fn load(db: &Db, today: time::Date) -> Result<(), ImportError> {
+/// Loads the demo data; safe to run at every start. `head` signs the emails of an import
+/// (a demo account moved back from another customer).
+pub async fn load(db: &Db, head: &Letterhead, today: time::Date) -> Result<(), ImportError> {
     let accounts: Vec<(u64, AccountRecord)> = demo_accounts().into_iter().map(|a| (0, a)).collect();
-    write_accounts(db, &accounts).await?;
+    write_accounts(db, head, &accounts).await?;
     let bills: Vec<(u64, BillRecord)> = demo_bills(today).into_iter().map(|b| (0, b)).collect();
     write_bills(db, &bills).await?;
     super::import_routing(db, super::fedach::DEMO_DIRECTORY).await?;

@@ -2,12 +2,14 @@
 //! demo data. A file is checked row by row, then written in one transaction: a bad row
 //! names its line and reason, and nothing of the file is kept.
 
+mod changed_hands;
 mod records;
 pub mod demo;
 pub mod fedach;
 
 pub use records::{AccountRecord, BillRecord};
 
+use crate::email::Letterhead;
 use crate::platform::db::{now, Db};
 use std::io::Read;
 
@@ -17,6 +19,10 @@ pub struct ImportReport {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Accounts moved to another customer (what the former customer set up on them ended).
+    pub changed_hands: usize,
+    /// AutoPay enrollments those moves ended (their former customers were emailed).
+    pub autopay_ended: usize,
     /// Bills created by this import (for "your bill is ready" emails).
     pub new_bill_ids: Vec<i64>,
 }
@@ -72,9 +78,10 @@ fn csv_reason(error: &csv::Error) -> String {
     }
 }
 
-/// Validates and writes an accounts file (columns in the README).
-pub async fn import_accounts(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
-    write_accounts(db, &parse_accounts(input)?).await
+/// Validates and writes an accounts file (columns in the README). `head` signs the emails to
+/// former customers of accounts that changed hands.
+pub async fn import_accounts(db: &Db, head: &Letterhead, input: impl Read) -> Result<ImportReport, ImportError> {
+    write_accounts(db, head, &parse_accounts(input)?).await
 }
 
 /// Every row of an accounts file, parsed and checked, with its line number; the first
@@ -117,8 +124,9 @@ async fn begin_writing(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>,
     Ok(tx)
 }
 
-/// Upserts accounts (and their customers) in one transaction.
-pub async fn write_accounts(db: &Db, records: &[(u64, AccountRecord)]) -> Result<ImportReport, ImportError> {
+/// Upserts accounts (and their customers) in one transaction. An account that moves to
+/// another customer loses, in the same transaction, what its former customer set up on it.
+pub async fn write_accounts(db: &Db, head: &Letterhead, records: &[(u64, AccountRecord)]) -> Result<ImportReport, ImportError> {
     let mut tx = begin_writing(db).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
@@ -183,6 +191,12 @@ pub async fn write_accounts(db: &Db, records: &[(u64, AccountRecord)]) -> Result
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
+                if stored.customer_id != customer_id {
+                    report.changed_hands += 1;
+                    if changed_hands::account_changed_hands(&mut tx, head, stored.id, stored.customer_id).await? {
+                        report.autopay_ended += 1;
+                    }
+                }
                 report.updated += 1;
             }
             None => {

@@ -90,7 +90,7 @@ impl TryFrom<AccountRow> for AccountRecord {
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct StoredAccount {
     pub id: i64,
-    customer_id: i64,
+    pub customer_id: i64,
     service_address: String,
     service_city: String,
     service_state: String,

@@ -502,3 +502,220 @@ async fn two_machines_running_the_same_date_at_once_pay_each_bill_once() {
     assert_eq!(card_payments[0].0, "paid", "{card_payments:?}");
     assert_eq!(p.files(), vec![(1, 0, 6120)], "one file, one debit");
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 14, point 1: an account that changes customer (move-out / move-in).
+
+/// An accounts file that gives account 1234567 to a new customer, Jordan Park (87654321).
+const MOVE_1234567: &str = "\
+customer_number,customer_name,account_number,service_address,service_city,service_state,service_zip,mailing_address,mailing_city,mailing_state,mailing_zip
+87654321,Jordan Park,1234567,123 Main St,Medford,OR,97501,123 Main St,Medford,OR,97501
+";
+
+async fn move_1234567_to_a_new_customer(p: &Portal) -> app::import::ImportReport {
+    app::import::import_accounts(&p.app.db, &crate::import::head(), MOVE_1234567.as_bytes()).await.expect("the move imports")
+}
+
+async fn login_of(app: &TestApp, customer_id: i64) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM logins WHERE customer_id = $1").bind(customer_id).fetch_one(&app.db.pool).await.unwrap();
+    id
+}
+
+async fn failure_of(app: &TestApp, bill_id: i64) -> (String, Option<String>) {
+    sqlx::query_as("SELECT status, failure_reason FROM payments WHERE bill_id = $1").bind(bill_id).fetch_one(&app.db.pool).await.unwrap()
+}
+
+/// What the new customer finds: paper bills and no AutoPay on the account.
+async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
+    let (jordan, _) = customer(&p.app, "87654321-1234567", "97501").await;
+    let delivery = app::delivery::data::account(&p.app.db, jordan, account).await.unwrap().expect("the new customer's account");
+    assert_eq!((delivery.delivery_method.as_str(), delivery.delivery_email), ("paper", None), "bills go back to paper");
+    assert!(data::active_enrollment(&p.app.db, jordan, account).await.unwrap().is_none(), "no AutoPay of the former customer");
+}
+
+/// Fails on the old import and run: the former customer's bank account was drafted for the
+/// new customer's bill, their paperless address kept getting the bills, and a verification
+/// link sent before the move still worked.
+#[tokio::test]
+async fn an_account_that_changes_hands_no_longer_drafts_the_former_customers_bank_account() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let account = account_id(&p.app, "1234567").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account, method, &RuleForm::default()).await;
+    // Paperless to Alex's address, and a link Alex asked for to change it, still unused.
+    sqlx::query("UPDATE accounts SET delivery_method = 'email', delivery_email = $1 WHERE id = $2")
+        .bind(&email)
+        .bind(account)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    let purpose = app::platform::tokens::Purpose::DeliveryEmail;
+    let link = app::platform::tokens::issue(&p.app.db, purpose, login_of(&p.app, alex).await, Some(account), Some("alex.new@example.com"), 86_400)
+        .await
+        .unwrap();
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+
+    let report = move_1234567_to_a_new_customer(&p).await;
+    assert_eq!((report.updated, report.changed_hands, report.autopay_ended), (1, 1, 1));
+    let run = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((run.payments_created, run.files.len(), run.cards_paid), (0, 0, 0), "nothing is drafted");
+    assert!(p.files().is_empty(), "no debit in any bank file");
+    assert!(payments_of(&p.app, bill_id).await.is_empty());
+    assert_eq!(balance(&p.app, bill_id).await, 6120);
+    assert!(
+        matches!(app::platform::tokens::check(&p.app.db, purpose, &link).await.unwrap(), app::platform::tokens::TokenState::Used),
+        "the link sent before the move no longer works"
+    );
+
+    let mail = inbox(&p.app.db, &email, 2).await;
+    let ended: Vec<_> = mail.iter().filter(|m| m.subject.starts_with("Your AutoPay has ended")).collect();
+    assert_eq!(ended.len(), 1, "{mail:?}");
+    assert!(ended[0].text.contains("12345678-1234567") && ended[0].text.contains("changed hands"), "{}", ended[0].text);
+    assert!(!ended[0].text.contains("Jordan") && !ended[0].text.contains("87654321"), "the new customer is not named");
+    assert_new_customer_starts_clean(&p, account).await;
+}
+
+/// Fails on the old import and run: the payment created before the move was charged to
+/// the former customer's card.
+#[tokio::test]
+async fn an_account_that_changes_hands_no_longer_charges_the_former_customers_card_and_tells_them_in_their_language() {
+    let p = portal(false).await;
+    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    sqlx::query("UPDATE logins SET locale = 'es' WHERE customer_id = $1").bind(alex).execute(&p.app.db.pool).await.unwrap();
+    let account = account_id(&p.app, "1234567").await;
+    let method = add_method(&p, alex, card("4111111111111111")).await;
+    enroll(&p, alex, account, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    // The processor was down on the draft date: the payment waits for the next run.
+    let first = p.run_with(&Gateway(Arc::new(Unavailable)), date!(2027 - 06 - 20)).await;
+    assert_eq!((first.payments_created, first.cards_to_retry), (1, 1));
+
+    move_1234567_to_a_new_customer(&p).await;
+    let recording = Recording::default();
+    let next = p.run_with(&Gateway(Arc::new(recording.clone())), date!(2027 - 06 - 21)).await;
+    assert_eq!((next.cards_paid, next.cards_declined), (0, 0));
+    assert!(recording.charges().is_empty(), "no charge to the former customer's card");
+    assert_eq!(failure_of(&p.app, bill_id).await, ("skipped".to_string(), Some("account changed hands".to_string())));
+    assert_eq!(balance(&p.app, bill_id).await, 6120);
+
+    let mail = inbox(&p.app.db, &email, 2).await;
+    let ended: Vec<_> = mail.iter().filter(|m| m.subject.starts_with("Su pago automático terminó")).collect();
+    assert_eq!(ended.len(), 1, "in Spanish, the former customer's language: {mail:?}");
+    assert!(ended[0].text.contains("12345678-1234567") && ended[0].text.contains("cambió de titular"), "{}", ended[0].text);
+    assert_new_customer_starts_clean(&p, account).await;
+}
+
+/// The run itself never pays with another customer's method, whatever moved the account
+/// (here a direct write, as the old import did): fails on the old run, which drafted and
+/// charged them.
+#[tokio::test]
+async fn the_run_pays_only_with_a_method_of_the_accounts_current_customer() {
+    let p = portal(false).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let bank_method = add_method(&p, alex, bank()).await;
+    let card_method = add_method(&p, alex, card("4111111111111111")).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, bank_method, &RuleForm::default()).await;
+    enroll(&p, alex, account_id(&p.app, "7654321").await, card_method, &RuleForm::default()).await;
+    bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    bill(&p.app, "7654321", "2027-06-01", "2027-06-20", 3300).await;
+    sqlx::query("UPDATE accounts SET customer_id = (SELECT id FROM customers WHERE customer_number = '23456789')")
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    let recording = Recording::default();
+    let run = p.run_with(&Gateway(Arc::new(recording.clone())), date!(2027 - 06 - 20)).await;
+    assert_eq!((run.payments_created, run.files.len(), run.cards_paid), (0, 0, 0));
+    assert!(p.files().is_empty() && recording.charges().is_empty());
+}
+
+/// A debit claimed into a file before the move, and the file not yet written (the run
+/// stopped): the next run takes the line out and gives the bill its balance back. Fails on
+/// the old run, which wrote the former customer's bank account into the file.
+#[tokio::test]
+async fn a_debit_whose_account_changed_hands_after_the_claim_is_taken_out_of_the_file() {
+    let p = portal(false).await;
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let method = add_method(&p, alex, bank()).await;
+    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    p.run(date!(2027 - 06 - 20)).await;
+    // The run recorded the file, then stopped before writing it.
+    sqlx::query("UPDATE nacha_files SET written_at = NULL").execute(&p.app.db.pool).await.unwrap();
+    for entry in std::fs::read_dir(&p.config.autopay.nacha_folder).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    move_1234567_to_a_new_customer(&p).await;
+    let next = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((next.files.len(), next.withdrawn_not_the_customers), (0, 1), "nothing left to send");
+    assert!(p.files().is_empty());
+    assert_eq!(failure_of(&p.app, bill_id).await.0, "skipped");
+    assert_eq!(balance(&p.app, bill_id).await, 6120, "the bill owes again what the file no longer takes");
+    assert!(data::unwritten_files(&p.app.db).await.unwrap().is_empty(), "the emptied file is done");
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 14, point 13: NACHA files.
+
+/// Alex (bank, $61.20) and María (bank, $44.10) enrolled, both bills due 2027-06-20.
+async fn two_bank_enrollments(p: &Portal) -> (i64, i64, i64, i64) {
+    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
+    let alex_method = add_method(p, alex, bank()).await;
+    enroll(p, alex, account_id(&p.app, "1234567").await, alex_method, &RuleForm::default()).await;
+    let (maria, _) = customer(&p.app, "23456789-2345678", "97502").await;
+    let maria_method = add_method(p, maria, AddMethodForm { holder_name: Some("Maria Lopez".into()), ..bank() }).await;
+    enroll(p, maria, account_id(&p.app, "2345678").await, maria_method, &RuleForm::default()).await;
+    let alex_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
+    let maria_bill = bill(&p.app, "2345678", "2027-06-01", "2027-06-20", 4410).await;
+    (alex_method, alex_bill, maria_method, maria_bill)
+}
+
+/// Fails on the old run: the file was 0644, and Alex's bank account, whose key was
+/// dropped, failed the whole file (and every later run on it).
+#[tokio::test]
+async fn a_bank_account_that_cannot_be_decrypted_is_taken_out_and_the_rest_is_written_readable_by_the_owner_only() {
+    let p = portal(false).await;
+    let (alex_method, alex_bill, _, maria_bill) = two_bank_enrollments(&p).await;
+    sqlx::query("UPDATE payment_methods SET account_key_id = 'dropped-key' WHERE id = $1").bind(alex_method).execute(&p.app.db.pool).await.unwrap();
+
+    let run = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((run.payments_created, run.failed_undecryptable, run.files.len()), (2, 1, 1));
+    assert_eq!(p.files(), vec![(1, 0, 4410)], "María's debit only, totals read back");
+    assert_eq!(failure_of(&p.app, alex_bill).await, ("failed".to_string(), Some("bank account could not be decrypted".to_string())));
+    assert_eq!(balance(&p.app, alex_bill).await, 6120, "the bill still owes it");
+    assert_eq!(balance(&p.app, maria_bill).await, 0);
+    let (entries, total): (i64, i64) =
+        sqlx::query_as("SELECT entry_count, total_debit_cents FROM nacha_files").fetch_one(&p.app.db.pool).await.unwrap();
+    assert_eq!((entries, total), (1, 4410), "the record says what the file holds");
+    #[cfg(unix)]
+    for entry in std::fs::read_dir(&p.config.autopay.nacha_folder).unwrap() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = entry.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "bank files hold account numbers");
+    }
+
+    let again = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((again.payments_created, again.failed_undecryptable, again.files.len()), (0, 0, 0));
+    assert_eq!(p.files(), vec![(1, 0, 4410)]);
+}
+
+/// The same with prenotes: Alex's prenote is not sent (and his debits wait), María's is.
+/// Fails on the old run, which failed the whole file.
+#[tokio::test]
+async fn a_prenote_that_cannot_be_decrypted_is_not_sent_and_not_claimed_again() {
+    let p = portal(true).await;
+    let (alex_method, alex_bill, _, _) = two_bank_enrollments(&p).await;
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1 WHERE id = $2")
+        .bind(vec![0u8; 40])
+        .bind(alex_method)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    let first = p.run(date!(2027 - 06 - 10)).await;
+    assert_eq!((first.failed_undecryptable, first.files.len()), (1, 1));
+    assert_eq!(p.files(), vec![(1, 1, 0)], "María's prenote only");
+    let later = p.run(date!(2027 - 06 - 20)).await;
+    assert_eq!((later.failed_undecryptable, later.files.len()), (0, 1), "not claimed again");
+    assert_eq!(p.files(), vec![(1, 1, 0), (1, 0, 4410)], "María's debit; Alex's waits for a prenote");
+    assert_eq!(payments_of(&p.app, alex_bill).await[0].0, "pending");
+}

@@ -3,7 +3,7 @@ use app::registration::service::{self, NewLogin};
 use app::registration::Problem;
 
 pub async fn with_demo(db: &app::platform::Db) {
-    app::import::demo::load(db, time::macros::date!(2026 - 11 - 26)).await.unwrap();
+    app::import::demo::load(db, &crate::import::head(), time::macros::date!(2026 - 11 - 26)).await.unwrap();
 }
 
 pub fn login<'a>(email: &'a str, password: &'a str) -> NewLogin<'a> {

@@ -1,0 +1,82 @@
+//! An account the import moves to another customer (move-out / move-in): whatever the former
+//! customer set up on it must not go on working for, or reaching, them. Runs inside the
+//! import's transaction, right after the move, so the import stays all-or-nothing.
+
+use crate::email::{Lang, Letterhead};
+use crate::platform::db::now;
+
+/// Why the account's payments not yet sent were withdrawn.
+pub const REASON: &str = "account changed hands";
+
+/// Ends what the former customer set up on the account, in the caller's transaction: their
+/// AutoPay (and its payments not yet sent to the bank or the card processor), the bills'
+/// email delivery to their address, and every link still open for the account. The former
+/// customer's login is told that AutoPay ended (without naming who has the account now).
+/// Returns whether an AutoPay enrollment was ended.
+pub(super) async fn account_changed_hands(
+    conn: &mut sqlx::AnyConnection,
+    head: &Letterhead,
+    account_id: i64,
+    former_customer_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let ended = sqlx::query("UPDATE autopay_enrollments SET active = 0, cancelled_at = $1 WHERE account_id = $2 AND active = 1")
+        .bind(at)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        > 0;
+    // As a cancel does: a payment in a bank file, or leased by a run charging it right now,
+    // is already on its way; everything else is withdrawn.
+    sqlx::query(
+        "UPDATE payments SET status = 'skipped', failure_reason = $1, updated_at = $2 \
+         WHERE account_id = $3 AND status = 'pending' AND nacha_file_id IS NULL \
+         AND (claimed_until IS NULL OR claimed_until < $2)",
+    )
+    .bind(REASON)
+    .bind(at)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    // Paper, as "choose paper" writes it: the new customer's bills must not go to the
+    // former customer's address.
+    sqlx::query("UPDATE accounts SET delivery_method = 'paper', delivery_email = NULL, updated_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    // A verification link sent before the move would switch the new customer's bills to
+    // the former customer's address.
+    sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
+        .bind(at)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    if ended {
+        tell_former_customer(conn, head, account_id, former_customer_id).await?;
+    }
+    Ok(ended)
+}
+
+/// Queues "your AutoPay has ended" to the former customer's login, if they have one, in its
+/// language. The account is named with the former customer's number, as they knew it.
+async fn tell_former_customer(
+    conn: &mut sqlx::AnyConnection,
+    head: &Letterhead,
+    account_id: i64,
+    former_customer_id: i64,
+) -> Result<(), sqlx::Error> {
+    let login: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT l.email, l.locale, c.customer_number || '-' || a.account_number FROM logins l \
+         JOIN customers c ON c.id = l.customer_id JOIN accounts a ON a.id = $2 WHERE l.customer_id = $1",
+    )
+    .bind(former_customer_id)
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((to, locale, number)) = login else { return Ok(()) };
+    let m = crate::autopay::texts::ended_account_changed_hands(head, Lang::from_locale(&locale), &to, &number);
+    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await?;
+    Ok(())
+}
