@@ -18,7 +18,7 @@ async fn parallel_wrong_passwords_reach_argon2_at_most_as_often_as_the_lockout_a
     let config = app::platform::Config { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..helpers::test_config() };
     let limit = config.limits.sign_in_failures_per_email;
     let app = helpers::spawn_app_with(config).await;
-    app::import::demo::load(&app.db, time::macros::date!(2026 - 11 - 26)).await.unwrap();
+    app::import::demo::load(&app.db, app.mailer.letterhead(), time::macros::date!(2026 - 11 - 26)).await.unwrap();
     let account = service::find_account(&app.db, "192.0.2.1", "12345678-1234567", "97501").await.unwrap().unwrap();
     let email = helpers::unique_email("lockout");
     let login = NewLogin { email: &email, password: PASSWORD, password_confirm: PASSWORD, accepted_terms: true, locale: "en", terms_version: "t1" };

@@ -260,7 +260,7 @@ async fn alex(app: &TestApp) -> String {
     with_demo(&app.db).await;
     let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501").await.unwrap().unwrap();
     let email = crate::helpers::unique_email("alex");
-    service::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
     email
 }
 
