@@ -3,7 +3,7 @@
 
 use crate::email::Composed;
 use crate::platform::db::{now, Db};
-use crate::platform::vault::Sealed;
+use crate::platform::vault::{Binding, Sealed};
 
 async fn queue_with(conn: &mut sqlx::AnyConnection, m: &Composed) -> Result<i64, sqlx::Error> {
     crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await
@@ -492,19 +492,25 @@ pub struct FileLine {
     pub holder_name: String,
     pub number: String,
     pub channel: String,
+    /// The row the account number is sealed for, and whether it is bound to it.
+    pub payment_method_id: i64,
+    pub customer_id: i64,
+    pub account_bound: i64,
 }
 
 pub async fn file_lines(db: &Db, file_id: i64) -> Result<Vec<FileLine>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.amount_cents, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
-         c.customer_number || a.account_number AS number, e.authorization_channel AS channel \
+         c.customer_number || a.account_number AS number, e.authorization_channel AS channel, \
+         m.id AS payment_method_id, m.customer_id, m.account_bound \
          FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id JOIN accounts a ON a.id = p.account_id \
          JOIN customers c ON c.id = a.customer_id JOIN autopay_enrollments e ON e.id = p.enrollment_id \
          WHERE p.nacha_file_id = $1 \
          UNION ALL \
          SELECT 0, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
          c.customer_number AS number, \
-         COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel \
+         COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel, \
+         m.id, m.customer_id, m.account_bound \
          FROM payment_methods m JOIN customers c ON c.id = m.customer_id WHERE m.prenote_file_id = $1 \
          ORDER BY 7, 1",
     )
@@ -515,7 +521,11 @@ pub async fn file_lines(db: &Db, file_id: i64) -> Result<Vec<FileLine>, sqlx::Er
 
 impl FileLine {
     pub fn sealed(&self) -> Sealed {
-        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone() }
+        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone(), bound: self.account_bound == 1 }
+    }
+
+    pub fn binding(&self) -> Binding {
+        Binding { method_id: self.payment_method_id, customer_id: self.customer_id }
     }
 }
 

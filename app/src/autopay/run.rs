@@ -191,7 +191,7 @@ async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &d
     let mut batches: Vec<nacha::Batch> = Vec::new();
     for line in &lines {
         let sec = if line.channel == "PPD" { nacha::Sec::Ppd } else { nacha::Sec::Web };
-        let account_number = ctx.vault.open(&line.sealed()).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+        let account_number = ctx.vault.open(&line.sealed(), &line.binding()).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
         let routing = RoutingNumber::parse(&line.routing_number).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
         let entry = nacha::Entry {
             account_type: BankAccountType::parse(&line.bank_account_type).unwrap_or(BankAccountType::Checking),

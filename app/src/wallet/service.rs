@@ -4,7 +4,7 @@ use super::data::{self, NewBankAccount, NewMethod, NewTokenized, Removal};
 use super::{AddMethodForm, MethodKind, WalletProblem};
 use crate::domain::{BankAccountNumber, BankAccountType, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip};
 use crate::gateway::{CardDetails, Gateway, GatewayError};
-use crate::platform::vault::Vault;
+use crate::platform::vault::{Binding, Vault};
 use crate::platform::Db;
 
 /// Longest name kept (bank, account holder, name on card).
@@ -144,12 +144,13 @@ async fn add_bank_account(
     else {
         return Ok(Err(problems));
     };
+    let seal = |binding: &Binding| vault.seal(account.expose(), binding);
     let method = NewMethod::Bank(NewBankAccount {
         account_type,
         routing: &routing,
         bank_name: &bank_name,
         holder_name: &holder,
-        sealed: vault.seal(account.expose()),
+        seal: &seal,
         last4: account.last4(),
     });
     Ok(Ok(data::insert(db, customer_id, method, make_default).await?))
@@ -212,12 +213,13 @@ pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Opti
     })
 }
 
-/// Re-encrypts every bank account under the current key; returns how many moved.
+/// Re-encrypts every bank account under the current key, bound to its row (rows sealed
+/// before binding existed are bound here too); returns how many moved.
 pub async fn rotate_key(db: &Db, vault: &Vault) -> Result<usize, RotateError> {
     let mut moved = 0;
-    for (id, sealed) in data::sealed_under_other_keys(db, vault.current_key_id()).await? {
-        if let Some(resealed) = vault.reseal(&sealed)? {
-            data::replace_sealed(db, id, &resealed).await?;
+    for (binding, sealed) in data::sealed_needing_reseal(db, vault.current_key_id()).await? {
+        if let Some(resealed) = vault.reseal(&sealed, &binding)? {
+            data::replace_sealed(db, &binding, &resealed).await?;
             moved += 1;
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::helpers::{count, spawn_app, unique_email, TestApp};
 use crate::registration::{location, login, post_form, with_demo};
-use app::platform::vault::Vault;
+use app::platform::vault::{Vault, VaultError};
 use app::registration::service as registration;
 use app::wallet::service::{self, rotate_key};
 use app::wallet::{data, AddMethodForm, MethodKind, WalletProblem};
@@ -49,6 +49,12 @@ fn vault() -> Vault {
     Vault::from_config(&crate::helpers::test_config()).unwrap()
 }
 
+/// The account number of a saved bank account, opened for the row it is stored in.
+async fn open_account(app: &TestApp, vault: &Vault, method_id: i64) -> Result<String, VaultError> {
+    let (binding, sealed) = data::sealed_account(&app.db, method_id).await.unwrap().expect("a sealed bank account");
+    vault.open(&sealed, &binding)
+}
+
 pub(crate) async fn add(app: &TestApp, customer_id: i64, form: &AddMethodForm) -> Result<i64, Vec<WalletProblem>> {
     service::add(&app.db, &vault(), &app::gateway::Gateway::sandbox(), customer_id, form, TODAY).await.unwrap()
 }
@@ -92,7 +98,7 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
     }
     let cipher = dump.iter().find_map(|r| r.4.clone()).expect("the bank account is stored encrypted");
     assert!(!cipher.windows(9).any(|w| w == b"123456789"));
-    assert_eq!(vault().open(&data::sealed_account(&app.db, bank).await.unwrap().unwrap()).unwrap(), "000123456789");
+    assert_eq!(open_account(&app, &vault(), bank).await.unwrap(), "000123456789");
 }
 
 #[tokio::test]
@@ -239,9 +245,9 @@ async fn rotating_the_key_re_encrypts_every_bank_account() {
     let new_vault = Vault::from_config(&config).unwrap();
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 1);
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 0, "nothing left to move");
-    let sealed = data::sealed_account(&app.db, id).await.unwrap().unwrap();
+    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
     assert_eq!(sealed.key_id, "2026-11");
-    assert_eq!(new_vault.open(&sealed).unwrap(), "246813579");
+    assert_eq!(open_account(&app, &new_vault, id).await.unwrap(), "246813579");
 }
 
 /// Through the server functions themselves, as a browser would call them: signed in as
@@ -374,4 +380,71 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
     .unwrap();
     assert_eq!(kept, 1 + 20 - 4, "every add saved, every removal done");
     assert_eq!(defaults, 1, "one default, whatever the order");
+}
+
+/// A ciphertext copied into another customer's row (with its key id) does not open there;
+/// the original still opens in its own row.
+#[tokio::test]
+async fn a_bank_account_ciphertext_opens_only_in_its_own_row() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let maria = customer(&app, "23456789-2345678", "97502").await;
+    let alex_bank = add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
+    let maria_bank = add(&app, maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    copy_sealed_account(&app, alex_bank, maria_bank).await;
+    assert_eq!(open_account(&app, &vault(), maria_bank).await, Err(VaultError::Undecryptable));
+    assert_eq!(open_account(&app, &vault(), alex_bank).await.unwrap(), "000123456789");
+    // And a second bank account of the same customer is another row too.
+    let alex_second = add(&app, alex, &echeck("021000021", "55556666", "55556666")).await.unwrap();
+    copy_sealed_account(&app, alex_bank, alex_second).await;
+    assert_eq!(open_account(&app, &vault(), alex_second).await, Err(VaultError::Undecryptable));
+}
+
+/// What an attacker with write access to the database would do: one row's sealed number,
+/// key id and binding flag into another row.
+async fn copy_sealed_account(app: &TestApp, from: i64, to: i64) {
+    let (ciphertext, key_id, bound): (Vec<u8>, String, i64) =
+        sqlx::query_as("SELECT account_ciphertext, account_key_id, account_bound FROM payment_methods WHERE id = $1")
+            .bind(from)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 WHERE id = $4")
+        .bind(ciphertext)
+        .bind(key_id)
+        .bind(bound)
+        .bind(to)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
+/// A row sealed before binding existed (no associated data, `account_bound` 0) still opens,
+/// and `rotate-payment-key` re-seals it bound even under the current key.
+#[tokio::test]
+async fn rows_sealed_before_binding_still_open_and_rotation_binds_them() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let maria = customer(&app, "23456789-2345678", "97502").await;
+    let id = add(&app, alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
+    let other = add(&app, maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    let legacy = vault().seal_unbound_legacy("246813579");
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = 0 WHERE id = $3")
+        .bind(&legacy.bytes)
+        .bind(&legacy.key_id)
+        .bind(id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(open_account(&app, &vault(), id).await.unwrap(), "246813579");
+
+    assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 1, "the legacy row is re-sealed");
+    assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 0, "nothing left to bind");
+    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
+    assert!(sealed.bound);
+    assert_eq!(open_account(&app, &vault(), id).await.unwrap(), "246813579");
+    copy_sealed_account(&app, id, other).await;
+    assert_eq!(open_account(&app, &vault(), other).await, Err(VaultError::Undecryptable));
 }
