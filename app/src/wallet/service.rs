@@ -31,17 +31,16 @@ fn name(raw: Option<&str>, empty: WalletProblem, too_long: WalletProblem) -> Res
     Ok(trimmed.to_string())
 }
 
-/// What the form shows again after a problem: never the security code or the re-entered
-/// account number (the customer types those again).
+/// What the form shows again after a problem. Never a card or bank account number (either
+/// one), nor the security code: the answer is kept in the session store, which is neither
+/// encrypted nor left out of backups, so the customer types those again.
 pub fn values_to_keep(form: &AddMethodForm) -> Vec<(String, String)> {
     let pairs = [
         ("kind", &form.kind),
         ("account_type", &form.account_type),
         ("routing_number", &form.routing_number),
-        ("account_number", &form.account_number),
         ("bank_name", &form.bank_name),
         ("holder_name", &form.holder_name),
-        ("card_number", &form.card_number),
         ("card_name", &form.card_name),
         ("expiry", &form.expiry),
         ("billing_zip", &form.billing_zip),

@@ -210,8 +210,8 @@ async fn the_wallet_works_by_plain_form_posts() {
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
     let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
     assert!(page.contains("The two account numbers do not match"));
-    assert!(page.contains("value=\"987654321\""), "what was typed is kept");
-    assert!(!page.contains("987654320"), "the re-entered number is not");
+    assert!(page.contains("value=\"111000025\""), "what was typed is kept");
+    assert!(!page.contains("987654321") && !page.contains("987654320"), "but neither account number");
 
     let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
         ("kind", "echeck"),
@@ -380,6 +380,73 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
     .unwrap();
     assert_eq!(kept, 1 + 20 - 4, "every add saved, every removal done");
     assert_eq!(defaults, 1, "one default, whatever the order");
+}
+
+/// Every byte the session store holds, all rows (its table is `tower_sessions` on SQLite
+/// and `tower_sessions.session` on PostgreSQL, as tower-sessions-sqlx-store names them).
+async fn session_store_bytes(app: &TestApp) -> Vec<u8> {
+    let table = match app.db.backend {
+        app::platform::db::Backend::Sqlite => "tower_sessions",
+        app::platform::db::Backend::Postgres => "tower_sessions.session",
+    };
+    let rows: Vec<(Vec<u8>,)> = sqlx::query_as(&format!("SELECT data FROM {table}")).fetch_all(&app.db.pool).await.unwrap();
+    rows.into_iter().flat_map(|(data,)| data).collect()
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// A failed add-payment post without JavaScript: what is kept for the page it returns to
+/// (in the session store: unencrypted, in backups) holds no card or bank account number,
+/// and neither does the page; the page asks for the number again.
+#[tokio::test]
+async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_the_page() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let account = registration::find_account(&app.db, "10.4.4.5", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let email = unique_email("nonumber");
+    registration::create_login(&app.db, account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+
+    let card = "4111111111111111";
+    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
+        ("kind", "debit"),
+        ("card_number", card),
+        ("card_name", "Alex Rivera"),
+        ("expiry", "13/29"),
+        ("security_code", "123"),
+        ("billing_zip", "97501"),
+    ])
+    .await;
+    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
+    let stored = session_store_bytes(&app).await;
+    assert!(holds(&stored, "Alex Rivera"), "the answer is kept in the session store (what this test reads)");
+    assert!(!holds(&stored, card), "the card number is in the session store");
+    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    assert!(page.contains("The month is between 01 and 12."), "the problem is shown");
+    assert!(page.contains("For your security, enter the card number again."));
+    assert!(page.contains("value=\"Alex Rivera\""), "what is not a number is kept");
+    assert!(!page.contains(card) && !page.contains("value=\"123\""), "the card number or code is in the page");
+
+    let bank_account = "987654321";
+    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
+        ("kind", "echeck"),
+        ("account_type", "checking"),
+        ("routing_number", "111000026"),
+        ("account_number", bank_account),
+        ("account_number_confirm", bank_account),
+        ("holder_name", "Alex Rivera"),
+    ])
+    .await;
+    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
+    assert!(!holds(&session_store_bytes(&app).await, bank_account), "the account number is in the session store");
+    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    assert!(page.contains("This routing number is not valid"), "the problem is shown");
+    assert!(page.contains("For your security, enter the account number again."));
+    assert!(page.contains("value=\"111000026\""), "the routing number is kept");
+    assert!(!page.contains(bank_account), "the account number is in the page");
+    assert_eq!(count(&app.db, "payment_methods").await, 0);
 }
 
 /// A ciphertext copied into another customer's row (with its key id) does not open there;
