@@ -15,6 +15,7 @@ const words = {
     kindMissingErr: 'Choose Checking or Savings.', routingErr: 'This routing number is not valid', mismatch: 'The two account numbers do not match.',
     added: 'The payment method was added.', defaultBadge: 'Default', makeDefaultButton: 'Make default', remove: 'Remove',
     removed: 'The payment method was removed.', brand: 'Card type: Visa', expired: 'This card has expired.',
+    reenterAccount: 'For your security, enter the account number again.',
   },
   es: {
     number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta',
@@ -29,6 +30,7 @@ const words = {
     kindMissingErr: 'Elija Corriente o Ahorros.', routingErr: 'Este número de ruta no es válido', mismatch: 'Los dos números de cuenta no coinciden.',
     added: 'Se agregó el método de pago.', defaultBadge: 'Predeterminado', makeDefaultButton: 'Hacer predeterminado', remove: 'Eliminar',
     removed: 'Se eliminó el método de pago.', brand: 'Tipo de tarjeta: Visa', expired: 'Esta tarjeta está vencida.',
+    reenterAccount: 'Por su seguridad, vuelva a ingresar el número de cuenta.',
   },
 };
 
@@ -195,8 +197,11 @@ for (const lang of ['en', 'es'] as const) {
     await page.getByRole('button', { name: w.add, exact: true }).click();
     await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
     await expect(page.getByRole('link', { name: w.mismatch })).toBeVisible();
-    await expect(page.getByLabel(w.account, { exact: true })).toHaveValue('24681357');
+    // Neither account number is kept (the session store is not encrypted): typed again.
+    await expect(page.getByText(w.reenterAccount)).toBeVisible();
+    await expect(page.getByLabel(w.account, { exact: true })).toHaveValue('');
     await expect(page.getByLabel(w.again)).toHaveValue('');
+    await page.getByLabel(w.account, { exact: true }).fill('24681357');
     await page.getByLabel(w.again).fill('24681357');
     await page.getByRole('button', { name: w.add, exact: true }).click();
     await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);

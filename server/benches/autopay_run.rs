@@ -141,11 +141,11 @@ async fn seed(db: &Db, vault: &Vault, size: usize) {
                 .await
                 .expect("card");
             } else {
-                let sealed = vault.seal(&format!("{:09}", 100_000_000 + i));
+                let sealed = vault.seal(&format!("{:09}", 100_000_000 + i), &app::platform::vault::Binding { method_id: id, customer_id: id });
                 sqlx::query(
                     "INSERT INTO payment_methods (id, customer_id, kind, last4, bank_account_type, routing_number, bank_name, \
-                     holder_name, account_ciphertext, account_key_id, is_default, created_at) \
-                     VALUES ($1, $1, 'echeck', '6789', 'checking', '021000021', 'Bench Bank', 'Bench Customer', $2, $3, 1, 0)",
+                     holder_name, account_ciphertext, account_key_id, account_bound, is_default, created_at) \
+                     VALUES ($1, $1, 'echeck', '6789', 'checking', '021000021', 'Bench Bank', 'Bench Customer', $2, $3, 1, 1, 0)",
                 )
                 .bind(id)
                 .bind(sealed.bytes)

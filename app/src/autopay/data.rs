@@ -3,7 +3,7 @@
 
 use crate::email::Composed;
 use crate::platform::db::{now, Db};
-use crate::platform::vault::Sealed;
+use crate::platform::vault::{Binding, Sealed};
 
 async fn queue_with(conn: &mut sqlx::AnyConnection, m: &Composed) -> Result<i64, sqlx::Error> {
     crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await
@@ -513,11 +513,19 @@ pub struct FileLine {
     /// 1 while the method is not removed and (for a debit) belongs to the account's current
     /// customer: an account can change hands between the claim and the writing.
     pub usable: i64,
+    /// The method's customer, whom (with `method_id`) the account number is sealed for, and
+    /// whether it is bound to them.
+    pub customer_id: i64,
+    pub account_bound: i64,
 }
 
 impl FileLine {
     pub fn sealed(&self) -> Sealed {
-        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone() }
+        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone(), bound: self.account_bound == 1 }
+    }
+
+    pub fn binding(&self) -> Binding {
+        Binding { method_id: self.method_id, customer_id: self.customer_id }
     }
 
     pub fn line_ref(&self) -> LineRef {
@@ -535,7 +543,8 @@ pub async fn file_lines(db: &Db, file_id: i64) -> Result<Vec<FileLine>, sqlx::Er
         "SELECT p.amount_cents, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
          c.customer_number || a.account_number AS number, e.authorization_channel AS channel, \
          p.id AS payment_id, m.id AS method_id, \
-         CAST(CASE WHEN m.customer_id = a.customer_id AND m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT) AS usable \
+         CAST(CASE WHEN m.customer_id = a.customer_id AND m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT) AS usable, \
+         m.customer_id, m.account_bound \
          FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id JOIN accounts a ON a.id = p.account_id \
          JOIN customers c ON c.id = a.customer_id JOIN autopay_enrollments e ON e.id = p.enrollment_id \
          WHERE p.nacha_file_id = $1 \
@@ -543,7 +552,7 @@ pub async fn file_lines(db: &Db, file_id: i64) -> Result<Vec<FileLine>, sqlx::Er
          SELECT 0, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
          c.customer_number AS number, \
          COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel, \
-         NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT) \
+         NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT), m.customer_id, m.account_bound \
          FROM payment_methods m JOIN customers c ON c.id = m.customer_id \
          WHERE m.prenote_file_id = $1 AND m.prenote_sent_at IS NOT NULL \
          ORDER BY 7, 1",

@@ -287,7 +287,7 @@ async fn sendable_lines(
                 not_theirs.push(line.line_ref());
                 continue;
             }
-            match ctx.vault.open(&line.sealed()) {
+            match ctx.vault.open(&line.sealed(), &line.binding()) {
                 Ok(number) => sendable.push((line, number)),
                 Err(e) => {
                     tracing::error!(file = %file.file_name, line = ?line.line_ref(), key = %line.account_key_id, error = %e,

@@ -59,7 +59,8 @@ pub async fn request_email(db: &Db, mailer: &Mailer, r: EmailRequest<'_>) -> Res
         tokens::issue(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id), Some(email.as_str()), VERIFY_LINK_SECS)
             .await?;
     let link = mailer.letterhead().link(&format!("/billing/verify-email?token={token}"));
-    let m = compose::delivery_verify(mailer.letterhead(), Lang::from_locale(r.locale), email.as_str(), &account.number, &link);
+    let m = compose::delivery_verify(mailer.letterhead(), Lang::from_locale(r.locale), email.as_str(), &account.number, &link)
+        .with_secret(&token);
     mailer.queue(db, &m).await?;
     Ok(Ok(()))
 }

@@ -66,6 +66,17 @@ pub struct Composed {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The token of the link the message carries, if any: once the message is delivered
+    /// the outbox keeps it no longer (see `Mailer::deliver_pending`).
+    pub secret: Option<String>,
+}
+
+impl Composed {
+    /// Names the link's token, so that the stored copy loses it after delivery.
+    pub fn with_secret(mut self, token: &str) -> Self {
+        self.secret = Some(token.to_string());
+        self
+    }
 }
 
 /// The parts of a message: paragraphs, then at most one button-like link.
@@ -142,6 +153,7 @@ fn render(head: &Letterhead, lang: Lang, to: &str, letter: Letter) -> Composed {
         subject: format!("{} — {}", letter.subject, head.utility_name),
         text,
         html,
+        secret: None,
     }
 }
 

@@ -22,9 +22,23 @@ pub struct StoredEmail {
     pub last_error: Option<String>,
 }
 
-pub async fn insert(db: &Db, to: &str, locale: &str, kind: &str, subject: &str, text: &str, html: &str) -> Result<i64, sqlx::Error> {
-    let mut conn = db.pool.acquire().await?;
-    insert_with(&mut conn, to, locale, kind, subject, text, html).await
+/// Queues a message, with the token of its link if it carries one (`emails.secret`).
+pub async fn insert(db: &Db, m: &crate::email::Composed) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, secret, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&m.to)
+    .bind(m.locale)
+    .bind(m.kind)
+    .bind(&m.subject)
+    .bind(&m.text)
+    .bind(&m.html)
+    .bind(m.secret.as_deref())
+    .bind(now())
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(id)
 }
 
 /// Queues inside the caller's transaction, so that the email exists exactly when the
@@ -127,6 +141,24 @@ pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
         .bind(id)
         .execute(&db.pool)
         .await?;
+    Ok(())
+}
+
+/// Replaces the message's secret (its link's token) with `marker` in the stored subject and
+/// bodies, and forgets it: for a message delivered or given up for good, whose stored copy
+/// must open nothing. A message without a secret is left as it is (REPLACE with NULL is
+/// NULL, so COALESCE keeps the text).
+pub async fn forget_secret(db: &Db, id: i64, marker: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE emails SET subject = COALESCE(REPLACE(subject, secret, $1), subject), \
+         body_text = COALESCE(REPLACE(body_text, secret, $1), body_text), \
+         body_html = COALESCE(REPLACE(body_html, secret, $1), body_html), secret = NULL \
+         WHERE id = $2 AND secret IS NOT NULL",
+    )
+    .bind(marker)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 

@@ -38,6 +38,10 @@ struct Inner {
     wake: Notify,
 }
 
+/// What replaces a delivered message's token in the stored copy (URL-safe, so the stored
+/// link stays readable and plainly dead).
+pub const SECRET_REMOVED: &str = "removed-after-delivery";
+
 /// What one pass of the delivery loop did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Delivered {
@@ -63,7 +67,7 @@ impl Mailer {
 
     /// Stores the message in the outbox and wakes the delivery loop.
     pub async fn queue(&self, db: &Db, m: &Composed) -> Result<i64, sqlx::Error> {
-        let id = data::insert(db, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await?;
+        let id = data::insert(db, m).await?;
         self.inner.wake.notify_one();
         Ok(id)
     }
@@ -87,11 +91,15 @@ impl Mailer {
                 match self.send(&email).await {
                     Ok(()) => {
                         data::mark_sent(db, id).await?;
+                        self.forget_secret(db, id).await?;
                         done.sent += 1;
                     }
                     Err((error, permanent)) => {
                         tracing::warn!(email_id = id, kind = %email.kind, %error, "email not delivered");
                         data::mark_failed(db, id, &error, permanent).await?;
+                        if permanent || email.attempts + 1 >= data::MAX_ATTEMPTS {
+                            self.forget_secret(db, id).await?;
+                        }
                         done.failed += 1;
                     }
                 }
@@ -111,6 +119,16 @@ impl Mailer {
                 _ = tokio::time::sleep(Duration::from_secs(15)) => {}
             }
         }
+    }
+
+    /// A message that is delivered (or given up) keeps no usable link in the outbox: a copy
+    /// of the database must not open accounts. In development without SMTP the outbox
+    /// page IS the mailbox (developers and tests read the links there), so links stay.
+    async fn forget_secret(&self, db: &Db, id: i64) -> Result<(), sqlx::Error> {
+        if self.inner.smtp.is_none() {
+            return Ok(());
+        }
+        data::forget_secret(db, id, SECRET_REMOVED).await
     }
 
     /// Err((reason, permanent)).

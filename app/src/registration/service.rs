@@ -212,7 +212,8 @@ pub async fn request_password_reset(db: &Db, mailer: &Mailer, client: &str, emai
         tokens::revoke_earlier(db, Purpose::PasswordReset, login.id, None).await?;
         let token = tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS).await?;
         let link = mailer.letterhead().link(&format!("/reset-password?token={token}"));
-        let m = compose::password_reset(mailer.letterhead(), Lang::from_locale(&login.locale), &login.email, &link);
+        let m = compose::password_reset(mailer.letterhead(), Lang::from_locale(&login.locale), &login.email, &link)
+            .with_secret(&token);
         mailer.queue(db, &m).await?;
     }
     Ok(Ok(()))

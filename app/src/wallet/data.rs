@@ -5,7 +5,7 @@ use super::{MethodKind, SavedMethod};
 use crate::domain::{BankAccountType, CardBrand, RoutingNumber};
 use crate::gateway::Tokenized;
 use crate::platform::db::{now, Db};
-use crate::platform::vault::Sealed;
+use crate::platform::vault::{Binding, Sealed};
 
 pub async fn customer_of_login(db: &Db, login_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT customer_id FROM logins WHERE id = $1")
@@ -59,13 +59,14 @@ pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx
         .collect())
 }
 
-/// A new bank account, encrypted.
+/// A new bank account. Its number is sealed bound to the new row, whose id the INSERT
+/// makes: `seal` is called with the row's binding inside the transaction.
 pub struct NewBankAccount<'a> {
     pub account_type: BankAccountType,
     pub routing: &'a RoutingNumber,
     pub bank_name: &'a str,
     pub holder_name: &'a str,
-    pub sealed: Sealed,
+    pub seal: &'a (dyn Fn(&Binding) -> Sealed + Send + Sync),
     pub last4: &'a str,
 }
 
@@ -118,10 +119,10 @@ pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_defau
     let at = now();
     let (id,): (i64,) = match method {
         NewMethod::Bank(b) => {
-            sqlx::query_as(
+            let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO payment_methods (customer_id, kind, last4, bank_account_type, routing_number, bank_name, \
-                 holder_name, account_ciphertext, account_key_id, is_default, created_at) \
-                 VALUES ($1, 'echeck', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                 holder_name, is_default, created_at) \
+                 VALUES ($1, 'echeck', $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(customer_id)
             .bind(b.last4)
@@ -129,12 +130,14 @@ pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_defau
             .bind(b.routing.as_str())
             .bind(b.bank_name)
             .bind(b.holder_name)
-            .bind(b.sealed.bytes)
-            .bind(b.sealed.key_id)
             .bind(i64::from(is_default))
             .bind(at)
             .fetch_one(&mut *tx)
-            .await?
+            .await?;
+            // The row exists without its number only inside this transaction.
+            let sealed = (b.seal)(&Binding { method_id: id, customer_id });
+            store_sealed(&mut tx, id, &sealed).await?;
+            (id,)
         }
         NewMethod::Tokenized(t) => {
             let brand = t.label.map(str::to_string).unwrap_or_else(|| t.tokenized.brand.as_str().to_string());
@@ -294,35 +297,57 @@ pub async fn upsert_directory(db: &Db, entries: &[DirectoryEntry]) -> Result<usi
     Ok(changed)
 }
 
-/// Bank accounts sealed under another key than `current_key_id` (for key rotation).
-pub async fn sealed_under_other_keys(db: &Db, current_key_id: &str) -> Result<Vec<(i64, Sealed)>, sqlx::Error> {
-    let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
-        "SELECT id, account_key_id, account_ciphertext FROM payment_methods \
-         WHERE account_ciphertext IS NOT NULL AND account_key_id <> $1",
+/// Bank accounts to re-seal (key rotation): sealed under another key than
+/// `current_key_id`, or not yet bound to their row.
+pub async fn sealed_needing_reseal(db: &Db, current_key_id: &str) -> Result<Vec<(Binding, Sealed)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, Vec<u8>, i64)> = sqlx::query_as(
+        "SELECT id, customer_id, account_key_id, account_ciphertext, account_bound FROM payment_methods \
+         WHERE account_ciphertext IS NOT NULL AND (account_key_id <> $1 OR account_bound = 0)",
     )
     .bind(current_key_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.into_iter().map(|(id, key_id, bytes)| (id, Sealed { key_id, bytes })).collect())
+    Ok(rows.into_iter().map(stored_account).collect())
 }
 
-pub async fn replace_sealed(db: &Db, method_id: i64, sealed: &Sealed) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2 WHERE id = $3")
+fn stored_account((method_id, customer_id, key_id, bytes, bound): (i64, i64, String, Vec<u8>, i64)) -> (Binding, Sealed) {
+    (Binding { method_id, customer_id }, Sealed { key_id, bytes, bound: bound == 1 })
+}
+
+pub async fn replace_sealed(db: &Db, binding: &Binding, sealed: &Sealed) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 \
+         WHERE id = $4 AND customer_id = $5",
+    )
+    .bind(&sealed.bytes)
+    .bind(&sealed.key_id)
+    .bind(i64::from(sealed.bound))
+    .bind(binding.method_id)
+    .bind(binding.customer_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+async fn store_sealed(tx: &mut sqlx::Transaction<'_, sqlx::Any>, method_id: i64, sealed: &Sealed) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 WHERE id = $4")
         .bind(&sealed.bytes)
         .bind(&sealed.key_id)
+        .bind(i64::from(sealed.bound))
         .bind(method_id)
-        .execute(&db.pool)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
-/// The sealed account number of a customer's bank account (for the NACHA file).
-pub async fn sealed_account(db: &Db, method_id: i64) -> Result<Option<Sealed>, sqlx::Error> {
-    let row: Option<(String, Vec<u8>)> = sqlx::query_as(
-        "SELECT account_key_id, account_ciphertext FROM payment_methods WHERE id = $1 AND account_ciphertext IS NOT NULL",
+/// The sealed account number of a bank account, with the row it must open for.
+pub async fn sealed_account(db: &Db, method_id: i64) -> Result<Option<(Binding, Sealed)>, sqlx::Error> {
+    let row: Option<(i64, i64, String, Vec<u8>, i64)> = sqlx::query_as(
+        "SELECT id, customer_id, account_key_id, account_ciphertext, account_bound FROM payment_methods \
+         WHERE id = $1 AND account_ciphertext IS NOT NULL",
     )
     .bind(method_id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|(key_id, bytes)| Sealed { key_id, bytes }))
+    Ok(row.map(stored_account))
 }

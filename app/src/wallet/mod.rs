@@ -235,8 +235,8 @@ pub struct AddMethodForm {
     pub make_default: Option<String>,
 }
 
-/// A wallet form's answer: what was typed (never the security code or the re-entered
-/// account number), what is wrong, and what happened.
+/// A wallet form's answer: what was typed (never a card or account number, nor the
+/// security code), what is wrong, and what happened.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WalletOutcome {
     pub values: Vec<(String, String)>,

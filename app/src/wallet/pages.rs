@@ -2,7 +2,6 @@
 
 use super::*;
 use super::live::LiveChecks;
-use crate::domain::CardBrand;
 use crate::forms::{kept_outcome, ErrorSummary, TextField};
 use crate::i18n::*;
 use leptos::form::ActionForm;
@@ -262,9 +261,9 @@ fn AddMethodFields(setup: AddFormSetup, outcome: WalletOutcome, for_autopay: Opt
     let kind = kept("kind");
     let kind = if kind.is_empty() { "echeck".to_string() } else { kind };
     let account_type = kept("account_type");
-    let brand = CardBrand::detect(&kept("card_number"));
     let brand_label = t_string!(i18n, wallet.brand_detected).to_string();
-    let brand_shown = (brand != CardBrand::Unknown).then(|| format!("{brand_label} {}", brand.display_name()));
+    // Numbers are never kept (see `values_to_keep`): after a problem, say why they are blank.
+    let failed = !outcome.read_untracked().problems.is_empty();
     let wallet_choice = kept("wallet");
     let make_default_checked = !kept("make_default").is_empty();
     let messages = super::live::LIVE_PROBLEMS.iter().map(|p| (*p, message(i18n, *p))).collect::<Vec<_>>();
@@ -318,7 +317,8 @@ fn AddMethodFields(setup: AddFormSetup, outcome: WalletOutcome, for_autopay: Opt
                             label=t_string!(i18n, wallet.routing).to_string()
                             hint=t_string!(i18n, wallet.routing_hint).to_string()
                             error=server_error("routing_number")/>
-                        <TextField id="account_number" value=kept_value("account_number") inputmode="numeric" maxlength=17 autocomplete="off"
+                        {failed.then(|| view! { <p class="notice">{t!(i18n, wallet.reenter_account)}</p> })}
+                        <TextField id="account_number" inputmode="numeric" maxlength=17 autocomplete="off"
                             label=t_string!(i18n, wallet.account_number).to_string()
                             hint=t_string!(i18n, wallet.account_hint).to_string()
                             error=server_error("account_number")/>
@@ -336,10 +336,11 @@ fn AddMethodFields(setup: AddFormSetup, outcome: WalletOutcome, for_autopay: Opt
 
                 {view! {
                     <div class="kind-fields card">
-                        <TextField id="card_number" value=kept_value("card_number") inputmode="numeric" maxlength=23 autocomplete="cc-number"
+                        {failed.then(|| view! { <p class="notice">{t!(i18n, wallet.reenter_card)}</p> })}
+                        <TextField id="card_number" inputmode="numeric" maxlength=23 autocomplete="cc-number"
                             label=t_string!(i18n, wallet.card_number).to_string()
                             error=server_error("card_number")/>
-                        <p class="card-brand" id="card-brand" aria-live="polite">{brand_shown}</p>
+                        <p class="card-brand" id="card-brand" aria-live="polite"></p>
                         <TextField id="card_name" value=kept_value("card_name") autocomplete="cc-name"
                             label=t_string!(i18n, wallet.card_name).to_string()
                             error=server_error("card_name")/>

@@ -6,7 +6,7 @@ use crate::domain::{BankAccountNumber, BankAccountType, CardNumber, Expiry, Rout
 use crate::gateway::{CardDetails, Gateway, GatewayError};
 use crate::platform::config::LimitsConfig;
 use crate::platform::throttle::{self, Limit, Scope, DAY, HOUR};
-use crate::platform::vault::Vault;
+use crate::platform::vault::{Binding, Vault};
 use crate::platform::Db;
 
 /// Longest name kept (bank, account holder, name on card).
@@ -33,17 +33,16 @@ fn name(raw: Option<&str>, empty: WalletProblem, too_long: WalletProblem) -> Res
     Ok(trimmed.to_string())
 }
 
-/// What the form shows again after a problem: never the security code or the re-entered
-/// account number (the customer types those again).
+/// What the form shows again after a problem. Never a card or bank account number (either
+/// one), nor the security code: the answer is kept in the session store, which is neither
+/// encrypted nor left out of backups, so the customer types those again.
 pub fn values_to_keep(form: &AddMethodForm) -> Vec<(String, String)> {
     let pairs = [
         ("kind", &form.kind),
         ("account_type", &form.account_type),
         ("routing_number", &form.routing_number),
-        ("account_number", &form.account_number),
         ("bank_name", &form.bank_name),
         ("holder_name", &form.holder_name),
-        ("card_number", &form.card_number),
         ("card_name", &form.card_name),
         ("expiry", &form.expiry),
         ("billing_zip", &form.billing_zip),
@@ -174,12 +173,13 @@ async fn add_bank_account(
     else {
         return Ok(Err(problems));
     };
+    let seal = |binding: &Binding| vault.seal(account.expose(), binding);
     let method = NewMethod::Bank(NewBankAccount {
         account_type,
         routing: &routing,
         bank_name: &bank_name,
         holder_name: &holder,
-        sealed: vault.seal(account.expose()),
+        seal: &seal,
         last4: account.last4(),
     });
     let saved = data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods).await?;
@@ -247,12 +247,13 @@ pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Opti
     })
 }
 
-/// Re-encrypts every bank account under the current key; returns how many moved.
+/// Re-encrypts every bank account under the current key, bound to its row (rows sealed
+/// before binding existed are bound here too); returns how many moved.
 pub async fn rotate_key(db: &Db, vault: &Vault) -> Result<usize, RotateError> {
     let mut moved = 0;
-    for (id, sealed) in data::sealed_under_other_keys(db, vault.current_key_id()).await? {
-        if let Some(resealed) = vault.reseal(&sealed)? {
-            data::replace_sealed(db, id, &resealed).await?;
+    for (binding, sealed) in data::sealed_needing_reseal(db, vault.current_key_id()).await? {
+        if let Some(resealed) = vault.reseal(&sealed, &binding)? {
+            data::replace_sealed(db, &binding, &resealed).await?;
             moved += 1;
         }
     }

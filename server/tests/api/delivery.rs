@@ -3,7 +3,8 @@
 //! again with a notice, throttled resends, other customers' accounts out of reach, and one
 //! "your bill is ready" email per bill however often the import runs.
 
-use crate::helpers::{count, inbox, spawn_app, unique_email, TestApp};
+use crate::helpers::{count, inbox, spawn_app, spawn_app_with, unique_email, SmtpSink, TestApp};
+use crate::password_reset::{outbox_settled, stored_emails};
 use crate::registration::{location, login, post_form, post_form_as, with_demo};
 use app::delivery::service::{self, EmailRequest};
 use app::delivery::{DeliveryProblem, Verification};
@@ -184,4 +185,33 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     assert!(mail[1].text.contains("$61.20") && mail[1].text.contains("2027-02-01") && mail[1].text.contains("12345678-1234567"));
     // The other account is on paper: no email for its bill.
     assert_eq!(count(&app.db, "bill_notifications").await, 1);
+}
+
+/// With SMTP, a delivered verification email keeps no usable link in the `emails` table,
+/// and the link the customer got still switches the account.
+#[tokio::test]
+async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(sink.config()).await;
+    with_demo(&app.db).await;
+    let (_, _, account, email) = customer(&app, "12345678-1234567", "97501").await;
+    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let paperless = unique_email("sealed");
+    post_form(&app, "set_delivery", "/billing/settings/delivery", &[
+        ("account_id", &account.to_string()),
+        ("method", "email"),
+        ("email", &paperless),
+    ])
+    .await;
+
+    let mail = sink.inbox(&paperless, 1).await;
+    let link = mail.first().and_then(|m| m.link("/billing/verify-email?token=")).expect("the link arrived over SMTP");
+    outbox_settled(&app).await;
+    let stored = stored_emails(&app).await;
+    assert!(!stored.contains(&token_of(&link)), "the token is stored");
+    assert!(stored.contains("/billing/verify-email?token=") && !stored.contains(&link), "the link is stored");
+
+    let page = reqwest::Client::new().get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Paperless billing is on"), "the emailed link works");
+    assert_eq!(method(&app, account).await, ("email".into(), Some(paperless)));
 }

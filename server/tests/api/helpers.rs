@@ -196,3 +196,190 @@ pub async fn count(db: &Db, table: &str) -> i64 {
         .expect("count");
     n
 }
+
+/// A tiny SMTP server for one test, so that a test can configure real SMTP delivery
+/// wherever it runs (CI's maildev is not there locally). It speaks just enough SMTP for
+/// lettre and keeps each message as received.
+#[derive(Clone)]
+pub struct SmtpSink {
+    pub port: u16,
+    received: std::sync::Arc<std::sync::Mutex<Vec<SunkMessage>>>,
+}
+
+#[derive(Debug, Clone)]
+struct SunkMessage {
+    recipients: Vec<String>,
+    data: String,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the SMTP sink");
+        let port = listener.local_addr().expect("sink address").port();
+        let sink = Self { port, received: Default::default() };
+        let accepting = sink.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(accepting.clone().converse(stream));
+            }
+        });
+        sink
+    }
+
+    /// The configuration of an app that delivers to this sink.
+    pub fn config(&self) -> Config {
+        Config {
+            smtp: Some(SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: self.port,
+                security: SmtpSecurity::None,
+                from: "portal@example.org".into(),
+                ..SmtpConfig::default()
+            }),
+            ..test_config()
+        }
+    }
+
+    async fn converse(self, stream: tokio::net::TcpStream) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read);
+        let mut recipients = Vec::new();
+        let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+        loop {
+            let mut line = String::new();
+            if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                return;
+            }
+            let command = line.trim_end().to_ascii_uppercase();
+            let answer: &[u8] = if command.starts_with("RCPT TO:") {
+                let address = line.trim_end()[8..].trim().trim_start_matches('<').trim_end_matches('>').to_string();
+                recipients.push(address);
+                b"250 ok\r\n"
+            } else if command == "DATA" {
+                let _ = write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await;
+                let mut data = String::new();
+                loop {
+                    let mut line = String::new();
+                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line == ".\r\n" {
+                        break;
+                    }
+                    // Undo the sender's dot-stuffing.
+                    data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                }
+                let message = SunkMessage { recipients: std::mem::take(&mut recipients), data };
+                self.received.lock().unwrap().push(message);
+                b"250 queued\r\n"
+            } else if command == "QUIT" {
+                let _ = write.write_all(b"221 bye\r\n").await;
+                return;
+            } else {
+                // EHLO, HELO, MAIL FROM, RSET, NOOP.
+                if command.starts_with("MAIL FROM:") || command == "RSET" {
+                    recipients.clear();
+                }
+                b"250 ok\r\n"
+            };
+            if write.write_all(answer).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Waits (up to 10 s) until `to` has received at least `count` messages; returns them
+    /// all, oldest first, decoded (quoted-printable or base64 parts as plain text).
+    pub async fn inbox(&self, to: &str, count: usize) -> Vec<ReceivedEmail> {
+        let mut got = Vec::new();
+        for _ in 0..100 {
+            got = self
+                .received
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|m| m.recipients.iter().any(|r| r.eq_ignore_ascii_case(to)))
+                .map(|m| {
+                    let decoded = decode_mime(&m.data);
+                    let subject = m.data.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or_default().to_string();
+                    ReceivedEmail { subject, text: decoded.clone(), html: decoded }
+                })
+                .collect();
+            if got.len() >= count {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        got
+    }
+}
+
+/// A MIME message with each part's body decoded by its Content-Transfer-Encoding, headers
+/// and all, as one text: enough to find a link in it.
+fn decode_mime(raw: &str) -> String {
+    let mut out = String::new();
+    let mut encoding = String::new();
+    let mut in_body = false;
+    let mut body = String::new();
+    let flush = |out: &mut String, body: &mut String, encoding: &str| {
+        out.push_str(&decode_part(body, encoding));
+        body.clear();
+    };
+    for line in raw.split("\r\n") {
+        if line.starts_with("--") {
+            flush(&mut out, &mut body, &encoding);
+            out.push_str(line);
+            out.push('\n');
+            (in_body, encoding) = (false, String::new());
+        } else if in_body {
+            body.push_str(line);
+            body.push_str("\r\n");
+        } else {
+            if line.is_empty() {
+                in_body = true;
+            } else if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-transfer-encoding:") {
+                encoding = value.trim().to_string();
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    flush(&mut out, &mut body, &encoding);
+    out
+}
+
+fn decode_part(body: &str, encoding: &str) -> String {
+    match encoding {
+        "base64" => {
+            let compact: String = body.split_whitespace().collect();
+            let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, compact).unwrap_or_default();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        "quoted-printable" => String::from_utf8_lossy(&decode_quoted_printable(body)).into_owned(),
+        _ => body.to_string(),
+    }
+}
+
+fn decode_quoted_printable(body: &str) -> Vec<u8> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' {
+            if bytes[i + 1..].starts_with(b"\r\n") {
+                i += 3; // a soft line break
+                continue;
+            }
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(byte) = hex {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}

@@ -1,7 +1,7 @@
 //! Forgotten passwords: the same answer for known and unknown addresses, a link that works
 //! once for one hour, every other session ended, and the emails behind it.
 
-use crate::helpers::{inbox, spawn_app, unique_email, TestApp};
+use crate::helpers::{inbox, spawn_app, spawn_app_with, unique_email, SmtpSink, TestApp};
 use crate::registration::{location, login, post_form, post_form_as, session_pair, with_demo};
 use app::registration::{service, Problem};
 
@@ -152,4 +152,55 @@ async fn without_smtp_the_development_outbox_shows_every_email_and_production_ha
     // Production refuses to start on the demo key or without SMTP.
     assert!(app::platform::vault::Vault::from_config(&production).is_err());
     assert!(app::email::Mailer::from_config(&app::platform::Config { smtp: None, ..production }).is_err());
+}
+
+/// Every stored email's subject, text and HTML, and its secret column, as one text.
+pub(crate) async fn stored_emails(app: &TestApp) -> String {
+    let rows: Vec<(String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT subject, body_text, body_html, secret FROM emails").fetch_all(&app.db.pool).await.unwrap();
+    rows.into_iter().map(|(s, t, h, secret)| format!("{s}\n{t}\n{h}\n{}\n", secret.unwrap_or_default())).collect()
+}
+
+/// Waits (up to 10 s) until every email of the outbox is delivered and has forgotten its
+/// secret (the delivery loop does both just after the SMTP server took the message).
+pub(crate) async fn outbox_settled(app: &TestApp) {
+    for _ in 0..100 {
+        let (waiting,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM emails WHERE sent_at IS NULL OR secret IS NOT NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        if waiting == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the outbox kept an undelivered message or a secret");
+}
+
+/// With SMTP, a delivered reset email keeps no usable link in the `emails` table (a copy
+/// of the database opens no account), and the link the customer got still works.
+#[tokio::test]
+async fn a_delivered_reset_email_leaves_no_usable_link_in_the_database() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(sink.config()).await;
+    let email = signed_in_customer(&app, "river stones at dawn").await;
+    let browser = other_browser();
+    post_form_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", &email)]).await;
+
+    let mail = sink.inbox(&email, 1).await;
+    let link = mail.first().and_then(|m| m.link("/reset-password?token=")).expect("the reset link arrived over SMTP");
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    outbox_settled(&app).await;
+    let stored = stored_emails(&app).await;
+    assert!(!stored.contains(&token), "the token is stored");
+    assert!(!stored.contains(&link), "the link is stored");
+    assert!(stored.contains(&format!("/reset-password?token={}", app::email::SECRET_REMOVED)), "the stored copy says what was there");
+
+    let r = post_form_as(&browser, &app, "reset_password", &link, &[
+        ("token", &token),
+        ("password", "a brand new river song"),
+        ("password_confirm", "a brand new river song"),
+    ])
+    .await;
+    assert_eq!(location(&r), "/sign-in?password_changed=1", "the emailed link works");
 }

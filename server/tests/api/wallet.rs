@@ -3,7 +3,7 @@
 
 use crate::helpers::{count, spawn_app, unique_email, TestApp};
 use crate::registration::{location, login, post_form, with_demo};
-use app::platform::vault::Vault;
+use app::platform::vault::{Vault, VaultError};
 use app::registration::service as registration;
 use app::wallet::service::{self, rotate_key};
 use app::wallet::{data, AddMethodForm, MethodKind, WalletProblem};
@@ -49,6 +49,12 @@ fn vault() -> Vault {
     Vault::from_config(&crate::helpers::test_config()).unwrap()
 }
 
+/// The account number of a saved bank account, opened for the row it is stored in.
+async fn open_account(app: &TestApp, vault: &Vault, method_id: i64) -> Result<String, VaultError> {
+    let (binding, sealed) = data::sealed_account(&app.db, method_id).await.unwrap().expect("a sealed bank account");
+    vault.open(&sealed, &binding)
+}
+
 pub(crate) async fn add(app: &TestApp, customer_id: i64, form: &AddMethodForm) -> Result<i64, Vec<WalletProblem>> {
     service::add(&app.db, &vault(), &app::gateway::Gateway::sandbox(), &crate::helpers::adder(customer_id), form, TODAY).await.unwrap()
 }
@@ -92,7 +98,7 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
     }
     let cipher = dump.iter().find_map(|r| r.4.clone()).expect("the bank account is stored encrypted");
     assert!(!cipher.windows(9).any(|w| w == b"123456789"));
-    assert_eq!(vault().open(&data::sealed_account(&app.db, bank).await.unwrap().unwrap()).unwrap(), "000123456789");
+    assert_eq!(open_account(&app, &vault(), bank).await.unwrap(), "000123456789");
 }
 
 #[tokio::test]
@@ -204,8 +210,8 @@ async fn the_wallet_works_by_plain_form_posts() {
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
     let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
     assert!(page.contains("The two account numbers do not match"));
-    assert!(page.contains("value=\"987654321\""), "what was typed is kept");
-    assert!(!page.contains("987654320"), "the re-entered number is not");
+    assert!(page.contains("value=\"111000025\""), "what was typed is kept");
+    assert!(!page.contains("987654321") && !page.contains("987654320"), "but neither account number");
 
     let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
         ("kind", "echeck"),
@@ -239,9 +245,9 @@ async fn rotating_the_key_re_encrypts_every_bank_account() {
     let new_vault = Vault::from_config(&config).unwrap();
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 1);
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 0, "nothing left to move");
-    let sealed = data::sealed_account(&app.db, id).await.unwrap().unwrap();
+    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
     assert_eq!(sealed.key_id, "2026-11");
-    assert_eq!(new_vault.open(&sealed).unwrap(), "246813579");
+    assert_eq!(open_account(&app, &new_vault, id).await.unwrap(), "246813579");
 }
 
 /// Through the server functions themselves, as a browser would call them: signed in as
@@ -378,4 +384,138 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
     .unwrap();
     assert_eq!(kept, 1 + 20 - 4, "every add saved, every removal done");
     assert_eq!(defaults, 1, "one default, whatever the order");
+}
+
+/// Every byte the session store holds, all rows (its table is `tower_sessions` on SQLite
+/// and `tower_sessions.session` on PostgreSQL, as tower-sessions-sqlx-store names them).
+async fn session_store_bytes(app: &TestApp) -> Vec<u8> {
+    let table = match app.db.backend {
+        app::platform::db::Backend::Sqlite => "tower_sessions",
+        app::platform::db::Backend::Postgres => "tower_sessions.session",
+    };
+    let rows: Vec<(Vec<u8>,)> = sqlx::query_as(&format!("SELECT data FROM {table}")).fetch_all(&app.db.pool).await.unwrap();
+    rows.into_iter().flat_map(|(data,)| data).collect()
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// A failed add-payment post without JavaScript: what is kept for the page it returns to
+/// (in the session store: unencrypted, in backups) holds no card or bank account number,
+/// and neither does the page; the page asks for the number again.
+#[tokio::test]
+async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_the_page() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let account = registration::find_account(&app.db, "10.4.4.5", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let email = unique_email("nonumber");
+    registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+
+    let card = "4111111111111111";
+    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
+        ("kind", "debit"),
+        ("card_number", card),
+        ("card_name", "Alex Rivera"),
+        ("expiry", "13/29"),
+        ("security_code", "123"),
+        ("billing_zip", "97501"),
+    ])
+    .await;
+    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
+    let stored = session_store_bytes(&app).await;
+    assert!(holds(&stored, "Alex Rivera"), "the answer is kept in the session store (what this test reads)");
+    assert!(!holds(&stored, card), "the card number is in the session store");
+    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    assert!(page.contains("The month is between 01 and 12."), "the problem is shown");
+    assert!(page.contains("For your security, enter the card number again."));
+    assert!(page.contains("value=\"Alex Rivera\""), "what is not a number is kept");
+    assert!(!page.contains(card) && !page.contains("value=\"123\""), "the card number or code is in the page");
+
+    let bank_account = "987654321";
+    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
+        ("kind", "echeck"),
+        ("account_type", "checking"),
+        ("routing_number", "111000026"),
+        ("account_number", bank_account),
+        ("account_number_confirm", bank_account),
+        ("holder_name", "Alex Rivera"),
+    ])
+    .await;
+    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
+    assert!(!holds(&session_store_bytes(&app).await, bank_account), "the account number is in the session store");
+    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    assert!(page.contains("This routing number is not valid"), "the problem is shown");
+    assert!(page.contains("For your security, enter the account number again."));
+    assert!(page.contains("value=\"111000026\""), "the routing number is kept");
+    assert!(!page.contains(bank_account), "the account number is in the page");
+    assert_eq!(count(&app.db, "payment_methods").await, 0);
+}
+
+/// A ciphertext copied into another customer's row (with its key id) does not open there;
+/// the original still opens in its own row.
+#[tokio::test]
+async fn a_bank_account_ciphertext_opens_only_in_its_own_row() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let maria = customer(&app, "23456789-2345678", "97502").await;
+    let alex_bank = add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
+    let maria_bank = add(&app, maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    copy_sealed_account(&app, alex_bank, maria_bank).await;
+    assert_eq!(open_account(&app, &vault(), maria_bank).await, Err(VaultError::Undecryptable));
+    assert_eq!(open_account(&app, &vault(), alex_bank).await.unwrap(), "000123456789");
+    // And a second bank account of the same customer is another row too.
+    let alex_second = add(&app, alex, &echeck("021000021", "55556666", "55556666")).await.unwrap();
+    copy_sealed_account(&app, alex_bank, alex_second).await;
+    assert_eq!(open_account(&app, &vault(), alex_second).await, Err(VaultError::Undecryptable));
+}
+
+/// What an attacker with write access to the database would do: one row's sealed number,
+/// key id and binding flag into another row.
+async fn copy_sealed_account(app: &TestApp, from: i64, to: i64) {
+    let (ciphertext, key_id, bound): (Vec<u8>, String, i64) =
+        sqlx::query_as("SELECT account_ciphertext, account_key_id, account_bound FROM payment_methods WHERE id = $1")
+            .bind(from)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 WHERE id = $4")
+        .bind(ciphertext)
+        .bind(key_id)
+        .bind(bound)
+        .bind(to)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
+/// A row sealed before binding existed (no associated data, `account_bound` 0) still opens,
+/// and `rotate-payment-key` re-seals it bound even under the current key.
+#[tokio::test]
+async fn rows_sealed_before_binding_still_open_and_rotation_binds_them() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let maria = customer(&app, "23456789-2345678", "97502").await;
+    let id = add(&app, alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
+    let other = add(&app, maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    let legacy = vault().seal_unbound_legacy("246813579");
+    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = 0 WHERE id = $3")
+        .bind(&legacy.bytes)
+        .bind(&legacy.key_id)
+        .bind(id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(open_account(&app, &vault(), id).await.unwrap(), "246813579");
+
+    assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 1, "the legacy row is re-sealed");
+    assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 0, "nothing left to bind");
+    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
+    assert!(sealed.bound);
+    assert_eq!(open_account(&app, &vault(), id).await.unwrap(), "246813579");
+    copy_sealed_account(&app, id, other).await;
+    assert_eq!(open_account(&app, &vault(), other).await, Err(VaultError::Undecryptable));
 }
