@@ -184,6 +184,14 @@ pub fn adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
     app::wallet::service::Adder { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
 }
 
+/// A customer adding more methods than a household may keep: for tests about something
+/// else (concurrency, backups) than the cap.
+pub fn roomy_adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
+    static ROOMY: std::sync::LazyLock<app::platform::config::LimitsConfig> =
+        std::sync::LazyLock::new(|| app::platform::config::LimitsConfig { saved_methods: 1_000_000, ..Default::default() });
+    app::wallet::service::Adder { customer_id, client: "192.0.2.1", limits: &ROOMY }
+}
+
 /// A test calling a service as one client, within the default limits.
 pub fn caller() -> app::platform::throttle::Caller<'static> {
     app::platform::throttle::Caller { client: "192.0.2.1", limits: &DEFAULT_LIMITS }

@@ -353,16 +353,13 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
     with_demo(&app.db).await;
     let alex = customer(&app, "12345678-1234567", "97501").await;
     add(&app, alex, &echeck("021000021", "70000000", "70000000")).await.unwrap();
-    // More methods than a household may keep: this test is about concurrency, not the cap.
-    static ROOMY: std::sync::LazyLock<app::platform::config::LimitsConfig> =
-        std::sync::LazyLock::new(|| app::platform::config::LimitsConfig { saved_methods: 100, ..Default::default() });
     let mut changes = tokio::task::JoinSet::new();
     for n in 0..20 {
         let db = app.db.clone();
         changes.spawn(async move {
             let mut form = echeck("021000021", &format!("7{n:07}1"), &format!("7{n:07}1"));
             form.make_default = (n % 3 == 0).then(|| "on".to_string());
-            let adder = service::Adder { customer_id: alex, client: "192.0.2.1", limits: &ROOMY };
+            let adder = crate::helpers::roomy_adder(alex);
             let added = service::add(&db, &vault(), &app::gateway::Gateway::sandbox(), &adder, &form, TODAY).await.unwrap().unwrap();
             if n % 4 == 0 {
                 assert!(data::set_default(&db, alex, added).await.unwrap());
