@@ -155,7 +155,7 @@ async fn a_full_password_queue_answers_busy_with_retry_after_in_the_customers_la
     let page = r.text().await.unwrap();
     assert!(page.contains("El portal está ocupado") && page.contains("href=\"/sign-in\""), "{page}");
     // A busy answer is no failed sign-in: nothing was counted against the email.
-    let (hits,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(hits), 0) FROM throttle_counters WHERE scope = 'sign-in'")
+    let (hits,): (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(hits), 0) AS BIGINT) FROM throttle_counters WHERE scope = 'sign-in'")
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
