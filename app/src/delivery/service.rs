@@ -68,27 +68,35 @@ pub async fn request_email(db: &Db, mailer: &Mailer, r: EmailRequest<'_>) -> Res
 /// What a verification link would do, without using it: a page that merely opens the link
 /// (as a mail scanner does) changes nothing; only the confirmation button verifies.
 pub async fn check(db: &Db, token: &str) -> Result<Verification, ServiceError> {
-    let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
-        TokenState::Valid(r) => r,
-        TokenState::Expired => return Ok(Verification::Expired),
-        TokenState::Used => return Ok(Verification::Used),
-        TokenState::Unknown => return Ok(Verification::Invalid),
+    let (_, account_id, email) = match usable_link(db, token).await? {
+        Ok(link) => link,
+        Err(unusable) => return Ok(unusable),
     };
-    let (Some(account_id), Some(email)) = (record.account_id, record.email) else { return Ok(Verification::Invalid) };
     let number = data::account_number(db, account_id).await?.unwrap_or_default();
     Ok(Verification::Ready { number, email })
 }
 
-/// Uses a verification link: the account goes on email delivery (once).
-pub async fn verify(db: &Db, token: &str) -> Result<Verification, ServiceError> {
+/// A link's token, account and address while it can be used; else what the page says.
+async fn usable_link(db: &Db, token: &str) -> Result<Result<(i64, i64, String), Verification>, ServiceError> {
     let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
         TokenState::Valid(r) => r,
-        TokenState::Expired => return Ok(Verification::Expired),
-        TokenState::Used => return Ok(Verification::Used),
-        TokenState::Unknown => return Ok(Verification::Invalid),
+        TokenState::Expired => return Ok(Err(Verification::Expired)),
+        TokenState::Used => return Ok(Err(Verification::Used)),
+        TokenState::Unknown => return Ok(Err(Verification::Invalid)),
     };
-    let (Some(account_id), Some(email)) = (record.account_id, record.email) else { return Ok(Verification::Invalid) };
-    if !data::verify(db, record.id, account_id, &email).await? {
+    match (record.account_id, record.email) {
+        (Some(account_id), Some(email)) => Ok(Ok((record.id, account_id, email))),
+        _ => Ok(Err(Verification::Invalid)),
+    }
+}
+
+/// Uses a verification link: the account goes on email delivery (once).
+pub async fn verify(db: &Db, token: &str) -> Result<Verification, ServiceError> {
+    let (token_id, account_id, email) = match usable_link(db, token).await? {
+        Ok(link) => link,
+        Err(unusable) => return Ok(unusable),
+    };
+    if !data::verify(db, token_id, account_id, &email).await? {
         return Ok(Verification::Used);
     }
     let number = data::account_number(db, account_id).await?.unwrap_or_default();
