@@ -99,6 +99,8 @@ test('the offline page appears when the server is stopped', async ({ browser }) 
       LEPTOS_OUTPUT_NAME: 'aqueduct',
       LEPTOS_ENV: 'PROD',
       DATABASE_URL: `sqlite://${db}?mode=rwc`,
+      // No SMTP, demo key: development mode (off by default), on loopback.
+      AQUEDUCT_DEV_MODE: 'true',
     },
     stdio: 'ignore',
   });
