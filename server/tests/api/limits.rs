@@ -71,15 +71,7 @@ async fn registrations_from_one_address_are_limited_so_emails_cannot_be_tested_f
 }
 
 fn visa() -> AddMethodForm {
-    AddMethodForm {
-        kind: Some("debit".into()),
-        card_number: Some("4111 1111 1111 1111".into()),
-        card_name: Some("Alex Rivera".into()),
-        expiry: Some("04/29".into()),
-        security_code: Some("123".into()),
-        billing_zip: Some("97501".into()),
-        ..AddMethodForm::default()
-    }
+    crate::wallet::card("debit", "4111 1111 1111 1111", "04/29", "123")
 }
 
 async fn customer_id(app: &TestApp, number: &str, zip: &str) -> i64 {
