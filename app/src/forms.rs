@@ -22,7 +22,9 @@ pub fn busy() -> ServerFnError {
 #[cfg(feature = "ssr")]
 fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .and_then(|parts| {
+            parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        })
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
@@ -77,7 +79,11 @@ pub fn ErrorSummary(#[prop(into)] problems: Signal<Vec<(String, String)>>) -> im
 }
 
 /// The `aria-describedby` of an input: its hint (if any) and its error (while shown).
-pub fn described_by(id: &'static str, has_hint: bool, error: Signal<Option<String>>) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+pub fn described_by(
+    id: &'static str,
+    has_hint: bool,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
     move || {
         let mut ids = Vec::new();
         if has_hint {
@@ -125,4 +131,3 @@ pub fn TextField(
         </div>
     }
 }
-

@@ -48,7 +48,9 @@ fn AuthLinks() -> impl IntoView {
         || (),
         |_| async {
             let name = crate::registration::current_user().await?;
-            Ok::<_, ServerFnError>(name.map(|_| ()).zip(crate::registration::session_time_left().await?))
+            Ok::<_, ServerFnError>(
+                name.map(|_| ()).zip(crate::registration::session_time_left().await?),
+            )
         },
     );
     view! {
@@ -168,7 +170,8 @@ fn percent_encode(raw: &str) -> String {
 pub fn Footer() -> impl IntoView {
     let i18n = use_i18n();
     let branding = use_branding();
-    let tel = format!("tel:{}", branding.phone.replace(|c: char| !c.is_ascii_digit() && c != '+', ""));
+    let tel =
+        format!("tel:{}", branding.phone.replace(|c: char| !c.is_ascii_digit() && c != '+', ""));
     let mailto = format!("mailto:{}", branding.email);
     view! {
         <footer class="site-footer">
@@ -207,7 +210,9 @@ pub fn FormsSendOnce() -> impl IntoView {
     // An effect, so that the listeners exist in the browser only.
     Effect::new(move |_| {
         let on_submit = window_event_listener(leptos::ev::submit, |ev| {
-            let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+            let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else {
+                return;
+            };
             if form.has_attribute(SENT) {
                 ev.prevent_default();
             } else {
@@ -220,7 +225,9 @@ pub fn FormsSendOnce() -> impl IntoView {
             }
             if let Ok(sent) = document().query_selector_all(&format!("form[{SENT}]")) {
                 for i in 0..sent.length() {
-                    if let Some(form) = sent.item(i).and_then(|n| n.dyn_into::<HtmlFormElement>().ok()) {
+                    if let Some(form) =
+                        sent.item(i).and_then(|n| n.dyn_into::<HtmlFormElement>().ok())
+                    {
                         let _ = form.remove_attribute(SENT);
                     }
                 }
@@ -244,8 +251,16 @@ fn IdleWarning(idle_secs: u64, left_secs: u64) -> impl IntoView {
     let i18n = use_i18n();
     let max_hours = use_branding().session_max_hours.max(1);
     let at_lifetime = left_secs < idle_secs;
-    let warning = if at_lifetime { t_string!(i18n, session.max_warning) } else { t_string!(i18n, session.idle_warning) };
-    let lifetime = format!("{} {max_hours} {}", t_string!(i18n, session.max_note_before), t_string!(i18n, session.max_note_after));
+    let warning = if at_lifetime {
+        t_string!(i18n, session.max_warning)
+    } else {
+        t_string!(i18n, session.idle_warning)
+    };
+    let lifetime = format!(
+        "{} {max_hours} {}",
+        t_string!(i18n, session.max_note_before),
+        t_string!(i18n, session.max_note_after)
+    );
     view! {
         <IdleTimers ends_in_secs=idle_secs.min(left_secs) warning=warning.to_string() lifetime>
             // Plain posts: staying reloads the page (which restarts the timers); ending
@@ -263,11 +278,18 @@ fn IdleWarning(idle_secs: u64, left_secs: u64) -> impl IntoView {
 /// The timers of the idle warning, which run only in the browser and start with each page
 /// (each request keeps the server's session alive too).
 #[island]
-fn IdleTimers(ends_in_secs: u64, warning: String, lifetime: String, children: Children) -> impl IntoView {
+fn IdleTimers(
+    ends_in_secs: u64,
+    warning: String,
+    lifetime: String,
+    children: Children,
+) -> impl IntoView {
     use std::time::Duration;
     let show = RwSignal::new(false);
     let panel = NodeRef::<leptos::html::Div>::new();
-    let find = move |selector: &str| panel.get_untracked().and_then(|p| p.query_selector(selector).ok().flatten());
+    let find = move |selector: &str| {
+        panel.get_untracked().and_then(|p| p.query_selector(selector).ok().flatten())
+    };
     let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
     // An effect, so that the timers start in the browser only.
     Effect::new(move |_| {
@@ -276,7 +298,9 @@ fn IdleTimers(ends_in_secs: u64, warning: String, lifetime: String, children: Ch
                 show.set(true);
                 // After the warning is shown (a hidden button cannot take focus).
                 queue_microtask(move || {
-                    if let Some(button) = find("button").and_then(|b| b.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+                    if let Some(button) = find("button")
+                        .and_then(|b| b.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+                    {
                         let _ = button.focus();
                     }
                 });
@@ -286,7 +310,9 @@ fn IdleTimers(ends_in_secs: u64, warning: String, lifetime: String, children: Ch
         );
         let end = set_timeout_with_handle(
             move || {
-                if let Some(form) = find("form.idle-end").and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok()) {
+                if let Some(form) = find("form.idle-end")
+                    .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+                {
                     let _ = form.submit();
                 }
             },
@@ -294,7 +320,11 @@ fn IdleTimers(ends_in_secs: u64, warning: String, lifetime: String, children: Ch
         );
         timers.update_value(|handles| handles.extend(warn.into_iter().chain(end)));
     });
-    on_cleanup(move || timers.try_update_value(|handles| handles.drain(..).for_each(|h| h.clear())).unwrap_or_default());
+    on_cleanup(move || {
+        timers
+            .try_update_value(|handles| handles.drain(..).for_each(|h| h.clear()))
+            .unwrap_or_default()
+    });
     view! {
         <div class="idle-warning" role="alert" hidden=move || !show.get() node_ref=panel>
             <p>{warning}</p>

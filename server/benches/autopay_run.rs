@@ -23,7 +23,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(size) = args.iter().position(|a| a == "--size").and_then(|i| args.get(i + 1)) {
         let size: usize = size.parse().expect("a number of accounts");
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(one_size(size));
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(one_size(size));
         return;
     }
     let sizes = std::env::var("AUTOPAY_BENCH_SIZES").unwrap_or_else(|_| "10000,100000".into());
@@ -67,12 +71,19 @@ async fn one_size(size: usize) {
     let before = peak_mib();
 
     let gateway = Gateway::sandbox();
-    let ctx = RunContext { db: &db, mailer: &mailer, vault: &vault, gateway: &gateway, config: &config.autopay };
+    let ctx = RunContext {
+        db: &db,
+        mailer: &mailer,
+        vault: &vault,
+        gateway: &gateway,
+        config: &config.autopay,
+    };
     let started = Instant::now();
     let report = run::run(&ctx, RUN_DATE).await.expect("the run");
     let run_secs = started.elapsed().as_secs_f64();
     let entries: usize = report.files.iter().map(|f| f.entries).sum();
-    let steps: Vec<String> = report.timings.iter().map(|(step, secs)| format!("{step} {secs:.2}")).collect();
+    let steps: Vec<String> =
+        report.timings.iter().map(|(step, secs)| format!("{step} {secs:.2}")).collect();
     println!(
         "| {size} | {seed_secs:.1} s | {run_secs:.2} s ({}) | {} ({} by card) | {entries} | {before:.0} MiB | {:.0} MiB |",
         steps.join(", "),
@@ -141,7 +152,10 @@ async fn seed(db: &Db, vault: &Vault, size: usize) {
                 .await
                 .expect("card");
             } else {
-                let sealed = vault.seal(&format!("{:09}", 100_000_000 + i), &app::platform::vault::Binding { method_id: id, customer_id: id });
+                let sealed = vault.seal(
+                    &format!("{:09}", 100_000_000 + i),
+                    &app::platform::vault::Binding { method_id: id, customer_id: id },
+                );
                 sqlx::query(
                     "INSERT INTO payment_methods (id, customer_id, kind, last4, bank_account_type, routing_number, bank_name, \
                      holder_name, account_ciphertext, account_key_id, account_bound, is_default, created_at) \

@@ -30,7 +30,11 @@ async fn main() {
     let emails = create_logins(&db).await;
 
     let config = Config { database_url: url.clone(), dev_mode: true, ..Config::default() };
-    let leptos_options = LeptosOptions::builder().output_name("aqueduct").site_root("target/site").site_pkg_dir("pkg").build();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("aqueduct")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
     let state = AppState {
         leptos_options,
         mailer: Mailer::from_config(&config).expect("mailer"),
@@ -43,10 +47,18 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move {
-        axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("serve");
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
 
-    let client = reqwest::Client::builder().pool_max_idle_per_host(PAGE_CONCURRENCY).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(PAGE_CONCURRENCY)
+        .build()
+        .expect("client");
     eprintln!("warming up");
     pages(&client, &base, 200).await;
     eprintln!("measuring idle");
@@ -63,10 +75,24 @@ async fn main() {
     let (idle_p50, idle_p99) = (percentile(&idle, 50.0), percentile(&idle, 99.0));
     let (loaded_p50, loaded_p99) = (percentile(&loaded, 50.0), percentile(&loaded, 99.0));
     println!("GET /sign-in, {PAGE_REQUESTS} requests, {PAGE_CONCURRENCY} at a time, 127.0.0.1:");
-    println!("  idle:                      p50 {:>7.2} ms   p99 {:>7.2} ms", ms(idle_p50), ms(idle_p99));
-    println!("  with {SIGN_INS_PER_SECOND} sign-ins/s hashing: p50 {:>7.2} ms   p99 {:>7.2} ms", ms(loaded_p50), ms(loaded_p99));
-    println!("  loaded p99 / idle p99: {:.2} (goal: 2.00 or less)", loaded_p99.as_secs_f64() / idle_p99.as_secs_f64());
-    println!("sign-ins during the loaded run: {signed_in} succeeded, {failed} failed, p50 {:.1} ms each", ms(sign_in_p50));
+    println!(
+        "  idle:                      p50 {:>7.2} ms   p99 {:>7.2} ms",
+        ms(idle_p50),
+        ms(idle_p99)
+    );
+    println!(
+        "  with {SIGN_INS_PER_SECOND} sign-ins/s hashing: p50 {:>7.2} ms   p99 {:>7.2} ms",
+        ms(loaded_p50),
+        ms(loaded_p99)
+    );
+    println!(
+        "  loaded p99 / idle p99: {:.2} (goal: 2.00 or less)",
+        loaded_p99.as_secs_f64() / idle_p99.as_secs_f64()
+    );
+    println!(
+        "sign-ins during the loaded run: {signed_in} succeeded, {failed} failed, p50 {:.1} ms each",
+        ms(sign_in_p50)
+    );
 }
 
 /// Imports one customer per login and registers them directly through the service layer.
@@ -76,13 +102,26 @@ async fn create_logins(db: &Db) -> Vec<String> {
          mailing_address,mailing_city,mailing_state,mailing_zip\n",
     );
     for i in 0..LOGINS {
-        csv.push_str(&format!("{:08},Bench {i},{:07},1 Way,Medford,OR,97501,1 Way,Medford,OR,97501\n", 70000000 + i, 7000000 + i));
+        csv.push_str(&format!(
+            "{:08},Bench {i},{:07},1 Way,Medford,OR,97501,1 Way,Medford,OR,97501\n",
+            70000000 + i,
+            7000000 + i
+        ));
     }
-    app::import::import_accounts(db, &app::email::Letterhead::from_config(&app::platform::Config::default()), csv.as_bytes()).await.expect("import");
+    app::import::import_accounts(
+        db,
+        &app::email::Letterhead::from_config(&app::platform::Config::default()),
+        csv.as_bytes(),
+    )
+    .await
+    .expect("import");
     let mut emails = Vec::new();
     for i in 0..LOGINS {
         let number = format!("{:08}-{:07}", 70000000 + i, 7000000 + i);
-        let account = app::registration::service::find_account(db, "bench", &number, "97501").await.expect("find").expect("found");
+        let account = app::registration::service::find_account(db, "bench", &number, "97501")
+            .await
+            .expect("find")
+            .expect("found");
         let email = format!("bench{i}@example.com");
         let new = app::registration::service::NewLogin {
             email: &email,
@@ -94,8 +133,12 @@ async fn create_logins(db: &Db) -> Vec<String> {
         };
         // Each login as if from its own address: the bench measures hashing, not the throttle.
         let client = format!("bench-{i}");
-        let caller = app::platform::throttle::Caller { client: &client, limits: &Default::default() };
-        app::registration::service::create_login(db, &caller, account, new).await.expect("create").expect("created");
+        let caller =
+            app::platform::throttle::Caller { client: &client, limits: &Default::default() };
+        app::registration::service::create_login(db, &caller, account, new)
+            .await
+            .expect("create")
+            .expect("created");
         emails.push(email);
     }
     emails
@@ -129,7 +172,11 @@ async fn pages(client: &reqwest::Client, base: &str, count: usize) -> Vec<Durati
 
 /// Starts `SIGN_INS_PER_SECOND` sign-ins a second until stopped, each on its own task so that
 /// slow hashing does not lower the rate. Returns (succeeded, failed, median duration).
-async fn sign_ins(base: String, emails: Vec<String>, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> (usize, usize, Duration) {
+async fn sign_ins(
+    base: String,
+    emails: Vec<String>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> (usize, usize, Duration) {
     let mut ticker = tokio::time::interval(Duration::from_millis(1000 / SIGN_INS_PER_SECOND));
     let mut tasks = Vec::new();
     let mut n = 0;
@@ -139,7 +186,10 @@ async fn sign_ins(base: String, emails: Vec<String>, stop: std::sync::Arc<std::s
         n += 1;
         tasks.push(tokio::spawn(async move {
             // A fresh client per sign-in: each is its own browser, with its own session.
-            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client");
             let start = Instant::now();
             let r = client
                 .post(format!("{base}/api/sign_in"))

@@ -11,7 +11,8 @@ use html_escape::encode_safe as esc;
 /// holds every email, reset links included. A request through a proxy (which would come
 /// from loopback too) names its client in a forwarding header and is refused.
 fn asked_from_this_machine(peer: std::net::SocketAddr, headers: &http::HeaderMap) -> bool {
-    let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
+    let forwarded =
+        ["x-forwarded-for", "forwarded", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
     peer.ip().is_loopback() && !forwarded
 }
 
@@ -31,7 +32,10 @@ async fn listing(state: &AppState) -> impl IntoResponse {
         Ok(emails) => emails,
         Err(e) => {
             tracing::error!(error = %e, "reading the development outbox");
-            return (http::StatusCode::SERVICE_UNAVAILABLE, Html("<p>The outbox could not be read.</p>".to_string()));
+            return (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                Html("<p>The outbox could not be read.</p>".to_string()),
+            );
         }
     };
     let mut body = String::from(

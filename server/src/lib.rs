@@ -1,8 +1,8 @@
 //! The server: the router and its middleware. `main.rs` adds the command line.
 
 mod dev_outbox;
-pub mod scheduler;
 mod middleware;
+pub mod scheduler;
 mod server_fns;
 
 use app::email::Mailer;
@@ -70,10 +70,16 @@ pub fn router(state: AppState) -> Router {
         .layer(session_layer)
         // Outside the sessions (a refused form leaves no session behind), inside the
         // language (the refusal speaks the customer's).
-        .layer(axum::middleware::from_fn_with_state(state.config.clone(), middleware::same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.clone(),
+            middleware::same_origin_only,
+        ))
         .layer(axum::middleware::from_fn(middleware::locale_from_cookie))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(state.config.clone(), middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.clone(),
+            middleware::security_headers,
+        ))
         .with_state(state)
 }
 
@@ -93,7 +99,8 @@ pub fn session_cookie_name(config: &Config) -> &'static str {
 /// once keeps several routers built side by side (the integration tests) from walking it at the
 /// same time: leptos_axum's walk was seen to panic intermittently when they did.
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 

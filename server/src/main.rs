@@ -3,8 +3,8 @@
 use anyhow::Context;
 use app::email::{Letterhead, Mailer};
 use app::import::{self, demo};
-use app::platform::vault::Vault;
 use app::platform::sessions::Sessions;
+use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
@@ -92,7 +92,9 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::load().context("reading the configuration")?;
     if let Some(Command::Restore { file }) = &cli.command {
         // Before anything opens the database it replaces.
-        let contents = app::platform::backup::restore(&config.database_url, file).await.context("restoring")?;
+        let contents = app::platform::backup::restore(&config.database_url, file)
+            .await
+            .context("restoring")?;
         println!("Restored {} ({contents}). Start the portal again.", file.display());
         return Ok(());
     }
@@ -109,16 +111,22 @@ async fn main() -> anyhow::Result<()> {
             if !config.dev_mode {
                 anyhow::bail!("the demo data is for development mode only (dev_mode = true)");
             }
-            demo::load(&db, &Letterhead::from_config(&config), today()).await.context("loading the demo data")?;
+            demo::load(&db, &Letterhead::from_config(&config), today())
+                .await
+                .context("loading the demo data")?;
             print_demo_accounts();
             Ok(())
         }
         Command::Autopay { what: AutopayCommand::Run { date } } => {
             let vault = Vault::from_config(&config).context("reading the payment keys")?;
             let mailer = Mailer::from_config(&config).context("setting up email")?;
-            let gateway = app::gateway::Gateway::from_config(&config).map_err(anyhow::Error::msg).context("choosing the payment gateway")?;
+            let gateway = app::gateway::Gateway::from_config(&config)
+                .map_err(anyhow::Error::msg)
+                .context("choosing the payment gateway")?;
             let date = date.unwrap_or_else(today);
-            let report = server::scheduler::run_autopay(&db, &mailer, &vault, &gateway, &config, date).await?;
+            let report =
+                server::scheduler::run_autopay(&db, &mailer, &vault, &gateway, &config, date)
+                    .await?;
             let sent = mailer.deliver_pending(&db).await.context("sending AutoPay emails")?;
             println!("{}", server::scheduler::describe(date, &report));
             println!("Emails: {} sent, {} to retry.", sent.sent, sent.failed);
@@ -132,15 +140,24 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore { .. } => unreachable!("handled before connecting"),
         Command::RotatePaymentKey => {
             let vault = Vault::from_config(&config).context("reading the payment keys")?;
-            let moved = app::wallet::service::rotate_key(&db, &vault).await.context("re-encrypting bank accounts")?;
-            println!("{moved} bank accounts re-encrypted under key \"{}\".", vault.current_key_id());
+            let moved = app::wallet::service::rotate_key(&db, &vault)
+                .await
+                .context("re-encrypting bank accounts")?;
+            println!(
+                "{moved} bank accounts re-encrypted under key \"{}\".",
+                vault.current_key_id()
+            );
             Ok(())
         }
         Command::Import { what: ImportKind::Routing { file } } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             match import::import_routing(&db, &text).await {
                 Ok((rows, changed)) => {
-                    println!("{}: {rows} institutions — {changed} added or changed.", file.display());
+                    println!(
+                        "{}: {rows} institutions — {changed} added or changed.",
+                        file.display()
+                    );
                     Ok(())
                 }
                 Err(e) => {
@@ -152,12 +169,16 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { what } => {
             let (file, result) = match what {
                 ImportKind::Accounts { file } => {
-                    let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
-                    let result = import::import_accounts(&db, &Letterhead::from_config(&config), reader).await;
+                    let reader = std::fs::File::open(&file)
+                        .with_context(|| format!("opening {}", file.display()))?;
+                    let result =
+                        import::import_accounts(&db, &Letterhead::from_config(&config), reader)
+                            .await;
                     (file, result)
                 }
                 ImportKind::Bills { file } => {
-                    let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
+                    let reader = std::fs::File::open(&file)
+                        .with_context(|| format!("opening {}", file.display()))?;
                     let result = import::import_bills(&db, reader).await;
                     (file, result)
                 }
@@ -167,10 +188,11 @@ async fn main() -> anyhow::Result<()> {
                 Ok(report) => {
                     // New bills of accounts on email delivery are announced, once per bill.
                     let mailer = Mailer::from_config(&config).context("setting up email")?;
-                    let announced = app::delivery::service::announce_bills(&db, &mailer, &report.new_bill_ids)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e:?}"))
-                        .context("queueing bill emails")?;
+                    let announced =
+                        app::delivery::service::announce_bills(&db, &mailer, &report.new_bill_ids)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("{e:?}"))
+                            .context("queueing bill emails")?;
                     if report.changed_hands > 0 {
                         println!(
                             "{} accounts changed hands: what their former customers set up ended \
@@ -179,7 +201,8 @@ async fn main() -> anyhow::Result<()> {
                         );
                     }
                     if announced > 0 || report.autopay_ended > 0 {
-                        let sent = mailer.deliver_pending(&db).await.context("sending the emails")?;
+                        let sent =
+                            mailer.deliver_pending(&db).await.context("sending the emails")?;
                         println!("{announced} \"your bill is ready\" emails queued; {} sent, {} to retry.", sent.sent, sent.failed);
                     }
                     println!(
@@ -229,34 +252,51 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         // SAFETY: set before any other thread reads the environment.
         unsafe { std::env::set_var("LEPTOS_OUTPUT_NAME", "aqueduct") };
     }
-    let leptos_options = get_configuration(None).context("reading the Leptos configuration")?.leptos_options;
+    let leptos_options =
+        get_configuration(None).context("reading the Leptos configuration")?.leptos_options;
     let addr = leptos_options.site_addr;
     config.check_mode(addr).map_err(anyhow::Error::msg).context("checking the configuration")?;
     if config.demo_data {
-        demo::load(&db, &Letterhead::from_config(&config), today()).await.context("loading the demo data")?;
+        demo::load(&db, &Letterhead::from_config(&config), today())
+            .await
+            .context("loading the demo data")?;
     }
     let vault = Vault::from_config(&config).context("reading the payment keys")?;
     let mailer = Mailer::from_config(&config).context("setting up email")?;
     if config.smtp.is_none() {
-        println!("No SMTP server is configured: emails go to the development outbox at /dev/outbox.");
+        println!(
+            "No SMTP server is configured: emails go to the development outbox at /dev/outbox."
+        );
     }
     tokio::spawn(mailer.clone().run(db.clone()));
-    let sessions = Sessions::open(&config.database_url).await.context("opening the session store")?;
+    let sessions =
+        Sessions::open(&config.database_url).await.context("opening the session store")?;
     // Expired sessions are deleted hourly, in the background.
     tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
         sessions.clone(),
         tokio::time::Duration::from_secs(3600),
     ));
     tokio::spawn(purge_throttles_hourly(db.clone()));
-    let gateway = app::gateway::Gateway::from_config(&config).map_err(anyhow::Error::msg).context("choosing the payment gateway")?;
+    let gateway = app::gateway::Gateway::from_config(&config)
+        .map_err(anyhow::Error::msg)
+        .context("choosing the payment gateway")?;
     if let Some(at) = &config.autopay.run_daily_at {
         let at = server::scheduler::parse_time_of_day(at).context("autopay.run_daily_at")?;
-        tokio::spawn(server::scheduler::daily(db.clone(), mailer.clone(), vault.clone(), gateway.clone(), config.clone(), at));
+        tokio::spawn(server::scheduler::daily(
+            db.clone(),
+            mailer.clone(),
+            vault.clone(),
+            gateway.clone(),
+            config.clone(),
+            at,
+        ));
         println!("AutoPay runs daily at {at} UTC.");
     }
-    let state = AppState { leptos_options, config: config.clone(), db, sessions, mailer, vault, gateway };
+    let state =
+        AppState { leptos_options, config: config.clone(), db, sessions, mailer, vault, gateway };
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
     println!("Aqueduct is serving {} at http://{addr}", config.utility.name);
     if config.demo_data {
         print_demo_accounts();

@@ -14,7 +14,11 @@ use http::Method;
 /// else gets a policy that allows no script.
 /// Pages and server function answers hold a customer's data: no cache keeps them, so
 /// Back after signing out on a shared computer shows nothing of it.
-pub async fn security_headers(State(config): State<Config>, mut request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(config): State<Config>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let personal = request.uri().path().starts_with("/api/");
     let page_policy = PagePolicySlot::default();
     request.extensions_mut().insert(page_policy.clone());
@@ -31,21 +35,33 @@ pub async fn security_headers(State(config): State<Config>, mut request: Request
         policy.unwrap_or(HeaderValue::from_static(DEFAULT_POLICY)),
     );
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         http::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(self)"),
     );
-    headers.insert(http::HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
-    headers.insert(http::HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin"));
+    headers.insert(
+        http::HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        http::HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
     if personal || is_page {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if config.cookies_secure() {
         // Only a portal served over HTTPS says so: HSTS on plain HTTP would lock out a
         // development or test address.
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     response
 }
@@ -56,8 +72,13 @@ pub async fn security_headers(State(config): State<Config>, mut request: Request
 /// attacker (login CSRF). A browser names the sending page's origin in `Origin` (or at
 /// least in `Referer`); a request with neither comes from a script or a tool, not a page,
 /// and carries no victim's cookies, so it passes.
-pub async fn same_origin_only(State(config): State<Config>, request: Request, next: Next) -> Response {
-    let changes_state = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+pub async fn same_origin_only(
+    State(config): State<Config>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let changes_state =
+        matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     if changes_state && sent_from_another_site(request.headers(), &config.public_base_url) {
         return crate::server_fns::refuse_cross_site(request.headers());
     }
@@ -66,7 +87,9 @@ pub async fn same_origin_only(State(config): State<Config>, request: Request, ne
 
 fn sent_from_another_site(headers: &HeaderMap, public_base_url: &str) -> bool {
     let text = |name| headers.get(name).map(|v: &HeaderValue| v.to_str().unwrap_or("\u{FFFD}"));
-    let Some(claimed) = text(header::ORIGIN).or_else(|| text(header::REFERER)) else { return false };
+    let Some(claimed) = text(header::ORIGIN).or_else(|| text(header::REFERER)) else {
+        return false;
+    };
     !is_portal_origin(claimed, public_base_url, text(header::HOST).unwrap_or(""))
 }
 
@@ -75,7 +98,9 @@ fn sent_from_another_site(headers: &HeaderMap, public_base_url: &str) -> bool {
 /// address the browser used, e.g. behind a proxy or in development). `null` and anything
 /// unreadable are another site.
 fn is_portal_origin(claimed: &str, public_base_url: &str, host: &str) -> bool {
-    let origin = |address: &str| url::Url::parse(address).ok().map(|u| u.origin()).filter(url::Origin::is_tuple);
+    let origin = |address: &str| {
+        url::Url::parse(address).ok().map(|u| u.origin()).filter(url::Origin::is_tuple)
+    };
     let Some(claimed) = origin(claimed) else { return false };
     let mut ours = vec![origin(public_base_url)];
     if !host.is_empty() {
@@ -121,7 +146,10 @@ pub async fn set_language(
     let lang = match code.as_str() {
         "en" => "en",
         "es" => "es",
-        _ => return (http::StatusCode::NOT_FOUND, "Unknown language. / Idioma desconocido.").into_response(),
+        _ => {
+            return (http::StatusCode::NOT_FOUND, "Unknown language. / Idioma desconocido.")
+                .into_response()
+        }
     };
     // Only a local path: never an open redirect to another site.
     let next = query.next.as_deref().and_then(app::domain::local_path).unwrap_or("/");
@@ -147,14 +175,30 @@ mod tests {
     fn only_the_portal_itself_is_the_portals_origin() {
         let base = "https://portal.example-water.org";
         assert!(is_portal_origin("https://portal.example-water.org", base, "10.0.0.5:3000"));
-        assert!(is_portal_origin("https://portal.example-water.org:443", base, ""), "default port implied");
-        assert!(is_portal_origin("https://portal.example-water.org/billing/settings?x=1", base, ""), "a Referer");
-        assert!(is_portal_origin("http://127.0.0.1:3000", base, "127.0.0.1:3000"), "the Host asked for");
+        assert!(
+            is_portal_origin("https://portal.example-water.org:443", base, ""),
+            "default port implied"
+        );
+        assert!(
+            is_portal_origin("https://portal.example-water.org/billing/settings?x=1", base, ""),
+            "a Referer"
+        );
+        assert!(
+            is_portal_origin("http://127.0.0.1:3000", base, "127.0.0.1:3000"),
+            "the Host asked for"
+        );
         assert!(is_portal_origin("https://127.0.0.1:3000", base, "127.0.0.1:3000"));
-        assert!(!is_portal_origin("http://portal.example-water.org", base, ""), "another scheme is another origin");
+        assert!(
+            !is_portal_origin("http://portal.example-water.org", base, ""),
+            "another scheme is another origin"
+        );
         assert!(!is_portal_origin("https://evil.example", base, "portal.example-water.org"));
         assert!(!is_portal_origin("https://portal.example-water.org.evil.example", base, ""));
-        assert!(!is_portal_origin("https://evil.example/https://portal.example-water.org", base, ""));
+        assert!(!is_portal_origin(
+            "https://evil.example/https://portal.example-water.org",
+            base,
+            ""
+        ));
         assert!(!is_portal_origin("http://127.0.0.1:3001", base, "127.0.0.1:3000"), "another port");
         assert!(!is_portal_origin("null", base, "portal.example-water.org"), "an opaque origin");
         assert!(!is_portal_origin("", base, "portal.example-water.org"));

@@ -18,7 +18,10 @@ pub async fn run_autopay(
 ) -> anyhow::Result<RunReport> {
     // The defaults describe a demo utility: a real bank file must name the real one.
     let demo = app::platform::config::AutopayConfig::default();
-    if !config.dev_mode && (config.autopay.company_id == demo.company_id || config.autopay.bank_routing == demo.bank_routing) {
+    if !config.dev_mode
+        && (config.autopay.company_id == demo.company_id
+            || config.autopay.bank_routing == demo.bank_routing)
+    {
         anyhow::bail!("configure autopay.company_id and autopay.bank_routing (the utility and its bank) before running AutoPay");
     }
     let ctx = RunContext { db, mailer, vault, gateway, config: &config.autopay };
@@ -62,13 +65,23 @@ pub fn describe(date: Date, r: &RunReport) -> String {
 }
 
 pub fn parse_time_of_day(raw: &str) -> anyhow::Result<Time> {
-    let (h, m) = raw.trim().split_once(':').ok_or_else(|| anyhow::anyhow!("\"{raw}\" is not a time like 06:00"))?;
+    let (h, m) = raw
+        .trim()
+        .split_once(':')
+        .ok_or_else(|| anyhow::anyhow!("\"{raw}\" is not a time like 06:00"))?;
     Ok(Time::from_hms(h.parse()?, m.parse()?, 0)?)
 }
 
 /// Sleeps until `at` (UTC) every day and runs AutoPay for that day. A failed run is logged
 /// and tried again at the next hour, never lost in silence.
-pub async fn daily(db: Db, mailer: Mailer, vault: Vault, gateway: Gateway, config: Config, at: Time) {
+pub async fn daily(
+    db: Db,
+    mailer: Mailer,
+    vault: Vault,
+    gateway: Gateway,
+    config: Config,
+    at: Time,
+) {
     let mut last_done: Option<Date> = None;
     loop {
         let now = OffsetDateTime::now_utc();
@@ -79,11 +92,17 @@ pub async fn daily(db: Db, mailer: Mailer, vault: Vault, gateway: Gateway, confi
                     tracing::info!("{}", describe(today, &report));
                     last_done = Some(today);
                 }
-                Err(e) => tracing::error!(error = %e, "AutoPay run failed; trying again in an hour"),
+                Err(e) => {
+                    tracing::error!(error = %e, "AutoPay run failed; trying again in an hour")
+                }
             }
             std::time::Duration::from_secs(3600)
         } else {
-            let next = if now.time() < at { today.with_time(at) } else { today.next_day().unwrap_or(today).with_time(at) };
+            let next = if now.time() < at {
+                today.with_time(at)
+            } else {
+                today.next_day().unwrap_or(today).with_time(at)
+            };
             let secs = (next.assume_utc() - now).whole_seconds().clamp(1, 3600);
             std::time::Duration::from_secs(secs as u64)
         };

@@ -94,7 +94,10 @@ pub async fn guard(req: Request, next: Next) -> Response {
 /// server_fn sends a form back to its page with the query rebuilt (to remove an earlier
 /// error), which leaves a bare `?` on a page that had none: `/account?`. Not worth showing.
 fn drop_empty_query(response: &mut Response) {
-    let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else { return };
+    let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
     if let Some(bare) = location.strip_suffix('?') {
         if let Ok(value) = HeaderValue::from_str(bare) {
             response.headers_mut().insert(header::LOCATION, value);
@@ -135,7 +138,8 @@ struct Asker {
 
 impl Asker {
     fn of(headers: &HeaderMap) -> Self {
-        let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("");
+        let text =
+            |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("");
         // The `lang` cookie has already become Accept-Language (middleware::locale_from_cookie).
         let lang = Lang::from_locale(text(header::ACCEPT_LANGUAGE).trim_start());
         let wants_page = text(header::ACCEPT).contains("text/html");
@@ -161,14 +165,17 @@ impl Asker {
             lang = self.lang.code(),
             href = html_escape::encode_double_quoted_attribute(&self.back),
         );
-        (refusal.status(), [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+        (refusal.status(), [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page)
+            .into_response()
     }
 
     /// The refusal, with Retry-After when it is "busy".
     fn refuse_with_retry(&self, refusal: Refusal) -> Response {
         let mut response = self.refuse(refusal);
         if refusal == Refusal::Busy {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECS));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECS));
         }
         response
     }
@@ -188,7 +195,8 @@ impl Asker {
         }
         let (parts, body) = response.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BYTES).await else {
-            return (StatusCode::INTERNAL_SERVER_ERROR, "ServerError|internal error").into_response();
+            return (StatusCode::INTERNAL_SERVER_ERROR, "ServerError|internal error")
+                .into_response();
         };
         match refusal_for(&bytes) {
             Some(refusal) => self.refuse_with_retry(refusal),
@@ -204,7 +212,11 @@ fn redirected_error(response: &Response) -> Option<Bytes> {
     let (_, encoded) = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "__err")?;
     let engine = base64::engine::general_purpose::STANDARD;
     let url_safe = base64::engine::general_purpose::URL_SAFE;
-    engine.decode(encoded.as_bytes()).or_else(|_| url_safe.decode(encoded.as_bytes())).ok().map(Bytes::from)
+    engine
+        .decode(encoded.as_bytes())
+        .or_else(|_| url_safe.decode(encoded.as_bytes()))
+        .ok()
+        .map(Bytes::from)
 }
 
 /// What a server function's error answer means for the asker, if it is one we explain.
@@ -226,9 +238,12 @@ fn is_argument_error(encoded: &[u8]) -> bool {
 /// The page to go back to: the referring page's path when it is one of ours (and a path a
 /// browser cannot read as another site, see `app::domain::local_path`), else home.
 fn back_path(referer: &str, host: &str) -> String {
-    let rest = referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://")).unwrap_or("");
+    let rest =
+        referer.strip_prefix("https://").or_else(|| referer.strip_prefix("http://")).unwrap_or("");
     let path = match rest.split_once('/') {
-        Some((referer_host, path)) if !host.is_empty() && referer_host == host => format!("/{path}"),
+        Some((referer_host, path)) if !host.is_empty() && referer_host == host => {
+            format!("/{path}")
+        }
         _ => return "/".into(),
     };
     app::domain::local_path(&path).map_or_else(|| "/".into(), str::to_string)
@@ -241,24 +256,49 @@ mod tests {
     #[test]
     fn a_form_comes_back_to_its_page_without_a_bare_question_mark() {
         let back = |location: &str| {
-            let mut response = Response::builder().status(StatusCode::FOUND).header(header::LOCATION, location).body(Body::empty()).unwrap();
+            let mut response = Response::builder()
+                .status(StatusCode::FOUND)
+                .header(header::LOCATION, location)
+                .body(Body::empty())
+                .unwrap();
             drop_empty_query(&mut response);
             response.headers()[header::LOCATION].to_str().unwrap().to_string()
         };
         assert_eq!(back("http://portal.example/account?"), "http://portal.example/account");
-        assert_eq!(back("/billing/settings/wallet?done=added"), "/billing/settings/wallet?done=added");
+        assert_eq!(
+            back("/billing/settings/wallet?done=added"),
+            "/billing/settings/wallet?done=added"
+        );
     }
 
     #[test]
     fn fields_with_control_or_bidi_characters_or_too_long_are_refused() {
         assert_eq!(check_fields(b"number=12345678-1234567&zip=97501"), None);
-        assert_eq!(check_fields("name=Jos%C3%A9+%F0%9F%92%A7+e%CC%81".as_bytes()), None, "accents, emoji, combining marks");
+        assert_eq!(
+            check_fields("name=Jos%C3%A9+%F0%9F%92%A7+e%CC%81".as_bytes()),
+            None,
+            "accents, emoji, combining marks"
+        );
         assert_eq!(check_fields(b"name=a%00b"), Some(Refusal::Unreadable));
-        assert_eq!(check_fields(b"name=%E2%80%AEevil"), Some(Refusal::Unreadable), "right-to-left override");
-        assert_eq!(check_fields(b"name=%E2%80%8F1"), Some(Refusal::Unreadable), "right-to-left mark");
+        assert_eq!(
+            check_fields(b"name=%E2%80%AEevil"),
+            Some(Refusal::Unreadable),
+            "right-to-left override"
+        );
+        assert_eq!(
+            check_fields(b"name=%E2%80%8F1"),
+            Some(Refusal::Unreadable),
+            "right-to-left mark"
+        );
         assert_eq!(check_fields(b"name=%FF%FE"), Some(Refusal::Unreadable), "not UTF-8");
-        assert_eq!(check_fields(format!("name={}", "a".repeat(1_001)).as_bytes()), Some(Refusal::TooLong));
-        assert_eq!(check_fields(format!("{}=1", "a".repeat(1_001)).as_bytes()), Some(Refusal::TooLong));
+        assert_eq!(
+            check_fields(format!("name={}", "a".repeat(1_001)).as_bytes()),
+            Some(Refusal::TooLong)
+        );
+        assert_eq!(
+            check_fields(format!("{}=1", "a".repeat(1_001)).as_bytes()),
+            Some(Refusal::TooLong)
+        );
         assert_eq!(check_fields(b"note=line+one%0D%0Aline+two%09tab"), None);
     }
 

@@ -15,13 +15,28 @@ const PASSWORD: &str = "river stones at dawn";
 async fn parallel_wrong_passwords_reach_argon2_at_most_as_often_as_the_lockout_allows() {
     // Behind a trusted proxy each guess comes from its own address, so only the per-email
     // lockout stands between the guesses and Argon2.
-    let config = app::platform::Config { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..helpers::test_config() };
+    let config = app::platform::Config {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..helpers::test_config()
+    };
     let limit = config.limits.sign_in_failures_per_email;
     let app = helpers::spawn_app_with(config).await;
-    app::import::demo::load(&app.db, app.mailer.letterhead(), time::macros::date!(2026 - 11 - 26)).await.unwrap();
-    let account = service::find_account(&app.db, "192.0.2.1", "12345678-1234567", "97501").await.unwrap().unwrap();
+    app::import::demo::load(&app.db, app.mailer.letterhead(), time::macros::date!(2026 - 11 - 26))
+        .await
+        .unwrap();
+    let account = service::find_account(&app.db, "192.0.2.1", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
     let email = helpers::unique_email("lockout");
-    let login = NewLogin { email: &email, password: PASSWORD, password_confirm: PASSWORD, accepted_terms: true, locale: "en", terms_version: "t1" };
+    let login = NewLogin {
+        email: &email,
+        password: PASSWORD,
+        password_confirm: PASSWORD,
+        accepted_terms: true,
+        locale: "en",
+        terms_version: "t1",
+    };
     service::create_login(&app.db, &helpers::caller(), account, login).await.unwrap().unwrap();
 
     let sign_in = |password: &'static str, n: u32| {
@@ -39,7 +54,11 @@ async fn parallel_wrong_passwords_reach_argon2_at_most_as_often_as_the_lockout_a
     }
     let answers = guesses.join_all().await;
     let verified = verifications_run() - before;
-    assert!(answers.iter().all(|a| a.contains("SignInFailed") || a.contains("Locked")), "{:?}", &answers[..3]);
+    assert!(
+        answers.iter().all(|a| a.contains("SignInFailed") || a.contains("Locked")),
+        "{:?}",
+        &answers[..3]
+    );
     assert!(verified <= limit as u64, "{verified} Argon2 verifications ran for a limit of {limit}");
     assert!(verified >= 1, "the first guesses were checked");
 

@@ -6,11 +6,12 @@ use crate::domain::Cents;
 use crate::platform::Db;
 
 pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::Error> {
-    let name: Option<(String,)> =
-        sqlx::query_as("SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1")
-            .bind(login_id)
-            .fetch_optional(&db.pool)
-            .await?;
+    let name: Option<(String,)> = sqlx::query_as(
+        "SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
+    )
+    .bind(login_id)
+    .fetch_optional(&db.pool)
+    .await?;
     let Some((name,)) = name else { return Ok(None) };
     let rows: Vec<(i64, String, String, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT a.id, c.customer_number, a.account_number, a.service_address, a.service_city, a.service_state, \
@@ -23,7 +24,9 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
     .fetch_all(&db.pool)
     .await?;
     let mut accounts = Vec::with_capacity(rows.len());
-    for (account_id, customer_number, account_number, street, city, state, delivery, autopay) in rows {
+    for (account_id, customer_number, account_number, street, city, state, delivery, autopay) in
+        rows
+    {
         let bills: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
             "SELECT bill_date, due_date, amount_cents, balance_cents, usage_gallons FROM bills \
              WHERE account_id = $1 ORDER BY bill_date DESC LIMIT 6",
@@ -47,11 +50,22 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
             due_date: newest.map(|b| b.1),
             bills: bills
                 .into_iter()
-                .map(|(bill_date, due_date, amount, _, usage_gallons)| BillLine { bill_date, due_date, amount: Cents(amount), usage_gallons })
+                .map(|(bill_date, due_date, amount, _, usage_gallons)| BillLine {
+                    bill_date,
+                    due_date,
+                    amount: Cents(amount),
+                    usage_gallons,
+                })
                 .collect(),
             payments: payments
                 .into_iter()
-                .map(|(draft_date, due_date, amount, status, last4)| PaymentLine { draft_date, due_date, amount: Cents(amount), status, last4 })
+                .map(|(draft_date, due_date, amount, status, last4)| PaymentLine {
+                    draft_date,
+                    due_date,
+                    amount: Cents(amount),
+                    status,
+                    last4,
+                })
                 .collect(),
             autopay: autopay > 0,
             paperless: delivery == "email",

@@ -6,7 +6,8 @@ use crate::platform::db::{now, Db};
 use crate::platform::vault::{Binding, Sealed};
 
 async fn queue_with(conn: &mut sqlx::AnyConnection, m: &Composed) -> Result<i64, sqlx::Error> {
-    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await
+    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html)
+        .await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -28,7 +29,11 @@ pub async fn accounts(db: &Db, customer_id: i64) -> Result<Vec<AccountRow>, sqlx
     .await
 }
 
-pub async fn account(db: &Db, customer_id: i64, account_id: i64) -> Result<Option<AccountRow>, sqlx::Error> {
+pub async fn account(
+    db: &Db,
+    customer_id: i64,
+    account_id: i64,
+) -> Result<Option<AccountRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number \
          FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 AND a.id = $2",
@@ -51,7 +56,11 @@ pub struct MethodRow {
     pub exp_year: Option<i64>,
 }
 
-pub async fn method(db: &Db, customer_id: i64, method_id: i64) -> Result<Option<MethodRow>, sqlx::Error> {
+pub async fn method(
+    db: &Db,
+    customer_id: i64,
+    method_id: i64,
+) -> Result<Option<MethodRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind, last4, bank_account_type, card_brand, exp_month, exp_year FROM payment_methods \
          WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
@@ -83,15 +92,25 @@ const ENROLLMENT: &str = "SELECT e.id, e.account_id, c.customer_number || '-' ||
      e.authorization_text, e.reference, e.active, e.created_at \
      FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id JOIN customers c ON c.id = a.customer_id";
 
-pub async fn active_enrollment(db: &Db, customer_id: i64, account_id: i64) -> Result<Option<EnrollmentRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{ENROLLMENT} WHERE a.customer_id = $1 AND e.account_id = $2 AND e.active = 1"))
-        .bind(customer_id)
-        .bind(account_id)
-        .fetch_optional(&db.pool)
-        .await
+pub async fn active_enrollment(
+    db: &Db,
+    customer_id: i64,
+    account_id: i64,
+) -> Result<Option<EnrollmentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{ENROLLMENT} WHERE a.customer_id = $1 AND e.account_id = $2 AND e.active = 1"
+    ))
+    .bind(customer_id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await
 }
 
-pub async fn enrollment_by_reference(db: &Db, customer_id: i64, reference: &str) -> Result<Option<EnrollmentRow>, sqlx::Error> {
+pub async fn enrollment_by_reference(
+    db: &Db,
+    customer_id: i64,
+    reference: &str,
+) -> Result<Option<EnrollmentRow>, sqlx::Error> {
     sqlx::query_as(&format!("{ENROLLMENT} WHERE a.customer_id = $1 AND e.reference = $2"))
         .bind(customer_id)
         .bind(reference)
@@ -100,7 +119,11 @@ pub async fn enrollment_by_reference(db: &Db, customer_id: i64, reference: &str)
 }
 
 /// The oldest open bill the enrollment would pay: still owing, not yet past due, not yet paid.
-pub async fn first_open_bill(db: &Db, account_id: i64, today: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
+pub async fn first_open_bill(
+    db: &Db,
+    account_id: i64,
+    today: &str,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.due_date, b.balance_cents FROM bills b WHERE b.account_id = $1 AND b.balance_cents > 0 AND b.due_date >= $2 \
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) ORDER BY b.due_date LIMIT 1",
@@ -135,7 +158,11 @@ pub enum Enrolled {
 /// Enrolls (or changes) once per form: the idempotency key and the one-active-enrollment
 /// index decide, and the confirmation email is queued in the same transaction. A form sent
 /// again after its enrollment exists conflicts on its key, and everything it did is undone.
-pub async fn enroll(db: &Db, e: NewEnrollment<'_>, email: Option<&Composed>) -> Result<Enrolled, sqlx::Error> {
+pub async fn enroll(
+    db: &Db,
+    e: NewEnrollment<'_>,
+    email: Option<&Composed>,
+) -> Result<Enrolled, sqlx::Error> {
     // The transaction writes first: on SQLite a transaction that read before writing fails
     // at once, rather than waits, when another writer went first.
     let mut tx = db.pool.begin().await?;
@@ -191,7 +218,12 @@ pub async fn enroll(db: &Db, e: NewEnrollment<'_>, email: Option<&Composed>) -> 
 
 /// Ends the account's AutoPay; payments not yet sent to the bank or the card processor are
 /// withdrawn with it. False when there was nothing to cancel.
-pub async fn cancel(db: &Db, customer_id: i64, account_id: i64, email: Option<&Composed>) -> Result<bool, sqlx::Error> {
+pub async fn cancel(
+    db: &Db,
+    customer_id: i64,
+    account_id: i64,
+    email: Option<&Composed>,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
     let ended = sqlx::query(
@@ -251,8 +283,18 @@ pub struct Candidate {
 /// memory stays flat however many accounts are enrolled. Only a method of the account's
 /// current customer, not removed, pays: an account that changed hands never drafts the
 /// former customer's bank account or card. (This and every query of the run below.)
-pub async fn candidates(db: &Db, due_date: &str, after_bill: i64, limit: i64, unreminded: bool) -> Result<Vec<Candidate>, sqlx::Error> {
-    let reminder = if unreminded { "AND NOT EXISTS (SELECT 1 FROM autopay_reminders r WHERE r.bill_id = b.id)" } else { "" };
+pub async fn candidates(
+    db: &Db,
+    due_date: &str,
+    after_bill: i64,
+    limit: i64,
+    unreminded: bool,
+) -> Result<Vec<Candidate>, sqlx::Error> {
+    let reminder = if unreminded {
+        "AND NOT EXISTS (SELECT 1 FROM autopay_reminders r WHERE r.bill_id = b.id)"
+    } else {
+        ""
+    };
     sqlx::query_as(&format!(
         "SELECT b.id AS bill_id, b.account_id, c.customer_number || '-' || a.account_number AS number, b.due_date, \
          b.balance_cents, e.id AS enrollment_id, e.payment_method_id, e.amount_rule, e.fixed_amount_cents, \
@@ -288,7 +330,10 @@ pub struct NewPayment<'a> {
 /// Creates the payments of one page in one transaction, several rows per statement. A bill
 /// that already has its payment (another run got there first) is left alone:
 /// `payments.bill_id` is unique. Returns (created, skipped).
-pub async fn create_payments(db: &Db, payments: &[NewPayment<'_>]) -> Result<(usize, usize), sqlx::Error> {
+pub async fn create_payments(
+    db: &Db,
+    payments: &[NewPayment<'_>],
+) -> Result<(usize, usize), sqlx::Error> {
     const ROWS_PER_STATEMENT: usize = 50;
     let mut tx = db.pool.begin().await?;
     let at = now();
@@ -324,7 +369,8 @@ pub async fn create_payments(db: &Db, payments: &[NewPayment<'_>]) -> Result<(us
             created_bills.insert(bill_id);
         }
     }
-    let created: Vec<&NewPayment<'_>> = payments.iter().filter(|p| created_bills.contains(&p.bill_id)).collect();
+    let created: Vec<&NewPayment<'_>> =
+        payments.iter().filter(|p| created_bills.contains(&p.bill_id)).collect();
     let skipped = created.iter().filter(|p| p.skipped).count();
     let emails: Vec<&Composed> = created.iter().filter_map(|p| p.skipped_email.as_ref()).collect();
     crate::email::data::insert_many_with(&mut tx, &emails).await?;
@@ -373,7 +419,12 @@ pub struct NachaFileRow {
 ///
 /// A file holds at most `max_entries` debits (and as many prenotes), so that the run's
 /// memory stays flat however many accounts pay by bank: a bigger day makes more files.
-pub async fn claim_file(db: &Db, run_date: &str, prenotes: Option<(i64, i64)>, max_entries: i64) -> Result<Option<NachaFileRow>, sqlx::Error> {
+pub async fn claim_file(
+    db: &Db,
+    run_date: &str,
+    prenotes: Option<(i64, i64)>,
+    max_entries: i64,
+) -> Result<Option<NachaFileRow>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
     let placeholder = format!("claiming-{}", crate::platform::tokens::random_token());
@@ -521,7 +572,11 @@ pub struct FileLine {
 
 impl FileLine {
     pub fn sealed(&self) -> Sealed {
-        Sealed { key_id: self.account_key_id.clone(), bytes: self.account_ciphertext.clone(), bound: self.account_bound == 1 }
+        Sealed {
+            key_id: self.account_key_id.clone(),
+            bytes: self.account_ciphertext.clone(),
+            bound: self.account_bound == 1,
+        }
     }
 
     pub fn binding(&self) -> Binding {
@@ -580,13 +635,21 @@ pub enum LineRef {
 /// run (which would loop), and not sent, its bank account's debits never mature. Then the
 /// file's recorded entry count and total are counted again from what is left, so the file
 /// that this run, or any later one, writes from the database matches its record.
-pub async fn withdraw_lines(db: &Db, file_id: i64, lines: &[LineRef], status: &str, reason: &str) -> Result<usize, sqlx::Error> {
+pub async fn withdraw_lines(
+    db: &Db,
+    file_id: i64,
+    lines: &[LineRef],
+    status: &str,
+    reason: &str,
+) -> Result<usize, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
     let mut withdrawn = 0;
     for line in lines {
         withdrawn += match *line {
-            LineRef::Debit(payment_id) => withdraw_debit(&mut tx, file_id, payment_id, status, reason, at).await?,
+            LineRef::Debit(payment_id) => {
+                withdraw_debit(&mut tx, file_id, payment_id, status, reason, at).await?
+            }
             LineRef::Prenote(method_id) => withdraw_prenote(&mut tx, file_id, method_id).await?,
         };
     }
@@ -597,9 +660,17 @@ pub async fn withdraw_lines(db: &Db, file_id: i64, lines: &[LineRef], status: &s
     Ok(withdrawn)
 }
 
-const FILE_UNWRITTEN: &str = "EXISTS (SELECT 1 FROM nacha_files f WHERE f.id = $2 AND f.written_at IS NULL)";
+const FILE_UNWRITTEN: &str =
+    "EXISTS (SELECT 1 FROM nacha_files f WHERE f.id = $2 AND f.written_at IS NULL)";
 
-async fn withdraw_debit(conn: &mut sqlx::AnyConnection, file_id: i64, payment_id: i64, status: &str, reason: &str, at: i64) -> Result<usize, sqlx::Error> {
+async fn withdraw_debit(
+    conn: &mut sqlx::AnyConnection,
+    file_id: i64,
+    payment_id: i64,
+    status: &str,
+    reason: &str,
+    at: i64,
+) -> Result<usize, sqlx::Error> {
     let taken: Option<(i64, i64)> = sqlx::query_as(&format!(
         "UPDATE payments SET status = $3, failure_reason = $4, nacha_file_id = NULL, updated_at = $5 \
          WHERE id = $1 AND nacha_file_id = $2 AND status = 'submitted' AND {FILE_UNWRITTEN} RETURNING bill_id, amount_cents"
@@ -612,16 +683,22 @@ async fn withdraw_debit(conn: &mut sqlx::AnyConnection, file_id: i64, payment_id
     .fetch_optional(&mut *conn)
     .await?;
     let Some((bill_id, amount)) = taken else { return Ok(0) };
-    sqlx::query("UPDATE bills SET balance_cents = balance_cents + $1, updated_at = $2 WHERE id = $3")
-        .bind(amount)
-        .bind(at)
-        .bind(bill_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE bills SET balance_cents = balance_cents + $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(amount)
+    .bind(at)
+    .bind(bill_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(1)
 }
 
-async fn withdraw_prenote(conn: &mut sqlx::AnyConnection, file_id: i64, method_id: i64) -> Result<usize, sqlx::Error> {
+async fn withdraw_prenote(
+    conn: &mut sqlx::AnyConnection,
+    file_id: i64,
+    method_id: i64,
+) -> Result<usize, sqlx::Error> {
     let done = sqlx::query(&format!(
         "UPDATE payment_methods SET prenote_sent_at = NULL \
          WHERE id = $1 AND prenote_file_id = $2 AND prenote_sent_at IS NOT NULL AND {FILE_UNWRITTEN}"
@@ -665,7 +742,11 @@ pub struct CardPayment {
     pub due_date: String,
 }
 
-pub async fn pending_card_payments(db: &Db, after: i64, limit: i64) -> Result<Vec<CardPayment>, sqlx::Error> {
+pub async fn pending_card_payments(
+    db: &Db,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<CardPayment>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.bill_id, p.amount_cents, m.gateway_token, c.customer_number || '-' || a.account_number AS number, \
          l.email, l.locale, m.kind, m.card_brand, m.last4, p.draft_date, b.due_date FROM payments p \
@@ -685,7 +766,12 @@ pub async fn pending_card_payments(db: &Db, after: i64, limit: i64) -> Result<Ve
 /// Takes the pending card and wallet payments with ids in `(after, last]` for charging, for
 /// `lease_secs`, in one statement; returns the ids this run got (another run holds the rest,
 /// or they are no longer pending).
-pub async fn claim_card_payments(db: &Db, after: i64, last: i64, lease_secs: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn claim_card_payments(
+    db: &Db,
+    after: i64,
+    last: i64,
+    lease_secs: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
     let at = now();
     let rows: Vec<(i64,)> = sqlx::query_as(
         "UPDATE payments SET claimed_until = $1 WHERE id > $2 AND id <= $3 AND status = 'pending' \
@@ -713,7 +799,10 @@ pub enum CardAnswer {
 
 /// Records a page of the processor's answers in one transaction: each payment's state, the
 /// bill's new balance when approved, and the email that tells the customer.
-pub async fn finish_card_payments(db: &Db, answers: &[(&CardPayment, CardAnswer, Option<Composed>)]) -> Result<(), sqlx::Error> {
+pub async fn finish_card_payments(
+    db: &Db,
+    answers: &[(&CardPayment, CardAnswer, Option<Composed>)],
+) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
     let mut emails = Vec::new();
@@ -722,10 +811,12 @@ pub async fn finish_card_payments(db: &Db, answers: &[(&CardPayment, CardAnswer,
             CardAnswer::Approved(r) => ("paid", Some(r.as_str()), None),
             CardAnswer::Declined(r) => ("failed", None, Some(r.as_str())),
             CardAnswer::Retry => {
-                sqlx::query("UPDATE payments SET claimed_until = NULL WHERE id = $1 AND status = 'pending'")
-                    .bind(payment.id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE payments SET claimed_until = NULL WHERE id = $1 AND status = 'pending'",
+                )
+                .bind(payment.id)
+                .execute(&mut *tx)
+                .await?;
                 continue;
             }
         };
@@ -782,7 +873,12 @@ pub async fn files_owing_receipts(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub async fn receipts_due(db: &Db, file_id: i64, after: i64, limit: i64) -> Result<Vec<ReceiptDue>, sqlx::Error> {
+pub async fn receipts_due(
+    db: &Db,
+    file_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ReceiptDue>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.amount_cents, p.draft_date, m.last4, m.bank_account_type, \
          c.customer_number || '-' || a.account_number AS number, l.email, l.locale FROM payments p \
@@ -801,7 +897,13 @@ pub async fn receipts_due(db: &Db, file_id: i64, after: i64, limit: i64) -> Resu
 
 /// Queues the receipts of one page of a file, each payment's at most once: the page is
 /// marked in one statement, and only what this run marked gets its email.
-pub async fn queue_receipts(db: &Db, file_id: i64, after: i64, last: i64, receipts: &[(i64, Option<Composed>)]) -> Result<usize, sqlx::Error> {
+pub async fn queue_receipts(
+    db: &Db,
+    file_id: i64,
+    after: i64,
+    last: i64,
+    receipts: &[(i64, Option<Composed>)],
+) -> Result<usize, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let marked: Vec<(i64,)> = sqlx::query_as(
         "UPDATE payments SET receipt_sent_at = $1 WHERE nacha_file_id = $2 AND id > $3 AND id <= $4 \
@@ -814,8 +916,11 @@ pub async fn queue_receipts(db: &Db, file_id: i64, after: i64, last: i64, receip
     .fetch_all(&mut *tx)
     .await?;
     let marked: std::collections::HashSet<i64> = marked.into_iter().map(|r| r.0).collect();
-    let emails: Vec<&Composed> =
-        receipts.iter().filter(|(id, _)| marked.contains(id)).filter_map(|(_, m)| m.as_ref()).collect();
+    let emails: Vec<&Composed> = receipts
+        .iter()
+        .filter(|(id, _)| marked.contains(id))
+        .filter_map(|(_, m)| m.as_ref())
+        .collect();
     crate::email::data::insert_many_with(&mut tx, &emails).await?;
     tx.commit().await?;
     Ok(emails.len())

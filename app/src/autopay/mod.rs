@@ -4,13 +4,13 @@
 
 #[cfg(feature = "ssr")]
 pub mod data;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod run;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod texts;
-mod pages;
 
 pub use pages::{AutopayConfirmationPage, AutopayReviewPage, AutopaySection, EnrollAutopayPage};
 
@@ -91,10 +91,14 @@ impl AutopayProblem {
         match self {
             Self::MethodMissing => "method-list",
             Self::Rule(RuleProblem::AmountRuleMissing) => "amount_rule-full",
-            Self::Rule(RuleProblem::FixedEmpty | RuleProblem::FixedFormat | RuleProblem::FixedRange) => "fixed_amount",
+            Self::Rule(
+                RuleProblem::FixedEmpty | RuleProblem::FixedFormat | RuleProblem::FixedRange,
+            ) => "fixed_amount",
             Self::Rule(RuleProblem::TimingMissing) => "timing-due",
             Self::Rule(RuleProblem::DaysRange) => "days_before",
-            Self::Rule(RuleProblem::MaximumEmpty | RuleProblem::MaximumFormat | RuleProblem::MaximumRange) => "maximum",
+            Self::Rule(
+                RuleProblem::MaximumEmpty | RuleProblem::MaximumFormat | RuleProblem::MaximumRange,
+            ) => "maximum",
             Self::NotFound | Self::NotEnrolled | Self::SignInNeeded => "",
         }
     }
@@ -128,7 +132,10 @@ fn lang() -> crate::email::Lang {
 }
 
 #[cfg(feature = "ssr")]
-async fn finish(outcome: AutopayOutcome, success_path: &str) -> Result<AutopayOutcome, ServerFnError> {
+async fn finish(
+    outcome: AutopayOutcome,
+    success_path: &str,
+) -> Result<AutopayOutcome, ServerFnError> {
     if outcome.problems.is_empty() {
         leptos_axum::redirect(success_path);
     } else {
@@ -182,23 +189,44 @@ pub async fn autopay_accounts() -> Result<Option<Vec<AccountAutopay>>, ServerFnE
 
 /// The enroll or change page; None when signed out or the account is not the customer's.
 #[server(endpoint = "enroll_setup")]
-pub async fn enroll_setup(account_id: i64, method: Option<i64>, changing: bool) -> Result<Option<EnrollChoices>, ServerFnError> {
+pub async fn enroll_setup(
+    account_id: i64,
+    method: Option<i64>,
+    changing: bool,
+) -> Result<Option<EnrollChoices>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
-    let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else { return Ok(None) };
+    let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else {
+        return Ok(None);
+    };
     let methods = crate::wallet::data::methods(&db, customer_id).await.map_err(internal)?;
     let current = data::active_enrollment(&db, customer_id, account_id).await.map_err(internal)?;
     let rule = current
         .as_ref()
         .filter(|_| changing)
-        .map(|e| crate::domain::autopay::AutopayRule::from_columns(&e.amount_rule, e.fixed_amount_cents, e.days_before_due, e.max_amount_cents).to_form())
+        .map(|e| {
+            crate::domain::autopay::AutopayRule::from_columns(
+                &e.amount_rule,
+                e.fixed_amount_cents,
+                e.days_before_due,
+                e.max_amount_cents,
+            )
+            .to_form()
+        })
         .unwrap_or_default();
     // The method just added, else the current one, else the default.
     let selected = method
         .filter(|id| methods.iter().any(|m| m.id == *id))
         .or_else(|| current.as_ref().filter(|_| changing).map(|e| e.payment_method_id))
         .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id));
-    Ok(Some(EnrollChoices { account_id, number: account.number, methods, selected, rule, changing }))
+    Ok(Some(EnrollChoices {
+        account_id,
+        number: account.number,
+        methods,
+        selected,
+        rule,
+        changing,
+    }))
 }
 
 /// Continue: checks the choice and opens the review.
@@ -217,14 +245,22 @@ pub async fn continue_autopay(
 ) -> Result<AutopayOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = AutopayOutcome { account_id: Some(account_id), method_id, rule: rule.clone(), problems: vec![] };
+    let mut outcome = AutopayOutcome {
+        account_id: Some(account_id),
+        method_id,
+        rule: rule.clone(),
+        problems: vec![],
+    };
     let Some(customer_id) = signed_in_customer().await? else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish(outcome, "").await;
     };
     let changing = change.is_some_and(|c| !c.is_empty());
     match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
-        Ok(c) => finish(outcome, &review_path(account_id, c.method.id, &c.rule.to_form(), changing)).await,
+        Ok(c) => {
+            finish(outcome, &review_path(account_id, c.method.id, &c.rule.to_form(), changing))
+                .await
+        }
         Err(problems) => {
             outcome.problems = problems;
             finish(outcome, "").await
@@ -248,10 +284,14 @@ pub async fn autopay_review(
 ) -> Result<Result<Review, Vec<AutopayProblem>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
-    let Some(customer_id) = signed_in_customer().await? else { return Ok(Err(vec![AutopayProblem::SignInNeeded])) };
+    let Some(customer_id) = signed_in_customer().await? else {
+        return Ok(Err(vec![AutopayProblem::SignInNeeded]));
+    };
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
     match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
-        Ok(c) => service::review(&db, &config, lang(), &c, changing).await.map(Ok).map_err(internal),
+        Ok(c) => {
+            service::review(&db, &config, lang(), &c, changing).await.map(Ok).map_err(internal)
+        }
         Err(problems) => Ok(Err(problems)),
     }
 }
@@ -275,7 +315,12 @@ pub async fn create_autopay(
     let config = expect_context::<crate::platform::Config>();
     let mailer = expect_context::<crate::email::Mailer>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = AutopayOutcome { account_id: Some(account_id), method_id, rule: rule.clone(), problems: vec![] };
+    let mut outcome = AutopayOutcome {
+        account_id: Some(account_id),
+        method_id,
+        rule: rule.clone(),
+        problems: vec![],
+    };
     let Some(customer_id) = signed_in_customer().await? else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish(outcome, "").await;
@@ -285,7 +330,9 @@ pub async fn create_autopay(
         Ok(c) => {
             let key = idempotency_key.unwrap_or_default();
             let reference =
-                service::enroll(&db, &mailer, &config, customer_id, lang(), &c, &key, changing).await.map_err(internal)?;
+                service::enroll(&db, &mailer, &config, customer_id, lang(), &c, &key, changing)
+                    .await
+                    .map_err(internal)?;
             finish(outcome, &format!("/billing/autopay/done?ref={reference}")).await
         }
         Err(problems) => {
@@ -297,7 +344,9 @@ pub async fn create_autopay(
 
 /// The confirmation of an enrollment of the signed-in customer.
 #[server(endpoint = "autopay_confirmation")]
-pub async fn autopay_confirmation(reference: String) -> Result<Option<Confirmation>, ServerFnError> {
+pub async fn autopay_confirmation(
+    reference: String,
+) -> Result<Option<Confirmation>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
     service::confirmation(&db, customer_id, lang(), &reference).await.map_err(internal)
@@ -312,7 +361,9 @@ pub async fn cancel_autopay(account_id: i64) -> Result<AutopayOutcome, ServerFnE
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish(outcome, "").await;
     };
-    if let Err(p) = service::cancel(&db, &mailer, customer_id, account_id).await.map_err(internal)? {
+    if let Err(p) =
+        service::cancel(&db, &mailer, customer_id, account_id).await.map_err(internal)?
+    {
         outcome.problems.push(p);
     }
     finish(outcome, "/billing/settings/autopay?cancelled=1").await

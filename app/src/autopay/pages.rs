@@ -43,7 +43,11 @@ fn sign_in_notice(i18n: I18n) -> AnyView {
 }
 
 fn heading(i18n: I18n, changing: bool, number: &str) -> String {
-    let start = if changing { t_string!(i18n, autopay.change_heading) } else { t_string!(i18n, autopay.create_heading) };
+    let start = if changing {
+        t_string!(i18n, autopay.change_heading)
+    } else {
+        t_string!(i18n, autopay.create_heading)
+    };
     format!("{start} > {} # {number}", t_string!(i18n, autopay.water_payment))
 }
 
@@ -56,7 +60,8 @@ pub fn AutopaySection() -> impl IntoView {
     let kept = Resource::new_blocking(|| (), |_| take_autopay_outcome());
     let outcome = kept_outcome(kept);
     let query = use_query_map();
-    let cancelled = move || query.read().get("cancelled").is_some() && outcome.read().problems.is_empty();
+    let cancelled =
+        move || query.read().get("cancelled").is_some() && outcome.read().problems.is_empty();
     let problems = Signal::derive(move || problem_list(i18n, &outcome.read().problems));
     view! {
         <Suspense fallback=|| ()>
@@ -74,7 +79,10 @@ pub fn AutopaySection() -> impl IntoView {
 }
 
 #[component]
-fn AccountAutopayView(account: AccountAutopay, cancel: ServerAction<CancelAutopay>) -> impl IntoView {
+fn AccountAutopayView(
+    account: AccountAutopay,
+    cancel: ServerAction<CancelAutopay>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = account.account_id;
     let heading_id = format!("autopay-heading-{id}");
@@ -153,18 +161,37 @@ pub fn EnrollAutopayPage() -> impl IntoView {
 }
 
 #[component]
-fn EnrollForm(setup: EnrollChoices, action: ServerAction<ContinueAutopay>, outcome: Signal<AutopayOutcome>) -> impl IntoView {
+fn EnrollForm(
+    setup: EnrollChoices,
+    action: ServerAction<ContinueAutopay>,
+    outcome: Signal<AutopayOutcome>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = setup.account_id;
     // After a problem, what was chosen; else the current rule (change) or the defaults.
-    let kept = outcome.with_untracked(|o| (o.account_id == Some(id) && !o.problems.is_empty()).then(|| o.clone()));
+    let kept = outcome.with_untracked(|o| {
+        (o.account_id == Some(id) && !o.problems.is_empty()).then(|| o.clone())
+    });
     let rule = kept.as_ref().map(|o| o.rule.clone()).unwrap_or(setup.rule.clone());
     let selected = kept.as_ref().and_then(|o| o.method_id).or(setup.selected);
     let mine = move || outcome.read().account_id == Some(id);
-    let problems = Signal::derive(move || if mine() { problem_list(i18n, &outcome.read().problems) } else { vec![] });
+    let problems =
+        Signal::derive(
+            move || if mine() { problem_list(i18n, &outcome.read().problems) } else { vec![] },
+        );
     let error_for = move |field: &'static str| {
         Signal::derive(move || {
-            mine().then(|| outcome.read().problems.iter().copied().find(|p| p.field() == field).map(|p| message(i18n, p))).flatten()
+            mine()
+                .then(|| {
+                    outcome
+                        .read()
+                        .problems
+                        .iter()
+                        .copied()
+                        .find(|p| p.field() == field)
+                        .map(|p| message(i18n, p))
+                })
+                .flatten()
         })
     };
     let change = if setup.changing { "&change=1" } else { "" };
@@ -276,7 +303,9 @@ pub fn AutopayReviewPage() -> impl IntoView {
     let review = Resource::new_blocking(
         move || query.read().clone(),
         |q| async move {
-            let Some(account) = query_i64(&q, "account") else { return Ok(Err(vec![AutopayProblem::NotFound])) };
+            let Some(account) = query_i64(&q, "account") else {
+                return Ok(Err(vec![AutopayProblem::NotFound]));
+            };
             autopay_review(
                 account,
                 query_i64(&q, "method"),
@@ -360,7 +389,10 @@ pub fn AutopayReviewPage() -> impl IntoView {
 pub fn AutopayConfirmationPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let confirmation = Resource::new_blocking(move || query.read().get("ref").unwrap_or_default(), autopay_confirmation);
+    let confirmation = Resource::new_blocking(
+        move || query.read().get("ref").unwrap_or_default(),
+        autopay_confirmation,
+    );
     view! {
         <Title text=t_string!(i18n, autopay.done_title).to_string()/>
         <Suspense fallback=|| ()>

@@ -86,7 +86,12 @@ fn midnight(date: Date) -> i64 {
 }
 
 fn rule_of(c: &Candidate) -> AutopayRule {
-    AutopayRule::from_columns(&c.amount_rule, c.fixed_amount_cents, c.days_before_due, c.max_amount_cents)
+    AutopayRule::from_columns(
+        &c.amount_rule,
+        c.fixed_amount_cents,
+        c.days_before_due,
+        c.max_amount_cents,
+    )
 }
 
 fn lang_of(locale: Option<&str>) -> Lang {
@@ -94,7 +99,14 @@ fn lang_of(locale: Option<&str>) -> Lang {
 }
 
 fn label_of(c: &Candidate, lang: Lang) -> String {
-    texts::method_label(lang, &c.kind, c.bank_account_type.as_deref(), c.card_brand.as_deref(), &c.last4, None)
+    texts::method_label(
+        lang,
+        &c.kind,
+        c.bank_account_type.as_deref(),
+        c.card_brand.as_deref(),
+        &c.last4,
+        None,
+    )
 }
 
 /// Runs AutoPay for `today`.
@@ -117,7 +129,8 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
     let prenotes = ctx.config.prenotes.then(|| {
         (midnight(today), midnight(today - Duration::days(ctx.config.prenote_wait_days.max(0))))
     });
-    while let Some(file) = data::claim_file(ctx.db, &iso(today), prenotes, MAX_FILE_ENTRIES).await? {
+    while let Some(file) = data::claim_file(ctx.db, &iso(today), prenotes, MAX_FILE_ENTRIES).await?
+    {
         let written = write_file(ctx, &bank_routing, &file, &mut report).await?;
         report.files.extend(written);
     }
@@ -134,16 +147,33 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
 
 /// Each bill due for drafting today gets its one payment: pending, or skipped over the
 /// customer's maximum (with the email that says so).
-async fn create_payments(ctx: &RunContext<'_>, today: Date, report: &mut RunReport) -> Result<(), RunError> {
+async fn create_payments(
+    ctx: &RunContext<'_>,
+    today: Date,
+    report: &mut RunReport,
+) -> Result<(), RunError> {
     let draft_date = iso(today);
     for days_ahead in 0..=MAX_DAYS_BEFORE_DUE {
-        create_payments_due(ctx, today, &iso(today + Duration::days(days_ahead)), &draft_date, report).await?;
+        create_payments_due(
+            ctx,
+            today,
+            &iso(today + Duration::days(days_ahead)),
+            &draft_date,
+            report,
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// The payments of the bills due on one date.
-async fn create_payments_due(ctx: &RunContext<'_>, today: Date, due_date: &str, draft_date: &str, report: &mut RunReport) -> Result<(), RunError> {
+async fn create_payments_due(
+    ctx: &RunContext<'_>,
+    today: Date,
+    due_date: &str,
+    draft_date: &str,
+    report: &mut RunReport,
+) -> Result<(), RunError> {
     let mut after = 0;
     loop {
         let page = data::candidates(ctx.db, due_date, after, PAGE, false).await?;
@@ -161,7 +191,15 @@ async fn create_payments_due(ctx: &RunContext<'_>, today: Date, due_date: &str, 
                 Draft::Pay(amount) => (amount, None),
                 Draft::OverMaximum { amount, maximum } => {
                     let email = c.email.as_ref().map(|to| {
-                        texts::over_maximum(ctx.mailer.letterhead(), lang_of(c.locale.as_deref()), to, &c.number, amount, maximum, &c.due_date)
+                        texts::over_maximum(
+                            ctx.mailer.letterhead(),
+                            lang_of(c.locale.as_deref()),
+                            to,
+                            &c.number,
+                            amount,
+                            maximum,
+                            &c.due_date,
+                        )
                     });
                     // Skipped without an email address still records the decision.
                     (amount, Some(email))
@@ -199,7 +237,12 @@ const WITHDRAW_ROUNDS: usize = 3;
 /// Writes a claimed file into the folder: to a temporary name, flushed, then renamed, so
 /// the bank's pickup never sees half a file. The text is made from the database alone and
 /// read back before it is moved into place. None when no line was left to send.
-async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &data::NachaFileRow, report: &mut RunReport) -> Result<Option<WrittenFile>, RunError> {
+async fn write_file(
+    ctx: &RunContext<'_>,
+    bank_routing: &RoutingNumber,
+    file: &data::NachaFileRow,
+    report: &mut RunReport,
+) -> Result<Option<WrittenFile>, RunError> {
     let Some((file, lines)) = sendable_lines(ctx, file, report).await? else { return Ok(None) };
     let file = &file;
     if lines.is_empty() {
@@ -207,15 +250,18 @@ async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &d
         data::mark_written(ctx.db, file.id).await?;
         return Ok(None);
     }
-    let created = time::OffsetDateTime::from_unix_timestamp(file.created_at).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let created = time::OffsetDateTime::from_unix_timestamp(file.created_at)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let effective = calendar::parse_iso(&file.run_date).unwrap_or(created.date());
     let yymmdd = |d: Date| format!("{:02}{:02}{:02}", d.year() % 100, u8::from(d.month()), d.day());
     let mut batches: Vec<nacha::Batch> = Vec::new();
     for (line, account_number) in lines {
         let sec = if line.channel == "PPD" { nacha::Sec::Ppd } else { nacha::Sec::Web };
-        let routing = RoutingNumber::parse(&line.routing_number).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+        let routing = RoutingNumber::parse(&line.routing_number)
+            .map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
         let entry = nacha::Entry {
-            account_type: BankAccountType::parse(&line.bank_account_type).unwrap_or(BankAccountType::Checking),
+            account_type: BankAccountType::parse(&line.bank_account_type)
+                .unwrap_or(BankAccountType::Checking),
             prenote: line.amount_cents == 0,
             routing,
             account_number,
@@ -237,7 +283,8 @@ async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &d
     }
     // A–Z, then 0–9: the bank tells apart up to 36 files of one day by it.
     let index = data::file_index_on_date(ctx.db, file).await? % 36;
-    let modifier = if index < 26 { (b'A' + index as u8) as char } else { (b'0' + (index - 26) as u8) as char };
+    let modifier =
+        if index < 26 { (b'A' + index as u8) as char } else { (b'0' + (index - 26) as u8) as char };
     let ach = nacha::File {
         bank_routing: bank_routing.clone(),
         bank_name: ctx.config.bank_name.clone(),
@@ -248,10 +295,17 @@ async fn write_file(ctx: &RunContext<'_>, bank_routing: &RoutingNumber, file: &d
         file_id_modifier: modifier,
         batches,
     };
-    let text = nacha::write(&ach).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
-    let summary = nacha::read(&text).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
-    if summary.total_debit_cents != file.total_debit_cents as u64 || summary.entries as i64 != file.entry_count {
-        return Err(RunError::Nacha(file.file_name.clone(), "the file does not match what was recorded".into()));
+    let text =
+        nacha::write(&ach).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+    let summary =
+        nacha::read(&text).map_err(|e| RunError::Nacha(file.file_name.clone(), e.to_string()))?;
+    if summary.total_debit_cents != file.total_debit_cents as u64
+        || summary.entries as i64 != file.entry_count
+    {
+        return Err(RunError::Nacha(
+            file.file_name.clone(),
+            "the file does not match what was recorded".into(),
+        ));
     }
     let folder = ctx.config.nacha_folder.clone();
     let name = file.file_name.clone();
@@ -280,7 +334,8 @@ async fn sendable_lines(
 ) -> Result<Option<(data::NachaFileRow, Vec<(data::FileLine, String)>)>, RunError> {
     let mut file = file.clone();
     for _ in 0..WITHDRAW_ROUNDS {
-        let (mut sendable, mut undecryptable, mut not_theirs) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut sendable, mut undecryptable, mut not_theirs) =
+            (Vec::new(), Vec::new(), Vec::new());
         for line in data::file_lines(ctx.db, file.id).await? {
             if line.usable == 0 {
                 tracing::warn!(file = %file.file_name, line = ?line.line_ref(), "bank line withdrawn: {NOT_THE_CUSTOMERS}");
@@ -299,22 +354,29 @@ async fn sendable_lines(
         if undecryptable.is_empty() && not_theirs.is_empty() {
             return Ok(Some((file, sendable)));
         }
-        report.failed_undecryptable += data::withdraw_lines(ctx.db, file.id, &undecryptable, "failed", UNDECRYPTABLE).await?;
-        report.withdrawn_not_the_customers += data::withdraw_lines(ctx.db, file.id, &not_theirs, "skipped", NOT_THE_CUSTOMERS).await?;
+        report.failed_undecryptable +=
+            data::withdraw_lines(ctx.db, file.id, &undecryptable, "failed", UNDECRYPTABLE).await?;
+        report.withdrawn_not_the_customers +=
+            data::withdraw_lines(ctx.db, file.id, &not_theirs, "skipped", NOT_THE_CUSTOMERS)
+                .await?;
         // The record as it is now: its counts went down, or another run wrote it meanwhile.
         file = data::file(ctx.db, file.id).await?.ok_or(sqlx::Error::RowNotFound)?;
         if file.written_at.is_some() {
             return Ok(None);
         }
     }
-    Err(RunError::Nacha(file.file_name.clone(), "lines that cannot be sent could not be withdrawn".into()))
+    Err(RunError::Nacha(
+        file.file_name.clone(),
+        "lines that cannot be sent could not be withdrawn".into(),
+    ))
 }
 
 fn write_atomically(folder: &Path, name: &str, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(folder)?;
     // Two runs may write the same (identical) file at once: each uses its own temporary.
-    let temporary = folder.join(format!(".{name}.{}.partial", crate::platform::tokens::random_token()));
+    let temporary =
+        folder.join(format!(".{name}.{}.partial", crate::platform::tokens::random_token()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     // The file holds bank account numbers: readable by the portal's user only.
@@ -349,7 +411,12 @@ async fn charge_cards(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<()
             if charges.len() >= CONCURRENT_CHARGES {
                 answers.extend(charges.join_next().await.transpose().map_err(charge_task)?);
             }
-            let (gateway, token, id, cents) = (ctx.gateway.clone(), payment.gateway_token.clone(), payment.id, payment.amount_cents);
+            let (gateway, token, id, cents) = (
+                ctx.gateway.clone(),
+                payment.gateway_token.clone(),
+                payment.id,
+                payment.amount_cents,
+            );
             charges.spawn(async move {
                 let outcome = match token {
                     Some(token) => gateway.0.charge(&token, cents, &format!("AUTOPAY-{id}")).await,
@@ -385,7 +452,14 @@ fn answer_of<'p>(
     let lang = lang_of(payment.locale.as_deref());
     let email_for = |approved: bool| {
         let to = payment.email.as_deref()?;
-        let method = texts::method_label(lang, &payment.kind, None, payment.card_brand.as_deref(), &payment.last4, None);
+        let method = texts::method_label(
+            lang,
+            &payment.kind,
+            None,
+            payment.card_brand.as_deref(),
+            &payment.last4,
+            None,
+        );
         let amount = Cents(payment.amount_cents);
         let head = ctx.mailer.letterhead();
         Some(if approved {
@@ -419,7 +493,11 @@ async fn send_receipts(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<(
     Ok(())
 }
 
-async fn send_receipts_of_file(ctx: &RunContext<'_>, file_id: i64, report: &mut RunReport) -> Result<(), RunError> {
+async fn send_receipts_of_file(
+    ctx: &RunContext<'_>,
+    file_id: i64,
+    report: &mut RunReport,
+) -> Result<(), RunError> {
     let mut after = 0;
     loop {
         let page = data::receipts_due(ctx.db, file_id, after, PAGE).await?;
@@ -431,8 +509,23 @@ async fn send_receipts_of_file(ctx: &RunContext<'_>, file_id: i64, report: &mut 
             .map(|r| {
                 let email = r.email.as_deref().map(|to| {
                     let lang = lang_of(r.locale.as_deref());
-                    let method = texts::method_label(lang, "echeck", r.bank_account_type.as_deref(), None, &r.last4, None);
-                    texts::receipt(ctx.mailer.letterhead(), lang, to, &r.number, Cents(r.amount_cents), &r.draft_date, &method)
+                    let method = texts::method_label(
+                        lang,
+                        "echeck",
+                        r.bank_account_type.as_deref(),
+                        None,
+                        &r.last4,
+                        None,
+                    );
+                    texts::receipt(
+                        ctx.mailer.letterhead(),
+                        lang,
+                        to,
+                        &r.number,
+                        Cents(r.amount_cents),
+                        &r.draft_date,
+                        &method,
+                    )
                 });
                 (r.id, email)
             })
@@ -443,18 +536,29 @@ async fn send_receipts_of_file(ctx: &RunContext<'_>, file_id: i64, report: &mut 
 }
 
 /// "AutoPay will pay your bill on …", `reminder_days` before each draft, once per bill.
-async fn send_reminders(ctx: &RunContext<'_>, today: Date, report: &mut RunReport) -> Result<(), RunError> {
+async fn send_reminders(
+    ctx: &RunContext<'_>,
+    today: Date,
+    report: &mut RunReport,
+) -> Result<(), RunError> {
     let days = ctx.config.reminder_days;
     if days <= 0 {
         return Ok(());
     }
     for days_ahead in 1..=(MAX_DAYS_BEFORE_DUE + days) {
-        send_reminders_due(ctx, today, &iso(today + Duration::days(days_ahead)), days, report).await?;
+        send_reminders_due(ctx, today, &iso(today + Duration::days(days_ahead)), days, report)
+            .await?;
     }
     Ok(())
 }
 
-async fn send_reminders_due(ctx: &RunContext<'_>, today: Date, due_date: &str, days: i64, report: &mut RunReport) -> Result<(), RunError> {
+async fn send_reminders_due(
+    ctx: &RunContext<'_>,
+    today: Date,
+    due_date: &str,
+    days: i64,
+    report: &mut RunReport,
+) -> Result<(), RunError> {
     let mut after = 0;
     loop {
         let page = data::candidates(ctx.db, due_date, after, PAGE, true).await?;
@@ -462,14 +566,25 @@ async fn send_reminders_due(ctx: &RunContext<'_>, today: Date, due_date: &str, d
         after = last.bill_id;
         for c in &page {
             let rule = rule_of(c);
-            let (Some(due), Some(to)) = (calendar::parse_iso(&c.due_date), c.email.as_deref()) else { continue };
+            let (Some(due), Some(to)) = (calendar::parse_iso(&c.due_date), c.email.as_deref())
+            else {
+                continue;
+            };
             if !calendar::reminds_on(&rule, due, today, days) {
                 continue;
             }
             let Draft::Pay(amount) = rule.decide(Cents(c.balance_cents)) else { continue };
             let lang = lang_of(c.locale.as_deref());
             let draft = iso(calendar::draft_date(&rule, due));
-            let m = texts::reminder(ctx.mailer.letterhead(), lang, to, &c.number, amount, &draft, &label_of(c, lang));
+            let m = texts::reminder(
+                ctx.mailer.letterhead(),
+                lang,
+                to,
+                &c.number,
+                amount,
+                &draft,
+                &label_of(c, lang),
+            );
             if data::queue_reminder(ctx.db, c.bill_id, &m).await? {
                 report.reminders += 1;
             }

@@ -16,11 +16,22 @@ fn today_iso() -> String {
 
 fn label(lang: Lang, m: &data::MethodRow) -> String {
     let expiry = m.exp_month.zip(m.exp_year);
-    texts::method_label(lang, &m.kind, m.bank_account_type.as_deref(), m.card_brand.as_deref(), &m.last4, expiry)
+    texts::method_label(
+        lang,
+        &m.kind,
+        m.bank_account_type.as_deref(),
+        m.card_brand.as_deref(),
+        &m.last4,
+        expiry,
+    )
 }
 
 /// Each account of the customer with its AutoPay, as Bill Settings shows it.
-pub async fn accounts(db: &Db, customer_id: i64, lang: Lang) -> Result<Vec<AccountAutopay>, ServiceError> {
+pub async fn accounts(
+    db: &Db,
+    customer_id: i64,
+    lang: Lang,
+) -> Result<Vec<AccountAutopay>, ServiceError> {
     let mut out = Vec::new();
     for a in data::accounts(db, customer_id).await? {
         let current = match data::active_enrollment(db, customer_id, a.account_id).await? {
@@ -32,8 +43,18 @@ pub async fn accounts(db: &Db, customer_id: i64, lang: Lang) -> Result<Vec<Accou
     Ok(out)
 }
 
-async fn current(db: &Db, customer_id: i64, lang: Lang, e: &data::EnrollmentRow) -> Result<CurrentEnrollment, ServiceError> {
-    let rule = AutopayRule::from_columns(&e.amount_rule, e.fixed_amount_cents, e.days_before_due, e.max_amount_cents);
+async fn current(
+    db: &Db,
+    customer_id: i64,
+    lang: Lang,
+    e: &data::EnrollmentRow,
+) -> Result<CurrentEnrollment, ServiceError> {
+    let rule = AutopayRule::from_columns(
+        &e.amount_rule,
+        e.fixed_amount_cents,
+        e.days_before_due,
+        e.max_amount_cents,
+    );
     // A method removed since (only possible through a replacement) reads as removed.
     let method = match data::method(db, customer_id, e.payment_method_id).await? {
         Some(m) => label(lang, &m),
@@ -58,7 +79,13 @@ pub struct Checked {
     pub rule: AutopayRule,
 }
 
-pub async fn check(db: &Db, customer_id: i64, account_id: i64, method_id: Option<i64>, form: &RuleForm) -> Result<Result<Checked, Vec<AutopayProblem>>, ServiceError> {
+pub async fn check(
+    db: &Db,
+    customer_id: i64,
+    account_id: i64,
+    method_id: Option<i64>,
+    form: &RuleForm,
+) -> Result<Result<Checked, Vec<AutopayProblem>>, ServiceError> {
     let Some(account) = data::account(db, customer_id, account_id).await? else {
         return Ok(Err(vec![AutopayProblem::NotFound]));
     };
@@ -78,14 +105,22 @@ pub async fn check(db: &Db, customer_id: i64, account_id: i64, method_id: Option
         }
     };
     match (method, rule) {
-        (Some(method), Some(rule)) if problems.is_empty() => Ok(Ok(Checked { account, method, rule })),
+        (Some(method), Some(rule)) if problems.is_empty() => {
+            Ok(Ok(Checked { account, method, rule }))
+        }
         _ => Ok(Err(problems)),
     }
 }
 
 /// The review page: every fact and the authorization, with a fresh key that makes the
 /// Create button count once however often it is pressed.
-pub async fn review(db: &Db, config: &Config, lang: Lang, c: &Checked, changing: bool) -> Result<Review, ServiceError> {
+pub async fn review(
+    db: &Db,
+    config: &Config,
+    lang: Lang,
+    c: &Checked,
+    changing: bool,
+) -> Result<Review, ServiceError> {
     let method = label(lang, &c.method);
     let first_bill = data::first_open_bill(db, c.account.account_id, &today_iso()).await?;
     Ok(Review {
@@ -96,7 +131,14 @@ pub async fn review(db: &Db, config: &Config, lang: Lang, c: &Checked, changing:
         rule: c.rule.to_form(),
         rule_summary: texts::rule_summary(lang, &c.rule),
         first_bill: first_bill.map(|(due, balance)| (due, Cents(balance))),
-        authorization: texts::authorization(lang, &config.utility.name, &config.utility.phone, &c.account.number, &method, &c.rule),
+        authorization: texts::authorization(
+            lang,
+            &config.utility.name,
+            &config.utility.phone,
+            &c.account.number,
+            &method,
+            &c.rule,
+        ),
         idempotency_key: crate::platform::tokens::random_token(),
         changing,
     })
@@ -107,7 +149,8 @@ fn new_reference() -> String {
     // Easy to read aloud on the phone: no 0/O or 1/I.
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    let code: String = (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let code: String =
+        (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
     format!("AP-{code}")
 }
 
@@ -124,7 +167,14 @@ pub async fn enroll(
     changing: bool,
 ) -> Result<String, ServiceError> {
     let method = label(lang, &c.method);
-    let authorization = texts::authorization(lang, &config.utility.name, &config.utility.phone, &c.account.number, &method, &c.rule);
+    let authorization = texts::authorization(
+        lang,
+        &config.utility.name,
+        &config.utility.phone,
+        &c.account.number,
+        &method,
+        &c.rule,
+    );
     let reference = new_reference();
     let contact = crate::registration::data::login_of_customer(db, customer_id).await?;
     let email = contact.map(|login| {
@@ -140,7 +190,11 @@ pub async fn enroll(
     let key = idempotency_key.trim();
     // Without a key (a hand-made request) the request still enrolls once: the
     // one-active-enrollment rule stops a second.
-    let key = if key.is_empty() || key.len() > 100 { crate::platform::tokens::random_token() } else { key.to_string() };
+    let key = if key.is_empty() || key.len() > 100 {
+        crate::platform::tokens::random_token()
+    } else {
+        key.to_string()
+    };
     let enrolled = data::enroll(
         db,
         NewEnrollment {
@@ -162,11 +216,20 @@ pub async fn enroll(
     })
 }
 
-pub async fn confirmation(db: &Db, customer_id: i64, lang: Lang, reference: &str) -> Result<Option<Confirmation>, ServiceError> {
-    let Some(e) = data::enrollment_by_reference(db, customer_id, reference.trim()).await? else { return Ok(None) };
+pub async fn confirmation(
+    db: &Db,
+    customer_id: i64,
+    lang: Lang,
+    reference: &str,
+) -> Result<Option<Confirmation>, ServiceError> {
+    let Some(e) = data::enrollment_by_reference(db, customer_id, reference.trim()).await? else {
+        return Ok(None);
+    };
     let current = current(db, customer_id, lang, &e).await?;
     let first_bill = data::first_open_bill(db, e.account_id, &today_iso()).await?;
-    let created = time::OffsetDateTime::from_unix_timestamp(e.created_at).map(|t| t.date()).unwrap_or(time::Date::MIN);
+    let created = time::OffsetDateTime::from_unix_timestamp(e.created_at)
+        .map(|t| t.date())
+        .unwrap_or(time::Date::MIN);
     Ok(Some(Confirmation {
         reference: e.reference,
         number: e.number,
@@ -174,12 +237,22 @@ pub async fn confirmation(db: &Db, customer_id: i64, lang: Lang, reference: &str
         rule_summary: current.rule_summary,
         authorization: e.authorization_text,
         first_bill: first_bill.map(|(due, balance)| (due, Cents(balance))),
-        enrolled_on: format!("{:04}-{:02}-{:02}", created.year(), u8::from(created.month()), created.day()),
+        enrolled_on: format!(
+            "{:04}-{:02}-{:02}",
+            created.year(),
+            u8::from(created.month()),
+            created.day()
+        ),
         active: e.active == 1,
     }))
 }
 
-pub async fn cancel(db: &Db, mailer: &Mailer, customer_id: i64, account_id: i64) -> Result<Result<(), AutopayProblem>, ServiceError> {
+pub async fn cancel(
+    db: &Db,
+    mailer: &Mailer,
+    customer_id: i64,
+    account_id: i64,
+) -> Result<Result<(), AutopayProblem>, ServiceError> {
     if data::account(db, customer_id, account_id).await?.is_none() {
         return Ok(Err(AutopayProblem::NotFound));
     }
@@ -187,7 +260,15 @@ pub async fn cancel(db: &Db, mailer: &Mailer, customer_id: i64, account_id: i64)
         return Ok(Err(AutopayProblem::NotEnrolled));
     };
     let login = crate::registration::data::login_of_customer(db, customer_id).await?;
-    let email = login.map(|l| texts::cancelled(mailer.letterhead(), Lang::from_locale(&l.locale), &l.email, &e.number, &e.reference));
+    let email = login.map(|l| {
+        texts::cancelled(
+            mailer.letterhead(),
+            Lang::from_locale(&l.locale),
+            &l.email,
+            &e.number,
+            &e.reference,
+        )
+    });
     if !data::cancel(db, customer_id, account_id, email.as_ref()).await? {
         return Ok(Err(AutopayProblem::NotEnrolled));
     }

@@ -8,18 +8,31 @@ use crate::email::compose::{letter, Letterhead};
 use crate::email::{Composed, Lang};
 
 /// "Checking *****6789", "Visa *****1111 | Exp 04/29", as My Wallet shows them.
-pub fn method_label(lang: Lang, kind: &str, bank_account_type: Option<&str>, brand: Option<&str>, last4: &str, expiry: Option<(i64, i64)>) -> String {
+pub fn method_label(
+    lang: Lang,
+    kind: &str,
+    bank_account_type: Option<&str>,
+    brand: Option<&str>,
+    last4: &str,
+    expiry: Option<(i64, i64)>,
+) -> String {
     let name = match (kind, bank_account_type) {
         ("echeck", Some("savings")) => pick(lang, "Savings", "Ahorros").to_string(),
         ("echeck", _) => pick(lang, "Checking", "Corriente").to_string(),
-        ("wallet", _) => brand.map(str::to_string).unwrap_or_else(|| pick(lang, "Digital wallet", "Billetera digital").to_string()),
+        ("wallet", _) => brand
+            .map(str::to_string)
+            .unwrap_or_else(|| pick(lang, "Digital wallet", "Billetera digital").to_string()),
         _ => match brand.map(CardBrand::from_str_lossy) {
             Some(CardBrand::Unknown) | None => pick(lang, "Card", "Tarjeta").to_string(),
             Some(known) => known.display_name().to_string(),
         },
     };
     match expiry {
-        Some((month, year)) => format!("{name} *****{last4} | {} {month:02}/{:02}", pick(lang, "Exp", "Vence"), year % 100),
+        Some((month, year)) => format!(
+            "{name} *****{last4} | {} {month:02}/{:02}",
+            pick(lang, "Exp", "Vence"),
+            year % 100
+        ),
         None => format!("{name} *****{last4}"),
     }
 }
@@ -49,15 +62,26 @@ pub fn rule_summary(lang: Lang, rule: &AutopayRule) -> String {
     };
     let maximum = match (lang, rule.maximum) {
         (_, None) => String::new(),
-        (Lang::En, Some(m)) => format!(", up to {m}: above that nothing is drafted and we email you"),
-        (Lang::Es, Some(m)) => format!(", hasta {m}: por encima de eso no se cobra nada y le enviamos un correo"),
+        (Lang::En, Some(m)) => {
+            format!(", up to {m}: above that nothing is drafted and we email you")
+        }
+        (Lang::Es, Some(m)) => {
+            format!(", hasta {m}: por encima de eso no se cobra nada y le enviamos un correo")
+        }
     };
     format!("{amount}, {timing}{maximum}.")
 }
 
 /// What the customer agrees to: who may debit what, when, and how to stop it (the terms a
 /// recurring debit authorization must state).
-pub fn authorization(lang: Lang, utility: &str, phone: &str, account: &str, method: &str, rule: &AutopayRule) -> String {
+pub fn authorization(
+    lang: Lang,
+    utility: &str,
+    phone: &str,
+    account: &str,
+    method: &str,
+    rule: &AutopayRule,
+) -> String {
     let summary = rule_summary(lang, rule);
     match lang {
         Lang::En => format!(
@@ -82,83 +106,236 @@ pub struct EnrollmentFacts<'a> {
     pub authorization: &'a str,
 }
 
-pub fn enrolled(head: &Letterhead, lang: Lang, to: &str, f: &EnrollmentFacts<'_>, changed: bool) -> Composed {
+pub fn enrolled(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    f: &EnrollmentFacts<'_>,
+    changed: bool,
+) -> Composed {
     let (kind, subject) = if changed {
-        ("autopay-changed", pick(lang, "Your AutoPay was changed", "Su pago automático fue cambiado"))
+        (
+            "autopay-changed",
+            pick(lang, "Your AutoPay was changed", "Su pago automático fue cambiado"),
+        )
     } else {
-        ("autopay-enrolled", pick(lang, "You are enrolled in AutoPay", "Está inscrito en el pago automático"))
+        (
+            "autopay-enrolled",
+            pick(lang, "You are enrolled in AutoPay", "Está inscrito en el pago automático"),
+        )
     };
     let first = match (lang, changed) {
-        (Lang::En, false) => format!("Account {} is now enrolled in AutoPay. Reference number: {}.", f.account, f.reference),
-        (Lang::Es, false) => format!("La cuenta {} ya está inscrita en el pago automático. Número de referencia: {}.", f.account, f.reference),
-        (Lang::En, true) => format!("The AutoPay of account {} was changed. New reference number: {}.", f.account, f.reference),
-        (Lang::Es, true) => format!("El pago automático de la cuenta {} fue cambiado. Nuevo número de referencia: {}.", f.account, f.reference),
+        (Lang::En, false) => format!(
+            "Account {} is now enrolled in AutoPay. Reference number: {}.",
+            f.account, f.reference
+        ),
+        (Lang::Es, false) => format!(
+            "La cuenta {} ya está inscrita en el pago automático. Número de referencia: {}.",
+            f.account, f.reference
+        ),
+        (Lang::En, true) => format!(
+            "The AutoPay of account {} was changed. New reference number: {}.",
+            f.account, f.reference
+        ),
+        (Lang::Es, true) => format!(
+            "El pago automático de la cuenta {} fue cambiado. Nuevo número de referencia: {}.",
+            f.account, f.reference
+        ),
     };
-    let facts = format!("{}: {} — {}", pick(lang, "Payment method", "Método de pago"), f.method, f.rule);
+    let facts =
+        format!("{}: {} — {}", pick(lang, "Payment method", "Método de pago"), f.method, f.rule);
     let after = vec![
-        format!("{} {}", pick(lang, "What you authorized:", "Lo que usted autorizó:"), f.authorization),
-        pick(lang, "If you did not do this, call us right away.", "Si usted no hizo esto, llámenos de inmediato.").to_string(),
+        format!(
+            "{} {}",
+            pick(lang, "What you authorized:", "Lo que usted autorizó:"),
+            f.authorization
+        ),
+        pick(
+            lang,
+            "If you did not do this, call us right away.",
+            "Si usted no hizo esto, llámenos de inmediato.",
+        )
+        .to_string(),
     ];
-    letter(head, lang, to, kind, subject, vec![first, facts], Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")), after)
+    letter(
+        head,
+        lang,
+        to,
+        kind,
+        subject,
+        vec![first, facts],
+        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        after,
+    )
 }
 
-pub fn cancelled(head: &Letterhead, lang: Lang, to: &str, account: &str, reference: &str) -> Composed {
+pub fn cancelled(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    reference: &str,
+) -> Composed {
     let p = match lang {
         Lang::En => format!("AutoPay for account {account} (reference {reference}) was cancelled. Nothing more will be drafted; please pay your next bills another way."),
         Lang::Es => format!("El pago automático de la cuenta {account} (referencia {reference}) fue cancelado. No se cobrará nada más; pague sus próximas facturas de otra manera."),
     };
-    let after = vec![pick(lang, "If you did not do this, call us right away.", "Si usted no hizo esto, llámenos de inmediato.").to_string()];
-    letter(head, lang, to, "autopay-cancelled", pick(lang, "Your AutoPay was cancelled", "Su pago automático fue cancelado"), vec![p],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")), after)
+    let after = vec![pick(
+        lang,
+        "If you did not do this, call us right away.",
+        "Si usted no hizo esto, llámenos de inmediato.",
+    )
+    .to_string()];
+    letter(
+        head,
+        lang,
+        to,
+        "autopay-cancelled",
+        pick(lang, "Your AutoPay was cancelled", "Su pago automático fue cancelado"),
+        vec![p],
+        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        after,
+    )
 }
 
 /// To the former customer when their account moved to another customer (a move-out): the
 /// AutoPay they set up for it ended. It names the account as they knew it, never who has it now.
-pub fn ended_account_changed_hands(head: &Letterhead, lang: Lang, to: &str, account: &str) -> Composed {
+pub fn ended_account_changed_hands(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+) -> Composed {
     let p = match lang {
         Lang::En => format!("AutoPay for account {account} has ended because the account changed hands (it now belongs to another customer). Nothing more will be drafted from your payment method for this account."),
         Lang::Es => format!("El pago automático de la cuenta {account} terminó porque la cuenta cambió de titular (ahora pertenece a otro cliente). No se cobrará nada más de su método de pago para esta cuenta."),
     };
-    let after = vec![pick(lang, "If you still owe a bill of this account, please pay it another way, or call us.", "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.").to_string()];
-    letter(head, lang, to, "autopay-ended-changed-hands", pick(lang, "Your AutoPay has ended", "Su pago automático terminó"), vec![p],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")), after)
+    let after = vec![pick(
+        lang,
+        "If you still owe a bill of this account, please pay it another way, or call us.",
+        "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.",
+    )
+    .to_string()];
+    letter(
+        head,
+        lang,
+        to,
+        "autopay-ended-changed-hands",
+        pick(lang, "Your AutoPay has ended", "Su pago automático terminó"),
+        vec![p],
+        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        after,
+    )
 }
 
-pub fn reminder(head: &Letterhead, lang: Lang, to: &str, account: &str, amount: Cents, draft_date: &str, method: &str) -> Composed {
+pub fn reminder(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    amount: Cents,
+    draft_date: &str,
+    method: &str,
+) -> Composed {
     let p = match lang {
         Lang::En => format!("On {draft_date}, AutoPay will pay {amount} of the bill of account {account} with {method}."),
         Lang::Es => format!("El {draft_date}, el pago automático pagará {amount} de la factura de la cuenta {account} con {method}."),
     };
-    let after = vec![pick(lang, "To change or cancel it, do so before that date.", "Para cambiarlo o cancelarlo, hágalo antes de esa fecha.").to_string()];
-    letter(head, lang, to, "autopay-reminder", pick(lang, "AutoPay will pay your bill soon", "El pago automático pagará su factura pronto"), vec![p],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")), after)
+    let after = vec![pick(
+        lang,
+        "To change or cancel it, do so before that date.",
+        "Para cambiarlo o cancelarlo, hágalo antes de esa fecha.",
+    )
+    .to_string()];
+    letter(
+        head,
+        lang,
+        to,
+        "autopay-reminder",
+        pick(
+            lang,
+            "AutoPay will pay your bill soon",
+            "El pago automático pagará su factura pronto",
+        ),
+        vec![p],
+        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        after,
+    )
 }
 
-pub fn over_maximum(head: &Letterhead, lang: Lang, to: &str, account: &str, amount: Cents, maximum: Cents, due_date: &str) -> Composed {
+pub fn over_maximum(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    amount: Cents,
+    maximum: Cents,
+    due_date: &str,
+) -> Composed {
     let p = match lang {
         Lang::En => format!("The bill of account {account} is {amount}, above the AutoPay maximum you set ({maximum}). Nothing was drafted: please pay this bill by {due_date}."),
         Lang::Es => format!("La factura de la cuenta {account} es de {amount}, más que el máximo de pago automático que usted fijó ({maximum}). No se cobró nada: pague esta factura antes del {due_date}."),
     };
-    letter(head, lang, to, "autopay-over-maximum", pick(lang, "AutoPay did not pay your bill", "El pago automático no pagó su factura"), vec![p],
-        Some((pick(lang, "See your bill", "Ver su factura"), "/account")), vec![])
+    letter(
+        head,
+        lang,
+        to,
+        "autopay-over-maximum",
+        pick(lang, "AutoPay did not pay your bill", "El pago automático no pagó su factura"),
+        vec![p],
+        Some((pick(lang, "See your bill", "Ver su factura"), "/account")),
+        vec![],
+    )
 }
 
-pub fn receipt(head: &Letterhead, lang: Lang, to: &str, account: &str, amount: Cents, date: &str, method: &str) -> Composed {
+pub fn receipt(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    amount: Cents,
+    date: &str,
+    method: &str,
+) -> Composed {
     let p = match lang {
         Lang::En => format!("AutoPay paid {amount} of the bill of account {account} on {date} with {method}. Thank you."),
         Lang::Es => format!("El pago automático pagó {amount} de la factura de la cuenta {account} el {date} con {method}. Gracias."),
     };
-    letter(head, lang, to, "autopay-receipt", pick(lang, "AutoPay receipt", "Recibo de pago automático"), vec![p],
-        Some((pick(lang, "See your account", "Ver su cuenta"), "/account")), vec![])
+    letter(
+        head,
+        lang,
+        to,
+        "autopay-receipt",
+        pick(lang, "AutoPay receipt", "Recibo de pago automático"),
+        vec![p],
+        Some((pick(lang, "See your account", "Ver su cuenta"), "/account")),
+        vec![],
+    )
 }
 
-pub fn declined(head: &Letterhead, lang: Lang, to: &str, account: &str, amount: Cents, due_date: &str, method: &str) -> Composed {
+pub fn declined(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    amount: Cents,
+    due_date: &str,
+    method: &str,
+) -> Composed {
     let p = match lang {
         Lang::En => format!("AutoPay could not pay {amount} of the bill of account {account}: {method} was declined. The bill is still open: please pay it by {due_date}, and update your payment method in My Wallet."),
         Lang::Es => format!("El pago automático no pudo pagar {amount} de la factura de la cuenta {account}: {method} fue rechazada. La factura sigue pendiente: páguela antes del {due_date} y actualice su método de pago en Mi billetera."),
     };
-    letter(head, lang, to, "autopay-declined", pick(lang, "Your AutoPay payment was declined", "Su pago automático fue rechazado"), vec![p],
-        Some((pick(lang, "Open My Wallet", "Abrir Mi billetera"), "/billing/settings/wallet")), vec![])
+    letter(
+        head,
+        lang,
+        to,
+        "autopay-declined",
+        pick(lang, "Your AutoPay payment was declined", "Su pago automático fue rechazado"),
+        vec![p],
+        Some((pick(lang, "Open My Wallet", "Abrir Mi billetera"), "/billing/settings/wallet")),
+        vec![],
+    )
 }
 
 #[cfg(test)]
@@ -167,12 +344,38 @@ mod tests {
 
     #[test]
     fn the_authorization_names_the_amount_the_timing_and_how_to_cancel() {
-        let rule = AutopayRule { amount: AmountRule::Fixed(Cents(5000)), days_before_due: 3, maximum: Some(Cents(15000)) };
-        let en = authorization(Lang::En, "Medford Water", "541-774-2430", "12345678-1234567", "Checking *****6789", &rule);
-        for part in ["Medford Water", "Checking *****6789", "$50.00", "3 days before", "$150.00", "cancel", "541-774-2430"] {
+        let rule = AutopayRule {
+            amount: AmountRule::Fixed(Cents(5000)),
+            days_before_due: 3,
+            maximum: Some(Cents(15000)),
+        };
+        let en = authorization(
+            Lang::En,
+            "Medford Water",
+            "541-774-2430",
+            "12345678-1234567",
+            "Checking *****6789",
+            &rule,
+        );
+        for part in [
+            "Medford Water",
+            "Checking *****6789",
+            "$50.00",
+            "3 days before",
+            "$150.00",
+            "cancel",
+            "541-774-2430",
+        ] {
             assert!(en.contains(part), "{part} missing from {en}");
         }
-        let es = authorization(Lang::Es, "Medford Water", "541-774-2430", "12345678-1234567", "Corriente *****6789", &rule);
+        let es = authorization(
+            Lang::Es,
+            "Medford Water",
+            "541-774-2430",
+            "12345678-1234567",
+            "Corriente *****6789",
+            &rule,
+        );
         for part in ["Autorizo", "$50.00", "3 días antes", "$150.00", "cancelar", "541-774-2430"] {
             assert!(es.contains(part), "{part} missing from {es}");
         }
@@ -180,9 +383,21 @@ mod tests {
 
     #[test]
     fn methods_read_as_in_my_wallet() {
-        assert_eq!(method_label(Lang::En, "echeck", Some("checking"), None, "6789", None), "Checking *****6789");
-        assert_eq!(method_label(Lang::Es, "echeck", Some("savings"), None, "6789", None), "Ahorros *****6789");
-        assert_eq!(method_label(Lang::En, "credit", None, Some("visa"), "1111", Some((4, 2029))), "Visa *****1111 | Exp 04/29");
-        assert_eq!(method_label(Lang::Es, "credit", None, Some("visa"), "1111", Some((4, 2029))), "Visa *****1111 | Vence 04/29");
+        assert_eq!(
+            method_label(Lang::En, "echeck", Some("checking"), None, "6789", None),
+            "Checking *****6789"
+        );
+        assert_eq!(
+            method_label(Lang::Es, "echeck", Some("savings"), None, "6789", None),
+            "Ahorros *****6789"
+        );
+        assert_eq!(
+            method_label(Lang::En, "credit", None, Some("visa"), "1111", Some((4, 2029))),
+            "Visa *****1111 | Exp 04/29"
+        );
+        assert_eq!(
+            method_label(Lang::Es, "credit", None, Some("visa"), "1111", Some((4, 2029))),
+            "Visa *****1111 | Vence 04/29"
+        );
     }
 }

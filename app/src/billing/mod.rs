@@ -36,7 +36,8 @@ pub fn BillSettings() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let section = Memo::new(move |_| Section::from_slug(params.read().get("section").as_deref()));
-    move || match section.get() {
+    move || {
+        match section.get() {
         None => view! { <crate::pages::NotFound/> }.into_any(),
         Some(current) => view! {
             <Title text=t_string!(i18n, bill_settings.title).to_string()/>
@@ -71,6 +72,7 @@ pub fn BillSettings() -> impl IntoView {
             </div>
         }
         .into_any(),
+    }
     }
 }
 

@@ -21,7 +21,11 @@ pub async fn accounts(db: &Db, customer_id: i64) -> Result<Vec<DeliveryRow>, sql
     .await
 }
 
-pub async fn account(db: &Db, customer_id: i64, account_id: i64) -> Result<Option<DeliveryRow>, sqlx::Error> {
+pub async fn account(
+    db: &Db,
+    customer_id: i64,
+    account_id: i64,
+) -> Result<Option<DeliveryRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, a.delivery_method, a.delivery_email \
          FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 AND a.id = $2",
@@ -47,7 +51,12 @@ pub async fn pending_email(db: &Db, account_id: i64) -> Result<Option<String>, s
 
 /// Uses the token and switches the account to email in one transaction; false when the
 /// token was used meanwhile.
-pub async fn verify(db: &Db, token_id: i64, account_id: i64, email: &str) -> Result<bool, sqlx::Error> {
+pub async fn verify(
+    db: &Db,
+    token_id: i64,
+    account_id: i64,
+    email: &str,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     if !crate::platform::tokens::use_up(&mut tx, token_id).await? {
         return Ok(false);
@@ -92,7 +101,10 @@ pub struct BillToAnnounce {
     pub due_date: String,
 }
 
-pub async fn bill_to_announce(db: &Db, bill_id: i64) -> Result<Option<BillToAnnounce>, sqlx::Error> {
+pub async fn bill_to_announce(
+    db: &Db,
+    bill_id: i64,
+) -> Result<Option<BillToAnnounce>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.id AS bill_id, c.customer_number || '-' || a.account_number AS number, a.delivery_email AS email, \
          COALESCE((SELECT l.locale FROM logins l WHERE l.customer_id = a.customer_id), 'en') AS locale, \
@@ -107,7 +119,11 @@ pub async fn bill_to_announce(db: &Db, bill_id: i64) -> Result<Option<BillToAnno
 
 /// Queues the bill's one "your bill is ready" email; false when it was queued before
 /// (the bill_notifications key decides, in the same transaction as the email).
-pub async fn queue_bill_email(db: &Db, bill_id: i64, m: &crate::email::Composed) -> Result<bool, sqlx::Error> {
+pub async fn queue_bill_email(
+    db: &Db,
+    bill_id: i64,
+    m: &crate::email::Composed,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let claimed = sqlx::query("INSERT INTO bill_notifications (bill_id, sent_at) VALUES ($1, $2) ON CONFLICT (bill_id) DO NOTHING")
         .bind(bill_id)
@@ -117,7 +133,10 @@ pub async fn queue_bill_email(db: &Db, bill_id: i64, m: &crate::email::Composed)
     if claimed.rows_affected() != 1 {
         return Ok(false);
     }
-    let email_id = crate::email::data::insert_with(&mut tx, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await?;
+    let email_id = crate::email::data::insert_with(
+        &mut tx, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html,
+    )
+    .await?;
     sqlx::query("UPDATE bill_notifications SET email_id = $1 WHERE bill_id = $2")
         .bind(email_id)
         .bind(bill_id)

@@ -6,9 +6,9 @@
 
 #[cfg(feature = "ssr")]
 pub mod data;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
-mod pages;
 
 pub use pages::{DeliverySection, VerifyDeliveryPage};
 
@@ -54,8 +54,14 @@ pub struct DeliveryOutcome {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Verification {
     /// Valid and unused: the page offers the confirmation button.
-    Ready { number: String, email: String },
-    Verified { number: String, email: String },
+    Ready {
+        number: String,
+        email: String,
+    },
+    Verified {
+        number: String,
+        email: String,
+    },
     Expired,
     Used,
     Invalid,
@@ -77,7 +83,10 @@ async fn signed_in() -> Result<Option<(i64, i64)>, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn finish(outcome: DeliveryOutcome, success_path: &str) -> Result<DeliveryOutcome, ServerFnError> {
+async fn finish(
+    outcome: DeliveryOutcome,
+    success_path: &str,
+) -> Result<DeliveryOutcome, ServerFnError> {
     if outcome.problems.is_empty() {
         leptos_axum::redirect(success_path);
     } else {
@@ -96,20 +105,34 @@ pub async fn get_delivery_state() -> Result<Option<DeliveryState>, ServerFnError
 /// Chooses how an account's bills come: `method` "email" emails a verification link to
 /// `email` (also the resend button); "paper" switches back at once.
 #[server(endpoint = "set_delivery")]
-pub async fn set_delivery(account_id: i64, method: String, email: Option<String>) -> Result<DeliveryOutcome, ServerFnError> {
+pub async fn set_delivery(
+    account_id: i64,
+    method: String,
+    email: Option<String>,
+) -> Result<DeliveryOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let email = email.unwrap_or_default();
-    let mut outcome = DeliveryOutcome { account_id: Some(account_id), email: email.clone(), problems: vec![] };
+    let mut outcome =
+        DeliveryOutcome { account_id: Some(account_id), email: email.clone(), problems: vec![] };
     let Some((login_id, customer_id)) = signed_in().await? else {
         outcome.problems.push(DeliveryProblem::SignInNeeded);
         return finish(outcome, "").await;
     };
     let (result, success) = if method == "paper" {
-        (service::choose_paper(&db, &mailer, customer_id, account_id).await, "/billing/settings/delivery?paper=1")
+        (
+            service::choose_paper(&db, &mailer, customer_id, account_id).await,
+            "/billing/settings/delivery?paper=1",
+        )
     } else {
         let locale = crate::registration::session::request_locale();
-        let request = service::EmailRequest { login_id, customer_id, account_id, email: &email, locale: &locale };
+        let request = service::EmailRequest {
+            login_id,
+            customer_id,
+            account_id,
+            email: &email,
+            locale: &locale,
+        };
         (service::request_email(&db, &mailer, request).await, "/billing/settings/delivery?sent=1")
     };
     if let Err(p) = result.map_err(internal)? {
@@ -154,7 +177,8 @@ pub async fn verify_delivery_email(token: String) -> Result<Verification, Server
 /// (a damaged link) is left out rather than escaped.
 #[cfg(feature = "ssr")]
 fn verification_page(token: &str) -> String {
-    let url_safe = !token.is_empty() && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let url_safe = !token.is_empty()
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if url_safe {
         format!("/billing/verify-email?token={token}")
     } else {

@@ -14,7 +14,11 @@ fn message(i18n: I18n, p: DeliveryProblem) -> String {
         DeliveryProblem::EmailEmpty => t_string!(i18n, delivery.email_empty).to_string(),
         DeliveryProblem::EmailFormat => t_string!(i18n, delivery.email_format).to_string(),
         DeliveryProblem::TryLater(m) => {
-            format!("{} {m} {}", t_string!(i18n, delivery.try_later_before), t_string!(i18n, delivery.try_later_after))
+            format!(
+                "{} {m} {}",
+                t_string!(i18n, delivery.try_later_before),
+                t_string!(i18n, delivery.try_later_after)
+            )
         }
         DeliveryProblem::NotFound => t_string!(i18n, delivery.not_found).to_string(),
         DeliveryProblem::SignInNeeded => t_string!(i18n, delivery.sign_in_needed).to_string(),
@@ -29,7 +33,8 @@ pub fn DeliverySection() -> impl IntoView {
     let kept = Resource::new_blocking(|| (), |_| take_delivery_outcome());
     let outcome = kept_outcome(kept);
     let query = use_query_map();
-    let paper_done = move || query.read().get("paper").is_some() && outcome.read().problems.is_empty();
+    let paper_done =
+        move || query.read().get("paper").is_some() && outcome.read().problems.is_empty();
     view! {
         <Suspense fallback=|| ()>
             <Show when=paper_done>
@@ -63,20 +68,45 @@ fn AccountDeliveryForm(
         if !mine() {
             return vec![];
         }
-        outcome.read().problems.iter().map(|p| {
-            let field = if matches!(p, DeliveryProblem::EmailEmpty | DeliveryProblem::EmailFormat) { format!("delivery-email-{id}") } else { String::new() };
-            (field, message(i18n, *p))
-        }).collect()
+        outcome
+            .read()
+            .problems
+            .iter()
+            .map(|p| {
+                let field =
+                    if matches!(p, DeliveryProblem::EmailEmpty | DeliveryProblem::EmailFormat) {
+                        format!("delivery-email-{id}")
+                    } else {
+                        String::new()
+                    };
+                (field, message(i18n, *p))
+            })
+            .collect()
     });
     let field_error = move || {
-        mine().then(|| outcome.read().problems.iter().copied()
-            .find(|p| matches!(p, DeliveryProblem::EmailEmpty | DeliveryProblem::EmailFormat))
-            .map(|p| message(i18n, p))).flatten()
+        mine()
+            .then(|| {
+                outcome
+                    .read()
+                    .problems
+                    .iter()
+                    .copied()
+                    .find(|p| {
+                        matches!(p, DeliveryProblem::EmailEmpty | DeliveryProblem::EmailFormat)
+                    })
+                    .map(|p| message(i18n, p))
+            })
+            .flatten()
     };
     // What the form shows: what was typed after a problem, else the pending or verified
     // address, else the login's email.
-    let typed = outcome.with_untracked(|o| (o.account_id == Some(id) && !o.problems.is_empty()).then(|| o.email.clone()));
-    let initial = typed.or_else(|| account.pending.clone()).or_else(|| account.email.clone()).unwrap_or(login_email);
+    let typed = outcome.with_untracked(|o| {
+        (o.account_id == Some(id) && !o.problems.is_empty()).then(|| o.email.clone())
+    });
+    let initial = typed
+        .or_else(|| account.pending.clone())
+        .or_else(|| account.email.clone())
+        .unwrap_or(login_email);
     let email_id = format!("delivery-email-{id}");
     let paper_id = format!("delivery-paper-{id}");
     let on_email_id = format!("delivery-on-email-{id}");
@@ -84,11 +114,16 @@ fn AccountDeliveryForm(
     let heading_id = format!("delivery-heading-{id}");
     let labelled_by = heading_id.clone();
     let on_email = account.on_email;
-    let (paper_for, on_email_for, email_for) = (paper_id.clone(), on_email_id.clone(), email_id.clone());
+    let (paper_for, on_email_for, email_for) =
+        (paper_id.clone(), on_email_id.clone(), email_id.clone());
     // Paper is already the method unless on email or a verification is pending.
     let paper_disabled = !on_email && account.pending.is_none();
     let current = if account.on_email {
-        format!("{} ({})", t_string!(i18n, delivery.email), account.email.clone().unwrap_or_default())
+        format!(
+            "{} ({})",
+            t_string!(i18n, delivery.email),
+            account.email.clone().unwrap_or_default()
+        )
     } else {
         t_string!(i18n, delivery.paper).to_string()
     };

@@ -15,8 +15,15 @@ pub const RESEND_LIMIT: Limit = Limit { max: 3, window_secs: 60 * 60 };
 
 pub use crate::platform::ServiceError;
 
-pub async fn state(db: &Db, login_id: i64, customer_id: i64) -> Result<DeliveryState, ServiceError> {
-    let login_email = crate::registration::data::contact_by_id(db, login_id).await?.map(|c| c.email).unwrap_or_default();
+pub async fn state(
+    db: &Db,
+    login_id: i64,
+    customer_id: i64,
+) -> Result<DeliveryState, ServiceError> {
+    let login_email = crate::registration::data::contact_by_id(db, login_id)
+        .await?
+        .map(|c| c.email)
+        .unwrap_or_default();
     let mut accounts = Vec::new();
     for row in data::accounts(db, customer_id).await? {
         let pending = data::pending_email(db, row.account_id).await?;
@@ -41,26 +48,47 @@ pub struct EmailRequest<'a> {
 
 /// Sends a verification link for email delivery of one account (a newer link replaces an
 /// older one). The account stays as it is until the link is opened.
-pub async fn request_email(db: &Db, mailer: &Mailer, r: EmailRequest<'_>) -> Result<Result<(), DeliveryProblem>, ServiceError> {
+pub async fn request_email(
+    db: &Db,
+    mailer: &Mailer,
+    r: EmailRequest<'_>,
+) -> Result<Result<(), DeliveryProblem>, ServiceError> {
     let Some(account) = data::account(db, r.customer_id, r.account_id).await? else {
         return Ok(Err(DeliveryProblem::NotFound));
     };
     let email = match Email::parse(r.email) {
         Ok(e) => e,
-        Err(crate::domain::email::EmailError::Empty) => return Ok(Err(DeliveryProblem::EmailEmpty)),
+        Err(crate::domain::email::EmailError::Empty) => {
+            return Ok(Err(DeliveryProblem::EmailEmpty))
+        }
         Err(_) => return Ok(Err(DeliveryProblem::EmailFormat)),
     };
     let subject = account.account_id.to_string();
-    if let Admission::Blocked { minutes } = throttle::attempt(db, Scope::DeliveryEmail, &subject, RESEND_LIMIT).await? {
+    if let Admission::Blocked { minutes } =
+        throttle::attempt(db, Scope::DeliveryEmail, &subject, RESEND_LIMIT).await?
+    {
         return Ok(Err(DeliveryProblem::TryLater(minutes)));
     }
-    tokens::revoke_earlier(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id)).await?;
-    let token =
-        tokens::issue(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id), Some(email.as_str()), VERIFY_LINK_SECS)
-            .await?;
+    tokens::revoke_earlier(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id))
+        .await?;
+    let token = tokens::issue(
+        db,
+        Purpose::DeliveryEmail,
+        r.login_id,
+        Some(account.account_id),
+        Some(email.as_str()),
+        VERIFY_LINK_SECS,
+    )
+    .await?;
     let link = mailer.letterhead().link(&format!("/billing/verify-email?token={token}"));
-    let m = compose::delivery_verify(mailer.letterhead(), Lang::from_locale(r.locale), email.as_str(), &account.number, &link)
-        .with_secret(&token);
+    let m = compose::delivery_verify(
+        mailer.letterhead(),
+        Lang::from_locale(r.locale),
+        email.as_str(),
+        &account.number,
+        &link,
+    )
+    .with_secret(&token);
     mailer.queue(db, &m).await?;
     Ok(Ok(()))
 }
@@ -77,7 +105,10 @@ pub async fn check(db: &Db, token: &str) -> Result<Verification, ServiceError> {
 }
 
 /// A link's token, account and address while it can be used; else what the page says.
-async fn usable_link(db: &Db, token: &str) -> Result<Result<(i64, i64, String), Verification>, ServiceError> {
+async fn usable_link(
+    db: &Db,
+    token: &str,
+) -> Result<Result<(i64, i64, String), Verification>, ServiceError> {
     let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
         TokenState::Valid(r) => r,
         TokenState::Expired => return Ok(Err(Verification::Expired)),
@@ -104,7 +135,12 @@ pub async fn verify(db: &Db, token: &str) -> Result<Verification, ServiceError> 
 }
 
 /// Back to paper: no verification needed; the verified address hears about it.
-pub async fn choose_paper(db: &Db, mailer: &Mailer, customer_id: i64, account_id: i64) -> Result<Result<(), DeliveryProblem>, ServiceError> {
+pub async fn choose_paper(
+    db: &Db,
+    mailer: &Mailer,
+    customer_id: i64,
+    account_id: i64,
+) -> Result<Result<(), DeliveryProblem>, ServiceError> {
     let Some(account) = data::account(db, customer_id, account_id).await? else {
         return Ok(Err(DeliveryProblem::NotFound));
     };
@@ -117,7 +153,12 @@ pub async fn choose_paper(db: &Db, mailer: &Mailer, customer_id: i64, account_id
         data::set_paper(db, account_id).await?;
         if let Some(previous) = account.delivery_email {
             let locale = login.map(|l| l.locale).unwrap_or_default();
-            let m = compose::delivery_paper_notice(mailer.letterhead(), Lang::from_locale(&locale), &previous, &account.number);
+            let m = compose::delivery_paper_notice(
+                mailer.letterhead(),
+                Lang::from_locale(&locale),
+                &previous,
+                &account.number,
+            );
             mailer.queue(db, &m).await?;
         }
     }
@@ -126,7 +167,11 @@ pub async fn choose_paper(db: &Db, mailer: &Mailer, customer_id: i64, account_id
 
 /// "Your bill is ready" for each new bill of an account on email delivery, once per bill
 /// however often the import runs. Returns how many were queued.
-pub async fn announce_bills(db: &Db, mailer: &Mailer, bill_ids: &[i64]) -> Result<usize, ServiceError> {
+pub async fn announce_bills(
+    db: &Db,
+    mailer: &Mailer,
+    bill_ids: &[i64],
+) -> Result<usize, ServiceError> {
     let mut queued = 0;
     for &bill_id in bill_ids {
         let Some(bill) = data::bill_to_announce(db, bill_id).await? else { continue };

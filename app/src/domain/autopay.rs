@@ -60,7 +60,12 @@ pub struct RuleForm {
     pub maximum: String,
 }
 
-fn amount(raw: &str, empty: RuleProblem, format: RuleProblem, range: RuleProblem) -> Result<Cents, RuleProblem> {
+fn amount(
+    raw: &str,
+    empty: RuleProblem,
+    format: RuleProblem,
+    range: RuleProblem,
+) -> Result<Cents, RuleProblem> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(empty);
@@ -77,7 +82,12 @@ impl AutopayRule {
         let mut problems = Vec::new();
         let amount_rule = match form.amount_rule.trim() {
             "full" | "" => Some(AmountRule::FullBalance),
-            "fixed" => match amount(&form.fixed_amount, RuleProblem::FixedEmpty, RuleProblem::FixedFormat, RuleProblem::FixedRange) {
+            "fixed" => match amount(
+                &form.fixed_amount,
+                RuleProblem::FixedEmpty,
+                RuleProblem::FixedFormat,
+                RuleProblem::FixedRange,
+            ) {
                 Ok(c) => Some(AmountRule::Fixed(c)),
                 Err(p) => {
                     problems.push(p);
@@ -106,7 +116,12 @@ impl AutopayRule {
         let maximum = if form.use_maximum.trim().is_empty() {
             Some(None)
         } else {
-            match amount(&form.maximum, RuleProblem::MaximumEmpty, RuleProblem::MaximumFormat, RuleProblem::MaximumRange) {
+            match amount(
+                &form.maximum,
+                RuleProblem::MaximumEmpty,
+                RuleProblem::MaximumFormat,
+                RuleProblem::MaximumRange,
+            ) {
                 Ok(c) => Some(Some(c)),
                 Err(p) => {
                     problems.push(p);
@@ -136,7 +151,11 @@ impl AutopayRule {
                 AmountRule::FullBalance => String::new(),
             },
             timing: if self.days_before_due == 0 { "due".into() } else { "before".into() },
-            days_before: if self.days_before_due == 0 { String::new() } else { self.days_before_due.to_string() },
+            days_before: if self.days_before_due == 0 {
+                String::new()
+            } else {
+                self.days_before_due.to_string()
+            },
             use_maximum: if self.maximum.is_some() { "on".into() } else { String::new() },
             maximum: self.maximum.map(dollars).unwrap_or_default(),
         }
@@ -160,18 +179,31 @@ impl AutopayRule {
     /// Stored form: ("full"|"fixed", fixed cents, days before, maximum cents).
     pub fn columns(&self) -> (&'static str, Option<i64>, i64, Option<i64>) {
         match self.amount {
-            AmountRule::FullBalance => ("full", None, self.days_before_due, self.maximum.map(|c| c.0)),
-            AmountRule::Fixed(c) => ("fixed", Some(c.0), self.days_before_due, self.maximum.map(|c| c.0)),
+            AmountRule::FullBalance => {
+                ("full", None, self.days_before_due, self.maximum.map(|c| c.0))
+            }
+            AmountRule::Fixed(c) => {
+                ("fixed", Some(c.0), self.days_before_due, self.maximum.map(|c| c.0))
+            }
         }
     }
 
     /// Back from the stored columns (which were written by [`Self::columns`]).
-    pub fn from_columns(rule: &str, fixed: Option<i64>, days_before_due: i64, maximum: Option<i64>) -> Self {
+    pub fn from_columns(
+        rule: &str,
+        fixed: Option<i64>,
+        days_before_due: i64,
+        maximum: Option<i64>,
+    ) -> Self {
         let amount = match (rule, fixed) {
             ("fixed", Some(c)) => AmountRule::Fixed(Cents(c)),
             _ => AmountRule::FullBalance,
         };
-        Self { amount, days_before_due: days_before_due.clamp(0, MAX_DAYS_BEFORE_DUE), maximum: maximum.map(Cents) }
+        Self {
+            amount,
+            days_before_due: days_before_due.clamp(0, MAX_DAYS_BEFORE_DUE),
+            maximum: maximum.map(Cents),
+        }
     }
 }
 
@@ -179,7 +211,10 @@ impl AutopayRule {
 pub enum Draft {
     Pay(Cents),
     /// Nothing is drafted; the customer is told.
-    OverMaximum { amount: Cents, maximum: Cents },
+    OverMaximum {
+        amount: Cents,
+        maximum: Cents,
+    },
     NothingDue,
 }
 
@@ -250,7 +285,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn form(amount_rule: &str, fixed: &str, timing: &str, days: &str, max: Option<&str>) -> RuleForm {
+    fn form(
+        amount_rule: &str,
+        fixed: &str,
+        timing: &str,
+        days: &str,
+        max: Option<&str>,
+    ) -> RuleForm {
         RuleForm {
             amount_rule: amount_rule.into(),
             fixed_amount: fixed.into(),
@@ -281,22 +322,58 @@ mod tests {
         let rule = AutopayRule::parse(&form("full", "", "before", "3", Some("$100"))).unwrap();
         assert_eq!(rule.days_before_due, 3);
         assert_eq!(rule.decide(Cents(10_000)), Draft::Pay(Cents(10_000)));
-        assert_eq!(rule.decide(Cents(10_001)), Draft::OverMaximum { amount: Cents(10_001), maximum: Cents(10_000) });
+        assert_eq!(
+            rule.decide(Cents(10_001)),
+            Draft::OverMaximum { amount: Cents(10_001), maximum: Cents(10_000) }
+        );
     }
 
     #[test]
     fn each_bad_field_is_named() {
-        assert_eq!(AutopayRule::parse(&form("fixed", "", "due", "", None)), Err(vec![RuleProblem::FixedEmpty]));
-        assert_eq!(AutopayRule::parse(&form("fixed", "12.345", "due", "", None)), Err(vec![RuleProblem::FixedFormat]));
-        assert_eq!(AutopayRule::parse(&form("fixed", "0", "due", "", None)), Err(vec![RuleProblem::FixedRange]));
-        assert_eq!(AutopayRule::parse(&form("fixed", "-5", "due", "", None)), Err(vec![RuleProblem::FixedRange]));
-        assert_eq!(AutopayRule::parse(&form("full", "", "before", "0", None)), Err(vec![RuleProblem::DaysRange]));
-        assert_eq!(AutopayRule::parse(&form("full", "", "before", "11", None)), Err(vec![RuleProblem::DaysRange]));
-        assert_eq!(AutopayRule::parse(&form("full", "", "before", "x", None)), Err(vec![RuleProblem::DaysRange]));
-        assert_eq!(AutopayRule::parse(&form("full", "", "due", "", Some(""))), Err(vec![RuleProblem::MaximumEmpty]));
-        assert_eq!(AutopayRule::parse(&form("weekly", "", "soon", "", Some("abc"))),
-            Err(vec![RuleProblem::AmountRuleMissing, RuleProblem::TimingMissing, RuleProblem::MaximumFormat]));
-        assert_eq!(AutopayRule::parse(&form("full", "", "due", "", Some("200000"))), Err(vec![RuleProblem::MaximumRange]));
+        assert_eq!(
+            AutopayRule::parse(&form("fixed", "", "due", "", None)),
+            Err(vec![RuleProblem::FixedEmpty])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("fixed", "12.345", "due", "", None)),
+            Err(vec![RuleProblem::FixedFormat])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("fixed", "0", "due", "", None)),
+            Err(vec![RuleProblem::FixedRange])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("fixed", "-5", "due", "", None)),
+            Err(vec![RuleProblem::FixedRange])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("full", "", "before", "0", None)),
+            Err(vec![RuleProblem::DaysRange])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("full", "", "before", "11", None)),
+            Err(vec![RuleProblem::DaysRange])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("full", "", "before", "x", None)),
+            Err(vec![RuleProblem::DaysRange])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("full", "", "due", "", Some(""))),
+            Err(vec![RuleProblem::MaximumEmpty])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("weekly", "", "soon", "", Some("abc"))),
+            Err(vec![
+                RuleProblem::AmountRuleMissing,
+                RuleProblem::TimingMissing,
+                RuleProblem::MaximumFormat
+            ])
+        );
+        assert_eq!(
+            AutopayRule::parse(&form("full", "", "due", "", Some("200000"))),
+            Err(vec![RuleProblem::MaximumRange])
+        );
     }
 
     proptest! {

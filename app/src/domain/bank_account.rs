@@ -122,7 +122,10 @@ mod tests {
     fn accepts_4_to_17_digits_keeping_leading_zeros() {
         assert_eq!(BankAccountNumber::parse(" 000123456789 ").unwrap().expose(), "000123456789");
         assert_eq!(BankAccountNumber::parse("1234").unwrap().expose(), "1234");
-        assert_eq!(BankAccountNumber::parse("12345678901234567").unwrap().expose(), "12345678901234567");
+        assert_eq!(
+            BankAccountNumber::parse("12345678901234567").unwrap().expose(),
+            "12345678901234567"
+        );
     }
 
     #[test]
@@ -153,7 +156,10 @@ mod tests {
     #[test]
     fn confirm_needs_the_same_number_twice() {
         use BankAccountError::*;
-        assert_eq!(BankAccountNumber::confirm("123456789", " 123456789 ").unwrap().expose(), "123456789");
+        assert_eq!(
+            BankAccountNumber::confirm("123456789", " 123456789 ").unwrap().expose(),
+            "123456789"
+        );
         assert_eq!(BankAccountNumber::confirm("123456789", "123456780"), Err(Mismatch));
         assert_eq!(BankAccountNumber::confirm("123456789", ""), Err(Mismatch));
         // Leading zeros are significant.

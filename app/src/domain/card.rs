@@ -395,7 +395,12 @@ mod tests {
 
     #[test]
     fn strips_spaces_and_hyphens() {
-        for typed in ["4242 4242 4242 4242", " 4242-4242-4242-4242 ", "4242\u{a0}4242\t4242 4242", "4242424242424242"] {
+        for typed in [
+            "4242 4242 4242 4242",
+            " 4242-4242-4242-4242 ",
+            "4242\u{a0}4242\t4242 4242",
+            "4242424242424242",
+        ] {
             assert_eq!(CardNumber::parse(typed).unwrap().expose(), "4242424242424242", "{typed:?}");
         }
     }
@@ -410,7 +415,12 @@ mod tests {
         assert_eq!(err(" - - "), Empty);
         assert_eq!(err("41111111111"), TooShort);
         assert_eq!(err("41111111111111111111"), TooLong);
-        for bad in ["4111 1111 1111 111a", "4111.1111.1111.1111", "٤١١١١١١١١١١١١١١١", "4111/1111/1111/1111"] {
+        for bad in [
+            "4111 1111 1111 111a",
+            "4111.1111.1111.1111",
+            "٤١١١١١١١١١١١١١١١",
+            "4111/1111/1111/1111",
+        ] {
             assert_eq!(err(bad), NotDigits, "{bad}");
         }
     }
@@ -420,7 +430,10 @@ mod tests {
         let n = CardNumber::parse("4111 1111 1111 1111").unwrap();
         assert_eq!(n.last4(), "1111");
         assert_eq!(format!("{n:?}"), "CardNumber(****1111)");
-        assert_eq!(format!("{:?}", CardNumber::parse("378282246310005").unwrap()), "CardNumber(****0005)");
+        assert_eq!(
+            format!("{:?}", CardNumber::parse("378282246310005").unwrap()),
+            "CardNumber(****0005)"
+        );
     }
 
     #[test]
@@ -483,7 +496,8 @@ mod tests {
     #[test]
     fn expiry_formats() {
         let april_2029 = Expiry { month: 4, year: 2029 };
-        for typed in ["04/29", "04 / 29", "0429", "4/29", "04/2029", " 4 / 2029 ", "04-29", "04 29"] {
+        for typed in ["04/29", "04 / 29", "0429", "4/29", "04/2029", " 4 / 2029 ", "04-29", "04 29"]
+        {
             assert_eq!(expiry(typed), Ok(april_2029), "{typed:?}");
         }
         assert_eq!(april_2029.display(), "04/29");
@@ -529,8 +543,25 @@ mod tests {
         for bad in ["13/29", "00/29", "1329", "0/29", "13/2029"] {
             assert_eq!(expiry(bad), Err(BadMonth), "{bad}");
         }
-        for bad in ["abc", "04/2", "04/202", "04/20290", "0429x", "04//29", "/29", "04/", "1/2/29", "٠٤/٢٩",
-                    "429", "042029", "123/29", "04 29 30", "04/29/30", "éé29", "a4/29"] {
+        for bad in [
+            "abc",
+            "04/2",
+            "04/202",
+            "04/20290",
+            "0429x",
+            "04//29",
+            "/29",
+            "04/",
+            "1/2/29",
+            "٠٤/٢٩",
+            "429",
+            "042029",
+            "123/29",
+            "04 29 30",
+            "04/29/30",
+            "éé29",
+            "a4/29",
+        ] {
             assert_eq!(expiry(bad), Err(Malformed), "{bad:?}");
         }
         assert_eq!(Expiry::from_parts(13, 2029), Err(BadMonth));
@@ -551,7 +582,10 @@ mod tests {
         assert_eq!(SecurityCode::parse("1 23", CardBrand::Visa), Err(NotDigits));
         let amex = SecurityCode::parse("1234", CardBrand::Amex).unwrap();
         assert_eq!(format!("{amex:?}"), "SecurityCode(***)");
-        assert_eq!(format!("{:?}", SecurityCode::parse("987", CardBrand::Visa).unwrap()), "SecurityCode(***)");
+        assert_eq!(
+            format!("{:?}", SecurityCode::parse("987", CardBrand::Visa).unwrap()),
+            "SecurityCode(***)"
+        );
     }
 
     proptest! {

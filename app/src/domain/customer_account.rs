@@ -93,7 +93,10 @@ pub struct CustomerAccountNumber {
 }
 
 /// Hyphen, en dash, em dash, minus sign and the other dashes people paste from documents.
-const SEPARATORS: &[char] = &['-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2212}', '\u{FE63}', '\u{FF0D}'];
+const SEPARATORS: &[char] = &[
+    '-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2212}', '\u{FE63}',
+    '\u{FF0D}',
+];
 
 impl CustomerAccountNumber {
     pub fn parse(raw: &str) -> Result<Self, NumberError> {
@@ -102,14 +105,20 @@ impl CustomerAccountNumber {
             return Err(NumberError::Empty);
         }
         let mut parts = raw.split(SEPARATORS);
-        let (Some(customer), Some(account), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(if raw.contains(SEPARATORS) { NumberError::NotDigits } else { NumberError::MissingHyphen });
+        let (Some(customer), Some(account), None) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(if raw.contains(SEPARATORS) {
+                NumberError::NotDigits
+            } else {
+                NumberError::MissingHyphen
+            });
         };
         if customer.trim().is_empty() || account.trim().is_empty() {
             return Err(NumberError::EmptyPart);
         }
         Ok(Self {
-            customer: parse_digits(customer, 8, NumberError::CustomerTooLong).map(CustomerNumber)?,
+            customer: parse_digits(customer, 8, NumberError::CustomerTooLong)
+                .map(CustomerNumber)?,
             account: parse_digits(account, 7, NumberError::AccountTooLong).map(AccountNumber)?,
         })
     }

@@ -104,9 +104,23 @@ mod tests {
         for raw in LOCAL {
             assert_eq!(base.join(raw).unwrap().origin(), base.origin(), "{raw:?}");
         }
-        for raw in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", " //evil.example", "\\/evil.example", "/\\/evil", "https://evil.example", "http:/evil.example"] {
+        for raw in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            " //evil.example",
+            "\\/evil.example",
+            "/\\/evil",
+            "https://evil.example",
+            "http:/evil.example",
+        ] {
             let joined = base.join(raw).unwrap();
-            assert_ne!(joined.origin(), base.origin(), "{raw:?} was meant to be a real bypass: {joined}");
+            assert_ne!(
+                joined.origin(),
+                base.origin(),
+                "{raw:?} was meant to be a real bypass: {joined}"
+            );
         }
     }
 

@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn length_is_what_counts() {
         assert!(NewPassword::parse("correct horse", "correct horse", "alex", never_common).is_ok());
-        assert_eq!(NewPassword::parse("short", "short", "alex", never_common).unwrap_err(), PasswordError::TooShort);
+        assert_eq!(
+            NewPassword::parse("short", "short", "alex", never_common).unwrap_err(),
+            PasswordError::TooShort
+        );
         // Eleven characters, some of them multi-byte: still too short.
         assert_eq!(check_shape("ñandú ñandú", ""), Err(PasswordError::TooShort));
         assert!(check_shape("ñandú ñandú!", "").is_ok());
@@ -94,17 +97,25 @@ mod tests {
     #[test]
     fn refuses_common_and_email_name_and_mismatch() {
         let common = |p: &str| p == "password1234";
-        assert_eq!(NewPassword::parse("PassWord1234", "PassWord1234", "x", common).unwrap_err(), PasswordError::Common);
-        assert_eq!(check_shape("my-Alex.Rivera-pass", "alex.rivera"), Err(PasswordError::ContainsEmailName));
         assert_eq!(
-            NewPassword::parse("a long passphrase", "a long passphrasE", "bob", never_common).unwrap_err(),
+            NewPassword::parse("PassWord1234", "PassWord1234", "x", common).unwrap_err(),
+            PasswordError::Common
+        );
+        assert_eq!(
+            check_shape("my-Alex.Rivera-pass", "alex.rivera"),
+            Err(PasswordError::ContainsEmailName)
+        );
+        assert_eq!(
+            NewPassword::parse("a long passphrase", "a long passphrasE", "bob", never_common)
+                .unwrap_err(),
             PasswordError::Mismatch
         );
     }
 
     #[test]
     fn debug_never_shows_the_password() {
-        let p = NewPassword::parse("a long passphrase", "a long passphrase", "bob", never_common).unwrap();
+        let p = NewPassword::parse("a long passphrase", "a long passphrase", "bob", never_common)
+            .unwrap();
         assert!(!format!("{p:?}").contains("passphrase"));
     }
 }

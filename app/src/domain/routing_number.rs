@@ -88,9 +88,9 @@ mod tests {
     use proptest::prelude::*;
 
     const VALID_PREFIXES: [&str; 37] = [
-        "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
-        "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32",
-        "61", "62", "63", "64", "65", "66", "67", "68", "69", "70", "71", "72", "80",
+        "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "21", "22", "23",
+        "24", "25", "26", "27", "28", "29", "30", "31", "32", "61", "62", "63", "64", "65", "66",
+        "67", "68", "69", "70", "71", "72", "80",
     ];
 
     /// Appends the check digit that makes the 3-7-1 sum a multiple of ten.
@@ -127,7 +127,9 @@ mod tests {
         for bad in ["02100002", "0210000211", "1"] {
             assert_eq!(RoutingNumber::parse(bad), Err(WrongLength), "{bad}");
         }
-        for bad in ["02100002A", "abcdefghi", "021 000 021", "021-000-021", "٠٢١٠٠٠٠٢١", "-21000021"] {
+        for bad in
+            ["02100002A", "abcdefghi", "021 000 021", "021-000-021", "٠٢١٠٠٠٠٢١", "-21000021"]
+        {
             assert_eq!(RoutingNumber::parse(bad), Err(NotDigits), "{bad}");
         }
     }
@@ -135,8 +137,20 @@ mod tests {
     #[test]
     fn refuses_unknown_prefixes_even_with_a_valid_check_digit() {
         // Each has a correct 3-7-1 check digit.
-        for bad in ["131000021", "001000009", "901000002", "201000003", "331000009", "601000001", "731000007", "810000009"] {
-            assert_eq!(weighted_sum(&bad.bytes().map(|b| u32::from(b - b'0')).collect::<Vec<_>>()) % 10, 0);
+        for bad in [
+            "131000021",
+            "001000009",
+            "901000002",
+            "201000003",
+            "331000009",
+            "601000001",
+            "731000007",
+            "810000009",
+        ] {
+            assert_eq!(
+                weighted_sum(&bad.bytes().map(|b| u32::from(b - b'0')).collect::<Vec<_>>()) % 10,
+                0
+            );
             assert_eq!(RoutingNumber::parse(bad), Err(RoutingNumberError::UnknownPrefix), "{bad}");
         }
         for ok in ["121000002", "211000006", "611000004", "721000004", "801000005"] {
@@ -149,7 +163,10 @@ mod tests {
         let n = RoutingNumber::parse("021000021").unwrap();
         assert_eq!(String::from(n.clone()), "021000021");
         assert_eq!(RoutingNumber::try_from("021000021".to_string()), Ok(n));
-        assert_eq!(RoutingNumber::try_from("123456789".to_string()), Err(RoutingNumberError::BadChecksum));
+        assert_eq!(
+            RoutingNumber::try_from("123456789".to_string()),
+            Err(RoutingNumberError::BadChecksum)
+        );
     }
 
     proptest! {

@@ -24,7 +24,9 @@ impl Zip {
         let (five, plus_four) = match raw.split_once(['-', ' ', '\u{2013}']) {
             Some((five, four)) => (five.trim(), Some(four.trim())),
             // Slicing by bytes is safe only once the input is known to be ASCII digits.
-            None if raw.len() == 9 && raw.bytes().all(|b| b.is_ascii_digit()) => (&raw[..5], Some(&raw[5..])),
+            None if raw.len() == 9 && raw.bytes().all(|b| b.is_ascii_digit()) => {
+                (&raw[..5], Some(&raw[5..]))
+            }
             None => (raw, None),
         };
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());

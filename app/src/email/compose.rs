@@ -90,7 +90,8 @@ struct Letter {
 
 fn render(head: &Letterhead, lang: Lang, to: &str, letter: Letter) -> Composed {
     let greeting = lang.pick("Hello,", "Hola:");
-    let signature = format!("{} — {}", head.utility_name, lang.pick("Customer Service", "Servicio al Cliente"));
+    let signature =
+        format!("{} — {}", head.utility_name, lang.pick("Customer Service", "Servicio al Cliente"));
     let contact = format!(
         "{} {} · {}",
         lang.pick("Questions? Call", "¿Preguntas? Llame al"),
@@ -245,7 +246,13 @@ pub fn password_changed(head: &Letterhead, lang: Lang, to: &str) -> Composed {
 }
 
 /// The link that switches one account to email delivery.
-pub fn delivery_verify(head: &Letterhead, lang: Lang, to: &str, account: &str, link: &str) -> Composed {
+pub fn delivery_verify(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    link: &str,
+) -> Composed {
     let letter = Letter {
         kind: "delivery-verify",
         subject: lang.pick("Confirm paperless billing", "Confirme la facturación electrónica").into(),
@@ -291,7 +298,14 @@ pub fn delivery_paper_notice(head: &Letterhead, lang: Lang, to: &str, account: &
 }
 
 /// A new bill of an account on email delivery.
-pub fn bill_ready(head: &Letterhead, lang: Lang, to: &str, account: &str, amount: crate::domain::Cents, due_date: &str) -> Composed {
+pub fn bill_ready(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    amount: crate::domain::Cents,
+    due_date: &str,
+) -> Composed {
     let letter = Letter {
         kind: "bill-ready",
         subject: lang.pick("Your bill is ready", "Su factura está lista").into(),
@@ -323,16 +337,37 @@ mod tests {
         for lang in [Lang::En, Lang::Es] {
             for m in [
                 sign_in_locked(&head(), lang, "a@example.org", 15),
-                password_reset(&head(), lang, "a@example.org", "https://portal.example.org/reset-password?token=x"),
+                password_reset(
+                    &head(),
+                    lang,
+                    "a@example.org",
+                    "https://portal.example.org/reset-password?token=x",
+                ),
                 password_changed(&head(), lang, "a@example.org"),
-                delivery_verify(&head(), lang, "a@example.org", "12345678-1234567", "https://x/billing/verify-email?token=t"),
+                delivery_verify(
+                    &head(),
+                    lang,
+                    "a@example.org",
+                    "12345678-1234567",
+                    "https://x/billing/verify-email?token=t",
+                ),
                 delivery_paper_notice(&head(), lang, "a@example.org", "12345678-1234567"),
-                bill_ready(&head(), lang, "a@example.org", "12345678-1234567", crate::domain::Cents(6120), "2026-12-01"),
+                bill_ready(
+                    &head(),
+                    lang,
+                    "a@example.org",
+                    "12345678-1234567",
+                    crate::domain::Cents(6120),
+                    "2026-12-01",
+                ),
             ] {
                 assert_eq!(m.locale, lang.code());
                 assert!(m.subject.ends_with("Medford Water"));
                 for body in [&m.text, &m.html] {
-                    assert!(body.contains("541-774-2430") && body.contains("customerservice@medfordwater.org"));
+                    assert!(
+                        body.contains("541-774-2430")
+                            && body.contains("customerservice@medfordwater.org")
+                    );
                 }
             }
         }
@@ -357,8 +392,17 @@ mod tests {
 
     #[test]
     fn the_link_is_in_text_and_html() {
-        let m = password_reset(&head(), Lang::En, "a@example.org", "https://portal.example.org/reset-password?token=abc");
+        let m = password_reset(
+            &head(),
+            Lang::En,
+            "a@example.org",
+            "https://portal.example.org/reset-password?token=abc",
+        );
         assert!(m.text.contains("https://portal.example.org/reset-password?token=abc"));
-        assert!(m.html.contains("href=\"https:&#x2F;&#x2F;portal.example.org&#x2F;reset-password?token=abc\"") || m.html.contains("href=\"https://portal.example.org/reset-password?token=abc\""));
+        assert!(
+            m.html.contains(
+                "href=\"https:&#x2F;&#x2F;portal.example.org&#x2F;reset-password?token=abc\""
+            ) || m.html.contains("href=\"https://portal.example.org/reset-password?token=abc\"")
+        );
     }
 }

@@ -71,14 +71,26 @@ pub async fn insert_with(
 /// Queues many messages inside the caller's transaction, several rows per statement: a
 /// big AutoPay run queues a receipt per payment, and one statement each would be most of
 /// its time.
-pub async fn insert_many_with(conn: &mut sqlx::AnyConnection, messages: &[&crate::email::Composed]) -> Result<(), sqlx::Error> {
+pub async fn insert_many_with(
+    conn: &mut sqlx::AnyConnection,
+    messages: &[&crate::email::Composed],
+) -> Result<(), sqlx::Error> {
     const ROWS_PER_STATEMENT: usize = 50;
     let at = now();
     for chunk in messages.chunks(ROWS_PER_STATEMENT) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let n = i * 7;
-                format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7)
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7
+                )
             })
             .collect();
         let sql = format!(
@@ -87,7 +99,14 @@ pub async fn insert_many_with(conn: &mut sqlx::AnyConnection, messages: &[&crate
         );
         let mut query = sqlx::query(&sql);
         for m in chunk {
-            query = query.bind(&m.to).bind(m.locale).bind(m.kind).bind(&m.subject).bind(&m.text).bind(&m.html).bind(at);
+            query = query
+                .bind(&m.to)
+                .bind(m.locale)
+                .bind(m.kind)
+                .bind(&m.subject)
+                .bind(&m.text)
+                .bind(&m.html)
+                .bind(at);
         }
         query.execute(&mut *conn).await?;
     }
@@ -163,17 +182,24 @@ pub async fn forget_secret(db: &Db, id: i64, marker: &str) -> Result<(), sqlx::E
 }
 
 /// Records a failed attempt; the next one waits longer (30 s, 1 min, 2 min, … 4 h).
-pub async fn mark_failed(db: &Db, id: i64, error: &str, permanent: bool) -> Result<(), sqlx::Error> {
+pub async fn mark_failed(
+    db: &Db,
+    id: i64,
+    error: &str,
+    permanent: bool,
+) -> Result<(), sqlx::Error> {
     let Some(email) = by_id(db, id).await? else { return Ok(()) };
     let attempts = if permanent { MAX_ATTEMPTS } else { email.attempts + 1 };
     let pause = 30_i64 << attempts.clamp(0, 9);
-    sqlx::query("UPDATE emails SET attempts = $1, last_error = $2, next_attempt_at = $3 WHERE id = $4")
-        .bind(attempts)
-        .bind(error)
-        .bind(now() + pause)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE emails SET attempts = $1, last_error = $2, next_attempt_at = $3 WHERE id = $4",
+    )
+    .bind(attempts)
+    .bind(error)
+    .bind(now() + pause)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 

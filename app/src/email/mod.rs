@@ -57,7 +57,11 @@ impl Mailer {
             None => return Err(MailerError::NoSmtp),
         };
         Ok(Self {
-            inner: Arc::new(Inner { smtp, letterhead: Letterhead::from_config(config), wake: Notify::new() }),
+            inner: Arc::new(Inner {
+                smtp,
+                letterhead: Letterhead::from_config(config),
+                wake: Notify::new(),
+            }),
         })
     }
 
@@ -143,15 +147,24 @@ impl Mailer {
             );
             return Ok(());
         };
-        let to: Mailbox = email.to_address.parse().map_err(|e| (format!("recipient address: {e}"), true))?;
+        let to: Mailbox =
+            email.to_address.parse().map_err(|e| (format!("recipient address: {e}"), true))?;
         let message = Message::builder()
             .from(from.clone())
             .to(to)
             .subject(email.subject.clone())
             .multipart(
                 MultiPart::alternative()
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(email.body_text.clone()))
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(email.body_html.clone())),
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(email.body_text.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(email.body_html.clone()),
+                    ),
             )
             .map_err(|e| (format!("building the message: {e}"), true))?;
         match transport.send(message).await {
@@ -161,15 +174,23 @@ impl Mailer {
     }
 }
 
-fn transport(smtp: &SmtpConfig, utility_name: &str) -> Result<(AsyncSmtpTransport<Tokio1Executor>, Mailbox), MailerError> {
+fn transport(
+    smtp: &SmtpConfig,
+    utility_name: &str,
+) -> Result<(AsyncSmtpTransport<Tokio1Executor>, Mailbox), MailerError> {
     let from: Mailbox = format!("{utility_name} <{}>", smtp.from)
         .parse()
         .or_else(|_| smtp.from.parse())
         .map_err(|_| MailerError::BadFrom(smtp.from.clone()))?;
-    let relay_err = |e: lettre::transport::smtp::Error| MailerError::Relay(smtp.host.clone(), e.to_string());
+    let relay_err =
+        |e: lettre::transport::smtp::Error| MailerError::Relay(smtp.host.clone(), e.to_string());
     let mut builder = match smtp.security {
-        SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host).map_err(relay_err)?,
-        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host).map_err(relay_err)?,
+        SmtpSecurity::Starttls => {
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host).map_err(relay_err)?
+        }
+        SmtpSecurity::Tls => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host).map_err(relay_err)?
+        }
         SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
     }
     .port(smtp.port)

@@ -59,7 +59,12 @@ pub trait PaymentGateway: Send + Sync {
     async fn tokenize_wallet(&self, wallet_id: &str) -> Result<Tokenized, GatewayError>;
     /// Charges `cents` to a token; `reference` is the portal's id, so a retried charge
     /// with the same reference is not charged twice by a processor that supports it.
-    async fn charge(&self, token: &str, cents: i64, reference: &str) -> Result<ChargeOutcome, GatewayError>;
+    async fn charge(
+        &self,
+        token: &str,
+        cents: i64,
+        reference: &str,
+    ) -> Result<ChargeOutcome, GatewayError>;
 }
 
 /// The configured gateway, shared by server functions and the AutoPay run.
@@ -76,9 +81,11 @@ impl Gateway {
     pub fn from_config(config: &crate::platform::Config) -> Result<Self, String> {
         match config.payment_gateway.as_str() {
             "sandbox" if config.dev_mode => Ok(Self::sandbox()),
-            "sandbox" => Err("the sandbox payment gateway charges nothing real: outside development mode, \
+            "sandbox" => {
+                Err("the sandbox payment gateway charges nothing real: outside development mode, \
                               configure a real processor (payment_gateway)"
-                .into()),
+                    .into())
+            }
             other => Err(format!("unknown payment_gateway \"{other}\" (built in: sandbox)")),
         }
     }
@@ -145,7 +152,12 @@ impl PaymentGateway for Sandbox {
         })
     }
 
-    async fn charge(&self, token: &str, cents: i64, reference: &str) -> Result<ChargeOutcome, GatewayError> {
+    async fn charge(
+        &self,
+        token: &str,
+        cents: i64,
+        reference: &str,
+    ) -> Result<ChargeOutcome, GatewayError> {
         if !token.starts_with("sbx_") || cents <= 0 {
             return Ok(ChargeOutcome::Declined { reason: "invalid request".into() });
         }
@@ -171,17 +183,49 @@ mod tests {
         let g = Gateway::sandbox();
         let expiry = Expiry::from_parts(4, 2029).unwrap();
         let (n, code) = card("4111111111111111");
-        let ok = g.tokenize_card(CardDetails { number: &n, expiry, security_code: &code, name: "A", billing_zip: "97501" }).await.unwrap();
+        let ok = g
+            .tokenize_card(CardDetails {
+                number: &n,
+                expiry,
+                security_code: &code,
+                name: "A",
+                billing_zip: "97501",
+            })
+            .await
+            .unwrap();
         assert_eq!((ok.brand, ok.last4.as_str()), (CardBrand::Visa, "1111"));
         assert!(!ok.token.contains("4111111111111111"));
-        assert!(matches!(g.charge(&ok.token, 100, "p1").await.unwrap(), ChargeOutcome::Approved { .. }));
+        assert!(matches!(
+            g.charge(&ok.token, 100, "p1").await.unwrap(),
+            ChargeOutcome::Approved { .. }
+        ));
 
         let (n, code) = card(sandbox_cards::DECLINED);
-        let declined = g.tokenize_card(CardDetails { number: &n, expiry, security_code: &code, name: "A", billing_zip: "97501" }).await.unwrap();
-        assert!(matches!(g.charge(&declined.token, 100, "p2").await.unwrap(), ChargeOutcome::Declined { .. }));
+        let declined = g
+            .tokenize_card(CardDetails {
+                number: &n,
+                expiry,
+                security_code: &code,
+                name: "A",
+                billing_zip: "97501",
+            })
+            .await
+            .unwrap();
+        assert!(matches!(
+            g.charge(&declined.token, 100, "p2").await.unwrap(),
+            ChargeOutcome::Declined { .. }
+        ));
 
         let (n, code) = card(sandbox_cards::REFUSED);
-        let refused = g.tokenize_card(CardDetails { number: &n, expiry, security_code: &code, name: "A", billing_zip: "97501" }).await;
+        let refused = g
+            .tokenize_card(CardDetails {
+                number: &n,
+                expiry,
+                security_code: &code,
+                name: "A",
+                billing_zip: "97501",
+            })
+            .await;
         assert!(matches!(refused, Err(GatewayError::Refused(_))));
 
         assert_eq!(g.wallets().len(), 1);

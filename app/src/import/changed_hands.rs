@@ -48,11 +48,13 @@ pub(super) async fn account_changed_hands(
         .await?;
     // A verification link sent before the move would switch the new customer's bills to
     // the former customer's address.
-    sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
-        .bind(at)
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE one_time_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
+    )
+    .bind(at)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
     if ended {
         tell_former_customer(conn, head, account_id, former_customer_id).await?;
     }
@@ -76,7 +78,13 @@ async fn tell_former_customer(
     .fetch_optional(&mut *conn)
     .await?;
     let Some((to, locale, number)) = login else { return Ok(()) };
-    let m = crate::autopay::texts::ended_account_changed_hands(head, Lang::from_locale(&locale), &to, &number);
-    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html).await?;
+    let m = crate::autopay::texts::ended_account_changed_hands(
+        head,
+        Lang::from_locale(&locale),
+        &to,
+        &number,
+    );
+    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html)
+        .await?;
     Ok(())
 }

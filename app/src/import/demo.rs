@@ -16,10 +16,21 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
 ];
 
 fn address(street: &str, city: &str, zip: &str) -> Address {
-    Address { street: street.into(), city: city.into(), state: "OR".into(), zip: Zip::parse(zip).expect("demo ZIP") }
+    Address {
+        street: street.into(),
+        city: city.into(),
+        state: "OR".into(),
+        zip: Zip::parse(zip).expect("demo ZIP"),
+    }
 }
 
-fn account(customer: &str, name: &str, account: &str, service: Address, mailing: Address) -> AccountRecord {
+fn account(
+    customer: &str,
+    name: &str,
+    account: &str,
+    service: Address,
+    mailing: Address,
+) -> AccountRecord {
     AccountRecord {
         customer_number: CustomerNumber::parse(customer).expect("demo customer"),
         customer_name: name.into(),
@@ -56,7 +67,12 @@ pub fn demo_accounts() -> Vec<AccountRecord> {
 /// due on the 1st of the following month: the newest is always due within a month, and
 /// loading again in the same month adds nothing.
 pub fn demo_bills(today: time::Date) -> Vec<BillRecord> {
-    let amounts = [("1234567", [6120, 5890, 7345]), ("7654321", [3310, 2980, 4105]), ("2345678", [8875, 9120, 10250]), ("0034567", [4410, 4580, 4735])];
+    let amounts = [
+        ("1234567", [6120, 5890, 7345]),
+        ("7654321", [3310, 2980, 4105]),
+        ("2345678", [8875, 9120, 10250]),
+        ("0034567", [4410, 4580, 4735]),
+    ];
     let first_of = |date: time::Date| date.replace_day(1).expect("day 1 exists");
     let month_before = |date: time::Date| first_of(first_of(date) - time::Duration::days(1));
     let this_month = first_of(today);

@@ -13,7 +13,12 @@ const CITY: (usize, usize) = (108, 127);
 const STATE: (usize, usize) = (128, 129);
 
 fn column(line: &[char], (from, to): (usize, usize)) -> String {
-    line.get(from - 1..to.min(line.len())).unwrap_or_default().iter().collect::<String>().trim().to_string()
+    line.get(from - 1..to.min(line.len()))
+        .unwrap_or_default()
+        .iter()
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 pub fn parse(text: &str) -> Result<Vec<DirectoryEntry>, ImportError> {
@@ -28,16 +33,29 @@ pub fn parse(text: &str) -> Result<Vec<DirectoryEntry>, ImportError> {
         if chars.len() < STATE.1 {
             return Err(ImportError::Row {
                 line: line_no,
-                reason: format!("a FedACH record has at least {} characters, this one {}", STATE.1, chars.len()),
+                reason: format!(
+                    "a FedACH record has at least {} characters, this one {}",
+                    STATE.1,
+                    chars.len()
+                ),
             });
         }
-        let routing = RoutingNumber::parse(&column(&chars, ROUTING))
-            .map_err(|e| ImportError::Row { line: line_no, reason: format!("routing number: {e}") })?;
+        let routing = RoutingNumber::parse(&column(&chars, ROUTING)).map_err(|e| {
+            ImportError::Row { line: line_no, reason: format!("routing number: {e}") }
+        })?;
         let bank_name = column(&chars, NAME);
         if bank_name.is_empty() {
-            return Err(ImportError::Row { line: line_no, reason: "the institution name (columns 36-71) is empty".into() });
+            return Err(ImportError::Row {
+                line: line_no,
+                reason: "the institution name (columns 36-71) is empty".into(),
+            });
         }
-        entries.push(DirectoryEntry { routing, bank_name, city: column(&chars, CITY), state: column(&chars, STATE) });
+        entries.push(DirectoryEntry {
+            routing,
+            bank_name,
+            city: column(&chars, CITY),
+            state: column(&chars, STATE),
+        });
     }
     Ok(entries)
 }
@@ -63,7 +81,9 @@ mod tests {
         let good = DEMO_DIRECTORY.lines().next().unwrap();
         let bad = format!("{good}\n123456789{}", &good[9..]);
         match parse(&bad) {
-            Err(ImportError::Row { line, reason }) => assert!(line == 2 && reason.contains("routing"), "{reason}"),
+            Err(ImportError::Row { line, reason }) => {
+                assert!(line == 2 && reason.contains("routing"), "{reason}")
+            }
             other => panic!("{other:?}"),
         }
         assert!(matches!(parse("021000021 short"), Err(ImportError::Row { line: 1, .. })));

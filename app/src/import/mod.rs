@@ -3,9 +3,9 @@
 //! names its line and reason, and nothing of the file is kept.
 
 mod changed_hands;
-mod records;
 pub mod demo;
 pub mod fedach;
+mod records;
 
 pub use records::{AccountRecord, BillRecord};
 
@@ -42,7 +42,9 @@ fn row_error(line: u64, reason: impl Into<String>) -> ImportError {
 }
 
 /// Reads every record, with the file's line number of each, before anything is written.
-fn read_records<T: serde::de::DeserializeOwned>(input: impl Read) -> Result<Vec<(u64, T)>, ImportError> {
+fn read_records<T: serde::de::DeserializeOwned>(
+    input: impl Read,
+) -> Result<Vec<(u64, T)>, ImportError> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
     let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
     let mut record = csv::StringRecord::new();
@@ -52,7 +54,9 @@ fn read_records<T: serde::de::DeserializeOwned>(input: impl Read) -> Result<Vec<
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
-                let parsed = record.deserialize::<T>(Some(&headers)).map_err(|e| row_error(line, csv_reason(&e)))?;
+                let parsed = record
+                    .deserialize::<T>(Some(&headers))
+                    .map_err(|e| row_error(line, csv_reason(&e)))?;
                 out.push((line, parsed));
             }
             Err(e) => {
@@ -80,7 +84,11 @@ fn csv_reason(error: &csv::Error) -> String {
 
 /// Validates and writes an accounts file (columns in the README). `head` signs the emails to
 /// former customers of accounts that changed hands.
-pub async fn import_accounts(db: &Db, head: &Letterhead, input: impl Read) -> Result<ImportReport, ImportError> {
+pub async fn import_accounts(
+    db: &Db,
+    head: &Letterhead,
+    input: impl Read,
+) -> Result<ImportReport, ImportError> {
     write_accounts(db, head, &parse_accounts(input)?).await
 }
 
@@ -89,7 +97,11 @@ pub async fn import_accounts(db: &Db, head: &Letterhead, input: impl Read) -> Re
 pub fn parse_accounts(input: impl Read) -> Result<Vec<(u64, AccountRecord)>, ImportError> {
     let rows: Vec<(u64, records::AccountRow)> = read_records(input)?;
     rows.into_iter()
-        .map(|(line, row)| AccountRecord::try_from(row).map(|r| (line, r)).map_err(|reason| row_error(line, reason)))
+        .map(|(line, row)| {
+            AccountRecord::try_from(row)
+                .map(|r| (line, r))
+                .map_err(|reason| row_error(line, reason))
+        })
         .collect()
 }
 
@@ -97,7 +109,9 @@ pub fn parse_accounts(input: impl Read) -> Result<Vec<(u64, AccountRecord)>, Imp
 pub fn parse_bills(input: impl Read) -> Result<Vec<(u64, BillRecord)>, ImportError> {
     let rows: Vec<(u64, records::BillRow)> = read_records(input)?;
     rows.into_iter()
-        .map(|(line, row)| BillRecord::try_from(row).map(|r| (line, r)).map_err(|reason| row_error(line, reason)))
+        .map(|(line, row)| {
+            BillRecord::try_from(row).map(|r| (line, r)).map_err(|reason| row_error(line, reason))
+        })
         .collect()
 }
 
@@ -126,7 +140,11 @@ async fn begin_writing(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>,
 
 /// Upserts accounts (and their customers) in one transaction. An account that moves to
 /// another customer loses, in the same transaction, what its former customer set up on it.
-pub async fn write_accounts(db: &Db, head: &Letterhead, records: &[(u64, AccountRecord)]) -> Result<ImportReport, ImportError> {
+pub async fn write_accounts(
+    db: &Db,
+    head: &Letterhead,
+    records: &[(u64, AccountRecord)],
+) -> Result<ImportReport, ImportError> {
     let mut tx = begin_writing(db).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
@@ -193,7 +211,14 @@ pub async fn write_accounts(db: &Db, head: &Letterhead, records: &[(u64, Account
                 .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
                 if stored.customer_id != customer_id {
                     report.changed_hands += 1;
-                    if changed_hands::account_changed_hands(&mut tx, head, stored.id, stored.customer_id).await? {
+                    if changed_hands::account_changed_hands(
+                        &mut tx,
+                        head,
+                        stored.id,
+                        stored.customer_id,
+                    )
+                    .await?
+                    {
                         report.autopay_ended += 1;
                     }
                 }
@@ -228,18 +253,25 @@ pub async fn write_accounts(db: &Db, head: &Letterhead, records: &[(u64, Account
 }
 
 /// Upserts bills, keyed by account and bill date, in one transaction.
-pub async fn write_bills(db: &Db, records: &[(u64, BillRecord)]) -> Result<ImportReport, ImportError> {
+pub async fn write_bills(
+    db: &Db,
+    records: &[(u64, BillRecord)],
+) -> Result<ImportReport, ImportError> {
     let mut tx = begin_writing(db).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
     for (line, r) in records {
         let line = *line;
-        let account: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
-            .bind(r.account_number.as_padded())
-            .fetch_optional(&mut *tx)
-            .await?;
+        let account: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
+                .bind(r.account_number.as_padded())
+                .fetch_optional(&mut *tx)
+                .await?;
         let Some((account_id,)) = account else {
-            return Err(row_error(line, format!("account {} is not in the portal; import it first", r.account_number)));
+            return Err(row_error(
+                line,
+                format!("account {} is not in the portal; import it first", r.account_number),
+            ));
         };
         let existing: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
             "SELECT id, due_date, amount_cents, balance_cents, usage_gallons FROM bills \
@@ -251,7 +283,9 @@ pub async fn write_bills(db: &Db, records: &[(u64, BillRecord)]) -> Result<Impor
         .await?;
         let wanted = (r.due_date.clone(), r.amount.0, r.balance.0, r.usage_gallons);
         match existing {
-            Some((_, due, amount, balance, usage)) if (due.clone(), amount, balance, usage) == wanted => {
+            Some((_, due, amount, balance, usage))
+                if (due.clone(), amount, balance, usage) == wanted =>
+            {
                 report.unchanged += 1
             }
             Some((id, ..)) => {

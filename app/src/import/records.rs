@@ -138,7 +138,8 @@ pub struct BillRecord {
 
 fn iso_date(value: &str, column: &str) -> Result<time::Date, String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(value.trim(), &format).map_err(|_| format!("{column} must be a date written YYYY-MM-DD"))
+    time::Date::parse(value.trim(), &format)
+        .map_err(|_| format!("{column} must be a date written YYYY-MM-DD"))
 }
 
 impl TryFrom<BillRow> for BillRecord {

@@ -163,7 +163,10 @@ pub fn write(file: &File) -> Result<String, WriteError> {
         ));
         let (mut hash, mut debits) = (0u64, 0u64);
         for entry in &batch.entries {
-            if entry.account_number.is_empty() || entry.account_number.len() > 17 || !entry.account_number.bytes().all(|b| b.is_ascii_digit()) {
+            if entry.account_number.is_empty()
+                || entry.account_number.len() > 17
+                || !entry.account_number.bytes().all(|b| b.is_ascii_digit())
+            {
                 return Err(WriteError::AccountNumber);
             }
             let amount = u64::try_from(entry.amount_cents).map_err(|_| WriteError::Amount)?;

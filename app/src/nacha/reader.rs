@@ -24,7 +24,10 @@ fn err(line: usize, reason: impl Into<String>) -> ReadError {
 
 fn num(line: usize, record: &str, from: usize, to: usize) -> Result<u64, ReadError> {
     let field = &record[from - 1..to];
-    field.trim_start_matches(' ').parse().map_err(|_| err(line, format!("columns {from}-{to} are not a number: {field:?}")))
+    field
+        .trim_start_matches(' ')
+        .parse()
+        .map_err(|_| err(line, format!("columns {from}-{to} are not a number: {field:?}")))
 }
 
 pub fn read(text: &str) -> Result<FileSummary, ReadError> {
@@ -34,17 +37,22 @@ pub fn read(text: &str) -> Result<FileSummary, ReadError> {
     }
     for (i, r) in records.iter().enumerate() {
         if r.len() != 94 || !r.is_ascii() {
-            return Err(err(i + 1, format!("a record has 94 ASCII characters, this one {}", r.len())));
+            return Err(err(
+                i + 1,
+                format!("a record has 94 ASCII characters, this one {}", r.len()),
+            ));
         }
     }
     if !records[0].starts_with("101 ") || &records[0][34..40] != "094101" {
         return Err(err(1, "not a file header"));
     }
-    let mut summary = FileSummary { batches: 0, entries: 0, prenotes: 0, total_debit_cents: 0, entry_hash: 0 };
+    let mut summary =
+        FileSummary { batches: 0, entries: 0, prenotes: 0, total_debit_cents: 0, entry_hash: 0 };
     let mut i = 1;
     loop {
         let line = i + 1;
-        let record = records.get(i).ok_or_else(|| err(line, "the file ends without a file control"))?;
+        let record =
+            records.get(i).ok_or_else(|| err(line, "the file ends without a file control"))?;
         match &record[..1] {
             "5" => {
                 let batch_number = &record[87..94];
@@ -57,7 +65,12 @@ pub fn read(text: &str) -> Result<FileSummary, ReadError> {
                     match code {
                         "27" | "37" => {}
                         "28" | "38" if amount == 0 => summary.prenotes += 1,
-                        _ => return Err(err(i + 1, format!("transaction code {code} with amount {amount}"))),
+                        _ => {
+                            return Err(err(
+                                i + 1,
+                                format!("transaction code {code} with amount {amount}"),
+                            ))
+                        }
                     }
                     let routing = &entry[3..12];
                     if crate::domain::RoutingNumber::parse(routing).is_err() {
@@ -68,7 +81,10 @@ pub fn read(text: &str) -> Result<FileSummary, ReadError> {
                     count += 1;
                     i += 1;
                 }
-                let control = records.get(i).filter(|r| r.starts_with('8')).ok_or_else(|| err(i + 1, "a batch without its control"))?;
+                let control = records
+                    .get(i)
+                    .filter(|r| r.starts_with('8'))
+                    .ok_or_else(|| err(i + 1, "a batch without its control"))?;
                 let line = i + 1;
                 if num(line, control, 5, 10)? != count {
                     return Err(err(line, "the batch's entry count is wrong"));
@@ -101,7 +117,9 @@ pub fn read(text: &str) -> Result<FileSummary, ReadError> {
                 if num(line, record, 22, 31)? != summary.entry_hash % 10_000_000_000 {
                     return Err(err(line, "the file's entry hash is wrong"));
                 }
-                if num(line, record, 32, 43)? != summary.total_debit_cents || num(line, record, 44, 55)? != 0 {
+                if num(line, record, 32, 43)? != summary.total_debit_cents
+                    || num(line, record, 44, 55)? != 0
+                {
                     return Err(err(line, "the file's totals are wrong"));
                 }
                 if records[i + 1..].iter().any(|r| *r != "9".repeat(94)) {

@@ -2,7 +2,11 @@ use super::*;
 
 fn entry(routing: &str, account: &str, cents: i64, prenote: bool, name: &str) -> Entry {
     Entry {
-        account_type: if account.ends_with('1') { BankAccountType::Savings } else { BankAccountType::Checking },
+        account_type: if account.ends_with('1') {
+            BankAccountType::Savings
+        } else {
+            BankAccountType::Checking
+        },
         prenote,
         routing: RoutingNumber::parse(routing).unwrap(),
         account_number: account.into(),
@@ -39,10 +43,13 @@ fn batch(sec: Sec, entries: Vec<Entry>) -> Batch {
 #[test]
 fn a_written_file_reads_back_with_its_totals_and_hash() {
     let f = file(vec![
-        batch(Sec::Web, vec![
-            entry("021000021", "000123456789", 6120, false, "María López"),
-            entry("111000025", "987654321", 0, true, "Alex Rivera"),
-        ]),
+        batch(
+            Sec::Web,
+            vec![
+                entry("021000021", "000123456789", 6120, false, "María López"),
+                entry("111000025", "987654321", 0, true, "Alex Rivera"),
+            ],
+        ),
         batch(Sec::Ppd, vec![entry("121000358", "5555444411", 10250, false, "Sam Chen")]),
     ]);
     let text = write(&f).unwrap();
@@ -57,13 +64,21 @@ fn a_written_file_reads_back_with_its_totals_and_hash() {
     let summary = read(&text).unwrap();
     assert_eq!(
         summary,
-        FileSummary { batches: 2, entries: 3, prenotes: 1, total_debit_cents: 16370, entry_hash: 2100002 + 11100002 + 12100035 }
+        FileSummary {
+            batches: 2,
+            entries: 3,
+            prenotes: 1,
+            total_debit_cents: 16370,
+            entry_hash: 2100002 + 11100002 + 12100035
+        }
     );
 }
 
 #[test]
 fn the_entry_hash_keeps_its_rightmost_ten_digits_and_files_block_to_ten() {
-    let entries: Vec<Entry> = (0..1200).map(|i| entry("121000358", &format!("{:09}", i + 1000), 100, false, "X")).collect();
+    let entries: Vec<Entry> = (0..1200)
+        .map(|i| entry("121000358", &format!("{:09}", i + 1000), 100, false, "X"))
+        .collect();
     let text = write(&file(vec![batch(Sec::Web, entries)])).unwrap();
     let summary = read(&text).unwrap();
     assert_eq!(summary.entry_hash, 1200 * 12100035);
@@ -74,17 +89,31 @@ fn the_entry_hash_keeps_its_rightmost_ten_digits_and_files_block_to_ten() {
 #[test]
 fn bad_input_is_refused_before_a_file_is_written() {
     let mut e = entry("021000021", "12ab", 100, false, "X");
-    assert_eq!(write(&file(vec![batch(Sec::Web, vec![e.clone()])])).unwrap_err(), WriteError::AccountNumber);
+    assert_eq!(
+        write(&file(vec![batch(Sec::Web, vec![e.clone()])])).unwrap_err(),
+        WriteError::AccountNumber
+    );
     e.account_number = "1234".into();
     e.amount_cents = -5;
-    assert_eq!(write(&file(vec![batch(Sec::Web, vec![e.clone()])])).unwrap_err(), WriteError::Amount);
+    assert_eq!(
+        write(&file(vec![batch(Sec::Web, vec![e.clone()])])).unwrap_err(),
+        WriteError::Amount
+    );
     e.amount_cents = 0;
-    assert_eq!(write(&file(vec![batch(Sec::Web, vec![e])])).unwrap_err(), WriteError::Amount, "zero only for prenotes");
+    assert_eq!(
+        write(&file(vec![batch(Sec::Web, vec![e])])).unwrap_err(),
+        WriteError::Amount,
+        "zero only for prenotes"
+    );
 }
 
 #[test]
 fn the_reader_catches_tampering() {
-    let text = write(&file(vec![batch(Sec::Web, vec![entry("021000021", "000123456789", 6120, false, "A")])])).unwrap();
+    let text = write(&file(vec![batch(
+        Sec::Web,
+        vec![entry("021000021", "000123456789", 6120, false, "A")],
+    )]))
+    .unwrap();
     let changed_amount = text.replacen("0000006120", "0000006121", 1);
     assert!(read(&changed_amount).unwrap_err().reason.contains("totals"));
     let short = text.lines().take(9).map(|l| format!("{l}\n")).collect::<String>();

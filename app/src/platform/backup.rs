@@ -84,8 +84,13 @@ pub async fn restore(database_url: &str, backup: &Path) -> Result<Contents, Back
         // Leaving WAL mode needs the only connection to the file: if the portal (or a run)
         // has it open, this fails and nothing is touched. It also folds the WAL into the
         // file, so the copy kept aside is complete.
-        let mut conn = SqliteConnectOptions::new().filename(&live).busy_timeout(std::time::Duration::from_millis(200)).connect().await?;
-        let mode: Result<(String,), _> = sqlx::query_as("PRAGMA journal_mode = DELETE").fetch_one(&mut conn).await;
+        let mut conn = SqliteConnectOptions::new()
+            .filename(&live)
+            .busy_timeout(std::time::Duration::from_millis(200))
+            .connect()
+            .await?;
+        let mode: Result<(String,), _> =
+            sqlx::query_as("PRAGMA journal_mode = DELETE").fetch_one(&mut conn).await;
         conn.close().await?;
         if !matches!(mode, Ok((ref m,)) if m.eq_ignore_ascii_case("delete")) {
             let _ = std::fs::remove_file(&staged);
@@ -107,19 +112,31 @@ async fn check(path: &Path) -> Result<Contents, BackupError> {
         .connect()
         .await
         .map_err(|e| bad(e.to_string()))?;
-    let (verdict,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut conn).await.map_err(|e| bad(e.to_string()))?;
+    let (verdict,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| bad(e.to_string()))?;
     if verdict != "ok" {
         return Err(bad(verdict));
     }
     let count = |table: &'static str| format!("SELECT COUNT(*) FROM {table}");
     let mut counts = Vec::new();
     for table in ["logins", "accounts", "payment_methods", "payments"] {
-        let (n,): (i64,) = sqlx::query_as(&count(table)).fetch_one(&mut conn).await.map_err(|e| bad(e.to_string()))?;
+        let (n,): (i64,) = sqlx::query_as(&count(table))
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| bad(e.to_string()))?;
         counts.push(n);
     }
     conn.close().await?;
     let bytes = std::fs::metadata(path).map_err(|e| BackupError::Io(path.to_path_buf(), e))?.len();
-    Ok(Contents { logins: counts[0], accounts: counts[1], payment_methods: counts[2], payments: counts[3], bytes })
+    Ok(Contents {
+        logins: counts[0],
+        accounts: counts[1],
+        payment_methods: counts[2],
+        payments: counts[3],
+        bytes,
+    })
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -130,7 +147,9 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 fn copy_durably(from: &Path, to: &Path) -> Result<(), BackupError> {
     std::fs::copy(from, to).map_err(|e| BackupError::Io(to.to_path_buf(), e))?;
-    std::fs::File::open(to).and_then(|f| f.sync_all()).map_err(|e| BackupError::Io(to.to_path_buf(), e))
+    std::fs::File::open(to)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| BackupError::Io(to.to_path_buf(), e))
 }
 
 /// Flushes the file, renames it into place, and flushes the folder that records the rename.

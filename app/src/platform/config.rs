@@ -292,19 +292,26 @@ impl Config {
 
     /// The payment keys by id and the id new data is encrypted with. Development mode
     /// falls back to a published demo key; production must configure its own.
-    pub fn payment_keys(&self) -> Result<(std::collections::BTreeMap<String, Secret>, String), String> {
+    pub fn payment_keys(
+        &self,
+    ) -> Result<(std::collections::BTreeMap<String, Secret>, String), String> {
         let secrets = &self.secrets;
         if secrets.payment_keys.is_empty() {
             if self.dev_mode {
                 let keys = [(DEMO_KEY_ID.to_string(), Secret(DEMO_KEY.into()))].into();
                 return Ok((keys, DEMO_KEY_ID.into()));
             }
-            return Err("configure a payment key: secrets.payment_keys.<id> = base64 of 32 random bytes, \
+            return Err(
+                "configure a payment key: secrets.payment_keys.<id> = base64 of 32 random bytes, \
                         and secrets.payment_key_id = <id>"
-                .into());
+                    .into(),
+            );
         }
         if !secrets.payment_keys.contains_key(&secrets.payment_key_id) {
-            return Err(format!("secrets.payment_key_id \"{}\" is not one of secrets.payment_keys", secrets.payment_key_id));
+            return Err(format!(
+                "secrets.payment_key_id \"{}\" is not one of secrets.payment_keys",
+                secrets.payment_key_id
+            ));
         }
         Ok((secrets.payment_keys.clone(), secrets.payment_key_id.clone()))
     }
@@ -344,7 +351,8 @@ impl Config {
 /// Every X-Forwarded-For line of a request, in order, as one list: a proxy may add its hop
 /// as a header line of its own, and the first line alone can be the client's forgery.
 pub fn forwarded_for(headers: &http::HeaderMap) -> String {
-    let lines: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    let lines: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
     lines.join(",")
 }
 
@@ -369,7 +377,11 @@ pub fn warn_once_if_one_throttle_for_all(peer: std::net::IpAddr, trusted: &[std:
 
 /// The client's address: the socket's peer, unless that peer is a trusted proxy, in which
 /// case the right-most address in X-Forwarded-For that is not itself a trusted proxy.
-pub fn client_address(peer: std::net::IpAddr, forwarded_for: Option<&str>, trusted: &[std::net::IpAddr]) -> std::net::IpAddr {
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }
@@ -400,10 +412,16 @@ mod tests {
         // Straight from a client: its own address, whatever it claims.
         assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &lb), ip("203.0.113.9"));
         // Through the load balancer: the address it saw.
-        assert_eq!(client_address(ip("10.0.0.2"), Some("1.2.3.4, 198.51.100.7"), &lb), ip("198.51.100.7"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("1.2.3.4, 198.51.100.7"), &lb),
+            ip("198.51.100.7")
+        );
         // Two trusted hops.
         let two = [ip("10.0.0.2"), ip("10.0.0.3")];
-        assert_eq!(client_address(ip("10.0.0.2"), Some("198.51.100.7, 10.0.0.3"), &two), ip("198.51.100.7"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("198.51.100.7, 10.0.0.3"), &two),
+            ip("198.51.100.7")
+        );
         // A garbled header: fall back to the proxy itself.
         assert_eq!(client_address(ip("10.0.0.2"), Some("nonsense"), &lb), ip("10.0.0.2"));
         assert_eq!(client_address(ip("10.0.0.2"), None, &lb), ip("10.0.0.2"));
@@ -434,7 +452,11 @@ mod tests {
         assert!(dev.check_mode(addr("[::1]:3000")).is_ok());
         assert!(dev.check_mode(addr("0.0.0.0:3000")).unwrap_err().contains("loopback"));
         assert!(dev.check_mode(addr("192.168.1.5:3000")).unwrap_err().contains("loopback"));
-        let https = super::Config { dev_mode: true, public_base_url: "https://portal.example".into(), ..super::Config::default() };
+        let https = super::Config {
+            dev_mode: true,
+            public_base_url: "https://portal.example".into(),
+            ..super::Config::default()
+        };
         assert!(https.check_mode(addr("127.0.0.1:3000")).unwrap_err().contains("https"));
     }
 

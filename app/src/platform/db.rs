@@ -1,7 +1,7 @@
 //! The database: one code path (sqlx's Any driver) over SQLite or PostgreSQL.
 //! Every query uses `$1`-style placeholders, which both backends accept.
 
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
@@ -47,7 +47,9 @@ impl Db {
             return Err(DbError::UnsupportedUrl);
         };
         if backend == Backend::Sqlite {
-            if let Some(parent) = sqlite_file(url).and_then(|f| std::path::Path::new(f).parent().map(|p| p.to_path_buf())) {
+            if let Some(parent) = sqlite_file(url)
+                .and_then(|f| std::path::Path::new(f).parent().map(|p| p.to_path_buf()))
+            {
                 if !parent.as_os_str().is_empty() {
                     std::fs::create_dir_all(parent)?;
                 }

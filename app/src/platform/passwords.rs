@@ -2,7 +2,9 @@
 //! threads. The hash type is not `Serialize` and never leaves the server.
 
 use crate::domain::NewPassword;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -114,7 +116,10 @@ impl Drop for QueuePlace {
 /// Runs `work` on a hashing thread, in the order asked, and waits for it without blocking
 /// the async threads. Busy when `bound` jobs are already waiting; panics are not expected
 /// (the job is plain Argon2 over valid parameters).
-async fn on_hashing_thread<T: Send + 'static>(bound: usize, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+async fn on_hashing_thread<T: Send + 'static>(
+    bound: usize,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Busy> {
     let place = QueuePlace::take(bound)?;
     let (answer, answered) = tokio::sync::oneshot::channel();
     hashing_threads().spawn_fifo(move || {
@@ -128,7 +133,9 @@ pub async fn hash(password: &NewPassword) -> Result<PasswordHashString, Busy> {
     let password = password.expose().to_owned();
     on_hashing_thread(MAX_WAITING_HASHES, move || {
         let salt = SaltString::generate(&mut OsRng);
-        let hash = hasher().hash_password(password.as_bytes(), &salt).expect("Argon2 hashing cannot fail with valid parameters");
+        let hash = hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .expect("Argon2 hashing cannot fail with valid parameters");
         PasswordHashString(hash.to_string())
     })
     .await
@@ -149,7 +156,11 @@ pub async fn verify(password: &str, stored: Option<PasswordHashString>) -> Resul
 }
 
 /// [`verify`] with another queue bound (tests fill a small queue).
-pub async fn verify_within(bound: usize, password: &str, stored: Option<PasswordHashString>) -> Result<Verified, Busy> {
+pub async fn verify_within(
+    bound: usize,
+    password: &str,
+    stored: Option<PasswordHashString>,
+) -> Result<Verified, Busy> {
     let password = password.to_owned();
     on_hashing_thread(bound, move || {
         VERIFICATIONS.fetch_add(1, Ordering::SeqCst);
@@ -163,19 +174,35 @@ pub async fn verify_within(bound: usize, password: &str, stored: Option<Password
         let current = Params::try_from(&parsed).ok();
         let wanted = hasher().params().clone();
         let outdated = parsed.algorithm.as_str() != "argon2id"
-            || current.is_none_or(|p| p.m_cost() < wanted.m_cost() || p.t_cost() < wanted.t_cost() || p.p_cost() != wanted.p_cost());
-        if outdated { Verified::YesRehash } else { Verified::Yes }
+            || current.is_none_or(|p| {
+                p.m_cost() < wanted.m_cost()
+                    || p.t_cost() < wanted.t_cost()
+                    || p.p_cost() != wanted.p_cost()
+            });
+        if outdated {
+            Verified::YesRehash
+        } else {
+            Verified::Yes
+        }
     })
     .await
 }
 
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
-    hasher().hash_password(b"no such login: a dummy to spend the same time", &salt).expect("hash").to_string()
+    hasher()
+        .hash_password(b"no such login: a dummy to spend the same time", &salt)
+        .expect("hash")
+        .to_string()
 });
 
-static COMMON: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| include_str!("../../data/common-passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect());
+static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/common-passwords.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+});
 
 /// Whether a lower-cased password is on the shipped list of common passwords.
 pub fn is_common(lowercase_password: &str) -> bool {
@@ -195,20 +222,34 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_are_argon2id_with_owasp_parameters() {
-        let password = NewPassword::parse("river stones at dawn", "river stones at dawn", "alex", |_| false).unwrap();
+        let password =
+            NewPassword::parse("river stones at dawn", "river stones at dawn", "alex", |_| false)
+                .unwrap();
         let stored = hash(&password).await.unwrap();
         assert!(stored.as_stored().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert_eq!(verify("river stones at dawn", Some(stored.clone())).await.unwrap(), Verified::Yes);
+        assert_eq!(
+            verify("river stones at dawn", Some(stored.clone())).await.unwrap(),
+            Verified::Yes
+        );
         assert_eq!(verify("river stones at dusk", Some(stored)).await.unwrap(), Verified::No);
         assert_eq!(verify("river stones at dawn", None).await.unwrap(), Verified::No);
     }
 
     #[tokio::test]
     async fn weaker_parameters_ask_for_a_rehash() {
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8 * 1024, 1, 1, None).unwrap());
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).unwrap(),
+        );
         let salt = SaltString::generate(&mut OsRng);
         let old = weak.hash_password(b"river stones at dawn", &salt).unwrap().to_string();
-        assert_eq!(verify("river stones at dawn", Some(PasswordHashString::from_stored(old))).await.unwrap(), Verified::YesRehash);
+        assert_eq!(
+            verify("river stones at dawn", Some(PasswordHashString::from_stored(old)))
+                .await
+                .unwrap(),
+            Verified::YesRehash
+        );
     }
 
     #[tokio::test]
@@ -216,6 +257,9 @@ mod tests {
         // A bound of 0 leaves no place at all; the count of waiting jobs is unchanged after.
         assert_eq!(verify_within(0, "river stones at dawn", None).await, Err(Busy));
         assert!(WAITING.load(Ordering::SeqCst) < MAX_WAITING_HASHES);
-        assert_eq!(verify_within(MAX_WAITING_HASHES, "river stones at dawn", None).await, Ok(Verified::No));
+        assert_eq!(
+            verify_within(MAX_WAITING_HASHES, "river stones at dawn", None).await,
+            Ok(Verified::No)
+        );
     }
 }

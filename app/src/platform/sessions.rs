@@ -22,12 +22,18 @@ impl Sessions {
             let options = options
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(std::time::Duration::from_secs(5));
-            let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
             let store = SqliteStore::new(pool);
             store.migrate().await?;
             Ok(Self::Sqlite(store))
         } else {
-            let pool = sqlx::postgres::PgPoolOptions::new().max_connections(8).connect(database_url).await?;
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(8)
+                .connect(database_url)
+                .await?;
             let store = PostgresStore::new(pool);
             store.migrate().await?;
             Ok(Self::Postgres(store))

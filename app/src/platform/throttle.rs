@@ -82,7 +82,12 @@ pub enum Admission {
 /// Counts one attempt of `subject` and says whether it may go ahead, in one statement: the
 /// counter row is created or moved on atomically (SQLite serialises writers; PostgreSQL
 /// locks the row for `ON CONFLICT DO UPDATE`), and a window that has ended starts again.
-pub async fn attempt(db: &Db, scope: Scope, subject: &str, limit: Limit) -> Result<Admission, sqlx::Error> {
+pub async fn attempt(
+    db: &Db,
+    scope: Scope,
+    subject: &str,
+    limit: Limit,
+) -> Result<Admission, sqlx::Error> {
     let at = now();
     let (hits, window_start): (i64, i64) = sqlx::query_as(
         "INSERT INTO throttle_counters (scope, subject, window_start, window_secs, hits) VALUES ($1, $2, $3, $4, 1) \
@@ -113,7 +118,10 @@ fn admission(hits: i64, window_start: i64, limit: Limit, at: i64) -> Admission {
 
 /// Counts an attempt against several subjects, in order; the first that is over its limit
 /// decides (the later ones are not counted).
-pub async fn attempt_all(db: &Db, checks: &[(Scope, &str, Limit)]) -> Result<Option<i64>, sqlx::Error> {
+pub async fn attempt_all(
+    db: &Db,
+    checks: &[(Scope, &str, Limit)],
+) -> Result<Option<i64>, sqlx::Error> {
     for (scope, subject, limit) in checks {
         if let Admission::Blocked { minutes } = attempt(db, *scope, subject, *limit).await? {
             return Ok(Some(minutes));
@@ -186,6 +194,9 @@ mod tests {
         let limit = Limit { max: 3, window_secs: 15 * MINUTE };
         assert_eq!(admission(3, 1_000, limit, 1_000), Admission::Allowed { nth: 3, minutes: 15 });
         assert_eq!(admission(4, 1_000, limit, 1_000), Admission::Blocked { minutes: 15 });
-        assert_eq!(admission(40, 1_000, limit, 1_000 + 14 * MINUTE + 1), Admission::Blocked { minutes: 1 });
+        assert_eq!(
+            admission(40, 1_000, limit, 1_000 + 14 * MINUTE + 1),
+            Admission::Blocked { minutes: 1 }
+        );
     }
 }

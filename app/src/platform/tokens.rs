@@ -100,16 +100,22 @@ pub async fn check(db: &Db, purpose: Purpose, token: &str) -> Result<TokenState,
 /// Marks a token used inside the caller's transaction; false when another request used
 /// it first, so that exactly one of two concurrent clicks wins.
 pub async fn use_up(conn: &mut sqlx::AnyConnection, token_id: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-        .bind(now())
-        .bind(token_id)
-        .execute(&mut *conn)
-        .await?;
+    let done =
+        sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now())
+            .bind(token_id)
+            .execute(&mut *conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Makes a login's earlier unused tokens of one purpose unusable (a newer link replaces them).
-pub async fn revoke_earlier(db: &Db, purpose: Purpose, login_id: i64, account_id: Option<i64>) -> Result<(), sqlx::Error> {
+pub async fn revoke_earlier(
+    db: &Db,
+    purpose: Purpose,
+    login_id: i64,
+    account_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
     let query = match account_id {
         Some(_) => "UPDATE one_time_tokens SET used_at = $1 WHERE purpose = $2 AND login_id = $3 AND used_at IS NULL AND account_id = $4",
         None => "UPDATE one_time_tokens SET used_at = $1 WHERE purpose = $2 AND login_id = $3 AND used_at IS NULL",
@@ -126,6 +132,9 @@ pub async fn revoke_earlier(db: &Db, purpose: Purpose, login_id: i64, account_id
 mod tests {
     #[test]
     fn digest_is_hex_sha256_of_the_trimmed_token() {
-        assert_eq!(super::digest(" abc "), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            super::digest(" abc "),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

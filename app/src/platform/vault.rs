@@ -60,7 +60,8 @@ pub struct Binding {
 impl Binding {
     /// The AES-GCM associated data: authenticated with the value, never stored.
     fn associated_data(&self) -> Vec<u8> {
-        format!("aqueduct/payment_method/{}/customer/{}", self.method_id, self.customer_id).into_bytes()
+        format!("aqueduct/payment_method/{}/customer/{}", self.method_id, self.customer_id)
+            .into_bytes()
     }
 }
 
@@ -118,7 +119,10 @@ impl Vault {
 
     /// Decrypts a value stored in `binding`'s row; a bound value from another row fails.
     pub fn open(&self, sealed: &Sealed, binding: &Binding) -> Result<String, VaultError> {
-        let cipher = self.keys.get(&sealed.key_id).ok_or_else(|| VaultError::UnknownKey(sealed.key_id.clone()))?;
+        let cipher = self
+            .keys
+            .get(&sealed.key_id)
+            .ok_or_else(|| VaultError::UnknownKey(sealed.key_id.clone()))?;
         if sealed.bytes.len() <= NONCE_LEN {
             return Err(VaultError::Undecryptable);
         }
@@ -219,7 +223,10 @@ mod tests {
         assert!(bound.bound);
         assert_eq!(bound.key_id, "k1");
         assert_eq!(v.open(&bound, &ROW).unwrap(), "246813579");
-        assert_eq!(v.open(&bound, &Binding { customer_id: 4, ..ROW }), Err(VaultError::Undecryptable));
+        assert_eq!(
+            v.open(&bound, &Binding { customer_id: 4, ..ROW }),
+            Err(VaultError::Undecryptable)
+        );
         assert_eq!(v.reseal(&bound, &ROW).unwrap(), None);
     }
 

@@ -13,7 +13,10 @@ pub struct FoundAccount {
     pub has_login: i64,
 }
 
-pub async fn account_by_numbers(db: &Db, number: &CustomerAccountNumber) -> Result<Option<FoundAccount>, sqlx::Error> {
+pub async fn account_by_numbers(
+    db: &Db,
+    number: &CustomerAccountNumber,
+) -> Result<Option<FoundAccount>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id AS account_id, a.customer_id, a.service_zip, a.mailing_zip, \
          (SELECT COUNT(*) FROM logins l WHERE l.customer_id = a.customer_id) AS has_login \
@@ -27,7 +30,10 @@ pub async fn account_by_numbers(db: &Db, number: &CustomerAccountNumber) -> Resu
 }
 
 /// `customer-account` as printed on the bill, for the account a registration found.
-pub async fn account_display(db: &Db, account_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn account_display(
+    db: &Db,
+    account_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT a.customer_id, c.customer_number, a.account_number FROM accounts a \
          JOIN customers c ON c.id = a.customer_id WHERE a.id = $1",
@@ -73,7 +79,8 @@ pub async fn create_login(
         Ok((id,)) => Ok(id),
         // The unique constraints decide races between two tabs or two people.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            if e.message().contains("email") || e.constraint().is_some_and(|c| c.contains("email")) {
+            if e.message().contains("email") || e.constraint().is_some_and(|c| c.contains("email"))
+            {
                 Err(CreateLoginError::EmailTaken)
             } else {
                 Err(CreateLoginError::AlreadyRegistered)
@@ -89,10 +96,11 @@ pub struct LoginRecord {
 }
 
 pub async fn login_by_email(db: &Db, email: &str) -> Result<Option<LoginRecord>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM logins WHERE email = $1")
-        .bind(email)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM logins WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.map(|(id, hash)| LoginRecord { id, hash: PasswordHashString::from_stored(hash) }))
 }
 
@@ -104,7 +112,11 @@ pub async fn email_exists(db: &Db, email: &Email) -> Result<bool, sqlx::Error> {
     Ok(n > 0)
 }
 
-pub async fn replace_hash(db: &Db, login_id: i64, hash: &PasswordHashString) -> Result<(), sqlx::Error> {
+pub async fn replace_hash(
+    db: &Db,
+    login_id: i64,
+    hash: &PasswordHashString,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE logins SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash.as_stored())
         .bind(now())
@@ -157,7 +169,12 @@ pub async fn session_epoch(db: &Db, login_id: i64) -> Result<Option<i64>, sqlx::
 
 /// Uses the reset token and sets the new password in one transaction, moving the session
 /// epoch on so that every earlier session ends. False when the token was used meanwhile.
-pub async fn reset_password(db: &Db, token_id: i64, login_id: i64, hash: &PasswordHashString) -> Result<bool, sqlx::Error> {
+pub async fn reset_password(
+    db: &Db,
+    token_id: i64,
+    login_id: i64,
+    hash: &PasswordHashString,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     if !crate::platform::tokens::use_up(&mut tx, token_id).await? {
         return Ok(false);
@@ -175,7 +192,10 @@ pub async fn reset_password(db: &Db, token_id: i64, login_id: i64, hash: &Passwo
 }
 
 /// The login of a customer (one per customer), for its address and language.
-pub async fn login_of_customer(db: &Db, customer_id: i64) -> Result<Option<LoginContact>, sqlx::Error> {
+pub async fn login_of_customer(
+    db: &Db,
+    customer_id: i64,
+) -> Result<Option<LoginContact>, sqlx::Error> {
     sqlx::query_as("SELECT id, email, locale FROM logins WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_optional(&db.pool)

@@ -4,18 +4,21 @@
 
 #[cfg(feature = "ssr")]
 pub mod data;
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
-mod pages;
 
-pub use pages::{CreateLoginPage, FindAccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignOutButton};
+pub use pages::{
+    CreateLoginPage, FindAccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage,
+    SignOutButton,
+};
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::platform::throttle::Caller;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// Everything that can be wrong with a registration or sign-in form. The pages translate
 /// each into the customer's language; none says which of the bill's numbers was wrong.
@@ -54,14 +57,17 @@ impl Problem {
     pub fn field(self) -> &'static str {
         use Problem::*;
         match self {
-            NumberEmpty | NumberMissingHyphen | NumberNotDigits | NumberPartEmpty | NumberTooLong => "number",
+            NumberEmpty | NumberMissingHyphen | NumberNotDigits | NumberPartEmpty
+            | NumberTooLong => "number",
             ZipEmpty | ZipFormat => "zip",
             EmailEmpty | EmailFormat | EmailTaken => "email",
-            PasswordTooShort | PasswordTooLong | PasswordCommon | PasswordContainsEmail => "password",
+            PasswordTooShort | PasswordTooLong | PasswordCommon | PasswordContainsEmail => {
+                "password"
+            }
             PasswordMismatch => "password_confirm",
             TermsNeeded => "accept_terms",
-            NoMatch | AlreadyRegistered | TryLater(_) | FindFirst | SignInFailed | Locked(_) | ResetTryLater(_)
-            | ResetLinkExpired | ResetLinkUsed | ResetLinkInvalid => "",
+            NoMatch | AlreadyRegistered | TryLater(_) | FindFirst | SignInFailed | Locked(_)
+            | ResetTryLater(_) | ResetLinkExpired | ResetLinkUsed | ResetLinkInvalid => "",
         }
     }
 }
@@ -97,7 +103,11 @@ fn failed(e: crate::platform::ServiceError) -> ServerFnError {
 }
 
 #[cfg(feature = "ssr")]
-async fn finish(key: &str, outcome: FormOutcome, success_path: &str) -> Result<FormOutcome, ServerFnError> {
+async fn finish(
+    key: &str,
+    outcome: FormOutcome,
+    success_path: &str,
+) -> Result<FormOutcome, ServerFnError> {
     if outcome.problems.is_empty() {
         leptos_axum::redirect(success_path);
     } else {
@@ -111,7 +121,10 @@ pub async fn find_account(number: String, zip: String) -> Result<FormOutcome, Se
     let db = expect_context::<crate::platform::Db>();
     let client = session::client_address().await;
     let result = service::find_account(&db, &client, &number, &zip).await.map_err(internal)?;
-    let mut outcome = FormOutcome { values: vec![("number".into(), number), ("zip".into(), zip)], problems: vec![] };
+    let mut outcome = FormOutcome {
+        values: vec![("number".into(), number), ("zip".into(), zip)],
+        problems: vec![],
+    };
     match result {
         Ok(account_id) => session::remember_found_account(account_id).await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,
@@ -141,7 +154,8 @@ pub async fn create_login(
 ) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
-    let mut outcome = FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
+    let mut outcome =
+        FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
     let Some(account_id) = session::found_account().await else {
         outcome.problems.push(Problem::FindFirst);
         return finish("create_login", outcome, "/account").await;
@@ -175,7 +189,8 @@ pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, Ser
     let mailer = expect_context::<crate::email::Mailer>();
     let config = expect_context::<crate::platform::Config>();
     let client = session::client_address().await;
-    let mut outcome = FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
+    let mut outcome =
+        FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
     let caller = Caller { client: &client, limits: &config.limits };
     match service::sign_in(&db, &mailer, &caller, &email, &password).await.map_err(failed)? {
         Ok(login_id) => session::sign_in(login_id).await.map_err(internal)?,
@@ -194,8 +209,11 @@ pub async fn request_password_reset(email: String) -> Result<FormOutcome, Server
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let client = session::client_address().await;
-    let mut outcome = FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
-    if let Err(problems) = service::request_password_reset(&db, &mailer, &client, &email).await.map_err(internal)? {
+    let mut outcome =
+        FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
+    if let Err(problems) =
+        service::request_password_reset(&db, &mailer, &client, &email).await.map_err(internal)?
+    {
         outcome.problems = problems;
     }
     finish("request_password_reset", outcome, "/forgot-password?sent=1").await
@@ -214,11 +232,18 @@ pub async fn reset_link_problem(token: String) -> Result<Option<Problem>, Server
 }
 
 #[server(endpoint = "reset_password")]
-pub async fn reset_password(token: String, password: String, password_confirm: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let mut outcome = FormOutcome::default();
-    match service::reset_password(&db, &mailer, &token, &password, &password_confirm).await.map_err(failed)? {
+    match service::reset_password(&db, &mailer, &token, &password, &password_confirm)
+        .await
+        .map_err(failed)?
+    {
         // Whoever reset the password signs in with it: this session too starts afresh.
         Ok(_) => session::sign_out().await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,

@@ -19,7 +19,11 @@ fn message(i18n: leptos_i18n::I18nContext<Locale>, problem: Problem) -> String {
         ZipFormat => t_string!(i18n, register.zip_format).into(),
         NoMatch => t_string!(i18n, register.no_match).into(),
         AlreadyRegistered => t_string!(i18n, register.already_registered).into(),
-        TryLater(m) => format!("{} {m} {}", t_string!(i18n, register.try_later_before), t_string!(i18n, register.try_later_after)),
+        TryLater(m) => format!(
+            "{} {m} {}",
+            t_string!(i18n, register.try_later_before),
+            t_string!(i18n, register.try_later_after)
+        ),
         FindFirst => t_string!(i18n, register.find_first).into(),
         EmailEmpty => t_string!(i18n, register.email_empty).into(),
         EmailFormat => t_string!(i18n, register.email_format).into(),
@@ -31,8 +35,16 @@ fn message(i18n: leptos_i18n::I18nContext<Locale>, problem: Problem) -> String {
         PasswordMismatch => t_string!(i18n, register.password_mismatch).into(),
         TermsNeeded => t_string!(i18n, register.terms_needed).into(),
         SignInFailed => t_string!(i18n, signin.failed).into(),
-        Locked(m) => format!("{} {m} {}", t_string!(i18n, signin.locked_before), t_string!(i18n, signin.locked_after)),
-        ResetTryLater(m) => format!("{} {m} {}", t_string!(i18n, reset.try_later_before), t_string!(i18n, reset.try_later_after)),
+        Locked(m) => format!(
+            "{} {m} {}",
+            t_string!(i18n, signin.locked_before),
+            t_string!(i18n, signin.locked_after)
+        ),
+        ResetTryLater(m) => format!(
+            "{} {m} {}",
+            t_string!(i18n, reset.try_later_before),
+            t_string!(i18n, reset.try_later_after)
+        ),
         ResetLinkExpired => t_string!(i18n, reset.link_expired).into(),
         ResetLinkUsed => t_string!(i18n, reset.link_used).into(),
         ResetLinkInvalid => t_string!(i18n, reset.link_invalid).into(),
@@ -40,19 +52,32 @@ fn message(i18n: leptos_i18n::I18nContext<Locale>, problem: Problem) -> String {
     s
 }
 
-fn summary(i18n: leptos_i18n::I18nContext<Locale>, outcome: Signal<FormOutcome>) -> Signal<Vec<(String, String)>> {
+fn summary(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    outcome: Signal<FormOutcome>,
+) -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         outcome.read().problems.iter().map(|p| (p.field().to_string(), message(i18n, *p))).collect()
     })
 }
 
-fn field_error(i18n: leptos_i18n::I18nContext<Locale>, outcome: Signal<FormOutcome>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p)))
+fn field_error(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    outcome: Signal<FormOutcome>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p))
+    })
 }
 
 /// A new password and its confirmation, with the rules as a hint (registration, reset).
 #[component]
-fn NewPasswordFields(outcome: Signal<FormOutcome>, password_label: Signal<String>, confirm_label: Signal<String>) -> impl IntoView {
+fn NewPasswordFields(
+    outcome: Signal<FormOutcome>,
+    password_label: Signal<String>,
+    confirm_label: Signal<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <crate::forms::TextField
@@ -182,9 +207,13 @@ pub fn SignInPage() -> impl IntoView {
     let kept = Resource::new_blocking(|| (), |_| take_sign_in_outcome());
     let outcome = kept_outcome(kept);
     let query = use_query_map();
-    let signed_out = move || query.read().get("signed_out").is_some() && outcome.read().problems.is_empty();
-    let password_changed = move || query.read().get("password_changed").is_some() && outcome.read().problems.is_empty();
-    let expired = move || query.read().get("expired").is_some() && outcome.read().problems.is_empty();
+    let signed_out =
+        move || query.read().get("signed_out").is_some() && outcome.read().problems.is_empty();
+    let password_changed = move || {
+        query.read().get("password_changed").is_some() && outcome.read().problems.is_empty()
+    };
+    let expired =
+        move || query.read().get("expired").is_some() && outcome.read().problems.is_empty();
     view! {
         <Title text=t_string!(i18n, signin.title).to_string()/>
         <h1>{t!(i18n, signin.title)}</h1>

@@ -7,9 +7,12 @@ use crate::domain::customer_account::NumberError;
 use crate::domain::password::{NewPassword, PasswordError};
 use crate::domain::zip::ZipError;
 use crate::domain::{CustomerAccountNumber, Email, Zip};
-use crate::platform::passwords::{self, Verified};
 use crate::email::{compose, Lang, Mailer};
-use crate::platform::throttle::{self, Admission, Caller, Limit, Scope, HOUR, LOOKUP_LIMIT, MINUTE, RESET_ADDRESS_LIMIT, RESET_EMAIL_LIMIT};
+use crate::platform::passwords::{self, Verified};
+use crate::platform::throttle::{
+    self, Admission, Caller, Limit, Scope, HOUR, LOOKUP_LIMIT, MINUTE, RESET_ADDRESS_LIMIT,
+    RESET_EMAIL_LIMIT,
+};
 use crate::platform::tokens::{self, Purpose, TokenState};
 use crate::platform::Db;
 
@@ -38,7 +41,12 @@ fn zip_problem(e: ZipError) -> Problem {
 /// Finds the account a bill's numbers and ZIP code name. `client` is the caller's network
 /// address (its throttle subject), throttled like the account number itself. Each lookup
 /// is counted before the search; one that finds its account is given back.
-pub async fn find_account(db: &Db, client: &str, number: &str, zip: &str) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
+pub async fn find_account(
+    db: &Db,
+    client: &str,
+    number: &str,
+    zip: &str,
+) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
     let parsed_number = CustomerAccountNumber::parse(number).map_err(number_problem);
     let parsed_zip = Zip::parse(zip).map_err(zip_problem);
     let (number, zip) = match (parsed_number, parsed_zip) {
@@ -46,7 +54,10 @@ pub async fn find_account(db: &Db, client: &str, number: &str, zip: &str) -> Res
         (n, z) => return Ok(Err(n.err().into_iter().chain(z.err()).collect())),
     };
     let account_key = number.account.as_padded();
-    let counted = [(Scope::LookupByAddress, client, LOOKUP_LIMIT), (Scope::LookupByAccount, account_key.as_str(), LOOKUP_LIMIT)];
+    let counted = [
+        (Scope::LookupByAddress, client, LOOKUP_LIMIT),
+        (Scope::LookupByAccount, account_key.as_str(), LOOKUP_LIMIT),
+    ];
     if let Some(minutes) = throttle::attempt_all(db, &counted).await? {
         return Ok(Err(vec![Problem::TryLater(minutes)]));
     }
@@ -95,7 +106,9 @@ pub async fn create_login(
         return Ok(Err(vec![Problem::FindFirst]));
     };
     let limit = Limit { max: caller.limits.registrations_per_address, window_secs: HOUR };
-    if let Admission::Blocked { minutes } = throttle::attempt(db, Scope::RegistrationByAddress, caller.client, limit).await? {
+    if let Admission::Blocked { minutes } =
+        throttle::attempt(db, Scope::RegistrationByAddress, caller.client, limit).await?
+    {
         return Ok(Err(vec![Problem::TryLater(minutes)]));
     }
     let mut problems = Vec::new();
@@ -111,10 +124,11 @@ pub async fn create_login(
         }
     };
     let local = email.as_ref().map(|e| e.local_part().to_string()).unwrap_or_default();
-    let password = NewPassword::parse(new.password, new.password_confirm, &local, passwords::is_common)
-        .map_err(password_problem)
-        .map_err(|p| problems.push(p))
-        .ok();
+    let password =
+        NewPassword::parse(new.password, new.password_confirm, &local, passwords::is_common)
+            .map_err(password_problem)
+            .map_err(|p| problems.push(p))
+            .ok();
     if !new.accepted_terms {
         problems.push(Problem::TermsNeeded);
     }
@@ -150,7 +164,9 @@ pub async fn sign_in(
     let key = email.trim().to_lowercase();
     let per_email = Limit { max: limits.sign_in_failures_per_email, window_secs: 15 * MINUTE };
     let per_address = Limit { max: limits.sign_in_failures_per_address, window_secs: 15 * MINUTE };
-    if let Admission::Blocked { minutes } = throttle::attempt(db, Scope::SignInByAddress, client, per_address).await? {
+    if let Admission::Blocked { minutes } =
+        throttle::attempt(db, Scope::SignInByAddress, client, per_address).await?
+    {
         return Ok(Err(Problem::TryLater(minutes)));
     }
     let (nth, window_minutes) = match throttle::attempt(db, Scope::SignIn, &key, per_email).await? {
@@ -186,7 +202,12 @@ pub async fn sign_in(
         }
         _ if nth >= per_email.max => {
             if let Some(owner) = data::contact_by_email(db, &key).await? {
-                let m = compose::sign_in_locked(mailer.letterhead(), Lang::from_locale(&owner.locale), &owner.email, window_minutes);
+                let m = compose::sign_in_locked(
+                    mailer.letterhead(),
+                    Lang::from_locale(&owner.locale),
+                    &owner.email,
+                    window_minutes,
+                );
                 mailer.queue(db, &m).await?;
             }
             Ok(Err(Problem::Locked(window_minutes)))
@@ -197,23 +218,38 @@ pub async fn sign_in(
 
 /// Emails a reset link when the address has a login. The caller shows the same answer
 /// either way; only the throttle can refuse.
-pub async fn request_password_reset(db: &Db, mailer: &Mailer, client: &str, email: &str) -> Result<Result<(), Vec<Problem>>, ServiceError> {
+pub async fn request_password_reset(
+    db: &Db,
+    mailer: &Mailer,
+    client: &str,
+    email: &str,
+) -> Result<Result<(), Vec<Problem>>, ServiceError> {
     let email = match Email::parse(email) {
         Ok(e) => e,
         Err(crate::domain::email::EmailError::Empty) => return Ok(Err(vec![Problem::EmailEmpty])),
         Err(_) => return Ok(Err(vec![Problem::EmailFormat])),
     };
     // Every request counts, known address or not, so the throttle tells nothing either.
-    let counted = [(Scope::ResetByAddress, client, RESET_ADDRESS_LIMIT), (Scope::ResetByEmail, email.as_str(), RESET_EMAIL_LIMIT)];
+    let counted = [
+        (Scope::ResetByAddress, client, RESET_ADDRESS_LIMIT),
+        (Scope::ResetByEmail, email.as_str(), RESET_EMAIL_LIMIT),
+    ];
     if let Some(minutes) = throttle::attempt_all(db, &counted).await? {
         return Ok(Err(vec![Problem::ResetTryLater(minutes)]));
     }
     if let Some(login) = data::contact_by_email(db, email.as_str()).await? {
         tokens::revoke_earlier(db, Purpose::PasswordReset, login.id, None).await?;
-        let token = tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS).await?;
+        let token =
+            tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS)
+                .await?;
         let link = mailer.letterhead().link(&format!("/reset-password?token={token}"));
-        let m = compose::password_reset(mailer.letterhead(), Lang::from_locale(&login.locale), &login.email, &link)
-            .with_secret(&token);
+        let m = compose::password_reset(
+            mailer.letterhead(),
+            Lang::from_locale(&login.locale),
+            &login.email,
+            &link,
+        )
+        .with_secret(&token);
         mailer.queue(db, &m).await?;
     }
     Ok(Ok(()))
@@ -248,17 +284,22 @@ pub async fn reset_password(
         return Ok(Err(vec![Problem::ResetLinkInvalid]));
     };
     let local = login.email.split('@').next().unwrap_or_default().to_string();
-    let password = match NewPassword::parse(password, password_confirm, &local, passwords::is_common) {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(vec![password_problem(e)])),
-    };
+    let password =
+        match NewPassword::parse(password, password_confirm, &local, passwords::is_common) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(vec![password_problem(e)])),
+        };
     let hash = passwords::hash(&password).await?;
     if !data::reset_password(db, record.id, login.id, &hash).await? {
         return Ok(Err(vec![Problem::ResetLinkUsed]));
     }
     // The new password is proof enough: a lockout from before the reset ends with it.
     throttle::clear(db, Scope::SignIn, &login.email).await?;
-    let m = compose::password_changed(mailer.letterhead(), Lang::from_locale(&login.locale), &login.email);
+    let m = compose::password_changed(
+        mailer.letterhead(),
+        Lang::from_locale(&login.locale),
+        &login.email,
+    );
     mailer.queue(db, &m).await?;
     Ok(Ok(login.id))
 }

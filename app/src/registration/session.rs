@@ -9,21 +9,33 @@ const EPOCH: &str = "login_epoch";
 pub const SIGNED_IN_AT: &str = "signed_in_at";
 
 async fn session() -> Result<Session, leptos::prelude::ServerFnError> {
-    leptos_axum::extract::<Session>().await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
 }
 
 /// The caller's address as throttles count it (an IPv6 address by its /64), seen through
 /// the trusted proxies (see the configuration).
 pub async fn client_address() -> String {
-    let Ok(info) = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await else {
+    let Ok(info) = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await
+    else {
         return "unknown".into();
     };
-    let trusted = leptos::prelude::use_context::<crate::platform::Config>().map(|c| c.trusted_proxies).unwrap_or_default();
+    let trusted = leptos::prelude::use_context::<crate::platform::Config>()
+        .map(|c| c.trusted_proxies)
+        .unwrap_or_default();
     let parts = leptos::prelude::use_context::<http::request::Parts>();
-    let forwarded = parts.as_ref().map(|p| crate::platform::config::forwarded_for(&p.headers)).unwrap_or_default();
+    let forwarded = parts
+        .as_ref()
+        .map(|p| crate::platform::config::forwarded_for(&p.headers))
+        .unwrap_or_default();
     let peer = info.0.ip();
     crate::platform::config::warn_once_if_one_throttle_for_all(peer, &trusted);
-    crate::platform::throttle::address_subject(crate::platform::config::client_address(peer, Some(&forwarded), &trusted))
+    crate::platform::throttle::address_subject(crate::platform::config::client_address(
+        peer,
+        Some(&forwarded),
+        &trusted,
+    ))
 }
 
 /// The locale the page was shown in ("en" or "es").
@@ -34,7 +46,9 @@ pub fn request_locale() -> String {
 
 pub async fn remember_found_account(account_id: i64) -> Result<(), leptos::prelude::ServerFnError> {
     let s = session().await?;
-    s.insert(FOUND_ACCOUNT, account_id).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
+    s.insert(FOUND_ACCOUNT, account_id)
+        .await
+        .map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
 }
 
 pub async fn found_account() -> Option<i64> {
@@ -47,7 +61,10 @@ pub async fn found_account() -> Option<i64> {
 pub async fn sign_in(login_id: i64) -> Result<(), leptos::prelude::ServerFnError> {
     let db = leptos::prelude::expect_context::<crate::platform::Db>();
     let internal = |e: String| leptos::prelude::ServerFnError::new(e);
-    let epoch = super::data::session_epoch(&db, login_id).await.map_err(|e| internal(e.to_string()))?.unwrap_or(0);
+    let epoch = super::data::session_epoch(&db, login_id)
+        .await
+        .map_err(|e| internal(e.to_string()))?
+        .unwrap_or(0);
     let s = session().await?;
     let err = |e: tower_sessions::session::Error| internal(e.to_string());
     s.cycle_id().await.map_err(err)?;

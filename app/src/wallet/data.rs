@@ -15,7 +15,18 @@ pub async fn customer_of_login(db: &Db, login_id: i64) -> Result<Option<i64>, sq
     Ok(row.map(|r| r.0))
 }
 
-type MethodRow = (i64, String, String, Option<String>, Option<String>, Option<String>, Option<i64>, Option<i64>, i64, i64);
+type MethodRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    i64,
+);
 
 pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx::Error> {
     let rows: Vec<MethodRow> = sqlx::query_as(
@@ -30,32 +41,34 @@ pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, kind, last4, account_type, bank_name, brand, month, year, is_default, uses)| {
-            let kind = MethodKind::parse(&kind)?;
-            // An unknown card brand is left out: the page names it in the customer's language.
-            let brand = brand.and_then(|b| match kind {
-                MethodKind::Wallet => Some(b),
-                _ => match CardBrand::from_str_lossy(&b) {
-                    CardBrand::Unknown => None,
-                    known => Some(known.display_name().to_string()),
-                },
-            });
-            let expiry = match (month, year) {
-                (Some(m), Some(y)) => Some(format!("{m:02}/{:02}", y % 100)),
-                _ => None,
-            };
-            Some(SavedMethod {
-                id,
-                kind,
-                last4,
-                bank_account_type: account_type,
-                bank_name,
-                brand,
-                expiry,
-                is_default: is_default == 1,
-                autopay_uses: uses,
-            })
-        })
+        .filter_map(
+            |(id, kind, last4, account_type, bank_name, brand, month, year, is_default, uses)| {
+                let kind = MethodKind::parse(&kind)?;
+                // An unknown card brand is left out: the page names it in the customer's language.
+                let brand = brand.and_then(|b| match kind {
+                    MethodKind::Wallet => Some(b),
+                    _ => match CardBrand::from_str_lossy(&b) {
+                        CardBrand::Unknown => None,
+                        known => Some(known.display_name().to_string()),
+                    },
+                });
+                let expiry = match (month, year) {
+                    (Some(m), Some(y)) => Some(format!("{m:02}/{:02}", y % 100)),
+                    _ => None,
+                };
+                Some(SavedMethod {
+                    id,
+                    kind,
+                    last4,
+                    bank_account_type: account_type,
+                    bank_name,
+                    brand,
+                    expiry,
+                    is_default: is_default == 1,
+                    autopay_uses: uses,
+                })
+            },
+        )
         .collect())
 }
 
@@ -89,8 +102,14 @@ pub enum NewMethod<'a> {
 /// write lock now, waiting its turn (a transaction that reads first fails "busy" at once
 /// when another writer got in between); on PostgreSQL it locks the customer's row, so two
 /// changes of one wallet at once agree on which method is the default.
-async fn lock_customer(tx: &mut sqlx::Transaction<'_, sqlx::Any>, customer_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET id = id WHERE id = $1").bind(customer_id).execute(&mut **tx).await?;
+async fn lock_customer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    customer_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET id = id WHERE id = $1")
+        .bind(customer_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -98,14 +117,21 @@ async fn lock_customer(tx: &mut sqlx::Transaction<'_, sqlx::Any>, customer_id: i
 /// customer's lock, so adds at once cannot pass it together). The customer's first method is
 /// the default whatever was asked, and a new default takes the mark from the old one in the
 /// same transaction.
-pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_default: bool, max_methods: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn insert(
+    db: &Db,
+    customer_id: i64,
+    method: NewMethod<'_>,
+    make_default: bool,
+    max_methods: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     lock_customer(&mut tx, customer_id).await?;
-    let (others,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL")
-            .bind(customer_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (others,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL",
+    )
+    .bind(customer_id)
+    .fetch_one(&mut *tx)
+    .await?;
     if others >= max_methods {
         return Ok(None);
     }
@@ -140,7 +166,10 @@ pub async fn insert(db: &Db, customer_id: i64, method: NewMethod<'_>, make_defau
             (id,)
         }
         NewMethod::Tokenized(t) => {
-            let brand = t.label.map(str::to_string).unwrap_or_else(|| t.tokenized.brand.as_str().to_string());
+            let brand = t
+                .label
+                .map(str::to_string)
+                .unwrap_or_else(|| t.tokenized.brand.as_str().to_string());
             sqlx::query_as(
                 "INSERT INTO payment_methods (customer_id, kind, last4, holder_name, card_brand, exp_month, exp_year, \
                  billing_zip, gateway_token, is_default, created_at) \
@@ -198,7 +227,12 @@ pub enum Removal {
 
 /// Removes a method (kept as removed, for the payments that name it). Active AutoPay
 /// enrollments move to `replacement` first; the default mark moves to the newest method left.
-pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Option<i64>) -> Result<Removal, sqlx::Error> {
+pub async fn remove(
+    db: &Db,
+    customer_id: i64,
+    method_id: i64,
+    replacement: Option<i64>,
+) -> Result<Removal, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     lock_customer(&mut tx, customer_id).await?;
     let owned = |id: i64| {
@@ -211,11 +245,12 @@ pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Opti
     if owned(method_id).fetch_optional(&mut *tx).await?.is_none() {
         return Ok(Removal::NotFound);
     }
-    let (uses,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM autopay_enrollments WHERE payment_method_id = $1 AND active = 1")
-            .bind(method_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (uses,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM autopay_enrollments WHERE payment_method_id = $1 AND active = 1",
+    )
+    .bind(method_id)
+    .fetch_one(&mut *tx)
+    .await?;
     if uses > 0 {
         match replacement {
             None => return Ok(Removal::NeedsReplacement),
@@ -257,10 +292,11 @@ pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Opti
 }
 
 pub async fn bank_name(db: &Db, routing: &RoutingNumber) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT bank_name FROM routing_directory WHERE routing_number = $1")
-        .bind(routing.as_str())
-        .fetch_optional(&db.pool)
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT bank_name FROM routing_directory WHERE routing_number = $1")
+            .bind(routing.as_str())
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.map(|r| r.0))
 }
 
@@ -299,7 +335,10 @@ pub async fn upsert_directory(db: &Db, entries: &[DirectoryEntry]) -> Result<usi
 
 /// Bank accounts to re-seal (key rotation): sealed under another key than
 /// `current_key_id`, or not yet bound to their row.
-pub async fn sealed_needing_reseal(db: &Db, current_key_id: &str) -> Result<Vec<(Binding, Sealed)>, sqlx::Error> {
+pub async fn sealed_needing_reseal(
+    db: &Db,
+    current_key_id: &str,
+) -> Result<Vec<(Binding, Sealed)>, sqlx::Error> {
     let rows: Vec<(i64, i64, String, Vec<u8>, i64)> = sqlx::query_as(
         "SELECT id, customer_id, account_key_id, account_ciphertext, account_bound FROM payment_methods \
          WHERE account_ciphertext IS NOT NULL AND (account_key_id <> $1 OR account_bound = 0)",
@@ -310,11 +349,17 @@ pub async fn sealed_needing_reseal(db: &Db, current_key_id: &str) -> Result<Vec<
     Ok(rows.into_iter().map(stored_account).collect())
 }
 
-fn stored_account((method_id, customer_id, key_id, bytes, bound): (i64, i64, String, Vec<u8>, i64)) -> (Binding, Sealed) {
+fn stored_account(
+    (method_id, customer_id, key_id, bytes, bound): (i64, i64, String, Vec<u8>, i64),
+) -> (Binding, Sealed) {
     (Binding { method_id, customer_id }, Sealed { key_id, bytes, bound: bound == 1 })
 }
 
-pub async fn replace_sealed(db: &Db, binding: &Binding, sealed: &Sealed) -> Result<(), sqlx::Error> {
+pub async fn replace_sealed(
+    db: &Db,
+    binding: &Binding,
+    sealed: &Sealed,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 \
          WHERE id = $4 AND customer_id = $5",
@@ -329,7 +374,11 @@ pub async fn replace_sealed(db: &Db, binding: &Binding, sealed: &Sealed) -> Resu
     Ok(())
 }
 
-async fn store_sealed(tx: &mut sqlx::Transaction<'_, sqlx::Any>, method_id: i64, sealed: &Sealed) -> Result<(), sqlx::Error> {
+async fn store_sealed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    method_id: i64,
+    sealed: &Sealed,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 WHERE id = $4")
         .bind(&sealed.bytes)
         .bind(&sealed.key_id)
@@ -341,7 +390,10 @@ async fn store_sealed(tx: &mut sqlx::Transaction<'_, sqlx::Any>, method_id: i64,
 }
 
 /// The sealed account number of a bank account, with the row it must open for.
-pub async fn sealed_account(db: &Db, method_id: i64) -> Result<Option<(Binding, Sealed)>, sqlx::Error> {
+pub async fn sealed_account(
+    db: &Db,
+    method_id: i64,
+) -> Result<Option<(Binding, Sealed)>, sqlx::Error> {
     let row: Option<(i64, i64, String, Vec<u8>, i64)> = sqlx::query_as(
         "SELECT id, customer_id, account_key_id, account_ciphertext, account_bound FROM payment_methods \
          WHERE id = $1 AND account_ciphertext IS NOT NULL",

@@ -5,7 +5,9 @@
 //! instead of re-rendering the form, so the form's view code stays out of the wasm.
 
 use super::{bank_for_routing, WalletProblem};
-use crate::domain::{BankAccountNumber, CardBrand, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip};
+use crate::domain::{
+    BankAccountNumber, CardBrand, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip,
+};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, HtmlInputElement};
@@ -14,18 +16,27 @@ use std::collections::HashSet;
 /// What is wrong with `value` in the add form's field `field`, by the same parsers as the
 /// server; `other` reads another field (the account number to compare with, the card number
 /// that decides the security code's length). `None` for a field without a live check.
-pub fn live_problem(field: &str, value: &str, other: impl Fn(&str) -> String, year: u16, month: u8) -> Option<WalletProblem> {
+pub fn live_problem(
+    field: &str,
+    value: &str,
+    other: impl Fn(&str) -> String,
+    year: u16,
+    month: u8,
+) -> Option<WalletProblem> {
     let blank = |problem: WalletProblem| value.trim().is_empty().then_some(problem);
     match field {
         "routing_number" => RoutingNumber::parse(value).err().map(WalletProblem::from),
         "account_number" => BankAccountNumber::parse(value).err().map(WalletProblem::from),
-        "account_number_confirm" => (value.trim() != other("account_number").trim()).then_some(WalletProblem::AccountMismatch),
+        "account_number_confirm" => (value.trim() != other("account_number").trim())
+            .then_some(WalletProblem::AccountMismatch),
         "bank_name" => blank(WalletProblem::BankNameEmpty),
         "holder_name" => blank(WalletProblem::HolderNameEmpty),
         "card_number" => CardNumber::parse(value).err().map(WalletProblem::from),
         "card_name" => blank(WalletProblem::CardNameEmpty),
         "expiry" => Expiry::parse(value, year, month).err().map(WalletProblem::from),
-        "security_code" => SecurityCode::parse(value, CardBrand::detect(&other("card_number"))).err().map(WalletProblem::from),
+        "security_code" => SecurityCode::parse(value, CardBrand::detect(&other("card_number")))
+            .err()
+            .map(WalletProblem::from),
         "billing_zip" => Zip::parse(value).err().map(WalletProblem::from),
         _ => None,
     }
@@ -33,8 +44,16 @@ pub fn live_problem(field: &str, value: &str, other: impl Fn(&str) -> String, ye
 
 /// The fields `live_problem` checks (the other inputs of the form are left alone).
 pub const LIVE_FIELDS: [&str; 10] = [
-    "routing_number", "account_number", "account_number_confirm", "bank_name", "holder_name",
-    "card_number", "card_name", "expiry", "security_code", "billing_zip",
+    "routing_number",
+    "account_number",
+    "account_number_confirm",
+    "bank_name",
+    "holder_name",
+    "card_number",
+    "card_name",
+    "expiry",
+    "security_code",
+    "billing_zip",
 ];
 
 /// Every problem `live_problem` can find: the island gets their messages in the page's
@@ -42,11 +61,34 @@ pub const LIVE_FIELDS: [&str; 10] = [
 pub const LIVE_PROBLEMS: [WalletProblem; 28] = {
     use WalletProblem::*;
     [
-        RoutingEmpty, RoutingNotDigits, RoutingLength, RoutingPrefix, RoutingChecksum,
-        AccountEmpty, AccountNotDigits, AccountTooShort, AccountTooLong, AccountMismatch,
-        BankNameEmpty, HolderNameEmpty, CardEmpty, CardNotDigits, CardLength, CardChecksum, CardNameEmpty,
-        ExpiryEmpty, ExpiryFormat, ExpiryMonth, ExpiryPast, ExpiryTooFar,
-        CodeEmpty, CodeNotDigits, CodeThree, CodeFour, ZipEmpty, ZipFormat,
+        RoutingEmpty,
+        RoutingNotDigits,
+        RoutingLength,
+        RoutingPrefix,
+        RoutingChecksum,
+        AccountEmpty,
+        AccountNotDigits,
+        AccountTooShort,
+        AccountTooLong,
+        AccountMismatch,
+        BankNameEmpty,
+        HolderNameEmpty,
+        CardEmpty,
+        CardNotDigits,
+        CardLength,
+        CardChecksum,
+        CardNameEmpty,
+        ExpiryEmpty,
+        ExpiryFormat,
+        ExpiryMonth,
+        ExpiryPast,
+        ExpiryTooFar,
+        CodeEmpty,
+        CodeNotDigits,
+        CodeThree,
+        CodeFour,
+        ZipEmpty,
+        ZipFormat,
     ]
 };
 
@@ -66,16 +108,22 @@ pub(super) fn LiveChecks(
     let messages = StoredValue::new(messages);
     let refresh = move |input: &HtmlInputElement| {
         let id = input.id();
-        let checked_now = LIVE_FIELDS.contains(&id.as_str()) && touched.with_value(|t| t.contains(&id)) && edited.with_value(|e| e.contains(&id));
+        let checked_now = LIVE_FIELDS.contains(&id.as_str())
+            && touched.with_value(|t| t.contains(&id))
+            && edited.with_value(|e| e.contains(&id));
         if !checked_now {
             return; // the server's verdict (if any) stays until the field was left and edited
         }
         let problem = live_problem(&id, &input.value(), field_value, year, month);
-        let text = problem.and_then(|p| messages.with_value(|m| m.iter().find(|(q, _)| *q == p).map(|(_, t)| t.clone())));
+        let text = problem.and_then(|p| {
+            messages.with_value(|m| m.iter().find(|(q, _)| *q == p).map(|(_, t)| t.clone()))
+        });
         show_error(input, text.as_deref());
     };
     let on_input = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+            return;
+        };
         let id = input.id();
         edited.update_value(|e| {
             e.insert(id.clone());
@@ -85,7 +133,8 @@ pub(super) fn LiveChecks(
             "routing_number" => name_the_bank(input.value(), refresh),
             "card_number" => {
                 let brand = CardBrand::detect(&input.value());
-                let text = (brand != CardBrand::Unknown).then(|| format!("{brand_label} {}", brand.display_name()));
+                let text = (brand != CardBrand::Unknown)
+                    .then(|| format!("{brand_label} {}", brand.display_name()));
                 if let Some(shown) = element("card-brand") {
                     shown.set_text_content(text.as_deref());
                 }
@@ -94,7 +143,9 @@ pub(super) fn LiveChecks(
         }
     };
     let on_focusout = move |ev: leptos::ev::FocusEvent| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+            return;
+        };
         touched.update_value(|t| {
             t.insert(input.id());
         });
@@ -111,7 +162,9 @@ fn name_the_bank(routing: String, refresh: impl Fn(&HtmlInputElement) + 'static)
     }
     leptos::task::spawn_local(async move {
         if let Ok(Some(name)) = bank_for_routing(routing).await {
-            if let Some(bank) = element("bank_name").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(bank) =
+                element("bank_name").and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            {
                 if bank.value().trim().is_empty() {
                     bank.set_value(&name);
                     refresh(&bank);
@@ -126,7 +179,10 @@ fn element(id: &str) -> Option<Element> {
 }
 
 fn field_value(id: &str) -> String {
-    element(id).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default()
+    element(id)
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
 }
 
 /// Shows `message` as the input's error, or clears it: the same markup as the server's
@@ -161,7 +217,11 @@ fn show_error(input: &HtmlInputElement, message: Option<&str>) {
     }
     let hint_id = format!("{id}-hint");
     let described: Vec<&str> =
-        [(element(&hint_id).is_some(), hint_id.as_str()), (message.is_some(), error_id.as_str())].into_iter().filter(|(on, _)| *on).map(|(_, id)| id).collect();
+        [(element(&hint_id).is_some(), hint_id.as_str()), (message.is_some(), error_id.as_str())]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, id)| id)
+            .collect();
     if described.is_empty() {
         let _ = input.remove_attribute("aria-describedby");
     } else {
@@ -179,13 +239,28 @@ mod tests {
 
     #[test]
     fn each_field_is_checked_by_the_servers_parsers() {
-        assert_eq!(live_problem("routing_number", "12345", nothing_else, 2026, 11), Some(WalletProblem::RoutingLength));
+        assert_eq!(
+            live_problem("routing_number", "12345", nothing_else, 2026, 11),
+            Some(WalletProblem::RoutingLength)
+        );
         assert_eq!(live_problem("routing_number", "011000015", nothing_else, 2026, 11), None);
-        assert_eq!(live_problem("bank_name", "  ", nothing_else, 2026, 11), Some(WalletProblem::BankNameEmpty));
-        assert_eq!(live_problem("card_number", "4111111111111112", nothing_else, 2026, 11), Some(WalletProblem::CardChecksum));
-        assert_eq!(live_problem("expiry", "10/26", nothing_else, 2026, 11), Some(WalletProblem::ExpiryPast));
+        assert_eq!(
+            live_problem("bank_name", "  ", nothing_else, 2026, 11),
+            Some(WalletProblem::BankNameEmpty)
+        );
+        assert_eq!(
+            live_problem("card_number", "4111111111111112", nothing_else, 2026, 11),
+            Some(WalletProblem::CardChecksum)
+        );
+        assert_eq!(
+            live_problem("expiry", "10/26", nothing_else, 2026, 11),
+            Some(WalletProblem::ExpiryPast)
+        );
         assert_eq!(live_problem("expiry", "12/26", nothing_else, 2026, 11), None);
-        assert_eq!(live_problem("billing_zip", "9021", nothing_else, 2026, 11), Some(WalletProblem::ZipFormat));
+        assert_eq!(
+            live_problem("billing_zip", "9021", nothing_else, 2026, 11),
+            Some(WalletProblem::ZipFormat)
+        );
         assert!(!LIVE_FIELDS.contains(&"make_default"));
     }
 
@@ -197,18 +272,44 @@ mod tests {
             _ => String::new(),
         };
         assert_eq!(live_problem("account_number_confirm", "123456789", typed, 2026, 11), None);
-        assert_eq!(live_problem("account_number_confirm", "123456780", typed, 2026, 11), Some(WalletProblem::AccountMismatch));
-        assert_eq!(live_problem("security_code", "123", typed, 2026, 11), Some(WalletProblem::CodeFour));
+        assert_eq!(
+            live_problem("account_number_confirm", "123456780", typed, 2026, 11),
+            Some(WalletProblem::AccountMismatch)
+        );
+        assert_eq!(
+            live_problem("security_code", "123", typed, 2026, 11),
+            Some(WalletProblem::CodeFour)
+        );
         assert_eq!(live_problem("security_code", "1234", typed, 2026, 11), None);
     }
 
     #[test]
     fn every_problem_a_live_check_finds_has_a_message_for_the_island() {
-        let samples = ["", " ", "abc", "1", "12345", "123456789", "999999999", "0123456789012345678", "4111111111111112", "13/26", "01/20", "12/99", "12", "12345-"];
+        let samples = [
+            "",
+            " ",
+            "abc",
+            "1",
+            "12345",
+            "123456789",
+            "999999999",
+            "0123456789012345678",
+            "4111111111111112",
+            "13/26",
+            "01/20",
+            "12/99",
+            "12",
+            "12345-",
+        ];
         for field in LIVE_FIELDS {
             for value in samples {
-                if let Some(problem) = live_problem(field, value, |_| "4111111111111111".to_string(), 2026, 11) {
-                    assert!(LIVE_PROBLEMS.contains(&problem), "{field} {value:?}: {problem:?} has no message in LIVE_PROBLEMS");
+                if let Some(problem) =
+                    live_problem(field, value, |_| "4111111111111111".to_string(), 2026, 11)
+                {
+                    assert!(
+                        LIVE_PROBLEMS.contains(&problem),
+                        "{field} {value:?}: {problem:?} has no message in LIVE_PROBLEMS"
+                    );
                 }
             }
         }

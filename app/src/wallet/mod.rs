@@ -4,13 +4,13 @@
 
 #[cfg(feature = "ssr")]
 pub mod data;
-#[cfg(feature = "ssr")]
-pub mod service;
 mod live;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 
-pub use pages::{AddPaymentMethodPage, MyWallet};
 pub(crate) use pages::describe as describe_method;
+pub use pages::{AddPaymentMethodPage, MyWallet};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -120,7 +120,9 @@ impl WalletProblem {
         match self {
             KindMissing => "kind-echeck",
             AccountTypeMissing => "account_type-checking",
-            RoutingEmpty | RoutingNotDigits | RoutingLength | RoutingPrefix | RoutingChecksum => "routing_number",
+            RoutingEmpty | RoutingNotDigits | RoutingLength | RoutingPrefix | RoutingChecksum => {
+                "routing_number"
+            }
             AccountEmpty | AccountNotDigits | AccountTooShort | AccountTooLong => "account_number",
             AccountMismatch => "account_number_confirm",
             BankNameEmpty | BankNameTooLong => "bank_name",
@@ -133,7 +135,8 @@ impl WalletProblem {
             ZipEmpty | ZipFormat => "billing_zip",
             WalletMissing => "wallet-sandbox-pay",
             ReplacementInvalid => "replacement",
-            GatewayDown | CardsTryLater(_) | TooManyMethods | NotFound | NeedsReplacement | SignInNeeded => "",
+            GatewayDown | CardsTryLater(_) | TooManyMethods | NotFound | NeedsReplacement
+            | SignInNeeded => "",
         }
     }
 }
@@ -270,7 +273,11 @@ async fn signed_in_customer() -> Result<Option<i64>, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn finish(key: &str, outcome: WalletOutcome, success_path: &str) -> Result<WalletOutcome, ServerFnError> {
+async fn finish(
+    key: &str,
+    outcome: WalletOutcome,
+    success_path: &str,
+) -> Result<WalletOutcome, ServerFnError> {
     if outcome.problems.is_empty() {
         leptos_axum::redirect(success_path);
     } else {
@@ -303,20 +310,28 @@ pub async fn make_default_method(id: i64) -> Result<WalletOutcome, ServerFnError
 /// Removes a method. When an AutoPay pays with it, `replacement` names the method AutoPay
 /// moves to; without one the answer asks for it.
 #[server(endpoint = "remove_method")]
-pub async fn remove_method(id: i64, replacement: Option<i64>) -> Result<WalletOutcome, ServerFnError> {
+pub async fn remove_method(
+    id: i64,
+    replacement: Option<i64>,
+) -> Result<WalletOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Some(customer_id) = signed_in_customer().await? else {
         return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
     };
-    let outcome = match service::remove(&db, customer_id, id, replacement).await.map_err(internal)? {
-        Ok(()) => WalletOutcome::default(),
-        Err(WalletProblem::NeedsReplacement) => WalletOutcome {
-            problems: vec![WalletProblem::NeedsReplacement],
-            pending_removal: Some(id),
-            ..WalletOutcome::default()
-        },
-        Err(p) => WalletOutcome { problems: vec![p], pending_removal: replacement.map(|_| id), ..WalletOutcome::default() },
-    };
+    let outcome =
+        match service::remove(&db, customer_id, id, replacement).await.map_err(internal)? {
+            Ok(()) => WalletOutcome::default(),
+            Err(WalletProblem::NeedsReplacement) => WalletOutcome {
+                problems: vec![WalletProblem::NeedsReplacement],
+                pending_removal: Some(id),
+                ..WalletOutcome::default()
+            },
+            Err(p) => WalletOutcome {
+                problems: vec![p],
+                pending_removal: replacement.map(|_| id),
+                ..WalletOutcome::default()
+            },
+        };
     finish("wallet", outcome, "/billing/settings/wallet?done=removed").await
 }
 
@@ -364,7 +379,8 @@ pub async fn add_payment_method(
     let db = expect_context::<crate::platform::Db>();
     let vault = expect_context::<crate::platform::vault::Vault>();
     let gateway = expect_context::<crate::gateway::Gateway>();
-    let mut outcome = WalletOutcome { values: service::values_to_keep(&form), ..WalletOutcome::default() };
+    let mut outcome =
+        WalletOutcome { values: service::values_to_keep(&form), ..WalletOutcome::default() };
     let Some(customer_id) = signed_in_customer().await? else {
         outcome.problems.push(WalletProblem::SignInNeeded);
         return finish("add_method", outcome, "").await;
@@ -373,17 +389,19 @@ pub async fn add_payment_method(
     let config = expect_context::<crate::platform::Config>();
     let client = crate::registration::session::client_address().await;
     let adder = service::Adder { customer_id, client: &client, limits: &config.limits };
-    let added = match service::add(&db, &vault, &gateway, &adder, &form, today).await.map_err(internal)? {
-        Ok(id) => Some(id),
-        Err(problems) => {
-            outcome.problems = problems;
-            None
-        }
-    };
+    let added =
+        match service::add(&db, &vault, &gateway, &adder, &form, today).await.map_err(internal)? {
+            Ok(id) => Some(id),
+            Err(problems) => {
+                outcome.problems = problems;
+                None
+            }
+        };
     // Opened from AutoPay's "Add New": back to AutoPay with the new method chosen.
     let success = match (for_autopay, added) {
         (Some(account), Some(method)) => {
-            let change = if autopay_change.is_some_and(|c| !c.is_empty()) { "&change=1" } else { "" };
+            let change =
+                if autopay_change.is_some_and(|c| !c.is_empty()) { "&change=1" } else { "" };
             format!("/billing/autopay/enroll?account={account}&method={method}{change}")
         }
         _ => "/billing/settings/wallet?done=added".to_string(),

@@ -1,7 +1,7 @@
 //! My Wallet (a Bill Settings section) and the add-payment-method page.
 
-use super::*;
 use super::live::LiveChecks;
+use super::*;
 use crate::forms::{kept_outcome, ErrorSummary, TextField};
 use crate::i18n::*;
 use leptos::form::ActionForm;
@@ -13,7 +13,11 @@ type I18n = leptos_i18n::I18nContext<Locale>;
 fn message(i18n: I18n, p: WalletProblem) -> String {
     use WalletProblem::*;
     if let CardsTryLater(m) = p {
-        return format!("{} {m} {}", t_string!(i18n, wallet.cards_try_later_before), t_string!(i18n, wallet.cards_try_later_after));
+        return format!(
+            "{} {m} {}",
+            t_string!(i18n, wallet.cards_try_later_before),
+            t_string!(i18n, wallet.cards_try_later_after)
+        );
     }
     let s: &str = match p {
         KindMissing => t_string!(i18n, wallet.kind_missing),
@@ -30,7 +34,9 @@ fn message(i18n: I18n, p: WalletProblem) -> String {
         AccountMismatch => t_string!(i18n, wallet.account_mismatch),
         BankNameEmpty => t_string!(i18n, wallet.bank_name_empty),
         HolderNameEmpty => t_string!(i18n, wallet.holder_name_empty),
-        BankNameTooLong | HolderNameTooLong | CardNameTooLong => t_string!(i18n, wallet.name_too_long),
+        BankNameTooLong | HolderNameTooLong | CardNameTooLong => {
+            t_string!(i18n, wallet.name_too_long)
+        }
         CardEmpty => t_string!(i18n, wallet.card_empty),
         CardNotDigits => t_string!(i18n, wallet.card_not_digits),
         CardLength => t_string!(i18n, wallet.card_length),
@@ -75,12 +81,20 @@ pub(crate) fn describe(i18n: I18n, m: &SavedMethod) -> String {
             }
         }
         MethodKind::Debit | MethodKind::Credit => {
-            let brand = m.brand.clone().unwrap_or_else(|| t_string!(i18n, wallet.card_generic).to_string());
-            let exp = m.expiry.clone().map(|e| format!(" | {} {e}", t_string!(i18n, wallet.exp))).unwrap_or_default();
+            let brand =
+                m.brand.clone().unwrap_or_else(|| t_string!(i18n, wallet.card_generic).to_string());
+            let exp = m
+                .expiry
+                .clone()
+                .map(|e| format!(" | {} {e}", t_string!(i18n, wallet.exp)))
+                .unwrap_or_default();
             format!("{brand} *****{}{exp}", m.last4).trim().to_string()
         }
         MethodKind::Wallet => {
-            let name = m.brand.clone().unwrap_or_else(|| t_string!(i18n, wallet.digital_wallet).to_string());
+            let name = m
+                .brand
+                .clone()
+                .unwrap_or_else(|| t_string!(i18n, wallet.digital_wallet).to_string());
             format!("{name} *****{}", m.last4)
         }
     }
@@ -246,9 +260,17 @@ pub fn AddPaymentMethodPage() -> impl IntoView {
 /// The add form, rendered on the server and posted as a plain form; the `LiveChecks`
 /// island around it checks the fields as the customer types.
 #[component]
-fn AddMethodFields(setup: AddFormSetup, outcome: WalletOutcome, for_autopay: Option<String>, autopay_change: bool) -> impl IntoView {
+fn AddMethodFields(
+    setup: AddFormSetup,
+    outcome: WalletOutcome,
+    for_autopay: Option<String>,
+    autopay_change: bool,
+) -> impl IntoView {
     let back = match &for_autopay {
-        Some(account) => format!("/billing/autopay/enroll?account={account}{}", if autopay_change { "&change=1" } else { "" }),
+        Some(account) => format!(
+            "/billing/autopay/enroll?account={account}{}",
+            if autopay_change { "&change=1" } else { "" }
+        ),
         None => "/billing/settings/wallet".to_string(),
     };
     let i18n = use_i18n();
@@ -256,7 +278,9 @@ fn AddMethodFields(setup: AddFormSetup, outcome: WalletOutcome, for_autopay: Opt
     let kept = move |field: &'static str| outcome.read_untracked().value(field);
     let kept_value = move |field: &'static str| Signal::stored(kept(field));
     let server_error = move |field: &'static str| -> Signal<Option<String>> {
-        Signal::derive(move || outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p)))
+        Signal::derive(move || {
+            outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p))
+        })
     };
     let kind = kept("kind");
     let kind = if kind.is_empty() { "echeck".to_string() } else { kind };
@@ -266,7 +290,8 @@ fn AddMethodFields(setup: AddFormSetup, outcome: WalletOutcome, for_autopay: Opt
     let failed = !outcome.read_untracked().problems.is_empty();
     let wallet_choice = kept("wallet");
     let make_default_checked = !kept("make_default").is_empty();
-    let messages = super::live::LIVE_PROBLEMS.iter().map(|p| (*p, message(i18n, *p))).collect::<Vec<_>>();
+    let messages =
+        super::live::LIVE_PROBLEMS.iter().map(|p| (*p, message(i18n, *p))).collect::<Vec<_>>();
 
     view! {
         <ErrorSummary problems=summary(i18n, outcome)/>

@@ -2,7 +2,9 @@
 
 use super::data::{self, NewBankAccount, NewMethod, NewTokenized, Removal};
 use super::{AddMethodForm, MethodKind, WalletProblem};
-use crate::domain::{BankAccountNumber, BankAccountType, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip};
+use crate::domain::{
+    BankAccountNumber, BankAccountType, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip,
+};
 use crate::gateway::{CardDetails, Gateway, GatewayError};
 use crate::platform::config::LimitsConfig;
 use crate::platform::throttle::{self, Limit, Scope, DAY, HOUR};
@@ -21,7 +23,11 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// A name: invisible characters dropped, trimmed, at most 100 characters.
-fn name(raw: Option<&str>, empty: WalletProblem, too_long: WalletProblem) -> Result<String, WalletProblem> {
+fn name(
+    raw: Option<&str>,
+    empty: WalletProblem,
+    too_long: WalletProblem,
+) -> Result<String, WalletProblem> {
     let visible: String = raw.unwrap_or_default().chars().filter(|c| !is_invisible(*c)).collect();
     let trimmed = visible.trim();
     if trimmed.is_empty() {
@@ -82,9 +88,12 @@ pub async fn add(
     let saved = |id: Option<i64>| id.ok_or_else(|| vec![WalletProblem::TooManyMethods]);
     match kind {
         MethodKind::Echeck => add_bank_account(db, vault, adder, form, make_default).await,
-        MethodKind::Debit | MethodKind::Credit => add_card(db, gateway, adder, kind, form, make_default, today).await,
+        MethodKind::Debit | MethodKind::Credit => {
+            add_card(db, gateway, adder, kind, form, make_default, today).await
+        }
         MethodKind::Wallet => {
-            let Some(wallet_id) = form.wallet.as_deref().map(str::trim).filter(|w| !w.is_empty()) else {
+            let Some(wallet_id) = form.wallet.as_deref().map(str::trim).filter(|w| !w.is_empty())
+            else {
                 return Ok(Err(vec![WalletProblem::WalletMissing]));
             };
             let Some(option) = gateway.wallets().into_iter().find(|w| w.id == wallet_id) else {
@@ -101,7 +110,10 @@ pub async fn add(
                 holder_name: &option.name,
                 billing_zip: None,
             });
-            Ok(saved(data::insert(db, customer_id, method, make_default, adder.limits.saved_methods).await?))
+            Ok(saved(
+                data::insert(db, customer_id, method, make_default, adder.limits.saved_methods)
+                    .await?,
+            ))
         }
     }
 }
@@ -115,8 +127,16 @@ async fn card_limit(db: &Db, adder: &Adder<'_>) -> Result<Option<i64>, sqlx::Err
     throttle::attempt_all(
         db,
         &[
-            (Scope::NewCardsByCustomerHour, customer.as_str(), per(l.new_cards_per_customer_hour, HOUR)),
-            (Scope::NewCardsByCustomerDay, customer.as_str(), per(l.new_cards_per_customer_day, DAY)),
+            (
+                Scope::NewCardsByCustomerHour,
+                customer.as_str(),
+                per(l.new_cards_per_customer_hour, HOUR),
+            ),
+            (
+                Scope::NewCardsByCustomerDay,
+                customer.as_str(),
+                per(l.new_cards_per_customer_day, DAY),
+            ),
             (Scope::NewCardsByAddressHour, adder.client, per(l.new_cards_per_address_hour, HOUR)),
             (Scope::NewCardsByAddressDay, adder.client, per(l.new_cards_per_address_day, DAY)),
         ],
@@ -162,12 +182,17 @@ async fn add_bank_account(
         (None, Some(r)) => data::bank_name(db, r).await?,
         (None, None) => None,
     };
-    let bank_name = name(bank_name.as_deref(), WalletProblem::BankNameEmpty, WalletProblem::BankNameTooLong)
-        .map_err(|p| problems.push(p))
-        .ok();
-    let holder = name(form.holder_name.as_deref(), WalletProblem::HolderNameEmpty, WalletProblem::HolderNameTooLong)
-        .map_err(|p| problems.push(p))
-        .ok();
+    let bank_name =
+        name(bank_name.as_deref(), WalletProblem::BankNameEmpty, WalletProblem::BankNameTooLong)
+            .map_err(|p| problems.push(p))
+            .ok();
+    let holder = name(
+        form.holder_name.as_deref(),
+        WalletProblem::HolderNameEmpty,
+        WalletProblem::HolderNameTooLong,
+    )
+    .map_err(|p| problems.push(p))
+    .ok();
     let (Some(account_type), Some(routing), Some(account), Some(bank_name), Some(holder), true) =
         (account_type, routing, account, bank_name, holder, problems.is_empty())
     else {
@@ -182,7 +207,9 @@ async fn add_bank_account(
         seal: &seal,
         last4: account.last4(),
     });
-    let saved = data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods).await?;
+    let saved =
+        data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods)
+            .await?;
     Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
 }
 
@@ -199,17 +226,27 @@ async fn add_card(
     let number = CardNumber::parse(form.card_number.as_deref().unwrap_or_default())
         .map_err(|e| problems.push(WalletProblem::from(e)))
         .ok();
-    let holder = name(form.card_name.as_deref(), WalletProblem::CardNameEmpty, WalletProblem::CardNameTooLong)
-        .map_err(|p| problems.push(p))
-        .ok();
-    let expiry = Expiry::parse(form.expiry.as_deref().unwrap_or_default(), today.year() as u16, u8::from(today.month()))
-        .map_err(|e| problems.push(WalletProblem::from(e)))
-        .ok();
+    let holder = name(
+        form.card_name.as_deref(),
+        WalletProblem::CardNameEmpty,
+        WalletProblem::CardNameTooLong,
+    )
+    .map_err(|p| problems.push(p))
+    .ok();
+    let expiry = Expiry::parse(
+        form.expiry.as_deref().unwrap_or_default(),
+        today.year() as u16,
+        u8::from(today.month()),
+    )
+    .map_err(|e| problems.push(WalletProblem::from(e)))
+    .ok();
     let brand = number.as_ref().map(CardNumber::brand).unwrap_or_default();
     let code = SecurityCode::parse(form.security_code.as_deref().unwrap_or_default(), brand)
         .map_err(|e| problems.push(WalletProblem::from(e)))
         .ok();
-    let zip = Zip::parse(form.billing_zip.as_deref().unwrap_or_default()).map_err(|e| problems.push(WalletProblem::from(e))).ok();
+    let zip = Zip::parse(form.billing_zip.as_deref().unwrap_or_default())
+        .map_err(|e| problems.push(WalletProblem::from(e)))
+        .ok();
     let (Some(number), Some(holder), Some(expiry), Some(code), Some(zip), true) =
         (number, holder, expiry, code, zip, problems.is_empty())
     else {
@@ -218,7 +255,13 @@ async fn add_card(
     if let Some(minutes) = card_limit(db, adder).await? {
         return Ok(Err(vec![WalletProblem::CardsTryLater(minutes)]));
     }
-    let details = CardDetails { number: &number, expiry, security_code: &code, name: &holder, billing_zip: zip.as_str() };
+    let details = CardDetails {
+        number: &number,
+        expiry,
+        security_code: &code,
+        name: &holder,
+        billing_zip: zip.as_str(),
+    };
     let tokenized = match gateway.tokenize_card(details).await {
         Ok(t) => t,
         Err(e) => return Ok(Err(vec![gateway_problem(e)])),
@@ -230,15 +273,30 @@ async fn add_card(
         holder_name: &holder,
         billing_zip: Some(zip.as_str()),
     });
-    let saved = data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods).await?;
+    let saved =
+        data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods)
+            .await?;
     Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
 }
 
-pub async fn make_default(db: &Db, customer_id: i64, method_id: i64) -> Result<Result<(), WalletProblem>, ServiceError> {
-    Ok(if data::set_default(db, customer_id, method_id).await? { Ok(()) } else { Err(WalletProblem::NotFound) })
+pub async fn make_default(
+    db: &Db,
+    customer_id: i64,
+    method_id: i64,
+) -> Result<Result<(), WalletProblem>, ServiceError> {
+    Ok(if data::set_default(db, customer_id, method_id).await? {
+        Ok(())
+    } else {
+        Err(WalletProblem::NotFound)
+    })
 }
 
-pub async fn remove(db: &Db, customer_id: i64, method_id: i64, replacement: Option<i64>) -> Result<Result<(), WalletProblem>, ServiceError> {
+pub async fn remove(
+    db: &Db,
+    customer_id: i64,
+    method_id: i64,
+    replacement: Option<i64>,
+) -> Result<Result<(), WalletProblem>, ServiceError> {
     Ok(match data::remove(db, customer_id, method_id, replacement).await? {
         Removal::Removed => Ok(()),
         Removal::NotFound => Err(WalletProblem::NotFound),

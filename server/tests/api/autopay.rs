@@ -39,7 +39,13 @@ impl Portal {
 
     async fn run_with(&self, gateway: &Gateway, day: time::Date) -> RunReport {
         let vault = self.vault();
-        let ctx = RunContext { db: &self.app.db, mailer: &self.app.mailer, vault: &vault, gateway, config: &self.config.autopay };
+        let ctx = RunContext {
+            db: &self.app.db,
+            mailer: &self.app.mailer,
+            vault: &vault,
+            gateway,
+            config: &self.config.autopay,
+        };
         run::run(&ctx, day).await.unwrap()
     }
 
@@ -57,10 +63,14 @@ impl Portal {
             .iter()
             .map(|path| {
                 let text = std::fs::read_to_string(path).unwrap();
-                assert!(path.extension().is_some_and(|e| e == "ach"), "only finished files in the folder: {path:?}");
+                assert!(
+                    path.extension().is_some_and(|e| e == "ach"),
+                    "only finished files in the folder: {path:?}"
+                );
                 assert!(text.lines().all(|l| l.len() == 94), "94-character records");
                 assert_eq!(text.lines().count() % 10, 0, "blocked to 10");
-                let s = app::nacha::read(&text).expect("every file reads back with its totals and hash");
+                let s = app::nacha::read(&text)
+                    .expect("every file reads back with its totals and hash");
                 (s.entries, s.prenotes, s.total_debit_cents)
             })
             .collect()
@@ -70,8 +80,19 @@ impl Portal {
 /// A customer with a login; returns (customer id, login email, their account ids by number).
 async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, String) {
     let email = unique_email("autopay");
-    let account = app::registration::service::find_account(&app.db, "10.7.7.7", number, zip).await.unwrap().unwrap();
-    let login_id = app::registration::service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    let account = app::registration::service::find_account(&app.db, "10.7.7.7", number, zip)
+        .await
+        .unwrap()
+        .unwrap();
+    let login_id = app::registration::service::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&email, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     (app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap(), email)
 }
 
@@ -101,23 +122,36 @@ async fn bill(app: &TestApp, account_number: &str, bill_date: &str, due: &str, c
 }
 
 async fn balance(app: &TestApp, bill_id: i64) -> i64 {
-    let (b,): (i64,) = sqlx::query_as("SELECT balance_cents FROM bills WHERE id = $1").bind(bill_id).fetch_one(&app.db.pool).await.unwrap();
+    let (b,): (i64,) = sqlx::query_as("SELECT balance_cents FROM bills WHERE id = $1")
+        .bind(bill_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     b
 }
 
 async fn payments_of(app: &TestApp, bill_id: i64) -> Vec<(String, i64, Option<String>)> {
-    sqlx::query_as("SELECT status, amount_cents, gateway_reference FROM payments WHERE bill_id = $1")
-        .bind(bill_id)
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "SELECT status, amount_cents, gateway_reference FROM payments WHERE bill_id = $1",
+    )
+    .bind(bill_id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
 }
 
 async fn add_method(p: &Portal, customer_id: i64, form: AddMethodForm) -> i64 {
-    app::wallet::service::add(&p.app.db, &p.vault(), &Gateway::sandbox(), &crate::helpers::adder(customer_id), &form, date!(2026 - 11 - 26))
-        .await
-        .unwrap()
-        .unwrap()
+    app::wallet::service::add(
+        &p.app.db,
+        &p.vault(),
+        &Gateway::sandbox(),
+        &crate::helpers::adder(customer_id),
+        &form,
+        date!(2026 - 11 - 26),
+    )
+    .await
+    .unwrap()
+    .unwrap()
 }
 
 fn bank() -> AddMethodForm {
@@ -156,9 +190,27 @@ fn rule(amount_rule: &str, fixed: &str, days_before: &str, maximum: Option<&str>
     }
 }
 
-async fn enroll(p: &Portal, customer_id: i64, account: i64, method: i64, form: &RuleForm) -> String {
-    let checked = service::check(&p.app.db, customer_id, account, Some(method), form).await.unwrap().unwrap();
-    service::enroll(&p.app.db, &p.app.mailer, &p.config, customer_id, Lang::En, &checked, &unique_email("key"), false).await.unwrap()
+async fn enroll(
+    p: &Portal,
+    customer_id: i64,
+    account: i64,
+    method: i64,
+    form: &RuleForm,
+) -> String {
+    let checked =
+        service::check(&p.app.db, customer_id, account, Some(method), form).await.unwrap().unwrap();
+    service::enroll(
+        &p.app.db,
+        &p.app.mailer,
+        &p.config,
+        customer_id,
+        Lang::En,
+        &checked,
+        &unique_email("key"),
+        false,
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -178,7 +230,8 @@ async fn each_bill_is_paid_once_whatever_the_runs() {
     assert_eq!(p.files(), vec![(1, 0, 6120)], "one file, one debit");
     assert_eq!(balance(&p.app, bill_id).await, 0, "the bill shows the payment");
     let receipts = inbox(&p.app.db, &email, 2).await;
-    let receipts: Vec<_> = receipts.iter().filter(|m| m.subject.starts_with("AutoPay receipt")).collect();
+    let receipts: Vec<_> =
+        receipts.iter().filter(|m| m.subject.starts_with("AutoPay receipt")).collect();
     assert_eq!(receipts.len(), 1, "one receipt");
     assert!(receipts[0].text.contains("$61.20") && receipts[0].text.contains("Checking *****6789"));
 }
@@ -205,7 +258,11 @@ async fn a_run_stopped_halfway_is_finished_by_the_next_without_paying_twice() {
     for entry in std::fs::read_dir(&p.config.autopay.nacha_folder).unwrap() {
         std::fs::remove_file(entry.unwrap().path()).unwrap();
     }
-    sqlx::query("UPDATE payments SET claimed_until = 1 WHERE bill_id = $1").bind(card_bill).execute(&p.app.db.pool).await.unwrap();
+    sqlx::query("UPDATE payments SET claimed_until = 1 WHERE bill_id = $1")
+        .bind(card_bill)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
 
     let second = p.run_with(&gateway, date!(2027 - 06 - 20)).await;
     assert_eq!(second.payments_created, 0);
@@ -214,13 +271,20 @@ async fn a_run_stopped_halfway_is_finished_by_the_next_without_paying_twice() {
     let third = p.run_with(&gateway, date!(2027 - 06 - 21)).await;
     assert_eq!((third.payments_created, third.cards_paid, third.files.len()), (0, 0, 0));
     assert_eq!(p.files(), vec![(1, 0, 4500)]);
-    assert_eq!(recording.charges(), vec![format!("AUTOPAY-{}:3300", payment_id(&p.app, card_bill).await)]);
+    assert_eq!(
+        recording.charges(),
+        vec![format!("AUTOPAY-{}:3300", payment_id(&p.app, card_bill).await)]
+    );
     assert_eq!(payments_of(&p.app, bank_bill).await.len(), 1);
     assert_eq!(payments_of(&p.app, card_bill).await[0].0, "paid");
 }
 
 async fn payment_id(app: &TestApp, bill_id: i64) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM payments WHERE bill_id = $1").bind(bill_id).fetch_one(&app.db.pool).await.unwrap();
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM payments WHERE bill_id = $1")
+        .bind(bill_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     id
 }
 
@@ -229,8 +293,22 @@ async fn fixed_amount_days_before_and_the_maximum() {
     let p = portal(false).await;
     let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
     let method = add_method(&p, alex, card("4111111111111111")).await;
-    enroll(&p, alex, account_id(&p.app, "1234567").await, method, &rule("fixed", "50.00", "3", None)).await;
-    enroll(&p, alex, account_id(&p.app, "7654321").await, method, &rule("full", "", "", Some("20.00"))).await;
+    enroll(
+        &p,
+        alex,
+        account_id(&p.app, "1234567").await,
+        method,
+        &rule("fixed", "50.00", "3", None),
+    )
+    .await;
+    enroll(
+        &p,
+        alex,
+        account_id(&p.app, "7654321").await,
+        method,
+        &rule("full", "", "", Some("20.00")),
+    )
+    .await;
     let fixed_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let capped_bill = bill(&p.app, "7654321", "2027-06-01", "2027-06-20", 6120).await;
 
@@ -242,11 +320,20 @@ async fn fixed_amount_days_before_and_the_maximum() {
     assert_eq!(balance(&p.app, fixed_bill).await, 1120);
     let due_day = p.run(date!(2027 - 06 - 20)).await;
     assert_eq!((due_day.payments_created, due_day.skipped_over_maximum), (1, 1));
-    assert_eq!(payments_of(&p.app, capped_bill).await[0].0, "skipped", "above the maximum nothing is drafted");
+    assert_eq!(
+        payments_of(&p.app, capped_bill).await[0].0,
+        "skipped",
+        "above the maximum nothing is drafted"
+    );
     assert_eq!(balance(&p.app, capped_bill).await, 6120);
     // Two enrollments, the reminder, the receipt, and the bill above the maximum.
     let mail = inbox(&p.app.db, &email, 5).await;
-    assert!(mail.iter().any(|m| m.subject.starts_with("AutoPay did not pay your bill") && m.text.contains("$20.00")), "{mail:?}");
+    assert!(
+        mail.iter()
+            .any(|m| m.subject.starts_with("AutoPay did not pay your bill")
+                && m.text.contains("$20.00")),
+        "{mail:?}"
+    );
 }
 
 #[tokio::test]
@@ -262,11 +349,25 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
     assert_eq!(balance(&p.app, bill_id).await, 6120, "the bill stays open");
     assert_eq!(p.run(date!(2027 - 06 - 20)).await.cards_declined, 0, "not charged again");
     let mail = inbox(&p.app.db, &email, 2).await;
-    assert!(mail.iter().any(|m| m.subject.starts_with("Your AutoPay payment was declined")), "{mail:?}");
+    assert!(
+        mail.iter().any(|m| m.subject.starts_with("Your AutoPay payment was declined")),
+        "{mail:?}"
+    );
     // The overview shows the payment and its state.
-    post_form(&p.app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    post_form(
+        &p.app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     let overview = p.app.get("/account").await.text().await.unwrap();
-    assert!(overview.contains("AutoPay payments") && overview.contains("Declined") && overview.contains("2027-06-20"), "{overview}");
+    assert!(
+        overview.contains("AutoPay payments")
+            && overview.contains("Declined")
+            && overview.contains("2027-06-20"),
+        "{overview}"
+    );
 }
 
 #[tokio::test]
@@ -279,17 +380,28 @@ async fn a_new_bank_account_gets_its_prenote_first_and_reminders_go_once() {
 
     let first = p.run(date!(2027 - 06 - 10)).await;
     assert_eq!(first.files.len(), 1);
-    assert_eq!((first.files[0].entries, first.files[0].prenotes, first.files[0].total_debit_cents), (1, 1, 0));
+    assert_eq!(
+        (first.files[0].entries, first.files[0].prenotes, first.files[0].total_debit_cents),
+        (1, 1, 0)
+    );
     let reminder_day = p.run(date!(2027 - 06 - 17)).await;
     assert_eq!(reminder_day.reminders, 1);
     assert_eq!(p.run(date!(2027 - 06 - 18)).await.reminders, 0, "one reminder per bill");
     let due = p.run(date!(2027 - 06 - 20)).await;
     assert_eq!(due.files.len(), 1);
-    assert_eq!((due.files[0].prenotes, due.files[0].total_debit_cents), (0, 6120), "the prenote is not repeated");
+    assert_eq!(
+        (due.files[0].prenotes, due.files[0].total_debit_cents),
+        (0, 6120),
+        "the prenote is not repeated"
+    );
     assert_eq!(p.files(), vec![(1, 1, 0), (1, 0, 6120)]);
     assert_eq!(payments_of(&p.app, bill_id).await.len(), 1);
     let mail = inbox(&p.app.db, &email, 3).await;
-    assert!(mail.iter().any(|m| m.subject.starts_with("AutoPay will pay your bill soon") && m.text.contains("2027-06-20")), "{mail:?}");
+    assert!(
+        mail.iter().any(|m| m.subject.starts_with("AutoPay will pay your bill soon")
+            && m.text.contains("2027-06-20")),
+        "{mail:?}"
+    );
 }
 
 #[tokio::test]
@@ -301,10 +413,17 @@ async fn a_debit_waits_for_its_prenote_when_enrolled_on_the_due_date() {
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let due = p.run(date!(2027 - 06 - 20)).await;
     assert_eq!(due.payments_created, 1);
-    assert_eq!((due.files[0].prenotes, due.files[0].total_debit_cents), (1, 0), "only the prenote goes today");
+    assert_eq!(
+        (due.files[0].prenotes, due.files[0].total_debit_cents),
+        (1, 0),
+        "only the prenote goes today"
+    );
     assert_eq!(payments_of(&p.app, bill_id).await[0].0, "pending");
     let later = p.run(date!(2027 - 06 - 23)).await;
-    assert_eq!(later.files[0].total_debit_cents, 6120, "the debit follows once the prenote had its 3 days");
+    assert_eq!(
+        later.files[0].total_debit_cents, 6120,
+        "the debit follows once the prenote had its 3 days"
+    );
     assert_eq!(payments_of(&p.app, bill_id).await[0].0, "submitted");
 }
 
@@ -313,7 +432,13 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     let p = portal(false).await;
     let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
     let method = add_method(&p, alex, bank()).await;
-    let r = post_form(&p.app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let r = post_form(
+        &p.app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     assert_eq!(location(&r), "/account");
     let account = account_id(&p.app, "1234567").await.to_string();
     let method = method.to_string();
@@ -338,11 +463,18 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     assert_eq!(first, other_tab, "the other tab is shown the enrollment that exists");
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
     let page = p.app.get(&first).await.text().await.unwrap();
-    assert!(page.contains(first.trim_start_matches("/billing/autopay/done?ref=")) && page.contains("I authorize"));
+    assert!(
+        page.contains(first.trim_start_matches("/billing/autopay/done?ref="))
+            && page.contains("I authorize")
+    );
 
     // Another customer's account: refused, nothing stored.
     let maria_account = account_id(&p.app, "2345678").await.to_string();
-    let fields = [("account_id", maria_account.as_str()), ("method_id", method.as_str()), ("idempotency_key", "x")];
+    let fields = [
+        ("account_id", maria_account.as_str()),
+        ("method_id", method.as_str()),
+        ("idempotency_key", "x"),
+    ];
     let refused = post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await;
     assert!(!location(&refused).contains("/done"));
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
@@ -358,15 +490,31 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         ("timing", "before"),
         ("days_before", "2"),
     ];
-    let changed = location(&post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await);
+    let changed =
+        location(&post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await);
     assert!(changed.starts_with("/billing/autopay/done?ref=AP-") && changed != first);
-    let active = data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().unwrap();
-    assert_eq!((active.amount_rule.as_str(), active.fixed_amount_cents, active.days_before_due), ("fixed", Some(4000), 2));
-    let cancelled = post_form(&p.app, "cancel_autopay", "/billing/settings/autopay", &[("account_id", account.as_str())]).await;
+    let active =
+        data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!(
+        (active.amount_rule.as_str(), active.fixed_amount_cents, active.days_before_due),
+        ("fixed", Some(4000), 2)
+    );
+    let cancelled = post_form(
+        &p.app,
+        "cancel_autopay",
+        "/billing/settings/autopay",
+        &[("account_id", account.as_str())],
+    )
+    .await;
     assert_eq!(location(&cancelled), "/billing/settings/autopay?cancelled=1");
-    assert!(data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().is_none());
+    assert!(data::active_enrollment(&p.app.db, alex, account.parse().unwrap())
+        .await
+        .unwrap()
+        .is_none());
     let mail = inbox(&p.app.db, &email, 3).await;
-    for subject in ["You are enrolled in AutoPay", "Your AutoPay was changed", "Your AutoPay was cancelled"] {
+    for subject in
+        ["You are enrolled in AutoPay", "Your AutoPay was changed", "Your AutoPay was cancelled"]
+    {
         assert!(mail.iter().any(|m| m.subject.starts_with(subject)), "{subject} missing: {mail:?}");
     }
     // Nothing is drafted after a cancel.
@@ -378,14 +526,34 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
 async fn bad_rules_are_named_and_store_nothing() {
     let p = portal(false).await;
     let (_, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    post_form(&p.app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    post_form(
+        &p.app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     let account = account_id(&p.app, "1234567").await.to_string();
-    let fields = [("account_id", account.as_str()), ("amount_rule", "fixed"), ("fixed_amount", "lots"), ("timing", "before"), ("days_before", "99")];
+    let fields = [
+        ("account_id", account.as_str()),
+        ("amount_rule", "fixed"),
+        ("fixed_amount", "lots"),
+        ("timing", "before"),
+        ("days_before", "99"),
+    ];
     let form_page = format!("/billing/autopay/enroll?account={account}");
     let r = post_form(&p.app, "continue_autopay", &form_page, &fields).await;
     assert!(location(&r).ends_with(&form_page), "back to the form: {}", location(&r));
-    let page = p.app.get(&format!("/billing/autopay/enroll?account={account}")).await.text().await.unwrap();
-    for message in ["Choose a payment method", "Enter an amount in dollars", "Choose between 1 and 10 days"] {
+    let page = p
+        .app
+        .get(&format!("/billing/autopay/enroll?account={account}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for message in
+        ["Choose a payment method", "Enter an amount in dollars", "Choose between 1 and 10 days"]
+    {
         assert!(page.contains(message), "{message} missing");
     }
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 0);
@@ -406,7 +574,10 @@ impl PaymentGateway for Recording {
     fn name(&self) -> &str {
         "recording"
     }
-    async fn tokenize_card(&self, _: app::gateway::CardDetails<'_>) -> Result<app::gateway::Tokenized, GatewayError> {
+    async fn tokenize_card(
+        &self,
+        _: app::gateway::CardDetails<'_>,
+    ) -> Result<app::gateway::Tokenized, GatewayError> {
         Err(GatewayError::Unavailable("not in this test".into()))
     }
     fn wallets(&self) -> Vec<app::gateway::WalletOption> {
@@ -415,7 +586,12 @@ impl PaymentGateway for Recording {
     async fn tokenize_wallet(&self, _: &str) -> Result<app::gateway::Tokenized, GatewayError> {
         Err(GatewayError::UnknownWallet)
     }
-    async fn charge(&self, _token: &str, cents: i64, reference: &str) -> Result<ChargeOutcome, GatewayError> {
+    async fn charge(
+        &self,
+        _token: &str,
+        cents: i64,
+        reference: &str,
+    ) -> Result<ChargeOutcome, GatewayError> {
         self.0.lock().unwrap().push(format!("{reference}:{cents}"));
         Ok(ChargeOutcome::Approved { reference: format!("rec-{reference}") })
     }
@@ -428,7 +604,10 @@ impl PaymentGateway for Unavailable {
     fn name(&self) -> &str {
         "down"
     }
-    async fn tokenize_card(&self, _: app::gateway::CardDetails<'_>) -> Result<app::gateway::Tokenized, GatewayError> {
+    async fn tokenize_card(
+        &self,
+        _: app::gateway::CardDetails<'_>,
+    ) -> Result<app::gateway::Tokenized, GatewayError> {
         Err(GatewayError::Unavailable("down".into()))
     }
     fn wallets(&self) -> Vec<app::gateway::WalletOption> {
@@ -456,7 +635,11 @@ async fn the_command_line_runs_a_date_and_says_what_it_did() {
     let ran = server(&["autopay", "run", "--date", "2027-06-20"]);
     let out = String::from_utf8_lossy(&ran.stdout);
     assert!(ran.status.success(), "{out}{}", String::from_utf8_lossy(&ran.stderr));
-    assert!(out.contains("AutoPay for 2027-06-20: 1 payments created") && out.contains("$61.20 in debits"), "{out}");
+    assert!(
+        out.contains("AutoPay for 2027-06-20: 1 payments created")
+            && out.contains("$61.20 in debits"),
+        "{out}"
+    );
     let again = server(&["autopay", "run", "--date", "2027-06-20"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 payments created"));
     assert_eq!(p.files(), vec![(1, 0, 6120)]);
@@ -490,7 +673,9 @@ async fn two_machines_running_the_same_date_at_once_pay_each_bill_once() {
     let bank_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let card_bill = bill(&p.app, "2345678", "2027-06-01", "2027-06-20", 4410).await;
 
-    let machines: Vec<_> = (0..2).map(|_| command_line(&p, &["autopay", "run", "--date", "2027-06-20"]).spawn().unwrap()).collect();
+    let machines: Vec<_> = (0..2)
+        .map(|_| command_line(&p, &["autopay", "run", "--date", "2027-06-20"]).spawn().unwrap())
+        .collect();
     for mut machine in machines {
         assert!(machine.wait().unwrap().success());
     }
@@ -513,24 +698,44 @@ customer_number,customer_name,account_number,service_address,service_city,servic
 ";
 
 async fn move_1234567_to_a_new_customer(p: &Portal) -> app::import::ImportReport {
-    app::import::import_accounts(&p.app.db, &crate::import::head(), MOVE_1234567.as_bytes()).await.expect("the move imports")
+    app::import::import_accounts(&p.app.db, &crate::import::head(), MOVE_1234567.as_bytes())
+        .await
+        .expect("the move imports")
 }
 
 async fn login_of(app: &TestApp, customer_id: i64) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM logins WHERE customer_id = $1").bind(customer_id).fetch_one(&app.db.pool).await.unwrap();
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM logins WHERE customer_id = $1")
+        .bind(customer_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     id
 }
 
 async fn failure_of(app: &TestApp, bill_id: i64) -> (String, Option<String>) {
-    sqlx::query_as("SELECT status, failure_reason FROM payments WHERE bill_id = $1").bind(bill_id).fetch_one(&app.db.pool).await.unwrap()
+    sqlx::query_as("SELECT status, failure_reason FROM payments WHERE bill_id = $1")
+        .bind(bill_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
 }
 
 /// What the new customer finds: paper bills and no AutoPay on the account.
 async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
     let (jordan, _) = customer(&p.app, "87654321-1234567", "97501").await;
-    let delivery = app::delivery::data::account(&p.app.db, jordan, account).await.unwrap().expect("the new customer's account");
-    assert_eq!((delivery.delivery_method.as_str(), delivery.delivery_email), ("paper", None), "bills go back to paper");
-    assert!(data::active_enrollment(&p.app.db, jordan, account).await.unwrap().is_none(), "no AutoPay of the former customer");
+    let delivery = app::delivery::data::account(&p.app.db, jordan, account)
+        .await
+        .unwrap()
+        .expect("the new customer's account");
+    assert_eq!(
+        (delivery.delivery_method.as_str(), delivery.delivery_email),
+        ("paper", None),
+        "bills go back to paper"
+    );
+    assert!(
+        data::active_enrollment(&p.app.db, jordan, account).await.unwrap().is_none(),
+        "no AutoPay of the former customer"
+    );
 }
 
 /// Fails on the old import and run: the former customer's bank account was drafted for the
@@ -551,38 +756,65 @@ async fn an_account_that_changes_hands_no_longer_drafts_the_former_customers_ban
         .await
         .unwrap();
     let purpose = app::platform::tokens::Purpose::DeliveryEmail;
-    let link = app::platform::tokens::issue(&p.app.db, purpose, login_of(&p.app, alex).await, Some(account), Some("alex.new@example.com"), 86_400)
-        .await
-        .unwrap();
+    let link = app::platform::tokens::issue(
+        &p.app.db,
+        purpose,
+        login_of(&p.app, alex).await,
+        Some(account),
+        Some("alex.new@example.com"),
+        86_400,
+    )
+    .await
+    .unwrap();
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
 
     let report = move_1234567_to_a_new_customer(&p).await;
     assert_eq!((report.updated, report.changed_hands, report.autopay_ended), (1, 1, 1));
     let run = p.run(date!(2027 - 06 - 20)).await;
-    assert_eq!((run.payments_created, run.files.len(), run.cards_paid), (0, 0, 0), "nothing is drafted");
+    assert_eq!(
+        (run.payments_created, run.files.len(), run.cards_paid),
+        (0, 0, 0),
+        "nothing is drafted"
+    );
     assert!(p.files().is_empty(), "no debit in any bank file");
     assert!(payments_of(&p.app, bill_id).await.is_empty());
     assert_eq!(balance(&p.app, bill_id).await, 6120);
     assert!(
-        matches!(app::platform::tokens::check(&p.app.db, purpose, &link).await.unwrap(), app::platform::tokens::TokenState::Used),
+        matches!(
+            app::platform::tokens::check(&p.app.db, purpose, &link).await.unwrap(),
+            app::platform::tokens::TokenState::Used
+        ),
         "the link sent before the move no longer works"
     );
 
     let mail = inbox(&p.app.db, &email, 2).await;
-    let ended: Vec<_> = mail.iter().filter(|m| m.subject.starts_with("Your AutoPay has ended")).collect();
+    let ended: Vec<_> =
+        mail.iter().filter(|m| m.subject.starts_with("Your AutoPay has ended")).collect();
     assert_eq!(ended.len(), 1, "{mail:?}");
-    assert!(ended[0].text.contains("12345678-1234567") && ended[0].text.contains("changed hands"), "{}", ended[0].text);
-    assert!(!ended[0].text.contains("Jordan") && !ended[0].text.contains("87654321"), "the new customer is not named");
+    assert!(
+        ended[0].text.contains("12345678-1234567") && ended[0].text.contains("changed hands"),
+        "{}",
+        ended[0].text
+    );
+    assert!(
+        !ended[0].text.contains("Jordan") && !ended[0].text.contains("87654321"),
+        "the new customer is not named"
+    );
     assert_new_customer_starts_clean(&p, account).await;
 }
 
 /// Fails on the old import and run: the payment created before the move was charged to
 /// the former customer's card.
 #[tokio::test]
-async fn an_account_that_changes_hands_no_longer_charges_the_former_customers_card_and_tells_them_in_their_language() {
+async fn an_account_that_changes_hands_no_longer_charges_the_former_customers_card_and_tells_them_in_their_language(
+) {
     let p = portal(false).await;
     let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    sqlx::query("UPDATE logins SET locale = 'es' WHERE customer_id = $1").bind(alex).execute(&p.app.db.pool).await.unwrap();
+    sqlx::query("UPDATE logins SET locale = 'es' WHERE customer_id = $1")
+        .bind(alex)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
     let account = account_id(&p.app, "1234567").await;
     let method = add_method(&p, alex, card("4111111111111111")).await;
     enroll(&p, alex, account, method, &RuleForm::default()).await;
@@ -596,13 +828,21 @@ async fn an_account_that_changes_hands_no_longer_charges_the_former_customers_ca
     let next = p.run_with(&Gateway(Arc::new(recording.clone())), date!(2027 - 06 - 21)).await;
     assert_eq!((next.cards_paid, next.cards_declined), (0, 0));
     assert!(recording.charges().is_empty(), "no charge to the former customer's card");
-    assert_eq!(failure_of(&p.app, bill_id).await, ("skipped".to_string(), Some("account changed hands".to_string())));
+    assert_eq!(
+        failure_of(&p.app, bill_id).await,
+        ("skipped".to_string(), Some("account changed hands".to_string()))
+    );
     assert_eq!(balance(&p.app, bill_id).await, 6120);
 
     let mail = inbox(&p.app.db, &email, 2).await;
-    let ended: Vec<_> = mail.iter().filter(|m| m.subject.starts_with("Su pago automático terminó")).collect();
+    let ended: Vec<_> =
+        mail.iter().filter(|m| m.subject.starts_with("Su pago automático terminó")).collect();
     assert_eq!(ended.len(), 1, "in Spanish, the former customer's language: {mail:?}");
-    assert!(ended[0].text.contains("12345678-1234567") && ended[0].text.contains("cambió de titular"), "{}", ended[0].text);
+    assert!(
+        ended[0].text.contains("12345678-1234567") && ended[0].text.contains("cambió de titular"),
+        "{}",
+        ended[0].text
+    );
     assert_new_customer_starts_clean(&p, account).await;
 }
 
@@ -647,10 +887,18 @@ async fn a_debit_whose_account_changed_hands_after_the_claim_is_taken_out_of_the
     }
     move_1234567_to_a_new_customer(&p).await;
     let next = p.run(date!(2027 - 06 - 20)).await;
-    assert_eq!((next.files.len(), next.withdrawn_not_the_customers), (0, 1), "nothing left to send");
+    assert_eq!(
+        (next.files.len(), next.withdrawn_not_the_customers),
+        (0, 1),
+        "nothing left to send"
+    );
     assert!(p.files().is_empty());
     assert_eq!(failure_of(&p.app, bill_id).await.0, "skipped");
-    assert_eq!(balance(&p.app, bill_id).await, 6120, "the bill owes again what the file no longer takes");
+    assert_eq!(
+        balance(&p.app, bill_id).await,
+        6120,
+        "the bill owes again what the file no longer takes"
+    );
     assert!(data::unwritten_files(&p.app.db).await.unwrap().is_empty(), "the emptied file is done");
 }
 
@@ -663,7 +911,9 @@ async fn two_bank_enrollments(p: &Portal) -> (i64, i64, i64, i64) {
     let alex_method = add_method(p, alex, bank()).await;
     enroll(p, alex, account_id(&p.app, "1234567").await, alex_method, &RuleForm::default()).await;
     let (maria, _) = customer(&p.app, "23456789-2345678", "97502").await;
-    let maria_method = add_method(p, maria, AddMethodForm { holder_name: Some("Maria Lopez".into()), ..bank() }).await;
+    let maria_method =
+        add_method(p, maria, AddMethodForm { holder_name: Some("Maria Lopez".into()), ..bank() })
+            .await;
     enroll(p, maria, account_id(&p.app, "2345678").await, maria_method, &RuleForm::default()).await;
     let alex_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let maria_bill = bill(&p.app, "2345678", "2027-06-01", "2027-06-20", 4410).await;
@@ -673,19 +923,30 @@ async fn two_bank_enrollments(p: &Portal) -> (i64, i64, i64, i64) {
 /// Fails on the old run: the file was 0644, and Alex's bank account, whose key was
 /// dropped, failed the whole file (and every later run on it).
 #[tokio::test]
-async fn a_bank_account_that_cannot_be_decrypted_is_taken_out_and_the_rest_is_written_readable_by_the_owner_only() {
+async fn a_bank_account_that_cannot_be_decrypted_is_taken_out_and_the_rest_is_written_readable_by_the_owner_only(
+) {
     let p = portal(false).await;
     let (alex_method, alex_bill, _, maria_bill) = two_bank_enrollments(&p).await;
-    sqlx::query("UPDATE payment_methods SET account_key_id = 'dropped-key' WHERE id = $1").bind(alex_method).execute(&p.app.db.pool).await.unwrap();
+    sqlx::query("UPDATE payment_methods SET account_key_id = 'dropped-key' WHERE id = $1")
+        .bind(alex_method)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
 
     let run = p.run(date!(2027 - 06 - 20)).await;
     assert_eq!((run.payments_created, run.failed_undecryptable, run.files.len()), (2, 1, 1));
     assert_eq!(p.files(), vec![(1, 0, 4410)], "María's debit only, totals read back");
-    assert_eq!(failure_of(&p.app, alex_bill).await, ("failed".to_string(), Some("bank account could not be decrypted".to_string())));
+    assert_eq!(
+        failure_of(&p.app, alex_bill).await,
+        ("failed".to_string(), Some("bank account could not be decrypted".to_string()))
+    );
     assert_eq!(balance(&p.app, alex_bill).await, 6120, "the bill still owes it");
     assert_eq!(balance(&p.app, maria_bill).await, 0);
     let (entries, total): (i64, i64) =
-        sqlx::query_as("SELECT entry_count, total_debit_cents FROM nacha_files").fetch_one(&p.app.db.pool).await.unwrap();
+        sqlx::query_as("SELECT entry_count, total_debit_cents FROM nacha_files")
+            .fetch_one(&p.app.db.pool)
+            .await
+            .unwrap();
     assert_eq!((entries, total), (1, 4410), "the record says what the file holds");
     #[cfg(unix)]
     for entry in std::fs::read_dir(&p.config.autopay.nacha_folder).unwrap() {
@@ -716,6 +977,10 @@ async fn a_prenote_that_cannot_be_decrypted_is_not_sent_and_not_claimed_again() 
     assert_eq!(p.files(), vec![(1, 1, 0)], "María's prenote only");
     let later = p.run(date!(2027 - 06 - 20)).await;
     assert_eq!((later.failed_undecryptable, later.files.len()), (0, 1), "not claimed again");
-    assert_eq!(p.files(), vec![(1, 1, 0), (1, 0, 4410)], "María's debit; Alex's waits for a prenote");
+    assert_eq!(
+        p.files(),
+        vec![(1, 1, 0), (1, 0, 4410)],
+        "María's debit; Alex's waits for a prenote"
+    );
     assert_eq!(payments_of(&p.app, alex_bill).await[0].0, "pending");
 }

@@ -4,9 +4,9 @@
 use crate::helpers::{count, database_url, spawn_app, unique_email};
 use crate::registration::{login, with_demo};
 use crate::wallet::echeck;
-use app::wallet::service;
 use app::platform::Db;
 use app::registration::service as registration;
+use app::wallet::service;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -37,8 +37,19 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
         return;
     }
     with_demo(&app.db).await;
-    let account = registration::find_account(&app.db, "10.8.8.8", "12345678-1234567", "97501").await.unwrap().unwrap();
-    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&unique_email("backup"), "river stones at dawn")).await.unwrap().unwrap();
+    let account = registration::find_account(&app.db, "10.8.8.8", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
+    let login_id = registration::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&unique_email("backup"), "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
 
     // A customer saving bank accounts as fast as the portal takes them, during the backup.
@@ -52,10 +63,17 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
                 // More than a household keeps: this test is about the backup, not the cap.
                 let form = echeck("021000021", &format!("5{saved:07}"), &format!("5{saved:07}"));
                 let sandbox = app::gateway::Gateway::sandbox();
-                service::add(&app.db, &vault, &sandbox, &crate::helpers::roomy_adder(customer), &form, time::macros::date!(2026 - 11 - 26))
-                    .await
-                    .unwrap()
-                    .unwrap();
+                service::add(
+                    &app.db,
+                    &vault,
+                    &sandbox,
+                    &crate::helpers::roomy_adder(customer),
+                    &form,
+                    time::macros::date!(2026 - 11 - 26),
+                )
+                .await
+                .unwrap()
+                .unwrap();
                 saved += 1;
             }
             saved
@@ -66,7 +84,9 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         let (url, file_arg) = (url.clone(), file_arg.clone());
-        let out = tokio::task::spawn_blocking(move || server(&url, &["backup", &file_arg])).await.unwrap();
+        let out = tokio::task::spawn_blocking(move || server(&url, &["backup", &file_arg]))
+            .await
+            .unwrap();
         stop.store(true, Ordering::Relaxed);
         out
     };
@@ -75,7 +95,10 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
     let backed_up = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
     assert!(backed_up.integrity_ok().await.unwrap());
     let in_backup = count(&backed_up, "payment_methods").await;
-    assert!((5..=saved).contains(&in_backup), "the backup holds {in_backup} of {saved} saved, a moment's snapshot");
+    assert!(
+        (5..=saved).contains(&in_backup),
+        "the backup holds {in_backup} of {saved} saved, a moment's snapshot"
+    );
     // Each saved method is whole in the backup: its sealed account number is there.
     let (whole,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM payment_methods WHERE kind = 'echeck' AND account_ciphertext IS NOT NULL AND account_key_id IS NOT NULL")
         .fetch_one(&backed_up.pool)
@@ -85,7 +108,11 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
     backed_up.pool.close().await;
 
     let again = server(&url, &["backup", &file_arg]);
-    assert!(!again.status.success() && said(&again).contains("already exists"), "a backup is never overwritten: {}", said(&again));
+    assert!(
+        !again.status.success() && said(&again).contains("already exists"),
+        "a backup is never overwritten: {}",
+        said(&again)
+    );
 
     // The running portal's own database cannot be replaced under it.
     let live_before = count(&app.db, "payment_methods").await;
@@ -100,7 +127,11 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
     assert!(first.status.success(), "{}", said(&first));
     let second = server(&restored_url, &["restore", &file_arg]);
     assert!(second.status.success() && said(&second).contains("Restored"), "{}", said(&second));
-    let kept = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with("restored.db.before-restore-")).count();
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("restored.db.before-restore-"))
+        .count();
     assert_eq!(kept, 1, "the database a restore replaced is kept beside it");
     let started = server(&restored_url, &["migrate"]);
     assert!(started.status.success(), "{}", said(&started));
@@ -112,6 +143,10 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"this is not a database").unwrap();
     let refused = server(&restored_url, &["restore", junk.to_str().unwrap()]);
-    assert!(!refused.status.success() && said(&refused).contains("integrity"), "{}", said(&refused));
+    assert!(
+        !refused.status.success() && said(&refused).contains("integrity"),
+        "{}",
+        said(&refused)
+    );
     assert_eq!(count(&db, "payment_methods").await, in_backup);
 }

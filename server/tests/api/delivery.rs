@@ -12,10 +12,20 @@ use app::registration::service as registration;
 
 /// A login for the customer owning `number`, signed in on `app.client`: (login, customer, account, email).
 async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, i64, i64, String) {
-    let account = registration::find_account(&app.db, "10.5.5.5", number, zip).await.unwrap().unwrap();
+    let account =
+        registration::find_account(&app.db, "10.5.5.5", number, zip).await.unwrap().unwrap();
     let email = unique_email("paperless");
-    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
-    let customer_id = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
+    let login_id = registration::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&email, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let customer_id =
+        app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
     (login_id, customer_id, account, email)
 }
 
@@ -36,41 +46,64 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
     let (_, _, account, email) = customer(&app, "12345678-1234567", "97501").await;
-    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     let paperless = unique_email("bills");
-    let r = post_form(&app, "set_delivery", "/billing/settings/delivery", &[
-        ("account_id", &account.to_string()),
-        ("method", "email"),
-        ("email", &paperless),
-    ])
+    let r = post_form(
+        &app,
+        "set_delivery",
+        "/billing/settings/delivery",
+        &[("account_id", &account.to_string()), ("method", "email"), ("email", &paperless)],
+    )
     .await;
     assert_eq!(location(&r), "/billing/settings/delivery?sent=1");
     // Until the link is opened: still paper, and the page says it is pending.
     assert_eq!(method(&app, account).await, ("paper".into(), None));
     let page = app.get("/billing/settings/delivery?sent=1").await.text().await.unwrap();
     assert!(page.contains("Pending verification:") && page.contains(&paperless));
-    assert!(page.contains("Don&#x27;t forget to check your email to complete this process!") || page.contains("Don't forget to check your email to complete this process!"));
+    assert!(
+        page.contains("Don&#x27;t forget to check your email to complete this process!")
+            || page.contains("Don't forget to check your email to complete this process!")
+    );
 
     let mail = inbox(&app.db, &paperless, 1).await;
     assert!(mail[0].subject.starts_with("Confirm paperless billing"));
     assert!(mail[0].text.contains("12345678-1234567"));
     let link = mail[0].link("/billing/verify-email?token=").expect("a verification link");
     // Opened in another browser, signed out: its button confirms.
-    let stranger = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    let page = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let page =
+        stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Confirm email delivery") && page.contains(&paperless), "{page}");
     let r = confirm(&app, &stranger, &link).await;
     assert_eq!(location(&r), link, "back to the link's page");
-    let page = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
+    let page =
+        stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Paperless billing is on") && page.contains(&paperless), "{page}");
     assert_eq!(method(&app, account).await, ("email".into(), Some(paperless.clone())));
-    let again = stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
+    let again =
+        stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(again.contains("already used") && !again.contains("Confirm email delivery"));
     assert_eq!(service::verify(&app.db, &token_of(&link)).await.unwrap(), Verification::Used);
     assert_eq!(service::verify(&app.db, "forged-token").await.unwrap(), Verification::Invalid);
 
     // Back to paper: no link needed; the verified address is told.
-    let r = post_form(&app, "set_delivery", "/billing/settings/delivery", &[("account_id", &account.to_string()), ("method", "paper")]).await;
+    let r = post_form(
+        &app,
+        "set_delivery",
+        "/billing/settings/delivery",
+        &[("account_id", &account.to_string()), ("method", "paper")],
+    )
+    .await;
     assert_eq!(location(&r), "/billing/settings/delivery?paper=1");
     assert_eq!(method(&app, account).await, ("paper".into(), None));
     let mail = inbox(&app.db, &paperless, 2).await;
@@ -91,33 +124,81 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     with_demo(&app.db).await;
     let (login_id, customer_id, account, _) = customer(&app, "12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request = EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
+    let request =
+        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0].link("/billing/verify-email?token=").unwrap();
 
     // The scanner, then the customer, open it: twice, nothing used, still paper.
     let scanner = reqwest::Client::new();
     for _ in 0..2 {
-        let page = scanner.get(format!("{}{link}", app.base)).header("accept-language", "es").send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("Confirmar la entrega por correo electrónico") && page.contains(&to), "{page}");
+        let page = scanner
+            .get(format!("{}{link}", app.base))
+            .header("accept-language", "es")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Confirmar la entrega por correo electrónico") && page.contains(&to),
+            "{page}"
+        );
         assert!(page.contains("name=\"token\"") && page.contains(&token_of(&link)));
     }
     assert_eq!(method(&app, account).await, ("paper".into(), None));
-    let unused = app::platform::tokens::check(&app.db, app::platform::tokens::Purpose::DeliveryEmail, &token_of(&link)).await.unwrap();
+    let unused = app::platform::tokens::check(
+        &app.db,
+        app::platform::tokens::Purpose::DeliveryEmail,
+        &token_of(&link),
+    )
+    .await
+    .unwrap();
     assert!(matches!(unused, app::platform::tokens::TokenState::Valid(_)), "{unused:?}");
 
     // The button verifies, once.
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let r = confirm(&app, &browser, &link).await;
     assert_eq!(r.status().as_u16(), 302);
     assert_eq!(method(&app, account).await, ("email".into(), Some(to.clone())));
-    let page = browser.get(format!("{}{}", app.base, location(&r))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("Paperless billing is on") && !page.contains("Confirm email delivery"), "{page}");
+    let page = browser
+        .get(format!("{}{}", app.base, location(&r)))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Paperless billing is on") && !page.contains("Confirm email delivery"),
+        "{page}"
+    );
     let r = confirm(&app, &browser, &link).await;
-    let page = browser.get(format!("{}{}", app.base, location(&r))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let page = browser
+        .get(format!("{}{}", app.base, location(&r)))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("already used"), "{page}");
     // A damaged link has no button.
-    let page = scanner.get(format!("{}/billing/verify-email?token=damaged", app.base)).send().await.unwrap().text().await.unwrap();
+    let page = scanner
+        .get(format!("{}/billing/verify-email?token=damaged", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("not valid") && !page.contains("Confirm email delivery"), "{page}");
 }
 
@@ -129,29 +210,55 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
     let (_, _, maria_account, _) = customer(&app, "23456789-2345678", "97502").await;
     let m = app.mailer.clone();
     let to = unique_email("bills");
-    let request = |account_id| EmailRequest { login_id: alex_login, customer_id: alex, account_id, email: &to, locale: "es" };
+    let request = |account_id| EmailRequest {
+        login_id: alex_login,
+        customer_id: alex,
+        account_id,
+        email: &to,
+        locale: "es",
+    };
 
     // Another customer's account: refused, nothing sent, nothing changed.
-    assert_eq!(service::request_email(&app.db, &m, request(maria_account)).await.unwrap(), Err(DeliveryProblem::NotFound));
-    assert_eq!(service::choose_paper(&app.db, &m, alex, maria_account).await.unwrap(), Err(DeliveryProblem::NotFound));
+    assert_eq!(
+        service::request_email(&app.db, &m, request(maria_account)).await.unwrap(),
+        Err(DeliveryProblem::NotFound)
+    );
+    assert_eq!(
+        service::choose_paper(&app.db, &m, alex, maria_account).await.unwrap(),
+        Err(DeliveryProblem::NotFound)
+    );
     assert_eq!(count(&app.db, "one_time_tokens").await, 0);
     let bad = EmailRequest { email: "not an address", ..request(alex_account) };
-    assert_eq!(service::request_email(&app.db, &m, bad).await.unwrap(), Err(DeliveryProblem::EmailFormat));
+    assert_eq!(
+        service::request_email(&app.db, &m, bad).await.unwrap(),
+        Err(DeliveryProblem::EmailFormat)
+    );
 
     // Three emails an hour per account, then a clear wait.
     for _ in 0..3 {
         service::request_email(&app.db, &m, request(alex_account)).await.unwrap().unwrap();
     }
-    assert!(matches!(service::request_email(&app.db, &m, request(alex_account)).await.unwrap(), Err(DeliveryProblem::TryLater(_))));
+    assert!(matches!(
+        service::request_email(&app.db, &m, request(alex_account)).await.unwrap(),
+        Err(DeliveryProblem::TryLater(_))
+    ));
     let mail = inbox(&app.db, &to, 3).await;
-    assert!(mail[0].subject.starts_with("Confirme la facturación electrónica"), "in the customer's language");
+    assert!(
+        mail[0].subject.starts_with("Confirme la facturación electrónica"),
+        "in the customer's language"
+    );
     // Only the newest link works; an expired one says so.
-    let links: Vec<String> = mail.iter().map(|e| token_of(&e.link("/billing/verify-email?token=").unwrap())).collect();
+    let links: Vec<String> =
+        mail.iter().map(|e| token_of(&e.link("/billing/verify-email?token=").unwrap())).collect();
     assert_eq!(service::verify(&app.db, &links[0]).await.unwrap(), Verification::Used);
-    sqlx::query("UPDATE one_time_tokens SET expires_at = expires_at - 86401").execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE one_time_tokens SET expires_at = expires_at - 86401")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(service::verify(&app.db, &links[2]).await.unwrap(), Verification::Expired);
     assert_eq!(method(&app, alex_account).await, ("paper".into(), None));
-    let page = app.get(&format!("/billing/verify-email?token={}", links[2])).await.text().await.unwrap();
+    let page =
+        app.get(&format!("/billing/verify-email?token={}", links[2])).await.text().await.unwrap();
     assert!(page.contains("has expired") && page.contains("href=\"/billing/settings/delivery\""));
 }
 
@@ -161,10 +268,14 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     with_demo(&app.db).await;
     let (login_id, customer_id, account, _) = customer(&app, "12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request = EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
+    let request =
+        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0].link("/billing/verify-email?token=").unwrap();
-    assert!(matches!(service::verify(&app.db, &token_of(&link)).await.unwrap(), Verification::Verified { .. }));
+    assert!(matches!(
+        service::verify(&app.db, &token_of(&link)).await.unwrap(),
+        Verification::Verified { .. }
+    ));
 
     let file = "account_number,bill_date,due_date,amount,balance,usage_gallons\n\
                 1234567,2027-01-01,2027-02-01,61.20,61.20,12240\n\
@@ -174,15 +285,24 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
         service::announce_bills(&app.db, &app.mailer, &report.new_bill_ids).await.unwrap();
     }
     // Even asked again for the same bills, nothing more is queued.
-    let (bill_id,): (i64,) = sqlx::query_as("SELECT id FROM bills WHERE bill_date = '2027-01-01' AND amount_cents = 6120")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(service::announce_bills(&app.db, &app.mailer, &[bill_id, bill_id]).await.unwrap(), 0);
+    let (bill_id,): (i64,) = sqlx::query_as(
+        "SELECT id FROM bills WHERE bill_date = '2027-01-01' AND amount_cents = 6120",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        service::announce_bills(&app.db, &app.mailer, &[bill_id, bill_id]).await.unwrap(),
+        0
+    );
     let mail = inbox(&app.db, &to, 2).await;
     assert_eq!(mail.len(), 2, "the verification email and one bill email");
     assert!(mail[1].subject.starts_with("Your bill is ready"));
-    assert!(mail[1].text.contains("$61.20") && mail[1].text.contains("2027-02-01") && mail[1].text.contains("12345678-1234567"));
+    assert!(
+        mail[1].text.contains("$61.20")
+            && mail[1].text.contains("2027-02-01")
+            && mail[1].text.contains("12345678-1234567")
+    );
     // The other account is on paper: no email for its bill.
     assert_eq!(count(&app.db, "bill_notifications").await, 1);
 }
@@ -195,25 +315,54 @@ async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() 
     let app = spawn_app_with(sink.config()).await;
     with_demo(&app.db).await;
     let (_, _, account, email) = customer(&app, "12345678-1234567", "97501").await;
-    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     let paperless = unique_email("sealed");
-    post_form(&app, "set_delivery", "/billing/settings/delivery", &[
-        ("account_id", &account.to_string()),
-        ("method", "email"),
-        ("email", &paperless),
-    ])
+    post_form(
+        &app,
+        "set_delivery",
+        "/billing/settings/delivery",
+        &[("account_id", &account.to_string()), ("method", "email"), ("email", &paperless)],
+    )
     .await;
 
     let mail = sink.inbox(&paperless, 1).await;
-    let link = mail.first().and_then(|m| m.link("/billing/verify-email?token=")).expect("the link arrived over SMTP");
+    let link = mail
+        .first()
+        .and_then(|m| m.link("/billing/verify-email?token="))
+        .expect("the link arrived over SMTP");
     outbox_settled(&app).await;
     let stored = stored_emails(&app).await;
     assert!(!stored.contains(&token_of(&link)), "the token is stored");
-    assert!(stored.contains("/billing/verify-email?token=") && !stored.contains(&link), "the link is stored");
+    assert!(
+        stored.contains("/billing/verify-email?token=") && !stored.contains(&link),
+        "the link is stored"
+    );
 
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    let page = browser.get(format!("{}{link}", app.base)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let page = browser
+        .get(format!("{}{link}", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Confirm email delivery"), "the emailed link opens its page");
     confirm(&app, &browser, &link).await;
-    assert_eq!(method(&app, account).await, ("email".into(), Some(paperless)), "the emailed link works");
+    assert_eq!(
+        method(&app, account).await,
+        ("email".into(), Some(paperless)),
+        "the emailed link works"
+    );
 }

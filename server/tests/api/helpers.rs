@@ -1,9 +1,9 @@
 use app::email::Mailer;
 use app::platform::config::{SmtpConfig, SmtpSecurity};
+use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use leptos::prelude::LeptosOptions;
-use app::platform::sessions::Sessions;
 use server::{router, AppState};
 use sqlx::{Connection, Executor};
 
@@ -18,8 +18,13 @@ pub async fn fresh_db() -> TestDb {
     match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
         Some(admin_url) => {
             let name = format!("aqueduct_test_{}", rand::random::<u64>());
-            let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
-            admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+            let mut admin = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
             let url = match admin_url.rsplit_once('/') {
                 Some((server, _)) => format!("{server}/{name}"),
                 None => unreachable!("a postgres URL has a path"),
@@ -75,7 +80,15 @@ async fn spawn_on(config: Config, test_db: TestDb) -> TestApp {
     let mailer = Mailer::from_config(&config).expect("mailer");
     tokio::spawn(mailer.clone().run(db.clone()));
     let vault = Vault::from_config(&config).expect("vault");
-    let state = AppState { leptos_options, config, db: db.clone(), sessions, mailer: mailer.clone(), vault, gateway: app::gateway::Gateway::sandbox() };
+    let state = AppState {
+        leptos_options,
+        config,
+        db: db.clone(),
+        sessions,
+        mailer: mailer.clone(),
+        vault,
+        gateway: app::gateway::Gateway::sandbox(),
+    };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("local addr");
@@ -100,14 +113,21 @@ pub fn database_url(app: &TestApp) -> String {
 /// The configuration tests run with: development defaults, and the test command's SMTP
 /// server (maildev) when it runs, so that emails really travel over SMTP.
 pub fn test_config() -> Config {
-    let smtp = std::env::var("TEST_SMTP_PORT").ok().and_then(|p| p.parse().ok()).map(|port| SmtpConfig {
-        host: "127.0.0.1".into(),
-        port,
-        security: SmtpSecurity::None,
-        from: "portal@example.org".into(),
-        ..SmtpConfig::default()
-    });
-    Config { database_url: String::new(), public_base_url: "http://portal.test".into(), dev_mode: true, smtp, ..Config::default() }
+    let smtp =
+        std::env::var("TEST_SMTP_PORT").ok().and_then(|p| p.parse().ok()).map(|port| SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: SmtpSecurity::None,
+            from: "portal@example.org".into(),
+            ..SmtpConfig::default()
+        });
+    Config {
+        database_url: String::new(),
+        public_base_url: "http://portal.test".into(),
+        dev_mode: true,
+        smtp,
+        ..Config::default()
+    }
 }
 
 /// An address no other test uses: the test SMTP server is shared by every test.
@@ -127,7 +147,10 @@ impl ReceivedEmail {
     /// The first link into the portal that starts with `prefix` (e.g. "/reset-password").
     pub fn link(&self, prefix: &str) -> Option<String> {
         let start = format!("http://portal.test{prefix}");
-        self.text.split_whitespace().find(|w| w.starts_with(&start)).map(|w| w["http://portal.test".len()..].to_string())
+        self.text
+            .split_whitespace()
+            .find(|w| w.starts_with(&start))
+            .map(|w| w["http://portal.test".len()..].to_string())
     }
 }
 
@@ -156,11 +179,19 @@ pub async fn inbox(db: &Db, to: &str, count: usize) -> Vec<ReceivedEmail> {
 }
 
 async fn maildev_messages(url: &str, to: &str) -> Vec<ReceivedEmail> {
-    let body = reqwest::get(format!("{url}/email")).await.expect("maildev").text().await.expect("maildev body");
+    let body = reqwest::get(format!("{url}/email"))
+        .await
+        .expect("maildev")
+        .text()
+        .await
+        .expect("maildev body");
     let all: Vec<serde_json::Value> = serde_json::from_str(&body).expect("maildev JSON");
     all.into_iter()
         .filter(|m| {
-            m["to"].as_array().is_some_and(|list| list.iter().any(|r| r["address"].as_str().is_some_and(|a| a.eq_ignore_ascii_case(to))))
+            m["to"].as_array().is_some_and(|list| {
+                list.iter()
+                    .any(|r| r["address"].as_str().is_some_and(|a| a.eq_ignore_ascii_case(to)))
+            })
         })
         .map(|m| ReceivedEmail {
             subject: m["subject"].as_str().unwrap_or_default().to_string(),
@@ -173,11 +204,17 @@ async fn maildev_messages(url: &str, to: &str) -> Vec<ReceivedEmail> {
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         // As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
-        self.client.get(format!("{}{path}", self.base)).header("accept", "text/html").send().await.expect("request")
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("request")
     }
 }
 
-static DEFAULT_LIMITS: std::sync::LazyLock<app::platform::config::LimitsConfig> = std::sync::LazyLock::new(Default::default);
+static DEFAULT_LIMITS: std::sync::LazyLock<app::platform::config::LimitsConfig> =
+    std::sync::LazyLock::new(Default::default);
 
 /// A customer adding a method from a test's own address, within the default limits.
 pub fn adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
@@ -188,7 +225,10 @@ pub fn adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
 /// else (concurrency, backups) than the cap.
 pub fn roomy_adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
     static ROOMY: std::sync::LazyLock<app::platform::config::LimitsConfig> =
-        std::sync::LazyLock::new(|| app::platform::config::LimitsConfig { saved_methods: 1_000_000, ..Default::default() });
+        std::sync::LazyLock::new(|| app::platform::config::LimitsConfig {
+            saved_methods: 1_000_000,
+            ..Default::default()
+        });
     app::wallet::service::Adder { customer_id, client: "192.0.2.1", limits: &ROOMY }
 }
 
@@ -222,7 +262,8 @@ struct SunkMessage {
 
 impl SmtpSink {
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the SMTP sink");
+        let listener =
+            tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the SMTP sink");
         let port = listener.local_addr().expect("sink address").port();
         let sink = Self { port, received: Default::default() };
         let accepting = sink.clone();
@@ -261,7 +302,11 @@ impl SmtpSink {
             }
             let command = line.trim_end().to_ascii_uppercase();
             let answer: &[u8] = if command.starts_with("RCPT TO:") {
-                let address = line.trim_end()[8..].trim().trim_start_matches('<').trim_end_matches('>').to_string();
+                let address = line.trim_end()[8..]
+                    .trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string();
                 recipients.push(address);
                 b"250 ok\r\n"
             } else if command == "DATA" {
@@ -310,7 +355,12 @@ impl SmtpSink {
                 .filter(|m| m.recipients.iter().any(|r| r.eq_ignore_ascii_case(to)))
                 .map(|m| {
                     let decoded = decode_mime(&m.data);
-                    let subject = m.data.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or_default().to_string();
+                    let subject = m
+                        .data
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Subject: "))
+                        .unwrap_or_default()
+                        .to_string();
                     ReceivedEmail { subject, text: decoded.clone(), html: decoded }
                 })
                 .collect();
@@ -346,7 +396,9 @@ fn decode_mime(raw: &str) -> String {
         } else {
             if line.is_empty() {
                 in_body = true;
-            } else if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-transfer-encoding:") {
+            } else if let Some(value) =
+                line.to_ascii_lowercase().strip_prefix("content-transfer-encoding:")
+            {
                 encoding = value.trim().to_string();
             }
             out.push_str(line);
@@ -361,7 +413,8 @@ fn decode_part(body: &str, encoding: &str) -> String {
     match encoding {
         "base64" => {
             let compact: String = body.split_whitespace().collect();
-            let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, compact).unwrap_or_default();
+            let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, compact)
+                .unwrap_or_default();
             String::from_utf8_lossy(&bytes).into_owned()
         }
         "quoted-printable" => String::from_utf8_lossy(&decode_quoted_printable(body)).into_owned(),
@@ -379,7 +432,10 @@ fn decode_quoted_printable(body: &str) -> Vec<u8> {
                 i += 3; // a soft line break
                 continue;
             }
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(byte) = hex {
                 out.push(byte);
                 i += 3;

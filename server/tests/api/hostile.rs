@@ -41,8 +41,21 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     (
         "add_payment_method",
         &[
-            "kind", "account_type", "routing_number", "account_number", "account_number_confirm", "bank_name", "holder_name",
-            "card_number", "card_name", "expiry", "security_code", "billing_zip", "wallet", "make_default", "for_autopay",
+            "kind",
+            "account_type",
+            "routing_number",
+            "account_number",
+            "account_number_confirm",
+            "bank_name",
+            "holder_name",
+            "card_number",
+            "card_name",
+            "expiry",
+            "security_code",
+            "billing_zip",
+            "wallet",
+            "make_default",
+            "for_autopay",
             "autopay_change",
         ],
     ),
@@ -52,8 +65,35 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("autopay_accounts", &[]),
     ("enroll_setup", &["account_id", "method", "changing"]),
     ("continue_autopay", &RULE_FORM),
-    ("autopay_review", &["account_id", "method_id", "changing", "amount_rule", "fixed_amount", "timing", "days_before", "use_maximum", "maximum"]),
-    ("create_autopay", &["account_id", "method_id", "change", "idempotency_key", "amount_rule", "fixed_amount", "timing", "days_before", "use_maximum", "maximum"]),
+    (
+        "autopay_review",
+        &[
+            "account_id",
+            "method_id",
+            "changing",
+            "amount_rule",
+            "fixed_amount",
+            "timing",
+            "days_before",
+            "use_maximum",
+            "maximum",
+        ],
+    ),
+    (
+        "create_autopay",
+        &[
+            "account_id",
+            "method_id",
+            "change",
+            "idempotency_key",
+            "amount_rule",
+            "fixed_amount",
+            "timing",
+            "days_before",
+            "use_maximum",
+            "maximum",
+        ],
+    ),
     ("autopay_confirmation", &["reference"]),
     ("cancel_autopay", &["account_id"]),
     ("take_autopay_outcome", &[]),
@@ -61,7 +101,17 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("sign_out", &[]),
 ];
 
-const RULE_FORM: [&str; 9] = ["account_id", "method_id", "change", "amount_rule", "fixed_amount", "timing", "days_before", "use_maximum", "maximum"];
+const RULE_FORM: [&str; 9] = [
+    "account_id",
+    "method_id",
+    "change",
+    "amount_rule",
+    "fixed_amount",
+    "timing",
+    "days_before",
+    "use_maximum",
+    "maximum",
+];
 
 /// Values no form sends, or sends only by mistake: each is given to every field at once.
 fn hostile_values() -> Vec<String> {
@@ -100,36 +150,82 @@ fn hostile_bodies() -> Vec<(&'static str, Vec<u8>)> {
         ("application/x-www-form-urlencoded", b"id=-1&id=-2&account_id=-1&account_id=x".to_vec()),
         ("application/json", br#"{"id": 1, "account_id": [1, 2], "email": null}"#.to_vec()),
         ("text/plain", vec![b'A'; 1_000_000]),
-        ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n1\r\n--x--\r\n".to_vec()),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n1\r\n--x--\r\n".to_vec(),
+        ),
     ]
 }
 
 /// Words that would mean an internal detail reached the customer.
 const INTERNALS: &[&str] = &[
-    "Args|", "Deserialization|", "__err", "sqlx", "SQLite", "sqlite", "postgres", "panicked", "invalid digit", "missing field",
-    "invalid type", "internal error", "/src/", "stack backtrace",
+    "Args|",
+    "Deserialization|",
+    "__err",
+    "sqlx",
+    "SQLite",
+    "sqlite",
+    "postgres",
+    "panicked",
+    "invalid digit",
+    "missing field",
+    "invalid type",
+    "internal error",
+    "/src/",
+    "stack backtrace",
 ];
 
-const ENGLISH_REFUSALS: &[&str] = &["could not read this form", "longer than the portal accepts", "more than the portal accepts"];
-const SPANISH_REFUSALS: &[&str] = &["No pudimos leer este formulario", "más largo de lo que el portal acepta", "más de lo que el portal acepta"];
+const ENGLISH_REFUSALS: &[&str] =
+    &["could not read this form", "longer than the portal accepts", "more than the portal accepts"];
+const SPANISH_REFUSALS: &[&str] = &[
+    "No pudimos leer este formulario",
+    "más largo de lo que el portal acepta",
+    "más de lo que el portal acepta",
+];
 
 /// What any hostile request could have changed, apart from the session and the record of
 /// failed attempts (which are there to count them).
 async fn stored(app: &TestApp) -> Vec<String> {
     let mut facts = Vec::new();
     for table in [
-        "customers", "accounts", "bills", "logins", "one_time_tokens", "emails", "payment_methods", "routing_directory",
-        "autopay_enrollments", "nacha_files", "payments", "bill_notifications", "autopay_reminders",
+        "customers",
+        "accounts",
+        "bills",
+        "logins",
+        "one_time_tokens",
+        "emails",
+        "payment_methods",
+        "routing_directory",
+        "autopay_enrollments",
+        "nacha_files",
+        "payments",
+        "bill_notifications",
+        "autopay_reminders",
     ] {
         facts.push(format!("{table}: {}", count(&app.db, table).await));
     }
-    let methods: Vec<(i64, i64, Option<i64>, String)> =
-        sqlx::query_as("SELECT id, is_default, removed_at, holder_name FROM payment_methods ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+    let methods: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT id, is_default, removed_at, holder_name FROM payment_methods ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
     let accounts: Vec<(i64, String, Option<String>)> =
-        sqlx::query_as("SELECT id, delivery_method, delivery_email FROM accounts ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
-    let logins: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, email, password_hash FROM logins ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
-    let enrollments: Vec<(i64, i64, i64, String)> =
-        sqlx::query_as("SELECT id, active, payment_method_id, amount_rule FROM autopay_enrollments ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+        sqlx::query_as("SELECT id, delivery_method, delivery_email FROM accounts ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let logins: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, email, password_hash FROM logins ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let enrollments: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, active, payment_method_id, amount_rule FROM autopay_enrollments ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
     facts.push(format!("{methods:?} {accounts:?} {logins:?} {enrollments:?}"));
     facts
 }
@@ -138,24 +234,67 @@ async fn stored(app: &TestApp) -> Vec<String> {
 pub(crate) async fn signed_in_customer(app: &TestApp) -> (i64, i64) {
     with_demo(&app.db).await;
     let email = unique_email("hostile");
-    let account = registration::find_account(&app.db, "10.9.9.9", "12345678-1234567", "97501").await.unwrap().unwrap();
-    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    let account = registration::find_account(&app.db, "10.9.9.9", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
+    let login_id = registration::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&email, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
     let bank = add(app, customer, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     add(app, customer, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
-    let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'").fetch_one(&app.db.pool).await.unwrap();
-    let checked = app::autopay::service::check(&app.db, customer, account_id, Some(bank), &Default::default()).await.unwrap().unwrap();
+    let (account_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let checked = app::autopay::service::check(
+        &app.db,
+        customer,
+        account_id,
+        Some(bank),
+        &Default::default(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let config = crate::helpers::test_config();
-    app::autopay::service::enroll(&app.db, &app.mailer, &config, customer, app::email::Lang::En, &checked, "hostile-key", false).await.unwrap();
-    let r = post_form(app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    app::autopay::service::enroll(
+        &app.db,
+        &app.mailer,
+        &config,
+        customer,
+        app::email::Lang::En,
+        &checked,
+        "hostile-key",
+        false,
+    )
+    .await
+    .unwrap();
+    let r = post_form(
+        app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 302);
     (customer, account_id)
 }
 
 #[tokio::test]
 async fn every_server_function_is_in_the_hostile_input_list() {
-    let listed: std::collections::BTreeSet<String> = FUNCTIONS.iter().map(|(name, _)| format!("/api/{name}")).collect();
-    let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+    let listed: std::collections::BTreeSet<String> =
+        FUNCTIONS.iter().map(|(name, _)| format!("/api/{name}")).collect();
+    let registered: std::collections::BTreeSet<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
     assert_eq!(listed, registered, "a server function was added or renamed: list it in FUNCTIONS");
 }
 
@@ -171,13 +310,22 @@ async fn hostile_input_gets_a_clear_answer_never_a_5xx_and_stores_nothing() {
             .into_iter()
             .map(|value| {
                 let form: Vec<(&str, &str)> = fields.iter().map(|f| (*f, value.as_str())).collect();
-                ("application/x-www-form-urlencoded".to_string(), form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish().into_bytes())
+                (
+                    "application/x-www-form-urlencoded".to_string(),
+                    form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(form)
+                        .finish()
+                        .into_bytes(),
+                )
             })
             .collect();
         requests.extend(hostile_bodies().into_iter().map(|(kind, body)| (kind.to_string(), body)));
         for (content_type, body) in requests {
             // As a script (English) and as a form without JavaScript (Spanish).
-            for (accept, language, refusals) in [("application/json", "en", ENGLISH_REFUSALS), ("text/html", "es", SPANISH_REFUSALS)] {
+            for (accept, language, refusals) in [
+                ("application/json", "en", ENGLISH_REFUSALS),
+                ("text/html", "es", SPANISH_REFUSALS),
+            ] {
                 let response = app
                     .client
                     .post(&url)
@@ -190,15 +338,25 @@ async fn hostile_input_gets_a_clear_answer_never_a_5xx_and_stores_nothing() {
                     .await
                     .unwrap();
                 let status = response.status();
-                let location = response.headers().get("location").map(|l| l.to_str().unwrap_or("").to_string()).unwrap_or_default();
+                let location = response
+                    .headers()
+                    .get("location")
+                    .map(|l| l.to_str().unwrap_or("").to_string())
+                    .unwrap_or_default();
                 let text = response.text().await.unwrap();
                 let shown = format!("{function} ({accept}, {content_type}, {:.60}): {status} {location} {text:.300}", String::from_utf8_lossy(&body));
                 assert!(!status.is_server_error(), "{shown}");
                 for word in INTERNALS {
-                    assert!(!text.contains(word) && !location.contains(word), "{word} leaked: {shown}");
+                    assert!(
+                        !text.contains(word) && !location.contains(word),
+                        "{word} leaked: {shown}"
+                    );
                 }
                 if status.is_client_error() {
-                    assert!(refusals.iter().any(|r| text.contains(r)), "a refusal says what is wrong, in {language}: {shown}");
+                    assert!(
+                        refusals.iter().any(|r| text.contains(r)),
+                        "a refusal says what is wrong, in {language}: {shown}"
+                    );
                     refused += 1;
                 }
             }

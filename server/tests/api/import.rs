@@ -23,7 +23,8 @@ account_number,bill_date,due_date,amount,balance,usage_gallons
 #[tokio::test]
 async fn a_good_file_is_imported_with_exact_cents_and_padded_numbers() {
     let t = fresh_db().await;
-    let report = import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.expect("accounts import");
+    let report =
+        import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.expect("accounts import");
     assert_eq!((report.rows, report.inserted), (3, 3));
     assert_eq!(count(&t.db, "customers").await, 2, "one customer holds two accounts");
     let report = import_bills(&t.db, BILLS.as_bytes()).await.expect("bills import");
@@ -67,7 +68,10 @@ async fn importing_the_same_files_twice_adds_nothing() {
 async fn a_changed_row_updates_in_place() {
     let t = fresh_db().await;
     import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.unwrap();
-    let moved = ACCOUNTS.replace("45 Oak Ave,Medford,OR,97504,45 Oak Ave", "46 Oak Ave,Medford,OR,97504,46 Oak Ave");
+    let moved = ACCOUNTS.replace(
+        "45 Oak Ave,Medford,OR,97504,45 Oak Ave",
+        "46 Oak Ave,Medford,OR,97504,46 Oak Ave",
+    );
     let report = import_accounts(&t.db, &head(), moved.as_bytes()).await.unwrap();
     assert_eq!((report.inserted, report.updated, report.unchanged), (0, 1, 2));
     assert_eq!(count(&t.db, "accounts").await, 3);
@@ -78,7 +82,10 @@ async fn expect_rollback(accounts: &str, line: u64, reason_part: &str) {
     match import_accounts(&t.db, &head(), accounts.as_bytes()).await {
         Err(ImportError::Row { line: got, reason }) => {
             assert_eq!(got, line, "line number for {reason}");
-            assert!(reason.contains(reason_part), "reason {reason:?} should mention {reason_part:?}");
+            assert!(
+                reason.contains(reason_part),
+                "reason {reason:?} should mention {reason_part:?}"
+            );
         }
         other => panic!("expected a row error, got {other:?}"),
     }
@@ -113,9 +120,15 @@ async fn a_bill_for_an_unknown_account_rolls_the_bills_file_back() {
     assert_eq!(count(&t.db, "bills").await, 0, "the rows before the bad one were rolled back too");
 
     let bad_money = BILLS.replace("73.45,73.45", "73.456,73.45");
-    assert!(matches!(import_bills(&t.db, bad_money.as_bytes()).await, Err(ImportError::Row { line: 3, .. })));
+    assert!(matches!(
+        import_bills(&t.db, bad_money.as_bytes()).await,
+        Err(ImportError::Row { line: 3, .. })
+    ));
     let bad_date = BILLS.replace("2026-10-01,2026-11-01", "2026-02-30,2026-11-01");
-    assert!(matches!(import_bills(&t.db, bad_date.as_bytes()).await, Err(ImportError::Row { line: 2, .. })));
+    assert!(matches!(
+        import_bills(&t.db, bad_date.as_bytes()).await,
+        Err(ImportError::Row { line: 2, .. })
+    ));
     assert_eq!(count(&t.db, "bills").await, 0);
 }
 
@@ -128,7 +141,8 @@ async fn demo_data_loads_twice_without_duplicates() {
     app::import::demo::load(&t.db, &head(), today).await.unwrap();
     assert_eq!((count(&t.db, "accounts").await, count(&t.db, "bills").await), (accounts, bills));
     assert_eq!(accounts, 4);
-    let (open_due,): (String,) = sqlx::query_as("SELECT MAX(due_date) FROM bills").fetch_one(&t.db.pool).await.unwrap();
+    let (open_due,): (String,) =
+        sqlx::query_as("SELECT MAX(due_date) FROM bills").fetch_one(&t.db.pool).await.unwrap();
     assert_eq!(open_due, "2026-12-01", "the newest bill is due soon");
 }
 

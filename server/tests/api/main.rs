@@ -2,11 +2,12 @@
 //! SQLite by default; PostgreSQL when TEST_DATABASE_URL names a postgres:// server (each
 //! test then creates and drops its own database there).
 
-mod helpers;
 mod autopay;
 mod backup;
 mod crash;
 mod delivery;
+mod helpers;
+mod hostile;
 mod import;
 mod instances;
 mod limits;
@@ -14,4 +15,3 @@ mod password_reset;
 mod registration;
 mod shell;
 mod wallet;
-mod hostile;

@@ -9,16 +9,27 @@ use app::registration::{service, Problem};
 async fn signed_in_customer(app: &TestApp, password: &str) -> String {
     with_demo(&app.db).await;
     let email = unique_email("alex");
-    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501").await.unwrap().unwrap();
-    service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, password)).await.unwrap().unwrap();
-    let r = post_form(app, "sign_in", "/sign-in", &[("email", &email), ("password", password)]).await;
+    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
+    service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, password))
+        .await
+        .unwrap()
+        .unwrap();
+    let r =
+        post_form(app, "sign_in", "/sign-in", &[("email", &email), ("password", password)]).await;
     assert_eq!(location(&r), "/account");
     assert_eq!(app.get("/account").await.status().as_u16(), 200);
     email
 }
 
 fn other_browser() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -28,9 +39,22 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     let browser = other_browser();
 
     // Known and unknown addresses get the same answer.
-    let known = post_form_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", &email)]).await;
-    let unknown =
-        post_form_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", "nobody.here@example.com")]).await;
+    let known = post_form_as(
+        &browser,
+        &app,
+        "request_password_reset",
+        "/forgot-password",
+        &[("email", &email)],
+    )
+    .await;
+    let unknown = post_form_as(
+        &browser,
+        &app,
+        "request_password_reset",
+        "/forgot-password",
+        &[("email", "nobody.here@example.com")],
+    )
+    .await;
     assert_eq!(location(&known), "/forgot-password?sent=1");
     assert_eq!(location(&unknown), location(&known));
 
@@ -41,34 +65,72 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     assert!(mail[0].html.contains("reset-password?token="), "the HTML part links too");
     let token = link.split("token=").nth(1).unwrap().to_string();
     // Only the token's hash is stored.
-    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM one_time_tokens").fetch_one(&app.db.pool).await.unwrap();
+    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM one_time_tokens")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_ne!(stored, token);
     assert_eq!(stored.len(), 64);
 
-    let page = browser.get(format!("{}{link}", app.base)).header("accept", "text/html").send().await.unwrap();
+    let page = browser
+        .get(format!("{}{link}", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     let page = page.text().await.unwrap();
     assert!(page.contains("Choose a New Password") && page.contains("name=\"token\""));
 
     // A weak password is refused and the link still works.
-    let r = post_form_as(&browser, &app, "reset_password", &link, &[("token", &token), ("password", "short"), ("password_confirm", "short")]).await;
+    let r = post_form_as(
+        &browser,
+        &app,
+        "reset_password",
+        &link,
+        &[("token", &token), ("password", "short"), ("password_confirm", "short")],
+    )
+    .await;
     assert!(location(&r).ends_with(&link), "back to the form: {}", location(&r));
-    let shown = browser.get(format!("{}{link}", app.base)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let shown = browser
+        .get(format!("{}{link}", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(shown.contains("at least 12 characters"), "the reason is shown");
 
-    let r = post_form_as(&browser, &app, "reset_password", &link, &[
-        ("token", &token),
-        ("password", "a brand new river song"),
-        ("password_confirm", "a brand new river song"),
-    ])
+    let r = post_form_as(
+        &browser,
+        &app,
+        "reset_password",
+        &link,
+        &[
+            ("token", &token),
+            ("password", "a brand new river song"),
+            ("password_confirm", "a brand new river song"),
+        ],
+    )
     .await;
     assert_eq!(location(&r), "/sign-in?password_changed=1");
 
     // The session signed in before the reset has ended.
     assert_eq!(app.get("/account").await.status().as_u16(), 302);
     // The link is spent.
-    assert_eq!(service::reset_link_problem(&app.db, &token).await.unwrap(), Some(Problem::ResetLinkUsed));
+    assert_eq!(
+        service::reset_link_problem(&app.db, &token).await.unwrap(),
+        Some(Problem::ResetLinkUsed)
+    );
     let m = app.mailer.clone();
-    let again = service::reset_password(&app.db, &m, &token, "another long password", "another long password");
+    let again = service::reset_password(
+        &app.db,
+        &m,
+        &token,
+        "another long password",
+        "another long password",
+    );
     assert_eq!(again.await.unwrap(), Err(vec![Problem::ResetLinkUsed]));
 
     let mail = inbox(&app.db, &email, 2).await;
@@ -76,9 +138,21 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     assert!(mail[1].subject.starts_with("Your password was changed"));
 
     // Only the new password opens the login.
-    let r = post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let r = post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     assert_ne!(location(&r), "/account");
-    let r = post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "a brand new river song")]).await;
+    let r = post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "a brand new river song")],
+    )
+    .await;
     assert_eq!(location(&r), "/account");
     assert!(session_pair(&r).is_some());
 }
@@ -91,22 +165,56 @@ async fn expired_unknown_and_replaced_links_say_what_happened() {
     service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
     service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
     let mail = inbox(&app.db, &email, 2).await;
-    let first = mail[0].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
-    let second = mail[1].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
-    assert_eq!(service::reset_link_problem(&app.db, &first).await.unwrap(), Some(Problem::ResetLinkUsed), "a newer link replaces it");
+    let first =
+        mail[0].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
+    let second =
+        mail[1].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
+    assert_eq!(
+        service::reset_link_problem(&app.db, &first).await.unwrap(),
+        Some(Problem::ResetLinkUsed),
+        "a newer link replaces it"
+    );
     assert_eq!(service::reset_link_problem(&app.db, &second).await.unwrap(), None);
 
-    sqlx::query("UPDATE one_time_tokens SET expires_at = expires_at - 3601").execute(&app.db.pool).await.unwrap();
-    assert_eq!(service::reset_link_problem(&app.db, &second).await.unwrap(), Some(Problem::ResetLinkExpired));
-    let r = service::reset_password(&app.db, &m, &second, "a brand new river song", "a brand new river song");
+    sqlx::query("UPDATE one_time_tokens SET expires_at = expires_at - 3601")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        service::reset_link_problem(&app.db, &second).await.unwrap(),
+        Some(Problem::ResetLinkExpired)
+    );
+    let r = service::reset_password(
+        &app.db,
+        &m,
+        &second,
+        "a brand new river song",
+        "a brand new river song",
+    );
     assert_eq!(r.await.unwrap(), Err(vec![Problem::ResetLinkExpired]));
-    assert_eq!(service::reset_link_problem(&app.db, "not-a-token").await.unwrap(), Some(Problem::ResetLinkInvalid));
+    assert_eq!(
+        service::reset_link_problem(&app.db, "not-a-token").await.unwrap(),
+        Some(Problem::ResetLinkInvalid)
+    );
 
     // The page says so, with the way to a new link, and no form.
     let page = app.get(&format!("/reset-password?token={second}")).await.text().await.unwrap();
-    assert!(page.contains("has expired") && page.contains("href=\"/forgot-password\"") && !page.contains("name=\"token\""));
+    assert!(
+        page.contains("has expired")
+            && page.contains("href=\"/forgot-password\"")
+            && !page.contains("name=\"token\"")
+    );
     // The old password still works: nothing changed.
-    assert!(service::sign_in(&app.db, &m, &crate::helpers::caller(), &email, "river stones at dawn").await.unwrap().is_ok());
+    assert!(service::sign_in(
+        &app.db,
+        &m,
+        &crate::helpers::caller(),
+        &email,
+        "river stones at dawn"
+    )
+    .await
+    .unwrap()
+    .is_ok());
 }
 
 #[tokio::test]
@@ -121,9 +229,14 @@ async fn reset_requests_are_throttled_per_address() {
     assert!(matches!(refused.as_ref().map_err(Vec::as_slice), Err([Problem::ResetTryLater(_)])));
     // Unknown addresses are throttled alike, so the throttle tells nothing either.
     for _ in 0..3 {
-        service::request_password_reset(&app.db, &m, "10.2.2.4", "ghost@example.com").await.unwrap().unwrap();
+        service::request_password_reset(&app.db, &m, "10.2.2.4", "ghost@example.com")
+            .await
+            .unwrap()
+            .unwrap();
     }
-    let refused = service::request_password_reset(&app.db, &m, "10.2.2.5", "ghost@example.com").await.unwrap();
+    let refused = service::request_password_reset(&app.db, &m, "10.2.2.5", "ghost@example.com")
+        .await
+        .unwrap();
     assert!(matches!(refused.as_ref().map_err(Vec::as_slice), Err([Problem::ResetTryLater(_)])));
     assert_eq!(inbox(&app.db, &email, 3).await.len(), 3);
 }
@@ -133,42 +246,61 @@ async fn without_smtp_the_development_outbox_shows_every_email_and_production_ha
     let config = app::platform::Config { smtp: None, ..crate::helpers::test_config() };
     let app = crate::helpers::spawn_app_with(config).await;
     let email = signed_in_customer(&app, "river stones at dawn").await;
-    service::request_password_reset(&app.db, &app.mailer, "10.7.7.7", &email).await.unwrap().unwrap();
+    service::request_password_reset(&app.db, &app.mailer, "10.7.7.7", &email)
+        .await
+        .unwrap()
+        .unwrap();
     inbox(&app.db, &email, 1).await;
     let page = app.get("/dev/outbox").await;
     assert_eq!(page.status().as_u16(), 200);
     let page = page.text().await.unwrap();
-    assert!(page.contains(&email) && page.contains("Reset your password") && page.contains("delivered"));
-    assert!(page.contains("<li><a href=\"http:") && page.contains("reset-password?token="), "its link is clickable");
+    assert!(
+        page.contains(&email) && page.contains("Reset your password") && page.contains("delivered")
+    );
+    assert!(
+        page.contains("<li><a href=\"http:") && page.contains("reset-password?token="),
+        "its link is clickable"
+    );
 
     let production = app::platform::Config { dev_mode: false, ..crate::helpers::test_config() };
     let mut production_app_config = production.clone();
-    production_app_config.secrets.payment_keys =
-        [("k1".to_string(), app::platform::config::Secret("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=".into()))].into();
+    production_app_config.secrets.payment_keys = [(
+        "k1".to_string(),
+        app::platform::config::Secret("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=".into()),
+    )]
+    .into();
     production_app_config.secrets.payment_key_id = "k1".into();
     production_app_config.smtp = Some(app::platform::config::SmtpConfig::default());
     let prod = crate::helpers::spawn_app_with(production_app_config).await;
     assert_eq!(prod.get("/dev/outbox").await.status().as_u16(), 404);
     // Production refuses to start on the demo key or without SMTP.
     assert!(app::platform::vault::Vault::from_config(&production).is_err());
-    assert!(app::email::Mailer::from_config(&app::platform::Config { smtp: None, ..production }).is_err());
+    assert!(app::email::Mailer::from_config(&app::platform::Config { smtp: None, ..production })
+        .is_err());
 }
 
 /// Every stored email's subject, text and HTML, and its secret column, as one text.
 pub(crate) async fn stored_emails(app: &TestApp) -> String {
     let rows: Vec<(String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT subject, body_text, body_html, secret FROM emails").fetch_all(&app.db.pool).await.unwrap();
-    rows.into_iter().map(|(s, t, h, secret)| format!("{s}\n{t}\n{h}\n{}\n", secret.unwrap_or_default())).collect()
+        sqlx::query_as("SELECT subject, body_text, body_html, secret FROM emails")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(s, t, h, secret)| format!("{s}\n{t}\n{h}\n{}\n", secret.unwrap_or_default()))
+        .collect()
 }
 
 /// Waits (up to 10 s) until every email of the outbox is delivered and has forgotten its
 /// secret (the delivery loop does both just after the SMTP server took the message).
 pub(crate) async fn outbox_settled(app: &TestApp) {
     for _ in 0..100 {
-        let (waiting,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM emails WHERE sent_at IS NULL OR secret IS NOT NULL")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+        let (waiting,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM emails WHERE sent_at IS NULL OR secret IS NOT NULL",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
         if waiting == 0 {
             return;
         }
@@ -185,22 +317,41 @@ async fn a_delivered_reset_email_leaves_no_usable_link_in_the_database() {
     let app = spawn_app_with(sink.config()).await;
     let email = signed_in_customer(&app, "river stones at dawn").await;
     let browser = other_browser();
-    post_form_as(&browser, &app, "request_password_reset", "/forgot-password", &[("email", &email)]).await;
+    post_form_as(
+        &browser,
+        &app,
+        "request_password_reset",
+        "/forgot-password",
+        &[("email", &email)],
+    )
+    .await;
 
     let mail = sink.inbox(&email, 1).await;
-    let link = mail.first().and_then(|m| m.link("/reset-password?token=")).expect("the reset link arrived over SMTP");
+    let link = mail
+        .first()
+        .and_then(|m| m.link("/reset-password?token="))
+        .expect("the reset link arrived over SMTP");
     let token = link.split("token=").nth(1).unwrap().to_string();
     outbox_settled(&app).await;
     let stored = stored_emails(&app).await;
     assert!(!stored.contains(&token), "the token is stored");
     assert!(!stored.contains(&link), "the link is stored");
-    assert!(stored.contains(&format!("/reset-password?token={}", app::email::SECRET_REMOVED)), "the stored copy says what was there");
+    assert!(
+        stored.contains(&format!("/reset-password?token={}", app::email::SECRET_REMOVED)),
+        "the stored copy says what was there"
+    );
 
-    let r = post_form_as(&browser, &app, "reset_password", &link, &[
-        ("token", &token),
-        ("password", "a brand new river song"),
-        ("password_confirm", "a brand new river song"),
-    ])
+    let r = post_form_as(
+        &browser,
+        &app,
+        "reset_password",
+        &link,
+        &[
+            ("token", &token),
+            ("password", "a brand new river song"),
+            ("password_confirm", "a brand new river song"),
+        ],
+    )
     .await;
     assert_eq!(location(&r), "/sign-in?password_changed=1", "the emailed link works");
 }

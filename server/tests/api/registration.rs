@@ -3,11 +3,20 @@ use app::registration::service::{self, NewLogin};
 use app::registration::Problem;
 
 pub async fn with_demo(db: &app::platform::Db) {
-    app::import::demo::load(db, &crate::import::head(), time::macros::date!(2026 - 11 - 26)).await.unwrap();
+    app::import::demo::load(db, &crate::import::head(), time::macros::date!(2026 - 11 - 26))
+        .await
+        .unwrap();
 }
 
 pub fn login<'a>(email: &'a str, password: &'a str) -> NewLogin<'a> {
-    NewLogin { email, password, password_confirm: password, accepted_terms: true, locale: "en", terms_version: "t1" }
+    NewLogin {
+        email,
+        password,
+        password_confirm: password,
+        accepted_terms: true,
+        locale: "en",
+        terms_version: "t1",
+    }
 }
 
 #[tokio::test]
@@ -23,7 +32,10 @@ async fn find_my_account_follows_the_bill_rules() {
     assert!(find("345678-34567", "97501").await.is_ok(), "leading zeros left out");
     assert!(find("23456789-2345678", "97520").await.is_ok(), "the mailing ZIP works too");
     assert_eq!(find("123456781234567", "97501").await, Err(vec![Problem::NumberMissingHyphen]));
-    assert_eq!(find("1234567A-1234567", "").await, Err(vec![Problem::NumberNotDigits, Problem::ZipEmpty]));
+    assert_eq!(
+        find("1234567A-1234567", "").await,
+        Err(vec![Problem::NumberNotDigits, Problem::ZipEmpty])
+    );
     // A wrong ZIP and an unknown number get the same message.
     assert_eq!(find("12345678-1234567", "97999").await, Err(vec![Problem::NoMatch]));
     assert_eq!(find("12345678-1111111", "97501").await, Err(vec![Problem::NoMatch]));
@@ -34,35 +46,72 @@ async fn lookups_are_throttled_per_address_and_per_account_number() {
     let t = fresh_db().await;
     with_demo(&t.db).await;
     for _ in 0..5 {
-        assert_eq!(service::find_account(&t.db, "10.0.0.2", "12345678-1234567", "11111").await.unwrap(), Err(vec![Problem::NoMatch]));
+        assert_eq!(
+            service::find_account(&t.db, "10.0.0.2", "12345678-1234567", "11111").await.unwrap(),
+            Err(vec![Problem::NoMatch])
+        );
     }
     // Blocked now, even with the right numbers, from that address and for that account.
-    assert!(matches!(service::find_account(&t.db, "10.0.0.2", "23456789-2345678", "97502").await.unwrap(), Err(p) if matches!(p[..], [Problem::TryLater(m)] if (1..=15).contains(&m))));
-    assert!(matches!(service::find_account(&t.db, "10.9.9.9", "12345678-1234567", "97501").await.unwrap(), Err(p) if matches!(p[..], [Problem::TryLater(_)])));
+    assert!(
+        matches!(service::find_account(&t.db, "10.0.0.2", "23456789-2345678", "97502").await.unwrap(), Err(p) if matches!(p[..], [Problem::TryLater(m)] if (1..=15).contains(&m)))
+    );
+    assert!(
+        matches!(service::find_account(&t.db, "10.9.9.9", "12345678-1234567", "97501").await.unwrap(), Err(p) if matches!(p[..], [Problem::TryLater(_)]))
+    );
     // Another address and another account are not affected.
-    assert!(service::find_account(&t.db, "10.9.9.9", "23456789-2345678", "97502").await.unwrap().is_ok());
+    assert!(service::find_account(&t.db, "10.9.9.9", "23456789-2345678", "97502")
+        .await
+        .unwrap()
+        .is_ok());
 }
 
 #[tokio::test]
 async fn a_customer_registers_once_and_an_email_holds_one_login() {
     let t = fresh_db().await;
     with_demo(&t.db).await;
-    let account = service::find_account(&t.db, "10.0.0.3", "12345678-1234567", "97501").await.unwrap().unwrap();
-    let id = service::create_login(&t.db, &crate::helpers::caller(), account, login("Alex@Example.com ", "river stones at dawn")).await.unwrap();
+    let account = service::find_account(&t.db, "10.0.0.3", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = service::create_login(
+        &t.db,
+        &crate::helpers::caller(),
+        account,
+        login("Alex@Example.com ", "river stones at dawn"),
+    )
+    .await
+    .unwrap();
     assert!(id.is_ok());
     // The customer's other account is already covered by that login.
     assert_eq!(
         service::find_account(&t.db, "10.0.0.3", "12345678-7654321", "97504").await.unwrap(),
         Err(vec![Problem::AlreadyRegistered])
     );
-    let other = service::find_account(&t.db, "10.0.0.3", "23456789-2345678", "97502").await.unwrap().unwrap();
+    let other = service::find_account(&t.db, "10.0.0.3", "23456789-2345678", "97502")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        service::create_login(&t.db, &crate::helpers::caller(), other, login("alex@example.com", "another long phrase")).await.unwrap(),
+        service::create_login(
+            &t.db,
+            &crate::helpers::caller(),
+            other,
+            login("alex@example.com", "another long phrase")
+        )
+        .await
+        .unwrap(),
         Err(vec![Problem::EmailTaken])
     );
     // Even a login created behind the check's back (another tab) is refused by the database.
     assert_eq!(
-        service::create_login(&t.db, &crate::helpers::caller(), account, login("second@example.com", "river stones at dawn")).await.unwrap(),
+        service::create_login(
+            &t.db,
+            &crate::helpers::caller(),
+            account,
+            login("second@example.com", "river stones at dawn")
+        )
+        .await
+        .unwrap(),
         Err(vec![Problem::AlreadyRegistered])
     );
 }
@@ -71,51 +120,130 @@ async fn a_customer_registers_once_and_an_email_holds_one_login() {
 async fn new_passwords_follow_the_rules_and_nothing_is_stored_when_refused() {
     let t = fresh_db().await;
     with_demo(&t.db).await;
-    let account = service::find_account(&t.db, "10.0.0.4", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let account = service::find_account(&t.db, "10.0.0.4", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
     let cases = [
         (login("alex@example.com", "short"), vec![Problem::PasswordTooShort]),
         (login("alex@example.com", "1qaz2wsx3edc"), vec![Problem::PasswordCommon]),
-        (login("riverside@example.com", "my riverside garden"), vec![Problem::PasswordContainsEmail]),
+        (
+            login("riverside@example.com", "my riverside garden"),
+            vec![Problem::PasswordContainsEmail],
+        ),
         (login("not an email", "river stones at dawn"), vec![Problem::EmailFormat]),
-        (NewLogin { password_confirm: "river stones at dusk", ..login("alex@example.com", "river stones at dawn") }, vec![Problem::PasswordMismatch]),
-        (NewLogin { accepted_terms: false, ..login("alex@example.com", "river stones at dawn") }, vec![Problem::TermsNeeded]),
+        (
+            NewLogin {
+                password_confirm: "river stones at dusk",
+                ..login("alex@example.com", "river stones at dawn")
+            },
+            vec![Problem::PasswordMismatch],
+        ),
+        (
+            NewLogin { accepted_terms: false, ..login("alex@example.com", "river stones at dawn") },
+            vec![Problem::TermsNeeded],
+        ),
     ];
     for (new, expected) in cases {
-        assert_eq!(service::create_login(&t.db, &crate::helpers::caller(), account, new).await.unwrap(), Err(expected));
+        assert_eq!(
+            service::create_login(&t.db, &crate::helpers::caller(), account, new).await.unwrap(),
+            Err(expected)
+        );
     }
     assert_eq!(crate::helpers::count(&t.db, "logins").await, 0);
 }
 
 #[tokio::test]
-async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_emails_look_the_same() {
+async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_emails_look_the_same()
+{
     let t = fresh_db().await;
     with_demo(&t.db).await;
     let mailer = app::email::Mailer::from_config(&crate::helpers::test_config()).unwrap();
     let email = crate::helpers::unique_email("alex");
-    let account = service::find_account(&t.db, "10.0.0.5", "12345678-1234567", "97501").await.unwrap().unwrap();
-    service::create_login(&t.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
-    assert!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email.to_uppercase(), "river stones at dawn").await.unwrap().is_ok());
-    assert_eq!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), "nobody@example.com", "whatever it is").await.unwrap(), Err(Problem::SignInFailed));
+    let account = service::find_account(&t.db, "10.0.0.5", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
+    service::create_login(
+        &t.db,
+        &crate::helpers::caller(),
+        account,
+        login(&email, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(service::sign_in(
+        &t.db,
+        &mailer,
+        &crate::helpers::caller(),
+        &email.to_uppercase(),
+        "river stones at dawn"
+    )
+    .await
+    .unwrap()
+    .is_ok());
+    assert_eq!(
+        service::sign_in(
+            &t.db,
+            &mailer,
+            &crate::helpers::caller(),
+            "nobody@example.com",
+            "whatever it is"
+        )
+        .await
+        .unwrap(),
+        Err(Problem::SignInFailed)
+    );
     for _ in 0..9 {
-        assert_eq!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "wrong guess here").await.unwrap(), Err(Problem::SignInFailed));
+        assert_eq!(
+            service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "wrong guess here")
+                .await
+                .unwrap(),
+            Err(Problem::SignInFailed)
+        );
     }
     // The tenth failure starts the lockout and says so.
-    assert!(matches!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "wrong guess here").await.unwrap(), Err(Problem::Locked(_))));
-    assert!(matches!(service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "river stones at dawn").await.unwrap(), Err(Problem::Locked(_))));
+    assert!(matches!(
+        service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "wrong guess here")
+            .await
+            .unwrap(),
+        Err(Problem::Locked(_))
+    ));
+    assert!(matches!(
+        service::sign_in(&t.db, &mailer, &crate::helpers::caller(), &email, "river stones at dawn")
+            .await
+            .unwrap(),
+        Err(Problem::Locked(_))
+    ));
     mailer.deliver_pending(&t.db).await.unwrap();
     let mail = crate::helpers::inbox(&t.db, &email, 1).await;
     assert_eq!(mail.len(), 1, "one lockout email, however many attempts follow");
     assert!(mail[0].subject.starts_with("Sign-in paused"));
-    assert!(mail[0].text.contains("15 minutes") && mail[0].text.contains("http://portal.test/forgot-password"));
+    assert!(
+        mail[0].text.contains("15 minutes")
+            && mail[0].text.contains("http://portal.test/forgot-password")
+    );
 }
 
 /// A plain HTML form post, as a browser without JavaScript sends it.
-pub async fn post_form(app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn post_form(
+    app: &TestApp,
+    function: &str,
+    referer: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     post_form_as(&app.client, app, function, referer, fields).await
 }
 
 /// The same, from another browser (another cookie jar).
-pub async fn post_form_as(client: &reqwest::Client, app: &TestApp, function: &str, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn post_form_as(
+    client: &reqwest::Client,
+    app: &TestApp,
+    function: &str,
+    referer: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     client
         .post(format!("{}/api/{function}", app.base))
         .header("accept", "text/html")
@@ -143,7 +271,12 @@ pub fn session_pair(r: &reqwest::Response) -> Option<String> {
 
 pub fn location(r: &reqwest::Response) -> String {
     // leptos_axum appends an empty query when it sends a plain form post back to its page.
-    r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('?').to_string()
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim_end_matches('?')
+        .to_string()
 }
 
 #[tokio::test]
@@ -152,32 +285,55 @@ async fn the_whole_journey_works_without_javascript() {
     with_demo(&app.db).await;
 
     // A mistake comes back to the form, with the message and what was typed.
-    let r = post_form(&app, "find_account", "/register", &[("number", "123456781234567"), ("zip", "97501")]).await;
-    assert_eq!((r.status().as_u16(), location(&r).as_str()), (302, format!("{}/register", app.base).as_str()));
+    let r = post_form(
+        &app,
+        "find_account",
+        "/register",
+        &[("number", "123456781234567"), ("zip", "97501")],
+    )
+    .await;
+    assert_eq!(
+        (r.status().as_u16(), location(&r).as_str()),
+        (302, format!("{}/register", app.base).as_str())
+    );
     let page = app.get("/register").await.text().await.unwrap();
     assert!(page.contains("Separate the customer number and the account number with a hyphen"));
     assert!(page.contains("value=\"123456781234567\""));
     // Shown once.
     assert!(!app.get("/register").await.text().await.unwrap().contains("with a hyphen, for"));
 
-    let r = post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
+    let r = post_form(
+        &app,
+        "find_account",
+        "/register",
+        &[("number", "12345678-1234567"), ("zip", "97501")],
+    )
+    .await;
     assert_eq!(location(&r), "/register/login");
     let page = app.get("/register/login").await.text().await.unwrap();
     assert!(page.contains("12345678-1234567"), "the found account is shown");
 
-    let r = post_form(&app, "create_login", "/register/login", &[
-        ("email", "alex@example.com"),
-        ("password", "river stones at dawn"),
-        ("password_confirm", "river stones at dawn"),
-        ("accept_terms", "yes"),
-    ])
+    let r = post_form(
+        &app,
+        "create_login",
+        "/register/login",
+        &[
+            ("email", "alex@example.com"),
+            ("password", "river stones at dawn"),
+            ("password_confirm", "river stones at dawn"),
+            ("accept_terms", "yes"),
+        ],
+    )
     .await;
     assert_eq!(location(&r), "/account");
     let cookie = session_set_cookie(&r).unwrap_or_default();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let page = app.get("/account").await.text().await.unwrap();
     assert!(page.contains("WATER PAYMENT #"));
-    assert!(page.contains("12345678-1234567") && page.contains("12345678-7654321"), "both accounts of the customer");
+    assert!(
+        page.contains("12345678-1234567") && page.contains("12345678-7654321"),
+        "both accounts of the customer"
+    );
     assert!(!page.contains("23456789-2345678"), "never another customer's account");
     assert!(page.contains("Alex Rivera"));
 
@@ -186,10 +342,28 @@ async fn the_whole_journey_works_without_javascript() {
     let r = app.get("/account").await;
     assert_eq!((r.status().as_u16(), location(&r)), (302, "/sign-in".to_string()));
 
-    let r = post_form(&app, "sign_in", "/sign-in", &[("email", "alex@example.com"), ("password", "wrong password!")]).await;
+    let r = post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", "alex@example.com"), ("password", "wrong password!")],
+    )
+    .await;
     assert!(location(&r).ends_with("/sign-in"));
-    assert!(app.get("/sign-in").await.text().await.unwrap().contains("The email address or password is not correct."));
-    let r = post_form(&app, "sign_in", "/sign-in", &[("email", "alex@example.com"), ("password", "river stones at dawn")]).await;
+    assert!(app
+        .get("/sign-in")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("The email address or password is not correct."));
+    let r = post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", "alex@example.com"), ("password", "river stones at dawn")],
+    )
+    .await;
     assert_eq!(location(&r), "/account");
     assert!(app.get("/account").await.text().await.unwrap().contains("12345678-1234567"));
 }
@@ -199,25 +373,48 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
     let app = spawn_app().await;
     with_demo(&app.db).await;
     // Finding the account starts a session (it holds the found account).
-    let r = post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
+    let r = post_form(
+        &app,
+        "find_account",
+        "/register",
+        &[("number", "12345678-1234567"), ("zip", "97501")],
+    )
+    .await;
     let registration_session = session_pair(&r).expect("a session for the registration");
-    let r = post_form(&app, "create_login", "/register/login", &[
-        ("email", "alex@example.com"),
-        ("password", "river stones at dawn"),
-        ("password_confirm", "river stones at dawn"),
-        ("accept_terms", "yes"),
-    ])
+    let r = post_form(
+        &app,
+        "create_login",
+        "/register/login",
+        &[
+            ("email", "alex@example.com"),
+            ("password", "river stones at dawn"),
+            ("password_confirm", "river stones at dawn"),
+            ("accept_terms", "yes"),
+        ],
+    )
     .await;
     let signed_in_session = session_pair(&r).expect("a session cookie at sign-in");
     assert_ne!(signed_in_session, registration_session, "signing in issues a new session id");
 
-    let other_client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let other_client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let account_with = |cookie: String| {
-        let request = other_client.get(format!("{}/account", app.base)).header("accept", "text/html").header("cookie", cookie);
+        let request = other_client
+            .get(format!("{}/account", app.base))
+            .header("accept", "text/html")
+            .header("cookie", cookie);
         async move { request.send().await.unwrap().status().as_u16() }
     };
-    assert_eq!(account_with(registration_session.clone()).await, 302, "the pre-sign-in id is not signed in");
-    assert_eq!(account_with(signed_in_session.clone()).await, 200, "the signed-in id reaches the account");
+    assert_eq!(
+        account_with(registration_session.clone()).await,
+        302,
+        "the pre-sign-in id is not signed in"
+    );
+    assert_eq!(
+        account_with(signed_in_session.clone()).await,
+        200,
+        "the signed-in id reaches the account"
+    );
     post_form(&app, "sign_out", "/account", &[]).await;
     assert_eq!(account_with(signed_in_session).await, 302, "after sign-out the old id is useless");
 }
@@ -238,7 +435,10 @@ async fn throttling_counts_real_clients_behind_trusted_proxies_only() {
             .await
             .unwrap()
     }
-    let behind_proxy = app::platform::Config { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..crate::helpers::test_config() };
+    let behind_proxy = app::platform::Config {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..crate::helpers::test_config()
+    };
     let app = crate::helpers::spawn_app_with(behind_proxy).await;
     with_demo(&app.db).await;
     for n in 0..5 {
@@ -252,21 +452,36 @@ async fn throttling_counts_real_clients_behind_trusted_proxies_only() {
     for n in 0..5 {
         assert!(lookup(&direct, &format!("203.0.113.{n}"), n).await.contains("NoMatch"));
     }
-    assert!(lookup(&direct, "203.0.113.99", 9).await.contains("TryLater"), "a forged header changes nothing");
+    assert!(
+        lookup(&direct, "203.0.113.99", 9).await.contains("TryLater"),
+        "a forged header changes nothing"
+    );
 }
 
 /// Alex's login on `app`, with the password `river stones at dawn`.
 async fn alex(app: &TestApp) -> String {
     with_demo(&app.db).await;
-    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
     let email = crate::helpers::unique_email("alex");
-    service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    service::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&email, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     email
 }
 
 /// A sign-in form posted by a page, which names itself in `headers` (Origin, Referer).
 async fn sign_in_from(app: &TestApp, email: &str, headers: &[(&str, &str)]) -> reqwest::Response {
-    let mut request = app.client.post(format!("{}/api/sign_in", app.base)).header("accept", "text/html");
+    let mut request =
+        app.client.post(format!("{}/api/sign_in", app.base)).header("accept", "text/html");
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -295,16 +510,35 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
         assert_eq!(r.status().as_u16(), 403, "{headers:?}");
         assert_eq!(session_set_cookie(&r), None, "no session for {headers:?}");
         let page = r.text().await.unwrap();
-        assert!(page.contains("This form was sent from another website") && !page.contains("evil.example"), "{page}");
+        assert!(
+            page.contains("This form was sent from another website")
+                && !page.contains("evil.example"),
+            "{page}"
+        );
         assert!(!signed_in(&app).await, "{headers:?}");
     }
     // In Spanish, and to a script as the error its pages show.
-    let r = sign_in_from(&app, &email, &[("origin", "https://evil.example"), ("accept-language", "es")]).await;
+    let r = sign_in_from(
+        &app,
+        &email,
+        &[("origin", "https://evil.example"), ("accept-language", "es")],
+    )
+    .await;
     assert!(r.text().await.unwrap().contains("Este formulario se envió desde otro sitio web"));
-    let r = app.client.post(format!("{}/api/sign_in", app.base)).header("origin", "https://evil.example")
-        .form(&[("email", email.as_str()), ("password", "river stones at dawn")]).send().await.unwrap();
+    let r = app
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[("email", email.as_str()), ("password", "river stones at dawn")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    assert!(r.text().await.unwrap().starts_with("ServerError|This form was sent from another website"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .starts_with("ServerError|This form was sent from another website"));
     assert!(!signed_in(&app).await);
 
     // The portal's own pages: by the address asked for, or by its public base URL; by
@@ -323,7 +557,13 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
         post_form(&app, "sign_out", "/account", &[]).await;
     }
     // Reading is never refused: a link from another site opens the page.
-    let r = app.client.get(format!("{}/sign-in", app.base)).header("referer", "https://evil.example/").send().await.unwrap();
+    let r = app
+        .client
+        .get(format!("{}/sign-in", app.base))
+        .header("referer", "https://evil.example/")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
 }
 
@@ -331,10 +571,16 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
 /// signed in that long ago (the session store is the portal's own).
 async fn age_session(app: &TestApp, session: &str, secs: i64) {
     use tower_sessions::SessionStore;
-    let store = app::platform::sessions::Sessions::open(&crate::helpers::database_url(app)).await.unwrap();
-    let id: tower_sessions::session::Id = session.trim_start_matches("aqueduct_session=").parse().unwrap();
+    let store =
+        app::platform::sessions::Sessions::open(&crate::helpers::database_url(app)).await.unwrap();
+    let id: tower_sessions::session::Id =
+        session.trim_start_matches("aqueduct_session=").parse().unwrap();
     let mut record = store.load(&id).await.unwrap().expect("a stored session");
-    let at = record.data.get(app::registration::session::SIGNED_IN_AT).and_then(|v| v.as_i64()).expect("the sign-in time");
+    let at = record
+        .data
+        .get(app::registration::session::SIGNED_IN_AT)
+        .and_then(|v| v.as_i64())
+        .expect("the sign-in time");
     record.data.insert(app::registration::session::SIGNED_IN_AT.into(), (at - secs).into());
     store.save(&record).await.unwrap();
 }
@@ -345,7 +591,13 @@ async fn age_session(app: &TestApp, session: &str, secs: i64) {
 async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     let app = spawn_app().await;
     let email = alex(&app).await;
-    let r = post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    let r = post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     let session = session_pair(&r).expect("signed in");
     let twelve_hours = 12 * 3600;
 
@@ -353,24 +605,63 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     // before that end, saying why.
     age_session(&app, &session, twelve_hours - 60).await;
     let page = app.get("/account").await.text().await.unwrap();
-    assert!(page.contains("you are signed out 12 hours after signing in, even when active"), "{page}");
-    assert!(page.contains("there is a limit to how long a session lasts"), "the warning for the lifetime, not for idleness");
+    assert!(
+        page.contains("you are signed out 12 hours after signing in, even when active"),
+        "{page}"
+    );
+    assert!(
+        page.contains("there is a limit to how long a session lasts"),
+        "the warning for the lifetime, not for idleness"
+    );
     assert!(!page.contains("Stay Signed In"), "staying cannot help then");
-    let left = app.client.post(format!("{}/api/session_time_left", app.base)).send().await.unwrap().text().await.unwrap();
+    let left = app
+        .client
+        .post(format!("{}/api/session_time_left", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let left: i64 = left.parse().unwrap_or_else(|_| panic!("{left}"));
     assert!((1..=60).contains(&left), "{left}");
     // Staying signed in (and being active) does not move the end.
-    let stay = app.client.post(format!("{}/api/stay_signed_in", app.base)).send().await.unwrap().text().await.unwrap();
+    let stay = app
+        .client
+        .post(format!("{}/api/stay_signed_in", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(stay, "true");
     assert!(signed_in(&app).await);
     age_session(&app, &session, 61).await;
     assert!(!signed_in(&app).await, "past the lifetime");
-    let stay = app.client.post(format!("{}/api/stay_signed_in", app.base)).send().await.unwrap().text().await.unwrap();
+    let stay = app
+        .client
+        .post(format!("{}/api/stay_signed_in", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(stay, "false");
     assert!(!signed_in(&app).await);
 
     // A fresh session is far from the end: the page warns of idleness as before.
-    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
     let page = app.get("/account").await.text().await.unwrap();
-    assert!(page.contains("Stay Signed In") && page.contains("you are signed out 12 hours after signing in"));
+    assert!(
+        page.contains("Stay Signed In")
+            && page.contains("you are signed out 12 hours after signing in")
+    );
 }

@@ -27,10 +27,14 @@ async fn the_home_page_is_rendered_on_the_server_with_a_nonce_csp() {
     assert!(!csp.contains("unsafe-inline"));
     // leptos_i18n leaves an empty `<script></script>`: browsers never run (or CSP-check) an
     // empty inline script, so only scripts with content or a src need the nonce.
-    let scripts: Vec<&str> = html.split("<script").skip(1).filter(|s| !s.starts_with("></script>")).collect();
+    let scripts: Vec<&str> =
+        html.split("<script").skip(1).filter(|s| !s.starts_with("></script>")).collect();
     assert!(!scripts.is_empty());
     for script in scripts {
-        assert!(script.contains(&format!("nonce=\"{nonce}\"")), "script without the nonce: {script:.80}");
+        assert!(
+            script.contains(&format!("nonce=\"{nonce}\"")),
+            "script without the nonce: {script:.80}"
+        );
     }
 }
 
@@ -70,19 +74,39 @@ async fn the_language_switch_never_redirects_off_site() {
     // Percent-encoded in the query, as a crafted link carries them: `%09` is a tab, which a
     // browser strips from `/\t/evil.example`, leaving `//evil.example`.
     let bypasses = [
-        "//evil.example", "https://evil.example", "/\\evil.example", "/%09/evil.example", "/%0A/evil.example",
-        "/%0D/evil.example", "%09//evil.example", "%20//evil.example", "%5C%5Cevil.example", "%5C/evil.example",
-        "/%5C/evil", "//evil.example@portal.test", "http:/evil.example", "javascript:alert(1)", "/%00/evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%0D/evil.example",
+        "%09//evil.example",
+        "%20//evil.example",
+        "%5C%5Cevil.example",
+        "%5C/evil.example",
+        "/%5C/evil",
+        "//evil.example@portal.test",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "/%00/evil.example",
     ];
     for next in bypasses {
         let response = app.get(&format!("/lang/en?next={next}")).await;
-        assert_eq!((response.status().as_u16(), header(&response, "location")), (303, "/"), "{next}");
+        assert_eq!(
+            (response.status().as_u16(), header(&response, "location")),
+            (303, "/"),
+            "{next}"
+        );
     }
     // Still a path on the portal once decoded: kept.
     let response = app.get("/lang/en?next=/faq%3Fx%3D1").await;
     assert_eq!(header(&response, "location"), "/faq?x=1");
     let response = app.get("/lang/en?next=/%252F/evil.example").await;
-    assert_eq!(header(&response, "location"), "/%2F/evil.example", "a percent-encoded slash is a path on the portal");
+    assert_eq!(
+        header(&response, "location"),
+        "/%2F/evil.example",
+        "a percent-encoded slash is a path on the portal"
+    );
     assert_eq!(app.get("/lang/xx").await.status(), 404);
 }
 
@@ -110,19 +134,29 @@ async fn bill_settings_sections_have_their_own_urls() {
 #[tokio::test]
 async fn pages_are_compressed() {
     let app = spawn_app().await;
-    let response = app.client.get(format!("{}/faq", app.base)).header("accept-encoding", "br").send().await.unwrap();
+    let response = app
+        .client
+        .get(format!("{}/faq", app.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(header(&response, "content-encoding"), "br");
 }
 
 #[tokio::test]
 async fn server_function_responses_carry_the_security_headers() {
     let app = spawn_app().await;
-    let response = app.client.post(format!("{}/api/no_such_function", app.base)).send().await.unwrap();
+    let response =
+        app.client.post(format!("{}/api/no_such_function", app.base)).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 404, "an unknown server function is simply not found");
     assert!(header(&response, "content-security-policy").contains("default-src 'self'"));
     assert_eq!(header(&response, "x-frame-options"), "DENY");
     let body = response.text().await.unwrap();
-    assert!(!body.contains("server function") && !body.contains("register"), "no internals: {body}");
+    assert!(
+        !body.contains("server function") && !body.contains("register"),
+        "no internals: {body}"
+    );
     // A known one still works, and carries the same headers.
     let known = app.client.post(format!("{}/api/current_user", app.base)).send().await.unwrap();
     assert_eq!(known.status().as_u16(), 200);
@@ -132,10 +166,19 @@ async fn server_function_responses_carry_the_security_headers() {
 /// The headers every answer needs, whatever it is.
 fn assert_secure_headers(what: &str, response: &reqwest::Response) {
     let csp = header(response, "content-security-policy");
-    for part in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"] {
+    for part in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(part), "{what}: CSP without {part}: {csp}");
     }
-    assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'") && !csp.contains('*'), "{what}: CSP too loose: {csp}");
+    assert!(
+        !csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'") && !csp.contains('*'),
+        "{what}: CSP too loose: {csp}"
+    );
     assert_eq!(header(response, "x-content-type-options"), "nosniff", "{what}");
     assert_eq!(header(response, "x-frame-options"), "DENY", "{what}");
     assert_eq!(header(response, "referrer-policy"), "strict-origin-when-cross-origin", "{what}");
@@ -145,7 +188,10 @@ fn assert_secure_headers(what: &str, response: &reqwest::Response) {
     for cookie in response.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()) {
         assert!(cookie.contains("SameSite=Lax"), "{what}: cookie without SameSite: {cookie}");
         if cookie.starts_with("aqueduct_session=") {
-            assert!(cookie.contains("HttpOnly"), "{what}: session cookie readable by scripts: {cookie}");
+            assert!(
+                cookie.contains("HttpOnly"),
+                "{what}: session cookie readable by scripts: {cookie}"
+            );
         }
     }
 }
@@ -161,14 +207,21 @@ async fn every_route_carries_the_security_headers_and_personal_answers_are_never
         if path.contains("{section}") {
             paths.extend(["autopay", "delivery", "wallet"].map(|s| path.replace("{section}", s)));
         } else {
-            assert!(!path.contains('{') && !path.contains(':') && !path.contains('*'), "a new parameter in {path}: give this test its values");
+            assert!(
+                !path.contains('{') && !path.contains(':') && !path.contains('*'),
+                "a new parameter in {path}: give this test its values"
+            );
             paths.push(path);
         }
     }
     assert!(paths.len() >= 17, "{paths:?}");
     for path in &paths {
         let response = app.get(path).await;
-        assert!(response.status().is_success() || response.status().is_redirection(), "{path}: {}", response.status());
+        assert!(
+            response.status().is_success() || response.status().is_redirection(),
+            "{path}: {}",
+            response.status()
+        );
         assert_secure_headers(path, &response);
         let csp = header(&response, "content-security-policy");
         if response.status().is_success() {
@@ -179,10 +232,17 @@ async fn every_route_carries_the_security_headers_and_personal_answers_are_never
     let function = app.client.post(format!("{}/api/get_overview", app.base)).send().await.unwrap();
     assert_eq!(function.status().as_u16(), 200);
     assert_secure_headers("get_overview", &function);
-    assert_eq!(header(&function, "cache-control"), "no-store", "a server function's answer holds personal data");
+    assert_eq!(
+        header(&function, "cache-control"),
+        "no-store",
+        "a server function's answer holds personal data"
+    );
     assert!(header(&function, "content-security-policy").contains("script-src 'self'"));
     for (what, response) in [
-        ("unknown server function", app.client.post(format!("{}/api/nothing_here", app.base)).send().await.unwrap()),
+        (
+            "unknown server function",
+            app.client.post(format!("{}/api/nothing_here", app.base)).send().await.unwrap(),
+        ),
         ("language switch", app.get("/lang/es?next=/faq").await),
         ("missing file", app.get("/pkg/missing.css").await),
         ("unknown page", app.get("/no/such/page").await),
@@ -203,14 +263,37 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
     })
     .await;
     let response = app.get("/lang/es?next=/").await;
-    assert!(header(&response, "set-cookie").contains("; Secure"), "{}", header(&response, "set-cookie"));
+    assert!(
+        header(&response, "set-cookie").contains("; Secure"),
+        "{}",
+        header(&response, "set-cookie")
+    );
     assert!(header(&response, "strict-transport-security").starts_with("max-age="));
     crate::registration::with_demo(&app.db).await;
-    let found = crate::registration::post_form(&app, "find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")]).await;
-    let session = found.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).find(|c| c.starts_with("__Host-aqueduct_session="));
+    let found = crate::registration::post_form(
+        &app,
+        "find_account",
+        "/register",
+        &[("number", "12345678-1234567"), ("zip", "97501")],
+    )
+    .await;
+    let session = found
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("__Host-aqueduct_session="));
     let session = session.expect("finding the account starts a session");
-    assert!(session.contains("; Secure") && session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    assert!(
+        session.contains("; Secure")
+            && session.contains("HttpOnly")
+            && session.contains("SameSite=Lax"),
+        "{session}"
+    );
     assert!(session.contains("Path=/") && !session.contains("Domain"), "{session}");
     let plain = spawn_app().await.get("/").await;
-    assert!(plain.headers().get("strict-transport-security").is_none(), "not on a plain HTTP address");
+    assert!(
+        plain.headers().get("strict-transport-security").is_none(),
+        "not on a plain HTTP address"
+    );
 }

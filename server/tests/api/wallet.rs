@@ -12,11 +12,17 @@ const TODAY: time::Date = time::macros::date!(2026 - 11 - 26);
 
 /// Registers the login of the customer owning `number`; returns its customer id.
 async fn customer(app: &TestApp, number: &str, zip: &str) -> i64 {
-    let account = registration::find_account(&app.db, "10.3.3.3", number, zip).await.unwrap().unwrap();
-    let login_id = registration::create_login(&app.db, &crate::helpers::caller(), account, login(&unique_email("w"), "river stones at dawn"))
-        .await
-        .unwrap()
-        .unwrap();
+    let account =
+        registration::find_account(&app.db, "10.3.3.3", number, zip).await.unwrap().unwrap();
+    let login_id = registration::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&unique_email("w"), "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     data::customer_of_login(&app.db, login_id).await.unwrap().unwrap()
 }
 
@@ -51,12 +57,26 @@ fn vault() -> Vault {
 
 /// The account number of a saved bank account, opened for the row it is stored in.
 async fn open_account(app: &TestApp, vault: &Vault, method_id: i64) -> Result<String, VaultError> {
-    let (binding, sealed) = data::sealed_account(&app.db, method_id).await.unwrap().expect("a sealed bank account");
+    let (binding, sealed) =
+        data::sealed_account(&app.db, method_id).await.unwrap().expect("a sealed bank account");
     vault.open(&sealed, &binding)
 }
 
-pub(crate) async fn add(app: &TestApp, customer_id: i64, form: &AddMethodForm) -> Result<i64, Vec<WalletProblem>> {
-    service::add(&app.db, &vault(), &app::gateway::Gateway::sandbox(), &crate::helpers::adder(customer_id), form, TODAY).await.unwrap()
+pub(crate) async fn add(
+    app: &TestApp,
+    customer_id: i64,
+    form: &AddMethodForm,
+) -> Result<i64, Vec<WalletProblem>> {
+    service::add(
+        &app.db,
+        &vault(),
+        &app::gateway::Gateway::sandbox(),
+        &crate::helpers::adder(customer_id),
+        form,
+        TODAY,
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -66,20 +86,38 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
     let alex = customer(&app, "12345678-1234567", "97501").await;
 
     let bank = add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
-    let debit = add(&app, alex, &card("debit", "4111 1111 1111 1111", "04/29", "123")).await.unwrap();
+    let debit =
+        add(&app, alex, &card("debit", "4111 1111 1111 1111", "04/29", "123")).await.unwrap();
     let mut credit_form = card("credit", "3782-822463-10005", "0430", "1234");
     credit_form.make_default = Some("yes".into());
     let credit = add(&app, alex, &credit_form).await.unwrap();
-    let wallet = add(&app, alex, &AddMethodForm { kind: Some("wallet".into()), wallet: Some("sandbox-pay".into()), ..Default::default() })
-        .await
-        .unwrap();
+    let wallet = add(
+        &app,
+        alex,
+        &AddMethodForm {
+            kind: Some("wallet".into()),
+            wallet: Some("sandbox-pay".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
 
     let methods = data::methods(&app.db, alex).await.unwrap();
     assert_eq!(methods.len(), 4);
     let by_id = |id: i64| methods.iter().find(|m| m.id == id).unwrap();
-    assert_eq!((by_id(bank).kind, by_id(bank).last4.as_str(), by_id(bank).bank_account_type.as_deref()), (MethodKind::Echeck, "6789", Some("checking")));
-    assert_eq!((by_id(debit).brand.as_deref(), by_id(debit).expiry.as_deref()), (Some("Visa"), Some("04/29")));
-    assert_eq!((by_id(credit).brand.as_deref(), by_id(credit).last4.as_str()), (Some("American Express"), "0005"));
+    assert_eq!(
+        (by_id(bank).kind, by_id(bank).last4.as_str(), by_id(bank).bank_account_type.as_deref()),
+        (MethodKind::Echeck, "6789", Some("checking"))
+    );
+    assert_eq!(
+        (by_id(debit).brand.as_deref(), by_id(debit).expiry.as_deref()),
+        (Some("Visa"), Some("04/29"))
+    );
+    assert_eq!(
+        (by_id(credit).brand.as_deref(), by_id(credit).last4.as_str()),
+        (Some("American Express"), "0005")
+    );
     assert_eq!(by_id(wallet).brand.as_deref(), Some("Sandbox Pay"));
     // The first method became the default; then "set as default" moved the mark.
     assert!(by_id(credit).is_default);
@@ -96,7 +134,8 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
     for secret in ["000123456789", "123456789", "4111111111111111", "378282246310005", "1234 "] {
         assert!(!text.contains(secret), "{secret} found at rest");
     }
-    let cipher = dump.iter().find_map(|r| r.4.clone()).expect("the bank account is stored encrypted");
+    let cipher =
+        dump.iter().find_map(|r| r.4.clone()).expect("the bank account is stored encrypted");
     assert!(!cipher.windows(9).any(|w| w == b"123456789"));
     assert_eq!(open_account(&app, &vault(), bank).await.unwrap(), "000123456789");
 }
@@ -108,9 +147,14 @@ async fn bad_input_names_each_problem_and_stores_nothing() {
     let alex = customer(&app, "12345678-1234567", "97501").await;
     let problems = add(&app, alex, &echeck("123456789", "12345678", "12345679")).await.unwrap_err();
     assert_eq!(problems, vec![WalletProblem::RoutingChecksum, WalletProblem::AccountMismatch]);
-    let problems = add(&app, alex, &card("credit", "4111111111111112", "10/26", "12")).await.unwrap_err();
-    assert_eq!(problems, vec![WalletProblem::CardChecksum, WalletProblem::ExpiryPast, WalletProblem::CodeThree]);
-    let problems = add(&app, alex, &card("debit", "4000 0000 0000 0127", "12/30", "123")).await.unwrap_err();
+    let problems =
+        add(&app, alex, &card("credit", "4111111111111112", "10/26", "12")).await.unwrap_err();
+    assert_eq!(
+        problems,
+        vec![WalletProblem::CardChecksum, WalletProblem::ExpiryPast, WalletProblem::CodeThree]
+    );
+    let problems =
+        add(&app, alex, &card("debit", "4000 0000 0000 0127", "12/30", "123")).await.unwrap_err();
     assert_eq!(problems, vec![WalletProblem::CardRefused], "the sandbox's refused card");
     let problems = add(&app, alex, &AddMethodForm::default()).await.unwrap_err();
     assert_eq!(problems, vec![WalletProblem::KindMissing]);
@@ -131,7 +175,10 @@ async fn the_bank_name_comes_from_the_routing_directory_when_left_blank() {
     form.bank_name = Some("  ".into());
     let id = add(&app, alex, &form).await.unwrap();
     let methods = data::methods(&app.db, alex).await.unwrap();
-    assert_eq!(methods.iter().find(|m| m.id == id).unwrap().bank_name.as_deref(), Some("JPMORGAN CHASE BANK, NA"));
+    assert_eq!(
+        methods.iter().find(|m| m.id == id).unwrap().bank_name.as_deref(),
+        Some("JPMORGAN CHASE BANK, NA")
+    );
     // Not in the directory and blank: the customer is asked.
     let mut form = echeck("011000015", "55554444", "55554444");
     sqlx::query("DELETE FROM routing_directory").execute(&app.db.pool).await.unwrap();
@@ -147,19 +194,36 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     let maria = customer(&app, "23456789-2345678", "97502").await;
     let first = add(&app, alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     let second = add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
-    let marias = add(&app, maria, &card("debit", "5555555555554444", "04/29", "123")).await.unwrap();
+    let marias =
+        add(&app, maria, &card("debit", "5555555555554444", "04/29", "123")).await.unwrap();
 
     assert_eq!(service::make_default(&app.db, alex, second).await.unwrap(), Ok(()));
-    let defaults: Vec<i64> = data::methods(&app.db, alex).await.unwrap().iter().filter(|m| m.is_default).map(|m| m.id).collect();
+    let defaults: Vec<i64> = data::methods(&app.db, alex)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.is_default)
+        .map(|m| m.id)
+        .collect();
     assert_eq!(defaults, vec![second]);
 
     // María's method is not Alex's to see, make default, remove or name as a replacement.
     assert!(data::methods(&app.db, alex).await.unwrap().iter().all(|m| m.id != marias));
-    assert_eq!(service::make_default(&app.db, alex, marias).await.unwrap(), Err(WalletProblem::NotFound));
-    assert_eq!(service::remove(&app.db, alex, marias, None).await.unwrap(), Err(WalletProblem::NotFound));
+    assert_eq!(
+        service::make_default(&app.db, alex, marias).await.unwrap(),
+        Err(WalletProblem::NotFound)
+    );
+    assert_eq!(
+        service::remove(&app.db, alex, marias, None).await.unwrap(),
+        Err(WalletProblem::NotFound)
+    );
 
     // An AutoPay pays with the first method: removing it asks for another first.
-    let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'").fetch_one(&app.db.pool).await.unwrap();
+    let (account_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     sqlx::query(
         "INSERT INTO autopay_enrollments (account_id, payment_method_id, amount_rule, authorization_text, authorization_channel, reference, idempotency_key, created_at) \
          VALUES ($1, $2, 'full', 'text', 'WEB', 'AP-TEST', 'key-1', 0)",
@@ -169,10 +233,19 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     .execute(&app.db.pool)
     .await
     .unwrap();
-    assert_eq!(service::remove(&app.db, alex, first, None).await.unwrap(), Err(WalletProblem::NeedsReplacement));
-    assert_eq!(service::remove(&app.db, alex, first, Some(marias)).await.unwrap(), Err(WalletProblem::ReplacementInvalid));
+    assert_eq!(
+        service::remove(&app.db, alex, first, None).await.unwrap(),
+        Err(WalletProblem::NeedsReplacement)
+    );
+    assert_eq!(
+        service::remove(&app.db, alex, first, Some(marias)).await.unwrap(),
+        Err(WalletProblem::ReplacementInvalid)
+    );
     assert_eq!(service::remove(&app.db, alex, first, Some(second)).await.unwrap(), Ok(()));
-    let (uses,): (i64,) = sqlx::query_as("SELECT payment_method_id FROM autopay_enrollments").fetch_one(&app.db.pool).await.unwrap();
+    let (uses,): (i64,) = sqlx::query_as("SELECT payment_method_id FROM autopay_enrollments")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(uses, second);
 
     // Removing the default hands the mark to what is left.
@@ -186,47 +259,87 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
 async fn the_wallet_works_by_plain_form_posts() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let account = registration::find_account(&app.db, "10.4.4.4", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let account = registration::find_account(&app.db, "10.4.4.4", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
     let email = unique_email("plain");
-    registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
+    registration::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&email, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // Signed out, the add form asks to sign in and a post stores nothing.
-    assert!(app.get("/billing/settings/wallet/add").await.text().await.unwrap().contains("Sign in to see and change your payment methods"));
-    post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")]).await;
+    assert!(app
+        .get("/billing/settings/wallet/add")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Sign in to see and change your payment methods"));
+    post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")])
+        .await;
     assert_eq!(count(&app.db, "payment_methods").await, 0);
 
-    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
-    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
-        ("kind", "echeck"),
-        ("account_type", "savings"),
-        ("routing_number", "111000025"),
-        ("account_number", "987654321"),
-        ("account_number_confirm", "987654320"),
-        ("bank_name", ""),
-        ("holder_name", "Alex Rivera"),
-        ("card_number", ""),
-        ("security_code", ""),
-    ])
+    post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
+    let r = post_form(
+        &app,
+        "add_payment_method",
+        "/billing/settings/wallet/add",
+        &[
+            ("kind", "echeck"),
+            ("account_type", "savings"),
+            ("routing_number", "111000025"),
+            ("account_number", "987654321"),
+            ("account_number_confirm", "987654320"),
+            ("bank_name", ""),
+            ("holder_name", "Alex Rivera"),
+            ("card_number", ""),
+            ("security_code", ""),
+        ],
+    )
     .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
     let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
     assert!(page.contains("The two account numbers do not match"));
     assert!(page.contains("value=\"111000025\""), "what was typed is kept");
-    assert!(!page.contains("987654321") && !page.contains("987654320"), "but neither account number");
+    assert!(
+        !page.contains("987654321") && !page.contains("987654320"),
+        "but neither account number"
+    );
 
-    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
-        ("kind", "echeck"),
-        ("account_type", "savings"),
-        ("routing_number", "111000025"),
-        ("account_number", "987654321"),
-        ("account_number_confirm", "987654321"),
-        ("bank_name", ""),
-        ("holder_name", "Alex Rivera"),
-        ("make_default", "yes"),
-    ])
+    let r = post_form(
+        &app,
+        "add_payment_method",
+        "/billing/settings/wallet/add",
+        &[
+            ("kind", "echeck"),
+            ("account_type", "savings"),
+            ("routing_number", "111000025"),
+            ("account_number", "987654321"),
+            ("account_number_confirm", "987654321"),
+            ("bank_name", ""),
+            ("holder_name", "Alex Rivera"),
+            ("make_default", "yes"),
+        ],
+    )
     .await;
     assert_eq!(location(&r), "/billing/settings/wallet?done=added");
     let page = app.get("/billing/settings/wallet?done=added").await.text().await.unwrap();
-    assert!(page.contains("Savings *****4321 · BANK OF AMERICA, N.A."), "masked, with the directory's bank name");
+    assert!(
+        page.contains("Savings *****4321 · BANK OF AMERICA, N.A."),
+        "masked, with the directory's bank name"
+    );
     assert!(page.contains("The payment method was added."));
     assert!(!page.contains("987654321"));
 }
@@ -239,7 +352,10 @@ async fn rotating_the_key_re_encrypts_every_bank_account() {
     let id = add(&app, alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
     let mut config = crate::helpers::test_config();
     let (mut keys, _) = config.payment_keys().unwrap();
-    keys.insert("2026-11".into(), app::platform::config::Secret("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=".into()));
+    keys.insert(
+        "2026-11".into(),
+        app::platform::config::Secret("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=".into()),
+    );
     config.secrets.payment_keys = keys;
     config.secrets.payment_key_id = "2026-11".into();
     let new_vault = Vault::from_config(&config).unwrap();
@@ -259,40 +375,106 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
     with_demo(&app.db).await;
     let alex = customer(&app, "12345678-1234567", "97501").await;
     let alex_bank = add(&app, alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
-    let alex_card = add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
-    let (alex_account,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'").fetch_one(&app.db.pool).await.unwrap();
-    let checked = app::autopay::service::check(&app.db, alex, alex_account, Some(alex_bank), &Default::default()).await.unwrap().unwrap();
+    let alex_card =
+        add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
+    let (alex_account,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let checked = app::autopay::service::check(
+        &app.db,
+        alex,
+        alex_account,
+        Some(alex_bank),
+        &Default::default(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let config = crate::helpers::test_config();
-    let alex_reference =
-        app::autopay::service::enroll(&app.db, &app.mailer, &config, alex, app::email::Lang::En, &checked, "alex-key", false).await.unwrap();
+    let alex_reference = app::autopay::service::enroll(
+        &app.db,
+        &app.mailer,
+        &config,
+        alex,
+        app::email::Lang::En,
+        &checked,
+        "alex-key",
+        false,
+    )
+    .await
+    .unwrap();
     let snapshot = || async {
         let methods: Vec<(i64, i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, is_default, removed_at FROM payment_methods ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+            sqlx::query_as("SELECT id, is_default, removed_at FROM payment_methods ORDER BY id")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
         let accounts: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, delivery_method FROM accounts ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+            sqlx::query_as("SELECT id, delivery_method FROM accounts ORDER BY id")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
         let tokens = count(&app.db, "one_time_tokens").await;
-        let enrollments: Vec<(i64, i64, i64)> =
-            sqlx::query_as("SELECT id, active, payment_method_id FROM autopay_enrollments ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+        let enrollments: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, active, payment_method_id FROM autopay_enrollments ORDER BY id",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
         (methods, accounts, tokens, enrollments)
     };
     let before = snapshot().await;
 
     let maria = unique_email("maria");
-    let account = registration::find_account(&app.db, "10.6.6.6", "23456789-2345678", "97502").await.unwrap().unwrap();
-    registration::create_login(&app.db, &crate::helpers::caller(), account, login(&maria, "river stones at dawn")).await.unwrap().unwrap();
-    post_form(&app, "sign_in", "/sign-in", &[("email", &maria), ("password", "river stones at dawn")]).await;
+    let account = registration::find_account(&app.db, "10.6.6.6", "23456789-2345678", "97502")
+        .await
+        .unwrap()
+        .unwrap();
+    registration::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&maria, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &maria), ("password", "river stones at dawn")],
+    )
+    .await;
 
-    let (bank, card_id, acct) = (alex_bank.to_string(), alex_card.to_string(), alex_account.to_string());
+    let (bank, card_id, acct) =
+        (alex_bank.to_string(), alex_card.to_string(), alex_account.to_string());
     let attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("make_default_method", vec![("id", &card_id)]),
         ("remove_method", vec![("id", &bank)]),
         ("remove_method", vec![("id", &bank), ("replacement", &card_id)]),
-        ("set_delivery", vec![("account_id", &acct), ("method", "email"), ("email", "thief@example.com")]),
+        (
+            "set_delivery",
+            vec![("account_id", &acct), ("method", "email"), ("email", "thief@example.com")],
+        ),
         ("set_delivery", vec![("account_id", &acct), ("method", "paper")]),
         ("continue_autopay", vec![("account_id", &acct), ("method_id", &bank)]),
-        ("create_autopay", vec![("account_id", &acct), ("method_id", &bank), ("change", "1"), ("idempotency_key", "thief")]),
+        (
+            "create_autopay",
+            vec![
+                ("account_id", &acct),
+                ("method_id", &bank),
+                ("change", "1"),
+                ("idempotency_key", "thief"),
+            ],
+        ),
         ("cancel_autopay", vec![("account_id", &acct)]),
-        ("autopay_review", vec![("account_id", &acct), ("method_id", &bank), ("changing", "false")]),
+        (
+            "autopay_review",
+            vec![("account_id", &acct), ("method_id", &bank), ("changing", "false")],
+        ),
     ];
     for (function, fields) in attempts {
         let r = app
@@ -303,7 +485,11 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
             .send()
             .await
             .unwrap();
-        assert!(r.status().is_success() || r.status().is_client_error(), "{function}: {}", r.status());
+        assert!(
+            r.status().is_success() || r.status().is_client_error(),
+            "{function}: {}",
+            r.status()
+        );
         let body = r.text().await.unwrap();
         assert!(body.contains("NotFound"), "{function} must refuse another customer's id: {body}");
     }
@@ -317,19 +503,46 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
         ("autopay_confirmation", vec![("reference", &alex_reference)]),
     ];
     for (function, fields) in reads {
-        let response = app.client.post(format!("{}/api/{function}", app.base)).form(&fields).send().await.unwrap();
+        let response = app
+            .client
+            .post(format!("{}/api/{function}", app.base))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
         assert!(response.status().is_success(), "{function}: {}", response.status());
         let body = response.text().await.unwrap();
         assert!(
-            !body.contains("1234567") && !body.contains("*****2222") && !body.contains("\"1111\"") && !body.contains(&alex_reference),
+            !body.contains("1234567")
+                && !body.contains("*****2222")
+                && !body.contains("\"1111\"")
+                && !body.contains(&alex_reference),
             "{function}: {body}"
         );
     }
     // María's own account with Alex's bank account: not hers to choose.
-    let (maria_account,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = '2345678'").fetch_one(&app.db.pool).await.unwrap();
+    let (maria_account,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE account_number = '2345678'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let maria_account = maria_account.to_string();
-    let fields = [("account_id", maria_account.as_str()), ("method_id", bank.as_str()), ("idempotency_key", "borrowed")];
-    let body = app.client.post(format!("{}/api/create_autopay", app.base)).header("accept", "application/json").form(&fields).send().await.unwrap().text().await.unwrap();
+    let fields = [
+        ("account_id", maria_account.as_str()),
+        ("method_id", bank.as_str()),
+        ("idempotency_key", "borrowed"),
+    ];
+    let body = app
+        .client
+        .post(format!("{}/api/create_autopay", app.base))
+        .header("accept", "application/json")
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(body.contains("MethodMissing"), "{body}");
     assert_eq!(snapshot().await, before, "nothing of Alex's changed");
 }
@@ -342,7 +555,11 @@ async fn a_card_of_an_unknown_brand_is_saved_without_a_made_up_brand_name() {
     let id = add(&app, alex, &card("credit", "9000 0000 0000 0001", "04/29", "123")).await.unwrap();
     let methods = data::methods(&app.db, alex).await.unwrap();
     let saved = methods.iter().find(|m| m.id == id).unwrap();
-    assert_eq!((saved.brand.as_deref(), saved.last4.as_str()), (None, "0001"), "the page names it in the customer's language");
+    assert_eq!(
+        (saved.brand.as_deref(), saved.last4.as_str()),
+        (None, "0001"),
+        "the page names it in the customer's language"
+    );
 }
 
 /// Adds, default changes and removals of one wallet at the same moment: each is saved (none
@@ -360,12 +577,25 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
             let mut form = echeck("021000021", &format!("7{n:07}1"), &format!("7{n:07}1"));
             form.make_default = (n % 3 == 0).then(|| "on".to_string());
             let adder = crate::helpers::roomy_adder(alex);
-            let added = service::add(&db, &vault(), &app::gateway::Gateway::sandbox(), &adder, &form, TODAY).await.unwrap().unwrap();
+            let added = service::add(
+                &db,
+                &vault(),
+                &app::gateway::Gateway::sandbox(),
+                &adder,
+                &form,
+                TODAY,
+            )
+            .await
+            .unwrap()
+            .unwrap();
             if n % 4 == 0 {
                 assert!(data::set_default(&db, alex, added).await.unwrap());
             }
             if n % 5 == 0 {
-                assert!(matches!(data::remove(&db, alex, added, None).await.unwrap(), data::Removal::Removed));
+                assert!(matches!(
+                    data::remove(&db, alex, added, None).await.unwrap(),
+                    data::Removal::Removed
+                ));
             }
         });
     }
@@ -390,7 +620,8 @@ async fn session_store_bytes(app: &TestApp) -> Vec<u8> {
         app::platform::db::Backend::Sqlite => "tower_sessions",
         app::platform::db::Backend::Postgres => "tower_sessions.session",
     };
-    let rows: Vec<(Vec<u8>,)> = sqlx::query_as(&format!("SELECT data FROM {table}")).fetch_all(&app.db.pool).await.unwrap();
+    let rows: Vec<(Vec<u8>,)> =
+        sqlx::query_as(&format!("SELECT data FROM {table}")).fetch_all(&app.db.pool).await.unwrap();
     rows.into_iter().flat_map(|(data,)| data).collect()
 }
 
@@ -405,43 +636,79 @@ fn holds(haystack: &[u8], needle: &str) -> bool {
 async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_the_page() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let account = registration::find_account(&app.db, "10.4.4.5", "12345678-1234567", "97501").await.unwrap().unwrap();
+    let account = registration::find_account(&app.db, "10.4.4.5", "12345678-1234567", "97501")
+        .await
+        .unwrap()
+        .unwrap();
     let email = unique_email("nonumber");
-    registration::create_login(&app.db, &crate::helpers::caller(), account, login(&email, "river stones at dawn")).await.unwrap().unwrap();
-    post_form(&app, "sign_in", "/sign-in", &[("email", &email), ("password", "river stones at dawn")]).await;
+    registration::create_login(
+        &app.db,
+        &crate::helpers::caller(),
+        account,
+        login(&email, "river stones at dawn"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    post_form(
+        &app,
+        "sign_in",
+        "/sign-in",
+        &[("email", &email), ("password", "river stones at dawn")],
+    )
+    .await;
 
     let card = "4111111111111111";
-    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
-        ("kind", "debit"),
-        ("card_number", card),
-        ("card_name", "Alex Rivera"),
-        ("expiry", "13/29"),
-        ("security_code", "123"),
-        ("billing_zip", "97501"),
-    ])
+    let r = post_form(
+        &app,
+        "add_payment_method",
+        "/billing/settings/wallet/add",
+        &[
+            ("kind", "debit"),
+            ("card_number", card),
+            ("card_name", "Alex Rivera"),
+            ("expiry", "13/29"),
+            ("security_code", "123"),
+            ("billing_zip", "97501"),
+        ],
+    )
     .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
     let stored = session_store_bytes(&app).await;
-    assert!(holds(&stored, "Alex Rivera"), "the answer is kept in the session store (what this test reads)");
+    assert!(
+        holds(&stored, "Alex Rivera"),
+        "the answer is kept in the session store (what this test reads)"
+    );
     assert!(!holds(&stored, card), "the card number is in the session store");
     let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
     assert!(page.contains("The month is between 01 and 12."), "the problem is shown");
     assert!(page.contains("For your security, enter the card number again."));
     assert!(page.contains("value=\"Alex Rivera\""), "what is not a number is kept");
-    assert!(!page.contains(card) && !page.contains("value=\"123\""), "the card number or code is in the page");
+    assert!(
+        !page.contains(card) && !page.contains("value=\"123\""),
+        "the card number or code is in the page"
+    );
 
     let bank_account = "987654321";
-    let r = post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[
-        ("kind", "echeck"),
-        ("account_type", "checking"),
-        ("routing_number", "111000026"),
-        ("account_number", bank_account),
-        ("account_number_confirm", bank_account),
-        ("holder_name", "Alex Rivera"),
-    ])
+    let r = post_form(
+        &app,
+        "add_payment_method",
+        "/billing/settings/wallet/add",
+        &[
+            ("kind", "echeck"),
+            ("account_type", "checking"),
+            ("routing_number", "111000026"),
+            ("account_number", bank_account),
+            ("account_number_confirm", bank_account),
+            ("holder_name", "Alex Rivera"),
+        ],
+    )
     .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
-    assert!(!holds(&session_store_bytes(&app).await, bank_account), "the account number is in the session store");
+    assert!(
+        !holds(&session_store_bytes(&app).await, bank_account),
+        "the account number is in the session store"
+    );
     let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
     assert!(page.contains("This routing number is not valid"), "the problem is shown");
     assert!(page.contains("For your security, enter the account number again."));
@@ -458,7 +725,8 @@ async fn a_bank_account_ciphertext_opens_only_in_its_own_row() {
     with_demo(&app.db).await;
     let alex = customer(&app, "12345678-1234567", "97501").await;
     let maria = customer(&app, "23456789-2345678", "97502").await;
-    let alex_bank = add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
+    let alex_bank =
+        add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
     let maria_bank = add(&app, maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     copy_sealed_account(&app, alex_bank, maria_bank).await;
     assert_eq!(open_account(&app, &vault(), maria_bank).await, Err(VaultError::Undecryptable));
