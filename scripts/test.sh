@@ -7,6 +7,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 started=$SECONDS
 
+# --- room on disk ------------------------------------------------------------------------
+# The shared build cache grows with every build (feature sets, worktrees, incremental state);
+# a full disk fails the link step half-way through the run. Below 25 GB free, drop the
+# incremental state first and the whole cache if that is not enough.
+free_gb() { df -Pk "$CARGO_TARGET_DIR" | awk 'NR==2 { print int($4 / 1048576) }'; }
+if [ "$(free_gb)" -lt 25 ]; then
+  step "only $(free_gb) GB free: removing the build cache's incremental state"
+  rm -rf "$CARGO_TARGET_DIR"/*/incremental "$CARGO_TARGET_DIR"/*/*/incremental
+fi
+if [ "$(free_gb)" -lt 25 ]; then
+  step "still only $(free_gb) GB free: removing the build cache"
+  rm -rf "${CARGO_TARGET_DIR:?}"/*
+fi
+
 # --- browser and end-to-end tooling --------------------------------------------------
 if ! command -v chromium >/dev/null; then
   step "installing Debian's chromium"
