@@ -6,6 +6,7 @@ pub mod bank_account;
 pub mod card;
 pub mod customer_account;
 pub mod email;
+pub mod ids;
 pub mod local_path;
 pub mod money;
 pub mod password;
@@ -16,6 +17,9 @@ pub use bank_account::{BankAccountNumber, BankAccountType};
 pub use card::{CardBrand, CardNumber, Expiry, SecurityCode};
 pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber};
 pub use email::Email;
+pub use ids::{
+    AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId, PaymentId,
+};
 pub use local_path::local_path;
 pub use money::Cents;
 pub use password::NewPassword;
