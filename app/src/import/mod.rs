@@ -149,37 +149,7 @@ pub async fn write_accounts(
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
     for (line, r) in records {
-        let line = *line;
-        let customer: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM customers WHERE customer_number = $1")
-                .bind(r.customer_number.as_padded())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let customer_id = match customer {
-            Some((id, name)) => {
-                if name != r.customer_name {
-                    sqlx::query("UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
-                        .bind(&r.customer_name)
-                        .bind(at)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                id
-            }
-            None => {
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO customers (customer_number, name, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $3) RETURNING id",
-                )
-                .bind(r.customer_number.as_padded())
-                .bind(&r.customer_name)
-                .bind(at)
-                .fetch_one(&mut *tx)
-                .await?;
-                id
-            }
-        };
+        let customer_id = upsert_customer(&mut tx, r, at).await?;
         let existing: Option<records::StoredAccount> = sqlx::query_as(
             "SELECT id, customer_id, service_address, service_city, service_state, service_zip, \
              mailing_address, mailing_city, mailing_state, mailing_zip FROM accounts WHERE account_number = $1",
@@ -190,60 +160,22 @@ pub async fn write_accounts(
         match existing {
             Some(stored) if stored.matches(customer_id, r) => report.unchanged += 1,
             Some(stored) => {
-                sqlx::query(
-                    "UPDATE accounts SET customer_id = $1, service_address = $2, service_city = $3, \
-                     service_state = $4, service_zip = $5, mailing_address = $6, mailing_city = $7, \
-                     mailing_state = $8, mailing_zip = $9, updated_at = $10 WHERE id = $11",
-                )
-                .bind(customer_id)
-                .bind(&r.service.street)
-                .bind(&r.service.city)
-                .bind(&r.service.state)
-                .bind(r.service.zip.as_str())
-                .bind(&r.mailing.street)
-                .bind(&r.mailing.city)
-                .bind(&r.mailing.state)
-                .bind(r.mailing.zip.as_str())
-                .bind(at)
-                .bind(stored.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
+                update_account(&mut tx, *line, stored.id, customer_id, r, at).await?;
                 if stored.customer_id != customer_id {
                     report.changed_hands += 1;
-                    if changed_hands::account_changed_hands(
+                    let ended = changed_hands::account_changed_hands(
                         &mut tx,
                         head,
                         stored.id,
                         stored.customer_id,
                     )
-                    .await?
-                    {
-                        report.autopay_ended += 1;
-                    }
+                    .await?;
+                    report.autopay_ended += usize::from(ended);
                 }
                 report.updated += 1;
             }
             None => {
-                sqlx::query(
-                    "INSERT INTO accounts (account_number, customer_id, service_address, service_city, \
-                     service_state, service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, \
-                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-                )
-                .bind(r.account_number.as_padded())
-                .bind(customer_id)
-                .bind(&r.service.street)
-                .bind(&r.service.city)
-                .bind(&r.service.state)
-                .bind(r.service.zip.as_str())
-                .bind(&r.mailing.street)
-                .bind(&r.mailing.city)
-                .bind(&r.mailing.state)
-                .bind(r.mailing.zip.as_str())
-                .bind(at)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
+                insert_account(&mut tx, *line, customer_id, r, at).await?;
                 report.inserted += 1;
             }
         }
@@ -252,7 +184,99 @@ pub async fn write_accounts(
     Ok(report)
 }
 
-/// Upserts bills, keyed by account and bill date, in one transaction.
+/// The record's customer by number, created if new, renamed if its name changed.
+async fn upsert_customer(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    r: &AccountRecord,
+    at: i64,
+) -> Result<i64, ImportError> {
+    let customer: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM customers WHERE customer_number = $1")
+            .bind(r.customer_number.as_padded())
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some((id, name)) = customer {
+        if name != r.customer_name {
+            sqlx::query("UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
+                .bind(&r.customer_name)
+                .bind(at)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        return Ok(id);
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO customers (customer_number, name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $3) RETURNING id",
+    )
+    .bind(r.customer_number.as_padded())
+    .bind(&r.customer_name)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+async fn update_account(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    line: u64,
+    account_id: i64,
+    customer_id: i64,
+    r: &AccountRecord,
+    at: i64,
+) -> Result<(), ImportError> {
+    sqlx::query(
+        "UPDATE accounts SET customer_id = $1, service_address = $2, service_city = $3, \
+         service_state = $4, service_zip = $5, mailing_address = $6, mailing_city = $7, \
+         mailing_state = $8, mailing_zip = $9, updated_at = $10 WHERE id = $11",
+    )
+    .bind(customer_id)
+    .bind(&r.service.street)
+    .bind(&r.service.city)
+    .bind(&r.service.state)
+    .bind(r.service.zip.as_str())
+    .bind(&r.mailing.street)
+    .bind(&r.mailing.city)
+    .bind(&r.mailing.state)
+    .bind(r.mailing.zip.as_str())
+    .bind(at)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
+    Ok(())
+}
+
+async fn insert_account(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    line: u64,
+    customer_id: i64,
+    r: &AccountRecord,
+    at: i64,
+) -> Result<(), ImportError> {
+    sqlx::query(
+        "INSERT INTO accounts (account_number, customer_id, service_address, service_city, \
+         service_state, service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(r.account_number.as_padded())
+    .bind(customer_id)
+    .bind(&r.service.street)
+    .bind(&r.service.city)
+    .bind(&r.service.state)
+    .bind(r.service.zip.as_str())
+    .bind(&r.mailing.street)
+    .bind(&r.mailing.city)
+    .bind(&r.mailing.state)
+    .bind(r.mailing.zip.as_str())
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
+    Ok(())
+}
+
 pub async fn write_bills(
     db: &Db,
     records: &[(u64, BillRecord)],

@@ -122,6 +122,22 @@ fn transaction_code(e: &Entry) -> &'static str {
     }
 }
 
+/// Entry count, entry hash and debit total of a batch, and summed over the file.
+#[derive(Default)]
+struct Totals {
+    entries: u64,
+    hash: u64,
+    debits: u64,
+}
+
+impl Totals {
+    fn add(&mut self, other: &Totals) {
+        self.entries += other.entries;
+        self.hash += other.hash;
+        self.debits += other.debits;
+    }
+}
+
 /// Writes the file: lines of 94 characters, each ending in `\n`.
 pub fn write(file: &File) -> Result<String, WriteError> {
     if !digits(&file.created_date, 6) || !digits(&file.created_time, 4) {
@@ -130,8 +146,32 @@ pub fn write(file: &File) -> Result<String, WriteError> {
     if !file.file_id_modifier.is_ascii_uppercase() && !file.file_id_modifier.is_ascii_digit() {
         return Err(WriteError::Modifier);
     }
-    let odfi = &file.bank_routing.as_str()[..8];
-    let mut lines = vec![format!(
+    let mut lines = vec![file_header(file)];
+    let mut totals = Totals::default();
+    let mut trace = 0u64;
+    for (index, batch) in file.batches.iter().enumerate() {
+        let odfi = &file.bank_routing.as_str()[..8];
+        totals.add(&write_batch(&mut lines, batch, index as u64 + 1, odfi, &mut trace)?);
+    }
+    let records = lines.len() as u64 + 1;
+    lines.push(format!(
+        "9{}{}{}{}{}{}{}",
+        number(file.batches.len() as u64, 6),
+        number(records.div_ceil(10), 6),
+        number(totals.entries, 8),
+        number(totals.hash, 10),
+        number(totals.debits, 12),
+        number(0, 12),
+        alpha("", 39)
+    ));
+    while lines.len() % 10 != 0 {
+        lines.push("9".repeat(94));
+    }
+    Ok(lines.into_iter().map(|l| l + "\n").collect())
+}
+
+fn file_header(file: &File) -> String {
+    format!(
         "101 {}{}{}{}{}094101{}{}{}",
         file.bank_routing.as_str(),
         alpha(&file.origin_id, 10),
@@ -141,90 +181,90 @@ pub fn write(file: &File) -> Result<String, WriteError> {
         alpha(&file.bank_name, 23),
         alpha(&file.origin_name, 23),
         alpha("", 8)
-    )];
-    let (mut file_entries, mut file_hash, mut file_debits) = (0u64, 0u64, 0u64);
-    let mut trace = 0u64;
-    for (index, batch) in file.batches.iter().enumerate() {
-        if !digits(&batch.effective_date, 6) {
-            return Err(WriteError::DateTime);
-        }
-        let batch_number = number(index as u64 + 1, 7);
-        lines.push(format!(
-            "5225{}{}{}{}{}{}{}   1{}{}",
-            alpha(&batch.company_name, 16),
-            alpha("", 20),
-            alpha(&batch.company_id, 10),
-            batch.sec.code(),
-            alpha(&batch.entry_description, 10),
-            alpha("", 6),
-            batch.effective_date,
-            odfi,
-            batch_number
-        ));
-        let (mut hash, mut debits) = (0u64, 0u64);
-        for entry in &batch.entries {
-            if entry.account_number.is_empty()
-                || entry.account_number.len() > 17
-                || !entry.account_number.bytes().all(|b| b.is_ascii_digit())
-            {
-                return Err(WriteError::AccountNumber);
-            }
-            let amount = u64::try_from(entry.amount_cents).map_err(|_| WriteError::Amount)?;
-            if amount > 9_999_999_999 || (amount == 0) != entry.prenote {
-                return Err(WriteError::Amount);
-            }
-            trace += 1;
-            let routing = entry.routing.as_str();
-            // WEB debits say whether the payment recurs ("R") or is single ("S").
-            let discretionary = if batch.sec == Sec::Web { "R " } else { "  " };
-            lines.push(format!(
-                "6{}{}{:<17}{}{}{}{}0{}{}",
-                transaction_code(entry),
-                routing,
-                entry.account_number,
-                number(amount, 10),
-                alpha(&entry.individual_id, 15),
-                alpha(&entry.individual_name, 22),
-                discretionary,
-                odfi,
-                number(trace, 7)
-            ));
-            hash += routing[..8].parse::<u64>().unwrap_or(0);
-            debits += amount;
-        }
-        let count = batch.entries.len() as u64;
-        lines.push(format!(
-            "8225{}{}{}{}{}{}{}{}{}",
-            number(count, 6),
-            number(hash, 10),
-            number(debits, 12),
-            number(0, 12),
-            alpha(&batch.company_id, 10),
-            alpha("", 19),
-            alpha("", 6),
-            odfi,
-            batch_number
-        ));
-        file_entries += count;
-        file_hash += hash;
-        file_debits += debits;
+    )
+}
+
+/// Appends one batch (header, entries, control) and returns its totals. `trace` numbers
+/// the entries across the whole file.
+fn write_batch(
+    lines: &mut Vec<String>,
+    batch: &Batch,
+    number_in_file: u64,
+    odfi: &str,
+    trace: &mut u64,
+) -> Result<Totals, WriteError> {
+    if !digits(&batch.effective_date, 6) {
+        return Err(WriteError::DateTime);
     }
-    let records = lines.len() as u64 + 1;
-    let blocks = records.div_ceil(10);
+    let batch_number = number(number_in_file, 7);
     lines.push(format!(
-        "9{}{}{}{}{}{}{}",
-        number(file.batches.len() as u64, 6),
-        number(blocks, 6),
-        number(file_entries, 8),
-        number(file_hash, 10),
-        number(file_debits, 12),
-        number(0, 12),
-        alpha("", 39)
+        "5225{}{}{}{}{}{}{}   1{}{}",
+        alpha(&batch.company_name, 16),
+        alpha("", 20),
+        alpha(&batch.company_id, 10),
+        batch.sec.code(),
+        alpha(&batch.entry_description, 10),
+        alpha("", 6),
+        batch.effective_date,
+        odfi,
+        batch_number
     ));
-    while lines.len() % 10 != 0 {
-        lines.push("9".repeat(94));
+    let mut totals = Totals::default();
+    for entry in &batch.entries {
+        *trace += 1;
+        let (line, amount) = entry_line(entry, batch.sec, odfi, *trace)?;
+        lines.push(line);
+        totals.entries += 1;
+        totals.hash += entry.routing.as_str()[..8].parse::<u64>().unwrap_or(0);
+        totals.debits += amount;
     }
-    Ok(lines.into_iter().map(|l| l + "\n").collect())
+    lines.push(format!(
+        "8225{}{}{}{}{}{}{}{}{}",
+        number(totals.entries, 6),
+        number(totals.hash, 10),
+        number(totals.debits, 12),
+        number(0, 12),
+        alpha(&batch.company_id, 10),
+        alpha("", 19),
+        alpha("", 6),
+        odfi,
+        batch_number
+    ));
+    Ok(totals)
+}
+
+/// One entry detail record and its amount in cents, after checking its fields.
+fn entry_line(
+    entry: &Entry,
+    sec: Sec,
+    odfi: &str,
+    trace: u64,
+) -> Result<(String, u64), WriteError> {
+    if entry.account_number.is_empty()
+        || entry.account_number.len() > 17
+        || !entry.account_number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(WriteError::AccountNumber);
+    }
+    let amount = u64::try_from(entry.amount_cents).map_err(|_| WriteError::Amount)?;
+    if amount > 9_999_999_999 || (amount == 0) != entry.prenote {
+        return Err(WriteError::Amount);
+    }
+    // WEB debits say whether the payment recurs ("R") or is single ("S").
+    let discretionary = if sec == Sec::Web { "R " } else { "  " };
+    let line = format!(
+        "6{}{}{:<17}{}{}{}{}0{}{}",
+        transaction_code(entry),
+        entry.routing.as_str(),
+        entry.account_number,
+        number(amount, 10),
+        alpha(&entry.individual_id, 15),
+        alpha(&entry.individual_name, 22),
+        discretionary,
+        odfi,
+        number(trace, 7)
+    );
+    Ok((line, amount))
 }
 
 #[cfg(test)]

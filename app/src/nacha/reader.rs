@@ -32,6 +32,27 @@ fn num(line: usize, record: &str, from: usize, to: usize) -> Result<u64, ReadErr
 
 pub fn read(text: &str) -> Result<FileSummary, ReadError> {
     let records: Vec<&str> = text.lines().collect();
+    check_shape(&records)?;
+    let mut summary =
+        FileSummary { batches: 0, entries: 0, prenotes: 0, total_debit_cents: 0, entry_hash: 0 };
+    let mut i = 1;
+    loop {
+        let line = i + 1;
+        let record =
+            records.get(i).ok_or_else(|| err(line, "the file ends without a file control"))?;
+        match &record[..1] {
+            "5" => i = read_batch(&records, i, &mut summary)?,
+            "9" => {
+                check_file_control(&records, i, &summary)?;
+                return Ok(summary);
+            }
+            other => return Err(err(line, format!("unexpected record type {other}"))),
+        }
+    }
+}
+
+/// Ten records a block, 94 ASCII characters each, starting with a file header.
+fn check_shape(records: &[&str]) -> Result<(), ReadError> {
     if records.is_empty() || records.len() % 10 != 0 {
         return Err(err(records.len(), format!("{} records: not a multiple of 10", records.len())));
     }
@@ -46,88 +67,88 @@ pub fn read(text: &str) -> Result<FileSummary, ReadError> {
     if !records[0].starts_with("101 ") || &records[0][34..40] != "094101" {
         return Err(err(1, "not a file header"));
     }
-    let mut summary =
-        FileSummary { batches: 0, entries: 0, prenotes: 0, total_debit_cents: 0, entry_hash: 0 };
-    let mut i = 1;
-    loop {
-        let line = i + 1;
-        let record =
-            records.get(i).ok_or_else(|| err(line, "the file ends without a file control"))?;
-        match &record[..1] {
-            "5" => {
-                let batch_number = &record[87..94];
-                let (mut count, mut hash, mut debits) = (0u64, 0u64, 0u64);
-                i += 1;
-                while records.get(i).is_some_and(|r| r.starts_with('6')) {
-                    let entry = records[i];
-                    let code = &entry[1..3];
-                    let amount = num(i + 1, entry, 30, 39)?;
-                    match code {
-                        "27" | "37" => {}
-                        "28" | "38" if amount == 0 => summary.prenotes += 1,
-                        _ => {
-                            return Err(err(
-                                i + 1,
-                                format!("transaction code {code} with amount {amount}"),
-                            ))
-                        }
-                    }
-                    let routing = &entry[3..12];
-                    if crate::domain::RoutingNumber::parse(routing).is_err() {
-                        return Err(err(i + 1, format!("routing number {routing} is not valid")));
-                    }
-                    hash += num(i + 1, entry, 4, 11)?;
-                    debits += amount;
-                    count += 1;
-                    i += 1;
-                }
-                let control = records
-                    .get(i)
-                    .filter(|r| r.starts_with('8'))
-                    .ok_or_else(|| err(i + 1, "a batch without its control"))?;
-                let line = i + 1;
-                if num(line, control, 5, 10)? != count {
-                    return Err(err(line, "the batch's entry count is wrong"));
-                }
-                if num(line, control, 11, 20)? != hash % 10_000_000_000 {
-                    return Err(err(line, "the batch's entry hash is wrong"));
-                }
-                if num(line, control, 21, 32)? != debits || num(line, control, 33, 44)? != 0 {
-                    return Err(err(line, "the batch's totals are wrong"));
-                }
-                if &control[87..94] != batch_number {
-                    return Err(err(line, "the batch control names another batch"));
-                }
-                summary.batches += 1;
-                summary.entries += count as usize;
-                summary.entry_hash += hash;
-                summary.total_debit_cents += debits;
-                i += 1;
-            }
-            "9" => {
-                if num(line, record, 2, 7)? != summary.batches as u64 {
-                    return Err(err(line, "the file's batch count is wrong"));
-                }
-                if num(line, record, 8, 13)? != (i as u64 + 1).div_ceil(10) {
-                    return Err(err(line, "the file's block count is wrong"));
-                }
-                if num(line, record, 14, 21)? != summary.entries as u64 {
-                    return Err(err(line, "the file's entry count is wrong"));
-                }
-                if num(line, record, 22, 31)? != summary.entry_hash % 10_000_000_000 {
-                    return Err(err(line, "the file's entry hash is wrong"));
-                }
-                if num(line, record, 32, 43)? != summary.total_debit_cents
-                    || num(line, record, 44, 55)? != 0
-                {
-                    return Err(err(line, "the file's totals are wrong"));
-                }
-                if records[i + 1..].iter().any(|r| *r != "9".repeat(94)) {
-                    return Err(err(i + 2, "only filler records may follow the file control"));
-                }
-                return Ok(summary);
-            }
-            other => return Err(err(line, format!("unexpected record type {other}"))),
-        }
+    Ok(())
+}
+
+/// Reads the batch whose header is record `i` into `summary`; returns the index after its
+/// control.
+fn read_batch(
+    records: &[&str],
+    mut i: usize,
+    summary: &mut FileSummary,
+) -> Result<usize, ReadError> {
+    let batch_number = &records[i][87..94];
+    let (mut count, mut hash, mut debits) = (0u64, 0u64, 0u64);
+    i += 1;
+    while records.get(i).is_some_and(|r| r.starts_with('6')) {
+        let (routing_prefix, amount, prenote) = read_entry(records[i], i + 1)?;
+        summary.prenotes += usize::from(prenote);
+        hash += routing_prefix;
+        debits += amount;
+        count += 1;
+        i += 1;
     }
+    let control = records
+        .get(i)
+        .filter(|r| r.starts_with('8'))
+        .ok_or_else(|| err(i + 1, "a batch without its control"))?;
+    let line = i + 1;
+    if num(line, control, 5, 10)? != count {
+        return Err(err(line, "the batch's entry count is wrong"));
+    }
+    if num(line, control, 11, 20)? != hash % 10_000_000_000 {
+        return Err(err(line, "the batch's entry hash is wrong"));
+    }
+    if num(line, control, 21, 32)? != debits || num(line, control, 33, 44)? != 0 {
+        return Err(err(line, "the batch's totals are wrong"));
+    }
+    if &control[87..94] != batch_number {
+        return Err(err(line, "the batch control names another batch"));
+    }
+    summary.batches += 1;
+    summary.entries += count as usize;
+    summary.entry_hash += hash;
+    summary.total_debit_cents += debits;
+    Ok(i + 1)
+}
+
+/// One entry detail record: the first eight digits of its routing number (for the hash),
+/// its amount, and whether it is a prenote.
+fn read_entry(entry: &str, line: usize) -> Result<(u64, u64, bool), ReadError> {
+    let code = &entry[1..3];
+    let amount = num(line, entry, 30, 39)?;
+    let prenote = match code {
+        "27" | "37" => false,
+        "28" | "38" if amount == 0 => true,
+        _ => return Err(err(line, format!("transaction code {code} with amount {amount}"))),
+    };
+    let routing = &entry[3..12];
+    if crate::domain::RoutingNumber::parse(routing).is_err() {
+        return Err(err(line, format!("routing number {routing} is not valid")));
+    }
+    Ok((num(line, entry, 4, 11)?, amount, prenote))
+}
+
+/// The file control at record `i` against the batches read, then only filler after it.
+fn check_file_control(records: &[&str], i: usize, summary: &FileSummary) -> Result<(), ReadError> {
+    let (line, record) = (i + 1, records[i]);
+    if num(line, record, 2, 7)? != summary.batches as u64 {
+        return Err(err(line, "the file's batch count is wrong"));
+    }
+    if num(line, record, 8, 13)? != (i as u64 + 1).div_ceil(10) {
+        return Err(err(line, "the file's block count is wrong"));
+    }
+    if num(line, record, 14, 21)? != summary.entries as u64 {
+        return Err(err(line, "the file's entry count is wrong"));
+    }
+    if num(line, record, 22, 31)? != summary.entry_hash % 10_000_000_000 {
+        return Err(err(line, "the file's entry hash is wrong"));
+    }
+    if num(line, record, 32, 43)? != summary.total_debit_cents || num(line, record, 44, 55)? != 0 {
+        return Err(err(line, "the file's totals are wrong"));
+    }
+    if records[i + 1..].iter().any(|r| *r != "9".repeat(94)) {
+        return Err(err(i + 2, "only filler records may follow the file control"));
+    }
+    Ok(())
 }
