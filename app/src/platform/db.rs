@@ -154,3 +154,20 @@ sql_ids!(
     EmailId,
     NachaFileId
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_typed_id_binds_and_reads_as_its_integer() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let (id, plain): (AccountId, i64) = sqlx::query_as("SELECT $1, $2")
+            .bind(AccountId(42))
+            .bind(MethodId(7))
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!((id, plain), (AccountId(42), 7));
+    }
+}
