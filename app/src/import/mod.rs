@@ -10,7 +10,7 @@ mod records;
 pub use records::{AccountRecord, BillRecord};
 
 use crate::email::Letterhead;
-use crate::platform::db::{now, Db};
+use crate::platform::db::{now, Db, WriteLock};
 use std::io::Read;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -128,16 +128,6 @@ pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, Imp
     write_bills(db, &parse_bills(input)?).await
 }
 
-/// Begins an import's transaction with a write that changes nothing. On SQLite the
-/// transaction then holds the write lock and waits its turn behind the portal's writes; one
-/// that reads first fails "database is locked" at once when a customer's change commits
-/// between its first read and its first write. On PostgreSQL the statement does nothing.
-async fn begin_writing(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE customers SET id = id WHERE id = 0").execute(&mut *tx).await?;
-    Ok(tx)
-}
-
 /// Upserts accounts (and their customers) in one transaction. An account that moves to
 /// another customer loses, in the same transaction, what its former customer set up on it.
 pub async fn write_accounts(
@@ -145,7 +135,7 @@ pub async fn write_accounts(
     head: &Letterhead,
     records: &[(u64, AccountRecord)],
 ) -> Result<ImportReport, ImportError> {
-    let mut tx = begin_writing(db).await?;
+    let mut tx = db.begin_write(WriteLock::Database).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
     for (line, r) in records {
@@ -281,7 +271,7 @@ pub async fn write_bills(
     db: &Db,
     records: &[(u64, BillRecord)],
 ) -> Result<ImportReport, ImportError> {
-    let mut tx = begin_writing(db).await?;
+    let mut tx = db.begin_write(WriteLock::Database).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
     for (line, r) in records {

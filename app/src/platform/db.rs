@@ -111,6 +111,46 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// What a write transaction locks with its first statement.
+#[derive(Debug, Clone, Copy)]
+pub enum WriteLock {
+    /// One customer's row: on PostgreSQL, changes of one customer's data at once queue up
+    /// behind each other and see each other's result (which method is the default, how
+    /// many are saved); other customers are not held up.
+    Customer(CustomerId),
+    /// No row: for a batch (an import) that only needs SQLite's write lock.
+    Database,
+}
+
+impl Db {
+    /// Begins a transaction whose first statement is a write. On SQLite the transaction
+    /// then holds the write lock and waits its turn (busy timeout) behind the other writers;
+    /// one that reads first fails "database is locked" at once when another writer commits
+    /// between its first read and its first write. On PostgreSQL it takes `lock`'s row lock.
+    pub async fn begin_write(
+        &self,
+        lock: WriteLock,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let row = match lock {
+            WriteLock::Customer(id) => id,
+            WriteLock::Database => CustomerId(0),
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE customers SET id = id WHERE id = $1")
+            .bind(row)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+/// Whether an error is a unique-constraint violation, by the database's error kind (never
+/// by reading its message). Which constraint it was is the caller's to tell, by asking the
+/// database (the SQLite driver does not name the constraint).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
 /// The typed ids bind and read as the integers they are stored as.
 macro_rules! sql_ids {
     ($($id:ty),* $(,)?) => {$(

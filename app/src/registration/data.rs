@@ -1,7 +1,7 @@
 //! SQL for registration and signing in.
 
 use crate::domain::{CustomerAccountNumber, Email};
-use crate::platform::db::{now, Db};
+use crate::platform::db::{is_unique_violation, now, Db};
 use crate::platform::passwords::PasswordHashString;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -77,17 +77,25 @@ pub async fn create_login(
     .await;
     match inserted {
         Ok((id,)) => Ok(id),
-        // The unique constraints decide races between two tabs or two people.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            if e.message().contains("email") || e.constraint().is_some_and(|c| c.contains("email"))
-            {
-                Err(CreateLoginError::EmailTaken)
-            } else {
+        // The unique constraints (one login per customer, one per email) decide races
+        // between two tabs or two people; the database then says which one it was.
+        Err(e) if is_unique_violation(&e) => {
+            if customer_has_login(db, customer_id).await? {
                 Err(CreateLoginError::AlreadyRegistered)
+            } else {
+                Err(CreateLoginError::EmailTaken)
             }
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn customer_has_login(db: &Db, customer_id: i64) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM logins WHERE customer_id = $1")
+        .bind(customer_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
 }
 
 pub struct LoginRecord {

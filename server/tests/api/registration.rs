@@ -665,3 +665,34 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
             && page.contains("you are signed out 12 hours after signing in")
     );
 }
+
+#[tokio::test]
+async fn a_login_race_lost_at_the_database_is_named_by_the_constraint_that_stopped_it() {
+    use app::platform::passwords::PasswordHashString;
+    use app::registration::data::{create_login, CreateLoginError};
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let customer = |number: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (id,): (i64,) =
+                sqlx::query_as("SELECT id FROM customers WHERE customer_number = $1")
+                    .bind(number)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            id
+        }
+    };
+    let (alex, maria) = (customer("12345678").await, customer("23456789").await);
+    let hash = || PasswordHashString::from_stored("$argon2id$v=19$m=19456,t=2,p=1$x$y".into());
+    let email = |text: &str| app::domain::Email::parse(text).unwrap();
+    let (first, second) = (email("first@example.com"), email("second@example.com"));
+    create_login(&app.db, alex, &first, &hash(), "en", "t1").await.unwrap();
+    // The checks before the insert passed for both (a race): the database decides.
+    let same_email = create_login(&app.db, maria, &first, &hash(), "en", "t1").await;
+    assert!(matches!(same_email, Err(CreateLoginError::EmailTaken)), "{same_email:?}");
+    let same_customer = create_login(&app.db, alex, &second, &hash(), "en", "t1").await;
+    assert!(matches!(same_customer, Err(CreateLoginError::AlreadyRegistered)), "{same_customer:?}");
+    assert_eq!(crate::helpers::count(&app.db, "logins").await, 1);
+}
