@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Command 2: set up what is missing, then run every test: the Rust tests on SQLite and on
-# PostgreSQL, the Playwright suite in headless Chromium against a release build, a load
-# check on both databases, and a size report of what the browser downloads.
+# Command 2: set up what is missing, then run every test: formatting and clippy, the Rust
+# tests on SQLite and on PostgreSQL, the Playwright suite in headless Chromium against a
+# release build, a load check on both databases, and a size report of what the browser
+# downloads.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -41,6 +42,13 @@ if ! curl -fs "$MAILDEV_URL/email" >/dev/null 2>&1; then
   for _ in $(seq 1 30); do curl -fs "$MAILDEV_URL/email" >/dev/null 2>&1 && break; sleep 1; done
   curl -fs "$MAILDEV_URL/email" >/dev/null || { echo "maildev did not start" >&2; exit 1; }
 fi
+
+# --- formatting and lints, before anything is run --------------------------------------
+step "cargo fmt --check"
+cargo fmt --all --check
+step "clippy (server and tests, then the browser's wasm)"
+cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # --- Rust tests on SQLite ------------------------------------------------------------
 step "Rust tests (SQLite)"

@@ -1,5 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { expectBillingMenuClosesOnEscape, hydrated, registerAndSignIn } from './helpers';
+import { labels } from './labels';
 
 // What a first visit downloads: the js, wasm and css a page needs, as sent (brotli), in a
 // browser with an empty cache. The figures go to docs/benchmarks.md; the budget is the
@@ -60,10 +61,10 @@ test('what a first visit downloads stays within its budget, and the page works',
   const overview = await customer.newPage();
   const overviewDownloads = await firstVisit(overview, '/account');
   const before = overviewDownloads.length;
-  await overview.getByText('Billing', { exact: true }).click();
-  await overview.getByRole('link', { name: 'Bill Settings' }).click();
+  await overview.getByText(labels.en.billing, { exact: true }).click();
+  await overview.getByRole('link', { name: labels.en.billSettings }).click();
   await expect(overview).toHaveURL(/\/billing\/settings$/);
-  await expect(overview.getByRole('heading', { level: 1 })).toContainText('Bill Settings');
+  await expect(overview.getByRole('heading', { level: 1 })).toContainText(labels.en.billSettings);
   await hydrated(overview);
   await overview.waitForLoadState('networkidle');
   // A wasm answered from the cache or by 304 has no body (Chromium reports 0 or less).

@@ -1,5 +1,6 @@
 import { expect, Page, BrowserContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { labels, Lang } from './labels';
 
 /** Waits until the WebAssembly has hydrated the page's islands. */
 export async function hydrated(page: Page) {
@@ -17,7 +18,7 @@ export async function expectBillingMenuClosesOnEscape(page: Page) {
 }
 
 /** Chooses the language the way a customer's earlier choice would: the `lang` cookie. */
-export async function useLanguage(context: BrowserContext, baseURL: string, lang: 'en' | 'es') {
+export async function useLanguage(context: BrowserContext, baseURL: string, lang: Lang) {
   await context.addCookies([{ name: 'lang', value: lang, url: baseURL }]);
 }
 
@@ -55,20 +56,9 @@ export function linkIn(mail: Mail, prefix: string): string {
   return link!;
 }
 
-const registrationLabels = {
-  en: {
-    number: 'Customer Number-Account Number', zip: 'ZIP Code', find: 'Find My Account', email: 'Email Address',
-    password: 'Password', confirm: 'Confirm Password', terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account',
-  },
-  es: {
-    number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta', email: 'Correo electrónico',
-    password: 'Contraseña', confirm: 'Confirmar contraseña', terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta',
-  },
-};
-
 /** Registers a login for a fixture account (ZIP 97501) and lands signed in on the overview. */
-export async function registerAndSignIn(page: Page, lang: 'en' | 'es', number: string, email: string, password = 'quiet river morning walk') {
-  const w = registrationLabels[lang];
+export async function registerAndSignIn(page: Page, lang: Lang, number: string, email: string, password = 'quiet river morning walk') {
+  const w = labels[lang];
   await page.goto('/register');
   await page.getByLabel(w.number).fill(number);
   await page.getByLabel(w.zip).fill('97501');

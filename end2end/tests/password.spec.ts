@@ -1,28 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { expectNoAxeViolations, hydrated, linkIn, mailTo, registerAndSignIn, useLanguage } from './helpers';
-
-const words = {
-  en: {
-    number: 'Customer Number-Account Number', zip: 'ZIP Code', find: 'Find My Account',
-    email: 'Email Address', password: 'Password', confirm: 'Confirm Password',
-    terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account', signOut: 'Sign Out',
-    forgot: 'Forgot your password?', send: 'Email Me a Reset Link', sent: 'If that email address has a login',
-    subject: 'Reset your password', changedSubject: 'Your password was changed',
-    newPassword: 'New Password', again: 'Re-Enter New Password', change: 'Change Password',
-    problem: 'There is a problem', changed: 'Your password was changed. Sign in', signIn: 'Sign In',
-    used: 'already used',
-  },
-  es: {
-    number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta',
-    email: 'Correo electrónico', password: 'Contraseña', confirm: 'Confirmar contraseña',
-    terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta', signOut: 'Cerrar sesión',
-    forgot: '¿Olvidó su contraseña?', send: 'Enviarme un enlace para restablecer', sent: 'Si ese correo electrónico tiene',
-    subject: 'Restablezca su contraseña', changedSubject: 'Su contraseña fue cambiada',
-    newPassword: 'Contraseña nueva', again: 'Vuelva a ingresar la contraseña nueva', change: 'Cambiar contraseña',
-    problem: 'Hay un problema', changed: 'Su contraseña fue cambiada. Inicie sesión', signIn: 'Iniciar sesión',
-    used: 'ya se usó',
-  },
-};
+import { labels } from './labels';
 
 const journeys = [
   { lang: 'en', js: true, number: '61000005-6100005' },
@@ -44,7 +22,7 @@ for (const j of journeys) {
     const context = await browser.newContext({ javaScriptEnabled: j.js, baseURL });
     await useLanguage(context, baseURL!, j.lang);
     const page = await context.newPage();
-    const w = words[j.lang];
+    const w = labels[j.lang];
     const email = `reset-${j.lang}-${j.js ? 'js' : 'nojs'}-${Date.now()}@example.com`;
 
     // A customer with a login, signed out.
@@ -56,28 +34,28 @@ for (const j of journeys) {
     await expect(page).toHaveURL(/\/forgot-password$/);
     await axe(page, j.js, `forgot password (${j.lang})`);
     await page.getByLabel(w.email).fill(email);
-    await page.getByRole('button', { name: w.send }).click();
-    await expect(page.getByText(w.sent)).toBeVisible();
+    await page.getByRole('button', { name: w.sendReset }).click();
+    await expect(page.getByText(w.resetSent)).toBeVisible();
     await axe(page, j.js, `reset link sent (${j.lang})`);
 
     const [mail] = await mailTo(email);
-    expect(mail.subject).toContain(w.subject);
+    expect(mail.subject).toContain(w.resetSubject);
     const link = linkIn(mail, `${baseURL}/reset-password?token=`);
     await page.goto(link);
     await axe(page, j.js, `choose a new password (${j.lang})`);
     await page.getByLabel(w.newPassword, { exact: true }).fill('short');
-    await page.getByLabel(w.again).fill('short');
-    await page.getByRole('button', { name: w.change }).click();
+    await page.getByLabel(w.newPasswordAgain).fill('short');
+    await page.getByRole('button', { name: w.changePassword }).click();
     await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
     await axe(page, j.js, `new password refused (${j.lang})`);
 
     await page.getByLabel(w.newPassword, { exact: true }).fill('brand new mountain trail');
-    await page.getByLabel(w.again).fill('brand new mountain trail');
-    await page.getByRole('button', { name: w.change }).click();
+    await page.getByLabel(w.newPasswordAgain).fill('brand new mountain trail');
+    await page.getByRole('button', { name: w.changePassword }).click();
     await expect(page).toHaveURL(/\/sign-in\?password_changed=1$/);
-    await expect(page.getByText(w.changed)).toBeVisible();
+    await expect(page.getByText(w.passwordChanged)).toBeVisible();
     const changed = await mailTo(email, 2);
-    expect(changed[1].subject).toContain(w.changedSubject);
+    expect(changed[1].subject).toContain(w.passwordChangedSubject);
 
     await page.getByLabel(w.email).fill(email);
     await page.getByLabel(w.password, { exact: true }).fill('brand new mountain trail');
@@ -86,7 +64,7 @@ for (const j of journeys) {
 
     // The link works once.
     await page.goto(link);
-    await expect(page.getByText(w.used)).toBeVisible();
+    await expect(page.getByText(w.alreadyUsed)).toBeVisible();
     await axe(page, j.js, `reset link already used (${j.lang})`);
     await context.close();
   });

@@ -3,20 +3,23 @@ import { spawn } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { expectBillingMenuClosesOnEscape, expectNoAxeViolations, hydrated, useLanguage } from './helpers';
+import { labels } from './labels';
+
+const { en, es } = labels;
 
 test('a page is rendered on the server: its text is in the HTML before any script runs', async ({ request, browser, baseURL }) => {
   const html = await (await request.get('/')).text();
-  expect(html).toContain('Your water account, online');
+  expect(html).toContain(en.homeTitle);
   expect(html).toContain('541-774-2430');
 
   const noScript = await browser.newContext({ javaScriptEnabled: false, baseURL });
   const page = await noScript.newPage();
   await page.goto('/faq');
-  await expect(page.getByRole('heading', { level: 1, name: 'Frequently asked questions' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: en.faqTitle })).toBeVisible();
   await expect(page.getByText('customerservice@medfordwater.org').first()).toBeVisible();
   // Without JavaScript the Billing menu still opens (it is a <details> element).
-  await page.getByText('Billing', { exact: true }).click();
-  await page.getByRole('link', { name: 'Bill Settings' }).click();
+  await page.getByText(en.billing, { exact: true }).click();
+  await page.getByRole('link', { name: en.billSettings }).click();
   await expect(page).toHaveURL(/\/billing\/settings$/);
   await noScript.close();
 });
@@ -39,7 +42,7 @@ test('the Billing dropdown works by keyboard alone', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.locator('details.nav-dropdown')).toHaveAttribute('open', '');
   await page.keyboard.press('Tab');
-  await expect(page.getByRole('link', { name: 'Bill Settings' })).toBeFocused();
+  await expect(page.getByRole('link', { name: en.billSettings })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.locator('details.nav-dropdown')).not.toHaveAttribute('open', '');
   await expect(summary).toBeFocused();
@@ -47,20 +50,20 @@ test('the Billing dropdown works by keyboard alone', async ({ page }) => {
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/billing\/settings$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Bill Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: en.billSettings })).toBeVisible();
 });
 
 test('the language switch shows Spanish and the choice survives a reload', async ({ page }) => {
   await page.goto('/faq');
-  await page.getByRole('link', { name: 'Ver esta página en español' }).click();
+  await page.getByRole('link', { name: en.switchLanguage }).click();
   await expect(page).toHaveURL(/\/faq$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Preguntas frecuentes' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: es.faqTitle })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1, name: 'Preguntas frecuentes' })).toBeVisible();
-  await expect(page.getByText('Facturación', { exact: true })).toBeVisible();
-  await page.getByRole('link', { name: 'View this page in English' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Frequently asked questions' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: es.faqTitle })).toBeVisible();
+  await expect(page.getByText(es.billing, { exact: true })).toBeVisible();
+  await page.getByRole('link', { name: es.switchLanguage }).click();
+  await expect(page.getByRole('heading', { level: 1, name: en.faqTitle })).toBeVisible();
 });
 
 test('the web manifest is valid and the service worker registers', async ({ page, request }) => {
@@ -166,10 +169,10 @@ for (const lang of ['en', 'es'] as const) {
 test('a form the portal cannot accept gets a plain page saying so, with the way back', async ({ page }) => {
   // Longer than any field may be (1,000 characters): refused before any server function runs.
   await page.goto('/sign-in');
-  await page.getByLabel('Email Address').fill(`${'a'.repeat(1_001)}@example.com`);
-  await page.getByLabel('Password').fill('anything at all');
-  await page.getByRole('button', { name: 'Sign In' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('There is a problem');
+  await page.getByLabel(en.email).fill(`${'a'.repeat(1_001)}@example.com`);
+  await page.getByLabel(en.password).fill('anything at all');
+  await page.getByRole('button', { name: en.signIn }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(en.problem);
   await expect(page.getByRole('alert')).toHaveText(/One of the fields is longer than the portal accepts/);
   await expectNoAxeViolations(page, 'the refusal page');
   await page.getByRole('link', { name: 'Go back' }).click();

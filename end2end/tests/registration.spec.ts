@@ -1,22 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { expectNoAxeViolations, hydrated, useLanguage } from './helpers';
-
-const words = {
-  en: {
-    number: 'Customer Number-Account Number', zip: 'ZIP Code', find: 'Find My Account',
-    hyphenError: 'Separate the customer number and the account number with a hyphen',
-    email: 'Email Address', password: 'Password', confirm: 'Confirm Password',
-    terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account',
-    payment: 'WATER PAYMENT #', signOut: 'Sign Out', signIn: 'Sign In', problem: 'There is a problem',
-  },
-  es: {
-    number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta',
-    hyphenError: 'Separe el número de cliente y el número de cuenta con un guion',
-    email: 'Correo electrónico', password: 'Contraseña', confirm: 'Confirmar contraseña',
-    terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta',
-    payment: 'PAGO DE AGUA #', signOut: 'Cerrar sesión', signIn: 'Iniciar sesión', problem: 'Hay un problema',
-  },
-};
+import { labels } from './labels';
 
 const journeys = [
   { lang: 'en', js: true, number: '61000001-6100001' },
@@ -41,12 +25,12 @@ for (const j of journeys) {
     const context = await browser.newContext({ javaScriptEnabled: j.js, baseURL });
     await useLanguage(context, baseURL!, j.lang);
     const page = await context.newPage();
-    const w = words[j.lang];
+    const w = labels[j.lang];
 
     await page.goto('/register');
     await ready(page, j.js);
     await axe(page, j.js, `find my account (${j.lang})`);
-    await page.getByText(j.lang === 'en' ? 'Where do I find these numbers?' : '¿Dónde encuentro estos números?').click();
+    await page.getByText(w.whereNumbers).click();
     await expect(page.locator('details.help img')).toBeVisible();
 
     // A missing hyphen: a clear message with an example, in the customer's language.

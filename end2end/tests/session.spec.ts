@@ -1,5 +1,8 @@
 import { test, expect } from '@playwright/test';
 import { expectNoAxeViolations, hydrated, registerAndSignIn } from './helpers';
+import { labels } from './labels';
+
+const w = labels.en;
 
 test('an idle session warns two minutes before it ends; staying keeps it; then it ends', async ({ page }) => {
   test.setTimeout(90_000);
@@ -12,19 +15,19 @@ test('an idle session warns two minutes before it ends; staying keeps it; then i
   await expect(warning).toBeHidden();
   await page.clock.fastForward('28:30');
   await expect(warning).toBeVisible();
-  await expect(warning).toContainText('you will be signed out in 2 minutes');
-  await expect(warning).toContainText('you are signed out 12 hours after signing in, even when active');
-  await expect(page.getByRole('button', { name: 'Stay Signed In' })).toBeFocused();
+  await expect(warning).toContainText(w.idleWarning);
+  await expect(warning).toContainText(w.sessionLimit);
+  await expect(page.getByRole('button', { name: w.staySignedIn })).toBeFocused();
   await expectNoAxeViolations(page, 'idle warning');
   // Staying posts the form and comes back to the same page, whose timers start again.
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Stay Signed In' }).click()]);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: w.staySignedIn }).click()]);
   await expect(page).toHaveURL(/\/account$/);
   await expect(warning).toBeHidden();
   await hydrated(page);
 
   await page.clock.fastForward('30:30');
   await expect(page).toHaveURL(/\/sign-in\?expired=1$/);
-  await expect(page.getByText('You were signed out because there was no activity')).toBeVisible();
+  await expect(page.getByText(w.signedOutIdle)).toBeVisible();
   await page.goto('/account');
   await expect(page).toHaveURL(/\/sign-in/);
 });

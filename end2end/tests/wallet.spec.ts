@@ -1,40 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { expectNoAxeViolations, hydrated, registerAndSignIn, useLanguage } from './helpers';
-
-const words = {
-  en: {
-    number: 'Customer Number-Account Number', zip: 'ZIP Code', find: 'Find My Account',
-    email: 'Email Address', password: 'Password', confirm: 'Confirm Password',
-    terms: 'I accept the Terms and Conditions', create: 'Take Me to My Account',
-    billing: 'Billing', billSettings: 'Bill Settings', myWallet: 'My Wallet', addNew: 'Add New',
-    where: 'Where can I find my routing and account number?', problem: 'There is a problem',
-    kindEcheck: 'E-Check', kindDebit: 'Debit', kindCredit: 'Credit', kindWallet: 'Digital Wallets',
-    checking: 'Checking', routing: 'Routing Number', account: 'Account Number', again: 'Re-Enter Account Number',
-    bank: 'Bank Name', holder: 'Name on Account', makeDefault: 'Set as default payment method', add: 'Add', back: 'Back',
-    card: 'Card Number', cardName: 'Name on Card', expiry: 'Expiration (MM/YY)', code: 'Security Code', billingZip: 'Billing ZIP Code',
-    kindMissingErr: 'Choose Checking or Savings.', routingErr: 'This routing number is not valid', mismatch: 'The two account numbers do not match.',
-    added: 'The payment method was added.', defaultBadge: 'Default', makeDefaultButton: 'Make default', remove: 'Remove',
-    removed: 'The payment method was removed.', brand: 'Card type: Visa', expired: 'This card has expired.',
-    reenterAccount: 'For your security, enter the account number again.',
-  },
-  es: {
-    number: 'Número de Cliente-Número de Cuenta', zip: 'Código postal', find: 'Buscar mi cuenta',
-    email: 'Correo electrónico', password: 'Contraseña', confirm: 'Confirmar contraseña',
-    terms: 'Acepto los Términos y condiciones', create: 'Llevarme a mi cuenta',
-    billing: 'Facturación', billSettings: 'Configuración de factura', myWallet: 'Mi billetera', addNew: 'Agregar nuevo',
-    where: '¿Dónde encuentro mi número de ruta y mi número de cuenta?', problem: 'Hay un problema',
-    kindEcheck: 'Cheque electrónico', kindDebit: 'Débito', kindCredit: 'Crédito', kindWallet: 'Billeteras digitales',
-    checking: 'Corriente', routing: 'Número de ruta', account: 'Número de cuenta', again: 'Vuelva a ingresar el número de cuenta',
-    bank: 'Nombre del banco', holder: 'Nombre en la cuenta', makeDefault: 'Establecer como método de pago predeterminado', add: 'Agregar', back: 'Atrás',
-    card: 'Número de tarjeta', cardName: 'Nombre en la tarjeta', expiry: 'Vencimiento (MM/AA)', code: 'Código de seguridad', billingZip: 'Código postal de facturación',
-    kindMissingErr: 'Elija Corriente o Ahorros.', routingErr: 'Este número de ruta no es válido', mismatch: 'Los dos números de cuenta no coinciden.',
-    added: 'Se agregó el método de pago.', defaultBadge: 'Predeterminado', makeDefaultButton: 'Hacer predeterminado', remove: 'Eliminar',
-    removed: 'Se eliminó el método de pago.', brand: 'Tipo de tarjeta: Visa', expired: 'Esta tarjeta está vencida.',
-    reenterAccount: 'Por su seguridad, vuelva a ingresar el número de cuenta.',
-  },
-};
-
-
+import { labels } from './labels';
 
 for (const lang of ['en', 'es'] as const) {
   test(`My Wallet with JavaScript: every kind, by keyboard, live checks (${lang})`, async ({ browser, baseURL }) => {
@@ -42,7 +8,7 @@ for (const lang of ['en', 'es'] as const) {
     const context = await browser.newContext({ baseURL });
     await useLanguage(context, baseURL!, lang);
     const page = await context.newPage();
-    const w = words[lang];
+    const w = labels[lang];
     await registerAndSignIn(page, lang, lang === 'en' ? '61000009-6100009' : '61000010-6100010', `wallet-${lang}-${Date.now()}@example.com`);
 
     // Billing → Bill Settings → My Wallet.
@@ -62,20 +28,20 @@ for (const lang of ['en', 'es'] as const) {
     // Submitting nothing: the error summary, linking to each field.
     await page.getByRole('button', { name: w.add, exact: true }).click();
     await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
-    await expect(page.getByRole('link', { name: w.kindMissingErr })).toBeVisible();
+    await expect(page.getByRole('link', { name: w.kindMissing })).toBeVisible();
     await expectNoAxeViolations(page, `add a payment method, errors (${lang})`);
 
     // Live checks while typing (after leaving the field once).
     await page.getByLabel(w.routing).fill('12345678');
     await page.getByLabel(w.routing).blur();
     await page.getByLabel(w.routing).fill('123456789');
-    await expect(page.locator('#routing_number-error')).toContainText(w.routingErr);
+    await expect(page.locator('#routing_number-error')).toContainText(w.routingError);
 
     // The whole E-Check form by keyboard.
     await page.getByLabel(w.routing).fill('');
     await page.getByLabel(w.kindEcheck).focus();
     await page.keyboard.press('Tab');
-    await expect(page.getByText(w.where)).toBeFocused();
+    await expect(page.getByText(w.whereRouting)).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.locator('details.help img').first()).toBeVisible();
     await expect(page.locator('details.help img')).toHaveCount(2);
@@ -95,7 +61,7 @@ for (const lang of ['en', 'es'] as const) {
     await expect(page.locator('#account_number_confirm-error')).toHaveText(w.mismatch);
     // The bank's name comes from the routing directory.
     await expect(page.getByLabel(w.bank)).toHaveValue('JPMORGAN CHASE BANK, NA');
-    await page.getByLabel(w.again).fill('000123456789');
+    await page.getByLabel(w.accountAgain).fill('000123456789');
     await page.getByLabel(w.bank).focus();
     await page.keyboard.press('Tab');
     await expect(page.getByLabel(w.holder)).toBeFocused();
@@ -106,7 +72,7 @@ for (const lang of ['en', 'es'] as const) {
     await expect(page.getByRole('button', { name: w.add, exact: true })).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);
-    const checking = lang === 'en' ? 'Checking *****6789' : 'Corriente *****6789';
+    const checking = `${w.checking} *****6789`;
     await expect(page.getByText(checking)).toBeVisible();
     await expect(page.getByText(w.added)).toBeVisible();
     await hydrated(page);
@@ -117,7 +83,7 @@ for (const lang of ['en', 'es'] as const) {
     await hydrated(page);
     await page.getByLabel(w.kindDebit).check();
     await page.getByLabel(w.card).pressSequentially('4111 1111 1111 1111');
-    await expect(page.getByText(w.brand)).toBeVisible();
+    await expect(page.getByText(w.brandVisa)).toBeVisible();
     await page.getByLabel(w.cardName).fill('Pat Journey');
     await page.getByLabel(w.expiry).fill('01/20');
     await page.getByLabel(w.expiry).blur();
@@ -143,7 +109,7 @@ for (const lang of ['en', 'es'] as const) {
     await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);
     await page.unrouteAll();
     expect(posts, 'posts of the add form').toBe(1);
-    await expect(page.getByText('Visa *****1111 | ' + (lang === 'en' ? 'Exp' : 'Vence') + ' 04/29')).toHaveCount(1);
+    await expect(page.getByText(`Visa *****1111 | ${w.exp} 04/29`)).toHaveCount(1);
 
     // A credit card, made the default.
     await page.getByRole('link', { name: w.addNew }).click();
@@ -183,7 +149,7 @@ for (const lang of ['en', 'es'] as const) {
     const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
     await useLanguage(context, baseURL!, lang);
     const page = await context.newPage();
-    const w = words[lang];
+    const w = labels[lang];
     await registerAndSignIn(page, lang, lang === 'en' ? '61000011-6100011' : '61000012-6100012', `wallet-nojs-${lang}-${Date.now()}@example.com`);
     await page.goto('/billing/settings/wallet/add');
     // Only the chosen type's fields show, by CSS alone.
@@ -192,7 +158,7 @@ for (const lang of ['en', 'es'] as const) {
     await page.getByLabel(w.checking).check();
     await page.getByLabel(w.routing).fill('111000025');
     await page.getByLabel(w.account, { exact: true }).fill('24681357');
-    await page.getByLabel(w.again).fill('24681358');
+    await page.getByLabel(w.accountAgain).fill('24681358');
     await page.getByLabel(w.holder).fill('Pat Journey');
     await page.getByRole('button', { name: w.add, exact: true }).click();
     await expect(page.getByRole('heading', { name: w.problem })).toBeVisible();
@@ -200,9 +166,9 @@ for (const lang of ['en', 'es'] as const) {
     // Neither account number is kept (the session store is not encrypted): typed again.
     await expect(page.getByText(w.reenterAccount)).toBeVisible();
     await expect(page.getByLabel(w.account, { exact: true })).toHaveValue('');
-    await expect(page.getByLabel(w.again)).toHaveValue('');
+    await expect(page.getByLabel(w.accountAgain)).toHaveValue('');
     await page.getByLabel(w.account, { exact: true }).fill('24681357');
-    await page.getByLabel(w.again).fill('24681357');
+    await page.getByLabel(w.accountAgain).fill('24681357');
     await page.getByRole('button', { name: w.add, exact: true }).click();
     await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);
     await expect(page.getByText(/\*\*\*\*\*1357 · BANK OF AMERICA, N\.A\./)).toBeVisible();

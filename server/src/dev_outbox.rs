@@ -16,6 +16,7 @@ fn asked_from_this_machine(peer: std::net::SocketAddr, headers: &http::HeaderMap
     peer.ip().is_loopback() && !forwarded
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn page(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,

@@ -9,7 +9,7 @@ use app::platform::{Config, Db};
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
 use server::{router, AppState};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
 #[command(name = "server", about = "Aqueduct customer portal")]
@@ -82,146 +82,182 @@ enum ImportKind {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
-        )
-        .init();
+    init_tracing();
     let cli = Cli::parse();
     let config = Config::load().context("reading the configuration")?;
     if let Some(Command::Restore { file }) = &cli.command {
         // Before anything opens the database it replaces.
-        let contents = app::platform::backup::restore(&config.database_url, file)
-            .await
-            .context("restoring")?;
-        println!("Restored {} ({contents}). Start the portal again.", file.display());
-        return Ok(());
+        return restore(&config, file).await;
     }
-    let db = Db::connect(&config.database_url).await.context("connecting to the database")?;
-    db.migrate().await.context("migrating the database")?;
-
+    let db = open_database(&config).await?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, db).await,
         Command::Migrate => {
             println!("The database schema is up to date.");
             Ok(())
         }
-        Command::SeedDemo => {
-            if !config.dev_mode {
-                anyhow::bail!("the demo data is for development mode only (dev_mode = true)");
-            }
-            demo::load(&db, &Letterhead::from_config(&config), today())
-                .await
-                .context("loading the demo data")?;
-            print_demo_accounts();
-            Ok(())
-        }
+        Command::SeedDemo => seed_demo(&config, &db).await,
         Command::Autopay { what: AutopayCommand::Run { date } } => {
-            let vault = Vault::from_config(&config).context("reading the payment keys")?;
-            let mailer = Mailer::from_config(&config).context("setting up email")?;
-            let gateway = app::gateway::Gateway::from_config(&config)
-                .map_err(anyhow::Error::msg)
-                .context("choosing the payment gateway")?;
-            let date = date.unwrap_or_else(today);
-            let report =
-                server::scheduler::run_autopay(&db, &mailer, &vault, &gateway, &config, date)
-                    .await?;
-            let sent = mailer.deliver_pending(&db).await.context("sending AutoPay emails")?;
-            println!("{}", server::scheduler::describe(date, &report));
-            println!("Emails: {} sent, {} to retry.", sent.sent, sent.failed);
-            Ok(())
+            autopay_run(&config, &db, date.unwrap_or_else(today)).await
         }
-        Command::Backup { file } => {
-            let contents = app::platform::backup::backup(&db, &file).await.context("backing up")?;
-            println!("Backed up to {} ({contents}).", file.display());
-            Ok(())
-        }
+        Command::Backup { file } => backup(&db, &file).await,
         Command::Restore { .. } => unreachable!("handled before connecting"),
-        Command::RotatePaymentKey => {
-            let vault = Vault::from_config(&config).context("reading the payment keys")?;
-            let moved = app::wallet::service::rotate_key(&db, &vault)
-                .await
-                .context("re-encrypting bank accounts")?;
-            println!(
-                "{moved} bank accounts re-encrypted under key \"{}\".",
-                vault.current_key_id()
-            );
-            Ok(())
+        Command::RotatePaymentKey => rotate_payment_key(&config, &db).await,
+        Command::Import { what: ImportKind::Routing { file } } => import_routing(&db, &file).await,
+        Command::Import { what: ImportKind::Accounts { file } } => {
+            import_accounts(&config, &db, &file).await
         }
-        Command::Import { what: ImportKind::Routing { file } } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            match import::import_routing(&db, &text).await {
-                Ok((rows, changed)) => {
-                    println!(
-                        "{}: {rows} institutions — {changed} added or changed.",
-                        file.display()
-                    );
-                    Ok(())
-                }
-                Err(e) => {
-                    eprintln!("{}: {e}. Nothing from this file was imported.", file.display());
-                    std::process::exit(1);
-                }
-            }
-        }
-        Command::Import { what } => {
-            let (file, result) = match what {
-                ImportKind::Accounts { file } => {
-                    let reader = std::fs::File::open(&file)
-                        .with_context(|| format!("opening {}", file.display()))?;
-                    let result =
-                        import::import_accounts(&db, &Letterhead::from_config(&config), reader)
-                            .await;
-                    (file, result)
-                }
-                ImportKind::Bills { file } => {
-                    let reader = std::fs::File::open(&file)
-                        .with_context(|| format!("opening {}", file.display()))?;
-                    let result = import::import_bills(&db, reader).await;
-                    (file, result)
-                }
-                ImportKind::Routing { .. } => unreachable!("handled above"),
-            };
-            match result {
-                Ok(report) => {
-                    // New bills of accounts on email delivery are announced, once per bill.
-                    let mailer = Mailer::from_config(&config).context("setting up email")?;
-                    let announced =
-                        app::delivery::service::announce_bills(&db, &mailer, &report.new_bill_ids)
-                            .await
-                            .map_err(|e| anyhow::anyhow!("{e:?}"))
-                            .context("queueing bill emails")?;
-                    if report.changed_hands > 0 {
-                        println!(
-                            "{} accounts changed hands: what their former customers set up ended \
-                             ({} AutoPay enrollments, emailed to the former customer; paperless delivery; open links).",
-                            report.changed_hands, report.autopay_ended
-                        );
-                    }
-                    if announced > 0 || report.autopay_ended > 0 {
-                        let sent =
-                            mailer.deliver_pending(&db).await.context("sending the emails")?;
-                        println!("{announced} \"your bill is ready\" emails queued; {} sent, {} to retry.", sent.sent, sent.failed);
-                    }
-                    println!(
-                        "{}: {} rows — {} added, {} updated, {} unchanged.",
-                        file.display(),
-                        report.rows,
-                        report.inserted,
-                        report.updated,
-                        report.unchanged
-                    );
-                    Ok(())
-                }
-                Err(e) => {
-                    eprintln!("{}: {e}. Nothing from this file was imported.", file.display());
-                    std::process::exit(1);
-                }
-            }
+        Command::Import { what: ImportKind::Bills { file } } => {
+            import_bills(&config, &db, &file).await
         }
     }
+}
+
+fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .init();
+}
+
+/// The database, its schema brought up to date: every command but `restore` starts here.
+async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url).await.context("connecting to the database")?;
+    db.migrate().await.context("migrating the database")?;
+    Ok(db)
+}
+
+#[tracing::instrument(skip_all, fields(file = %file.display()))]
+async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
+    let contents =
+        app::platform::backup::restore(&config.database_url, file).await.context("restoring")?;
+    println!("Restored {} ({contents}). Start the portal again.", file.display());
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+async fn seed_demo(config: &Config, db: &Db) -> anyhow::Result<()> {
+    if !config.dev_mode {
+        anyhow::bail!("the demo data is for development mode only (dev_mode = true)");
+    }
+    demo::load(db, &Letterhead::from_config(config), today())
+        .await
+        .context("loading the demo data")?;
+    print_demo_accounts();
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(%date))]
+async fn autopay_run(config: &Config, db: &Db, date: time::Date) -> anyhow::Result<()> {
+    let vault = Vault::from_config(config).context("reading the payment keys")?;
+    let mailer = Mailer::from_config(config).context("setting up email")?;
+    let gateway = app::gateway::Gateway::from_config(config)
+        .map_err(anyhow::Error::msg)
+        .context("choosing the payment gateway")?;
+    let report =
+        server::scheduler::run_autopay(db, &mailer, &vault, &gateway, config, date).await?;
+    let sent = mailer.deliver_pending(db).await.context("sending AutoPay emails")?;
+    println!("{}", server::scheduler::describe(date, &report));
+    println!("Emails: {} sent, {} to retry.", sent.sent, sent.failed);
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(file = %file.display()))]
+async fn backup(db: &Db, file: &Path) -> anyhow::Result<()> {
+    let contents = app::platform::backup::backup(db, file).await.context("backing up")?;
+    println!("Backed up to {} ({contents}).", file.display());
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+async fn rotate_payment_key(config: &Config, db: &Db) -> anyhow::Result<()> {
+    let vault = Vault::from_config(config).context("reading the payment keys")?;
+    let moved = app::wallet::service::rotate_key(db, &vault)
+        .await
+        .context("re-encrypting bank accounts")?;
+    println!("{moved} bank accounts re-encrypted under key \"{}\".", vault.current_key_id());
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(file = %file.display()))]
+async fn import_routing(db: &Db, file: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    match import::import_routing(db, &text).await {
+        Ok((rows, changed)) => {
+            println!("{}: {rows} institutions — {changed} added or changed.", file.display());
+            Ok(())
+        }
+        Err(e) => refuse_import(file, &e),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(file = %file.display()))]
+async fn import_accounts(config: &Config, db: &Db, file: &Path) -> anyhow::Result<()> {
+    let reader = open(file)?;
+    match import::import_accounts(db, &Letterhead::from_config(config), reader).await {
+        Ok(report) => report_import(config, db, file, &report).await,
+        Err(e) => refuse_import(file, &e),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(file = %file.display()))]
+async fn import_bills(config: &Config, db: &Db, file: &Path) -> anyhow::Result<()> {
+    let reader = open(file)?;
+    match import::import_bills(db, reader).await {
+        Ok(report) => report_import(config, db, file, &report).await,
+        Err(e) => refuse_import(file, &e),
+    }
+}
+
+fn open(file: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))
+}
+
+/// A file that failed to import left nothing behind: say why, and fail the command.
+fn refuse_import(file: &Path, error: &import::ImportError) -> ! {
+    eprintln!("{}: {error}. Nothing from this file was imported.", file.display());
+    std::process::exit(1);
+}
+
+/// What an accounts or bills file changed, and the emails it set off: new bills of
+/// accounts on email delivery are announced, once per bill.
+async fn report_import(
+    config: &Config,
+    db: &Db,
+    file: &Path,
+    report: &import::ImportReport,
+) -> anyhow::Result<()> {
+    let mailer = Mailer::from_config(config).context("setting up email")?;
+    let announced = app::delivery::service::announce_bills(db, &mailer, &report.new_bill_ids)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+        .context("queueing bill emails")?;
+    if report.changed_hands > 0 {
+        println!(
+            "{} accounts changed hands: what their former customers set up ended \
+             ({} AutoPay enrollments, emailed to the former customer; paperless delivery; open links).",
+            report.changed_hands, report.autopay_ended
+        );
+    }
+    if announced > 0 || report.autopay_ended > 0 {
+        let sent = mailer.deliver_pending(db).await.context("sending the emails")?;
+        println!(
+            "{announced} \"your bill is ready\" emails queued; {} sent, {} to retry.",
+            sent.sent, sent.failed
+        );
+    }
+    println!(
+        "{}: {} rows — {} added, {} updated, {} unchanged.",
+        file.display(),
+        report.rows,
+        report.inserted,
+        report.updated,
+        report.unchanged
+    );
+    Ok(())
 }
 
 /// Throttle counters whose window has ended decide nothing: they are deleted every hour.
@@ -246,6 +282,7 @@ fn print_demo_accounts() {
     }
 }
 
+#[tracing::instrument(skip_all)]
 async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     // Outside cargo-leptos (a deployed binary, the tests), these name the built site.
     if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {
@@ -261,8 +298,31 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
             .await
             .context("loading the demo data")?;
     }
-    let vault = Vault::from_config(&config).context("reading the payment keys")?;
-    let mailer = Mailer::from_config(&config).context("setting up email")?;
+    let app = router(start_services(leptos_options, &config, db).await?);
+    let listener =
+        tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
+    println!("Aqueduct is serving {} at http://{addr}", config.utility.name);
+    if config.demo_data {
+        print_demo_accounts();
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// What every request reaches, with the work that runs beside the requests started: email
+/// delivery, the hourly purges of expired sessions and throttle counters, and the daily
+/// AutoPay run when one is configured.
+async fn start_services(
+    leptos_options: LeptosOptions,
+    config: &Config,
+    db: Db,
+) -> anyhow::Result<AppState> {
+    let vault = Vault::from_config(config).context("reading the payment keys")?;
+    let mailer = Mailer::from_config(config).context("setting up email")?;
     if config.smtp.is_none() {
         println!(
             "No SMTP server is configured: emails go to the development outbox at /dev/outbox."
@@ -277,7 +337,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         tokio::time::Duration::from_secs(3600),
     ));
     tokio::spawn(purge_throttles_hourly(db.clone()));
-    let gateway = app::gateway::Gateway::from_config(&config)
+    let gateway = app::gateway::Gateway::from_config(config)
         .map_err(anyhow::Error::msg)
         .context("choosing the payment gateway")?;
     if let Some(at) = &config.autopay.run_daily_at {
@@ -292,19 +352,5 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         ));
         println!("AutoPay runs daily at {at} UTC.");
     }
-    let state =
-        AppState { leptos_options, config: config.clone(), db, sessions, mailer, vault, gateway };
-    let app = router(state);
-    let listener =
-        tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
-    println!("Aqueduct is serving {} at http://{addr}", config.utility.name);
-    if config.demo_data {
-        print_demo_accounts();
-    }
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
+    Ok(AppState { leptos_options, config: config.clone(), db, sessions, mailer, vault, gateway })
 }

@@ -138,6 +138,7 @@ pub async fn locale_from_cookie(mut request: Request, next: Next) -> Response {
 }
 
 /// `/lang/es?next=/faq`: remember the language for a year and go back to the page.
+#[tracing::instrument(skip_all, fields(lang = %code))]
 pub async fn set_language(
     State(config): State<Config>,
     Path(code): Path<String>,

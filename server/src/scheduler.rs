@@ -8,6 +8,7 @@ use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use time::{Date, OffsetDateTime, Time};
 
+#[tracing::instrument(skip_all, fields(%date))]
 pub async fn run_autopay(
     db: &Db,
     mailer: &Mailer,
@@ -74,6 +75,7 @@ pub fn parse_time_of_day(raw: &str) -> anyhow::Result<Time> {
 
 /// Sleeps until `at` (UTC) every day and runs AutoPay for that day. A failed run is logged
 /// and tried again at the next hour, never lost in silence.
+#[tracing::instrument(skip_all, fields(%at))]
 pub async fn daily(
     db: Db,
     mailer: Mailer,

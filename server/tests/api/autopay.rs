@@ -3,8 +3,10 @@
 //! prenotes, declined cards, reminders and receipts. Every NACHA file a test writes is read
 //! back and its totals checked.
 
-use crate::helpers::{count, inbox, spawn_app_with, test_config, unique_email, TestApp};
-use crate::registration::{location, login, post_form, with_demo};
+use crate::helpers::{
+    card, count, database_url, echeck, inbox, letterhead, location, spawn_app_with, test_config,
+    unique_email, with_demo, Registered, TestApp,
+};
 use app::autopay::run::{self, RunContext, RunReport};
 use app::autopay::{data, service};
 use app::domain::autopay::RuleForm;
@@ -77,25 +79,6 @@ impl Portal {
     }
 }
 
-/// A customer with a login; returns (customer id, login email, their account ids by number).
-async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, String) {
-    let email = unique_email("autopay");
-    let account = app::registration::service::find_account(&app.db, "10.7.7.7", number, zip)
-        .await
-        .unwrap()
-        .unwrap();
-    let login_id = app::registration::service::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&email, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    (app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap(), email)
-}
-
 async fn account_id(app: &TestApp, account_number: &str) -> i64 {
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
         .bind(account_number)
@@ -140,42 +123,10 @@ async fn payments_of(app: &TestApp, bill_id: i64) -> Vec<(String, i64, Option<St
     .unwrap()
 }
 
-async fn add_method(p: &Portal, customer_id: i64, form: AddMethodForm) -> i64 {
-    app::wallet::service::add(
-        &p.app.db,
-        &p.vault(),
-        &Gateway::sandbox(),
-        &crate::helpers::adder(customer_id),
-        &form,
-        date!(2026 - 11 - 26),
-    )
-    .await
-    .unwrap()
-    .unwrap()
-}
-
 fn bank() -> AddMethodForm {
     AddMethodForm {
-        kind: Some("echeck".into()),
-        account_type: Some("checking".into()),
-        routing_number: Some("091000019".into()),
-        account_number: Some("123456789".into()),
-        account_number_confirm: Some("123456789".into()),
         bank_name: Some("Demo Bank".into()),
-        holder_name: Some("Alex Rivera".into()),
-        ..AddMethodForm::default()
-    }
-}
-
-fn card(number: &str) -> AddMethodForm {
-    AddMethodForm {
-        kind: Some("credit".into()),
-        card_number: Some(number.into()),
-        card_name: Some("Alex Rivera".into()),
-        expiry: Some("04/29".into()),
-        security_code: Some("123".into()),
-        billing_zip: Some("97501".into()),
-        ..AddMethodForm::default()
+        ..echeck("091000019", "123456789", "123456789")
     }
 }
 
@@ -216,8 +167,9 @@ async fn enroll(
 #[tokio::test]
 async fn each_bill_is_paid_once_whatever_the_runs() {
     let p = portal(false).await;
-    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, bank()).await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
+    let method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
 
@@ -239,9 +191,10 @@ async fn each_bill_is_paid_once_whatever_the_runs() {
 #[tokio::test]
 async fn a_run_stopped_halfway_is_finished_by_the_next_without_paying_twice() {
     let p = portal(false).await;
-    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
-    let bank_method = add_method(&p, alex, bank()).await;
-    let card_method = add_method(&p, alex, card("4111111111111111")).await;
+    let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
+    let bank_method = p.app.add_method(alex, &bank()).await.unwrap();
+    let card_method =
+        p.app.add_method(alex, &card("credit", "4111111111111111", "04/29", "123")).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, bank_method, &RuleForm::default()).await;
     enroll(&p, alex, account_id(&p.app, "7654321").await, card_method, &RuleForm::default()).await;
     let bank_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 4500).await;
@@ -291,8 +244,10 @@ async fn payment_id(app: &TestApp, bill_id: i64) -> i64 {
 #[tokio::test]
 async fn fixed_amount_days_before_and_the_maximum() {
     let p = portal(false).await;
-    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, card("4111111111111111")).await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
+    let method =
+        p.app.add_method(alex, &card("credit", "4111111111111111", "04/29", "123")).await.unwrap();
     enroll(
         &p,
         alex,
@@ -339,8 +294,10 @@ async fn fixed_amount_days_before_and_the_maximum() {
 #[tokio::test]
 async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
     let p = portal(false).await;
-    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, card("4000000000000002")).await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
+    let method =
+        p.app.add_method(alex, &card("credit", "4000000000000002", "04/29", "123")).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let report = p.run(date!(2027 - 06 - 20)).await;
@@ -354,13 +311,7 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
         "{mail:?}"
     );
     // The overview shows the payment and its state.
-    post_form(
-        &p.app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    p.app.sign_in(&email, "river stones at dawn").await;
     let overview = p.app.get("/account").await.text().await.unwrap();
     assert!(
         overview.contains("AutoPay payments")
@@ -373,8 +324,9 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
 #[tokio::test]
 async fn a_new_bank_account_gets_its_prenote_first_and_reminders_go_once() {
     let p = portal(true).await;
-    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, bank()).await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
+    let method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
 
@@ -407,8 +359,8 @@ async fn a_new_bank_account_gets_its_prenote_first_and_reminders_go_once() {
 #[tokio::test]
 async fn a_debit_waits_for_its_prenote_when_enrolled_on_the_due_date() {
     let p = portal(true).await;
-    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, bank()).await;
+    let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
+    let method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let due = p.run(date!(2027 - 06 - 20)).await;
@@ -430,15 +382,10 @@ async fn a_debit_waits_for_its_prenote_when_enrolled_on_the_due_date() {
 #[tokio::test]
 async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cancel_email() {
     let p = portal(false).await;
-    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, bank()).await;
-    let r = post_form(
-        &p.app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
+    let method = p.app.add_method(alex, &bank()).await.unwrap();
+    let r = p.app.sign_in(&email, "river stones at dawn").await;
     assert_eq!(location(&r), "/account");
     let account = account_id(&p.app, "1234567").await.to_string();
     let method = method.to_string();
@@ -453,7 +400,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
                 ("amount_rule", "full"),
                 ("timing", "due"),
             ];
-            location(&post_form(app, "create_autopay", "/billing/autopay/review", &fields).await)
+            location(&app.post_form("create_autopay", "/billing/autopay/review", &fields).await)
         }
     };
     let (first, double_click) = tokio::join!(create("tab-one-key"), create("tab-one-key"));
@@ -475,7 +422,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         ("method_id", method.as_str()),
         ("idempotency_key", "x"),
     ];
-    let refused = post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await;
+    let refused = p.app.post_form("create_autopay", "/billing/autopay/review", &fields).await;
     assert!(!location(&refused).contains("/done"));
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
 
@@ -491,7 +438,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         ("days_before", "2"),
     ];
     let changed =
-        location(&post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await);
+        location(&p.app.post_form("create_autopay", "/billing/autopay/review", &fields).await);
     assert!(changed.starts_with("/billing/autopay/done?ref=AP-") && changed != first);
     let active =
         data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().unwrap();
@@ -499,13 +446,14 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         (active.amount_rule.as_str(), active.fixed_amount_cents, active.days_before_due),
         ("fixed", Some(4000), 2)
     );
-    let cancelled = post_form(
-        &p.app,
-        "cancel_autopay",
-        "/billing/settings/autopay",
-        &[("account_id", account.as_str())],
-    )
-    .await;
+    let cancelled = p
+        .app
+        .post_form(
+            "cancel_autopay",
+            "/billing/settings/autopay",
+            &[("account_id", account.as_str())],
+        )
+        .await;
     assert_eq!(location(&cancelled), "/billing/settings/autopay?cancelled=1");
     assert!(data::active_enrollment(&p.app.db, alex, account.parse().unwrap())
         .await
@@ -525,14 +473,8 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
 #[tokio::test]
 async fn bad_rules_are_named_and_store_nothing() {
     let p = portal(false).await;
-    let (_, email) = customer(&p.app, "12345678-1234567", "97501").await;
-    post_form(
-        &p.app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    let email = p.app.register("12345678-1234567", "97501").await.email;
+    p.app.sign_in(&email, "river stones at dawn").await;
     let account = account_id(&p.app, "1234567").await.to_string();
     let fields = [
         ("account_id", account.as_str()),
@@ -542,7 +484,7 @@ async fn bad_rules_are_named_and_store_nothing() {
         ("days_before", "99"),
     ];
     let form_page = format!("/billing/autopay/enroll?account={account}");
-    let r = post_form(&p.app, "continue_autopay", &form_page, &fields).await;
+    let r = p.app.post_form("continue_autopay", &form_page, &fields).await;
     assert!(location(&r).ends_with(&form_page), "back to the form: {}", location(&r));
     let page = p
         .app
@@ -624,8 +566,8 @@ impl PaymentGateway for Unavailable {
 #[tokio::test]
 async fn the_command_line_runs_a_date_and_says_what_it_did() {
     let p = portal(false).await;
-    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, bank()).await;
+    let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
+    let method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let server = |args: &[&str]| command_line(&p, args).output().unwrap();
@@ -650,7 +592,7 @@ fn command_line(p: &Portal, args: &[&str]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .args(args)
-        .env("DATABASE_URL", crate::helpers::database_url(&p.app))
+        .env("DATABASE_URL", database_url(&p.app))
         .env("AQUEDUCT_AUTOPAY__NACHA_FOLDER", &p.config.autopay.nacha_folder)
         .env("AQUEDUCT_AUTOPAY__PRENOTES", "false")
         .env("AQUEDUCT_DEV_MODE", "true")
@@ -664,11 +606,12 @@ fn command_line(p: &Portal, args: &[&str]) -> std::process::Command {
 #[tokio::test]
 async fn two_machines_running_the_same_date_at_once_pay_each_bill_once() {
     let p = portal(false).await;
-    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
-    let bank_method = add_method(&p, alex, bank()).await;
+    let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
+    let bank_method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, bank_method, &RuleForm::default()).await;
-    let (maria, _) = customer(&p.app, "23456789-2345678", "97502").await;
-    let card_method = add_method(&p, maria, card("4111111111111111")).await;
+    let maria = p.app.register("23456789-2345678", "97502").await.customer_id;
+    let card_method =
+        p.app.add_method(maria, &card("credit", "4111111111111111", "04/29", "123")).await.unwrap();
     enroll(&p, maria, account_id(&p.app, "2345678").await, card_method, &RuleForm::default()).await;
     let bank_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let card_bill = bill(&p.app, "2345678", "2027-06-01", "2027-06-20", 4410).await;
@@ -698,7 +641,7 @@ customer_number,customer_name,account_number,service_address,service_city,servic
 ";
 
 async fn move_1234567_to_a_new_customer(p: &Portal) -> app::import::ImportReport {
-    app::import::import_accounts(&p.app.db, &crate::import::head(), MOVE_1234567.as_bytes())
+    app::import::import_accounts(&p.app.db, &letterhead(), MOVE_1234567.as_bytes())
         .await
         .expect("the move imports")
 }
@@ -722,7 +665,7 @@ async fn failure_of(app: &TestApp, bill_id: i64) -> (String, Option<String>) {
 
 /// What the new customer finds: paper bills and no AutoPay on the account.
 async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
-    let (jordan, _) = customer(&p.app, "87654321-1234567", "97501").await;
+    let jordan = p.app.register("87654321-1234567", "97501").await.customer_id;
     let delivery = app::delivery::data::account(&p.app.db, jordan, account)
         .await
         .unwrap()
@@ -744,9 +687,10 @@ async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
 #[tokio::test]
 async fn an_account_that_changes_hands_no_longer_drafts_the_former_customers_bank_account() {
     let p = portal(false).await;
-    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
     let account = account_id(&p.app, "1234567").await;
-    let method = add_method(&p, alex, bank()).await;
+    let method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(&p, alex, account, method, &RuleForm::default()).await;
     // Paperless to Alex's address, and a link Alex asked for to change it, still unused.
     sqlx::query("UPDATE accounts SET delivery_method = 'email', delivery_email = $1 WHERE id = $2")
@@ -809,14 +753,16 @@ async fn an_account_that_changes_hands_no_longer_drafts_the_former_customers_ban
 async fn an_account_that_changes_hands_no_longer_charges_the_former_customers_card_and_tells_them_in_their_language(
 ) {
     let p = portal(false).await;
-    let (alex, email) = customer(&p.app, "12345678-1234567", "97501").await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
     sqlx::query("UPDATE logins SET locale = 'es' WHERE customer_id = $1")
         .bind(alex)
         .execute(&p.app.db.pool)
         .await
         .unwrap();
     let account = account_id(&p.app, "1234567").await;
-    let method = add_method(&p, alex, card("4111111111111111")).await;
+    let method =
+        p.app.add_method(alex, &card("credit", "4111111111111111", "04/29", "123")).await.unwrap();
     enroll(&p, alex, account, method, &RuleForm::default()).await;
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     // The processor was down on the draft date: the payment waits for the next run.
@@ -852,9 +798,10 @@ async fn an_account_that_changes_hands_no_longer_charges_the_former_customers_ca
 #[tokio::test]
 async fn the_run_pays_only_with_a_method_of_the_accounts_current_customer() {
     let p = portal(false).await;
-    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
-    let bank_method = add_method(&p, alex, bank()).await;
-    let card_method = add_method(&p, alex, card("4111111111111111")).await;
+    let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
+    let bank_method = p.app.add_method(alex, &bank()).await.unwrap();
+    let card_method =
+        p.app.add_method(alex, &card("credit", "4111111111111111", "04/29", "123")).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, bank_method, &RuleForm::default()).await;
     enroll(&p, alex, account_id(&p.app, "7654321").await, card_method, &RuleForm::default()).await;
     bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
@@ -875,8 +822,8 @@ async fn the_run_pays_only_with_a_method_of_the_accounts_current_customer() {
 #[tokio::test]
 async fn a_debit_whose_account_changed_hands_after_the_claim_is_taken_out_of_the_file() {
     let p = portal(false).await;
-    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
-    let method = add_method(&p, alex, bank()).await;
+    let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
+    let method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(&p, alex, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     let bill_id = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     p.run(date!(2027 - 06 - 20)).await;
@@ -907,13 +854,15 @@ async fn a_debit_whose_account_changed_hands_after_the_claim_is_taken_out_of_the
 
 /// Alex (bank, $61.20) and María (bank, $44.10) enrolled, both bills due 2027-06-20.
 async fn two_bank_enrollments(p: &Portal) -> (i64, i64, i64, i64) {
-    let (alex, _) = customer(&p.app, "12345678-1234567", "97501").await;
-    let alex_method = add_method(p, alex, bank()).await;
+    let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
+    let alex_method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(p, alex, account_id(&p.app, "1234567").await, alex_method, &RuleForm::default()).await;
-    let (maria, _) = customer(&p.app, "23456789-2345678", "97502").await;
-    let maria_method =
-        add_method(p, maria, AddMethodForm { holder_name: Some("Maria Lopez".into()), ..bank() })
-            .await;
+    let maria = p.app.register("23456789-2345678", "97502").await.customer_id;
+    let maria_method = p
+        .app
+        .add_method(maria, &AddMethodForm { holder_name: Some("Maria Lopez".into()), ..bank() })
+        .await
+        .unwrap();
     enroll(p, maria, account_id(&p.app, "2345678").await, maria_method, &RuleForm::default()).await;
     let alex_bill = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
     let maria_bill = bill(&p.app, "2345678", "2027-06-01", "2027-06-20", 4410).await;

@@ -1,12 +1,8 @@
 //! Backups: a consistent copy taken while the portal is busy writing, restored in place of
 //! a database, and refused wherever it would lose something.
 
-use crate::helpers::{count, database_url, spawn_app, unique_email};
-use crate::registration::{login, with_demo};
-use crate::wallet::echeck;
+use crate::helpers::{count, database_url, echeck, roomy_adder, spawn_app, with_demo};
 use app::platform::Db;
-use app::registration::service as registration;
-use app::wallet::service;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -37,43 +33,18 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
         return;
     }
     with_demo(&app.db).await;
-    let account = registration::find_account(&app.db, "10.8.8.8", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
-    let login_id = registration::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&unique_email("backup"), "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
+    let customer = app.register("12345678-1234567", "97501").await.customer_id;
 
     // A customer saving bank accounts as fast as the portal takes them, during the backup.
     let stop = Arc::new(AtomicBool::new(false));
-    let vault = app::platform::vault::Vault::from_config(&crate::helpers::test_config()).unwrap();
     let writer = {
-        let (app, stop, vault) = (&app, stop.clone(), &vault);
+        let (app, stop) = (&app, stop.clone());
         async move {
             let mut saved = 0;
             while !stop.load(Ordering::Relaxed) {
                 // More than a household keeps: this test is about the backup, not the cap.
                 let form = echeck("021000021", &format!("5{saved:07}"), &format!("5{saved:07}"));
-                let sandbox = app::gateway::Gateway::sandbox();
-                service::add(
-                    &app.db,
-                    &vault,
-                    &sandbox,
-                    &crate::helpers::roomy_adder(customer),
-                    &form,
-                    time::macros::date!(2026 - 11 - 26),
-                )
-                .await
-                .unwrap()
-                .unwrap();
+                app.add_method_as(&roomy_adder(customer), &form).await.unwrap();
                 saved += 1;
             }
             saved

@@ -3,31 +3,12 @@
 //! again with a notice, throttled resends, other customers' accounts out of reach, and one
 //! "your bill is ready" email per bill however often the import runs.
 
-use crate::helpers::{count, inbox, spawn_app, spawn_app_with, unique_email, SmtpSink, TestApp};
-use crate::password_reset::{outbox_settled, stored_emails};
-use crate::registration::{location, login, post_form, post_form_as, with_demo};
+use crate::helpers::{
+    browser, count, inbox, location, spawn_app, spawn_app_with, unique_email, with_demo,
+    Registered, SmtpSink, TestApp,
+};
 use app::delivery::service::{self, EmailRequest};
 use app::delivery::{DeliveryProblem, Verification};
-use app::registration::service as registration;
-
-/// A login for the customer owning `number`, signed in on `app.client`: (login, customer, account, email).
-async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, i64, i64, String) {
-    let account =
-        registration::find_account(&app.db, "10.5.5.5", number, zip).await.unwrap().unwrap();
-    let email = unique_email("paperless");
-    let login_id = registration::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&email, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let customer_id =
-        app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
-    (login_id, customer_id, account, email)
-}
 
 async fn method(app: &TestApp, account_id: i64) -> (String, Option<String>) {
     sqlx::query_as("SELECT delivery_method, delivery_email FROM accounts WHERE id = $1")
@@ -45,22 +26,17 @@ fn token_of(link: &str) -> String {
 async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let (_, _, account, email) = customer(&app, "12345678-1234567", "97501").await;
-    post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    let Registered { account_id: account, email, .. } =
+        app.register("12345678-1234567", "97501").await;
+    app.sign_in(&email, "river stones at dawn").await;
     let paperless = unique_email("bills");
-    let r = post_form(
-        &app,
-        "set_delivery",
-        "/billing/settings/delivery",
-        &[("account_id", &account.to_string()), ("method", "email"), ("email", &paperless)],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "set_delivery",
+            "/billing/settings/delivery",
+            &[("account_id", &account.to_string()), ("method", "email"), ("email", &paperless)],
+        )
+        .await;
     assert_eq!(location(&r), "/billing/settings/delivery?sent=1");
     // Until the link is opened: still paper, and the page says it is pending.
     assert_eq!(method(&app, account).await, ("paper".into(), None));
@@ -76,11 +52,7 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     assert!(mail[0].text.contains("12345678-1234567"));
     let link = mail[0].link("/billing/verify-email?token=").expect("a verification link");
     // Opened in another browser, signed out: its button confirms.
-    let stranger = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let stranger = browser();
     let page =
         stranger.get(format!("{}{link}", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Confirm email delivery") && page.contains(&paperless), "{page}");
@@ -97,13 +69,13 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     assert_eq!(service::verify(&app.db, "forged-token").await.unwrap(), Verification::Invalid);
 
     // Back to paper: no link needed; the verified address is told.
-    let r = post_form(
-        &app,
-        "set_delivery",
-        "/billing/settings/delivery",
-        &[("account_id", &account.to_string()), ("method", "paper")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "set_delivery",
+            "/billing/settings/delivery",
+            &[("account_id", &account.to_string()), ("method", "paper")],
+        )
+        .await;
     assert_eq!(location(&r), "/billing/settings/delivery?paper=1");
     assert_eq!(method(&app, account).await, ("paper".into(), None));
     let mail = inbox(&app.db, &paperless, 2).await;
@@ -113,7 +85,7 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
 /// Presses the verification page's "Confirm email delivery" button, as a browser without
 /// JavaScript does.
 async fn confirm(app: &TestApp, browser: &reqwest::Client, link: &str) -> reqwest::Response {
-    post_form_as(browser, app, "verify_delivery_email", link, &[("token", &token_of(link))]).await
+    app.post_form_as(browser, "verify_delivery_email", link, &[("token", &token_of(link))]).await
 }
 
 /// A mail scanner opens every link it sees: opening the link must not switch the account.
@@ -122,7 +94,8 @@ async fn confirm(app: &TestApp, browser: &reqwest::Client, link: &str) -> reqwes
 async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let (login_id, customer_id, account, _) = customer(&app, "12345678-1234567", "97501").await;
+    let Registered { login_id, customer_id, account_id: account, .. } =
+        app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
     let request =
         EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
@@ -158,11 +131,7 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     assert!(matches!(unused, app::platform::tokens::TokenState::Valid(_)), "{unused:?}");
 
     // The button verifies, once.
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let browser = browser();
     let r = confirm(&app, &browser, &link).await;
     assert_eq!(r.status().as_u16(), 302);
     assert_eq!(method(&app, account).await, ("email".into(), Some(to.clone())));
@@ -206,8 +175,9 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
 async fn expired_links_wrong_accounts_and_resends_are_refused() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let (alex_login, alex, alex_account, _) = customer(&app, "12345678-1234567", "97501").await;
-    let (_, _, maria_account, _) = customer(&app, "23456789-2345678", "97502").await;
+    let Registered { login_id: alex_login, customer_id: alex, account_id: alex_account, .. } =
+        app.register("12345678-1234567", "97501").await;
+    let maria_account = app.register("23456789-2345678", "97502").await.account_id;
     let m = app.mailer.clone();
     let to = unique_email("bills");
     let request = |account_id| EmailRequest {
@@ -266,7 +236,8 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
 async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let (login_id, customer_id, account, _) = customer(&app, "12345678-1234567", "97501").await;
+    let Registered { login_id, customer_id, account_id: account, .. } =
+        app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
     let request =
         EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
@@ -314,17 +285,11 @@ async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() 
     let sink = SmtpSink::start().await;
     let app = spawn_app_with(sink.config()).await;
     with_demo(&app.db).await;
-    let (_, _, account, email) = customer(&app, "12345678-1234567", "97501").await;
-    post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    let Registered { account_id: account, email, .. } =
+        app.register("12345678-1234567", "97501").await;
+    app.sign_in(&email, "river stones at dawn").await;
     let paperless = unique_email("sealed");
-    post_form(
-        &app,
+    app.post_form(
         "set_delivery",
         "/billing/settings/delivery",
         &[("account_id", &account.to_string()), ("method", "email"), ("email", &paperless)],
@@ -336,19 +301,15 @@ async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() 
         .first()
         .and_then(|m| m.link("/billing/verify-email?token="))
         .expect("the link arrived over SMTP");
-    outbox_settled(&app).await;
-    let stored = stored_emails(&app).await;
+    app.outbox_settled().await;
+    let stored = app.stored_emails().await;
     assert!(!stored.contains(&token_of(&link)), "the token is stored");
     assert!(
         stored.contains("/billing/verify-email?token=") && !stored.contains(&link),
         "the link is stored"
     );
 
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let browser = browser();
     let page = browser
         .get(format!("{}{link}", app.base))
         .header("accept", "text/html")

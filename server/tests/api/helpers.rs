@@ -3,6 +3,9 @@ use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
+use app::registration::service::{self as registration, NewLogin};
+use app::wallet::service::Adder;
+use app::wallet::{AddMethodForm, WalletProblem};
 use leptos::prelude::LeptosOptions;
 use server::{router, AppState};
 use sqlx::{Connection, Executor};
@@ -97,11 +100,7 @@ async fn spawn_on(config: Config, test_db: TestDb) -> TestApp {
             .await
             .expect("serve");
     });
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("client");
+    let client = browser();
     TestApp { base: format!("http://{addr}"), db, client, mailer, _db: test_db }
 }
 
@@ -201,6 +200,109 @@ async fn maildev_messages(url: &str, to: &str) -> Vec<ReceivedEmail> {
         .collect()
 }
 
+/// The day the demo data is loaded for: the tests' "today".
+pub const TODAY: time::Date = time::macros::date!(2026 - 11 - 26);
+
+/// The password every test customer registers with.
+pub const PASSWORD: &str = "river stones at dawn";
+
+/// The demo customers, accounts and bills (safe to load twice).
+pub async fn with_demo(db: &Db) {
+    app::import::demo::load(db, &letterhead(), TODAY).await.unwrap();
+}
+
+/// The letterhead of the emails an import queues (to former customers of moved accounts).
+pub fn letterhead() -> app::email::Letterhead {
+    app::email::Letterhead::from_config(&test_config())
+}
+
+/// A new login: terms accepted, in English.
+pub fn login<'a>(email: &'a str, password: &'a str) -> NewLogin<'a> {
+    NewLogin {
+        email,
+        password,
+        password_confirm: password,
+        accepted_terms: true,
+        locale: "en",
+        terms_version: "t1",
+    }
+}
+
+/// The vault of an app on the test configuration's payment keys.
+pub fn vault() -> Vault {
+    Vault::from_config(&test_config()).unwrap()
+}
+
+/// The wallet's form for a checking account.
+pub fn echeck(routing: &str, account: &str, again: &str) -> AddMethodForm {
+    AddMethodForm {
+        kind: Some("echeck".into()),
+        account_type: Some("checking".into()),
+        routing_number: Some(routing.into()),
+        account_number: Some(account.into()),
+        account_number_confirm: Some(again.into()),
+        bank_name: Some("First Test Bank".into()),
+        holder_name: Some("Alex Rivera".into()),
+        ..AddMethodForm::default()
+    }
+}
+
+/// The wallet's form for a card (`kind`: debit or credit).
+pub fn card(kind: &str, number: &str, expiry: &str, code: &str) -> AddMethodForm {
+    AddMethodForm {
+        kind: Some(kind.into()),
+        card_number: Some(number.into()),
+        card_name: Some("Alex Rivera".into()),
+        expiry: Some(expiry.into()),
+        security_code: Some(code.into()),
+        billing_zip: Some("97501".into()),
+        ..AddMethodForm::default()
+    }
+}
+
+/// A browser of its own (its own cookies) that shows redirects rather than following them.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+/// The `Set-Cookie` header of the session cookie, if the response sets one.
+pub fn session_set_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("aqueduct_session="))
+        .map(str::to_string)
+}
+
+/// Just `aqueduct_session=<id>`, to send back.
+pub fn session_pair(r: &reqwest::Response) -> Option<String> {
+    session_set_cookie(r).and_then(|c| c.split(';').next().map(str::to_string))
+}
+
+pub fn location(r: &reqwest::Response) -> String {
+    // leptos_axum appends an empty query when it sends a plain form post back to its page.
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim_end_matches('?')
+        .to_string()
+}
+
+/// A customer of the demo data who registered a login (password `PASSWORD`).
+pub struct Registered {
+    pub login_id: i64,
+    pub customer_id: i64,
+    /// The account the login was registered with.
+    pub account_id: i64,
+    pub email: String,
+}
+
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         // As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
@@ -211,25 +313,164 @@ impl TestApp {
             .await
             .expect("request")
     }
+
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    pub async fn post_form(
+        &self,
+        function: &str,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post_form_as(&self.client, function, referer, fields).await
+    }
+
+    /// The same, from another browser (another cookie jar).
+    pub async fn post_form_as(
+        &self,
+        client: &reqwest::Client,
+        function: &str,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{function}", self.base))
+            .header("accept", "text/html")
+            .header("referer", format!("{}{referer}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The sign-in form, posted from its page.
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("sign_in", "/sign-in", &[("email", email), ("password", password)]).await
+    }
+
+    /// The sign-out button of the account page.
+    pub async fn sign_out(&self) -> reqwest::Response {
+        self.post_form("sign_out", "/account", &[]).await
+    }
+
+    /// Registers a login for the customer owning `number` (the demo data loaded), as the
+    /// services do it; not signed in.
+    pub async fn register(&self, number: &str, zip: &str) -> Registered {
+        let account_id =
+            registration::find_account(&self.db, "10.7.7.7", number, zip).await.unwrap().unwrap();
+        let email = unique_email("customer");
+        let login_id =
+            registration::create_login(&self.db, &caller(), account_id, login(&email, PASSWORD))
+                .await
+                .unwrap()
+                .unwrap();
+        let customer_id =
+            app::wallet::data::customer_of_login(&self.db, login_id).await.unwrap().unwrap();
+        Registered { login_id, customer_id, account_id, email }
+    }
+
+    /// Adds a payment method to the customer's wallet, within the default limits.
+    pub async fn add_method(
+        &self,
+        customer_id: i64,
+        form: &AddMethodForm,
+    ) -> Result<i64, Vec<WalletProblem>> {
+        self.add_method_as(&adder(customer_id), form).await
+    }
+
+    /// Adds a payment method as `adder` (a customer, from an address, within some limits).
+    pub async fn add_method_as(
+        &self,
+        adder: &Adder<'_>,
+        form: &AddMethodForm,
+    ) -> Result<i64, Vec<WalletProblem>> {
+        let gateway = app::gateway::Gateway::sandbox();
+        app::wallet::service::add(&self.db, &vault(), &gateway, adder, form, TODAY).await.unwrap()
+    }
+
+    /// Alex (12345678-1234567) with a login, a bank account, a card and AutoPay on the bank
+    /// account, signed in on `self.client`: (customer id, account id).
+    pub async fn signed_in_with_autopay(&self) -> (i64, i64) {
+        with_demo(&self.db).await;
+        let alex = self.register("12345678-1234567", "97501").await;
+        let bank = echeck("021000021", "11112222", "11112222");
+        let bank = self.add_method(alex.customer_id, &bank).await.unwrap();
+        let card = card("debit", "4111111111111111", "04/29", "123");
+        self.add_method(alex.customer_id, &card).await.unwrap();
+        let checked = app::autopay::service::check(
+            &self.db,
+            alex.customer_id,
+            alex.account_id,
+            Some(bank),
+            &Default::default(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        app::autopay::service::enroll(
+            &self.db,
+            &self.mailer,
+            &test_config(),
+            alex.customer_id,
+            app::email::Lang::En,
+            &checked,
+            "hostile-key",
+            false,
+        )
+        .await
+        .unwrap();
+        let r = self.sign_in(&alex.email, PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 302);
+        (alex.customer_id, alex.account_id)
+    }
+
+    /// Every stored email's subject, text and HTML, and its secret column, as one text.
+    pub async fn stored_emails(&self) -> String {
+        let rows: Vec<(String, String, String, Option<String>)> =
+            sqlx::query_as("SELECT subject, body_text, body_html, secret FROM emails")
+                .fetch_all(&self.db.pool)
+                .await
+                .unwrap();
+        rows.into_iter()
+            .map(|(s, t, h, secret)| format!("{s}\n{t}\n{h}\n{}\n", secret.unwrap_or_default()))
+            .collect()
+    }
+
+    /// Waits (up to 10 s) until every email of the outbox is delivered and has forgotten its
+    /// secret (the delivery loop does both just after the SMTP server took the message).
+    pub async fn outbox_settled(&self) {
+        for _ in 0..100 {
+            let (waiting,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM emails WHERE sent_at IS NULL OR secret IS NOT NULL",
+            )
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap();
+            if waiting == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the outbox kept an undelivered message or a secret");
+    }
 }
 
 static DEFAULT_LIMITS: std::sync::LazyLock<app::platform::config::LimitsConfig> =
     std::sync::LazyLock::new(Default::default);
 
 /// A customer adding a method from a test's own address, within the default limits.
-pub fn adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
-    app::wallet::service::Adder { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
+pub fn adder(customer_id: i64) -> Adder<'static> {
+    Adder { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
 }
 
 /// A customer adding more methods than a household may keep: for tests about something
 /// else (concurrency, backups) than the cap.
-pub fn roomy_adder(customer_id: i64) -> app::wallet::service::Adder<'static> {
+pub fn roomy_adder(customer_id: i64) -> Adder<'static> {
     static ROOMY: std::sync::LazyLock<app::platform::config::LimitsConfig> =
         std::sync::LazyLock::new(|| app::platform::config::LimitsConfig {
             saved_methods: 1_000_000,
             ..Default::default()
         });
-    app::wallet::service::Adder { customer_id, client: "192.0.2.1", limits: &ROOMY }
+    Adder { customer_id, client: "192.0.2.1", limits: &ROOMY }
 }
 
 /// A test calling a service as one client, within the default limits.

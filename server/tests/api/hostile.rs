@@ -3,10 +3,7 @@
 //! message (or the function's own problem list), never a 5xx, never an internal detail,
 //! and nothing is stored.
 
-use crate::helpers::{count, spawn_app, unique_email, TestApp};
-use crate::registration::{login, post_form, with_demo};
-use crate::wallet::{add, card, echeck};
-use app::registration::service as registration;
+use crate::helpers::{count, spawn_app, TestApp};
 
 /// Every server function and the fields its forms send. Functions that end the session
 /// come last, so that the others are tried signed in.
@@ -230,65 +227,6 @@ async fn stored(app: &TestApp) -> Vec<String> {
     facts
 }
 
-/// A customer with a login, a bank account, a card and AutoPay, signed in on `app.client`.
-pub(crate) async fn signed_in_customer(app: &TestApp) -> (i64, i64) {
-    with_demo(&app.db).await;
-    let email = unique_email("hostile");
-    let account = registration::find_account(&app.db, "10.9.9.9", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
-    let login_id = registration::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&email, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
-    let bank = add(app, customer, &echeck("021000021", "11112222", "11112222")).await.unwrap();
-    add(app, customer, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
-    let (account_id,): (i64,) =
-        sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    let checked = app::autopay::service::check(
-        &app.db,
-        customer,
-        account_id,
-        Some(bank),
-        &Default::default(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let config = crate::helpers::test_config();
-    app::autopay::service::enroll(
-        &app.db,
-        &app.mailer,
-        &config,
-        customer,
-        app::email::Lang::En,
-        &checked,
-        "hostile-key",
-        false,
-    )
-    .await
-    .unwrap();
-    let r = post_form(
-        app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
-    assert_eq!(r.status().as_u16(), 302);
-    (customer, account_id)
-}
-
 #[tokio::test]
 async fn every_server_function_is_in_the_hostile_input_list() {
     let listed: std::collections::BTreeSet<String> =
@@ -301,7 +239,7 @@ async fn every_server_function_is_in_the_hostile_input_list() {
 #[tokio::test]
 async fn hostile_input_gets_a_clear_answer_never_a_5xx_and_stores_nothing() {
     let app = spawn_app().await;
-    signed_in_customer(&app).await;
+    app.signed_in_with_autopay().await;
     let before = stored(&app).await;
     let mut refused = 0;
     for (function, fields) in FUNCTIONS {

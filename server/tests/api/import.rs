@@ -1,10 +1,5 @@
-use crate::helpers::{count, fresh_db, test_config};
+use crate::helpers::{count, fresh_db, letterhead};
 use app::import::{import_accounts, import_bills, ImportError};
-
-/// The letterhead of the emails an import queues (to former customers of moved accounts).
-pub fn head() -> app::email::Letterhead {
-    app::email::Letterhead::from_config(&test_config())
-}
 
 const ACCOUNTS: &str = "\
 customer_number,customer_name,account_number,service_address,service_city,service_state,service_zip,mailing_address,mailing_city,mailing_state,mailing_zip
@@ -24,7 +19,7 @@ account_number,bill_date,due_date,amount,balance,usage_gallons
 async fn a_good_file_is_imported_with_exact_cents_and_padded_numbers() {
     let t = fresh_db().await;
     let report =
-        import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.expect("accounts import");
+        import_accounts(&t.db, &letterhead(), ACCOUNTS.as_bytes()).await.expect("accounts import");
     assert_eq!((report.rows, report.inserted), (3, 3));
     assert_eq!(count(&t.db, "customers").await, 2, "one customer holds two accounts");
     let report = import_bills(&t.db, BILLS.as_bytes()).await.expect("bills import");
@@ -52,9 +47,9 @@ async fn a_good_file_is_imported_with_exact_cents_and_padded_numbers() {
 #[tokio::test]
 async fn importing_the_same_files_twice_adds_nothing() {
     let t = fresh_db().await;
-    import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.unwrap();
+    import_accounts(&t.db, &letterhead(), ACCOUNTS.as_bytes()).await.unwrap();
     import_bills(&t.db, BILLS.as_bytes()).await.unwrap();
-    let again = import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.unwrap();
+    let again = import_accounts(&t.db, &letterhead(), ACCOUNTS.as_bytes()).await.unwrap();
     assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
     let again = import_bills(&t.db, BILLS.as_bytes()).await.unwrap();
     assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
@@ -67,19 +62,19 @@ async fn importing_the_same_files_twice_adds_nothing() {
 #[tokio::test]
 async fn a_changed_row_updates_in_place() {
     let t = fresh_db().await;
-    import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.unwrap();
+    import_accounts(&t.db, &letterhead(), ACCOUNTS.as_bytes()).await.unwrap();
     let moved = ACCOUNTS.replace(
         "45 Oak Ave,Medford,OR,97504,45 Oak Ave",
         "46 Oak Ave,Medford,OR,97504,46 Oak Ave",
     );
-    let report = import_accounts(&t.db, &head(), moved.as_bytes()).await.unwrap();
+    let report = import_accounts(&t.db, &letterhead(), moved.as_bytes()).await.unwrap();
     assert_eq!((report.inserted, report.updated, report.unchanged), (0, 1, 2));
     assert_eq!(count(&t.db, "accounts").await, 3);
 }
 
 async fn expect_rollback(accounts: &str, line: u64, reason_part: &str) {
     let t = fresh_db().await;
-    match import_accounts(&t.db, &head(), accounts.as_bytes()).await {
+    match import_accounts(&t.db, &letterhead(), accounts.as_bytes()).await {
         Err(ImportError::Row { line: got, reason }) => {
             assert_eq!(got, line, "line number for {reason}");
             assert!(
@@ -108,7 +103,7 @@ async fn a_bad_row_rolls_the_whole_file_back_with_its_line_number() {
 #[tokio::test]
 async fn a_bill_for_an_unknown_account_rolls_the_bills_file_back() {
     let t = fresh_db().await;
-    import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.unwrap();
+    import_accounts(&t.db, &letterhead(), ACCOUNTS.as_bytes()).await.unwrap();
     let bills = format!("{BILLS}9999999,2026-11-01,2026-12-01,10.00,10.00,100\n");
     match import_bills(&t.db, bills.as_bytes()).await {
         Err(ImportError::Row { line, reason }) => {
@@ -136,9 +131,9 @@ async fn a_bill_for_an_unknown_account_rolls_the_bills_file_back() {
 async fn demo_data_loads_twice_without_duplicates() {
     let t = fresh_db().await;
     let today = time::macros::date!(2026 - 11 - 26);
-    app::import::demo::load(&t.db, &head(), today).await.unwrap();
+    app::import::demo::load(&t.db, &letterhead(), today).await.unwrap();
     let (accounts, bills) = (count(&t.db, "accounts").await, count(&t.db, "bills").await);
-    app::import::demo::load(&t.db, &head(), today).await.unwrap();
+    app::import::demo::load(&t.db, &letterhead(), today).await.unwrap();
     assert_eq!((count(&t.db, "accounts").await, count(&t.db, "bills").await), (accounts, bills));
     assert_eq!(accounts, 4);
     let (open_due,): (String,) =
@@ -153,7 +148,7 @@ async fn demo_data_loads_twice_without_duplicates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imports_succeed_while_the_portal_keeps_writing() {
     let t = fresh_db().await;
-    import_accounts(&t.db, &head(), ACCOUNTS.as_bytes()).await.expect("first import");
+    import_accounts(&t.db, &letterhead(), ACCOUNTS.as_bytes()).await.expect("first import");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writers: Vec<_> = (0..3)
         .map(|_| {
@@ -172,7 +167,7 @@ async fn imports_succeed_while_the_portal_keeps_writing() {
     let mut outcome = Ok(());
     for n in 0..200 {
         let file = format!("{header}\n{},Customer {n},{},{n} Main St,Medford,OR,97501,{n} Main St,Medford,OR,97501", 50_000_000 + n, 5_000_000 + n);
-        if let Err(e) = import_accounts(&t.db, &head(), file.as_bytes()).await {
+        if let Err(e) = import_accounts(&t.db, &letterhead(), file.as_bytes()).await {
             outcome = Err(format!("import {n}: {e}"));
             break;
         }

@@ -2,9 +2,7 @@
 //! behind a load balancer): a session started on one is honoured and ended on the other,
 //! and failed sign-ins are counted across both.
 
-use crate::helpers::{spawn_app, spawn_instance_beside, unique_email};
-use crate::registration::{login, with_demo};
-use app::registration::service as registration;
+use crate::helpers::{spawn_app, spawn_instance_beside, with_demo};
 
 async fn call(
     client: &reqwest::Client,
@@ -29,20 +27,7 @@ async fn sessions_and_sign_in_throttling_hold_across_two_instances() {
     let a = spawn_app().await;
     let b = spawn_instance_beside(&a).await;
     with_demo(&a.db).await;
-    let email = unique_email("two");
-    let account = registration::find_account(&a.db, "10.7.7.7", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
-    registration::create_login(
-        &a.db,
-        &crate::helpers::caller(),
-        account,
-        login(&email, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let email = a.register("12345678-1234567", "97501").await.email;
 
     // One browser: signed in on A, it is signed in on B; signed out on B, it is out on A.
     let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();

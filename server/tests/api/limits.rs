@@ -3,17 +3,16 @@
 //! methods, a full password-hashing queue answered "busy" (429), old counters purged, and
 //! development mode's outbox for this machine only.
 
-use crate::helpers::{caller, spawn_app, spawn_app_with, test_config, unique_email, TestApp};
-use crate::registration::{login, with_demo};
+use crate::helpers::{
+    caller, card, echeck, login, spawn_app, spawn_app_with, test_config, unique_email, with_demo,
+    TestApp, PASSWORD,
+};
 use app::platform::config::LimitsConfig;
 use app::platform::throttle::{self, Admission, Caller, Limit, Scope};
 use app::registration::service as registration;
 use app::registration::Problem;
-use app::wallet::service::{self, Adder};
+use app::wallet::service::Adder;
 use app::wallet::{AddMethodForm, WalletProblem};
-
-const TODAY: time::Date = time::macros::date!(2026 - 11 - 26);
-const PASSWORD: &str = "river stones at dawn";
 
 async fn sign_in_from(
     app: &TestApp,
@@ -121,47 +120,21 @@ async fn registrations_from_one_address_are_limited_so_emails_cannot_be_tested_f
 }
 
 fn visa() -> AddMethodForm {
-    crate::wallet::card("debit", "4111 1111 1111 1111", "04/29", "123")
-}
-
-async fn customer_id(app: &TestApp, number: &str, zip: &str) -> i64 {
-    let account =
-        registration::find_account(&app.db, "192.0.2.9", number, zip).await.unwrap().unwrap();
-    let login_id = registration::create_login(
-        &app.db,
-        &caller(),
-        account,
-        login(&unique_email("c"), PASSWORD),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap()
-}
-
-async fn add(
-    app: &TestApp,
-    adder: &Adder<'_>,
-    form: &AddMethodForm,
-) -> Result<i64, Vec<WalletProblem>> {
-    let vault = app::platform::vault::Vault::from_config(&test_config()).unwrap();
-    service::add(&app.db, &vault, &app::gateway::Gateway::sandbox(), adder, form, TODAY)
-        .await
-        .unwrap()
+    card("debit", "4111 1111 1111 1111", "04/29", "123")
 }
 
 #[tokio::test]
 async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capped() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer_id(&app, "12345678-1234567", "97501").await;
-    let maria = customer_id(&app, "23456789-2345678", "97502").await;
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let maria = app.register("23456789-2345678", "97502").await.customer_id;
     let limits = LimitsConfig { saved_methods: 100, ..LimitsConfig::default() };
     let alex_at_home = Adder { customer_id: alex, client: "198.51.100.30", limits: &limits };
     for n in 0..limits.new_cards_per_customer_hour {
-        assert!(add(&app, &alex_at_home, &visa()).await.is_ok(), "card {n}");
+        assert!(app.add_method_as(&alex_at_home, &visa()).await.is_ok(), "card {n}");
     }
-    let over = add(&app, &alex_at_home, &visa()).await;
+    let over = app.add_method_as(&alex_at_home, &visa()).await;
     assert!(
         matches!(over.as_ref().map_err(Vec::as_slice), Err([WalletProblem::CardsTryLater(_)])),
         "{over:?}"
@@ -172,13 +145,13 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
     for n in 0..per_address {
         let mut refused = visa();
         refused.card_number = Some("4000 0000 0000 0127".into());
-        let answer = add(&app, &maria_same_address, &refused).await;
+        let answer = app.add_method_as(&maria_same_address, &refused).await;
         assert!(
             matches!(answer.as_ref().map_err(Vec::as_slice), Err([WalletProblem::CardRefused])),
             "card {n}: {answer:?}"
         );
     }
-    let over = add(&app, &maria_same_address, &visa()).await;
+    let over = app.add_method_as(&maria_same_address, &visa()).await;
     assert!(
         matches!(over.as_ref().map_err(Vec::as_slice), Err([WalletProblem::CardsTryLater(_)])),
         "the address is stopped: {over:?}"
@@ -188,12 +161,11 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
     let maria_elsewhere = Adder { customer_id: maria, client: "198.51.100.31", limits: &capped };
     for n in 0..capped.saved_methods {
         let number = format!("8{n:07}");
-        let form = crate::wallet::echeck("021000021", &number, &number);
-        assert!(add(&app, &maria_elsewhere, &form).await.is_ok(), "method {n}");
+        let form = echeck("021000021", &number, &number);
+        assert!(app.add_method_as(&maria_elsewhere, &form).await.is_ok(), "method {n}");
     }
     let full =
-        add(&app, &maria_elsewhere, &crate::wallet::echeck("021000021", "99999999", "99999999"))
-            .await;
+        app.add_method_as(&maria_elsewhere, &echeck("021000021", "99999999", "99999999")).await;
     assert_eq!(full, Err(vec![WalletProblem::TooManyMethods]));
     assert_eq!(
         app::wallet::data::methods(&app.db, maria).await.unwrap().len() as i64,

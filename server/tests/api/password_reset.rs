@@ -1,60 +1,40 @@
 //! Forgotten passwords: the same answer for known and unknown addresses, a link that works
 //! once for one hour, every other session ended, and the emails behind it.
 
-use crate::helpers::{inbox, spawn_app, spawn_app_with, unique_email, SmtpSink, TestApp};
-use crate::registration::{location, login, post_form, post_form_as, session_pair, with_demo};
+use crate::helpers::{
+    browser, caller, inbox, location, session_pair, spawn_app, spawn_app_with, test_config,
+    with_demo, SmtpSink, TestApp, PASSWORD,
+};
 use app::registration::{service, Problem};
 
 /// A registered login for the demo account 12345678-1234567, signed in on `app.client`.
-async fn signed_in_customer(app: &TestApp, password: &str) -> String {
+async fn signed_in_customer(app: &TestApp) -> String {
     with_demo(&app.db).await;
-    let email = unique_email("alex");
-    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
-    service::create_login(&app.db, &crate::helpers::caller(), account, login(&email, password))
-        .await
-        .unwrap()
-        .unwrap();
-    let r =
-        post_form(app, "sign_in", "/sign-in", &[("email", &email), ("password", password)]).await;
+    let email = app.register("12345678-1234567", "97501").await.email;
+    let r = app.sign_in(&email, PASSWORD).await;
     assert_eq!(location(&r), "/account");
     assert_eq!(app.get("/account").await.status().as_u16(), 200);
     email
 }
 
-fn other_browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     let app = spawn_app().await;
-    let email = signed_in_customer(&app, "river stones at dawn").await;
-    let browser = other_browser();
+    let email = signed_in_customer(&app).await;
+    let browser = browser();
 
     // Known and unknown addresses get the same answer.
-    let known = post_form_as(
-        &browser,
-        &app,
-        "request_password_reset",
-        "/forgot-password",
-        &[("email", &email)],
-    )
-    .await;
-    let unknown = post_form_as(
-        &browser,
-        &app,
-        "request_password_reset",
-        "/forgot-password",
-        &[("email", "nobody.here@example.com")],
-    )
-    .await;
+    let known = app
+        .post_form_as(&browser, "request_password_reset", "/forgot-password", &[("email", &email)])
+        .await;
+    let unknown = app
+        .post_form_as(
+            &browser,
+            "request_password_reset",
+            "/forgot-password",
+            &[("email", "nobody.here@example.com")],
+        )
+        .await;
     assert_eq!(location(&known), "/forgot-password?sent=1");
     assert_eq!(location(&unknown), location(&known));
 
@@ -82,14 +62,14 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     assert!(page.contains("Choose a New Password") && page.contains("name=\"token\""));
 
     // A weak password is refused and the link still works.
-    let r = post_form_as(
-        &browser,
-        &app,
-        "reset_password",
-        &link,
-        &[("token", &token), ("password", "short"), ("password_confirm", "short")],
-    )
-    .await;
+    let r = app
+        .post_form_as(
+            &browser,
+            "reset_password",
+            &link,
+            &[("token", &token), ("password", "short"), ("password_confirm", "short")],
+        )
+        .await;
     assert!(location(&r).ends_with(&link), "back to the form: {}", location(&r));
     let shown = browser
         .get(format!("{}{link}", app.base))
@@ -102,18 +82,18 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
         .unwrap();
     assert!(shown.contains("at least 12 characters"), "the reason is shown");
 
-    let r = post_form_as(
-        &browser,
-        &app,
-        "reset_password",
-        &link,
-        &[
-            ("token", &token),
-            ("password", "a brand new river song"),
-            ("password_confirm", "a brand new river song"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form_as(
+            &browser,
+            "reset_password",
+            &link,
+            &[
+                ("token", &token),
+                ("password", "a brand new river song"),
+                ("password_confirm", "a brand new river song"),
+            ],
+        )
+        .await;
     assert_eq!(location(&r), "/sign-in?password_changed=1");
 
     // The session signed in before the reset has ended.
@@ -138,21 +118,9 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     assert!(mail[1].subject.starts_with("Your password was changed"));
 
     // Only the new password opens the login.
-    let r = post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    let r = app.sign_in(&email, "river stones at dawn").await;
     assert_ne!(location(&r), "/account");
-    let r = post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "a brand new river song")],
-    )
-    .await;
+    let r = app.sign_in(&email, "a brand new river song").await;
     assert_eq!(location(&r), "/account");
     assert!(session_pair(&r).is_some());
 }
@@ -160,7 +128,7 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
 #[tokio::test]
 async fn expired_unknown_and_replaced_links_say_what_happened() {
     let app = spawn_app().await;
-    let email = signed_in_customer(&app, "river stones at dawn").await;
+    let email = signed_in_customer(&app).await;
     let m = app.mailer.clone();
     service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
     service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
@@ -205,22 +173,16 @@ async fn expired_unknown_and_replaced_links_say_what_happened() {
             && !page.contains("name=\"token\"")
     );
     // The old password still works: nothing changed.
-    assert!(service::sign_in(
-        &app.db,
-        &m,
-        &crate::helpers::caller(),
-        &email,
-        "river stones at dawn"
-    )
-    .await
-    .unwrap()
-    .is_ok());
+    assert!(service::sign_in(&app.db, &m, &caller(), &email, "river stones at dawn")
+        .await
+        .unwrap()
+        .is_ok());
 }
 
 #[tokio::test]
 async fn reset_requests_are_throttled_per_address() {
     let app = spawn_app().await;
-    let email = signed_in_customer(&app, "river stones at dawn").await;
+    let email = signed_in_customer(&app).await;
     let m = app.mailer.clone();
     for _ in 0..3 {
         service::request_password_reset(&app.db, &m, "10.2.2.2", &email).await.unwrap().unwrap();
@@ -243,9 +205,9 @@ async fn reset_requests_are_throttled_per_address() {
 
 #[tokio::test]
 async fn without_smtp_the_development_outbox_shows_every_email_and_production_has_no_such_page() {
-    let config = app::platform::Config { smtp: None, ..crate::helpers::test_config() };
-    let app = crate::helpers::spawn_app_with(config).await;
-    let email = signed_in_customer(&app, "river stones at dawn").await;
+    let config = app::platform::Config { smtp: None, ..test_config() };
+    let app = spawn_app_with(config).await;
+    let email = signed_in_customer(&app).await;
     service::request_password_reset(&app.db, &app.mailer, "10.7.7.7", &email)
         .await
         .unwrap()
@@ -262,7 +224,7 @@ async fn without_smtp_the_development_outbox_shows_every_email_and_production_ha
         "its link is clickable"
     );
 
-    let production = app::platform::Config { dev_mode: false, ..crate::helpers::test_config() };
+    let production = app::platform::Config { dev_mode: false, ..test_config() };
     let mut production_app_config = production.clone();
     production_app_config.secrets.payment_keys = [(
         "k1".to_string(),
@@ -271,42 +233,12 @@ async fn without_smtp_the_development_outbox_shows_every_email_and_production_ha
     .into();
     production_app_config.secrets.payment_key_id = "k1".into();
     production_app_config.smtp = Some(app::platform::config::SmtpConfig::default());
-    let prod = crate::helpers::spawn_app_with(production_app_config).await;
+    let prod = spawn_app_with(production_app_config).await;
     assert_eq!(prod.get("/dev/outbox").await.status().as_u16(), 404);
     // Production refuses to start on the demo key or without SMTP.
     assert!(app::platform::vault::Vault::from_config(&production).is_err());
     assert!(app::email::Mailer::from_config(&app::platform::Config { smtp: None, ..production })
         .is_err());
-}
-
-/// Every stored email's subject, text and HTML, and its secret column, as one text.
-pub(crate) async fn stored_emails(app: &TestApp) -> String {
-    let rows: Vec<(String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT subject, body_text, body_html, secret FROM emails")
-            .fetch_all(&app.db.pool)
-            .await
-            .unwrap();
-    rows.into_iter()
-        .map(|(s, t, h, secret)| format!("{s}\n{t}\n{h}\n{}\n", secret.unwrap_or_default()))
-        .collect()
-}
-
-/// Waits (up to 10 s) until every email of the outbox is delivered and has forgotten its
-/// secret (the delivery loop does both just after the SMTP server took the message).
-pub(crate) async fn outbox_settled(app: &TestApp) {
-    for _ in 0..100 {
-        let (waiting,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM emails WHERE sent_at IS NULL OR secret IS NOT NULL",
-        )
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-        if waiting == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the outbox kept an undelivered message or a secret");
 }
 
 /// With SMTP, a delivered reset email keeps no usable link in the `emails` table (a copy
@@ -315,16 +247,10 @@ pub(crate) async fn outbox_settled(app: &TestApp) {
 async fn a_delivered_reset_email_leaves_no_usable_link_in_the_database() {
     let sink = SmtpSink::start().await;
     let app = spawn_app_with(sink.config()).await;
-    let email = signed_in_customer(&app, "river stones at dawn").await;
-    let browser = other_browser();
-    post_form_as(
-        &browser,
-        &app,
-        "request_password_reset",
-        "/forgot-password",
-        &[("email", &email)],
-    )
-    .await;
+    let email = signed_in_customer(&app).await;
+    let browser = browser();
+    app.post_form_as(&browser, "request_password_reset", "/forgot-password", &[("email", &email)])
+        .await;
 
     let mail = sink.inbox(&email, 1).await;
     let link = mail
@@ -332,8 +258,8 @@ async fn a_delivered_reset_email_leaves_no_usable_link_in_the_database() {
         .and_then(|m| m.link("/reset-password?token="))
         .expect("the reset link arrived over SMTP");
     let token = link.split("token=").nth(1).unwrap().to_string();
-    outbox_settled(&app).await;
-    let stored = stored_emails(&app).await;
+    app.outbox_settled().await;
+    let stored = app.stored_emails().await;
     assert!(!stored.contains(&token), "the token is stored");
     assert!(!stored.contains(&link), "the link is stored");
     assert!(
@@ -341,17 +267,17 @@ async fn a_delivered_reset_email_leaves_no_usable_link_in_the_database() {
         "the stored copy says what was there"
     );
 
-    let r = post_form_as(
-        &browser,
-        &app,
-        "reset_password",
-        &link,
-        &[
-            ("token", &token),
-            ("password", "a brand new river song"),
-            ("password_confirm", "a brand new river song"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form_as(
+            &browser,
+            "reset_password",
+            &link,
+            &[
+                ("token", &token),
+                ("password", "a brand new river song"),
+                ("password_confirm", "a brand new river song"),
+            ],
+        )
+        .await;
     assert_eq!(location(&r), "/sign-in?password_changed=1", "the emailed link works");
 }

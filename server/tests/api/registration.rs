@@ -1,23 +1,8 @@
-use crate::helpers::{fresh_db, spawn_app, TestApp};
+use crate::helpers::{
+    fresh_db, location, login, session_pair, session_set_cookie, spawn_app, with_demo, TestApp,
+};
 use app::registration::service::{self, NewLogin};
 use app::registration::Problem;
-
-pub async fn with_demo(db: &app::platform::Db) {
-    app::import::demo::load(db, &crate::import::head(), time::macros::date!(2026 - 11 - 26))
-        .await
-        .unwrap();
-}
-
-pub fn login<'a>(email: &'a str, password: &'a str) -> NewLogin<'a> {
-    NewLogin {
-        email,
-        password,
-        password_confirm: password,
-        accepted_terms: true,
-        locale: "en",
-        terms_version: "t1",
-    }
-}
 
 #[tokio::test]
 async fn find_my_account_follows_the_bill_rules() {
@@ -226,72 +211,15 @@ async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_ema
     );
 }
 
-/// A plain HTML form post, as a browser without JavaScript sends it.
-pub async fn post_form(
-    app: &TestApp,
-    function: &str,
-    referer: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    post_form_as(&app.client, app, function, referer, fields).await
-}
-
-/// The same, from another browser (another cookie jar).
-pub async fn post_form_as(
-    client: &reqwest::Client,
-    app: &TestApp,
-    function: &str,
-    referer: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(format!("{}/api/{function}", app.base))
-        .header("accept", "text/html")
-        .header("referer", format!("{}{referer}", app.base))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The `Set-Cookie` header of the session cookie, if the response sets one.
-fn session_set_cookie(r: &reqwest::Response) -> Option<String> {
-    r.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("aqueduct_session="))
-        .map(str::to_string)
-}
-
-/// Just `aqueduct_session=<id>`, to send back.
-pub fn session_pair(r: &reqwest::Response) -> Option<String> {
-    session_set_cookie(r).and_then(|c| c.split(';').next().map(str::to_string))
-}
-
-pub fn location(r: &reqwest::Response) -> String {
-    // leptos_axum appends an empty query when it sends a plain form post back to its page.
-    r.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim_end_matches('?')
-        .to_string()
-}
-
 #[tokio::test]
 async fn the_whole_journey_works_without_javascript() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
 
     // A mistake comes back to the form, with the message and what was typed.
-    let r = post_form(
-        &app,
-        "find_account",
-        "/register",
-        &[("number", "123456781234567"), ("zip", "97501")],
-    )
-    .await;
+    let r = app
+        .post_form("find_account", "/register", &[("number", "123456781234567"), ("zip", "97501")])
+        .await;
     assert_eq!(
         (r.status().as_u16(), location(&r).as_str()),
         (302, format!("{}/register", app.base).as_str())
@@ -302,29 +230,25 @@ async fn the_whole_journey_works_without_javascript() {
     // Shown once.
     assert!(!app.get("/register").await.text().await.unwrap().contains("with a hyphen, for"));
 
-    let r = post_form(
-        &app,
-        "find_account",
-        "/register",
-        &[("number", "12345678-1234567"), ("zip", "97501")],
-    )
-    .await;
+    let r = app
+        .post_form("find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")])
+        .await;
     assert_eq!(location(&r), "/register/login");
     let page = app.get("/register/login").await.text().await.unwrap();
     assert!(page.contains("12345678-1234567"), "the found account is shown");
 
-    let r = post_form(
-        &app,
-        "create_login",
-        "/register/login",
-        &[
-            ("email", "alex@example.com"),
-            ("password", "river stones at dawn"),
-            ("password_confirm", "river stones at dawn"),
-            ("accept_terms", "yes"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "create_login",
+            "/register/login",
+            &[
+                ("email", "alex@example.com"),
+                ("password", "river stones at dawn"),
+                ("password_confirm", "river stones at dawn"),
+                ("accept_terms", "yes"),
+            ],
+        )
+        .await;
     assert_eq!(location(&r), "/account");
     let cookie = session_set_cookie(&r).unwrap_or_default();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
@@ -337,18 +261,12 @@ async fn the_whole_journey_works_without_javascript() {
     assert!(!page.contains("23456789-2345678"), "never another customer's account");
     assert!(page.contains("Alex Rivera"));
 
-    let r = post_form(&app, "sign_out", "/account", &[]).await;
+    let r = app.sign_out().await;
     assert_eq!(r.status().as_u16(), 302);
     let r = app.get("/account").await;
     assert_eq!((r.status().as_u16(), location(&r)), (302, "/sign-in".to_string()));
 
-    let r = post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", "alex@example.com"), ("password", "wrong password!")],
-    )
-    .await;
+    let r = app.sign_in("alex@example.com", "wrong password!").await;
     assert!(location(&r).ends_with("/sign-in"));
     assert!(app
         .get("/sign-in")
@@ -357,13 +275,7 @@ async fn the_whole_journey_works_without_javascript() {
         .await
         .unwrap()
         .contains("The email address or password is not correct."));
-    let r = post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", "alex@example.com"), ("password", "river stones at dawn")],
-    )
-    .await;
+    let r = app.sign_in("alex@example.com", "river stones at dawn").await;
     assert_eq!(location(&r), "/account");
     assert!(app.get("/account").await.text().await.unwrap().contains("12345678-1234567"));
 }
@@ -373,26 +285,22 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
     let app = spawn_app().await;
     with_demo(&app.db).await;
     // Finding the account starts a session (it holds the found account).
-    let r = post_form(
-        &app,
-        "find_account",
-        "/register",
-        &[("number", "12345678-1234567"), ("zip", "97501")],
-    )
-    .await;
+    let r = app
+        .post_form("find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")])
+        .await;
     let registration_session = session_pair(&r).expect("a session for the registration");
-    let r = post_form(
-        &app,
-        "create_login",
-        "/register/login",
-        &[
-            ("email", "alex@example.com"),
-            ("password", "river stones at dawn"),
-            ("password_confirm", "river stones at dawn"),
-            ("accept_terms", "yes"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "create_login",
+            "/register/login",
+            &[
+                ("email", "alex@example.com"),
+                ("password", "river stones at dawn"),
+                ("password_confirm", "river stones at dawn"),
+                ("accept_terms", "yes"),
+            ],
+        )
+        .await;
     let signed_in_session = session_pair(&r).expect("a session cookie at sign-in");
     assert_ne!(signed_in_session, registration_session, "signing in issues a new session id");
 
@@ -415,7 +323,7 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
         200,
         "the signed-in id reaches the account"
     );
-    post_form(&app, "sign_out", "/account", &[]).await;
+    app.sign_out().await;
     assert_eq!(account_with(signed_in_session).await, 302, "after sign-out the old id is useless");
 }
 
@@ -461,21 +369,7 @@ async fn throttling_counts_real_clients_behind_trusted_proxies_only() {
 /// Alex's login on `app`, with the password `river stones at dawn`.
 async fn alex(app: &TestApp) -> String {
     with_demo(&app.db).await;
-    let account = service::find_account(&app.db, "10.0.0.9", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
-    let email = crate::helpers::unique_email("alex");
-    service::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&email, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    email
+    app.register("12345678-1234567", "97501").await.email
 }
 
 /// A sign-in form posted by a page, which names itself in `headers` (Origin, Referer).
@@ -554,7 +448,7 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
         assert_eq!(location(&r), "/account", "{headers:?}");
         assert!(session_set_cookie(&r).is_some());
         assert!(signed_in(&app).await);
-        post_form(&app, "sign_out", "/account", &[]).await;
+        app.sign_out().await;
     }
     // Reading is never refused: a link from another site opens the page.
     let r = app
@@ -591,13 +485,7 @@ async fn age_session(app: &TestApp, session: &str, secs: i64) {
 async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     let app = spawn_app().await;
     let email = alex(&app).await;
-    let r = post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    let r = app.sign_in(&email, "river stones at dawn").await;
     let session = session_pair(&r).expect("signed in");
     let twelve_hours = 12 * 3600;
 
@@ -652,13 +540,7 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     assert!(!signed_in(&app).await);
 
     // A fresh session is far from the end: the page warns of idleness as before.
-    post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    app.sign_in(&email, "river stones at dawn").await;
     let page = app.get("/account").await.text().await.unwrap();
     assert!(
         page.contains("Stay Signed In")

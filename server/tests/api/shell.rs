@@ -201,7 +201,7 @@ fn assert_secure_headers(what: &str, response: &reqwest::Response) {
 #[tokio::test]
 async fn every_route_carries_the_security_headers_and_personal_answers_are_never_cached() {
     let app = spawn_app().await;
-    crate::hostile::signed_in_customer(&app).await;
+    app.signed_in_with_autopay().await;
     let mut paths: Vec<String> = Vec::new();
     for path in server::page_paths() {
         if path.contains("{section}") {
@@ -269,14 +269,10 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
         header(&response, "set-cookie")
     );
     assert!(header(&response, "strict-transport-security").starts_with("max-age="));
-    crate::registration::with_demo(&app.db).await;
-    let found = crate::registration::post_form(
-        &app,
-        "find_account",
-        "/register",
-        &[("number", "12345678-1234567"), ("zip", "97501")],
-    )
-    .await;
+    crate::helpers::with_demo(&app.db).await;
+    let found = app
+        .post_form("find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")])
+        .await;
     let session = found
         .headers()
         .get_all("set-cookie")

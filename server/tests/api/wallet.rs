@@ -1,59 +1,10 @@
 //! My Wallet: adding each kind of method, the default mark, removal (and AutoPay's need
 //! for a replacement), another customer's methods out of reach, and nothing readable at rest.
 
-use crate::helpers::{count, spawn_app, unique_email, TestApp};
-use crate::registration::{location, login, post_form, with_demo};
+use crate::helpers::{card, count, echeck, location, spawn_app, vault, with_demo, TestApp, TODAY};
 use app::platform::vault::{Vault, VaultError};
-use app::registration::service as registration;
 use app::wallet::service::{self, rotate_key};
 use app::wallet::{data, AddMethodForm, MethodKind, WalletProblem};
-
-const TODAY: time::Date = time::macros::date!(2026 - 11 - 26);
-
-/// Registers the login of the customer owning `number`; returns its customer id.
-async fn customer(app: &TestApp, number: &str, zip: &str) -> i64 {
-    let account =
-        registration::find_account(&app.db, "10.3.3.3", number, zip).await.unwrap().unwrap();
-    let login_id = registration::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&unique_email("w"), "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    data::customer_of_login(&app.db, login_id).await.unwrap().unwrap()
-}
-
-pub(crate) fn echeck(routing: &str, account: &str, again: &str) -> AddMethodForm {
-    AddMethodForm {
-        kind: Some("echeck".into()),
-        account_type: Some("checking".into()),
-        routing_number: Some(routing.into()),
-        account_number: Some(account.into()),
-        account_number_confirm: Some(again.into()),
-        bank_name: Some("First Test Bank".into()),
-        holder_name: Some("Alex Rivera".into()),
-        ..AddMethodForm::default()
-    }
-}
-
-pub(crate) fn card(kind: &str, number: &str, expiry: &str, code: &str) -> AddMethodForm {
-    AddMethodForm {
-        kind: Some(kind.into()),
-        card_number: Some(number.into()),
-        card_name: Some("Alex Rivera".into()),
-        expiry: Some(expiry.into()),
-        security_code: Some(code.into()),
-        billing_zip: Some("97501".into()),
-        ..AddMethodForm::default()
-    }
-}
-
-fn vault() -> Vault {
-    Vault::from_config(&crate::helpers::test_config()).unwrap()
-}
 
 /// The account number of a saved bank account, opened for the row it is stored in.
 async fn open_account(app: &TestApp, vault: &Vault, method_id: i64) -> Result<String, VaultError> {
@@ -62,46 +13,30 @@ async fn open_account(app: &TestApp, vault: &Vault, method_id: i64) -> Result<St
     vault.open(&sealed, &binding)
 }
 
-pub(crate) async fn add(
-    app: &TestApp,
-    customer_id: i64,
-    form: &AddMethodForm,
-) -> Result<i64, Vec<WalletProblem>> {
-    service::add(
-        &app.db,
-        &vault(),
-        &app::gateway::Gateway::sandbox(),
-        &crate::helpers::adder(customer_id),
-        form,
-        TODAY,
-    )
-    .await
-    .unwrap()
-}
-
 #[tokio::test]
 async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
 
-    let bank = add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
+    let bank =
+        app.add_method(alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
     let debit =
-        add(&app, alex, &card("debit", "4111 1111 1111 1111", "04/29", "123")).await.unwrap();
+        app.add_method(alex, &card("debit", "4111 1111 1111 1111", "04/29", "123")).await.unwrap();
     let mut credit_form = card("credit", "3782-822463-10005", "0430", "1234");
     credit_form.make_default = Some("yes".into());
-    let credit = add(&app, alex, &credit_form).await.unwrap();
-    let wallet = add(
-        &app,
-        alex,
-        &AddMethodForm {
-            kind: Some("wallet".into()),
-            wallet: Some("sandbox-pay".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let credit = app.add_method(alex, &credit_form).await.unwrap();
+    let wallet = app
+        .add_method(
+            alex,
+            &AddMethodForm {
+                kind: Some("wallet".into()),
+                wallet: Some("sandbox-pay".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
 
     let methods = data::methods(&app.db, alex).await.unwrap();
     assert_eq!(methods.len(), 4);
@@ -124,7 +59,9 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
     assert_eq!(methods.iter().filter(|m| m.is_default).count(), 1);
 
     // At rest: no full bank account or card number, no security code, anywhere.
-    let dump: Vec<(String, String, String, String, Option<Vec<u8>>)> = sqlx::query_as(
+    // last4, token, routing number, billing ZIP, sealed account number.
+    type StoredMethod = (String, String, String, String, Option<Vec<u8>>);
+    let dump: Vec<StoredMethod> = sqlx::query_as(
         "SELECT COALESCE(last4, ''), COALESCE(gateway_token, ''), COALESCE(routing_number, ''), COALESCE(billing_zip, ''), account_ciphertext FROM payment_methods",
     )
     .fetch_all(&app.db.pool)
@@ -144,24 +81,27 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
 async fn bad_input_names_each_problem_and_stores_nothing() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    let problems = add(&app, alex, &echeck("123456789", "12345678", "12345679")).await.unwrap_err();
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let problems =
+        app.add_method(alex, &echeck("123456789", "12345678", "12345679")).await.unwrap_err();
     assert_eq!(problems, vec![WalletProblem::RoutingChecksum, WalletProblem::AccountMismatch]);
     let problems =
-        add(&app, alex, &card("credit", "4111111111111112", "10/26", "12")).await.unwrap_err();
+        app.add_method(alex, &card("credit", "4111111111111112", "10/26", "12")).await.unwrap_err();
     assert_eq!(
         problems,
         vec![WalletProblem::CardChecksum, WalletProblem::ExpiryPast, WalletProblem::CodeThree]
     );
-    let problems =
-        add(&app, alex, &card("debit", "4000 0000 0000 0127", "12/30", "123")).await.unwrap_err();
+    let problems = app
+        .add_method(alex, &card("debit", "4000 0000 0000 0127", "12/30", "123"))
+        .await
+        .unwrap_err();
     assert_eq!(problems, vec![WalletProblem::CardRefused], "the sandbox's refused card");
-    let problems = add(&app, alex, &AddMethodForm::default()).await.unwrap_err();
+    let problems = app.add_method(alex, &AddMethodForm::default()).await.unwrap_err();
     assert_eq!(problems, vec![WalletProblem::KindMissing]);
     let mut odd = echeck("021000021", "1234", "1234");
     odd.holder_name = Some("\u{200f}\u{0000} ".into());
     odd.bank_name = Some("x".repeat(101));
-    let problems = add(&app, alex, &odd).await.unwrap_err();
+    let problems = app.add_method(alex, &odd).await.unwrap_err();
     assert_eq!(problems, vec![WalletProblem::BankNameTooLong, WalletProblem::HolderNameEmpty]);
     assert_eq!(count(&app.db, "payment_methods").await, 0);
 }
@@ -170,10 +110,10 @@ async fn bad_input_names_each_problem_and_stores_nothing() {
 async fn the_bank_name_comes_from_the_routing_directory_when_left_blank() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
     let mut form = echeck("021000021", "55554444", "55554444");
     form.bank_name = Some("  ".into());
-    let id = add(&app, alex, &form).await.unwrap();
+    let id = app.add_method(alex, &form).await.unwrap();
     let methods = data::methods(&app.db, alex).await.unwrap();
     assert_eq!(
         methods.iter().find(|m| m.id == id).unwrap().bank_name.as_deref(),
@@ -183,19 +123,20 @@ async fn the_bank_name_comes_from_the_routing_directory_when_left_blank() {
     let mut form = echeck("011000015", "55554444", "55554444");
     sqlx::query("DELETE FROM routing_directory").execute(&app.db.pool).await.unwrap();
     form.bank_name = None;
-    assert_eq!(add(&app, alex, &form).await.unwrap_err(), vec![WalletProblem::BankNameEmpty]);
+    assert_eq!(app.add_method(alex, &form).await.unwrap_err(), vec![WalletProblem::BankNameEmpty]);
 }
 
 #[tokio::test]
 async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_reach() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    let maria = customer(&app, "23456789-2345678", "97502").await;
-    let first = add(&app, alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
-    let second = add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let maria = app.register("23456789-2345678", "97502").await.customer_id;
+    let first = app.add_method(alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    let second =
+        app.add_method(alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
     let marias =
-        add(&app, maria, &card("debit", "5555555555554444", "04/29", "123")).await.unwrap();
+        app.add_method(maria, &card("debit", "5555555555554444", "04/29", "123")).await.unwrap();
 
     assert_eq!(service::make_default(&app.db, alex, second).await.unwrap(), Ok(()));
     let defaults: Vec<i64> = data::methods(&app.db, alex)
@@ -249,7 +190,8 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     assert_eq!(uses, second);
 
     // Removing the default hands the mark to what is left.
-    let third = add(&app, alex, &card("credit", "6011111111111117", "04/29", "123")).await.unwrap();
+    let third =
+        app.add_method(alex, &card("credit", "6011111111111117", "04/29", "123")).await.unwrap();
     assert_eq!(service::remove(&app.db, alex, second, Some(third)).await.unwrap(), Ok(()));
     let left = data::methods(&app.db, alex).await.unwrap();
     assert_eq!(left.iter().map(|m| (m.id, m.is_default)).collect::<Vec<_>>(), vec![(third, true)]);
@@ -259,20 +201,7 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
 async fn the_wallet_works_by_plain_form_posts() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let account = registration::find_account(&app.db, "10.4.4.4", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
-    let email = unique_email("plain");
-    registration::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&email, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let email = app.register("12345678-1234567", "97501").await.email;
     // Signed out, the add form asks to sign in and a post stores nothing.
     assert!(app
         .get("/billing/settings/wallet/add")
@@ -281,34 +210,27 @@ async fn the_wallet_works_by_plain_form_posts() {
         .await
         .unwrap()
         .contains("Sign in to see and change your payment methods"));
-    post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")])
-        .await;
+    app.post_form("add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")]).await;
     assert_eq!(count(&app.db, "payment_methods").await, 0);
 
-    post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
-    let r = post_form(
-        &app,
-        "add_payment_method",
-        "/billing/settings/wallet/add",
-        &[
-            ("kind", "echeck"),
-            ("account_type", "savings"),
-            ("routing_number", "111000025"),
-            ("account_number", "987654321"),
-            ("account_number_confirm", "987654320"),
-            ("bank_name", ""),
-            ("holder_name", "Alex Rivera"),
-            ("card_number", ""),
-            ("security_code", ""),
-        ],
-    )
-    .await;
+    app.sign_in(&email, "river stones at dawn").await;
+    let r = app
+        .post_form(
+            "add_payment_method",
+            "/billing/settings/wallet/add",
+            &[
+                ("kind", "echeck"),
+                ("account_type", "savings"),
+                ("routing_number", "111000025"),
+                ("account_number", "987654321"),
+                ("account_number_confirm", "987654320"),
+                ("bank_name", ""),
+                ("holder_name", "Alex Rivera"),
+                ("card_number", ""),
+                ("security_code", ""),
+            ],
+        )
+        .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
     let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
     assert!(page.contains("The two account numbers do not match"));
@@ -318,22 +240,22 @@ async fn the_wallet_works_by_plain_form_posts() {
         "but neither account number"
     );
 
-    let r = post_form(
-        &app,
-        "add_payment_method",
-        "/billing/settings/wallet/add",
-        &[
-            ("kind", "echeck"),
-            ("account_type", "savings"),
-            ("routing_number", "111000025"),
-            ("account_number", "987654321"),
-            ("account_number_confirm", "987654321"),
-            ("bank_name", ""),
-            ("holder_name", "Alex Rivera"),
-            ("make_default", "yes"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "add_payment_method",
+            "/billing/settings/wallet/add",
+            &[
+                ("kind", "echeck"),
+                ("account_type", "savings"),
+                ("routing_number", "111000025"),
+                ("account_number", "987654321"),
+                ("account_number_confirm", "987654321"),
+                ("bank_name", ""),
+                ("holder_name", "Alex Rivera"),
+                ("make_default", "yes"),
+            ],
+        )
+        .await;
     assert_eq!(location(&r), "/billing/settings/wallet?done=added");
     let page = app.get("/billing/settings/wallet?done=added").await.text().await.unwrap();
     assert!(
@@ -348,8 +270,8 @@ async fn the_wallet_works_by_plain_form_posts() {
 async fn rotating_the_key_re_encrypts_every_bank_account() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    let id = add(&app, alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let id = app.add_method(alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
     let mut config = crate::helpers::test_config();
     let (mut keys, _) = config.payment_keys().unwrap();
     keys.insert(
@@ -373,10 +295,11 @@ async fn rotating_the_key_re_encrypts_every_bank_account() {
 async fn another_customer_cannot_reach_anything_through_any_server_function() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    let alex_bank = add(&app, alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let alex_bank =
+        app.add_method(alex, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     let alex_card =
-        add(&app, alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
+        app.add_method(alex, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
     let (alex_account,): (i64,) =
         sqlx::query_as("SELECT id FROM accounts WHERE account_number = '1234567'")
             .fetch_one(&app.db.pool)
@@ -427,27 +350,8 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
     };
     let before = snapshot().await;
 
-    let maria = unique_email("maria");
-    let account = registration::find_account(&app.db, "10.6.6.6", "23456789-2345678", "97502")
-        .await
-        .unwrap()
-        .unwrap();
-    registration::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&maria, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &maria), ("password", "river stones at dawn")],
-    )
-    .await;
+    let maria = app.register("23456789-2345678", "97502").await.email;
+    app.sign_in(&maria, "river stones at dawn").await;
 
     let (bank, card_id, acct) =
         (alex_bank.to_string(), alex_card.to_string(), alex_account.to_string());
@@ -551,8 +455,9 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
 async fn a_card_of_an_unknown_brand_is_saved_without_a_made_up_brand_name() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    let id = add(&app, alex, &card("credit", "9000 0000 0000 0001", "04/29", "123")).await.unwrap();
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let id =
+        app.add_method(alex, &card("credit", "9000 0000 0000 0001", "04/29", "123")).await.unwrap();
     let methods = data::methods(&app.db, alex).await.unwrap();
     let saved = methods.iter().find(|m| m.id == id).unwrap();
     assert_eq!(
@@ -568,8 +473,8 @@ async fn a_card_of_an_unknown_brand_is_saved_without_a_made_up_brand_name() {
 async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    add(&app, alex, &echeck("021000021", "70000000", "70000000")).await.unwrap();
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    app.add_method(alex, &echeck("021000021", "70000000", "70000000")).await.unwrap();
     let mut changes = tokio::task::JoinSet::new();
     for n in 0..20 {
         let db = app.db.clone();
@@ -636,43 +541,24 @@ fn holds(haystack: &[u8], needle: &str) -> bool {
 async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_the_page() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let account = registration::find_account(&app.db, "10.4.4.5", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
-    let email = unique_email("nonumber");
-    registration::create_login(
-        &app.db,
-        &crate::helpers::caller(),
-        account,
-        login(&email, "river stones at dawn"),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    post_form(
-        &app,
-        "sign_in",
-        "/sign-in",
-        &[("email", &email), ("password", "river stones at dawn")],
-    )
-    .await;
+    let email = app.register("12345678-1234567", "97501").await.email;
+    app.sign_in(&email, "river stones at dawn").await;
 
     let card = "4111111111111111";
-    let r = post_form(
-        &app,
-        "add_payment_method",
-        "/billing/settings/wallet/add",
-        &[
-            ("kind", "debit"),
-            ("card_number", card),
-            ("card_name", "Alex Rivera"),
-            ("expiry", "13/29"),
-            ("security_code", "123"),
-            ("billing_zip", "97501"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "add_payment_method",
+            "/billing/settings/wallet/add",
+            &[
+                ("kind", "debit"),
+                ("card_number", card),
+                ("card_name", "Alex Rivera"),
+                ("expiry", "13/29"),
+                ("security_code", "123"),
+                ("billing_zip", "97501"),
+            ],
+        )
+        .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
     let stored = session_store_bytes(&app).await;
     assert!(
@@ -690,20 +576,20 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
     );
 
     let bank_account = "987654321";
-    let r = post_form(
-        &app,
-        "add_payment_method",
-        "/billing/settings/wallet/add",
-        &[
-            ("kind", "echeck"),
-            ("account_type", "checking"),
-            ("routing_number", "111000026"),
-            ("account_number", bank_account),
-            ("account_number_confirm", bank_account),
-            ("holder_name", "Alex Rivera"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "add_payment_method",
+            "/billing/settings/wallet/add",
+            &[
+                ("kind", "echeck"),
+                ("account_type", "checking"),
+                ("routing_number", "111000026"),
+                ("account_number", bank_account),
+                ("account_number_confirm", bank_account),
+                ("holder_name", "Alex Rivera"),
+            ],
+        )
+        .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
     assert!(
         !holds(&session_store_bytes(&app).await, bank_account),
@@ -723,16 +609,18 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
 async fn a_bank_account_ciphertext_opens_only_in_its_own_row() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    let maria = customer(&app, "23456789-2345678", "97502").await;
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let maria = app.register("23456789-2345678", "97502").await.customer_id;
     let alex_bank =
-        add(&app, alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
-    let maria_bank = add(&app, maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+        app.add_method(alex, &echeck("021000021", "000123456789", "000123456789")).await.unwrap();
+    let maria_bank =
+        app.add_method(maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     copy_sealed_account(&app, alex_bank, maria_bank).await;
     assert_eq!(open_account(&app, &vault(), maria_bank).await, Err(VaultError::Undecryptable));
     assert_eq!(open_account(&app, &vault(), alex_bank).await.unwrap(), "000123456789");
     // And a second bank account of the same customer is another row too.
-    let alex_second = add(&app, alex, &echeck("021000021", "55556666", "55556666")).await.unwrap();
+    let alex_second =
+        app.add_method(alex, &echeck("021000021", "55556666", "55556666")).await.unwrap();
     copy_sealed_account(&app, alex_bank, alex_second).await;
     assert_eq!(open_account(&app, &vault(), alex_second).await, Err(VaultError::Undecryptable));
 }
@@ -762,10 +650,10 @@ async fn copy_sealed_account(app: &TestApp, from: i64, to: i64) {
 async fn rows_sealed_before_binding_still_open_and_rotation_binds_them() {
     let app = spawn_app().await;
     with_demo(&app.db).await;
-    let alex = customer(&app, "12345678-1234567", "97501").await;
-    let maria = customer(&app, "23456789-2345678", "97502").await;
-    let id = add(&app, alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
-    let other = add(&app, maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
+    let alex = app.register("12345678-1234567", "97501").await.customer_id;
+    let maria = app.register("23456789-2345678", "97502").await.customer_id;
+    let id = app.add_method(alex, &echeck("021000021", "246813579", "246813579")).await.unwrap();
+    let other = app.add_method(maria, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     let legacy = vault().seal_unbound_legacy("246813579");
     sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = 0 WHERE id = $3")
         .bind(&legacy.bytes)
