@@ -2,7 +2,7 @@
 //! ever reads their own accounts.
 
 use super::{AccountSummary, BillLine, Overview, PaymentLine};
-use crate::domain::Cents;
+use crate::domain::{AccountId, Cents};
 use crate::platform::Db;
 
 pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::Error> {
@@ -13,10 +13,10 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
     .fetch_optional(&db.pool)
     .await?;
     let Some((name,)) = name else { return Ok(None) };
-    let rows: Vec<(i64, String, String, String, String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<AccountRow> = sqlx::query_as(
         "SELECT a.id, c.customer_number, a.account_number, a.service_address, a.service_city, a.service_state, \
          a.delivery_method, \
-         (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.account_id = a.id AND e.active = 1) \
+         (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.account_id = a.id AND e.active = 1) AS autopay_count \
          FROM logins l JOIN customers c ON c.id = l.customer_id JOIN accounts a ON a.customer_id = c.id \
          WHERE l.id = $1 ORDER BY a.account_number",
     )
@@ -24,52 +24,89 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
     .fetch_all(&db.pool)
     .await?;
     let mut accounts = Vec::with_capacity(rows.len());
-    for (account_id, customer_number, account_number, street, city, state, delivery, autopay) in
-        rows
-    {
-        let bills: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+    for row in rows {
+        let bills: Vec<BillRow> = sqlx::query_as(
             "SELECT bill_date, due_date, amount_cents, balance_cents, usage_gallons FROM bills \
              WHERE account_id = $1 ORDER BY bill_date DESC LIMIT 6",
         )
-        .bind(account_id)
+        .bind(row.id)
         .fetch_all(&db.pool)
         .await?;
-        let payments: Vec<(String, String, i64, String, String)> = sqlx::query_as(
+        let payments: Vec<PaymentRow> = sqlx::query_as(
             "SELECT p.draft_date, b.due_date, p.amount_cents, p.status, m.last4 FROM payments p \
              JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
              WHERE p.account_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT 6",
         )
-        .bind(account_id)
+        .bind(row.id)
         .fetch_all(&db.pool)
         .await?;
-        let newest = bills.first().cloned();
+        let newest = bills.first();
         accounts.push(AccountSummary {
-            number: format!("{customer_number}-{account_number}"),
-            service_address: format!("{street}, {city}, {state}"),
-            balance: Cents(newest.as_ref().map(|b| b.3).unwrap_or(0)),
-            due_date: newest.map(|b| b.1),
-            bills: bills
-                .into_iter()
-                .map(|(bill_date, due_date, amount, _, usage_gallons)| BillLine {
-                    bill_date,
-                    due_date,
-                    amount: Cents(amount),
-                    usage_gallons,
-                })
-                .collect(),
-            payments: payments
-                .into_iter()
-                .map(|(draft_date, due_date, amount, status, last4)| PaymentLine {
-                    draft_date,
-                    due_date,
-                    amount: Cents(amount),
-                    status,
-                    last4,
-                })
-                .collect(),
-            autopay: autopay > 0,
-            paperless: delivery == "email",
+            number: format!("{}-{}", row.customer_number, row.account_number),
+            service_address: format!(
+                "{}, {}, {}",
+                row.service_address, row.service_city, row.service_state
+            ),
+            balance: newest.map_or(Cents(0), |b| b.balance_cents),
+            due_date: newest.map(|b| b.due_date.clone()),
+            bills: bills.into_iter().map(BillLine::from).collect(),
+            payments: payments.into_iter().map(PaymentLine::from).collect(),
+            autopay: row.autopay_count > 0,
+            paperless: row.delivery_method == "email",
         });
     }
     Ok(Some(Overview { name, accounts }))
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: AccountId,
+    customer_number: String,
+    account_number: String,
+    service_address: String,
+    service_city: String,
+    service_state: String,
+    delivery_method: String,
+    autopay_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct BillRow {
+    bill_date: String,
+    due_date: String,
+    amount_cents: Cents,
+    balance_cents: Cents,
+    usage_gallons: i64,
+}
+
+impl From<BillRow> for BillLine {
+    fn from(b: BillRow) -> Self {
+        Self {
+            bill_date: b.bill_date,
+            due_date: b.due_date,
+            amount: b.amount_cents,
+            usage_gallons: b.usage_gallons,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PaymentRow {
+    draft_date: String,
+    due_date: String,
+    amount_cents: Cents,
+    status: String,
+    last4: String,
+}
+
+impl From<PaymentRow> for PaymentLine {
+    fn from(p: PaymentRow) -> Self {
+        Self {
+            draft_date: p.draft_date,
+            due_date: p.due_date,
+            amount: p.amount_cents,
+            status: p.status,
+            last4: p.last4,
+        }
+    }
 }

@@ -64,7 +64,7 @@ impl CardNumber {
         if digits.len() > MAX_DIGITS {
             return Err(CardNumberError::TooLong);
         }
-        if luhn_sum(&digits) % 10 != 0 {
+        if !luhn_sum(&digits).is_multiple_of(10) {
             return Err(CardNumberError::BadChecksum);
         }
         Ok(Self(digits))

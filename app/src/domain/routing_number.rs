@@ -40,7 +40,7 @@ impl RoutingNumber {
         if !valid_prefix(d[0] * 10 + d[1]) {
             return Err(RoutingNumberError::UnknownPrefix);
         }
-        if weighted_sum(&d) % 10 != 0 {
+        if !weighted_sum(&d).is_multiple_of(10) {
             return Err(RoutingNumberError::BadChecksum);
         }
         Ok(Self(raw.to_string()))

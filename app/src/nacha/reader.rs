@@ -53,7 +53,7 @@ pub fn read(text: &str) -> Result<FileSummary, ReadError> {
 
 /// Ten records a block, 94 ASCII characters each, starting with a file header.
 fn check_shape(records: &[&str]) -> Result<(), ReadError> {
-    if records.is_empty() || records.len() % 10 != 0 {
+    if records.is_empty() || !records.len().is_multiple_of(10) {
         return Err(err(records.len(), format!("{} records: not a multiple of 10", records.len())));
     }
     for (i, r) in records.iter().enumerate() {

@@ -263,12 +263,14 @@ impl Default for UtilityConfig {
 
 impl Config {
     /// Reads the configuration; a malformed file or variable is an error, never ignored.
-    pub fn load() -> Result<Self, figment::Error> {
+    /// (Boxed: figment's error is large, and it is returned once, at start-up.)
+    pub fn load() -> Result<Self, Box<figment::Error>> {
         let file = std::env::var("AQUEDUCT_CONFIG").unwrap_or_else(|_| "aqueduct.toml".into());
         let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("AQUEDUCT_").split("__"))
-            .extract()?;
+            .extract()
+            .map_err(Box::new)?;
         if let Ok(url) = std::env::var("DATABASE_URL") {
             if !url.trim().is_empty() {
                 config.database_url = url;

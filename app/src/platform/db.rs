@@ -151,7 +151,7 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-/// The typed ids bind and read as the integers they are stored as.
+/// The typed ids (and amounts in cents) bind and read as the integers they are stored as.
 macro_rules! sql_ids {
     ($($id:ty),* $(,)?) => {$(
         impl sqlx::Type<sqlx::Any> for $id {
@@ -183,6 +183,7 @@ macro_rules! sql_ids {
 }
 
 use crate::domain::ids::*;
+use crate::domain::Cents;
 sql_ids!(
     CustomerId,
     LoginId,
@@ -192,7 +193,8 @@ sql_ids!(
     PaymentId,
     EnrollmentId,
     EmailId,
-    NachaFileId
+    NachaFileId,
+    Cents
 );
 
 #[cfg(test)]
