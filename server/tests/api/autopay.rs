@@ -93,7 +93,14 @@ async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, String) {
     .await
     .unwrap()
     .unwrap();
-    (app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap(), email)
+    (
+        app::auth::data::customer_of_login(&app.db, app::domain::LoginId(login_id))
+            .await
+            .unwrap()
+            .unwrap()
+            .0,
+        email,
+    )
 }
 
 async fn account_id(app: &TestApp, account_number: &str) -> i64 {

@@ -50,7 +50,11 @@ async fn a_backup_taken_during_writes_is_consistent_and_restores_and_the_server_
     .await
     .unwrap()
     .unwrap();
-    let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
+    let customer = app::auth::data::customer_of_login(&app.db, app::domain::LoginId(login_id))
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
 
     // A customer saving bank accounts as fast as the portal takes them, during the backup.
     let stop = Arc::new(AtomicBool::new(false));

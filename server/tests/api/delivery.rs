@@ -24,8 +24,11 @@ async fn customer(app: &TestApp, number: &str, zip: &str) -> (i64, i64, i64, Str
     .await
     .unwrap()
     .unwrap();
-    let customer_id =
-        app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
+    let customer_id = app::auth::data::customer_of_login(&app.db, app::domain::LoginId(login_id))
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
     (login_id, customer_id, account, email)
 }
 

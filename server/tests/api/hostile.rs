@@ -24,7 +24,6 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("reset_password", &["token", "password", "password_confirm"]),
     ("take_reset_password_outcome", &[]),
     ("current_user", &[]),
-    ("session_time_left", &[]),
     ("stay_signed_in", &[]),
     ("delivery_state", &[]),
     ("set_delivery", &["account_id", "method", "email"]),
@@ -247,7 +246,11 @@ pub(crate) async fn signed_in_customer(app: &TestApp) -> (i64, i64) {
     .await
     .unwrap()
     .unwrap();
-    let customer = app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap();
+    let customer = app::auth::data::customer_of_login(&app.db, app::domain::LoginId(login_id))
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
     let bank = add(app, customer, &echeck("021000021", "11112222", "11112222")).await.unwrap();
     add(app, customer, &card("debit", "4111111111111111", "04/29", "123")).await.unwrap();
     let (account_id,): (i64,) =

@@ -136,7 +136,11 @@ async fn customer_id(app: &TestApp, number: &str, zip: &str) -> i64 {
     .await
     .unwrap()
     .unwrap();
-    app::wallet::data::customer_of_login(&app.db, login_id).await.unwrap().unwrap()
+    app::auth::data::customer_of_login(&app.db, app::domain::LoginId(login_id))
+        .await
+        .unwrap()
+        .unwrap()
+        .0
 }
 
 async fn add(

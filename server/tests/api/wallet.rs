@@ -23,7 +23,11 @@ async fn customer(app: &TestApp, number: &str, zip: &str) -> i64 {
     .await
     .unwrap()
     .unwrap();
-    data::customer_of_login(&app.db, login_id).await.unwrap().unwrap()
+    app::auth::data::customer_of_login(&app.db, app::domain::LoginId(login_id))
+        .await
+        .unwrap()
+        .unwrap()
+        .0
 }
 
 pub(crate) fn echeck(routing: &str, account: &str, again: &str) -> AddMethodForm {
