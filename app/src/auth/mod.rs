@@ -1,7 +1,8 @@
 //! Identity: who is signed in, in one place. The session's identity keys and the checks
 //! on them (`session`), the SQL about logins and whom they belong to (`data`), the server
-//! functions that keep or end a session, and the sign-out button. Features ask
-//! `current_customer()`; registration's journeys start sessions here and end them here.
+//! functions that keep or end a session, and the markup every feature shows about it (the
+//! sign-in notice, the sign-out button). Features ask `current_customer()`; registration's
+//! journeys start sessions here and end them here.
 
 mod components;
 #[cfg(feature = "ssr")]
@@ -9,7 +10,7 @@ pub mod data;
 #[cfg(feature = "ssr")]
 pub mod session;
 
-pub use components::SignOutButton;
+pub use components::{SignInNotice, SignOutButton};
 #[cfg(feature = "ssr")]
 pub use session::{current_customer, current_customer_login, current_principal};
 
