@@ -43,23 +43,21 @@ pub fn Header() -> impl IntoView {
 fn AuthLinks() -> impl IntoView {
     let i18n = use_i18n();
     let idle_secs = use_branding().session_idle_minutes.max(3) as u64 * 60;
-    // Who is signed in, and how long the session has before its absolute end.
-    let user = Resource::new_blocking(
+    // Who is signed in, and how long the session has before its absolute end (one check).
+    let left = Resource::new_blocking(
         || (),
         |_| async {
-            let name = crate::registration::current_user().await?;
-            Ok::<_, ServerFnError>(
-                name.map(|_| ()).zip(crate::registration::session_time_left().await?),
-            )
+            let user = crate::auth::current_user().await?;
+            Ok::<_, ServerFnError>(user.map(|u| u.seconds_left()))
         },
     );
     view! {
         <div class="auth-links">
             <Suspense fallback=|| ()>
-                {move || user.get().map(|result| match result.ok().flatten() {
-                    Some(((), left_secs)) => view! {
+                {move || left.get().map(|result| match result.ok().flatten() {
+                    Some(left_secs) => view! {
                         <a href="/account">{t!(i18n, nav.my_account)}</a>
-                        <crate::registration::SignOutButton/>
+                        <crate::auth::SignOutButton/>
                         <IdleWarning idle_secs left_secs=left_secs.max(0) as u64/>
                     }.into_any(),
                     None => view! {
@@ -246,7 +244,7 @@ pub fn FormsSendOnce() -> impl IntoView {
 /// cannot help, so the warning says why instead of offering it.
 #[component]
 fn IdleWarning(idle_secs: u64, left_secs: u64) -> impl IntoView {
-    use crate::registration::{EndIdleSession, StaySignedIn};
+    use crate::auth::{EndIdleSession, StaySignedIn};
     use leptos::server_fn::ServerFn;
     let i18n = use_i18n();
     let max_hours = use_branding().session_max_hours.max(1);

@@ -5,6 +5,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
+pub mod auth;
 pub mod autopay;
 pub mod billing;
 pub mod branding;

@@ -53,8 +53,8 @@ pub struct Overview {
 #[server(endpoint = "get_overview")]
 pub async fn get_overview() -> Result<Option<Overview>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
-    data::overview(&db, login_id).await.map_err(|e| {
+    let Some(customer) = crate::auth::current_customer_login().await else { return Ok(None) };
+    data::overview(&db, customer.login.0).await.map_err(|e| {
         tracing::error!(error = ?e, "overview failed");
         ServerFnError::new("internal error")
     })

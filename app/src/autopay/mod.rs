@@ -14,8 +14,12 @@ pub mod texts;
 
 pub use pages::{AutopayConfirmationPage, AutopayReviewPage, AutopaySection, EnrollAutopayPage};
 
+#[cfg(feature = "ssr")]
+use crate::auth::current_customer;
 use crate::domain::autopay::{RuleForm, RuleProblem};
 use crate::domain::Cents;
+#[cfg(feature = "ssr")]
+use crate::domain::CustomerId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -120,15 +124,8 @@ fn internal(e: impl std::fmt::Debug) -> ServerFnError {
 }
 
 #[cfg(feature = "ssr")]
-async fn signed_in_customer() -> Result<Option<i64>, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
-    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
-    crate::wallet::data::customer_of_login(&db, login_id).await.map_err(internal)
-}
-
-#[cfg(feature = "ssr")]
 fn lang() -> crate::email::Lang {
-    crate::email::Lang::from_locale(&crate::registration::session::request_locale())
+    crate::email::Lang::from_locale(&crate::platform::request::request_locale())
 }
 
 #[cfg(feature = "ssr")]
@@ -183,7 +180,7 @@ pub fn review_path(account_id: i64, method_id: i64, rule: &RuleForm, changing: b
 #[server(endpoint = "autopay_accounts")]
 pub async fn autopay_accounts() -> Result<Option<Vec<AccountAutopay>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
     service::accounts(&db, customer_id, lang()).await.map(Some).map_err(internal)
 }
 
@@ -195,7 +192,7 @@ pub async fn enroll_setup(
     changing: bool,
 ) -> Result<Option<EnrollChoices>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
     let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else {
         return Ok(None);
     };
@@ -251,7 +248,7 @@ pub async fn continue_autopay(
         rule: rule.clone(),
         problems: vec![],
     };
-    let Some(customer_id) = signed_in_customer().await? else {
+    let Some(CustomerId(customer_id)) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish(outcome, "").await;
     };
@@ -284,7 +281,7 @@ pub async fn autopay_review(
 ) -> Result<Result<Review, Vec<AutopayProblem>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
-    let Some(customer_id) = signed_in_customer().await? else {
+    let Some(CustomerId(customer_id)) = current_customer().await else {
         return Ok(Err(vec![AutopayProblem::SignInNeeded]));
     };
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
@@ -321,7 +318,7 @@ pub async fn create_autopay(
         rule: rule.clone(),
         problems: vec![],
     };
-    let Some(customer_id) = signed_in_customer().await? else {
+    let Some(CustomerId(customer_id)) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish(outcome, "").await;
     };
@@ -348,7 +345,7 @@ pub async fn autopay_confirmation(
     reference: String,
 ) -> Result<Option<Confirmation>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
     service::confirmation(&db, customer_id, lang(), &reference).await.map_err(internal)
 }
 
@@ -357,7 +354,7 @@ pub async fn cancel_autopay(account_id: i64) -> Result<AutopayOutcome, ServerFnE
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let mut outcome = AutopayOutcome { account_id: Some(account_id), ..AutopayOutcome::default() };
-    let Some(customer_id) = signed_in_customer().await? else {
+    let Some(CustomerId(customer_id)) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish(outcome, "").await;
     };

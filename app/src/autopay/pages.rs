@@ -1,6 +1,7 @@
 //! AutoPay pages: the Bill Settings section, enroll (or change), review, confirmation.
 
 use super::*;
+use crate::auth::SignInNotice;
 use crate::domain::autopay::MAX_DAYS_BEFORE_DUE;
 use crate::forms::{kept_outcome, ErrorSummary};
 use crate::i18n::*;
@@ -35,13 +36,6 @@ fn problem_list(i18n: I18n, problems: &[AutopayProblem]) -> Vec<(String, String)
     problems.iter().map(|p| (p.field().to_string(), message(i18n, *p))).collect()
 }
 
-fn sign_in_notice(i18n: I18n) -> AnyView {
-    view! {
-        <p class="notice">{t!(i18n, autopay.sign_in_needed)}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
-    }
-    .into_any()
-}
-
 fn heading(i18n: I18n, changing: bool, number: &str) -> String {
     let start = if changing {
         t_string!(i18n, autopay.change_heading)
@@ -71,7 +65,7 @@ pub fn AutopaySection() -> impl IntoView {
             </Show>
             {move || accounts.get().map(|r| match r {
                 Ok(Some(list)) => list.into_iter().map(|a| view! { <AccountAutopayView account=a cancel/> }).collect_view().into_any(),
-                Ok(None) => sign_in_notice(i18n),
+                Ok(None) => view! { <SignInNotice>{t!(i18n, autopay.sign_in_needed)}</SignInNotice> }.into_any(),
                 Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
             })}
         </Suspense>
@@ -151,7 +145,7 @@ pub fn EnrollAutopayPage() -> impl IntoView {
                 Ok(Some(setup)) => view! { <EnrollForm setup action outcome/> }.into_any(),
                 Ok(None) => view! {
                     <h1>{t!(i18n, autopay.title)}</h1>
-                    {sign_in_notice(i18n)}
+                    <SignInNotice>{t!(i18n, autopay.sign_in_needed)}</SignInNotice>
                     <p><a href="/billing/settings/autopay">{t!(i18n, autopay.back_to_settings)}</a></p>
                 }.into_any(),
                 Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
@@ -371,7 +365,7 @@ pub fn AutopayReviewPage() -> impl IntoView {
                 }
                 Ok(Err(problems)) if problems.contains(&AutopayProblem::SignInNeeded) => view! {
                     <h1>{t!(i18n, autopay.review_title)}</h1>
-                    {sign_in_notice(i18n)}
+                    <SignInNotice>{t!(i18n, autopay.sign_in_needed)}</SignInNotice>
                 }.into_any(),
                 Ok(Err(problems)) => view! {
                     <h1>{t!(i18n, autopay.review_title)}</h1>

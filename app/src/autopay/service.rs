@@ -3,7 +3,7 @@
 use super::data::{self, Enrolled, NewEnrollment};
 use super::{texts, AccountAutopay, AutopayProblem, Confirmation, CurrentEnrollment, Review};
 use crate::domain::autopay::{AutopayRule, RuleForm};
-use crate::domain::Cents;
+use crate::domain::{Cents, CustomerId};
 use crate::email::{Lang, Mailer};
 use crate::platform::{Config, Db};
 
@@ -176,7 +176,7 @@ pub async fn enroll(
         &c.rule,
     );
     let reference = new_reference();
-    let contact = crate::registration::data::login_of_customer(db, customer_id).await?;
+    let contact = crate::auth::data::login_of_customer(db, CustomerId(customer_id)).await?;
     let email = contact.map(|login| {
         let facts = texts::EnrollmentFacts {
             account: &c.account.number,
@@ -259,7 +259,7 @@ pub async fn cancel(
     let Some(e) = data::active_enrollment(db, customer_id, account_id).await? else {
         return Ok(Err(AutopayProblem::NotEnrolled));
     };
-    let login = crate::registration::data::login_of_customer(db, customer_id).await?;
+    let login = crate::auth::data::login_of_customer(db, CustomerId(customer_id)).await?;
     let email = login.map(|l| {
         texts::cancelled(
             mailer.letterhead(),

@@ -12,6 +12,10 @@ pub mod service;
 
 pub use pages::{DeliverySection, VerifyDeliveryPage};
 
+#[cfg(feature = "ssr")]
+use crate::auth::{current_customer_login, CustomerLogin};
+#[cfg(feature = "ssr")]
+use crate::domain::{CustomerId, LoginId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -73,15 +77,6 @@ fn internal(e: impl std::fmt::Debug) -> ServerFnError {
     ServerFnError::new("internal error")
 }
 
-/// (login id, customer id) of the signed-in customer.
-#[cfg(feature = "ssr")]
-async fn signed_in() -> Result<Option<(i64, i64)>, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
-    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
-    let customer = crate::wallet::data::customer_of_login(&db, login_id).await.map_err(internal)?;
-    Ok(customer.map(|c| (login_id, c)))
-}
-
 #[cfg(feature = "ssr")]
 async fn finish(
     outcome: DeliveryOutcome,
@@ -98,7 +93,11 @@ async fn finish(
 #[server(endpoint = "delivery_state")]
 pub async fn get_delivery_state() -> Result<Option<DeliveryState>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some((login_id, customer_id)) = signed_in().await? else { return Ok(None) };
+    let Some(CustomerLogin { login: LoginId(login_id), customer: CustomerId(customer_id) }) =
+        current_customer_login().await
+    else {
+        return Ok(None);
+    };
     service::state(&db, login_id, customer_id).await.map(Some).map_err(internal)
 }
 
@@ -115,7 +114,9 @@ pub async fn set_delivery(
     let email = email.unwrap_or_default();
     let mut outcome =
         DeliveryOutcome { account_id: Some(account_id), email: email.clone(), problems: vec![] };
-    let Some((login_id, customer_id)) = signed_in().await? else {
+    let Some(CustomerLogin { login: LoginId(login_id), customer: CustomerId(customer_id) }) =
+        current_customer_login().await
+    else {
         outcome.problems.push(DeliveryProblem::SignInNeeded);
         return finish(outcome, "").await;
     };
@@ -125,7 +126,7 @@ pub async fn set_delivery(
             "/billing/settings/delivery?paper=1",
         )
     } else {
-        let locale = crate::registration::session::request_locale();
+        let locale = crate::platform::request::request_locale();
         let request = service::EmailRequest {
             login_id,
             customer_id,

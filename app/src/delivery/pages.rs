@@ -1,6 +1,7 @@
 //! Bill Delivery Method (a Bill Settings section) and the page a verification link opens.
 
 use super::*;
+use crate::auth::SignInNotice;
 use crate::forms::{kept_outcome, ErrorSummary};
 use crate::i18n::*;
 use leptos::form::ActionForm;
@@ -46,7 +47,7 @@ pub fn DeliverySection() -> impl IntoView {
                     view! { <AccountDeliveryForm account login_email action outcome/> }
                 }).collect_view().into_any(),
                 Ok(None) => view! {
-                    <p class="notice">{t!(i18n, delivery.sign_in_needed)}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                    <SignInNotice>{t!(i18n, delivery.sign_in_needed)}</SignInNotice>
                 }.into_any(),
                 Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
             })}

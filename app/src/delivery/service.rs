@@ -2,7 +2,7 @@
 
 use super::data;
 use super::{AccountDelivery, DeliveryProblem, DeliveryState, Verification};
-use crate::domain::{Cents, Email};
+use crate::domain::{Cents, CustomerId, Email, LoginId};
 use crate::email::{compose, Lang, Mailer};
 use crate::platform::throttle::{self, Admission, Limit, Scope};
 use crate::platform::tokens::{self, Purpose, TokenState};
@@ -20,7 +20,7 @@ pub async fn state(
     login_id: i64,
     customer_id: i64,
 ) -> Result<DeliveryState, ServiceError> {
-    let login_email = crate::registration::data::contact_by_id(db, login_id)
+    let login_email = crate::auth::data::contact_by_id(db, LoginId(login_id))
         .await?
         .map(|c| c.email)
         .unwrap_or_default();
@@ -144,10 +144,10 @@ pub async fn choose_paper(
     let Some(account) = data::account(db, customer_id, account_id).await? else {
         return Ok(Err(DeliveryProblem::NotFound));
     };
-    let login = crate::registration::data::login_of_customer(db, customer_id).await?;
+    let login = crate::auth::data::login_of_customer(db, CustomerId(customer_id)).await?;
     // A link still in flight must not switch the account back to email later.
     if let Some(login) = &login {
-        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id, Some(account_id)).await?;
+        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id.0, Some(account_id)).await?;
     }
     if account.delivery_method == "email" {
         data::set_paper(db, account_id).await?;

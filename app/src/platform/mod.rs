@@ -4,6 +4,7 @@ pub mod backup;
 pub mod config;
 pub mod db;
 pub mod passwords;
+pub mod request;
 pub mod security;
 pub mod sessions;
 pub mod throttle;

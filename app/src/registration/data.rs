@@ -134,47 +134,6 @@ pub async fn replace_hash(
     Ok(())
 }
 
-pub async fn login_name(db: &Db, login_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
-    )
-    .bind(login_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(|r| r.0))
-}
-
-/// Where a login's emails go, and in which language.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LoginContact {
-    pub id: i64,
-    pub email: String,
-    pub locale: String,
-}
-
-pub async fn contact_by_email(db: &Db, email: &str) -> Result<Option<LoginContact>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, locale FROM logins WHERE email = $1")
-        .bind(email)
-        .fetch_optional(&db.pool)
-        .await
-}
-
-pub async fn contact_by_id(db: &Db, login_id: i64) -> Result<Option<LoginContact>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, locale FROM logins WHERE id = $1")
-        .bind(login_id)
-        .fetch_optional(&db.pool)
-        .await
-}
-
-/// The epoch a session must carry to stay signed in; `None` when the login is gone.
-pub async fn session_epoch(db: &Db, login_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT session_epoch FROM logins WHERE id = $1")
-        .bind(login_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.map(|r| r.0))
-}
-
 /// Uses the reset token and sets the new password in one transaction, moving the session
 /// epoch on so that every earlier session ends. False when the token was used meanwhile.
 pub async fn reset_password(
@@ -197,15 +156,4 @@ pub async fn reset_password(
     .await?;
     tx.commit().await?;
     Ok(true)
-}
-
-/// The login of a customer (one per customer), for its address and language.
-pub async fn login_of_customer(
-    db: &Db,
-    customer_id: i64,
-) -> Result<Option<LoginContact>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, locale FROM logins WHERE customer_id = $1")
-        .bind(customer_id)
-        .fetch_optional(&db.pool)
-        .await
 }

@@ -1,6 +1,6 @@
 //! Journeys 1 and 2: find my account with the numbers on the bill, create a login; then
-//! signing in and out. The found account travels in the server-side session, never in a
-//! form field.
+//! signing in and resetting a password. The session itself is `auth`'s. The found account
+//! travels in the server-side session, never in a form field.
 
 #[cfg(feature = "ssr")]
 pub mod data;
@@ -12,7 +12,6 @@ pub mod session;
 
 pub use pages::{
     CreateLoginPage, FindAccountPage, ForgotPasswordPage, ResetPasswordPage, SignInPage,
-    SignOutButton,
 };
 
 #[cfg(feature = "ssr")]
@@ -119,7 +118,7 @@ async fn finish(
 #[server(endpoint = "find_account")]
 pub async fn find_account(number: String, zip: String) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let client = session::client_address().await;
+    let client = crate::platform::request::client_address().await;
     let result = service::find_account(&db, &client, &number, &zip).await.map_err(internal)?;
     let mut outcome = FormOutcome {
         values: vec![("number".into(), number), ("zip".into(), zip)],
@@ -160,7 +159,7 @@ pub async fn create_login(
         outcome.problems.push(Problem::FindFirst);
         return finish("create_login", outcome, "/account").await;
     };
-    let locale = session::request_locale();
+    let locale = crate::platform::request::request_locale();
     let new = service::NewLogin {
         email: &email,
         password: &password,
@@ -169,7 +168,7 @@ pub async fn create_login(
         locale: &locale,
         terms_version: &config.utility.terms_version,
     };
-    let client = session::client_address().await;
+    let client = crate::platform::request::client_address().await;
     let caller = Caller { client: &client, limits: &config.limits };
     match service::create_login(&db, &caller, account_id, new).await.map_err(failed)? {
         Ok(login_id) => session::sign_in(login_id).await.map_err(internal)?,
@@ -188,7 +187,7 @@ pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, Ser
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let config = expect_context::<crate::platform::Config>();
-    let client = session::client_address().await;
+    let client = crate::platform::request::client_address().await;
     let mut outcome =
         FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
     let caller = Caller { client: &client, limits: &config.limits };
@@ -208,7 +207,7 @@ pub async fn take_sign_in_outcome() -> Result<Option<FormOutcome>, ServerFnError
 pub async fn request_password_reset(email: String) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
-    let client = session::client_address().await;
+    let client = crate::platform::request::client_address().await;
     let mut outcome =
         FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
     if let Err(problems) =
@@ -245,7 +244,7 @@ pub async fn reset_password(
         .map_err(failed)?
     {
         // Whoever reset the password signs in with it: this session too starts afresh.
-        Ok(_) => session::sign_out().await.map_err(internal)?,
+        Ok(_) => crate::auth::session::sign_out().await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,
     }
     finish("reset_password", outcome, "/sign-in?password_changed=1").await
@@ -254,43 +253,4 @@ pub async fn reset_password(
 #[server(endpoint = "take_reset_password_outcome")]
 pub async fn take_reset_password_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
     Ok(crate::forms::take_kept("reset_password").await)
-}
-
-#[server(endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), ServerFnError> {
-    session::sign_out().await.map_err(internal)?;
-    leptos_axum::redirect("/sign-in?signed_out=1");
-    Ok(())
-}
-
-/// Keeps an idle session alive when the customer asks to (any request does; this one says
-/// so). Harmless when signed out.
-#[server(endpoint = "stay_signed_in")]
-pub async fn stay_signed_in() -> Result<bool, ServerFnError> {
-    Ok(session::touch().await)
-}
-
-/// Ends a session the page saw go idle (the server's own timeout ends it too; this makes
-/// sure a shared computer is signed out even if another tab kept the session alive), and
-/// shows the sign-in page saying why.
-#[server(endpoint = "end_idle_session")]
-pub async fn end_idle_session() -> Result<(), ServerFnError> {
-    session::sign_out().await.map_err(internal)?;
-    leptos_axum::redirect("/sign-in?expired=1");
-    Ok(())
-}
-
-/// Seconds until the signed-in session ends however active (`session_max_hours` after
-/// signing in), for the idle warning; `None` when not signed in.
-#[server(endpoint = "session_time_left")]
-pub async fn session_time_left() -> Result<Option<i64>, ServerFnError> {
-    Ok(session::seconds_until_end().await)
-}
-
-/// The signed-in customer's name, for the header.
-#[server(endpoint = "current_user")]
-pub async fn current_user() -> Result<Option<String>, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
-    let Some(login_id) = session::signed_in().await else { return Ok(None) };
-    data::login_name(&db, login_id).await.map_err(internal)
 }

@@ -6,7 +6,7 @@ use super::Problem;
 use crate::domain::customer_account::NumberError;
 use crate::domain::password::{NewPassword, PasswordError};
 use crate::domain::zip::ZipError;
-use crate::domain::{CustomerAccountNumber, Email, Zip};
+use crate::domain::{CustomerAccountNumber, Email, LoginId, Zip};
 use crate::email::{compose, Lang, Mailer};
 use crate::platform::passwords::{self, Verified};
 use crate::platform::throttle::{
@@ -201,7 +201,7 @@ pub async fn sign_in(
             Ok(Ok(id))
         }
         _ if nth >= per_email.max => {
-            if let Some(owner) = data::contact_by_email(db, &key).await? {
+            if let Some(owner) = crate::auth::data::contact_by_email(db, &key).await? {
                 let m = compose::sign_in_locked(
                     mailer.letterhead(),
                     Lang::from_locale(&owner.locale),
@@ -237,10 +237,10 @@ pub async fn request_password_reset(
     if let Some(minutes) = throttle::attempt_all(db, &counted).await? {
         return Ok(Err(vec![Problem::ResetTryLater(minutes)]));
     }
-    if let Some(login) = data::contact_by_email(db, email.as_str()).await? {
-        tokens::revoke_earlier(db, Purpose::PasswordReset, login.id, None).await?;
+    if let Some(login) = crate::auth::data::contact_by_email(db, email.as_str()).await? {
+        tokens::revoke_earlier(db, Purpose::PasswordReset, login.id.0, None).await?;
         let token =
-            tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS)
+            tokens::issue(db, Purpose::PasswordReset, login.id.0, None, None, RESET_LINK_SECS)
                 .await?;
         let link = mailer.letterhead().link(&format!("/reset-password?token={token}"));
         let m = compose::password_reset(
@@ -280,7 +280,7 @@ pub async fn reset_password(
         TokenState::Used => return Ok(Err(vec![Problem::ResetLinkUsed])),
         TokenState::Unknown => return Ok(Err(vec![Problem::ResetLinkInvalid])),
     };
-    let Some(login) = data::contact_by_id(db, record.login_id).await? else {
+    let Some(login) = crate::auth::data::contact_by_id(db, LoginId(record.login_id)).await? else {
         return Ok(Err(vec![Problem::ResetLinkInvalid]));
     };
     let local = login.email.split('@').next().unwrap_or_default().to_string();
@@ -290,7 +290,7 @@ pub async fn reset_password(
             Err(e) => return Ok(Err(vec![password_problem(e)])),
         };
     let hash = passwords::hash(&password).await?;
-    if !data::reset_password(db, record.id, login.id, &hash).await? {
+    if !data::reset_password(db, record.id, login.id.0, &hash).await? {
         return Ok(Err(vec![Problem::ResetLinkUsed]));
     }
     // The new password is proof enough: a lockout from before the reset ends with it.
@@ -301,5 +301,5 @@ pub async fn reset_password(
         &login.email,
     );
     mailer.queue(db, &m).await?;
-    Ok(Ok(login.id))
+    Ok(Ok(login.id.0))
 }

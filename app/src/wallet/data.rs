@@ -7,14 +7,6 @@ use crate::gateway::Tokenized;
 use crate::platform::db::{now, Db};
 use crate::platform::vault::{Binding, Sealed};
 
-pub async fn customer_of_login(db: &Db, login_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT customer_id FROM logins WHERE id = $1")
-        .bind(login_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.map(|r| r.0))
-}
-
 type MethodRow = (
     i64,
     String,

@@ -12,6 +12,10 @@ pub mod service;
 pub(crate) use pages::describe as describe_method;
 pub use pages::{AddPaymentMethodPage, MyWallet};
 
+#[cfg(feature = "ssr")]
+use crate::auth::current_customer;
+#[cfg(feature = "ssr")]
+use crate::domain::CustomerId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -264,14 +268,6 @@ fn internal(e: impl std::fmt::Debug) -> ServerFnError {
     ServerFnError::new("internal error")
 }
 
-/// The signed-in customer, or None.
-#[cfg(feature = "ssr")]
-async fn signed_in_customer() -> Result<Option<i64>, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
-    let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
-    data::customer_of_login(&db, login_id).await.map_err(internal)
-}
-
 #[cfg(feature = "ssr")]
 async fn finish(
     key: &str,
@@ -290,14 +286,14 @@ async fn finish(
 #[server(endpoint = "wallet_methods")]
 pub async fn wallet_methods() -> Result<Option<Vec<SavedMethod>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
     data::methods(&db, customer_id).await.map(Some).map_err(internal)
 }
 
 #[server(endpoint = "make_default_method")]
 pub async fn make_default_method(id: i64) -> Result<WalletOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(customer_id) = signed_in_customer().await? else {
+    let Some(CustomerId(customer_id)) = current_customer().await else {
         return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
     };
     let outcome = match service::make_default(&db, customer_id, id).await.map_err(internal)? {
@@ -315,7 +311,7 @@ pub async fn remove_method(
     replacement: Option<i64>,
 ) -> Result<WalletOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(customer_id) = signed_in_customer().await? else {
+    let Some(CustomerId(customer_id)) = current_customer().await else {
         return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
     };
     let outcome =
@@ -381,13 +377,13 @@ pub async fn add_payment_method(
     let gateway = expect_context::<crate::gateway::Gateway>();
     let mut outcome =
         WalletOutcome { values: service::values_to_keep(&form), ..WalletOutcome::default() };
-    let Some(customer_id) = signed_in_customer().await? else {
+    let Some(CustomerId(customer_id)) = current_customer().await else {
         outcome.problems.push(WalletProblem::SignInNeeded);
         return finish("add_method", outcome, "").await;
     };
     let today = time::OffsetDateTime::now_utc().date();
     let config = expect_context::<crate::platform::Config>();
-    let client = crate::registration::session::client_address().await;
+    let client = crate::platform::request::client_address().await;
     let adder = service::Adder { customer_id, client: &client, limits: &config.limits };
     let added =
         match service::add(&db, &vault, &gateway, &adder, &form, today).await.map_err(internal)? {
@@ -440,6 +436,6 @@ pub async fn add_method_setup() -> Result<AddFormSetup, ServerFnError> {
         wallets: gateway.wallets().into_iter().map(|w| (w.id, w.name)).collect(),
         year: today.year() as u16,
         month: u8::from(today.month()),
-        signed_in: signed_in_customer().await?.is_some(),
+        signed_in: current_customer().await.is_some(),
     })
 }

@@ -2,6 +2,7 @@
 
 use super::live::LiveChecks;
 use super::*;
+use crate::auth::SignInNotice;
 use crate::forms::{kept_outcome, ErrorSummary, TextField};
 use crate::i18n::*;
 use leptos::form::ActionForm;
@@ -160,7 +161,7 @@ pub fn MyWallet() -> impl IntoView {
                     }.into_any()
                 }
                 Ok(None) => view! {
-                    <p class="notice">{t!(i18n, wallet.sign_in_needed)}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                    <SignInNotice>{t!(i18n, wallet.sign_in_needed)}</SignInNotice>
                 }.into_any(),
                 Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
             })}
@@ -249,7 +250,7 @@ pub fn AddPaymentMethodPage() -> impl IntoView {
                     <AddMethodFields setup outcome=outcome.unwrap_or_default() for_autopay=for_autopay.clone() autopay_change/>
                 }.into_any(),
                 (Ok(_), Ok(_)) => view! {
-                    <p class="notice">{t!(i18n, wallet.sign_in_needed)}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                    <SignInNotice>{t!(i18n, wallet.sign_in_needed)}</SignInNotice>
                 }.into_any(),
                 _ => view! { <crate::pages::ErrorNotice/> }.into_any(),
             })}

@@ -364,7 +364,11 @@ impl TestApp {
                 .unwrap()
                 .unwrap();
         let customer_id =
-            app::wallet::data::customer_of_login(&self.db, login_id).await.unwrap().unwrap();
+            app::auth::data::customer_of_login(&self.db, app::domain::LoginId(login_id))
+                .await
+                .unwrap()
+                .unwrap()
+                .0;
         Registered { login_id, customer_id, account_id, email }
     }
 

@@ -21,7 +21,6 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("reset_password", &["token", "password", "password_confirm"]),
     ("take_reset_password_outcome", &[]),
     ("current_user", &[]),
-    ("session_time_left", &[]),
     ("stay_signed_in", &[]),
     ("delivery_state", &[]),
     ("set_delivery", &["account_id", "method", "email"]),

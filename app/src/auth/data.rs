@@ -1,0 +1,74 @@
+//! SQL about logins and whom they belong to: what a session is checked against, and where
+//! a login's emails go. Registration's own SQL (finding an account, creating a login,
+//! passwords) stays in `registration::data`.
+
+use crate::domain::{CustomerId, LoginId};
+use crate::platform::db::Db;
+
+/// What a session of a login is checked against: the login's epoch (a password reset
+/// moves it on) and whose login it is.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct LoginSession {
+    pub epoch: i64,
+    pub customer_id: CustomerId,
+}
+
+/// `None` when the login is gone.
+pub async fn login_session(db: &Db, login: LoginId) -> Result<Option<LoginSession>, sqlx::Error> {
+    sqlx::query_as("SELECT session_epoch AS epoch, customer_id FROM logins WHERE id = $1")
+        .bind(login)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn customer_of_login(db: &Db, login: LoginId) -> Result<Option<CustomerId>, sqlx::Error> {
+    let row: Option<(CustomerId,)> = sqlx::query_as("SELECT customer_id FROM logins WHERE id = $1")
+        .bind(login)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The name of the customer a login belongs to.
+pub async fn login_name(db: &Db, login: LoginId) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
+    )
+    .bind(login)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Where a login's emails go, and in which language.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginContact {
+    pub id: LoginId,
+    pub email: String,
+    pub locale: String,
+}
+
+pub async fn contact_by_email(db: &Db, email: &str) -> Result<Option<LoginContact>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, locale FROM logins WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn contact_by_id(db: &Db, login: LoginId) -> Result<Option<LoginContact>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, locale FROM logins WHERE id = $1")
+        .bind(login)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The login of a customer (one per customer), for its address and language.
+pub async fn login_of_customer(
+    db: &Db,
+    customer: CustomerId,
+) -> Result<Option<LoginContact>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, locale FROM logins WHERE customer_id = $1")
+        .bind(customer)
+        .fetch_optional(&db.pool)
+        .await
+}
