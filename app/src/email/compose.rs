@@ -25,7 +25,8 @@ impl Lang {
             Self::Es => "es",
         }
     }
-    fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
+    /// The text of this language among the two.
+    pub fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
         match self {
             Self::En => en,
             Self::Es => es,
