@@ -6,6 +6,7 @@ use crate::domain::autopay::{AmountRule, AutopayRule};
 use crate::domain::{CardBrand, Cents};
 use crate::email::compose::{letter, Letterhead};
 use crate::email::{Composed, Lang};
+use crate::paths;
 
 /// "Checking *****6789", "Visa *****1111 | Exp 04/29", as My Wallet shows them.
 pub fn method_label(
@@ -156,7 +157,7 @@ pub fn enrolled(
         kind,
         subject,
         vec![first, facts],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -185,7 +186,7 @@ pub fn cancelled(
         "autopay-cancelled",
         lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado"),
         vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -215,7 +216,7 @@ pub fn ended_account_changed_hands(
         "autopay-ended-changed-hands",
         lang.pick("Your AutoPay has ended", "Su pago automático terminó"),
         vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -246,7 +247,7 @@ pub fn reminder(
         "autopay-reminder",
         lang.pick("AutoPay will pay your bill soon", "El pago automático pagará su factura pronto"),
         vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -271,7 +272,7 @@ pub fn over_maximum(
         "autopay-over-maximum",
         lang.pick("AutoPay did not pay your bill", "El pago automático no pagó su factura"),
         vec![p],
-        Some((lang.pick("See your bill", "Ver su factura"), "/account")),
+        Some((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT)),
         vec![],
     )
 }

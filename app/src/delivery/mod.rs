@@ -12,6 +12,10 @@ pub mod service;
 
 pub use pages::{DeliverySection, VerifyDeliveryPage};
 
+#[cfg(feature = "ssr")]
+use crate::forms::{finish, internal};
+#[cfg(feature = "ssr")]
+use crate::paths;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,12 +47,9 @@ pub enum DeliveryProblem {
     SignInNeeded,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryOutcome {
-    pub account_id: Option<i64>,
-    pub email: String,
-    pub problems: Vec<DeliveryProblem>,
-}
+/// A delivery form's answer: the account it was for (`account_id`), the address typed
+/// (`email`) and what is wrong.
+pub type DeliveryOutcome = crate::forms::Outcome<DeliveryProblem>;
 
 /// What a verification link is, or what confirming it did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,12 +68,6 @@ pub enum Verification {
     Invalid,
 }
 
-#[cfg(feature = "ssr")]
-fn internal(e: impl std::fmt::Debug) -> ServerFnError {
-    tracing::error!(error = ?e, "delivery server function failed");
-    ServerFnError::new("internal error")
-}
-
 /// (login id, customer id) of the signed-in customer.
 #[cfg(feature = "ssr")]
 async fn signed_in() -> Result<Option<(i64, i64)>, ServerFnError> {
@@ -80,19 +75,6 @@ async fn signed_in() -> Result<Option<(i64, i64)>, ServerFnError> {
     let Some(login_id) = crate::registration::session::signed_in().await else { return Ok(None) };
     let customer = crate::wallet::data::customer_of_login(&db, login_id).await.map_err(internal)?;
     Ok(customer.map(|c| (login_id, c)))
-}
-
-#[cfg(feature = "ssr")]
-async fn finish(
-    outcome: DeliveryOutcome,
-    success_path: &str,
-) -> Result<DeliveryOutcome, ServerFnError> {
-    if outcome.problems.is_empty() {
-        leptos_axum::redirect(success_path);
-    } else {
-        crate::forms::keep_for_redirect("delivery", &outcome).await;
-    }
-    Ok(outcome)
 }
 
 #[server(endpoint = "delivery_state")]
@@ -113,17 +95,17 @@ pub async fn set_delivery(
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let email = email.unwrap_or_default();
-    let mut outcome =
-        DeliveryOutcome { account_id: Some(account_id), email: email.clone(), problems: vec![] };
+    let mut outcome = DeliveryOutcome::keeping([
+        ("account_id", account_id.to_string()),
+        ("email", email.clone()),
+    ]);
     let Some((login_id, customer_id)) = signed_in().await? else {
         outcome.problems.push(DeliveryProblem::SignInNeeded);
-        return finish(outcome, "").await;
+        return finish("delivery", outcome, "").await;
     };
-    let (result, success) = if method == "paper" {
-        (
-            service::choose_paper(&db, &mailer, customer_id, account_id).await,
-            "/billing/settings/delivery?paper=1",
-        )
+    // The query tells the page what was done.
+    let (result, done) = if method == "paper" {
+        (service::choose_paper(&db, &mailer, customer_id, account_id).await, "paper=1")
     } else {
         let locale = crate::registration::session::request_locale();
         let request = service::EmailRequest {
@@ -133,17 +115,17 @@ pub async fn set_delivery(
             email: &email,
             locale: &locale,
         };
-        (service::request_email(&db, &mailer, request).await, "/billing/settings/delivery?sent=1")
+        (service::request_email(&db, &mailer, request).await, "sent=1")
     };
     if let Err(p) = result.map_err(internal)? {
         outcome.problems.push(p);
     }
-    finish(outcome, success).await
+    finish("delivery", outcome, &format!("{}?{done}", paths::DELIVERY_SETTINGS)).await
 }
 
 #[server(endpoint = "take_delivery_outcome")]
 pub async fn take_delivery_outcome() -> Result<Option<DeliveryOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("delivery").await)
+    crate::forms::take_outcome("delivery").await
 }
 
 /// The key of the confirmation's answer, kept for the page it returns to.
@@ -180,8 +162,8 @@ fn verification_page(token: &str) -> String {
     let url_safe = !token.is_empty()
         && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if url_safe {
-        format!("/billing/verify-email?token={token}")
+        format!("{}?token={token}", paths::VERIFY_EMAIL)
     } else {
-        "/billing/verify-email".into()
+        paths::VERIFY_EMAIL.into()
     }
 }
