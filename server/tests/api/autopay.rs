@@ -357,11 +357,11 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
     post_form(
         &p.app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
-    let overview = p.app.get("/account").await.text().await.unwrap();
+    let overview = p.app.get(app::paths::ACCOUNT).await.text().await.unwrap();
     assert!(
         overview.contains("AutoPay payments")
             && overview.contains("Declined")
@@ -435,11 +435,11 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     let r = post_form(
         &p.app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
-    assert_eq!(location(&r), "/account");
+    assert_eq!(location(&r), app::paths::ACCOUNT);
     let account = account_id(&p.app, "1234567").await.to_string();
     let method = method.to_string();
     let create = |key: &'static str| {
@@ -453,18 +453,18 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
                 ("amount_rule", "full"),
                 ("timing", "due"),
             ];
-            location(&post_form(app, "create_autopay", "/billing/autopay/review", &fields).await)
+            location(&post_form(app, "create_autopay", app::paths::AUTOPAY_REVIEW, &fields).await)
         }
     };
     let (first, double_click) = tokio::join!(create("tab-one-key"), create("tab-one-key"));
     let other_tab = create("tab-two-key").await;
-    assert!(first.starts_with("/billing/autopay/done?ref=AP-"), "{first}");
+    assert!(first.starts_with(&format!("{}?ref=AP-", app::paths::AUTOPAY_DONE)), "{first}");
     assert_eq!(first, double_click);
     assert_eq!(first, other_tab, "the other tab is shown the enrollment that exists");
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
     let page = p.app.get(&first).await.text().await.unwrap();
     assert!(
-        page.contains(first.trim_start_matches("/billing/autopay/done?ref="))
+        page.contains(first.trim_start_matches(&format!("{}?ref=", app::paths::AUTOPAY_DONE)))
             && page.contains("I authorize")
     );
 
@@ -475,7 +475,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         ("method_id", method.as_str()),
         ("idempotency_key", "x"),
     ];
-    let refused = post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await;
+    let refused = post_form(&p.app, "create_autopay", app::paths::AUTOPAY_REVIEW, &fields).await;
     assert!(!location(&refused).contains("/done"));
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
 
@@ -491,8 +491,10 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         ("days_before", "2"),
     ];
     let changed =
-        location(&post_form(&p.app, "create_autopay", "/billing/autopay/review", &fields).await);
-    assert!(changed.starts_with("/billing/autopay/done?ref=AP-") && changed != first);
+        location(&post_form(&p.app, "create_autopay", app::paths::AUTOPAY_REVIEW, &fields).await);
+    assert!(
+        changed.starts_with(&format!("{}?ref=AP-", app::paths::AUTOPAY_DONE)) && changed != first
+    );
     let active =
         data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().unwrap();
     assert_eq!(
@@ -502,11 +504,11 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     let cancelled = post_form(
         &p.app,
         "cancel_autopay",
-        "/billing/settings/autopay",
+        app::paths::AUTOPAY_SETTINGS,
         &[("account_id", account.as_str())],
     )
     .await;
-    assert_eq!(location(&cancelled), "/billing/settings/autopay?cancelled=1");
+    assert_eq!(location(&cancelled), format!("{}?cancelled=1", app::paths::AUTOPAY_SETTINGS));
     assert!(data::active_enrollment(&p.app.db, alex, account.parse().unwrap())
         .await
         .unwrap()
@@ -529,7 +531,7 @@ async fn bad_rules_are_named_and_store_nothing() {
     post_form(
         &p.app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
@@ -541,12 +543,12 @@ async fn bad_rules_are_named_and_store_nothing() {
         ("timing", "before"),
         ("days_before", "99"),
     ];
-    let form_page = format!("/billing/autopay/enroll?account={account}");
+    let form_page = format!("{}?account={account}", app::paths::AUTOPAY_ENROLL);
     let r = post_form(&p.app, "continue_autopay", &form_page, &fields).await;
     assert!(location(&r).ends_with(&form_page), "back to the form: {}", location(&r));
     let page = p
         .app
-        .get(&format!("/billing/autopay/enroll?account={account}"))
+        .get(&format!("{}?account={account}", app::paths::AUTOPAY_ENROLL))
         .await
         .text()
         .await

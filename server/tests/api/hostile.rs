@@ -281,7 +281,7 @@ pub(crate) async fn signed_in_customer(app: &TestApp) -> (i64, i64) {
     let r = post_form(
         app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
@@ -332,7 +332,7 @@ async fn hostile_input_gets_a_clear_answer_never_a_5xx_and_stores_nothing() {
                     .header("content-type", &content_type)
                     .header("accept", accept)
                     .header("accept-language", language)
-                    .header("referer", format!("{}/billing/settings", app.base))
+                    .header("referer", format!("{}{}", app.base, app::paths::BILL_SETTINGS))
                     .body(body.clone())
                     .send()
                     .await

@@ -222,7 +222,7 @@ async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_ema
     assert!(mail[0].subject.starts_with("Sign-in paused"));
     assert!(
         mail[0].text.contains("15 minutes")
-            && mail[0].text.contains("http://portal.test/forgot-password")
+            && mail[0].text.contains(&format!("http://portal.test{}", app::paths::FORGOT_PASSWORD))
     );
 }
 
@@ -288,35 +288,41 @@ async fn the_whole_journey_works_without_javascript() {
     let r = post_form(
         &app,
         "find_account",
-        "/register",
+        app::paths::REGISTER,
         &[("number", "123456781234567"), ("zip", "97501")],
     )
     .await;
     assert_eq!(
         (r.status().as_u16(), location(&r).as_str()),
-        (302, format!("{}/register", app.base).as_str())
+        (302, format!("{}{}", app.base, app::paths::REGISTER).as_str())
     );
-    let page = app.get("/register").await.text().await.unwrap();
+    let page = app.get(app::paths::REGISTER).await.text().await.unwrap();
     assert!(page.contains("Separate the customer number and the account number with a hyphen"));
     assert!(page.contains("value=\"123456781234567\""));
     // Shown once.
-    assert!(!app.get("/register").await.text().await.unwrap().contains("with a hyphen, for"));
+    assert!(!app
+        .get(app::paths::REGISTER)
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("with a hyphen, for"));
 
     let r = post_form(
         &app,
         "find_account",
-        "/register",
+        app::paths::REGISTER,
         &[("number", "12345678-1234567"), ("zip", "97501")],
     )
     .await;
-    assert_eq!(location(&r), "/register/login");
-    let page = app.get("/register/login").await.text().await.unwrap();
+    assert_eq!(location(&r), app::paths::CREATE_LOGIN);
+    let page = app.get(app::paths::CREATE_LOGIN).await.text().await.unwrap();
     assert!(page.contains("12345678-1234567"), "the found account is shown");
 
     let r = post_form(
         &app,
         "create_login",
-        "/register/login",
+        app::paths::CREATE_LOGIN,
         &[
             ("email", "alex@example.com"),
             ("password", "river stones at dawn"),
@@ -325,10 +331,10 @@ async fn the_whole_journey_works_without_javascript() {
         ],
     )
     .await;
-    assert_eq!(location(&r), "/account");
+    assert_eq!(location(&r), app::paths::ACCOUNT);
     let cookie = session_set_cookie(&r).unwrap_or_default();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    let page = app.get("/account").await.text().await.unwrap();
+    let page = app.get(app::paths::ACCOUNT).await.text().await.unwrap();
     assert!(page.contains("WATER PAYMENT #"));
     assert!(
         page.contains("12345678-1234567") && page.contains("12345678-7654321"),
@@ -337,21 +343,21 @@ async fn the_whole_journey_works_without_javascript() {
     assert!(!page.contains("23456789-2345678"), "never another customer's account");
     assert!(page.contains("Alex Rivera"));
 
-    let r = post_form(&app, "sign_out", "/account", &[]).await;
+    let r = post_form(&app, "sign_out", app::paths::ACCOUNT, &[]).await;
     assert_eq!(r.status().as_u16(), 302);
-    let r = app.get("/account").await;
-    assert_eq!((r.status().as_u16(), location(&r)), (302, "/sign-in".to_string()));
+    let r = app.get(app::paths::ACCOUNT).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (302, app::paths::SIGN_IN.to_string()));
 
     let r = post_form(
         &app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", "alex@example.com"), ("password", "wrong password!")],
     )
     .await;
-    assert!(location(&r).ends_with("/sign-in"));
+    assert!(location(&r).ends_with(app::paths::SIGN_IN));
     assert!(app
-        .get("/sign-in")
+        .get(app::paths::SIGN_IN)
         .await
         .text()
         .await
@@ -360,12 +366,12 @@ async fn the_whole_journey_works_without_javascript() {
     let r = post_form(
         &app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", "alex@example.com"), ("password", "river stones at dawn")],
     )
     .await;
-    assert_eq!(location(&r), "/account");
-    assert!(app.get("/account").await.text().await.unwrap().contains("12345678-1234567"));
+    assert_eq!(location(&r), app::paths::ACCOUNT);
+    assert!(app.get(app::paths::ACCOUNT).await.text().await.unwrap().contains("12345678-1234567"));
 }
 
 #[tokio::test]
@@ -376,7 +382,7 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
     let r = post_form(
         &app,
         "find_account",
-        "/register",
+        app::paths::REGISTER,
         &[("number", "12345678-1234567"), ("zip", "97501")],
     )
     .await;
@@ -384,7 +390,7 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
     let r = post_form(
         &app,
         "create_login",
-        "/register/login",
+        app::paths::CREATE_LOGIN,
         &[
             ("email", "alex@example.com"),
             ("password", "river stones at dawn"),
@@ -400,7 +406,7 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let account_with = |cookie: String| {
         let request = other_client
-            .get(format!("{}/account", app.base))
+            .get(format!("{}{}", app.base, app::paths::ACCOUNT))
             .header("accept", "text/html")
             .header("cookie", cookie);
         async move { request.send().await.unwrap().status().as_u16() }
@@ -415,7 +421,7 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
         200,
         "the signed-in id reaches the account"
     );
-    post_form(&app, "sign_out", "/account", &[]).await;
+    post_form(&app, "sign_out", app::paths::ACCOUNT, &[]).await;
     assert_eq!(account_with(signed_in_session).await, 302, "after sign-out the old id is useless");
 }
 
@@ -489,7 +495,7 @@ async fn sign_in_from(app: &TestApp, email: &str, headers: &[(&str, &str)]) -> r
 }
 
 async fn signed_in(app: &TestApp) -> bool {
-    app.get("/account").await.status() == 200
+    app.get(app::paths::ACCOUNT).await.status() == 200
 }
 
 /// Login CSRF: another site's hidden form posting the attacker's credentials must not sign
@@ -498,7 +504,7 @@ async fn signed_in(app: &TestApp) -> bool {
 async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
     let app = spawn_app().await;
     let email = alex(&app).await;
-    let own_page = format!("{}/sign-in", app.base);
+    let own_page = format!("{}{}", app.base, app::paths::SIGN_IN);
     for headers in [
         vec![("origin", "https://evil.example")],
         vec![("origin", "null")],
@@ -546,20 +552,20 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
     let own_pages = [
         vec![("origin", app.base.clone())],
         vec![("origin", "http://portal.test".to_string())],
-        vec![("referer", format!("{}/sign-in", app.base))],
+        vec![("referer", format!("{}{}", app.base, app::paths::SIGN_IN))],
     ];
     for headers in own_pages {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
         let r = sign_in_from(&app, &email, &headers).await;
-        assert_eq!(location(&r), "/account", "{headers:?}");
+        assert_eq!(location(&r), app::paths::ACCOUNT, "{headers:?}");
         assert!(session_set_cookie(&r).is_some());
         assert!(signed_in(&app).await);
-        post_form(&app, "sign_out", "/account", &[]).await;
+        post_form(&app, "sign_out", app::paths::ACCOUNT, &[]).await;
     }
     // Reading is never refused: a link from another site opens the page.
     let r = app
         .client
-        .get(format!("{}/sign-in", app.base))
+        .get(format!("{}{}", app.base, app::paths::SIGN_IN))
         .header("referer", "https://evil.example/")
         .send()
         .await
@@ -594,7 +600,7 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     let r = post_form(
         &app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
@@ -604,7 +610,7 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     // A minute before the end: still signed in, and the page's warning is set to fire
     // before that end, saying why.
     age_session(&app, &session, twelve_hours - 60).await;
-    let page = app.get("/account").await.text().await.unwrap();
+    let page = app.get(app::paths::ACCOUNT).await.text().await.unwrap();
     assert!(
         page.contains("you are signed out 12 hours after signing in, even when active"),
         "{page}"
@@ -655,11 +661,11 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     post_form(
         &app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
-    let page = app.get("/account").await.text().await.unwrap();
+    let page = app.get(app::paths::ACCOUNT).await.text().await.unwrap();
     assert!(
         page.contains("Stay Signed In")
             && page.contains("you are signed out 12 hours after signing in")

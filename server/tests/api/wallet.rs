@@ -275,27 +275,26 @@ async fn the_wallet_works_by_plain_form_posts() {
     .unwrap();
     // Signed out, the add form asks to sign in and a post stores nothing.
     assert!(app
-        .get("/billing/settings/wallet/add")
+        .get(app::paths::ADD_METHOD)
         .await
         .text()
         .await
         .unwrap()
         .contains("Sign in to see and change your payment methods"));
-    post_form(&app, "add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")])
-        .await;
+    post_form(&app, "add_payment_method", app::paths::ADD_METHOD, &[("kind", "debit")]).await;
     assert_eq!(count(&app.db, "payment_methods").await, 0);
 
     post_form(
         &app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
     let r = post_form(
         &app,
         "add_payment_method",
-        "/billing/settings/wallet/add",
+        app::paths::ADD_METHOD,
         &[
             ("kind", "echeck"),
             ("account_type", "savings"),
@@ -309,8 +308,8 @@ async fn the_wallet_works_by_plain_form_posts() {
         ],
     )
     .await;
-    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
-    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    assert!(location(&r).ends_with(app::paths::ADD_METHOD));
+    let page = app.get(app::paths::ADD_METHOD).await.text().await.unwrap();
     assert!(page.contains("The two account numbers do not match"));
     assert!(page.contains("value=\"111000025\""), "what was typed is kept");
     assert!(
@@ -321,7 +320,7 @@ async fn the_wallet_works_by_plain_form_posts() {
     let r = post_form(
         &app,
         "add_payment_method",
-        "/billing/settings/wallet/add",
+        app::paths::ADD_METHOD,
         &[
             ("kind", "echeck"),
             ("account_type", "savings"),
@@ -334,8 +333,8 @@ async fn the_wallet_works_by_plain_form_posts() {
         ],
     )
     .await;
-    assert_eq!(location(&r), "/billing/settings/wallet?done=added");
-    let page = app.get("/billing/settings/wallet?done=added").await.text().await.unwrap();
+    assert_eq!(location(&r), format!("{}?done=added", app::paths::WALLET));
+    let page = app.get(&format!("{}?done=added", app::paths::WALLET)).await.text().await.unwrap();
     assert!(
         page.contains("Savings *****4321 · BANK OF AMERICA, N.A."),
         "masked, with the directory's bank name"
@@ -444,7 +443,7 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
     post_form(
         &app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &maria), ("password", "river stones at dawn")],
     )
     .await;
@@ -653,7 +652,7 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
     post_form(
         &app,
         "sign_in",
-        "/sign-in",
+        app::paths::SIGN_IN,
         &[("email", &email), ("password", "river stones at dawn")],
     )
     .await;
@@ -662,7 +661,7 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
     let r = post_form(
         &app,
         "add_payment_method",
-        "/billing/settings/wallet/add",
+        app::paths::ADD_METHOD,
         &[
             ("kind", "debit"),
             ("card_number", card),
@@ -673,14 +672,14 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
         ],
     )
     .await;
-    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
+    assert!(location(&r).ends_with(app::paths::ADD_METHOD));
     let stored = session_store_bytes(&app).await;
     assert!(
         holds(&stored, "Alex Rivera"),
         "the answer is kept in the session store (what this test reads)"
     );
     assert!(!holds(&stored, card), "the card number is in the session store");
-    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    let page = app.get(app::paths::ADD_METHOD).await.text().await.unwrap();
     assert!(page.contains("The month is between 01 and 12."), "the problem is shown");
     assert!(page.contains("For your security, enter the card number again."));
     assert!(page.contains("value=\"Alex Rivera\""), "what is not a number is kept");
@@ -693,7 +692,7 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
     let r = post_form(
         &app,
         "add_payment_method",
-        "/billing/settings/wallet/add",
+        app::paths::ADD_METHOD,
         &[
             ("kind", "echeck"),
             ("account_type", "checking"),
@@ -704,12 +703,12 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
         ],
     )
     .await;
-    assert!(location(&r).ends_with("/billing/settings/wallet/add"));
+    assert!(location(&r).ends_with(app::paths::ADD_METHOD));
     assert!(
         !holds(&session_store_bytes(&app).await, bank_account),
         "the account number is in the session store"
     );
-    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    let page = app.get(app::paths::ADD_METHOD).await.text().await.unwrap();
     assert!(page.contains("This routing number is not valid"), "the problem is shown");
     assert!(page.contains("For your security, enter the account number again."));
     assert!(page.contains("value=\"111000026\""), "the routing number is kept");
