@@ -3,6 +3,16 @@
 //! redirected back to the page, so the server keeps the answer in the session ("flash")
 //! and the page shows it once. A form inside an island gets its answer as the action's
 //! value instead.
+//!
+//! Here too: the answer every form gets (`Outcome`) and the trait of a feature's problems
+//! (`FormProblem`), the end of every server function that answers a form (`finish`), and
+//! the markup the forms share (error summary, text field, radio buttons, error notice).
+
+mod choices;
+mod outcome;
+
+pub use choices::{Choice, Choices, RadioGroup};
+pub use outcome::{field_error, kept_value, listed, summary, FormProblem, I18n, Outcome};
 
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -54,6 +64,48 @@ pub async fn take_kept<T: DeserializeOwned>(key: &str) -> Option<T> {
     session.remove::<T>(&format!("flash:{key}")).await.ok().flatten()
 }
 
+/// The answer a form's server function kept for its page (`key`), once: the body of each
+/// page's `take_*_outcome` server function.
+#[cfg(feature = "ssr")]
+pub async fn take_outcome<P: DeserializeOwned>(
+    key: &str,
+) -> Result<Option<Outcome<P>>, ServerFnError> {
+    Ok(take_kept(key).await)
+}
+
+/// The end of a form's server function: without a problem the browser goes on to
+/// `success_path`; with one, the answer is kept for the page the form came back to (`key`).
+#[cfg(feature = "ssr")]
+pub async fn finish<P: Serialize>(
+    key: &str,
+    outcome: Outcome<P>,
+    success_path: &str,
+) -> Result<Outcome<P>, ServerFnError> {
+    if outcome.problems.is_empty() {
+        leptos_axum::redirect(success_path);
+    } else {
+        keep_for_redirect(key, &outcome).await;
+    }
+    Ok(outcome)
+}
+
+/// A failure the customer cannot fix: logged for the utility's IT staff; the customer sees
+/// only the generic error notice.
+#[cfg(feature = "ssr")]
+pub fn internal(e: impl std::fmt::Debug) -> ServerFnError {
+    tracing::error!(error = ?e, "server function failed");
+    ServerFnError::new("internal error")
+}
+
+/// A service's failure: "busy, try again" when the password queue is full, else internal.
+#[cfg(feature = "ssr")]
+pub fn failed(e: crate::platform::ServiceError) -> ServerFnError {
+    match e {
+        crate::platform::ServiceError::Busy(_) => busy(),
+        other => internal(other),
+    }
+}
+
 /// The list at the top of a form that failed, each item a link to its field. The page
 /// opens with the focus on it (`autofocus`), so screen readers announce it.
 #[component]
@@ -75,6 +127,19 @@ pub fn ErrorSummary(#[prop(into)] problems: Signal<Vec<(String, String)>>) -> im
                 </ul>
             </div>
         </Show>
+    }
+}
+
+/// The generic failure notice: never internals.
+#[component]
+pub fn ErrorNotice() -> impl IntoView {
+    use crate::i18n::*;
+    let i18n = use_i18n();
+    view! {
+        <div class="notice" role="alert">
+            <h2>{t!(i18n, error.title)}</h2>
+            <p>{t!(i18n, error.body)}</p>
+        </div>
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::branding::use_branding;
 use crate::i18n::*;
+use crate::paths;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::hooks::use_location;
@@ -19,16 +20,16 @@ pub fn Header() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
-            <a class="brand" href="/">
+            <a class="brand" href=paths::HOME>
                 <img src=branding.logo_url.clone() alt="" width="32" height="32"/>
                 <span class="brand-name">{branding.short_name.clone()}</span>
                 <span class="brand-sub">{t!(i18n, site_title)}</span>
             </a>
             <nav class="top-nav" aria-label=move || t_string!(i18n, nav.main)>
                 <ul>
-                    <li><a href="/">{t!(i18n, nav.home)}</a></li>
+                    <li><a href=paths::HOME>{t!(i18n, nav.home)}</a></li>
                     <li><BillingMenu/></li>
-                    <li><a href="/faq">{t!(i18n, nav.help)}</a></li>
+                    <li><a href=paths::FAQ>{t!(i18n, nav.help)}</a></li>
                 </ul>
             </nav>
             <AuthLinks/>
@@ -56,13 +57,13 @@ fn AuthLinks() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || left.get().map(|result| match result.ok().flatten() {
                     Some(left_secs) => view! {
-                        <a href="/account">{t!(i18n, nav.my_account)}</a>
+                        <a href=paths::ACCOUNT>{t!(i18n, nav.my_account)}</a>
                         <crate::auth::SignOutButton/>
                         <IdleWarning idle_secs left_secs=left_secs.max(0) as u64/>
                     }.into_any(),
                     None => view! {
-                        <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>
-                        <a href="/register">{t!(i18n, nav.register)}</a>
+                        <a href=paths::SIGN_IN>{t!(i18n, nav.sign_in)}</a>
+                        <a href=paths::REGISTER>{t!(i18n, nav.register)}</a>
                     }.into_any(),
                 })}
             </Suspense>
@@ -80,10 +81,10 @@ fn BillingMenu() -> impl IntoView {
     view! {
         <BillingDropdown label=t_string!(i18n, nav.billing).to_string()>
             <ul class="nav-dropdown-menu">
-                <li><a href="/billing/settings">{t!(i18n, nav.bill_settings)}</a></li>
-                <li><a href="/billing/settings/autopay">{t!(i18n, nav.autopay)}</a></li>
-                <li><a href="/billing/settings/delivery">{t!(i18n, nav.bill_delivery_method)}</a></li>
-                <li><a href="/billing/settings/wallet">{t!(i18n, nav.my_wallet)}</a></li>
+                <li><a href=paths::BILL_SETTINGS>{t!(i18n, nav.bill_settings)}</a></li>
+                <li><a href=paths::AUTOPAY_SETTINGS>{t!(i18n, nav.autopay)}</a></li>
+                <li><a href=paths::DELIVERY_SETTINGS>{t!(i18n, nav.bill_delivery_method)}</a></li>
+                <li><a href=paths::WALLET>{t!(i18n, nav.my_wallet)}</a></li>
             </ul>
         </BillingDropdown>
     }
@@ -132,17 +133,14 @@ fn BillingDropdown(label: String, children: Children) -> impl IntoView {
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let href = move || {
-        let target = match i18n.get_locale() {
-            Locale::en => "es",
-            Locale::es => "en",
-        };
-        let here = format!("{}{}", location.pathname.get(), location.search.get());
-        format!("/lang/{target}?next={}", percent_encode(&here))
-    };
+    // The other of the portal's two languages.
     let target_lang = move || match i18n.get_locale() {
         Locale::en => "es",
         Locale::es => "en",
+    };
+    let href = move || {
+        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        format!("/lang/{}?next={}", target_lang(), percent_encode(&here))
     };
     view! {
         <a class="lang-switch" href=href rel="external" hreflang=target_lang lang=target_lang
@@ -180,8 +178,8 @@ pub fn Footer() -> impl IntoView {
                 <p>{t!(i18n, footer.email)}": " <a href=mailto>{branding.email.clone()}</a></p>
             </section>
             <ul class="footer-links">
-                <li><a href="/faq">{t!(i18n, footer.faq)}</a></li>
-                <li><a href="/terms">{t!(i18n, footer.terms)}</a></li>
+                <li><a href=paths::FAQ>{t!(i18n, footer.faq)}</a></li>
+                <li><a href=paths::TERMS>{t!(i18n, footer.terms)}</a></li>
             </ul>
         </footer>
     }

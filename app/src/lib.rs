@@ -14,6 +14,7 @@ pub mod domain;
 pub mod forms;
 pub mod layout;
 pub mod pages;
+pub mod paths;
 pub mod registration;
 pub mod wallet;
 

@@ -6,6 +6,7 @@ pub mod data;
 
 use crate::domain::Cents;
 use crate::i18n::*;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -69,8 +70,8 @@ pub fn OverviewPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || overview.get().map(|result| match result {
                 Ok(Some(o)) => view! { <OverviewView overview=o/> }.into_any(),
-                Ok(None) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
+                Ok(None) => view! { <Redirect path=paths::SIGN_IN/> }.into_any(),
+                Err(_) => view! { <crate::forms::ErrorNotice/> }.into_any(),
             })}
         </Suspense>
     }
@@ -94,10 +95,10 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                         <dd>{match a.due_date.clone() { Some(d) => d.into_any(), None => t!(i18n, overview.no_bill).into_any() }}</dd>
                         <dt>{t!(i18n, overview.autopay)}</dt>
                         <dd>{if a.autopay { t!(i18n, overview.autopay_on).into_any() } else { t!(i18n, overview.autopay_off).into_any() }}
-                            " · "<a href="/billing/settings/autopay">{t!(i18n, overview.manage_autopay)}</a></dd>
+                            " · "<a href=paths::AUTOPAY_SETTINGS>{t!(i18n, overview.manage_autopay)}</a></dd>
                         <dt>{t!(i18n, overview.paperless)}</dt>
                         <dd>{if a.paperless { t!(i18n, overview.paperless_email).into_any() } else { t!(i18n, overview.paperless_paper).into_any() }}
-                            " · "<a href="/billing/settings/delivery">{t!(i18n, overview.manage_delivery)}</a></dd>
+                            " · "<a href=paths::DELIVERY_SETTINGS>{t!(i18n, overview.manage_delivery)}</a></dd>
                     </dl>
                     <table class="bills">
                         <caption>{t!(i18n, overview.last_bills)}</caption>

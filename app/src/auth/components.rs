@@ -11,7 +11,7 @@ use leptos::prelude::*;
 pub fn SignInNotice(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <p class="notice">{children()}" "<a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+        <p class="notice">{children()}" "<a href=crate::paths::SIGN_IN>{t!(i18n, nav.sign_in)}</a></p>
     }
 }
 

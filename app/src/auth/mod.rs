@@ -85,7 +85,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ServerFnError> {
     session::sign_out().await.map_err(internal)?;
-    leptos_axum::redirect("/sign-in?signed_out=1");
+    leptos_axum::redirect(&format!("{}?signed_out=1", crate::paths::SIGN_IN));
     Ok(())
 }
 
@@ -102,6 +102,6 @@ pub async fn stay_signed_in() -> Result<bool, ServerFnError> {
 #[server(endpoint = "end_idle_session")]
 pub async fn end_idle_session() -> Result<(), ServerFnError> {
     session::sign_out().await.map_err(internal)?;
-    leptos_axum::redirect("/sign-in?expired=1");
+    leptos_axum::redirect(&format!("{}?expired=1", crate::paths::SIGN_IN));
     Ok(())
 }

@@ -20,6 +20,9 @@ use crate::domain::autopay::{RuleForm, RuleProblem};
 use crate::domain::Cents;
 #[cfg(feature = "ssr")]
 use crate::domain::CustomerId;
+#[cfg(feature = "ssr")]
+use crate::forms::{finish, internal};
+use crate::paths;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -89,56 +92,23 @@ pub enum AutopayProblem {
     SignInNeeded,
 }
 
-impl AutopayProblem {
-    /// The id of the input the problem belongs to.
-    pub fn field(self) -> &'static str {
-        match self {
-            Self::MethodMissing => "method-list",
-            Self::Rule(RuleProblem::AmountRuleMissing) => "amount_rule-full",
-            Self::Rule(
-                RuleProblem::FixedEmpty | RuleProblem::FixedFormat | RuleProblem::FixedRange,
-            ) => "fixed_amount",
-            Self::Rule(RuleProblem::TimingMissing) => "timing-due",
-            Self::Rule(RuleProblem::DaysRange) => "days_before",
-            Self::Rule(
-                RuleProblem::MaximumEmpty | RuleProblem::MaximumFormat | RuleProblem::MaximumRange,
-            ) => "maximum",
-            Self::NotFound | Self::NotEnrolled | Self::SignInNeeded => "",
-        }
-    }
-}
+/// A form's answer after a redirect: what was chosen (`account_id`, `method_id` and the
+/// rule's fields) and what is wrong.
+pub type AutopayOutcome = crate::forms::Outcome<AutopayProblem>;
 
-/// A form's answer after a redirect: what was chosen and what is wrong.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct AutopayOutcome {
-    pub account_id: Option<i64>,
-    pub method_id: Option<i64>,
-    pub rule: RuleForm,
-    pub problems: Vec<AutopayProblem>,
-}
-
+/// An answer keeping what an AutoPay form chose.
 #[cfg(feature = "ssr")]
-fn internal(e: impl std::fmt::Debug) -> ServerFnError {
-    tracing::error!(error = ?e, "autopay server function failed");
-    ServerFnError::new("internal error")
+fn chosen(account_id: i64, method_id: Option<i64>, rule: &RuleForm) -> AutopayOutcome {
+    let method = method_id.map(|m| ("method_id", m.to_string()));
+    let rule = rule.fields().map(|(name, value)| (name, value.to_string()));
+    AutopayOutcome::keeping(
+        [("account_id", account_id.to_string())].into_iter().chain(method).chain(rule),
+    )
 }
 
 #[cfg(feature = "ssr")]
 fn lang() -> crate::email::Lang {
     crate::email::Lang::from_locale(&crate::platform::request::request_locale())
-}
-
-#[cfg(feature = "ssr")]
-async fn finish(
-    outcome: AutopayOutcome,
-    success_path: &str,
-) -> Result<AutopayOutcome, ServerFnError> {
-    if outcome.problems.is_empty() {
-        leptos_axum::redirect(success_path);
-    } else {
-        crate::forms::keep_for_redirect("autopay", &outcome).await;
-    }
-    Ok(outcome)
 }
 
 #[cfg(feature = "ssr")]
@@ -163,15 +133,11 @@ fn rule_form(
 /// The review page's address for a checked rule (whose form holds only letters, digits and
 /// dots, so nothing needs escaping).
 pub fn review_path(account_id: i64, method_id: i64, rule: &RuleForm, changing: bool) -> String {
-    let q = |s: &str| s.to_string();
+    let rule: String =
+        rule.fields().iter().map(|(name, value)| format!("&{name}={value}")).collect();
     format!(
-        "/billing/autopay/review?account={account_id}&method={method_id}&amount_rule={}&fixed_amount={}&timing={}&days_before={}&use_maximum={}&maximum={}{}",
-        q(&rule.amount_rule),
-        q(&rule.fixed_amount),
-        q(&rule.timing),
-        q(&rule.days_before),
-        q(&rule.use_maximum),
-        q(&rule.maximum),
+        "{}?account={account_id}&method={method_id}{rule}{}",
+        paths::AUTOPAY_REVIEW,
         if changing { "&change=1" } else { "" }
     )
 }
@@ -242,25 +208,20 @@ pub async fn continue_autopay(
 ) -> Result<AutopayOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = AutopayOutcome {
-        account_id: Some(account_id),
-        method_id,
-        rule: rule.clone(),
-        problems: vec![],
-    };
+    let mut outcome = chosen(account_id, method_id, &rule);
     let Some(CustomerId(customer_id)) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
-        return finish(outcome, "").await;
+        return finish("autopay", outcome, "").await;
     };
     let changing = change.is_some_and(|c| !c.is_empty());
     match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
         Ok(c) => {
-            finish(outcome, &review_path(account_id, c.method.id, &c.rule.to_form(), changing))
-                .await
+            let review = review_path(account_id, c.method.id, &c.rule.to_form(), changing);
+            finish("autopay", outcome, &review).await
         }
         Err(problems) => {
             outcome.problems = problems;
-            finish(outcome, "").await
+            finish("autopay", outcome, "").await
         }
     }
 }
@@ -312,15 +273,10 @@ pub async fn create_autopay(
     let config = expect_context::<crate::platform::Config>();
     let mailer = expect_context::<crate::email::Mailer>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = AutopayOutcome {
-        account_id: Some(account_id),
-        method_id,
-        rule: rule.clone(),
-        problems: vec![],
-    };
+    let mut outcome = chosen(account_id, method_id, &rule);
     let Some(CustomerId(customer_id)) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
-        return finish(outcome, "").await;
+        return finish("autopay", outcome, "").await;
     };
     let changing = change.is_some_and(|c| !c.is_empty());
     match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
@@ -330,11 +286,12 @@ pub async fn create_autopay(
                 service::enroll(&db, &mailer, &config, customer_id, lang(), &c, &key, changing)
                     .await
                     .map_err(internal)?;
-            finish(outcome, &format!("/billing/autopay/done?ref={reference}")).await
+            let done = format!("{}?ref={reference}", paths::AUTOPAY_DONE);
+            finish("autopay", outcome, &done).await
         }
         Err(problems) => {
             outcome.problems = problems;
-            finish(outcome, "").await
+            finish("autopay", outcome, "").await
         }
     }
 }
@@ -353,20 +310,20 @@ pub async fn autopay_confirmation(
 pub async fn cancel_autopay(account_id: i64) -> Result<AutopayOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
-    let mut outcome = AutopayOutcome { account_id: Some(account_id), ..AutopayOutcome::default() };
+    let mut outcome = AutopayOutcome::keeping([("account_id", account_id.to_string())]);
     let Some(CustomerId(customer_id)) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
-        return finish(outcome, "").await;
+        return finish("autopay", outcome, "").await;
     };
     if let Err(p) =
         service::cancel(&db, &mailer, customer_id, account_id).await.map_err(internal)?
     {
         outcome.problems.push(p);
     }
-    finish(outcome, "/billing/settings/autopay?cancelled=1").await
+    finish("autopay", outcome, &format!("{}?cancelled=1", paths::AUTOPAY_SETTINGS)).await
 }
 
 #[server(endpoint = "take_autopay_outcome")]
 pub async fn take_autopay_outcome() -> Result<Option<AutopayOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("autopay").await)
+    crate::forms::take_outcome("autopay").await
 }

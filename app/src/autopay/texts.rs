@@ -6,6 +6,7 @@ use crate::domain::autopay::{AmountRule, AutopayRule};
 use crate::domain::{CardBrand, Cents};
 use crate::email::compose::{letter, Letterhead};
 use crate::email::{Composed, Lang};
+use crate::paths;
 
 /// "Checking *****6789", "Visa *****1111 | Exp 04/29", as My Wallet shows them.
 pub fn method_label(
@@ -17,30 +18,23 @@ pub fn method_label(
     expiry: Option<(i64, i64)>,
 ) -> String {
     let name = match (kind, bank_account_type) {
-        ("echeck", Some("savings")) => pick(lang, "Savings", "Ahorros").to_string(),
-        ("echeck", _) => pick(lang, "Checking", "Corriente").to_string(),
+        ("echeck", Some("savings")) => lang.pick("Savings", "Ahorros").to_string(),
+        ("echeck", _) => lang.pick("Checking", "Corriente").to_string(),
         ("wallet", _) => brand
             .map(str::to_string)
-            .unwrap_or_else(|| pick(lang, "Digital wallet", "Billetera digital").to_string()),
+            .unwrap_or_else(|| lang.pick("Digital wallet", "Billetera digital").to_string()),
         _ => match brand.map(CardBrand::from_str_lossy) {
-            Some(CardBrand::Unknown) | None => pick(lang, "Card", "Tarjeta").to_string(),
+            Some(CardBrand::Unknown) | None => lang.pick("Card", "Tarjeta").to_string(),
             Some(known) => known.display_name().to_string(),
         },
     };
     match expiry {
         Some((month, year)) => format!(
             "{name} *****{last4} | {} {month:02}/{:02}",
-            pick(lang, "Exp", "Vence"),
+            lang.pick("Exp", "Vence"),
             year % 100
         ),
         None => format!("{name} *****{last4}"),
-    }
-}
-
-fn pick<'a>(lang: Lang, en: &'a str, es: &'a str) -> &'a str {
-    match lang {
-        Lang::En => en,
-        Lang::Es => es,
     }
 }
 
@@ -116,12 +110,12 @@ pub fn enrolled(
     let (kind, subject) = if changed {
         (
             "autopay-changed",
-            pick(lang, "Your AutoPay was changed", "Su pago automático fue cambiado"),
+            lang.pick("Your AutoPay was changed", "Su pago automático fue cambiado"),
         )
     } else {
         (
             "autopay-enrolled",
-            pick(lang, "You are enrolled in AutoPay", "Está inscrito en el pago automático"),
+            lang.pick("You are enrolled in AutoPay", "Está inscrito en el pago automático"),
         )
     };
     let first = match (lang, changed) {
@@ -143,15 +137,14 @@ pub fn enrolled(
         ),
     };
     let facts =
-        format!("{}: {} — {}", pick(lang, "Payment method", "Método de pago"), f.method, f.rule);
+        format!("{}: {} — {}", lang.pick("Payment method", "Método de pago"), f.method, f.rule);
     let after = vec![
         format!(
             "{} {}",
-            pick(lang, "What you authorized:", "Lo que usted autorizó:"),
+            lang.pick("What you authorized:", "Lo que usted autorizó:"),
             f.authorization
         ),
-        pick(
-            lang,
+        lang.pick(
             "If you did not do this, call us right away.",
             "Si usted no hizo esto, llámenos de inmediato.",
         )
@@ -164,7 +157,7 @@ pub fn enrolled(
         kind,
         subject,
         vec![first, facts],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -180,20 +173,20 @@ pub fn cancelled(
         Lang::En => format!("AutoPay for account {account} (reference {reference}) was cancelled. Nothing more will be drafted; please pay your next bills another way."),
         Lang::Es => format!("El pago automático de la cuenta {account} (referencia {reference}) fue cancelado. No se cobrará nada más; pague sus próximas facturas de otra manera."),
     };
-    let after = vec![pick(
-        lang,
-        "If you did not do this, call us right away.",
-        "Si usted no hizo esto, llámenos de inmediato.",
-    )
-    .to_string()];
+    let after = vec![lang
+        .pick(
+            "If you did not do this, call us right away.",
+            "Si usted no hizo esto, llámenos de inmediato.",
+        )
+        .to_string()];
     letter(
         head,
         lang,
         to,
         "autopay-cancelled",
-        pick(lang, "Your AutoPay was cancelled", "Su pago automático fue cancelado"),
+        lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado"),
         vec![p],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -210,20 +203,20 @@ pub fn ended_account_changed_hands(
         Lang::En => format!("AutoPay for account {account} has ended because the account changed hands (it now belongs to another customer). Nothing more will be drafted from your payment method for this account."),
         Lang::Es => format!("El pago automático de la cuenta {account} terminó porque la cuenta cambió de titular (ahora pertenece a otro cliente). No se cobrará nada más de su método de pago para esta cuenta."),
     };
-    let after = vec![pick(
-        lang,
-        "If you still owe a bill of this account, please pay it another way, or call us.",
-        "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.",
-    )
-    .to_string()];
+    let after = vec![lang
+        .pick(
+            "If you still owe a bill of this account, please pay it another way, or call us.",
+            "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.",
+        )
+        .to_string()];
     letter(
         head,
         lang,
         to,
         "autopay-ended-changed-hands",
-        pick(lang, "Your AutoPay has ended", "Su pago automático terminó"),
+        lang.pick("Your AutoPay has ended", "Su pago automático terminó"),
         vec![p],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -241,24 +234,20 @@ pub fn reminder(
         Lang::En => format!("On {draft_date}, AutoPay will pay {amount} of the bill of account {account} with {method}."),
         Lang::Es => format!("El {draft_date}, el pago automático pagará {amount} de la factura de la cuenta {account} con {method}."),
     };
-    let after = vec![pick(
-        lang,
-        "To change or cancel it, do so before that date.",
-        "Para cambiarlo o cancelarlo, hágalo antes de esa fecha.",
-    )
-    .to_string()];
+    let after = vec![lang
+        .pick(
+            "To change or cancel it, do so before that date.",
+            "Para cambiarlo o cancelarlo, hágalo antes de esa fecha.",
+        )
+        .to_string()];
     letter(
         head,
         lang,
         to,
         "autopay-reminder",
-        pick(
-            lang,
-            "AutoPay will pay your bill soon",
-            "El pago automático pagará su factura pronto",
-        ),
+        lang.pick("AutoPay will pay your bill soon", "El pago automático pagará su factura pronto"),
         vec![p],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
+        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
         after,
     )
 }
@@ -281,9 +270,9 @@ pub fn over_maximum(
         lang,
         to,
         "autopay-over-maximum",
-        pick(lang, "AutoPay did not pay your bill", "El pago automático no pagó su factura"),
+        lang.pick("AutoPay did not pay your bill", "El pago automático no pagó su factura"),
         vec![p],
-        Some((pick(lang, "See your bill", "Ver su factura"), "/account")),
+        Some((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT)),
         vec![],
     )
 }
@@ -306,9 +295,9 @@ pub fn receipt(
         lang,
         to,
         "autopay-receipt",
-        pick(lang, "AutoPay receipt", "Recibo de pago automático"),
+        lang.pick("AutoPay receipt", "Recibo de pago automático"),
         vec![p],
-        Some((pick(lang, "See your account", "Ver su cuenta"), "/account")),
+        Some((lang.pick("See your account", "Ver su cuenta"), "/account")),
         vec![],
     )
 }
@@ -331,9 +320,9 @@ pub fn declined(
         lang,
         to,
         "autopay-declined",
-        pick(lang, "Your AutoPay payment was declined", "Su pago automático fue rechazado"),
+        lang.pick("Your AutoPay payment was declined", "Su pago automático fue rechazado"),
         vec![p],
-        Some((pick(lang, "Open My Wallet", "Abrir Mi billetera"), "/billing/settings/wallet")),
+        Some((lang.pick("Open My Wallet", "Abrir Mi billetera"), "/billing/settings/wallet")),
         vec![],
     )
 }

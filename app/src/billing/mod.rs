@@ -2,6 +2,7 @@
 //! reload or a shared link opens the same section.
 
 use crate::i18n::*;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -24,9 +25,9 @@ impl Section {
     }
     pub fn href(self) -> &'static str {
         match self {
-            Self::AutoPay => "/billing/settings/autopay",
-            Self::Delivery => "/billing/settings/delivery",
-            Self::Wallet => "/billing/settings/wallet",
+            Self::AutoPay => paths::AUTOPAY_SETTINGS,
+            Self::Delivery => paths::DELIVERY_SETTINGS,
+            Self::Wallet => paths::WALLET,
         }
     }
 }

@@ -16,6 +16,10 @@ pub use pages::{DeliverySection, VerifyDeliveryPage};
 use crate::auth::{current_customer_login, CustomerLogin};
 #[cfg(feature = "ssr")]
 use crate::domain::{CustomerId, LoginId};
+#[cfg(feature = "ssr")]
+use crate::forms::{finish, internal};
+#[cfg(feature = "ssr")]
+use crate::paths;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,12 +51,9 @@ pub enum DeliveryProblem {
     SignInNeeded,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryOutcome {
-    pub account_id: Option<i64>,
-    pub email: String,
-    pub problems: Vec<DeliveryProblem>,
-}
+/// A delivery form's answer: the account it was for (`account_id`), the address typed
+/// (`email`) and what is wrong.
+pub type DeliveryOutcome = crate::forms::Outcome<DeliveryProblem>;
 
 /// What a verification link is, or what confirming it did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,25 +70,6 @@ pub enum Verification {
     Expired,
     Used,
     Invalid,
-}
-
-#[cfg(feature = "ssr")]
-fn internal(e: impl std::fmt::Debug) -> ServerFnError {
-    tracing::error!(error = ?e, "delivery server function failed");
-    ServerFnError::new("internal error")
-}
-
-#[cfg(feature = "ssr")]
-async fn finish(
-    outcome: DeliveryOutcome,
-    success_path: &str,
-) -> Result<DeliveryOutcome, ServerFnError> {
-    if outcome.problems.is_empty() {
-        leptos_axum::redirect(success_path);
-    } else {
-        crate::forms::keep_for_redirect("delivery", &outcome).await;
-    }
-    Ok(outcome)
 }
 
 #[server(endpoint = "delivery_state")]
@@ -112,19 +94,19 @@ pub async fn set_delivery(
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let email = email.unwrap_or_default();
-    let mut outcome =
-        DeliveryOutcome { account_id: Some(account_id), email: email.clone(), problems: vec![] };
+    let mut outcome = DeliveryOutcome::keeping([
+        ("account_id", account_id.to_string()),
+        ("email", email.clone()),
+    ]);
     let Some(CustomerLogin { login: LoginId(login_id), customer: CustomerId(customer_id) }) =
         current_customer_login().await
     else {
         outcome.problems.push(DeliveryProblem::SignInNeeded);
-        return finish(outcome, "").await;
+        return finish("delivery", outcome, "").await;
     };
-    let (result, success) = if method == "paper" {
-        (
-            service::choose_paper(&db, &mailer, customer_id, account_id).await,
-            "/billing/settings/delivery?paper=1",
-        )
+    // The query tells the page what was done.
+    let (result, done) = if method == "paper" {
+        (service::choose_paper(&db, &mailer, customer_id, account_id).await, "paper=1")
     } else {
         let locale = crate::platform::request::request_locale();
         let request = service::EmailRequest {
@@ -134,17 +116,17 @@ pub async fn set_delivery(
             email: &email,
             locale: &locale,
         };
-        (service::request_email(&db, &mailer, request).await, "/billing/settings/delivery?sent=1")
+        (service::request_email(&db, &mailer, request).await, "sent=1")
     };
     if let Err(p) = result.map_err(internal)? {
         outcome.problems.push(p);
     }
-    finish(outcome, success).await
+    finish("delivery", outcome, &format!("{}?{done}", paths::DELIVERY_SETTINGS)).await
 }
 
 #[server(endpoint = "take_delivery_outcome")]
 pub async fn take_delivery_outcome() -> Result<Option<DeliveryOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("delivery").await)
+    crate::forms::take_outcome("delivery").await
 }
 
 /// The key of the confirmation's answer, kept for the page it returns to.
@@ -181,8 +163,8 @@ fn verification_page(token: &str) -> String {
     let url_safe = !token.is_empty()
         && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if url_safe {
-        format!("/billing/verify-email?token={token}")
+        format!("{}?token={token}", paths::VERIFY_EMAIL)
     } else {
-        "/billing/verify-email".into()
+        paths::VERIFY_EMAIL.into()
     }
 }

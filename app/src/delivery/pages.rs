@@ -2,27 +2,36 @@
 
 use super::*;
 use crate::auth::SignInNotice;
-use crate::forms::{kept_outcome, ErrorSummary};
+use crate::forms::{kept_outcome, listed, Choice, ErrorSummary, FormProblem, I18n, RadioGroup};
 use crate::i18n::*;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-type I18n = leptos_i18n::I18nContext<Locale>;
-
-fn message(i18n: I18n, p: DeliveryProblem) -> String {
-    match p {
-        DeliveryProblem::EmailEmpty => t_string!(i18n, delivery.email_empty).to_string(),
-        DeliveryProblem::EmailFormat => t_string!(i18n, delivery.email_format).to_string(),
-        DeliveryProblem::TryLater(m) => {
-            format!(
-                "{} {m} {}",
-                t_string!(i18n, delivery.try_later_before),
-                t_string!(i18n, delivery.try_later_after)
-            )
+impl FormProblem for DeliveryProblem {
+    /// Each account has its own form: the page adds the account's id to the field's.
+    fn field(self) -> &'static str {
+        match self {
+            Self::EmailEmpty | Self::EmailFormat => "delivery-email",
+            Self::TryLater(_) | Self::NotFound | Self::SignInNeeded => "",
         }
-        DeliveryProblem::NotFound => t_string!(i18n, delivery.not_found).to_string(),
-        DeliveryProblem::SignInNeeded => t_string!(i18n, delivery.sign_in_needed).to_string(),
+    }
+
+    fn message(self, i18n: I18n) -> String {
+        match self {
+            Self::EmailEmpty => t_string!(i18n, delivery.email_empty).to_string(),
+            Self::EmailFormat => t_string!(i18n, delivery.email_format).to_string(),
+            Self::TryLater(m) => {
+                format!(
+                    "{} {m} {}",
+                    t_string!(i18n, delivery.try_later_before),
+                    t_string!(i18n, delivery.try_later_after)
+                )
+            }
+            Self::NotFound => t_string!(i18n, delivery.not_found).to_string(),
+            Self::SignInNeeded => t_string!(i18n, delivery.sign_in_needed).to_string(),
+        }
     }
 }
 
@@ -49,7 +58,7 @@ pub fn DeliverySection() -> impl IntoView {
                 Ok(None) => view! {
                     <SignInNotice>{t!(i18n, delivery.sign_in_needed)}</SignInNotice>
                 }.into_any(),
-                Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
+                Err(_) => view! { <crate::forms::ErrorNotice/> }.into_any(),
             })}
         </Suspense>
     }
@@ -64,59 +73,33 @@ fn AccountDeliveryForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = account.account_id;
-    let mine = move || outcome.read().account_id == Some(id);
+    let mine = move |o: &DeliveryOutcome| o.parsed::<i64>("account_id") == Some(id);
+    // Each account has its own form, so each field's id ends with the account's.
     let problems = Signal::derive(move || {
-        if !mine() {
-            return vec![];
-        }
-        outcome
-            .read()
-            .problems
-            .iter()
-            .map(|p| {
-                let field =
-                    if matches!(p, DeliveryProblem::EmailEmpty | DeliveryProblem::EmailFormat) {
-                        format!("delivery-email-{id}")
-                    } else {
-                        String::new()
-                    };
-                (field, message(i18n, *p))
+        let o = outcome.read();
+        let listed = if mine(&o) { listed(i18n, o.problems.iter().copied()) } else { vec![] };
+        listed
+            .into_iter()
+            .map(|(field, message)| {
+                (if field.is_empty() { field } else { format!("{field}-{id}") }, message)
             })
             .collect()
     });
-    let field_error = move || {
-        mine()
-            .then(|| {
-                outcome
-                    .read()
-                    .problems
-                    .iter()
-                    .copied()
-                    .find(|p| {
-                        matches!(p, DeliveryProblem::EmailEmpty | DeliveryProblem::EmailFormat)
-                    })
-                    .map(|p| message(i18n, p))
-            })
-            .flatten()
-    };
+    let field_error = Signal::derive(move || {
+        let o = outcome.read();
+        mine(&o).then(|| o.error(i18n, "delivery-email")).flatten()
+    });
     // What the form shows: what was typed after a problem, else the pending or verified
     // address, else the login's email.
-    let typed = outcome.with_untracked(|o| {
-        (o.account_id == Some(id) && !o.problems.is_empty()).then(|| o.email.clone())
-    });
+    let typed =
+        outcome.with_untracked(|o| (mine(o) && !o.problems.is_empty()).then(|| o.value("email")));
     let initial = typed
         .or_else(|| account.pending.clone())
         .or_else(|| account.email.clone())
         .unwrap_or(login_email);
-    let email_id = format!("delivery-email-{id}");
-    let paper_id = format!("delivery-paper-{id}");
-    let on_email_id = format!("delivery-on-email-{id}");
-    let error_id = format!("delivery-email-{id}-error");
     let heading_id = format!("delivery-heading-{id}");
     let labelled_by = heading_id.clone();
     let on_email = account.on_email;
-    let (paper_for, on_email_for, email_for) =
-        (paper_id.clone(), on_email_id.clone(), email_id.clone());
     // Paper is already the method unless on email or a verification is pending.
     let paper_disabled = !on_email && account.pending.is_none();
     let current = if account.on_email {
@@ -128,45 +111,22 @@ fn AccountDeliveryForm(
     } else {
         t_string!(i18n, delivery.paper).to_string()
     };
+    let methods = vec![
+        Choice::new(format!("delivery-paper-{id}"), "paper", t_string!(i18n, delivery.paper)),
+        Choice::new(format!("delivery-on-email-{id}"), "email", t_string!(i18n, delivery.email)),
+    ];
     view! {
         <section class="delivery-account" aria-labelledby=labelled_by>
             <h3 id=heading_id>{t!(i18n, overview.payment_number)}" "{account.number.clone()}</h3>
             <ErrorSummary problems=problems/>
             <p><strong>{t!(i18n, delivery.current)}</strong>" "{current}</p>
-            {account.pending.clone().map(|pending| view! {
-                <div class="notice pending" role="status">
-                    <p>{t!(i18n, delivery.sent_to)}</p>
-                    <p><strong>{t!(i18n, delivery.pending)}</strong>" "{pending.clone()}</p>
-                    <p><strong>{t!(i18n, delivery.check_inbox)}</strong></p>
-                    <ActionForm action=action>
-                        <input type="hidden" name="account_id" value=id.to_string()/>
-                        <input type="hidden" name="method" value="email"/>
-                        <input type="hidden" name="email" value=pending/>
-                        <button type="submit" class="secondary">{t!(i18n, delivery.resend)}</button>
-                    </ActionForm>
-                </div>
-            })}
+            {account.pending.clone().map(|pending| view! { <PendingNotice id pending action/> })}
             <ActionForm action=action attr:class="form delivery-form" attr:novalidate=true>
                 <input type="hidden" name="account_id" value=id.to_string()/>
-                <fieldset class="choice-group">
-                    <legend>{t!(i18n, delivery.method_legend)}</legend>
-                    <span class="choice">
-                        <input type="radio" id=paper_id.clone() name="method" value="paper" checked=!on_email/>
-                        <label for=paper_for>{t!(i18n, delivery.paper)}</label>
-                    </span>
-                    <span class="choice">
-                        <input type="radio" id=on_email_id.clone() name="method" value="email" checked=on_email/>
-                        <label for=on_email_for>{t!(i18n, delivery.email)}</label>
-                    </span>
-                </fieldset>
+                <RadioGroup name="method" legend=t_string!(i18n, delivery.method_legend) choices=methods
+                    checked=if on_email { "email" } else { "paper" }/>
                 <div class="when-email">
-                    <div class="field" class:has-error=move || field_error().is_some()>
-                        <label for=email_for>{t!(i18n, delivery.email_label)}</label>
-                        {let error_id = error_id.clone(); move || field_error().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-                        <input id=email_id.clone() name="email" type="email" autocomplete="email" value=initial
-                            aria-invalid=move || field_error().is_some().then_some("true")
-                            aria-describedby=move || field_error().is_some().then(|| error_id.clone())/>
-                    </div>
+                    <EmailField id initial error=field_error/>
                     <button type="submit" class="primary">{t!(i18n, delivery.send)}</button>
                 </div>
                 <div class="when-paper">
@@ -174,6 +134,44 @@ fn AccountDeliveryForm(
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// A verification is on its way to `pending`: the account stays on paper until its link is
+/// used, and the link can be sent again.
+#[component]
+fn PendingNotice(id: i64, pending: String, action: ServerAction<SetDelivery>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="notice pending" role="status">
+            <p>{t!(i18n, delivery.sent_to)}</p>
+            <p><strong>{t!(i18n, delivery.pending)}</strong>" "{pending.clone()}</p>
+            <p><strong>{t!(i18n, delivery.check_inbox)}</strong></p>
+            <ActionForm action=action>
+                <input type="hidden" name="account_id" value=id.to_string()/>
+                <input type="hidden" name="method" value="email"/>
+                <input type="hidden" name="email" value=pending/>
+                <button type="submit" class="secondary">{t!(i18n, delivery.resend)}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The address an account's bills are emailed to, with its error.
+#[component]
+fn EmailField(id: i64, initial: String, error: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let email_id = format!("delivery-email-{id}");
+    let error_id = format!("delivery-email-{id}-error");
+    let email_for = email_id.clone();
+    view! {
+        <div class="field" class:has-error=move || error.read().is_some()>
+            <label for=email_for>{t!(i18n, delivery.email_label)}</label>
+            {let error_id = error_id.clone(); move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <input id=email_id name="email" type="email" autocomplete="email" value=initial
+                aria-invalid=move || error.read().is_some().then_some("true")
+                aria-describedby=move || error.read().is_some().then(|| error_id.clone())/>
+        </div>
     }
 }
 
@@ -209,7 +207,7 @@ pub fn VerifyDeliveryPage() -> impl IntoView {
                             <dt>{t!(i18n, delivery.verified_email)}</dt><dd>{email}</dd>
                         </dl>
                     </div>
-                    <p><a href="/billing/settings/delivery">{t!(i18n, delivery.to_settings)}</a></p>
+                    <p><a href=paths::DELIVERY_SETTINGS>{t!(i18n, delivery.to_settings)}</a></p>
                 }.into_any(),
                 Ok(other) => {
                     let text = match other {
@@ -219,10 +217,10 @@ pub fn VerifyDeliveryPage() -> impl IntoView {
                     };
                     view! {
                         <p class="notice" role="alert">{text}</p>
-                        <p><a href="/billing/settings/delivery">{t!(i18n, delivery.verify_again)}</a></p>
+                        <p><a href=paths::DELIVERY_SETTINGS>{t!(i18n, delivery.verify_again)}</a></p>
                     }.into_any()
                 }
-                Err(_) => view! { <crate::pages::ErrorNotice/> }.into_any(),
+                Err(_) => view! { <crate::forms::ErrorNotice/> }.into_any(),
             })}
         </Suspense>
     }

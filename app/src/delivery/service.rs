@@ -80,7 +80,7 @@ pub async fn request_email(
         VERIFY_LINK_SECS,
     )
     .await?;
-    let link = mailer.letterhead().link(&format!("/billing/verify-email?token={token}"));
+    let link = mailer.letterhead().link(&format!("{}?token={token}", crate::paths::VERIFY_EMAIL));
     let m = compose::delivery_verify(
         mailer.letterhead(),
         Lang::from_locale(r.locale),

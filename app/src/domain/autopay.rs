@@ -60,6 +60,32 @@ pub struct RuleForm {
     pub maximum: String,
 }
 
+impl RuleForm {
+    /// Each field with the name of its input in the forms, in the forms' order.
+    pub fn fields(&self) -> [(&'static str, &str); 6] {
+        [
+            ("amount_rule", &self.amount_rule),
+            ("fixed_amount", &self.fixed_amount),
+            ("timing", &self.timing),
+            ("days_before", &self.days_before),
+            ("use_maximum", &self.use_maximum),
+            ("maximum", &self.maximum),
+        ]
+    }
+
+    /// The form read back from its inputs' names (`value` gives each one's value).
+    pub fn from_fields(value: impl Fn(&str) -> String) -> Self {
+        Self {
+            amount_rule: value("amount_rule"),
+            fixed_amount: value("fixed_amount"),
+            timing: value("timing"),
+            days_before: value("days_before"),
+            use_maximum: value("use_maximum"),
+            maximum: value("maximum"),
+        }
+    }
+}
+
 fn amount(
     raw: &str,
     empty: RuleProblem,
@@ -300,6 +326,16 @@ mod tests {
             use_maximum: if max.is_some() { "on".into() } else { String::new() },
             maximum: max.unwrap_or_default().into(),
         }
+    }
+
+    #[test]
+    fn a_form_reads_back_from_its_fields() {
+        let sent = form("fixed", "40.00", "before", "3", Some("90.00"));
+        let fields = sent.fields();
+        let value = |name: &str| {
+            fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()).unwrap_or_default()
+        };
+        assert_eq!(RuleForm::from_fields(value), sent);
     }
 
     #[test]

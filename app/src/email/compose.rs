@@ -2,6 +2,7 @@
 //! composed on the server only, so their texts live here rather than in the page locales
 //! (which are compiled into the wasm every browser downloads).
 
+use crate::paths;
 use crate::platform::Config;
 use html_escape::encode_safe as esc;
 
@@ -25,7 +26,8 @@ impl Lang {
             Self::Es => "es",
         }
     }
-    fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
+    /// The text of this language among the two.
+    pub fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
         match self {
             Self::En => en,
             Self::Es => es,
@@ -194,7 +196,7 @@ pub fn sign_in_locked(head: &Letterhead, lang: Lang, to: &str, minutes: i64) -> 
             )
             .into(),
         ],
-        action: Some((lang.pick("Reset your password", "Restablecer su contraseña").into(), head.link("/forgot-password"))),
+        action: Some((lang.pick("Reset your password", "Restablecer su contraseña").into(), head.link(paths::FORGOT_PASSWORD))),
         after: vec![],
     };
     render(head, lang, to, letter)
@@ -239,7 +241,7 @@ pub fn password_changed(head: &Letterhead, lang: Lang, to: &str) -> Composed {
             )
             .into(),
         ],
-        action: Some((lang.pick("Sign in", "Iniciar sesión").into(), head.link("/sign-in"))),
+        action: Some((lang.pick("Sign in", "Iniciar sesión").into(), head.link(paths::SIGN_IN))),
         after: vec![],
     };
     render(head, lang, to, letter)
@@ -291,7 +293,7 @@ pub fn delivery_paper_notice(head: &Letterhead, lang: Lang, to: &str, account: &
             )
             .into(),
         ],
-        action: Some((lang.pick("Bill Settings", "Configuración de factura").into(), head.link("/billing/settings/delivery"))),
+        action: Some((lang.pick("Bill Settings", "Configuración de factura").into(), head.link(paths::DELIVERY_SETTINGS))),
         after: vec![],
     };
     render(head, lang, to, letter)
@@ -313,7 +315,7 @@ pub fn bill_ready(
             Lang::En => format!("The new bill of account {account} is ready: {amount}, due {due_date}."),
             Lang::Es => format!("La nueva factura de la cuenta {account} está lista: {amount}, vence el {due_date}."),
         }],
-        action: Some((lang.pick("See your bill", "Ver su factura").into(), head.link("/account"))),
+        action: Some((lang.pick("See your bill", "Ver su factura").into(), head.link(paths::ACCOUNT))),
         after: vec![],
     };
     render(head, lang, to, letter)

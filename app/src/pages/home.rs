@@ -1,4 +1,5 @@
 use crate::i18n::*;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,8 +12,8 @@ pub fn Home() -> impl IntoView {
             <h1>{t!(i18n, home.title)}</h1>
             <p class="lead">{t!(i18n, home.intro)}</p>
             <p class="cta">
-                <a class="button primary" href="/register">{t!(i18n, home.register_cta)}</a>
-                <a class="button" href="/sign-in">{t!(i18n, home.sign_in_cta)}</a>
+                <a class="button primary" href=paths::REGISTER>{t!(i18n, home.register_cta)}</a>
+                <a class="button" href=paths::SIGN_IN>{t!(i18n, home.sign_in_cta)}</a>
             </p>
         </section>
         <section aria-labelledby="steps-heading">

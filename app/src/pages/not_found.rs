@@ -1,4 +1,5 @@
 use crate::i18n::*;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,6 +15,6 @@ pub fn NotFound() -> impl IntoView {
         <Title text=t_string!(i18n, not_found.title).to_string()/>
         <h1>{t!(i18n, not_found.title)}</h1>
         <p>{t!(i18n, not_found.body)}</p>
-        <p><a href="/">{t!(i18n, not_found.home_link)}</a></p>
+        <p><a href=paths::HOME>{t!(i18n, not_found.home_link)}</a></p>
     }
 }

@@ -15,6 +15,10 @@ pub use pages::{
 };
 
 #[cfg(feature = "ssr")]
+use crate::forms::{failed, finish, internal};
+#[cfg(feature = "ssr")]
+use crate::paths;
+#[cfg(feature = "ssr")]
 use crate::platform::throttle::Caller;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -51,69 +55,9 @@ pub enum Problem {
     ResetLinkInvalid,
 }
 
-impl Problem {
-    /// The id of the input the problem belongs to ("" for the whole form).
-    pub fn field(self) -> &'static str {
-        use Problem::*;
-        match self {
-            NumberEmpty | NumberMissingHyphen | NumberNotDigits | NumberPartEmpty
-            | NumberTooLong => "number",
-            ZipEmpty | ZipFormat => "zip",
-            EmailEmpty | EmailFormat | EmailTaken => "email",
-            PasswordTooShort | PasswordTooLong | PasswordCommon | PasswordContainsEmail => {
-                "password"
-            }
-            PasswordMismatch => "password_confirm",
-            TermsNeeded => "accept_terms",
-            NoMatch | AlreadyRegistered | TryLater(_) | FindFirst | SignInFailed | Locked(_)
-            | ResetTryLater(_) | ResetLinkExpired | ResetLinkUsed | ResetLinkInvalid => "",
-        }
-    }
-}
-
 /// What a registration or sign-in form gets back: what was typed (never a password) and
-/// what is wrong. An empty list means it worked and the browser is being redirected.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FormOutcome {
-    pub values: Vec<(String, String)>,
-    pub problems: Vec<Problem>,
-}
-
-impl FormOutcome {
-    pub fn value(&self, field: &str) -> String {
-        self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()).unwrap_or_default()
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn internal(e: impl std::fmt::Debug) -> ServerFnError {
-    // Logged for the utility's IT staff; the customer sees only the generic error page.
-    tracing::error!(error = ?e, "server function failed");
-    ServerFnError::new("internal error")
-}
-
-/// A service's failure: "busy, try again" when the password queue is full, else internal.
-#[cfg(feature = "ssr")]
-fn failed(e: crate::platform::ServiceError) -> ServerFnError {
-    match e {
-        crate::platform::ServiceError::Busy(_) => crate::forms::busy(),
-        other => internal(other),
-    }
-}
-
-#[cfg(feature = "ssr")]
-async fn finish(
-    key: &str,
-    outcome: FormOutcome,
-    success_path: &str,
-) -> Result<FormOutcome, ServerFnError> {
-    if outcome.problems.is_empty() {
-        leptos_axum::redirect(success_path);
-    } else {
-        crate::forms::keep_for_redirect(key, &outcome).await;
-    }
-    Ok(outcome)
-}
+/// what is wrong. No problem means it worked and the browser is being redirected.
+pub type FormOutcome = crate::forms::Outcome<Problem>;
 
 #[server(endpoint = "find_account")]
 pub async fn find_account(number: String, zip: String) -> Result<FormOutcome, ServerFnError> {
@@ -128,12 +72,12 @@ pub async fn find_account(number: String, zip: String) -> Result<FormOutcome, Se
         Ok(account_id) => session::remember_found_account(account_id).await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,
     }
-    finish("find_account", outcome, "/register/login").await
+    finish("find_account", outcome, paths::CREATE_LOGIN).await
 }
 
 #[server(endpoint = "take_find_account_outcome")]
 pub async fn take_find_account_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("find_account").await)
+    crate::forms::take_outcome("find_account").await
 }
 
 /// The `customer-account` of the account this registration found, if any.
@@ -157,7 +101,7 @@ pub async fn create_login(
         FormOutcome { values: vec![("email".into(), email.clone())], problems: vec![] };
     let Some(account_id) = session::found_account().await else {
         outcome.problems.push(Problem::FindFirst);
-        return finish("create_login", outcome, "/account").await;
+        return finish("create_login", outcome, paths::ACCOUNT).await;
     };
     let locale = crate::platform::request::request_locale();
     let new = service::NewLogin {
@@ -174,12 +118,12 @@ pub async fn create_login(
         Ok(login_id) => session::sign_in(login_id).await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,
     }
-    finish("create_login", outcome, "/account").await
+    finish("create_login", outcome, paths::ACCOUNT).await
 }
 
 #[server(endpoint = "take_create_login_outcome")]
 pub async fn take_create_login_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("create_login").await)
+    crate::forms::take_outcome("create_login").await
 }
 
 #[server(endpoint = "sign_in")]
@@ -195,12 +139,12 @@ pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, Ser
         Ok(login_id) => session::sign_in(login_id).await.map_err(internal)?,
         Err(problem) => outcome.problems.push(problem),
     }
-    finish("sign_in", outcome, "/account").await
+    finish("sign_in", outcome, paths::ACCOUNT).await
 }
 
 #[server(endpoint = "take_sign_in_outcome")]
 pub async fn take_sign_in_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("sign_in").await)
+    crate::forms::take_outcome("sign_in").await
 }
 
 #[server(endpoint = "request_password_reset")]
@@ -215,12 +159,12 @@ pub async fn request_password_reset(email: String) -> Result<FormOutcome, Server
     {
         outcome.problems = problems;
     }
-    finish("request_password_reset", outcome, "/forgot-password?sent=1").await
+    finish("request_password_reset", outcome, &format!("{}?sent=1", paths::FORGOT_PASSWORD)).await
 }
 
 #[server(endpoint = "take_request_password_reset_outcome")]
 pub async fn take_request_password_reset_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("request_password_reset").await)
+    crate::forms::take_outcome("request_password_reset").await
 }
 
 /// Why a reset link cannot be used, before the customer types a new password.
@@ -247,10 +191,10 @@ pub async fn reset_password(
         Ok(_) => crate::auth::session::sign_out().await.map_err(internal)?,
         Err(problems) => outcome.problems = problems,
     }
-    finish("reset_password", outcome, "/sign-in?password_changed=1").await
+    finish("reset_password", outcome, &format!("{}?password_changed=1", paths::SIGN_IN)).await
 }
 
 #[server(endpoint = "take_reset_password_outcome")]
 pub async fn take_reset_password_outcome() -> Result<Option<FormOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("reset_password").await)
+    crate::forms::take_outcome("reset_password").await
 }

@@ -1,74 +1,76 @@
 //! The pages of registration and signing in.
 
 use super::*;
-use crate::forms::{kept_outcome, ErrorSummary};
+use crate::forms::{
+    field_error, kept_outcome, kept_value, summary, ErrorSummary, FormProblem, I18n,
+};
 use crate::i18n::*;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn message(i18n: leptos_i18n::I18nContext<Locale>, problem: Problem) -> String {
-    use Problem::*;
-    let s: String = match problem {
-        NumberEmpty => t_string!(i18n, register.number_empty).into(),
-        NumberMissingHyphen => t_string!(i18n, register.number_missing_hyphen).into(),
-        NumberNotDigits => t_string!(i18n, register.number_not_digits).into(),
-        NumberPartEmpty => t_string!(i18n, register.number_part_empty).into(),
-        NumberTooLong => t_string!(i18n, register.number_too_long).into(),
-        ZipEmpty => t_string!(i18n, register.zip_empty).into(),
-        ZipFormat => t_string!(i18n, register.zip_format).into(),
-        NoMatch => t_string!(i18n, register.no_match).into(),
-        AlreadyRegistered => t_string!(i18n, register.already_registered).into(),
-        TryLater(m) => format!(
-            "{} {m} {}",
-            t_string!(i18n, register.try_later_before),
-            t_string!(i18n, register.try_later_after)
-        ),
-        FindFirst => t_string!(i18n, register.find_first).into(),
-        EmailEmpty => t_string!(i18n, register.email_empty).into(),
-        EmailFormat => t_string!(i18n, register.email_format).into(),
-        EmailTaken => t_string!(i18n, register.email_taken).into(),
-        PasswordTooShort => t_string!(i18n, register.password_too_short).into(),
-        PasswordTooLong => t_string!(i18n, register.password_too_long).into(),
-        PasswordCommon => t_string!(i18n, register.password_common).into(),
-        PasswordContainsEmail => t_string!(i18n, register.password_contains_email).into(),
-        PasswordMismatch => t_string!(i18n, register.password_mismatch).into(),
-        TermsNeeded => t_string!(i18n, register.terms_needed).into(),
-        SignInFailed => t_string!(i18n, signin.failed).into(),
-        Locked(m) => format!(
-            "{} {m} {}",
-            t_string!(i18n, signin.locked_before),
-            t_string!(i18n, signin.locked_after)
-        ),
-        ResetTryLater(m) => format!(
-            "{} {m} {}",
-            t_string!(i18n, reset.try_later_before),
-            t_string!(i18n, reset.try_later_after)
-        ),
-        ResetLinkExpired => t_string!(i18n, reset.link_expired).into(),
-        ResetLinkUsed => t_string!(i18n, reset.link_used).into(),
-        ResetLinkInvalid => t_string!(i18n, reset.link_invalid).into(),
-    };
-    s
-}
+impl FormProblem for Problem {
+    fn field(self) -> &'static str {
+        use Problem::*;
+        match self {
+            NumberEmpty | NumberMissingHyphen | NumberNotDigits | NumberPartEmpty
+            | NumberTooLong => "number",
+            ZipEmpty | ZipFormat => "zip",
+            EmailEmpty | EmailFormat | EmailTaken => "email",
+            PasswordTooShort | PasswordTooLong | PasswordCommon | PasswordContainsEmail => {
+                "password"
+            }
+            PasswordMismatch => "password_confirm",
+            TermsNeeded => "accept_terms",
+            NoMatch | AlreadyRegistered | TryLater(_) | FindFirst | SignInFailed | Locked(_)
+            | ResetTryLater(_) | ResetLinkExpired | ResetLinkUsed | ResetLinkInvalid => "",
+        }
+    }
 
-fn summary(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    outcome: Signal<FormOutcome>,
-) -> Signal<Vec<(String, String)>> {
-    Signal::derive(move || {
-        outcome.read().problems.iter().map(|p| (p.field().to_string(), message(i18n, *p))).collect()
-    })
-}
-
-fn field_error(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    outcome: Signal<FormOutcome>,
-    field: &'static str,
-) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        outcome.read().problems.iter().find(|p| p.field() == field).map(|p| message(i18n, *p))
-    })
+    fn message(self, i18n: I18n) -> String {
+        use Problem::*;
+        match self {
+            NumberEmpty => t_string!(i18n, register.number_empty).into(),
+            NumberMissingHyphen => t_string!(i18n, register.number_missing_hyphen).into(),
+            NumberNotDigits => t_string!(i18n, register.number_not_digits).into(),
+            NumberPartEmpty => t_string!(i18n, register.number_part_empty).into(),
+            NumberTooLong => t_string!(i18n, register.number_too_long).into(),
+            ZipEmpty => t_string!(i18n, register.zip_empty).into(),
+            ZipFormat => t_string!(i18n, register.zip_format).into(),
+            NoMatch => t_string!(i18n, register.no_match).into(),
+            AlreadyRegistered => t_string!(i18n, register.already_registered).into(),
+            TryLater(m) => format!(
+                "{} {m} {}",
+                t_string!(i18n, register.try_later_before),
+                t_string!(i18n, register.try_later_after)
+            ),
+            FindFirst => t_string!(i18n, register.find_first).into(),
+            EmailEmpty => t_string!(i18n, register.email_empty).into(),
+            EmailFormat => t_string!(i18n, register.email_format).into(),
+            EmailTaken => t_string!(i18n, register.email_taken).into(),
+            PasswordTooShort => t_string!(i18n, register.password_too_short).into(),
+            PasswordTooLong => t_string!(i18n, register.password_too_long).into(),
+            PasswordCommon => t_string!(i18n, register.password_common).into(),
+            PasswordContainsEmail => t_string!(i18n, register.password_contains_email).into(),
+            PasswordMismatch => t_string!(i18n, register.password_mismatch).into(),
+            TermsNeeded => t_string!(i18n, register.terms_needed).into(),
+            SignInFailed => t_string!(i18n, signin.failed).into(),
+            Locked(m) => format!(
+                "{} {m} {}",
+                t_string!(i18n, signin.locked_before),
+                t_string!(i18n, signin.locked_after)
+            ),
+            ResetTryLater(m) => format!(
+                "{} {m} {}",
+                t_string!(i18n, reset.try_later_before),
+                t_string!(i18n, reset.try_later_after)
+            ),
+            ResetLinkExpired => t_string!(i18n, reset.link_expired).into(),
+            ResetLinkUsed => t_string!(i18n, reset.link_used).into(),
+            ResetLinkInvalid => t_string!(i18n, reset.link_invalid).into(),
+        }
+    }
 }
 
 /// A new password and its confirmation, with the rules as a hint (registration, reset).
@@ -113,8 +115,8 @@ pub fn FindAccountPage() -> impl IntoView {
             <ErrorSummary problems=summary(i18n, outcome)/>
             <Show when=already>
                 <p class="notice">
-                    <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>" · "
-                    <a href="/forgot-password">{t!(i18n, register.reset_link)}</a>
+                    <a href=paths::SIGN_IN>{t!(i18n, nav.sign_in)}</a>" · "
+                    <a href=paths::FORGOT_PASSWORD>{t!(i18n, register.reset_link)}</a>
                 </p>
             </Show>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
@@ -123,7 +125,7 @@ pub fn FindAccountPage() -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, register.number_label).to_string())
                     hint=Signal::derive(move || t_string!(i18n, register.number_hint).to_string())
                     error=field_error(i18n, outcome, "number")
-                    value=Signal::derive(move || outcome.read().value("number"))
+                    value=kept_value(outcome, "number")
                     autocomplete="off"
                 />
                 <details class="help">
@@ -137,7 +139,7 @@ pub fn FindAccountPage() -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, register.zip_label).to_string())
                     hint=Signal::derive(move || t_string!(i18n, register.zip_hint).to_string())
                     error=field_error(i18n, outcome, "zip")
-                    value=Signal::derive(move || outcome.read().value("zip"))
+                    value=kept_value(outcome, "zip")
                     autocomplete="postal-code"
                     inputmode="numeric"
                 />
@@ -163,7 +165,7 @@ pub fn CreateLoginPage() -> impl IntoView {
             {move || match account.get().and_then(|r| r.ok()).flatten() {
                 None => view! {
                     <p class="notice">{t!(i18n, register.find_first)}" "
-                        <a href="/register">{t!(i18n, register.find_button)}</a></p>
+                        <a href=paths::REGISTER>{t!(i18n, register.find_button)}</a></p>
                 }.into_any(),
                 Some(number) => view! {
                     <p>{t!(i18n, register.login_intro)}</p>
@@ -175,7 +177,7 @@ pub fn CreateLoginPage() -> impl IntoView {
                             input_type="email"
                             label=Signal::derive(move || t_string!(i18n, register.email_label).to_string())
                             error=field_error(i18n, outcome, "email")
-                            value=Signal::derive(move || outcome.read().value("email"))
+                            value=kept_value(outcome, "email")
                             autocomplete="email"
                         />
                         <NewPasswordFields outcome
@@ -188,7 +190,7 @@ pub fn CreateLoginPage() -> impl IntoView {
                             <input type="checkbox" id="accept_terms" name="accept_terms" value="yes"
                                 aria-describedby=move || field_error(i18n, outcome, "accept_terms").read().is_some().then_some("accept_terms-error")/>
                             <label for="accept_terms">{t!(i18n, register.terms_label)}" "
-                                <a href="/terms" target="_blank">{t!(i18n, register.terms_link)}</a></label>
+                                <a href=paths::TERMS target="_blank">{t!(i18n, register.terms_link)}</a></label>
                         </div>
                         <button type="submit" class="primary">
                             {t!(i18n, register.create_button)}
@@ -234,7 +236,7 @@ pub fn SignInPage() -> impl IntoView {
                     input_type="email"
                     label=Signal::derive(move || t_string!(i18n, signin.email_label).to_string())
                     error=Signal::derive(|| None::<String>)
-                    value=Signal::derive(move || outcome.read().value("email"))
+                    value=kept_value(outcome, "email")
                     autocomplete="username"
                 />
                 <crate::forms::TextField
@@ -249,8 +251,8 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </Suspense>
-        <p><a href="/forgot-password">{t!(i18n, signin.forgot_link)}</a></p>
-        <p>{t!(i18n, signin.no_login)}" "<a href="/register">{t!(i18n, signin.register_link)}</a></p>
+        <p><a href=paths::FORGOT_PASSWORD>{t!(i18n, signin.forgot_link)}</a></p>
+        <p>{t!(i18n, signin.no_login)}" "<a href=paths::REGISTER>{t!(i18n, signin.register_link)}</a></p>
     }
 }
 
@@ -276,7 +278,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         input_type="email"
                         label=Signal::derive(move || t_string!(i18n, reset.email_label).to_string())
                         error=field_error(i18n, outcome, "email")
-                        value=Signal::derive(move || outcome.read().value("email"))
+                        value=kept_value(outcome, "email")
                         autocomplete="email"
                     />
                     <button type="submit" class="primary">
@@ -285,7 +287,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 </ActionForm>
             }>
                 <p class="notice" role="status">{t!(i18n, reset.sent)}</p>
-                <p><a href="/sign-in">{t!(i18n, nav.sign_in)}</a></p>
+                <p><a href=paths::SIGN_IN>{t!(i18n, nav.sign_in)}</a></p>
             </Show>
         </Suspense>
     }
@@ -311,8 +313,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || match link_problem() {
                 Some(problem) => view! {
-                    <p class="notice" role="alert">{message(i18n, problem)}</p>
-                    <p><a href="/forgot-password">{t!(i18n, reset.request_again)}</a></p>
+                    <p class="notice" role="alert">{problem.message(i18n)}</p>
+                    <p><a href=paths::FORGOT_PASSWORD>{t!(i18n, reset.request_again)}</a></p>
                 }.into_any(),
                 None => view! {
                     <p>{t!(i18n, reset.intro)}</p>

@@ -242,7 +242,8 @@ pub async fn request_password_reset(
         let token =
             tokens::issue(db, Purpose::PasswordReset, login.id.0, None, None, RESET_LINK_SECS)
                 .await?;
-        let link = mailer.letterhead().link(&format!("/reset-password?token={token}"));
+        let link =
+            mailer.letterhead().link(&format!("{}?token={token}", crate::paths::RESET_PASSWORD));
         let m = compose::password_reset(
             mailer.letterhead(),
             Lang::from_locale(&login.locale),

@@ -16,6 +16,12 @@ pub use pages::{AddPaymentMethodPage, MyWallet};
 use crate::auth::current_customer;
 #[cfg(feature = "ssr")]
 use crate::domain::CustomerId;
+#[cfg(feature = "ssr")]
+use crate::domain::{AccountId, MethodId};
+#[cfg(feature = "ssr")]
+use crate::forms::{finish, internal};
+#[cfg(feature = "ssr")]
+use crate::paths;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -117,34 +123,6 @@ pub enum WalletProblem {
     SignInNeeded,
 }
 
-impl WalletProblem {
-    /// The id of the input the problem belongs to ("" for the whole form).
-    pub fn field(self) -> &'static str {
-        use WalletProblem::*;
-        match self {
-            KindMissing => "kind-echeck",
-            AccountTypeMissing => "account_type-checking",
-            RoutingEmpty | RoutingNotDigits | RoutingLength | RoutingPrefix | RoutingChecksum => {
-                "routing_number"
-            }
-            AccountEmpty | AccountNotDigits | AccountTooShort | AccountTooLong => "account_number",
-            AccountMismatch => "account_number_confirm",
-            BankNameEmpty | BankNameTooLong => "bank_name",
-            HolderNameEmpty | HolderNameTooLong => "holder_name",
-            CardNameTooLong => "card_name",
-            CardEmpty | CardNotDigits | CardLength | CardChecksum | CardRefused => "card_number",
-            CardNameEmpty => "card_name",
-            ExpiryEmpty | ExpiryFormat | ExpiryMonth | ExpiryPast | ExpiryTooFar => "expiry",
-            CodeEmpty | CodeNotDigits | CodeThree | CodeFour => "security_code",
-            ZipEmpty | ZipFormat => "billing_zip",
-            WalletMissing => "wallet-sandbox-pay",
-            ReplacementInvalid => "replacement",
-            GatewayDown | CardsTryLater(_) | TooManyMethods | NotFound | NeedsReplacement
-            | SignInNeeded => "",
-        }
-    }
-}
-
 /// The parsers' errors as the form's problems (used by the server and, while the
 /// customer types, by the browser).
 mod conversions {
@@ -243,44 +221,12 @@ pub struct AddMethodForm {
 }
 
 /// A wallet form's answer: what was typed (never a card or account number, nor the
-/// security code), what is wrong, and what happened.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct WalletOutcome {
-    pub values: Vec<(String, String)>,
-    pub problems: Vec<WalletProblem>,
-    /// The method whose removal waits for a replacement for AutoPay.
-    pub pending_removal: Option<i64>,
-}
+/// security code) and what is wrong. After a removal that waits for a replacement for
+/// AutoPay, the method's id is kept as `PENDING_REMOVAL`.
+pub type WalletOutcome = crate::forms::Outcome<WalletProblem>;
 
-impl WalletOutcome {
-    pub fn value(&self, field: &str) -> String {
-        self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()).unwrap_or_default()
-    }
-    #[cfg(feature = "ssr")]
-    fn problem(p: WalletProblem) -> Self {
-        Self { problems: vec![p], ..Self::default() }
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn internal(e: impl std::fmt::Debug) -> ServerFnError {
-    tracing::error!(error = ?e, "wallet server function failed");
-    ServerFnError::new("internal error")
-}
-
-#[cfg(feature = "ssr")]
-async fn finish(
-    key: &str,
-    outcome: WalletOutcome,
-    success_path: &str,
-) -> Result<WalletOutcome, ServerFnError> {
-    if outcome.problems.is_empty() {
-        leptos_axum::redirect(success_path);
-    } else {
-        crate::forms::keep_for_redirect(key, &outcome).await;
-    }
-    Ok(outcome)
-}
+/// The kept value naming the method whose removal waits for a replacement.
+pub const PENDING_REMOVAL: &str = "pending_removal";
 
 /// The signed-in customer's saved methods; `None` when nobody is signed in.
 #[server(endpoint = "wallet_methods")]
@@ -300,7 +246,7 @@ pub async fn make_default_method(id: i64) -> Result<WalletOutcome, ServerFnError
         Ok(()) => WalletOutcome::default(),
         Err(p) => WalletOutcome::problem(p),
     };
-    finish("wallet", outcome, "/billing/settings/wallet?done=default").await
+    finish("wallet", outcome, &format!("{}?done=default", paths::WALLET)).await
 }
 
 /// Removes a method. When an AutoPay pays with it, `replacement` names the method AutoPay
@@ -317,23 +263,25 @@ pub async fn remove_method(
     let outcome =
         match service::remove(&db, customer_id, id, replacement).await.map_err(internal)? {
             Ok(()) => WalletOutcome::default(),
-            Err(WalletProblem::NeedsReplacement) => WalletOutcome {
-                problems: vec![WalletProblem::NeedsReplacement],
-                pending_removal: Some(id),
-                ..WalletOutcome::default()
-            },
-            Err(p) => WalletOutcome {
-                problems: vec![p],
-                pending_removal: replacement.map(|_| id),
-                ..WalletOutcome::default()
-            },
+            Err(p) => {
+                // The replacement form shows again while the removal waits for one.
+                let waits = p == WalletProblem::NeedsReplacement || replacement.is_some();
+                removal_problem(p, waits.then_some(id))
+            }
         };
-    finish("wallet", outcome, "/billing/settings/wallet?done=removed").await
+    finish("wallet", outcome, &format!("{}?done=removed", paths::WALLET)).await
+}
+
+/// A removal's problem; `pending` names the method whose removal waits for a replacement.
+#[cfg(feature = "ssr")]
+fn removal_problem(problem: WalletProblem, pending: Option<i64>) -> WalletOutcome {
+    let values = pending.map(|id| (PENDING_REMOVAL.to_string(), id.to_string()));
+    WalletOutcome { values: values.into_iter().collect(), problems: vec![problem] }
 }
 
 #[server(endpoint = "take_wallet_outcome")]
 pub async fn take_wallet_outcome() -> Result<Option<WalletOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("wallet").await)
+    crate::forms::take_outcome("wallet").await
 }
 
 #[server(endpoint = "add_payment_method")]
@@ -396,18 +344,17 @@ pub async fn add_payment_method(
     // Opened from AutoPay's "Add New": back to AutoPay with the new method chosen.
     let success = match (for_autopay, added) {
         (Some(account), Some(method)) => {
-            let change =
-                if autopay_change.is_some_and(|c| !c.is_empty()) { "&change=1" } else { "" };
-            format!("/billing/autopay/enroll?account={account}&method={method}{change}")
+            let changing = autopay_change.is_some_and(|c| !c.is_empty());
+            paths::autopay_enroll(AccountId(account), Some(MethodId(method)), changing)
         }
-        _ => "/billing/settings/wallet?done=added".to_string(),
+        _ => format!("{}?done=added", paths::WALLET),
     };
     finish("add_method", outcome, &success).await
 }
 
 #[server(endpoint = "take_add_method_outcome")]
 pub async fn take_add_method_outcome() -> Result<Option<WalletOutcome>, ServerFnError> {
-    Ok(crate::forms::take_kept("add_method").await)
+    crate::forms::take_outcome("add_method").await
 }
 
 /// The bank of a routing number, from the utility's routing directory.

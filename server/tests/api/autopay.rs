@@ -405,13 +405,13 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     };
     let (first, double_click) = tokio::join!(create("tab-one-key"), create("tab-one-key"));
     let other_tab = create("tab-two-key").await;
-    assert!(first.starts_with("/billing/autopay/done?ref=AP-"), "{first}");
+    assert!(first.starts_with(&format!("{}?ref=AP-", app::paths::AUTOPAY_DONE)), "{first}");
     assert_eq!(first, double_click);
     assert_eq!(first, other_tab, "the other tab is shown the enrollment that exists");
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
     let page = p.app.get(&first).await.text().await.unwrap();
     assert!(
-        page.contains(first.trim_start_matches("/billing/autopay/done?ref="))
+        page.contains(first.trim_start_matches(&format!("{}?ref=", app::paths::AUTOPAY_DONE)))
             && page.contains("I authorize")
     );
 
@@ -488,7 +488,7 @@ async fn bad_rules_are_named_and_store_nothing() {
     assert!(location(&r).ends_with(&form_page), "back to the form: {}", location(&r));
     let page = p
         .app
-        .get(&format!("/billing/autopay/enroll?account={account}"))
+        .get(&format!("{}?account={account}", app::paths::AUTOPAY_ENROLL))
         .await
         .text()
         .await

@@ -40,7 +40,8 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     assert_eq!(location(&r), "/billing/settings/delivery?sent=1");
     // Until the link is opened: still paper, and the page says it is pending.
     assert_eq!(method(&app, account).await, ("paper".into(), None));
-    let page = app.get("/billing/settings/delivery?sent=1").await.text().await.unwrap();
+    let page =
+        app.get(&format!("{}?sent=1", app::paths::DELIVERY_SETTINGS)).await.text().await.unwrap();
     assert!(page.contains("Pending verification:") && page.contains(&paperless));
     assert!(
         page.contains("Don&#x27;t forget to check your email to complete this process!")
@@ -50,7 +51,8 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     let mail = inbox(&app.db, &paperless, 1).await;
     assert!(mail[0].subject.starts_with("Confirm paperless billing"));
     assert!(mail[0].text.contains("12345678-1234567"));
-    let link = mail[0].link("/billing/verify-email?token=").expect("a verification link");
+    let link =
+        mail[0].link(&format!("{}?token=", app::paths::VERIFY_EMAIL)).expect("a verification link");
     // Opened in another browser, signed out: its button confirms.
     let stranger = browser();
     let page =
@@ -100,7 +102,9 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     let request =
         EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
-    let link = inbox(&app.db, &to, 1).await[0].link("/billing/verify-email?token=").unwrap();
+    let link = inbox(&app.db, &to, 1).await[0]
+        .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))
+        .unwrap();
 
     // The scanner, then the customer, open it: twice, nothing used, still paper.
     let scanner = reqwest::Client::new();
@@ -161,7 +165,7 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     assert!(page.contains("already used"), "{page}");
     // A damaged link has no button.
     let page = scanner
-        .get(format!("{}/billing/verify-email?token=damaged", app.base))
+        .get(format!("{}{}?token=damaged", app.base, app::paths::VERIFY_EMAIL))
         .send()
         .await
         .unwrap()
@@ -218,8 +222,10 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
         "in the customer's language"
     );
     // Only the newest link works; an expired one says so.
-    let links: Vec<String> =
-        mail.iter().map(|e| token_of(&e.link("/billing/verify-email?token=").unwrap())).collect();
+    let links: Vec<String> = mail
+        .iter()
+        .map(|e| token_of(&e.link(&format!("{}?token=", app::paths::VERIFY_EMAIL)).unwrap()))
+        .collect();
     assert_eq!(service::verify(&app.db, &links[0]).await.unwrap(), Verification::Used);
     sqlx::query("UPDATE one_time_tokens SET expires_at = expires_at - 86401")
         .execute(&app.db.pool)
@@ -227,9 +233,16 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
         .unwrap();
     assert_eq!(service::verify(&app.db, &links[2]).await.unwrap(), Verification::Expired);
     assert_eq!(method(&app, alex_account).await, ("paper".into(), None));
-    let page =
-        app.get(&format!("/billing/verify-email?token={}", links[2])).await.text().await.unwrap();
-    assert!(page.contains("has expired") && page.contains("href=\"/billing/settings/delivery\""));
+    let page = app
+        .get(&format!("{}?token={}", app::paths::VERIFY_EMAIL, links[2]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("has expired")
+            && page.contains(&format!("href=\"{}\"", app::paths::DELIVERY_SETTINGS))
+    );
 }
 
 #[tokio::test]
@@ -242,7 +255,9 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     let request =
         EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
-    let link = inbox(&app.db, &to, 1).await[0].link("/billing/verify-email?token=").unwrap();
+    let link = inbox(&app.db, &to, 1).await[0]
+        .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))
+        .unwrap();
     assert!(matches!(
         service::verify(&app.db, &token_of(&link)).await.unwrap(),
         Verification::Verified { .. }
@@ -291,7 +306,7 @@ async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() 
     let paperless = unique_email("sealed");
     app.post_form(
         "set_delivery",
-        "/billing/settings/delivery",
+        app::paths::DELIVERY_SETTINGS,
         &[("account_id", &account.to_string()), ("method", "email"), ("email", &paperless)],
     )
     .await;
@@ -299,13 +314,13 @@ async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() 
     let mail = sink.inbox(&paperless, 1).await;
     let link = mail
         .first()
-        .and_then(|m| m.link("/billing/verify-email?token="))
+        .and_then(|m| m.link(&format!("{}?token=", app::paths::VERIFY_EMAIL)))
         .expect("the link arrived over SMTP");
     app.outbox_settled().await;
     let stored = app.stored_emails().await;
     assert!(!stored.contains(&token_of(&link)), "the token is stored");
     assert!(
-        stored.contains("/billing/verify-email?token=") && !stored.contains(&link),
+        stored.contains(&format!("{}?token=", app::paths::VERIFY_EMAIL)) && !stored.contains(&link),
         "the link is stored"
     );
 

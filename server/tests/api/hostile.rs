@@ -269,7 +269,7 @@ async fn hostile_input_gets_a_clear_answer_never_a_5xx_and_stores_nothing() {
                     .header("content-type", &content_type)
                     .header("accept", accept)
                     .header("accept-language", language)
-                    .header("referer", format!("{}/billing/settings", app.base))
+                    .header("referer", format!("{}{}", app.base, app::paths::BILL_SETTINGS))
                     .body(body.clone())
                     .send()
                     .await

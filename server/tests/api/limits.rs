@@ -193,14 +193,15 @@ async fn a_full_password_queue_answers_busy_with_retry_after_in_the_customers_la
         .post(format!("{}/api/sign_in", app.base))
         .header("accept", "text/html")
         .header("accept-language", "es")
-        .header("referer", format!("{}/sign-in", app.base))
+        .header("referer", format!("{}{}", app.base, app::paths::SIGN_IN))
         .form(&[("email", "a@example.com"), ("password", PASSWORD)]);
     let r = form.send().await.unwrap();
     assert_eq!(r.status().as_u16(), 429);
     assert!(r.headers().contains_key("retry-after"));
     let page = r.text().await.unwrap();
     assert!(
-        page.contains("El portal está ocupado") && page.contains("href=\"/sign-in\""),
+        page.contains("El portal está ocupado")
+            && page.contains(&format!("href=\"{}\"", app::paths::SIGN_IN)),
         "{page}"
     );
     // A busy answer is no failed sign-in: nothing was counted against the email.

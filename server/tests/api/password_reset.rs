@@ -41,7 +41,8 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     let mail = inbox(&app.db, &email, 1).await;
     assert_eq!(mail.len(), 1);
     assert!(mail[0].subject.starts_with("Reset your password"));
-    let link = mail[0].link("/reset-password?token=").expect("a reset link");
+    let link =
+        mail[0].link(&format!("{}?token=", app::paths::RESET_PASSWORD)).expect("a reset link");
     assert!(mail[0].html.contains("reset-password?token="), "the HTML part links too");
     let token = link.split("token=").nth(1).unwrap().to_string();
     // Only the token's hash is stored.
@@ -97,7 +98,7 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
     assert_eq!(location(&r), "/sign-in?password_changed=1");
 
     // The session signed in before the reset has ended.
-    assert_eq!(app.get("/account").await.status().as_u16(), 302);
+    assert_eq!(app.get(app::paths::ACCOUNT).await.status().as_u16(), 302);
     // The link is spent.
     assert_eq!(
         service::reset_link_problem(&app.db, &token).await.unwrap(),
@@ -133,10 +134,20 @@ async fn expired_unknown_and_replaced_links_say_what_happened() {
     service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
     service::request_password_reset(&app.db, &m, "10.1.1.1", &email).await.unwrap().unwrap();
     let mail = inbox(&app.db, &email, 2).await;
-    let first =
-        mail[0].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
-    let second =
-        mail[1].link("/reset-password?token=").unwrap().split("token=").nth(1).unwrap().to_string();
+    let first = mail[0]
+        .link(&format!("{}?token=", app::paths::RESET_PASSWORD))
+        .unwrap()
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let second = mail[1]
+        .link(&format!("{}?token=", app::paths::RESET_PASSWORD))
+        .unwrap()
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_string();
     assert_eq!(
         service::reset_link_problem(&app.db, &first).await.unwrap(),
         Some(Problem::ResetLinkUsed),
@@ -166,10 +177,15 @@ async fn expired_unknown_and_replaced_links_say_what_happened() {
     );
 
     // The page says so, with the way to a new link, and no form.
-    let page = app.get(&format!("/reset-password?token={second}")).await.text().await.unwrap();
+    let page = app
+        .get(&format!("{}?token={second}", app::paths::RESET_PASSWORD))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         page.contains("has expired")
-            && page.contains("href=\"/forgot-password\"")
+            && page.contains(&format!("href=\"{}\"", app::paths::FORGOT_PASSWORD))
             && !page.contains("name=\"token\"")
     );
     // The old password still works: nothing changed.
@@ -255,7 +271,7 @@ async fn a_delivered_reset_email_leaves_no_usable_link_in_the_database() {
     let mail = sink.inbox(&email, 1).await;
     let link = mail
         .first()
-        .and_then(|m| m.link("/reset-password?token="))
+        .and_then(|m| m.link(&format!("{}?token=", app::paths::RESET_PASSWORD)))
         .expect("the reset link arrived over SMTP");
     let token = link.split("token=").nth(1).unwrap().to_string();
     app.outbox_settled().await;
@@ -263,7 +279,11 @@ async fn a_delivered_reset_email_leaves_no_usable_link_in_the_database() {
     assert!(!stored.contains(&token), "the token is stored");
     assert!(!stored.contains(&link), "the link is stored");
     assert!(
-        stored.contains(&format!("/reset-password?token={}", app::email::SECRET_REMOVED)),
+        stored.contains(&format!(
+            "{}?token={}",
+            app::paths::RESET_PASSWORD,
+            app::email::SECRET_REMOVED
+        )),
         "the stored copy says what was there"
     );
 

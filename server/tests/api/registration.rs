@@ -207,7 +207,7 @@ async fn ten_failed_sign_ins_lock_the_login_email_the_owner_once_and_unknown_ema
     assert!(mail[0].subject.starts_with("Sign-in paused"));
     assert!(
         mail[0].text.contains("15 minutes")
-            && mail[0].text.contains("http://portal.test/forgot-password")
+            && mail[0].text.contains(&format!("http://portal.test{}", app::paths::FORGOT_PASSWORD))
     );
 }
 
@@ -222,13 +222,19 @@ async fn the_whole_journey_works_without_javascript() {
         .await;
     assert_eq!(
         (r.status().as_u16(), location(&r).as_str()),
-        (302, format!("{}/register", app.base).as_str())
+        (302, format!("{}{}", app.base, app::paths::REGISTER).as_str())
     );
-    let page = app.get("/register").await.text().await.unwrap();
+    let page = app.get(app::paths::REGISTER).await.text().await.unwrap();
     assert!(page.contains("Separate the customer number and the account number with a hyphen"));
     assert!(page.contains("value=\"123456781234567\""));
     // Shown once.
-    assert!(!app.get("/register").await.text().await.unwrap().contains("with a hyphen, for"));
+    assert!(!app
+        .get(app::paths::REGISTER)
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("with a hyphen, for"));
 
     let r = app
         .post_form("find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")])
@@ -252,7 +258,7 @@ async fn the_whole_journey_works_without_javascript() {
     assert_eq!(location(&r), "/account");
     let cookie = session_set_cookie(&r).unwrap_or_default();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    let page = app.get("/account").await.text().await.unwrap();
+    let page = app.get(app::paths::ACCOUNT).await.text().await.unwrap();
     assert!(page.contains("WATER PAYMENT #"));
     assert!(
         page.contains("12345678-1234567") && page.contains("12345678-7654321"),
@@ -263,13 +269,13 @@ async fn the_whole_journey_works_without_javascript() {
 
     let r = app.sign_out().await;
     assert_eq!(r.status().as_u16(), 302);
-    let r = app.get("/account").await;
-    assert_eq!((r.status().as_u16(), location(&r)), (302, "/sign-in".to_string()));
+    let r = app.get(app::paths::ACCOUNT).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (302, app::paths::SIGN_IN.to_string()));
 
     let r = app.sign_in("alex@example.com", "wrong password!").await;
     assert!(location(&r).ends_with("/sign-in"));
     assert!(app
-        .get("/sign-in")
+        .get(app::paths::SIGN_IN)
         .await
         .text()
         .await
@@ -308,7 +314,7 @@ async fn a_session_id_changes_at_sign_in_and_the_old_one_is_useless_after_sign_o
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let account_with = |cookie: String| {
         let request = other_client
-            .get(format!("{}/account", app.base))
+            .get(format!("{}{}", app.base, app::paths::ACCOUNT))
             .header("accept", "text/html")
             .header("cookie", cookie);
         async move { request.send().await.unwrap().status().as_u16() }
@@ -383,7 +389,7 @@ async fn sign_in_from(app: &TestApp, email: &str, headers: &[(&str, &str)]) -> r
 }
 
 async fn signed_in(app: &TestApp) -> bool {
-    app.get("/account").await.status() == 200
+    app.get(app::paths::ACCOUNT).await.status() == 200
 }
 
 /// Login CSRF: another site's hidden form posting the attacker's credentials must not sign
@@ -392,7 +398,7 @@ async fn signed_in(app: &TestApp) -> bool {
 async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
     let app = spawn_app().await;
     let email = alex(&app).await;
-    let own_page = format!("{}/sign-in", app.base);
+    let own_page = format!("{}{}", app.base, app::paths::SIGN_IN);
     for headers in [
         vec![("origin", "https://evil.example")],
         vec![("origin", "null")],
@@ -440,12 +446,12 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
     let own_pages = [
         vec![("origin", app.base.clone())],
         vec![("origin", "http://portal.test".to_string())],
-        vec![("referer", format!("{}/sign-in", app.base))],
+        vec![("referer", format!("{}{}", app.base, app::paths::SIGN_IN))],
     ];
     for headers in own_pages {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
         let r = sign_in_from(&app, &email, &headers).await;
-        assert_eq!(location(&r), "/account", "{headers:?}");
+        assert_eq!(location(&r), app::paths::ACCOUNT, "{headers:?}");
         assert!(session_set_cookie(&r).is_some());
         assert!(signed_in(&app).await);
         app.sign_out().await;
@@ -453,7 +459,7 @@ async fn a_form_from_another_site_is_refused_and_signs_nobody_in() {
     // Reading is never refused: a link from another site opens the page.
     let r = app
         .client
-        .get(format!("{}/sign-in", app.base))
+        .get(format!("{}{}", app.base, app::paths::SIGN_IN))
         .header("referer", "https://evil.example/")
         .send()
         .await
@@ -492,7 +498,7 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     // A minute before the end: still signed in, and the page's warning is set to fire
     // before that end, saying why.
     age_session(&app, &session, twelve_hours - 60).await;
-    let page = app.get("/account").await.text().await.unwrap();
+    let page = app.get(app::paths::ACCOUNT).await.text().await.unwrap();
     assert!(
         page.contains("you are signed out 12 hours after signing in, even when active"),
         "{page}"

@@ -43,9 +43,9 @@ async fn every_page_shows_customer_service_in_spanish_when_chosen() {
     let app = spawn_app().await;
     let response = app.get("/lang/es?next=/faq").await;
     assert_eq!(response.status(), 303);
-    assert_eq!(header(&response, "location"), "/faq");
+    assert_eq!(header(&response, "location"), app::paths::FAQ);
     assert!(header(&response, "set-cookie").starts_with("lang=es"));
-    let html = app.get("/faq").await.text().await.unwrap();
+    let html = app.get(app::paths::FAQ).await.text().await.unwrap();
     assert!(html.contains("<html lang=\"es\""));
     assert!(html.contains("Preguntas frecuentes"));
     assert!(html.contains("Facturación") && html.contains("Configuración de factura"));
@@ -100,7 +100,7 @@ async fn the_language_switch_never_redirects_off_site() {
     }
     // Still a path on the portal once decoded: kept.
     let response = app.get("/lang/en?next=/faq%3Fx%3D1").await;
-    assert_eq!(header(&response, "location"), "/faq?x=1");
+    assert_eq!(header(&response, "location"), format!("{}?x=1", app::paths::FAQ));
     let response = app.get("/lang/en?next=/%252F/evil.example").await;
     assert_eq!(
         header(&response, "location"),
@@ -125,7 +125,7 @@ async fn an_unknown_page_is_a_404_page_without_internals() {
 #[tokio::test]
 async fn bill_settings_sections_have_their_own_urls() {
     let app = spawn_app().await;
-    let html = app.get("/billing/settings/wallet").await.text().await.unwrap();
+    let html = app.get(app::paths::WALLET).await.text().await.unwrap();
     assert!(html.contains("aria-current=\"page\""));
     let current = html.split("aria-current=\"page\"").nth(1).unwrap_or("");
     assert!(current.trim_start_matches(|c| c != '>').starts_with(">My Wallet"), "{current:.60}");
@@ -136,7 +136,7 @@ async fn pages_are_compressed() {
     let app = spawn_app().await;
     let response = app
         .client
-        .get(format!("{}/faq", app.base))
+        .get(format!("{}{}", app.base, app::paths::FAQ))
         .header("accept-encoding", "br")
         .send()
         .await

@@ -1,0 +1,92 @@
+//! The path of every page of the portal, in one place: links, redirects, emails and tests
+//! name pages from here. The routes (`App` in lib.rs) are the same paths, written as
+//! literals because leptos' `path!` macro reads them at compile time.
+
+use crate::domain::{AccountId, MethodId};
+
+pub const HOME: &str = "/";
+pub const FAQ: &str = "/faq";
+pub const TERMS: &str = "/terms";
+pub const REGISTER: &str = "/register";
+pub const CREATE_LOGIN: &str = "/register/login";
+pub const SIGN_IN: &str = "/sign-in";
+pub const FORGOT_PASSWORD: &str = "/forgot-password";
+pub const RESET_PASSWORD: &str = "/reset-password";
+pub const ACCOUNT: &str = "/account";
+pub const BILL_SETTINGS: &str = "/billing/settings";
+pub const AUTOPAY_SETTINGS: &str = "/billing/settings/autopay";
+pub const DELIVERY_SETTINGS: &str = "/billing/settings/delivery";
+pub const WALLET: &str = "/billing/settings/wallet";
+pub const ADD_METHOD: &str = "/billing/settings/wallet/add";
+pub const VERIFY_EMAIL: &str = "/billing/verify-email";
+pub const AUTOPAY_ENROLL: &str = "/billing/autopay/enroll";
+pub const AUTOPAY_REVIEW: &str = "/billing/autopay/review";
+pub const AUTOPAY_DONE: &str = "/billing/autopay/done";
+
+/// AutoPay's enroll page of `account` (its change page when `changing`), with `method`
+/// chosen.
+pub fn autopay_enroll(account: AccountId, method: Option<MethodId>, changing: bool) -> String {
+    let method = method.map(|m| format!("&method={m}")).unwrap_or_default();
+    format!("{AUTOPAY_ENROLL}?account={account}{method}{}", change(changing))
+}
+
+/// The add-payment-method page opened from AutoPay's "Add New" for `account`: it comes
+/// back to AutoPay.
+pub fn add_method_for_autopay(account: AccountId, changing: bool) -> String {
+    format!("{ADD_METHOD}?autopay={account}{}", change(changing))
+}
+
+fn change(changing: bool) -> &'static str {
+    if changing {
+        "&change=1"
+    } else {
+        ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_path_is_routed() {
+        let routes = include_str!("lib.rs");
+        for path in [
+            HOME,
+            FAQ,
+            TERMS,
+            REGISTER,
+            CREATE_LOGIN,
+            SIGN_IN,
+            FORGOT_PASSWORD,
+            RESET_PASSWORD,
+            ACCOUNT,
+            BILL_SETTINGS,
+            ADD_METHOD,
+            VERIFY_EMAIL,
+            AUTOPAY_ENROLL,
+            AUTOPAY_REVIEW,
+            AUTOPAY_DONE,
+        ] {
+            assert!(routes.contains(&format!("path!(\"{path}\")")), "{path} has no route");
+        }
+        // Bill Settings' sections share one route.
+        for path in [AUTOPAY_SETTINGS, DELIVERY_SETTINGS, WALLET] {
+            assert!(path.starts_with(&format!("{BILL_SETTINGS}/")), "{path}");
+        }
+        assert!(routes.contains("path!(\"/billing/settings/:section\")"));
+    }
+
+    #[test]
+    fn autopay_paths_carry_the_account_the_method_and_the_change() {
+        assert_eq!(autopay_enroll(AccountId(3), None, false), "/billing/autopay/enroll?account=3");
+        assert_eq!(
+            autopay_enroll(AccountId(3), Some(MethodId(9)), true),
+            "/billing/autopay/enroll?account=3&method=9&change=1"
+        );
+        assert_eq!(
+            add_method_for_autopay(AccountId(3), true),
+            "/billing/settings/wallet/add?autopay=3&change=1"
+        );
+    }
+}
