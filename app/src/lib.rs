@@ -13,6 +13,7 @@ pub mod domain;
 pub mod forms;
 pub mod layout;
 pub mod pages;
+pub mod payments;
 pub mod registration;
 pub mod wallet;
 

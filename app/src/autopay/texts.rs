@@ -198,36 +198,6 @@ pub fn cancelled(
     )
 }
 
-/// To the former customer when their account moved to another customer (a move-out): the
-/// AutoPay they set up for it ended. It names the account as they knew it, never who has it now.
-pub fn ended_account_changed_hands(
-    head: &Letterhead,
-    lang: Lang,
-    to: &str,
-    account: &str,
-) -> Composed {
-    let p = match lang {
-        Lang::En => format!("AutoPay for account {account} has ended because the account changed hands (it now belongs to another customer). Nothing more will be drafted from your payment method for this account."),
-        Lang::Es => format!("El pago automático de la cuenta {account} terminó porque la cuenta cambió de titular (ahora pertenece a otro cliente). No se cobrará nada más de su método de pago para esta cuenta."),
-    };
-    let after = vec![pick(
-        lang,
-        "If you still owe a bill of this account, please pay it another way, or call us.",
-        "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.",
-    )
-    .to_string()];
-    letter(
-        head,
-        lang,
-        to,
-        "autopay-ended-changed-hands",
-        pick(lang, "Your AutoPay has ended", "Su pago automático terminó"),
-        vec![p],
-        Some((pick(lang, "See AutoPay", "Ver pago automático"), "/billing/settings/autopay")),
-        after,
-    )
-}
-
 pub fn reminder(
     head: &Letterhead,
     lang: Lang,

@@ -78,7 +78,7 @@ async fn tell_former_customer(
     .fetch_optional(&mut *conn)
     .await?;
     let Some((to, locale, number)) = login else { return Ok(()) };
-    let m = crate::autopay::texts::ended_account_changed_hands(
+    let m = crate::email::compose::ended_account_changed_hands(
         head,
         Lang::from_locale(&locale),
         &to,

@@ -419,7 +419,7 @@ pub async fn take_add_method_outcome() -> Result<Option<WalletOutcome>, ServerFn
 pub async fn bank_for_routing(routing_number: String) -> Result<Option<String>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Ok(routing) = crate::domain::RoutingNumber::parse(&routing_number) else { return Ok(None) };
-    data::bank_name(&db, &routing).await.map_err(internal)
+    crate::payments::data::directory::bank_name(&db, &routing).await.map_err(internal)
 }
 
 /// What the add form needs from the server: the gateway's digital wallets (id, name) and

@@ -1,0 +1,3 @@
+//! SQL for payments.
+
+pub mod directory;
