@@ -219,7 +219,7 @@ fn EnrollForm(
                 } else {
                     setup.methods.iter().map(|m| {
                         let input_id = format!("method-{}", m.id);
-                        let label = crate::wallet::describe_method(i18n, m);
+                        let label = m.label(i18n.get_locale());
                         view! {
                             <span class="choice">
                                 <input type="radio" id=input_id.clone() name="method_id" value=m.id.to_string() checked=selected == Some(m.id)/>

@@ -99,7 +99,7 @@ fn lang_of(locale: Option<&str>) -> Lang {
 }
 
 fn label_of(c: &Candidate, lang: Lang) -> String {
-    texts::method_label(
+    crate::payments::method_label(
         lang,
         &c.kind,
         c.bank_account_type.as_deref(),
@@ -452,7 +452,7 @@ fn answer_of<'p>(
     let lang = lang_of(payment.locale.as_deref());
     let email_for = |approved: bool| {
         let to = payment.email.as_deref()?;
-        let method = texts::method_label(
+        let method = crate::payments::method_label(
             lang,
             &payment.kind,
             None,
@@ -509,7 +509,7 @@ async fn send_receipts_of_file(
             .map(|r| {
                 let email = r.email.as_deref().map(|to| {
                     let lang = lang_of(r.locale.as_deref());
-                    let method = texts::method_label(
+                    let method = crate::payments::method_label(
                         lang,
                         "echeck",
                         r.bank_account_type.as_deref(),

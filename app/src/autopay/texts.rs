@@ -3,39 +3,9 @@
 //! already written in the customer's language.
 
 use crate::domain::autopay::{AmountRule, AutopayRule};
-use crate::domain::{CardBrand, Cents};
+use crate::domain::Cents;
 use crate::email::compose::{letter, Letterhead};
 use crate::email::{Composed, Lang};
-
-/// "Checking *****6789", "Visa *****1111 | Exp 04/29", as My Wallet shows them.
-pub fn method_label(
-    lang: Lang,
-    kind: &str,
-    bank_account_type: Option<&str>,
-    brand: Option<&str>,
-    last4: &str,
-    expiry: Option<(i64, i64)>,
-) -> String {
-    let name = match (kind, bank_account_type) {
-        ("echeck", Some("savings")) => pick(lang, "Savings", "Ahorros").to_string(),
-        ("echeck", _) => pick(lang, "Checking", "Corriente").to_string(),
-        ("wallet", _) => brand
-            .map(str::to_string)
-            .unwrap_or_else(|| pick(lang, "Digital wallet", "Billetera digital").to_string()),
-        _ => match brand.map(CardBrand::from_str_lossy) {
-            Some(CardBrand::Unknown) | None => pick(lang, "Card", "Tarjeta").to_string(),
-            Some(known) => known.display_name().to_string(),
-        },
-    };
-    match expiry {
-        Some((month, year)) => format!(
-            "{name} *****{last4} | {} {month:02}/{:02}",
-            pick(lang, "Exp", "Vence"),
-            year % 100
-        ),
-        None => format!("{name} *****{last4}"),
-    }
-}
 
 fn pick<'a>(lang: Lang, en: &'a str, es: &'a str) -> &'a str {
     match lang {
@@ -349,25 +319,5 @@ mod tests {
         for part in ["Autorizo", "$50.00", "3 días antes", "$150.00", "cancelar", "541-774-2430"] {
             assert!(es.contains(part), "{part} missing from {es}");
         }
-    }
-
-    #[test]
-    fn methods_read_as_in_my_wallet() {
-        assert_eq!(
-            method_label(Lang::En, "echeck", Some("checking"), None, "6789", None),
-            "Checking *****6789"
-        );
-        assert_eq!(
-            method_label(Lang::Es, "echeck", Some("savings"), None, "6789", None),
-            "Ahorros *****6789"
-        );
-        assert_eq!(
-            method_label(Lang::En, "credit", None, Some("visa"), "1111", Some((4, 2029))),
-            "Visa *****1111 | Exp 04/29"
-        );
-        assert_eq!(
-            method_label(Lang::Es, "credit", None, Some("visa"), "1111", Some((4, 2029))),
-            "Visa *****1111 | Vence 04/29"
-        );
     }
 }

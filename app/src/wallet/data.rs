@@ -2,8 +2,9 @@
 //! customer, so another customer's id finds nothing.
 
 use super::{MethodKind, SavedMethod};
-use crate::domain::{BankAccountType, CardBrand, RoutingNumber};
+use crate::domain::{BankAccountType, RoutingNumber};
 use crate::gateway::Tokenized;
+use crate::payments::{brand_name, expiry_text};
 use crate::platform::db::{now, Db};
 use crate::platform::vault::{Binding, Sealed};
 
@@ -45,17 +46,8 @@ pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx
             |(id, kind, last4, account_type, bank_name, brand, month, year, is_default, uses)| {
                 let kind = MethodKind::parse(&kind)?;
                 // An unknown card brand is left out: the page names it in the customer's language.
-                let brand = brand.and_then(|b| match kind {
-                    MethodKind::Wallet => Some(b),
-                    _ => match CardBrand::from_str_lossy(&b) {
-                        CardBrand::Unknown => None,
-                        known => Some(known.display_name().to_string()),
-                    },
-                });
-                let expiry = match (month, year) {
-                    (Some(m), Some(y)) => Some(format!("{m:02}/{:02}", y % 100)),
-                    _ => None,
-                };
+                let brand = brand_name(kind, brand.as_deref()).map(str::to_string);
+                let expiry = month.zip(year).map(|(m, y)| expiry_text(m, y));
                 Some(SavedMethod {
                     id,
                     kind,
