@@ -2,7 +2,7 @@
 //! ever reads their own accounts.
 
 use super::{AccountSummary, BillLine, Overview, PaymentLine};
-use crate::domain::Cents;
+use crate::domain::{AccountId, Cents};
 use crate::platform::Db;
 
 pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::Error> {
@@ -34,14 +34,7 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
         .bind(account_id)
         .fetch_all(&db.pool)
         .await?;
-        let payments: Vec<(String, String, i64, String, String)> = sqlx::query_as(
-            "SELECT p.draft_date, b.due_date, p.amount_cents, p.status, m.last4 FROM payments p \
-             JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
-             WHERE p.account_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT 6",
-        )
-        .bind(account_id)
-        .fetch_all(&db.pool)
-        .await?;
+        let payments = crate::payments::data::recent(db, AccountId(account_id), 6).await?;
         let newest = bills.first().cloned();
         accounts.push(AccountSummary {
             number: format!("{customer_number}-{account_number}"),
@@ -59,12 +52,12 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
                 .collect(),
             payments: payments
                 .into_iter()
-                .map(|(draft_date, due_date, amount, status, last4)| PaymentLine {
-                    draft_date,
-                    due_date,
-                    amount: Cents(amount),
-                    status,
-                    last4,
+                .map(|p| PaymentLine {
+                    draft_date: p.draft_date,
+                    due_date: p.due_date,
+                    amount: Cents(p.amount_cents),
+                    status: p.status,
+                    last4: p.last4,
                 })
                 .collect(),
             autopay: autopay > 0,

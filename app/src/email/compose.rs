@@ -25,7 +25,7 @@ impl Lang {
             Self::Es => "es",
         }
     }
-    fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
+    pub(crate) fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
         match self {
             Self::En => en,
             Self::Es => es,
