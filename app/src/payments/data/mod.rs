@@ -1,6 +1,6 @@
 //! SQL for payments: creating them, reading them, and withdrawing those not yet sent. The
-//! other ways a payment moves are in the submodules: into a bank file, through the card
-//! processor, and its receipt.
+//! other ways a payment moves are in the submodules (into a bank file, through the card
+//! processor, its receipt), and the routing directory (the bank of each routing number).
 
 pub mod cards;
 pub mod directory;
