@@ -15,6 +15,7 @@ pub mod forms;
 pub mod layout;
 pub mod pages;
 pub mod paths;
+pub mod payments;
 pub mod registration;
 pub mod wallet;
 

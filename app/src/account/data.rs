@@ -32,14 +32,7 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
         .bind(row.id)
         .fetch_all(&db.pool)
         .await?;
-        let payments: Vec<PaymentRow> = sqlx::query_as(
-            "SELECT p.draft_date, b.due_date, p.amount_cents, p.status, m.last4 FROM payments p \
-             JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
-             WHERE p.account_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT 6",
-        )
-        .bind(row.id)
-        .fetch_all(&db.pool)
-        .await?;
+        let payments = crate::payments::data::recent(db, row.id, 6).await?;
         let newest = bills.first();
         accounts.push(AccountSummary {
             number: format!("{}-{}", row.customer_number, row.account_number),
@@ -50,7 +43,7 @@ pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::
             balance: newest.map_or(Cents(0), |b| b.balance_cents),
             due_date: newest.map(|b| b.due_date.clone()),
             bills: bills.into_iter().map(BillLine::from).collect(),
-            payments: payments.into_iter().map(PaymentLine::from).collect(),
+            payments: payments.into_iter().map(payment_line).collect(),
             autopay: row.autopay_count > 0,
             paperless: row.delivery_method == "email",
         });
@@ -90,23 +83,12 @@ impl From<BillRow> for BillLine {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct PaymentRow {
-    draft_date: String,
-    due_date: String,
-    amount_cents: Cents,
-    status: String,
-    last4: String,
-}
-
-impl From<PaymentRow> for PaymentLine {
-    fn from(p: PaymentRow) -> Self {
-        Self {
-            draft_date: p.draft_date,
-            due_date: p.due_date,
-            amount: p.amount_cents,
-            status: p.status,
-            last4: p.last4,
-        }
+fn payment_line(p: crate::payments::data::PaymentRow) -> PaymentLine {
+    PaymentLine {
+        draft_date: p.draft_date,
+        due_date: p.due_date,
+        amount: Cents(p.amount_cents),
+        status: p.status,
+        last4: p.last4,
     }
 }

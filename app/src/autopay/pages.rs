@@ -228,7 +228,7 @@ fn MethodList(
     let choices: Vec<Choice> = methods
         .iter()
         .map(|m| {
-            let label = crate::wallet::describe_method(i18n, m);
+            let label = m.label(i18n.get_locale());
             Choice::new(format!("method-{}", m.id), m.id.to_string(), label)
         })
         .collect();

@@ -16,7 +16,7 @@ fn today_iso() -> String {
 
 fn label(lang: Lang, m: &data::MethodRow) -> String {
     let expiry = m.exp_month.zip(m.exp_year);
-    texts::method_label(
+    crate::payments::method_label(
         lang,
         &m.kind,
         m.bank_account_type.as_deref(),

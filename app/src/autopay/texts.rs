@@ -3,40 +3,10 @@
 //! already written in the customer's language.
 
 use crate::domain::autopay::{AmountRule, AutopayRule};
-use crate::domain::{CardBrand, Cents};
+use crate::domain::Cents;
 use crate::email::compose::{letter, Letterhead};
 use crate::email::{Composed, Lang};
 use crate::paths;
-
-/// "Checking *****6789", "Visa *****1111 | Exp 04/29", as My Wallet shows them.
-pub fn method_label(
-    lang: Lang,
-    kind: &str,
-    bank_account_type: Option<&str>,
-    brand: Option<&str>,
-    last4: &str,
-    expiry: Option<(i64, i64)>,
-) -> String {
-    let name = match (kind, bank_account_type) {
-        ("echeck", Some("savings")) => lang.pick("Savings", "Ahorros").to_string(),
-        ("echeck", _) => lang.pick("Checking", "Corriente").to_string(),
-        ("wallet", _) => brand
-            .map(str::to_string)
-            .unwrap_or_else(|| lang.pick("Digital wallet", "Billetera digital").to_string()),
-        _ => match brand.map(CardBrand::from_str_lossy) {
-            Some(CardBrand::Unknown) | None => lang.pick("Card", "Tarjeta").to_string(),
-            Some(known) => known.display_name().to_string(),
-        },
-    };
-    match expiry {
-        Some((month, year)) => format!(
-            "{name} *****{last4} | {} {month:02}/{:02}",
-            lang.pick("Exp", "Vence"),
-            year % 100
-        ),
-        None => format!("{name} *****{last4}"),
-    }
-}
 
 /// One sentence: amount, timing, maximum.
 pub fn rule_summary(lang: Lang, rule: &AutopayRule) -> String {
@@ -191,36 +161,6 @@ pub fn cancelled(
     )
 }
 
-/// To the former customer when their account moved to another customer (a move-out): the
-/// AutoPay they set up for it ended. It names the account as they knew it, never who has it now.
-pub fn ended_account_changed_hands(
-    head: &Letterhead,
-    lang: Lang,
-    to: &str,
-    account: &str,
-) -> Composed {
-    let p = match lang {
-        Lang::En => format!("AutoPay for account {account} has ended because the account changed hands (it now belongs to another customer). Nothing more will be drafted from your payment method for this account."),
-        Lang::Es => format!("El pago automático de la cuenta {account} terminó porque la cuenta cambió de titular (ahora pertenece a otro cliente). No se cobrará nada más de su método de pago para esta cuenta."),
-    };
-    let after = vec![lang
-        .pick(
-            "If you still owe a bill of this account, please pay it another way, or call us.",
-            "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.",
-        )
-        .to_string()];
-    letter(
-        head,
-        lang,
-        to,
-        "autopay-ended-changed-hands",
-        lang.pick("Your AutoPay has ended", "Su pago automático terminó"),
-        vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
-        after,
-    )
-}
-
 pub fn reminder(
     head: &Letterhead,
     lang: Lang,
@@ -277,56 +217,6 @@ pub fn over_maximum(
     )
 }
 
-pub fn receipt(
-    head: &Letterhead,
-    lang: Lang,
-    to: &str,
-    account: &str,
-    amount: Cents,
-    date: &str,
-    method: &str,
-) -> Composed {
-    let p = match lang {
-        Lang::En => format!("AutoPay paid {amount} of the bill of account {account} on {date} with {method}. Thank you."),
-        Lang::Es => format!("El pago automático pagó {amount} de la factura de la cuenta {account} el {date} con {method}. Gracias."),
-    };
-    letter(
-        head,
-        lang,
-        to,
-        "autopay-receipt",
-        lang.pick("AutoPay receipt", "Recibo de pago automático"),
-        vec![p],
-        Some((lang.pick("See your account", "Ver su cuenta"), "/account")),
-        vec![],
-    )
-}
-
-pub fn declined(
-    head: &Letterhead,
-    lang: Lang,
-    to: &str,
-    account: &str,
-    amount: Cents,
-    due_date: &str,
-    method: &str,
-) -> Composed {
-    let p = match lang {
-        Lang::En => format!("AutoPay could not pay {amount} of the bill of account {account}: {method} was declined. The bill is still open: please pay it by {due_date}, and update your payment method in My Wallet."),
-        Lang::Es => format!("El pago automático no pudo pagar {amount} de la factura de la cuenta {account}: {method} fue rechazada. La factura sigue pendiente: páguela antes del {due_date} y actualice su método de pago en Mi billetera."),
-    };
-    letter(
-        head,
-        lang,
-        to,
-        "autopay-declined",
-        lang.pick("Your AutoPay payment was declined", "Su pago automático fue rechazado"),
-        vec![p],
-        Some((lang.pick("Open My Wallet", "Abrir Mi billetera"), "/billing/settings/wallet")),
-        vec![],
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,25 +258,5 @@ mod tests {
         for part in ["Autorizo", "$50.00", "3 días antes", "$150.00", "cancelar", "541-774-2430"] {
             assert!(es.contains(part), "{part} missing from {es}");
         }
-    }
-
-    #[test]
-    fn methods_read_as_in_my_wallet() {
-        assert_eq!(
-            method_label(Lang::En, "echeck", Some("checking"), None, "6789", None),
-            "Checking *****6789"
-        );
-        assert_eq!(
-            method_label(Lang::Es, "echeck", Some("savings"), None, "6789", None),
-            "Ahorros *****6789"
-        );
-        assert_eq!(
-            method_label(Lang::En, "credit", None, Some("visa"), "1111", Some((4, 2029))),
-            "Visa *****1111 | Exp 04/29"
-        );
-        assert_eq!(
-            method_label(Lang::Es, "credit", None, Some("visa"), "1111", Some((4, 2029))),
-            "Visa *****1111 | Vence 04/29"
-        );
     }
 }

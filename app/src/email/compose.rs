@@ -321,6 +321,38 @@ pub fn bill_ready(
     render(head, lang, to, letter)
 }
 
+/// To the former customer when their account moved to another customer (a move-out): the
+/// AutoPay they set up for it ended. It names the account as they knew it, never who has it now.
+/// Here with the other texts shared code sends (`bill_ready`), not in AutoPay's: the import
+/// sends it, and shared modules do not reach into a feature.
+pub fn ended_account_changed_hands(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+) -> Composed {
+    let p = match lang {
+        Lang::En => format!("AutoPay for account {account} has ended because the account changed hands (it now belongs to another customer). Nothing more will be drafted from your payment method for this account."),
+        Lang::Es => format!("El pago automático de la cuenta {account} terminó porque la cuenta cambió de titular (ahora pertenece a otro cliente). No se cobrará nada más de su método de pago para esta cuenta."),
+    };
+    let after = vec![lang
+        .pick(
+            "If you still owe a bill of this account, please pay it another way, or call us.",
+            "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.",
+        )
+        .to_string()];
+    letter(
+        head,
+        lang,
+        to,
+        "autopay-ended-changed-hands",
+        lang.pick("Your AutoPay has ended", "Su pago automático terminó"),
+        vec![p],
+        Some((lang.pick("See AutoPay", "Ver pago automático"), crate::paths::AUTOPAY_SETTINGS)),
+        after,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

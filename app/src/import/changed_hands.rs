@@ -2,6 +2,7 @@
 //! customer set up on it must not go on working for, or reaching, them. Runs inside the
 //! import's transaction, right after the move, so the import stays all-or-nothing.
 
+use crate::domain::AccountId;
 use crate::email::{Lang, Letterhead};
 use crate::platform::db::now;
 
@@ -27,18 +28,8 @@ pub(super) async fn account_changed_hands(
         .await?
         .rows_affected()
         > 0;
-    // As a cancel does: a payment in a bank file, or leased by a run charging it right now,
-    // is already on its way; everything else is withdrawn.
-    sqlx::query(
-        "UPDATE payments SET status = 'skipped', failure_reason = $1, updated_at = $2 \
-         WHERE account_id = $3 AND status = 'pending' AND nacha_file_id IS NULL \
-         AND (claimed_until IS NULL OR claimed_until < $2)",
-    )
-    .bind(REASON)
-    .bind(at)
-    .bind(account_id)
-    .execute(&mut *conn)
-    .await?;
+    // As a cancel does: what is not yet on its way to the bank or the processor.
+    crate::payments::data::withdraw_unsent(conn, AccountId(account_id), REASON, at).await?;
     // Paper, as "choose paper" writes it: the new customer's bills must not go to the
     // former customer's address.
     sqlx::query("UPDATE accounts SET delivery_method = 'paper', delivery_email = NULL, updated_at = $1 WHERE id = $2")
@@ -78,7 +69,7 @@ async fn tell_former_customer(
     .fetch_optional(&mut *conn)
     .await?;
     let Some((to, locale, number)) = login else { return Ok(()) };
-    let m = crate::autopay::texts::ended_account_changed_hands(
+    let m = crate::email::compose::ended_account_changed_hands(
         head,
         Lang::from_locale(&locale),
         &to,

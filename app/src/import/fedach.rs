@@ -4,7 +4,7 @@
 
 use super::ImportError;
 use crate::domain::RoutingNumber;
-use crate::wallet::data::DirectoryEntry;
+use crate::payments::data::directory::DirectoryEntry;
 
 /// Columns, 1-based and inclusive, as the Federal Reserve documents them.
 const ROUTING: (usize, usize) = (1, 9);

@@ -120,7 +120,7 @@ pub fn parse_bills(input: impl Read) -> Result<Vec<(u64, BillRecord)>, ImportErr
 /// payment form fills in. Returns (entries in the file, entries added or changed).
 pub async fn import_routing(db: &Db, text: &str) -> Result<(usize, usize), ImportError> {
     let entries = fedach::parse(text)?;
-    let changed = crate::wallet::data::upsert_directory(db, &entries).await?;
+    let changed = crate::payments::data::directory::upsert_directory(db, &entries).await?;
     Ok((entries.len(), changed))
 }
 

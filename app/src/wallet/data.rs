@@ -1,9 +1,10 @@
-//! SQL for saved payment methods and the routing directory. Every query that reads or
-//! changes a method names its customer, so another customer's id finds nothing.
+//! SQL for saved payment methods. Every query that reads or changes a method names its
+//! customer, so another customer's id finds nothing.
 
 use super::{MethodKind, SavedMethod};
-use crate::domain::{BankAccountType, CardBrand, RoutingNumber};
+use crate::domain::{BankAccountType, RoutingNumber};
 use crate::gateway::Tokenized;
+use crate::payments::{brand_name, expiry_text};
 use crate::platform::db::{now, Db};
 use crate::platform::vault::{Binding, Sealed};
 
@@ -37,17 +38,8 @@ pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx
             |(id, kind, last4, account_type, bank_name, brand, month, year, is_default, uses)| {
                 let kind = MethodKind::parse(&kind)?;
                 // An unknown card brand is left out: the page names it in the customer's language.
-                let brand = brand.and_then(|b| match kind {
-                    MethodKind::Wallet => Some(b),
-                    _ => match CardBrand::from_str_lossy(&b) {
-                        CardBrand::Unknown => None,
-                        known => Some(known.display_name().to_string()),
-                    },
-                });
-                let expiry = match (month, year) {
-                    (Some(m), Some(y)) => Some(format!("{m:02}/{:02}", y % 100)),
-                    _ => None,
-                };
+                let brand = brand_name(kind, brand.as_deref()).map(str::to_string);
+                let expiry = month.zip(year).map(|(m, y)| expiry_text(m, y));
                 Some(SavedMethod {
                     id,
                     kind,
@@ -281,48 +273,6 @@ pub async fn remove(
     }
     tx.commit().await?;
     Ok(Removal::Removed)
-}
-
-pub async fn bank_name(db: &Db, routing: &RoutingNumber) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT bank_name FROM routing_directory WHERE routing_number = $1")
-            .bind(routing.as_str())
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.map(|r| r.0))
-}
-
-/// One institution of a FedACH directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DirectoryEntry {
-    pub routing: RoutingNumber,
-    pub bank_name: String,
-    pub city: String,
-    pub state: String,
-}
-
-/// Loads directory entries in one transaction (idempotent); returns how many changed.
-pub async fn upsert_directory(db: &Db, entries: &[DirectoryEntry]) -> Result<usize, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let mut changed = 0;
-    for e in entries {
-        let done = sqlx::query(
-            "INSERT INTO routing_directory (routing_number, bank_name, city, state) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (routing_number) DO UPDATE SET bank_name = excluded.bank_name, city = excluded.city, \
-             state = excluded.state \
-             WHERE routing_directory.bank_name <> excluded.bank_name OR routing_directory.city <> excluded.city \
-             OR routing_directory.state <> excluded.state",
-        )
-        .bind(e.routing.as_str())
-        .bind(&e.bank_name)
-        .bind(&e.city)
-        .bind(&e.state)
-        .execute(&mut *tx)
-        .await?;
-        changed += done.rows_affected() as usize;
-    }
-    tx.commit().await?;
-    Ok(changed)
 }
 
 /// Bank accounts to re-seal (key rotation): sealed under another key than

@@ -9,7 +9,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub(crate) use pages::describe as describe_method;
+pub use crate::payments::MethodKind;
 pub use pages::{AddPaymentMethodPage, MyWallet};
 
 #[cfg(feature = "ssr")]
@@ -22,39 +22,9 @@ use crate::domain::{AccountId, MethodId};
 use crate::forms::{finish, internal};
 #[cfg(feature = "ssr")]
 use crate::paths;
+use crate::payments::MethodLabel;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MethodKind {
-    Echeck,
-    Debit,
-    Credit,
-    Wallet,
-}
-
-impl MethodKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Echeck => "echeck",
-            Self::Debit => "debit",
-            Self::Credit => "credit",
-            Self::Wallet => "wallet",
-        }
-    }
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim() {
-            "echeck" => Some(Self::Echeck),
-            "debit" => Some(Self::Debit),
-            "credit" => Some(Self::Credit),
-            "wallet" => Some(Self::Wallet),
-            _ => None,
-        }
-    }
-    pub fn is_card(self) -> bool {
-        matches!(self, Self::Debit | Self::Credit)
-    }
-}
 
 /// A saved method as My Wallet shows it: only masked facts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,6 +42,22 @@ pub struct SavedMethod {
     pub is_default: bool,
     /// How many AutoPay enrollments pay with it.
     pub autopay_uses: i64,
+}
+
+impl SavedMethod {
+    /// How My Wallet (and AutoPay's choice of method) shows it: `Checking *****6789 · Bank`,
+    /// `Visa *****1111 | Exp 04/29`. An e-check names its bank; only a card its expiry.
+    pub fn label(&self, locale: crate::i18n::Locale) -> String {
+        MethodLabel {
+            kind: self.kind,
+            bank_account_type: self.bank_account_type.as_deref(),
+            bank_name: self.bank_name.as_deref().filter(|_| self.kind == MethodKind::Echeck),
+            brand: self.brand.as_deref(),
+            last4: &self.last4,
+            expiry: self.expiry.as_deref().filter(|_| self.kind.is_card()),
+        }
+        .text(locale)
+    }
 }
 
 /// Everything that can be wrong with a wallet form or action. The pages translate each.
@@ -362,7 +348,7 @@ pub async fn take_add_method_outcome() -> Result<Option<WalletOutcome>, ServerFn
 pub async fn bank_for_routing(routing_number: String) -> Result<Option<String>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Ok(routing) = crate::domain::RoutingNumber::parse(&routing_number) else { return Ok(None) };
-    data::bank_name(&db, &routing).await.map_err(internal)
+    crate::payments::data::directory::bank_name(&db, &routing).await.map_err(internal)
 }
 
 /// What the add form needs from the server: the gateway's digital wallets (id, name) and

@@ -97,40 +97,6 @@ impl FormProblem for WalletProblem {
     }
 }
 
-/// How a saved method is shown: `*****1111 | Exp 04/29`, `Checking *****6789`.
-pub(crate) fn describe(i18n: I18n, m: &SavedMethod) -> String {
-    match m.kind {
-        MethodKind::Echeck => {
-            let kind = if m.bank_account_type.as_deref() == Some("savings") {
-                t_string!(i18n, wallet.savings)
-            } else {
-                t_string!(i18n, wallet.checking)
-            };
-            match &m.bank_name {
-                Some(bank) => format!("{kind} *****{} · {bank}", m.last4),
-                None => format!("{kind} *****{}", m.last4),
-            }
-        }
-        MethodKind::Debit | MethodKind::Credit => {
-            let brand =
-                m.brand.clone().unwrap_or_else(|| t_string!(i18n, wallet.card_generic).to_string());
-            let exp = m
-                .expiry
-                .clone()
-                .map(|e| format!(" | {} {e}", t_string!(i18n, wallet.exp)))
-                .unwrap_or_default();
-            format!("{brand} *****{}{exp}", m.last4).trim().to_string()
-        }
-        MethodKind::Wallet => {
-            let name = m
-                .brand
-                .clone()
-                .unwrap_or_else(|| t_string!(i18n, wallet.digital_wallet).to_string());
-            format!("{name} *****{}", m.last4)
-        }
-    }
-}
-
 /// The error summary: a removal waiting for its replacement says so at the method instead.
 fn summary(i18n: I18n, outcome: Signal<WalletOutcome>) -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
@@ -179,7 +145,7 @@ pub fn MyWallet() -> impl IntoView {
                                 each=move || {
                                     list.iter().map(|m| {
                                         let others: Vec<(i64, String)> = list.iter().filter(|o| o.id != m.id)
-                                            .map(|o| (o.id, describe(i18n, o))).collect();
+                                            .map(|o| (o.id, o.label(i18n.get_locale()))).collect();
                                         (m.clone(), others)
                                     }).collect::<Vec<_>>()
                                 }
@@ -208,7 +174,7 @@ fn WalletItem(
     remove: ServerAction<RemoveMethod>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let label = describe(i18n, &method);
+    let label = method.label(i18n.get_locale());
     let id = method.id.to_string();
     let asks_replacement = pending == Some(method.id);
     let label_for_remove = label.clone();

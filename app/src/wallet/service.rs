@@ -179,7 +179,7 @@ async fn add_bank_account(
     let typed_bank = form.bank_name.as_deref().map(str::trim).filter(|b| !b.is_empty());
     let bank_name = match (typed_bank, &routing) {
         (Some(typed), _) => Some(typed.to_string()),
-        (None, Some(r)) => data::bank_name(db, r).await?,
+        (None, Some(r)) => crate::payments::data::directory::bank_name(db, r).await?,
         (None, None) => None,
     };
     let bank_name =

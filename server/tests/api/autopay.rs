@@ -846,7 +846,10 @@ async fn a_debit_whose_account_changed_hands_after_the_claim_is_taken_out_of_the
         6120,
         "the bill owes again what the file no longer takes"
     );
-    assert!(data::unwritten_files(&p.app.db).await.unwrap().is_empty(), "the emptied file is done");
+    assert!(
+        app::payments::data::nacha_files::unwritten_files(&p.app.db).await.unwrap().is_empty(),
+        "the emptied file is done"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+//! SQL for payments: creating them, reading them, and withdrawing those not yet sent. The
+//! other ways a payment moves are in the submodules (into a bank file, through the card
+//! processor, its receipt), and the routing directory (the bank of each routing number).
+
+pub mod cards;
+pub mod directory;
+pub mod nacha_files;
+pub mod receipts;
+
+use crate::domain::{AccountId, BillId, EnrollmentId, MethodId};
+use crate::email::Composed;
+use crate::platform::db::{now, Db};
+
+pub struct NewPayment<'a> {
+    pub bill_id: BillId,
+    pub account_id: AccountId,
+    /// The AutoPay enrollment that decided it.
+    pub enrollment_id: Option<EnrollmentId>,
+    pub method_id: MethodId,
+    pub amount_cents: i64,
+    pub draft_date: &'a str,
+    /// Over the customer's maximum: recorded as skipped, with the email that says so
+    /// (none when the customer has no login to write to).
+    pub skipped: bool,
+    pub skipped_email: Option<Composed>,
+}
+
+/// Creates the payments of one page in one transaction, several rows per statement. A bill
+/// that already has its payment (another run got there first) is left alone:
+/// `payments.bill_id` is unique. Returns (created, skipped).
+pub async fn create_payments(
+    db: &Db,
+    payments: &[NewPayment<'_>],
+) -> Result<(usize, usize), sqlx::Error> {
+    const ROWS_PER_STATEMENT: usize = 50;
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    let mut created_bills = std::collections::HashSet::new();
+    for chunk in payments.chunks(ROWS_PER_STATEMENT) {
+        // Eight values per payment, then the time, bound once after all of them.
+        let at_param = chunk.len() * 8 + 1;
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 8;
+                let own: Vec<String> = (1..=8).map(|k| format!("${}", n + k)).collect();
+                format!("({}, ${at_param}, ${at_param})", own.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, status, \
+             failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) DO NOTHING RETURNING bill_id",
+            values.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (BillId,)>(&sql);
+        for p in chunk {
+            query = query
+                .bind(p.bill_id)
+                .bind(p.account_id)
+                .bind(p.enrollment_id)
+                .bind(p.method_id)
+                .bind(p.amount_cents)
+                .bind(p.draft_date)
+                .bind(if p.skipped { "skipped" } else { "pending" })
+                .bind(p.skipped.then_some("over the customer's maximum"));
+        }
+        for (bill_id,) in query.bind(at).fetch_all(&mut *tx).await? {
+            created_bills.insert(bill_id);
+        }
+    }
+    let created: Vec<&NewPayment<'_>> =
+        payments.iter().filter(|p| created_bills.contains(&p.bill_id)).collect();
+    let skipped = created.iter().filter(|p| p.skipped).count();
+    let emails: Vec<&Composed> = created.iter().filter_map(|p| p.skipped_email.as_ref()).collect();
+    crate::email::data::insert_many_with(&mut tx, &emails).await?;
+    tx.commit().await?;
+    Ok((created.len(), skipped))
+}
+
+/// Withdraws the account's payments not yet sent, in the caller's transaction, as
+/// `skipped` with `reason`. A payment in a bank file, or leased by a run charging it right
+/// now, is already on its way; everything else is withdrawn.
+pub async fn withdraw_unsent(
+    conn: &mut sqlx::AnyConnection,
+    account_id: AccountId,
+    reason: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payments SET status = 'skipped', failure_reason = $1, updated_at = $2 \
+         WHERE account_id = $3 AND status = 'pending' AND nacha_file_id IS NULL \
+         AND (claimed_until IS NULL OR claimed_until < $2)",
+    )
+    .bind(reason)
+    .bind(at)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A payment of an account as the overview lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub draft_date: String,
+    pub due_date: String,
+    pub amount_cents: i64,
+    pub status: String,
+    pub last4: String,
+}
+
+/// The account's latest payments, newest first.
+pub async fn recent(
+    db: &Db,
+    account_id: AccountId,
+    limit: i64,
+) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.draft_date, b.due_date, p.amount_cents, p.status, m.last4 FROM payments p \
+         JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
+         WHERE p.account_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT $2",
+    )
+    .bind(account_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}

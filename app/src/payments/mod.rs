@@ -1,0 +1,54 @@
+//! Payments: every way money moves, whoever asks for it (AutoPay's run today). A payment is
+//! one bill's one payment (`payments.bill_id` is unique), and goes through these states:
+//!
+//! - `pending`: created, not yet on its way;
+//! - `submitted`: an e-check in a NACHA file for the bank (the bill's balance already shows
+//!   it paid);
+//! - `paid`: a card or wallet charge the processor approved;
+//! - `failed`: the processor declined it, or its bank account could not be decrypted;
+//! - `skipped`: never sent (over the customer's maximum, cancelled, the account changed
+//!   hands, the method is no longer the customer's); `failure_reason` says why.
+//!
+//! Here are the payments table (`data`), the NACHA files (`data::nacha_files` claims them,
+//! `bank_file` writes them), card charging (`cards`), receipts (`receipts`), their emails
+//! (`texts`), the routing directory (`data::directory`) and the one label of a payment
+//! method (`label`, browser-safe: the pages show it too).
+
+mod label;
+
+pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
+
+#[cfg(feature = "ssr")]
+pub use label::method_label;
+
+#[cfg(feature = "ssr")]
+pub mod bank_file;
+#[cfg(feature = "ssr")]
+pub mod cards;
+#[cfg(feature = "ssr")]
+pub mod data;
+#[cfg(feature = "ssr")]
+pub mod receipts;
+#[cfg(feature = "ssr")]
+pub mod texts;
+
+/// What can stop a payment step. Each step can be run again: what it finished is recorded.
+#[cfg(feature = "ssr")]
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("writing the bank file {0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("the bank file {0} could not be made: {1}")]
+    Nacha(String, String),
+}
+
+/// Rows handled per database page: memory stays flat whatever the number of payments.
+#[cfg(feature = "ssr")]
+const PAGE: i64 = 1000;
+
+#[cfg(feature = "ssr")]
+fn lang_of(locale: Option<&str>) -> crate::email::Lang {
+    crate::email::Lang::from_locale(locale.unwrap_or("en"))
+}
