@@ -2,10 +2,10 @@
 //! ever reads their own accounts.
 
 use super::{AccountSummary, BillLine, Overview, PaymentLine};
-use crate::domain::{AccountId, Cents};
+use crate::domain::{AccountId, Cents, LoginId};
 use crate::platform::Db;
 
-pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::Error> {
+pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sqlx::Error> {
     let name: Option<(String,)> = sqlx::query_as(
         "SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
     )
