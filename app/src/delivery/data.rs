@@ -12,14 +12,16 @@ pub struct DeliveryRow {
     pub delivery_email: Option<String>,
 }
 
+/// A customer's accounts with their delivery; the caller adds to the `WHERE`.
+const DELIVERY: &str = "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
+                        a.delivery_method, a.delivery_email \
+                        FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1";
+
 pub async fn accounts(db: &Db, customer_id: CustomerId) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, a.delivery_method, a.delivery_email \
-         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 ORDER BY a.account_number",
-    )
-    .bind(customer_id)
-    .fetch_all(&db.pool)
-    .await
+    sqlx::query_as(&format!("{DELIVERY} ORDER BY a.account_number"))
+        .bind(customer_id)
+        .fetch_all(&db.pool)
+        .await
 }
 
 pub async fn account(
@@ -27,14 +29,11 @@ pub async fn account(
     customer_id: CustomerId,
     account_id: AccountId,
 ) -> Result<Option<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, a.delivery_method, a.delivery_email \
-         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 AND a.id = $2",
-    )
-    .bind(customer_id)
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await
+    sqlx::query_as(&format!("{DELIVERY} AND a.id = $2"))
+        .bind(customer_id)
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// The address waiting for verification on an account, if its link is still good.

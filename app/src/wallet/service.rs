@@ -86,8 +86,6 @@ pub async fn add(
     let Some(kind) = form.kind.as_deref().and_then(MethodKind::parse) else {
         return Ok(Err(vec![WalletProblem::KindMissing]));
     };
-    let customer_id = adder.customer_id;
-    let saved = |id: Option<MethodId>| id.ok_or_else(|| vec![WalletProblem::TooManyMethods]);
     match kind {
         MethodKind::Echeck => add_bank_account(db, vault, adder, form, make_default).await,
         MethodKind::Debit | MethodKind::Credit => {
@@ -112,12 +110,21 @@ pub async fn add(
                 holder_name: &option.name,
                 billing_zip: None,
             });
-            Ok(saved(
-                data::insert(db, customer_id, method, make_default, adder.limits.saved_methods)
-                    .await?,
-            ))
+            save(db, adder, method, make_default).await
         }
     }
+}
+
+/// Saves a checked method in the adder's wallet, unless it is full.
+async fn save(
+    db: &Db,
+    adder: &Adder<'_>,
+    method: NewMethod<'_>,
+    make_default: bool,
+) -> Result<Result<MethodId, Vec<WalletProblem>>, ServiceError> {
+    let limit = adder.limits.saved_methods;
+    let saved = data::insert(db, adder.customer_id, method, make_default, limit).await?;
+    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
 }
 
 /// Counts a new card against the customer's and the address's hourly and daily limits,
@@ -209,10 +216,7 @@ async fn add_bank_account(
         seal: &seal,
         last4: account.last4(),
     });
-    let saved =
-        data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods)
-            .await?;
-    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
+    save(db, adder, method, make_default).await
 }
 
 async fn add_card(
@@ -275,10 +279,7 @@ async fn add_card(
         holder_name: &holder,
         billing_zip: Some(zip.as_str()),
     });
-    let saved =
-        data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods)
-            .await?;
-    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
+    save(db, adder, method, make_default).await
 }
 
 #[tracing::instrument(skip(db))]
