@@ -2,17 +2,11 @@
 //! ever reads their own accounts.
 
 use super::{AccountSummary, BillLine, Overview, PaymentLine};
-use crate::domain::{AccountId, Cents};
+use crate::domain::{AccountId, Cents, LoginId};
 use crate::platform::Db;
 
-pub async fn overview(db: &Db, login_id: i64) -> Result<Option<Overview>, sqlx::Error> {
-    let name: Option<(String,)> = sqlx::query_as(
-        "SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
-    )
-    .bind(login_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((name,)) = name else { return Ok(None) };
+pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sqlx::Error> {
+    let Some(name) = crate::auth::data::login_name(db, login_id).await? else { return Ok(None) };
     let rows: Vec<AccountRow> = sqlx::query_as(
         "SELECT a.id, c.customer_number, a.account_number, a.service_address, a.service_city, a.service_state, \
          a.delivery_method, \

@@ -52,10 +52,11 @@ pub struct Overview {
 
 /// The signed-in customer's accounts; `None` when nobody is signed in.
 #[server(endpoint = "get_overview")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_overview() -> Result<Option<Overview>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Some(customer) = crate::auth::current_customer_login().await else { return Ok(None) };
-    data::overview(&db, customer.login.0).await.map_err(|e| {
+    data::overview(&db, customer.login).await.map_err(|e| {
         tracing::error!(error = ?e, "overview failed");
         ServerFnError::new("internal error")
     })

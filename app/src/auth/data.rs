@@ -48,18 +48,17 @@ pub struct LoginContact {
     pub locale: String,
 }
 
+const CONTACT: &str = "SELECT id, email, locale FROM logins";
+
 pub async fn contact_by_email(db: &Db, email: &str) -> Result<Option<LoginContact>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, locale FROM logins WHERE email = $1")
+    sqlx::query_as(&format!("{CONTACT} WHERE email = $1"))
         .bind(email)
         .fetch_optional(&db.pool)
         .await
 }
 
 pub async fn contact_by_id(db: &Db, login: LoginId) -> Result<Option<LoginContact>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, locale FROM logins WHERE id = $1")
-        .bind(login)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as(&format!("{CONTACT} WHERE id = $1")).bind(login).fetch_optional(&db.pool).await
 }
 
 /// The login of a customer (one per customer), for its address and language.
@@ -67,7 +66,7 @@ pub async fn login_of_customer(
     db: &Db,
     customer: CustomerId,
 ) -> Result<Option<LoginContact>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, locale FROM logins WHERE customer_id = $1")
+    sqlx::query_as(&format!("{CONTACT} WHERE customer_id = $1"))
         .bind(customer)
         .fetch_optional(&db.pool)
         .await

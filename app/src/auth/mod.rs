@@ -74,6 +74,7 @@ fn internal(e: impl std::fmt::Debug) -> ServerFnError {
 /// The signed-in customer's name and the end of the session, for the header: one check
 /// of the session. `None` when nobody is signed in.
 #[server(endpoint = "current_user")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Some(signed_in) = session::signed_in().await else { return Ok(None) };
@@ -83,6 +84,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
 }
 
 #[server(endpoint = "sign_out")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn sign_out() -> Result<(), ServerFnError> {
     session::sign_out().await.map_err(internal)?;
     leptos_axum::redirect(&format!("{}?signed_out=1", crate::paths::SIGN_IN));
@@ -92,6 +94,7 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
 /// Keeps an idle session alive when the customer asks to (any request does; this one says
 /// so). Harmless when signed out.
 #[server(endpoint = "stay_signed_in")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn stay_signed_in() -> Result<bool, ServerFnError> {
     Ok(session::touch().await)
 }
@@ -100,6 +103,7 @@ pub async fn stay_signed_in() -> Result<bool, ServerFnError> {
 /// sure a shared computer is signed out even if another tab kept the session alive), and
 /// shows the sign-in page saying why.
 #[server(endpoint = "end_idle_session")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn end_idle_session() -> Result<(), ServerFnError> {
     session::sign_out().await.map_err(internal)?;
     leptos_axum::redirect(&format!("{}?expired=1", crate::paths::SIGN_IN));

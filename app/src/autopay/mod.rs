@@ -162,7 +162,8 @@ pub async fn enroll_setup(
     let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else {
         return Ok(None);
     };
-    let methods = crate::wallet::data::methods(&db, customer_id).await.map_err(internal)?;
+    let methods =
+        crate::wallet::data::methods(&db, CustomerId(customer_id)).await.map_err(internal)?;
     let current = data::active_enrollment(&db, customer_id, account_id).await.map_err(internal)?;
     let rule = current
         .as_ref()
@@ -179,9 +180,9 @@ pub async fn enroll_setup(
         .unwrap_or_default();
     // The method just added, else the current one, else the default.
     let selected = method
-        .filter(|id| methods.iter().any(|m| m.id == *id))
+        .filter(|id| methods.iter().any(|m| m.id.0 == *id))
         .or_else(|| current.as_ref().filter(|_| changing).map(|e| e.payment_method_id))
-        .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id));
+        .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id.0));
     Ok(Some(EnrollChoices {
         account_id,
         number: account.number,

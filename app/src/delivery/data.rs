@@ -1,43 +1,43 @@
 //! SQL for bill delivery. Account queries name the customer, so another customer's account
 //! id finds nothing.
 
+use crate::domain::{AccountId, CustomerId};
 use crate::platform::db::{now, Db};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeliveryRow {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub number: String,
     pub delivery_method: String,
     pub delivery_email: Option<String>,
 }
 
-pub async fn accounts(db: &Db, customer_id: i64) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, a.delivery_method, a.delivery_email \
-         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 ORDER BY a.account_number",
-    )
-    .bind(customer_id)
-    .fetch_all(&db.pool)
-    .await
+/// A customer's accounts with their delivery; the caller adds to the `WHERE`.
+const DELIVERY: &str = "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
+                        a.delivery_method, a.delivery_email \
+                        FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1";
+
+pub async fn accounts(db: &Db, customer_id: CustomerId) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{DELIVERY} ORDER BY a.account_number"))
+        .bind(customer_id)
+        .fetch_all(&db.pool)
+        .await
 }
 
 pub async fn account(
     db: &Db,
-    customer_id: i64,
-    account_id: i64,
+    customer_id: CustomerId,
+    account_id: AccountId,
 ) -> Result<Option<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, a.delivery_method, a.delivery_email \
-         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 AND a.id = $2",
-    )
-    .bind(customer_id)
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await
+    sqlx::query_as(&format!("{DELIVERY} AND a.id = $2"))
+        .bind(customer_id)
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// The address waiting for verification on an account, if its link is still good.
-pub async fn pending_email(db: &Db, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn pending_email(db: &Db, account_id: AccountId) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(Option<String>,)> = sqlx::query_as(
         "SELECT email FROM one_time_tokens WHERE purpose = 'delivery-email' AND account_id = $1 \
          AND used_at IS NULL AND expires_at >= $2 ORDER BY id DESC LIMIT 1",
@@ -54,7 +54,7 @@ pub async fn pending_email(db: &Db, account_id: i64) -> Result<Option<String>, s
 pub async fn verify(
     db: &Db,
     token_id: i64,
-    account_id: i64,
+    account_id: AccountId,
     email: &str,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
@@ -71,7 +71,7 @@ pub async fn verify(
     Ok(true)
 }
 
-pub async fn set_paper(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
+pub async fn set_paper(db: &Db, account_id: AccountId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET delivery_method = 'paper', delivery_email = NULL, updated_at = $1 WHERE id = $2")
         .bind(now())
         .bind(account_id)
@@ -80,7 +80,7 @@ pub async fn set_paper(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-pub async fn account_number(db: &Db, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn account_number(db: &Db, account_id: AccountId) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT c.customer_number || '-' || a.account_number FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1",
     )

@@ -14,8 +14,7 @@ pub use pages::{DeliverySection, VerifyDeliveryPage};
 
 #[cfg(feature = "ssr")]
 use crate::auth::{current_customer_login, CustomerLogin};
-#[cfg(feature = "ssr")]
-use crate::domain::{CustomerId, LoginId};
+use crate::domain::AccountId;
 #[cfg(feature = "ssr")]
 use crate::forms::{finish, internal};
 #[cfg(feature = "ssr")]
@@ -26,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// One account's delivery, as the page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountDelivery {
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// `customer-account`, as on the bill.
     pub number: String,
     pub on_email: bool,
@@ -73,21 +72,21 @@ pub enum Verification {
 }
 
 #[server(endpoint = "delivery_state")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_delivery_state() -> Result<Option<DeliveryState>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerLogin { login: LoginId(login_id), customer: CustomerId(customer_id) }) =
-        current_customer_login().await
-    else {
+    let Some(CustomerLogin { login, customer }) = current_customer_login().await else {
         return Ok(None);
     };
-    service::state(&db, login_id, customer_id).await.map(Some).map_err(internal)
+    service::state(&db, login, customer).await.map(Some).map_err(internal)
 }
 
 /// Chooses how an account's bills come: `method` "email" emails a verification link to
 /// `email` (also the resend button); "paper" switches back at once.
 #[server(endpoint = "set_delivery")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id, method = %method)))]
 pub async fn set_delivery(
-    account_id: i64,
+    account_id: AccountId,
     method: String,
     email: Option<String>,
 ) -> Result<DeliveryOutcome, ServerFnError> {
@@ -98,7 +97,7 @@ pub async fn set_delivery(
         ("account_id", account_id.to_string()),
         ("email", email.clone()),
     ]);
-    let Some(CustomerLogin { login: LoginId(login_id), customer: CustomerId(customer_id) }) =
+    let Some(CustomerLogin { login: login_id, customer: customer_id }) =
         current_customer_login().await
     else {
         outcome.problems.push(DeliveryProblem::SignInNeeded);
@@ -137,6 +136,7 @@ const CONFIRMED: &str = "delivery_verification";
 /// the link is, checked without using it (opening a link, as mail scanners do, changes
 /// nothing).
 #[server(endpoint = "delivery_link_state")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn delivery_link_state(token: String) -> Result<Verification, ServerFnError> {
     if let Some(confirmed) = crate::forms::take_kept::<Verification>(CONFIRMED).await {
         return Ok(confirmed);
@@ -148,6 +148,7 @@ pub async fn delivery_link_state(token: String) -> Result<Verification, ServerFn
 /// The page's "Confirm email delivery" button: uses the link (signed in or not, once, for
 /// 24 hours) and comes back to the page, which shows what it did.
 #[server(endpoint = "verify_delivery_email")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn verify_delivery_email(token: String) -> Result<Verification, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let result = service::verify(&db, &token).await.map_err(internal)?;

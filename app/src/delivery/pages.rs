@@ -73,7 +73,7 @@ fn AccountDeliveryForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = account.account_id;
-    let mine = move |o: &DeliveryOutcome| o.parsed::<i64>("account_id") == Some(id);
+    let mine = move |o: &DeliveryOutcome| o.parsed::<AccountId>("account_id") == Some(id);
     // Each account has its own form, so each field's id ends with the account's.
     let problems = Signal::derive(move || {
         let o = outcome.read();
@@ -140,7 +140,11 @@ fn AccountDeliveryForm(
 /// A verification is on its way to `pending`: the account stays on paper until its link is
 /// used, and the link can be sent again.
 #[component]
-fn PendingNotice(id: i64, pending: String, action: ServerAction<SetDelivery>) -> impl IntoView {
+fn PendingNotice(
+    id: AccountId,
+    pending: String,
+    action: ServerAction<SetDelivery>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="notice pending" role="status">
@@ -159,7 +163,7 @@ fn PendingNotice(id: i64, pending: String, action: ServerAction<SetDelivery>) ->
 
 /// The address an account's bills are emailed to, with its error.
 #[component]
-fn EmailField(id: i64, initial: String, error: Signal<Option<String>>) -> impl IntoView {
+fn EmailField(id: AccountId, initial: String, error: Signal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let email_id = format!("delivery-email-{id}");
     let error_id = format!("delivery-email-{id}-error");

@@ -2,7 +2,7 @@
 
 use super::data;
 use super::{AccountDelivery, DeliveryProblem, DeliveryState, Verification};
-use crate::domain::{Cents, CustomerId, Email, LoginId};
+use crate::domain::{AccountId, Cents, CustomerId, Email, LoginId};
 use crate::email::{compose, Lang, Mailer};
 use crate::platform::throttle::{self, Admission, Limit, Scope};
 use crate::platform::tokens::{self, Purpose, TokenState};
@@ -15,15 +15,14 @@ pub const RESEND_LIMIT: Limit = Limit { max: 3, window_secs: 60 * 60 };
 
 pub use crate::platform::ServiceError;
 
+#[tracing::instrument(skip(db))]
 pub async fn state(
     db: &Db,
-    login_id: i64,
-    customer_id: i64,
+    login_id: LoginId,
+    customer_id: CustomerId,
 ) -> Result<DeliveryState, ServiceError> {
-    let login_email = crate::auth::data::contact_by_id(db, LoginId(login_id))
-        .await?
-        .map(|c| c.email)
-        .unwrap_or_default();
+    let login_email =
+        crate::auth::data::contact_by_id(db, login_id).await?.map(|c| c.email).unwrap_or_default();
     let mut accounts = Vec::new();
     for row in data::accounts(db, customer_id).await? {
         let pending = data::pending_email(db, row.account_id).await?;
@@ -39,15 +38,16 @@ pub async fn state(
 }
 
 pub struct EmailRequest<'a> {
-    pub login_id: i64,
-    pub customer_id: i64,
-    pub account_id: i64,
+    pub login_id: LoginId,
+    pub customer_id: CustomerId,
+    pub account_id: AccountId,
     pub email: &'a str,
     pub locale: &'a str,
 }
 
 /// Sends a verification link for email delivery of one account (a newer link replaces an
 /// older one). The account stays as it is until the link is opened.
+#[tracing::instrument(skip_all, fields(customer_id = %r.customer_id, account_id = %r.account_id))]
 pub async fn request_email(
     db: &Db,
     mailer: &Mailer,
@@ -69,13 +69,13 @@ pub async fn request_email(
     {
         return Ok(Err(DeliveryProblem::TryLater(minutes)));
     }
-    tokens::revoke_earlier(db, Purpose::DeliveryEmail, r.login_id, Some(account.account_id))
-        .await?;
+    let (login, account_id) = (r.login_id.0, Some(account.account_id.0));
+    tokens::revoke_earlier(db, Purpose::DeliveryEmail, login, account_id).await?;
     let token = tokens::issue(
         db,
         Purpose::DeliveryEmail,
-        r.login_id,
-        Some(account.account_id),
+        login,
+        account_id,
         Some(email.as_str()),
         VERIFY_LINK_SECS,
     )
@@ -95,6 +95,7 @@ pub async fn request_email(
 
 /// What a verification link would do, without using it: a page that merely opens the link
 /// (as a mail scanner does) changes nothing; only the confirmation button verifies.
+#[tracing::instrument(skip_all)]
 pub async fn check(db: &Db, token: &str) -> Result<Verification, ServiceError> {
     let (_, account_id, email) = match usable_link(db, token).await? {
         Ok(link) => link,
@@ -108,7 +109,7 @@ pub async fn check(db: &Db, token: &str) -> Result<Verification, ServiceError> {
 async fn usable_link(
     db: &Db,
     token: &str,
-) -> Result<Result<(i64, i64, String), Verification>, ServiceError> {
+) -> Result<Result<(i64, AccountId, String), Verification>, ServiceError> {
     let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
         TokenState::Valid(r) => r,
         TokenState::Expired => return Ok(Err(Verification::Expired)),
@@ -116,12 +117,13 @@ async fn usable_link(
         TokenState::Unknown => return Ok(Err(Verification::Invalid)),
     };
     match (record.account_id, record.email) {
-        (Some(account_id), Some(email)) => Ok(Ok((record.id, account_id, email))),
+        (Some(account_id), Some(email)) => Ok(Ok((record.id, AccountId(account_id), email))),
         _ => Ok(Err(Verification::Invalid)),
     }
 }
 
 /// Uses a verification link: the account goes on email delivery (once).
+#[tracing::instrument(skip_all)]
 pub async fn verify(db: &Db, token: &str) -> Result<Verification, ServiceError> {
     let (token_id, account_id, email) = match usable_link(db, token).await? {
         Ok(link) => link,
@@ -135,19 +137,20 @@ pub async fn verify(db: &Db, token: &str) -> Result<Verification, ServiceError> 
 }
 
 /// Back to paper: no verification needed; the verified address hears about it.
+#[tracing::instrument(skip(db, mailer))]
 pub async fn choose_paper(
     db: &Db,
     mailer: &Mailer,
-    customer_id: i64,
-    account_id: i64,
+    customer_id: CustomerId,
+    account_id: AccountId,
 ) -> Result<Result<(), DeliveryProblem>, ServiceError> {
     let Some(account) = data::account(db, customer_id, account_id).await? else {
         return Ok(Err(DeliveryProblem::NotFound));
     };
-    let login = crate::auth::data::login_of_customer(db, CustomerId(customer_id)).await?;
+    let login = crate::auth::data::login_of_customer(db, customer_id).await?;
     // A link still in flight must not switch the account back to email later.
     if let Some(login) = &login {
-        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id.0, Some(account_id)).await?;
+        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id.0, Some(account_id.0)).await?;
     }
     if account.delivery_method == "email" {
         data::set_paper(db, account_id).await?;
@@ -167,6 +170,7 @@ pub async fn choose_paper(
 
 /// "Your bill is ready" for each new bill of an account on email delivery, once per bill
 /// however often the import runs. Returns how many were queued.
+#[tracing::instrument(skip_all, fields(bills = bill_ids.len()))]
 pub async fn announce_bills(
     db: &Db,
     mailer: &Mailer,

@@ -1,13 +1,13 @@
 //! SQL for registration and signing in.
 
-use crate::domain::{CustomerAccountNumber, Email};
+use crate::domain::{AccountId, CustomerAccountNumber, CustomerId, Email, LoginId};
 use crate::platform::db::{is_unique_violation, now, Db};
 use crate::platform::passwords::PasswordHashString;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FoundAccount {
-    pub account_id: i64,
-    pub customer_id: i64,
+    pub account_id: AccountId,
+    pub customer_id: CustomerId,
     pub service_zip: String,
     pub mailing_zip: String,
     pub has_login: i64,
@@ -29,19 +29,25 @@ pub async fn account_by_numbers(
     .await
 }
 
-/// `customer-account` as printed on the bill, for the account a registration found.
+/// The account a registration found: whose it is, and its `customer-account` as printed
+/// on the bill.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountDisplay {
+    pub customer_id: CustomerId,
+    pub number: String,
+}
+
 pub async fn account_display(
     db: &Db,
-    account_id: i64,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT a.customer_id, c.customer_number, a.account_number FROM accounts a \
-         JOIN customers c ON c.id = a.customer_id WHERE a.id = $1",
+    account_id: AccountId,
+) -> Result<Option<AccountDisplay>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.customer_id, c.customer_number || '-' || a.account_number AS number \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1",
     )
     .bind(account_id)
     .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(|(customer_id, c, a)| (customer_id, format!("{c}-{a}"))))
+    .await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,14 +62,14 @@ pub enum CreateLoginError {
 
 pub async fn create_login(
     db: &Db,
-    customer_id: i64,
+    customer_id: CustomerId,
     email: &Email,
     hash: &PasswordHashString,
     locale: &str,
     terms_version: &str,
-) -> Result<i64, CreateLoginError> {
+) -> Result<LoginId, CreateLoginError> {
     let at = now();
-    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+    let inserted: Result<(LoginId,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO logins (customer_id, email, password_hash, locale, terms_version, terms_accepted_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id",
     )
@@ -90,7 +96,7 @@ pub async fn create_login(
     }
 }
 
-async fn customer_has_login(db: &Db, customer_id: i64) -> Result<bool, sqlx::Error> {
+async fn customer_has_login(db: &Db, customer_id: CustomerId) -> Result<bool, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM logins WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(&db.pool)
@@ -99,17 +105,24 @@ async fn customer_has_login(db: &Db, customer_id: i64) -> Result<bool, sqlx::Err
 }
 
 pub struct LoginRecord {
-    pub id: i64,
+    pub id: LoginId,
     pub hash: PasswordHashString,
 }
 
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    id: LoginId,
+    password_hash: String,
+}
+
 pub async fn login_by_email(db: &Db, email: &str) -> Result<Option<LoginRecord>, sqlx::Error> {
-    let row: Option<(i64, String)> =
+    let row: Option<LoginRow> =
         sqlx::query_as("SELECT id, password_hash FROM logins WHERE email = $1")
             .bind(email)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(row.map(|(id, hash)| LoginRecord { id, hash: PasswordHashString::from_stored(hash) }))
+    Ok(row
+        .map(|r| LoginRecord { id: r.id, hash: PasswordHashString::from_stored(r.password_hash) }))
 }
 
 pub async fn email_exists(db: &Db, email: &Email) -> Result<bool, sqlx::Error> {
@@ -122,7 +135,7 @@ pub async fn email_exists(db: &Db, email: &Email) -> Result<bool, sqlx::Error> {
 
 pub async fn replace_hash(
     db: &Db,
-    login_id: i64,
+    login_id: LoginId,
     hash: &PasswordHashString,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE logins SET password_hash = $1, updated_at = $2 WHERE id = $3")
@@ -139,7 +152,7 @@ pub async fn replace_hash(
 pub async fn reset_password(
     db: &Db,
     token_id: i64,
-    login_id: i64,
+    login_id: LoginId,
     hash: &PasswordHashString,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;

@@ -60,6 +60,7 @@ pub enum Problem {
 pub type FormOutcome = crate::forms::Outcome<Problem>;
 
 #[server(endpoint = "find_account")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn find_account(number: String, zip: String) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let client = crate::platform::request::client_address().await;
@@ -82,13 +83,15 @@ pub async fn take_find_account_outcome() -> Result<Option<FormOutcome>, ServerFn
 
 /// The `customer-account` of the account this registration found, if any.
 #[server(endpoint = "registration_account")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn registration_account() -> Result<Option<String>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Some(account_id) = session::found_account().await else { return Ok(None) };
-    Ok(data::account_display(&db, account_id).await.map_err(internal)?.map(|(_, number)| number))
+    Ok(data::account_display(&db, account_id).await.map_err(internal)?.map(|a| a.number))
 }
 
 #[server(endpoint = "create_login")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn create_login(
     email: String,
     password: String,
@@ -127,6 +130,7 @@ pub async fn take_create_login_outcome() -> Result<Option<FormOutcome>, ServerFn
 }
 
 #[server(endpoint = "sign_in")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn sign_in(email: String, password: String) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
@@ -148,6 +152,7 @@ pub async fn take_sign_in_outcome() -> Result<Option<FormOutcome>, ServerFnError
 }
 
 #[server(endpoint = "request_password_reset")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn request_password_reset(email: String) -> Result<FormOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
@@ -169,12 +174,14 @@ pub async fn take_request_password_reset_outcome() -> Result<Option<FormOutcome>
 
 /// Why a reset link cannot be used, before the customer types a new password.
 #[server(endpoint = "reset_link_problem")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn reset_link_problem(token: String) -> Result<Option<Problem>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     service::reset_link_problem(&db, &token).await.map_err(internal)
 }
 
 #[server(endpoint = "reset_password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn reset_password(
     token: String,
     password: String,

@@ -6,7 +6,7 @@ use super::Problem;
 use crate::domain::customer_account::NumberError;
 use crate::domain::password::{NewPassword, PasswordError};
 use crate::domain::zip::ZipError;
-use crate::domain::{CustomerAccountNumber, Email, LoginId, Zip};
+use crate::domain::{AccountId, CustomerAccountNumber, Email, LoginId, Zip};
 use crate::email::{compose, Lang, Mailer};
 use crate::platform::passwords::{self, Verified};
 use crate::platform::throttle::{
@@ -41,12 +41,13 @@ fn zip_problem(e: ZipError) -> Problem {
 /// Finds the account a bill's numbers and ZIP code name. `client` is the caller's network
 /// address (its throttle subject), throttled like the account number itself. Each lookup
 /// is counted before the search; one that finds its account is given back.
+#[tracing::instrument(skip_all)]
 pub async fn find_account(
     db: &Db,
     client: &str,
     number: &str,
     zip: &str,
-) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
+) -> Result<Result<AccountId, Vec<Problem>>, ServiceError> {
     let parsed_number = CustomerAccountNumber::parse(number).map_err(number_problem);
     let parsed_zip = Zip::parse(zip).map_err(zip_problem);
     let (number, zip) = match (parsed_number, parsed_zip) {
@@ -96,13 +97,14 @@ fn password_problem(e: PasswordError) -> Problem {
 /// Creates the login of the customer who owns `account_id`; returns the new login's id.
 /// Every attempt from an address counts: "this email already has a login" must not become
 /// a way to test emails as fast as one likes.
+#[tracing::instrument(skip_all, fields(account_id = %account_id))]
 pub async fn create_login(
     db: &Db,
     caller: &Caller<'_>,
-    account_id: i64,
+    account_id: AccountId,
     new: NewLogin<'_>,
-) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
-    let Some((customer_id, _)) = data::account_display(db, account_id).await? else {
+) -> Result<Result<LoginId, Vec<Problem>>, ServiceError> {
+    let Some(account) = data::account_display(db, account_id).await? else {
         return Ok(Err(vec![Problem::FindFirst]));
     };
     let limit = Limit { max: caller.limits.registrations_per_address, window_secs: HOUR };
@@ -141,7 +143,9 @@ pub async fn create_login(
         return Ok(Err(problems));
     };
     let hash = passwords::hash(&password).await?;
-    match data::create_login(db, customer_id, &email, &hash, new.locale, new.terms_version).await {
+    match data::create_login(db, account.customer_id, &email, &hash, new.locale, new.terms_version)
+        .await
+    {
         Ok(id) => Ok(Ok(id)),
         Err(CreateLoginError::EmailTaken) => Ok(Err(vec![Problem::EmailTaken])),
         Err(CreateLoginError::AlreadyRegistered) => Ok(Err(vec![Problem::AlreadyRegistered])),
@@ -153,13 +157,14 @@ pub async fn create_login(
 /// password is checked, per login (and per unknown address alike, so the answer never
 /// tells which emails exist) and per client address: of any number sent at once, at most
 /// the limit reach Argon2. The failure that starts a lockout emails the owner.
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     db: &Db,
     mailer: &Mailer,
     caller: &Caller<'_>,
     email: &str,
     password: &str,
-) -> Result<Result<i64, Problem>, ServiceError> {
+) -> Result<Result<LoginId, Problem>, ServiceError> {
     let (limits, client) = (caller.limits, caller.client);
     let key = email.trim().to_lowercase();
     let per_email = Limit { max: limits.sign_in_failures_per_email, window_secs: 15 * MINUTE };
@@ -218,6 +223,7 @@ pub async fn sign_in(
 
 /// Emails a reset link when the address has a login. The caller shows the same answer
 /// either way; only the throttle can refuse.
+#[tracing::instrument(skip_all)]
 pub async fn request_password_reset(
     db: &Db,
     mailer: &Mailer,
@@ -257,6 +263,7 @@ pub async fn request_password_reset(
 }
 
 /// What a reset link is worth before the form is filled in.
+#[tracing::instrument(skip_all)]
 pub async fn reset_link_problem(db: &Db, token: &str) -> Result<Option<Problem>, ServiceError> {
     Ok(match tokens::check(db, Purpose::PasswordReset, token).await? {
         TokenState::Valid(_) => None,
@@ -268,13 +275,14 @@ pub async fn reset_link_problem(db: &Db, token: &str) -> Result<Option<Problem>,
 
 /// Sets a new password through a reset link: single use, one hour, every other session
 /// ended, the owner told by email.
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(
     db: &Db,
     mailer: &Mailer,
     token: &str,
     password: &str,
     password_confirm: &str,
-) -> Result<Result<i64, Vec<Problem>>, ServiceError> {
+) -> Result<Result<LoginId, Vec<Problem>>, ServiceError> {
     let record = match tokens::check(db, Purpose::PasswordReset, token).await? {
         TokenState::Valid(r) => r,
         TokenState::Expired => return Ok(Err(vec![Problem::ResetLinkExpired])),
@@ -291,7 +299,7 @@ pub async fn reset_password(
             Err(e) => return Ok(Err(vec![password_problem(e)])),
         };
     let hash = passwords::hash(&password).await?;
-    if !data::reset_password(db, record.id, login.id.0, &hash).await? {
+    if !data::reset_password(db, record.id, login.id, &hash).await? {
         return Ok(Err(vec![Problem::ResetLinkUsed]));
     }
     // The new password is proof enough: a lockout from before the reset ends with it.
@@ -302,5 +310,5 @@ pub async fn reset_password(
         &login.email,
     );
     mailer.queue(db, &m).await?;
-    Ok(Ok(login.id.0))
+    Ok(Ok(login.id))
 }

@@ -2,58 +2,59 @@
 //! customer, so another customer's id finds nothing.
 
 use super::{MethodKind, SavedMethod};
-use crate::domain::{BankAccountType, RoutingNumber};
+use crate::domain::{BankAccountType, CustomerId, MethodId, RoutingNumber};
 use crate::gateway::Tokenized;
 use crate::payments::{brand_name, expiry_text};
-use crate::platform::db::{now, Db};
+use crate::platform::db::{now, Db, WriteLock};
 use crate::platform::vault::{Binding, Sealed};
 
-type MethodRow = (
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+struct MethodRow {
+    id: MethodId,
+    kind: String,
+    last4: String,
+    bank_account_type: Option<String>,
+    bank_name: Option<String>,
+    card_brand: Option<String>,
+    exp_month: Option<i64>,
+    exp_year: Option<i64>,
+    is_default: i64,
+    autopay_uses: i64,
+}
 
-pub async fn methods(db: &Db, customer_id: i64) -> Result<Vec<SavedMethod>, sqlx::Error> {
+impl MethodRow {
+    /// `None` for a kind this version does not know.
+    fn into_saved(self) -> Option<SavedMethod> {
+        let kind = MethodKind::parse(&self.kind)?;
+        // An unknown card brand is left out: the page names it in the customer's language.
+        let brand = brand_name(kind, self.card_brand.as_deref()).map(str::to_string);
+        let expiry = self.exp_month.zip(self.exp_year).map(|(m, y)| expiry_text(m, y));
+        Some(SavedMethod {
+            id: self.id,
+            kind,
+            last4: self.last4,
+            bank_account_type: self.bank_account_type,
+            bank_name: self.bank_name,
+            brand,
+            expiry,
+            is_default: self.is_default == 1,
+            autopay_uses: self.autopay_uses,
+        })
+    }
+}
+
+pub async fn methods(db: &Db, customer_id: CustomerId) -> Result<Vec<SavedMethod>, sqlx::Error> {
     let rows: Vec<MethodRow> = sqlx::query_as(
         "SELECT m.id, m.kind, m.last4, m.bank_account_type, m.bank_name, m.card_brand, m.exp_month, m.exp_year, \
          m.is_default, \
-         (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.payment_method_id = m.id AND e.active = 1) \
+         (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.payment_method_id = m.id AND e.active = 1) AS autopay_uses \
          FROM payment_methods m WHERE m.customer_id = $1 AND m.removed_at IS NULL \
          ORDER BY m.is_default DESC, m.id",
     )
     .bind(customer_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(
-            |(id, kind, last4, account_type, bank_name, brand, month, year, is_default, uses)| {
-                let kind = MethodKind::parse(&kind)?;
-                // An unknown card brand is left out: the page names it in the customer's language.
-                let brand = brand_name(kind, brand.as_deref()).map(str::to_string);
-                let expiry = month.zip(year).map(|(m, y)| expiry_text(m, y));
-                Some(SavedMethod {
-                    id,
-                    kind,
-                    last4,
-                    bank_account_type: account_type,
-                    bank_name,
-                    brand,
-                    expiry,
-                    is_default: is_default == 1,
-                    autopay_uses: uses,
-                })
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().filter_map(MethodRow::into_saved).collect())
 }
 
 /// A new bank account. Its number is sealed bound to the new row, whose id the INSERT
@@ -82,34 +83,19 @@ pub enum NewMethod<'a> {
     Tokenized(NewTokenized<'a>),
 }
 
-/// The first statement of a wallet change, and a write: on SQLite the transaction takes the
-/// write lock now, waiting its turn (a transaction that reads first fails "busy" at once
-/// when another writer got in between); on PostgreSQL it locks the customer's row, so two
-/// changes of one wallet at once agree on which method is the default.
-async fn lock_customer(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    customer_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET id = id WHERE id = $1")
-        .bind(customer_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// Saves a method; `None` when the wallet already holds `max_methods` (counted under the
 /// customer's lock, so adds at once cannot pass it together). The customer's first method is
 /// the default whatever was asked, and a new default takes the mark from the old one in the
 /// same transaction.
 pub async fn insert(
     db: &Db,
-    customer_id: i64,
+    customer_id: CustomerId,
     method: NewMethod<'_>,
     make_default: bool,
     max_methods: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    lock_customer(&mut tx, customer_id).await?;
+) -> Result<Option<MethodId>, sqlx::Error> {
+    // Under the customer's lock: adds at once agree on the count and the default.
+    let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
     let (others,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL",
     )
@@ -127,9 +113,9 @@ pub async fn insert(
             .await?;
     }
     let at = now();
-    let (id,): (i64,) = match method {
+    let (id,): (MethodId,) = match method {
         NewMethod::Bank(b) => {
-            let (id,): (i64,) = sqlx::query_as(
+            let (id,): (MethodId,) = sqlx::query_as(
                 "INSERT INTO payment_methods (customer_id, kind, last4, bank_account_type, routing_number, bank_name, \
                  holder_name, is_default, created_at) \
                  VALUES ($1, 'echeck', $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -145,7 +131,7 @@ pub async fn insert(
             .fetch_one(&mut *tx)
             .await?;
             // The row exists without its number only inside this transaction.
-            let sealed = (b.seal)(&Binding { method_id: id, customer_id });
+            let sealed = (b.seal)(&Binding { method_id: id.0, customer_id: customer_id.0 });
             store_sealed(&mut tx, id, &sealed).await?;
             (id,)
         }
@@ -179,10 +165,13 @@ pub async fn insert(
 }
 
 /// False when the method is not one of this customer's saved methods.
-pub async fn set_default(db: &Db, customer_id: i64, method_id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    lock_customer(&mut tx, customer_id).await?;
-    let found: Option<(i64,)> = sqlx::query_as(
+pub async fn set_default(
+    db: &Db,
+    customer_id: CustomerId,
+    method_id: MethodId,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
+    let found: Option<(MethodId,)> = sqlx::query_as(
         "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
     )
     .bind(method_id)
@@ -213,14 +202,13 @@ pub enum Removal {
 /// enrollments move to `replacement` first; the default mark moves to the newest method left.
 pub async fn remove(
     db: &Db,
-    customer_id: i64,
-    method_id: i64,
-    replacement: Option<i64>,
+    customer_id: CustomerId,
+    method_id: MethodId,
+    replacement: Option<MethodId>,
 ) -> Result<Removal, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    lock_customer(&mut tx, customer_id).await?;
-    let owned = |id: i64| {
-        sqlx::query_as::<_, (i64,)>(
+    let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
+    let owned = |id: MethodId| {
+        sqlx::query_as::<_, (MethodId,)>(
             "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
         )
         .bind(id)
@@ -281,20 +269,38 @@ pub async fn sealed_needing_reseal(
     db: &Db,
     current_key_id: &str,
 ) -> Result<Vec<(Binding, Sealed)>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT id, customer_id, account_key_id, account_ciphertext, account_bound FROM payment_methods \
-         WHERE account_ciphertext IS NOT NULL AND (account_key_id <> $1 OR account_bound = 0)",
-    )
+    let rows: Vec<SealedRow> = sqlx::query_as(&format!(
+        "{SEALED} WHERE account_ciphertext IS NOT NULL AND (account_key_id <> $1 OR account_bound = 0)"
+    ))
     .bind(current_key_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.into_iter().map(stored_account).collect())
+    Ok(rows.into_iter().map(SealedRow::split).collect())
 }
 
-fn stored_account(
-    (method_id, customer_id, key_id, bytes, bound): (i64, i64, String, Vec<u8>, i64),
-) -> (Binding, Sealed) {
-    (Binding { method_id, customer_id }, Sealed { key_id, bytes, bound: bound == 1 })
+const SEALED: &str = "SELECT id, customer_id, account_key_id, account_ciphertext, account_bound \
+                      FROM payment_methods";
+
+/// A bank account's sealed number and the row it is bound to.
+#[derive(sqlx::FromRow)]
+struct SealedRow {
+    id: MethodId,
+    customer_id: CustomerId,
+    account_key_id: String,
+    account_ciphertext: Vec<u8>,
+    account_bound: i64,
+}
+
+impl SealedRow {
+    fn split(self) -> (Binding, Sealed) {
+        let binding = Binding { method_id: self.id.0, customer_id: self.customer_id.0 };
+        let sealed = Sealed {
+            key_id: self.account_key_id,
+            bytes: self.account_ciphertext,
+            bound: self.account_bound == 1,
+        };
+        (binding, sealed)
+    }
 }
 
 pub async fn replace_sealed(
@@ -318,7 +324,7 @@ pub async fn replace_sealed(
 
 async fn store_sealed(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    method_id: i64,
+    method_id: MethodId,
     sealed: &Sealed,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 WHERE id = $4")
@@ -334,14 +340,12 @@ async fn store_sealed(
 /// The sealed account number of a bank account, with the row it must open for.
 pub async fn sealed_account(
     db: &Db,
-    method_id: i64,
+    method_id: MethodId,
 ) -> Result<Option<(Binding, Sealed)>, sqlx::Error> {
-    let row: Option<(i64, i64, String, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT id, customer_id, account_key_id, account_ciphertext, account_bound FROM payment_methods \
-         WHERE id = $1 AND account_ciphertext IS NOT NULL",
-    )
-    .bind(method_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(stored_account))
+    let row: Option<SealedRow> =
+        sqlx::query_as(&format!("{SEALED} WHERE id = $1 AND account_ciphertext IS NOT NULL"))
+            .bind(method_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(SealedRow::split))
 }

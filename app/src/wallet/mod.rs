@@ -14,9 +14,6 @@ pub use pages::{AddPaymentMethodPage, MyWallet};
 
 #[cfg(feature = "ssr")]
 use crate::auth::current_customer;
-#[cfg(feature = "ssr")]
-use crate::domain::CustomerId;
-#[cfg(feature = "ssr")]
 use crate::domain::{AccountId, MethodId};
 #[cfg(feature = "ssr")]
 use crate::forms::{finish, internal};
@@ -29,7 +26,7 @@ use serde::{Deserialize, Serialize};
 /// A saved method as My Wallet shows it: only masked facts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedMethod {
-    pub id: i64,
+    pub id: MethodId,
     pub kind: MethodKind,
     pub last4: String,
     /// "checking" or "savings" for an e-check.
@@ -216,16 +213,18 @@ pub const PENDING_REMOVAL: &str = "pending_removal";
 
 /// The signed-in customer's saved methods; `None` when nobody is signed in.
 #[server(endpoint = "wallet_methods")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn wallet_methods() -> Result<Option<Vec<SavedMethod>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     data::methods(&db, customer_id).await.map(Some).map_err(internal)
 }
 
 #[server(endpoint = "make_default_method")]
-pub async fn make_default_method(id: i64) -> Result<WalletOutcome, ServerFnError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(method_id = %id)))]
+pub async fn make_default_method(id: MethodId) -> Result<WalletOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
     };
     let outcome = match service::make_default(&db, customer_id, id).await.map_err(internal)? {
@@ -238,12 +237,13 @@ pub async fn make_default_method(id: i64) -> Result<WalletOutcome, ServerFnError
 /// Removes a method. When an AutoPay pays with it, `replacement` names the method AutoPay
 /// moves to; without one the answer asks for it.
 #[server(endpoint = "remove_method")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(method_id = %id, replacement = ?replacement)))]
 pub async fn remove_method(
-    id: i64,
-    replacement: Option<i64>,
+    id: MethodId,
+    replacement: Option<MethodId>,
 ) -> Result<WalletOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
     };
     let outcome =
@@ -260,7 +260,7 @@ pub async fn remove_method(
 
 /// A removal's problem; `pending` names the method whose removal waits for a replacement.
 #[cfg(feature = "ssr")]
-fn removal_problem(problem: WalletProblem, pending: Option<i64>) -> WalletOutcome {
+fn removal_problem(problem: WalletProblem, pending: Option<MethodId>) -> WalletOutcome {
     let values = pending.map(|id| (PENDING_REMOVAL.to_string(), id.to_string()));
     WalletOutcome { values: values.into_iter().collect(), problems: vec![problem] }
 }
@@ -270,48 +270,21 @@ pub async fn take_wallet_outcome() -> Result<Option<WalletOutcome>, ServerFnErro
     crate::forms::take_outcome("wallet").await
 }
 
+/// Adds a method from the add form, whose fields arrive flattened under their own names.
+/// Opened from AutoPay's "Add New", `for_autopay` names the account to go back to.
 #[server(endpoint = "add_payment_method")]
-#[allow(clippy::too_many_arguments)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(for_autopay = ?for_autopay)))]
 pub async fn add_payment_method(
-    kind: Option<String>,
-    account_type: Option<String>,
-    routing_number: Option<String>,
-    account_number: Option<String>,
-    account_number_confirm: Option<String>,
-    bank_name: Option<String>,
-    holder_name: Option<String>,
-    card_number: Option<String>,
-    card_name: Option<String>,
-    expiry: Option<String>,
-    security_code: Option<String>,
-    billing_zip: Option<String>,
-    wallet: Option<String>,
-    make_default: Option<String>,
-    for_autopay: Option<i64>,
+    #[server(flatten)] form: AddMethodForm,
+    for_autopay: Option<AccountId>,
     autopay_change: Option<String>,
 ) -> Result<WalletOutcome, ServerFnError> {
-    let form = AddMethodForm {
-        kind,
-        account_type,
-        routing_number,
-        account_number,
-        account_number_confirm,
-        bank_name,
-        holder_name,
-        card_number,
-        card_name,
-        expiry,
-        security_code,
-        billing_zip,
-        wallet,
-        make_default,
-    };
     let db = expect_context::<crate::platform::Db>();
     let vault = expect_context::<crate::platform::vault::Vault>();
     let gateway = expect_context::<crate::gateway::Gateway>();
     let mut outcome =
         WalletOutcome { values: service::values_to_keep(&form), ..WalletOutcome::default() };
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         outcome.problems.push(WalletProblem::SignInNeeded);
         return finish("add_method", outcome, "").await;
     };
@@ -331,7 +304,7 @@ pub async fn add_payment_method(
     let success = match (for_autopay, added) {
         (Some(account), Some(method)) => {
             let changing = autopay_change.is_some_and(|c| !c.is_empty());
-            paths::autopay_enroll(AccountId(account), Some(MethodId(method)), changing)
+            paths::autopay_enroll(account, Some(method), changing)
         }
         _ => format!("{}?done=added", paths::WALLET),
     };
@@ -345,6 +318,7 @@ pub async fn take_add_method_outcome() -> Result<Option<WalletOutcome>, ServerFn
 
 /// The bank of a routing number, from the utility's routing directory.
 #[server(endpoint = "bank_for_routing")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn bank_for_routing(routing_number: String) -> Result<Option<String>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let Ok(routing) = crate::domain::RoutingNumber::parse(&routing_number) else { return Ok(None) };
@@ -362,6 +336,7 @@ pub struct AddFormSetup {
 }
 
 #[server(endpoint = "add_method_setup")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn add_method_setup() -> Result<AddFormSetup, ServerFnError> {
     let gateway = expect_context::<crate::gateway::Gateway>();
     let today = time::OffsetDateTime::now_utc().date();

@@ -134,7 +134,7 @@ pub fn MyWallet() -> impl IntoView {
             <ErrorSummary problems=summary(i18n, outcome)/>
             {move || methods.get().map(|result| match result {
                 Ok(Some(list)) => {
-                    let pending = outcome.read().parsed::<i64>(PENDING_REMOVAL);
+                    let pending = outcome.read().parsed::<MethodId>(PENDING_REMOVAL);
                     let empty = list.is_empty();
                     view! {
                         {empty.then(|| view! { <p>{t!(i18n, wallet.empty)}</p> })}
@@ -144,7 +144,7 @@ pub fn MyWallet() -> impl IntoView {
                             <For
                                 each=move || {
                                     list.iter().map(|m| {
-                                        let others: Vec<(i64, String)> = list.iter().filter(|o| o.id != m.id)
+                                        let others: Vec<(MethodId, String)> = list.iter().filter(|o| o.id != m.id)
                                             .map(|o| (o.id, o.label(i18n.get_locale()))).collect();
                                         (m.clone(), others)
                                     }).collect::<Vec<_>>()
@@ -168,8 +168,8 @@ pub fn MyWallet() -> impl IntoView {
 #[component]
 fn WalletItem(
     method: SavedMethod,
-    pending: Option<i64>,
-    others: Vec<(i64, String)>,
+    pending: Option<MethodId>,
+    others: Vec<(MethodId, String)>,
     make_default: ServerAction<MakeDefaultMethod>,
     remove: ServerAction<RemoveMethod>,
 ) -> impl IntoView {

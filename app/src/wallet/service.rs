@@ -3,7 +3,8 @@
 use super::data::{self, NewBankAccount, NewMethod, NewTokenized, Removal};
 use super::{AddMethodForm, MethodKind, WalletProblem};
 use crate::domain::{
-    BankAccountNumber, BankAccountType, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip,
+    BankAccountNumber, BankAccountType, CardNumber, CustomerId, Expiry, MethodId, RoutingNumber,
+    SecurityCode, Zip,
 };
 use crate::gateway::{CardDetails, Gateway, GatewayError};
 use crate::platform::config::LimitsConfig;
@@ -65,13 +66,14 @@ pub use crate::platform::ServiceError;
 
 /// Who adds a method, and within which limits.
 pub struct Adder<'a> {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     /// The client address's throttle subject.
     pub client: &'a str,
     pub limits: &'a LimitsConfig,
 }
 
 /// Adds a payment method for the adder's customer; returns its id or every problem found.
+#[tracing::instrument(skip_all, fields(customer_id = %adder.customer_id))]
 pub async fn add(
     db: &Db,
     vault: &Vault,
@@ -79,13 +81,11 @@ pub async fn add(
     adder: &Adder<'_>,
     form: &AddMethodForm,
     today: time::Date,
-) -> Result<Result<i64, Vec<WalletProblem>>, ServiceError> {
+) -> Result<Result<MethodId, Vec<WalletProblem>>, ServiceError> {
     let make_default = form.make_default.is_some();
     let Some(kind) = form.kind.as_deref().and_then(MethodKind::parse) else {
         return Ok(Err(vec![WalletProblem::KindMissing]));
     };
-    let customer_id = adder.customer_id;
-    let saved = |id: Option<i64>| id.ok_or_else(|| vec![WalletProblem::TooManyMethods]);
     match kind {
         MethodKind::Echeck => add_bank_account(db, vault, adder, form, make_default).await,
         MethodKind::Debit | MethodKind::Credit => {
@@ -110,12 +110,21 @@ pub async fn add(
                 holder_name: &option.name,
                 billing_zip: None,
             });
-            Ok(saved(
-                data::insert(db, customer_id, method, make_default, adder.limits.saved_methods)
-                    .await?,
-            ))
+            save(db, adder, method, make_default).await
         }
     }
+}
+
+/// Saves a checked method in the adder's wallet, unless it is full.
+async fn save(
+    db: &Db,
+    adder: &Adder<'_>,
+    method: NewMethod<'_>,
+    make_default: bool,
+) -> Result<Result<MethodId, Vec<WalletProblem>>, ServiceError> {
+    let limit = adder.limits.saved_methods;
+    let saved = data::insert(db, adder.customer_id, method, make_default, limit).await?;
+    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
 }
 
 /// Counts a new card against the customer's and the address's hourly and daily limits,
@@ -161,7 +170,7 @@ async fn add_bank_account(
     adder: &Adder<'_>,
     form: &AddMethodForm,
     make_default: bool,
-) -> Result<Result<i64, Vec<WalletProblem>>, ServiceError> {
+) -> Result<Result<MethodId, Vec<WalletProblem>>, ServiceError> {
     let mut problems = Vec::new();
     let account_type = BankAccountType::parse(form.account_type.as_deref().unwrap_or_default())
         .map_err(|_| problems.push(WalletProblem::AccountTypeMissing))
@@ -207,10 +216,7 @@ async fn add_bank_account(
         seal: &seal,
         last4: account.last4(),
     });
-    let saved =
-        data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods)
-            .await?;
-    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
+    save(db, adder, method, make_default).await
 }
 
 async fn add_card(
@@ -221,7 +227,7 @@ async fn add_card(
     form: &AddMethodForm,
     make_default: bool,
     today: time::Date,
-) -> Result<Result<i64, Vec<WalletProblem>>, ServiceError> {
+) -> Result<Result<MethodId, Vec<WalletProblem>>, ServiceError> {
     let mut problems = Vec::new();
     let number = CardNumber::parse(form.card_number.as_deref().unwrap_or_default())
         .map_err(|e| problems.push(WalletProblem::from(e)))
@@ -273,16 +279,14 @@ async fn add_card(
         holder_name: &holder,
         billing_zip: Some(zip.as_str()),
     });
-    let saved =
-        data::insert(db, adder.customer_id, method, make_default, adder.limits.saved_methods)
-            .await?;
-    Ok(saved.ok_or_else(|| vec![WalletProblem::TooManyMethods]))
+    save(db, adder, method, make_default).await
 }
 
+#[tracing::instrument(skip(db))]
 pub async fn make_default(
     db: &Db,
-    customer_id: i64,
-    method_id: i64,
+    customer_id: CustomerId,
+    method_id: MethodId,
 ) -> Result<Result<(), WalletProblem>, ServiceError> {
     Ok(if data::set_default(db, customer_id, method_id).await? {
         Ok(())
@@ -291,11 +295,12 @@ pub async fn make_default(
     })
 }
 
+#[tracing::instrument(skip(db))]
 pub async fn remove(
     db: &Db,
-    customer_id: i64,
-    method_id: i64,
-    replacement: Option<i64>,
+    customer_id: CustomerId,
+    method_id: MethodId,
+    replacement: Option<MethodId>,
 ) -> Result<Result<(), WalletProblem>, ServiceError> {
     Ok(match data::remove(db, customer_id, method_id, replacement).await? {
         Removal::Removed => Ok(()),
@@ -307,6 +312,7 @@ pub async fn remove(
 
 /// Re-encrypts every bank account under the current key, bound to its row (rows sealed
 /// before binding existed are bound here too); returns how many moved.
+#[tracing::instrument(skip_all)]
 pub async fn rotate_key(db: &Db, vault: &Vault) -> Result<usize, RotateError> {
     let mut moved = 0;
     for (binding, sealed) in data::sealed_needing_reseal(db, vault.current_key_id()).await? {

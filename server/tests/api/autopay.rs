@@ -666,10 +666,14 @@ async fn failure_of(app: &TestApp, bill_id: i64) -> (String, Option<String>) {
 /// What the new customer finds: paper bills and no AutoPay on the account.
 async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
     let jordan = p.app.register("87654321-1234567", "97501").await.customer_id;
-    let delivery = app::delivery::data::account(&p.app.db, jordan, account)
-        .await
-        .unwrap()
-        .expect("the new customer's account");
+    let delivery = app::delivery::data::account(
+        &p.app.db,
+        app::domain::CustomerId(jordan),
+        app::domain::AccountId(account),
+    )
+    .await
+    .unwrap()
+    .expect("the new customer's account");
     assert_eq!(
         (delivery.delivery_method.as_str(), delivery.delivery_email),
         ("paper", None),

@@ -9,6 +9,7 @@ use crate::helpers::{
 };
 use app::delivery::service::{self, EmailRequest};
 use app::delivery::{DeliveryProblem, Verification};
+use app::domain::{AccountId, CustomerId, LoginId};
 
 async fn method(app: &TestApp, account_id: i64) -> (String, Option<String>) {
     sqlx::query_as("SELECT delivery_method, delivery_email FROM accounts WHERE id = $1")
@@ -99,8 +100,13 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     let Registered { login_id, customer_id, account_id: account, .. } =
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request =
-        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
+    let request = EmailRequest {
+        login_id: LoginId(login_id),
+        customer_id: CustomerId(customer_id),
+        account_id: AccountId(account),
+        email: &to,
+        locale: "es",
+    };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0]
         .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))
@@ -185,9 +191,9 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
     let m = app.mailer.clone();
     let to = unique_email("bills");
     let request = |account_id| EmailRequest {
-        login_id: alex_login,
-        customer_id: alex,
-        account_id,
+        login_id: LoginId(alex_login),
+        customer_id: CustomerId(alex),
+        account_id: AccountId(account_id),
         email: &to,
         locale: "es",
     };
@@ -198,7 +204,9 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
         Err(DeliveryProblem::NotFound)
     );
     assert_eq!(
-        service::choose_paper(&app.db, &m, alex, maria_account).await.unwrap(),
+        service::choose_paper(&app.db, &m, CustomerId(alex), AccountId(maria_account))
+            .await
+            .unwrap(),
         Err(DeliveryProblem::NotFound)
     );
     assert_eq!(count(&app.db, "one_time_tokens").await, 0);
@@ -252,8 +260,13 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     let Registered { login_id, customer_id, account_id: account, .. } =
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request =
-        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
+    let request = EmailRequest {
+        login_id: LoginId(login_id),
+        customer_id: CustomerId(customer_id),
+        account_id: AccountId(account),
+        email: &to,
+        locale: "en",
+    };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0]
         .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))

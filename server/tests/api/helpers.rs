@@ -1,3 +1,4 @@
+use app::domain::CustomerId;
 use app::email::Mailer;
 use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
@@ -364,12 +365,8 @@ impl TestApp {
                 .unwrap()
                 .unwrap();
         let customer_id =
-            app::auth::data::customer_of_login(&self.db, app::domain::LoginId(login_id))
-                .await
-                .unwrap()
-                .unwrap()
-                .0;
-        Registered { login_id, customer_id, account_id, email }
+            app::auth::data::customer_of_login(&self.db, login_id).await.unwrap().unwrap().0;
+        Registered { login_id: login_id.0, customer_id, account_id: account_id.0, email }
     }
 
     /// Adds a payment method to the customer's wallet, within the default limits.
@@ -388,7 +385,9 @@ impl TestApp {
         form: &AddMethodForm,
     ) -> Result<i64, Vec<WalletProblem>> {
         let gateway = app::gateway::Gateway::sandbox();
-        app::wallet::service::add(&self.db, &vault(), &gateway, adder, form, TODAY).await.unwrap()
+        let vault = vault();
+        let added = app::wallet::service::add(&self.db, &vault, &gateway, adder, form, TODAY);
+        added.await.unwrap().map(|id| id.0)
     }
 
     /// Alex (12345678-1234567) with a login, a bank account, a card and AutoPay on the bank
@@ -463,7 +462,7 @@ static DEFAULT_LIMITS: std::sync::LazyLock<app::platform::config::LimitsConfig> 
 
 /// A customer adding a method from a test's own address, within the default limits.
 pub fn adder(customer_id: i64) -> Adder<'static> {
-    Adder { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
+    Adder { customer_id: CustomerId(customer_id), client: "192.0.2.1", limits: &DEFAULT_LIMITS }
 }
 
 /// A customer adding more methods than a household may keep: for tests about something
@@ -474,7 +473,7 @@ pub fn roomy_adder(customer_id: i64) -> Adder<'static> {
             saved_methods: 1_000_000,
             ..Default::default()
         });
-    Adder { customer_id, client: "192.0.2.1", limits: &ROOMY }
+    Adder { customer_id: CustomerId(customer_id), client: "192.0.2.1", limits: &ROOMY }
 }
 
 /// A test calling a service as one client, within the default limits.

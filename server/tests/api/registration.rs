@@ -578,11 +578,15 @@ async fn a_login_race_lost_at_the_database_is_named_by_the_constraint_that_stopp
     let hash = || PasswordHashString::from_stored("$argon2id$v=19$m=19456,t=2,p=1$x$y".into());
     let email = |text: &str| app::domain::Email::parse(text).unwrap();
     let (first, second) = (email("first@example.com"), email("second@example.com"));
-    create_login(&app.db, alex, &first, &hash(), "en", "t1").await.unwrap();
+    create_login(&app.db, app::domain::CustomerId(alex), &first, &hash(), "en", "t1")
+        .await
+        .unwrap();
     // The checks before the insert passed for both (a race): the database decides.
-    let same_email = create_login(&app.db, maria, &first, &hash(), "en", "t1").await;
+    let same_email =
+        create_login(&app.db, app::domain::CustomerId(maria), &first, &hash(), "en", "t1").await;
     assert!(matches!(same_email, Err(CreateLoginError::EmailTaken)), "{same_email:?}");
-    let same_customer = create_login(&app.db, alex, &second, &hash(), "en", "t1").await;
+    let same_customer =
+        create_login(&app.db, app::domain::CustomerId(alex), &second, &hash(), "en", "t1").await;
     assert!(matches!(same_customer, Err(CreateLoginError::AlreadyRegistered)), "{same_customer:?}");
     assert_eq!(crate::helpers::count(&app.db, "logins").await, 1);
 }

@@ -2,14 +2,17 @@
 //! for a replacement), another customer's methods out of reach, and nothing readable at rest.
 
 use crate::helpers::{card, count, echeck, location, spawn_app, vault, with_demo, TestApp, TODAY};
+use app::domain::{CustomerId, MethodId};
 use app::platform::vault::{Vault, VaultError};
 use app::wallet::service::{self, rotate_key};
 use app::wallet::{data, AddMethodForm, MethodKind, WalletProblem};
 
 /// The account number of a saved bank account, opened for the row it is stored in.
 async fn open_account(app: &TestApp, vault: &Vault, method_id: i64) -> Result<String, VaultError> {
-    let (binding, sealed) =
-        data::sealed_account(&app.db, method_id).await.unwrap().expect("a sealed bank account");
+    let (binding, sealed) = data::sealed_account(&app.db, MethodId(method_id))
+        .await
+        .unwrap()
+        .expect("a sealed bank account");
     vault.open(&sealed, &binding)
 }
 
@@ -38,9 +41,9 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
         .await
         .unwrap();
 
-    let methods = data::methods(&app.db, alex).await.unwrap();
+    let methods = data::methods(&app.db, CustomerId(alex)).await.unwrap();
     assert_eq!(methods.len(), 4);
-    let by_id = |id: i64| methods.iter().find(|m| m.id == id).unwrap();
+    let by_id = |id: i64| methods.iter().find(|m| m.id.0 == id).unwrap();
     assert_eq!(
         (by_id(bank).kind, by_id(bank).last4.as_str(), by_id(bank).bank_account_type.as_deref()),
         (MethodKind::Echeck, "6789", Some("checking"))
@@ -114,9 +117,9 @@ async fn the_bank_name_comes_from_the_routing_directory_when_left_blank() {
     let mut form = echeck("021000021", "55554444", "55554444");
     form.bank_name = Some("  ".into());
     let id = app.add_method(alex, &form).await.unwrap();
-    let methods = data::methods(&app.db, alex).await.unwrap();
+    let methods = data::methods(&app.db, CustomerId(alex)).await.unwrap();
     assert_eq!(
-        methods.iter().find(|m| m.id == id).unwrap().bank_name.as_deref(),
+        methods.iter().find(|m| m.id.0 == id).unwrap().bank_name.as_deref(),
         Some("JPMORGAN CHASE BANK, NA")
     );
     // Not in the directory and blank: the customer is asked.
@@ -138,24 +141,31 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     let marias =
         app.add_method(maria, &card("debit", "5555555555554444", "04/29", "123")).await.unwrap();
 
-    assert_eq!(service::make_default(&app.db, alex, second).await.unwrap(), Ok(()));
-    let defaults: Vec<i64> = data::methods(&app.db, alex)
+    assert_eq!(
+        service::make_default(&app.db, CustomerId(alex), MethodId(second)).await.unwrap(),
+        Ok(())
+    );
+    let defaults: Vec<i64> = data::methods(&app.db, CustomerId(alex))
         .await
         .unwrap()
         .iter()
         .filter(|m| m.is_default)
-        .map(|m| m.id)
+        .map(|m| m.id.0)
         .collect();
     assert_eq!(defaults, vec![second]);
 
     // María's method is not Alex's to see, make default, remove or name as a replacement.
-    assert!(data::methods(&app.db, alex).await.unwrap().iter().all(|m| m.id != marias));
+    assert!(data::methods(&app.db, CustomerId(alex))
+        .await
+        .unwrap()
+        .iter()
+        .all(|m| m.id.0 != marias));
     assert_eq!(
-        service::make_default(&app.db, alex, marias).await.unwrap(),
+        service::make_default(&app.db, CustomerId(alex), MethodId(marias)).await.unwrap(),
         Err(WalletProblem::NotFound)
     );
     assert_eq!(
-        service::remove(&app.db, alex, marias, None).await.unwrap(),
+        service::remove(&app.db, CustomerId(alex), MethodId(marias), None).await.unwrap(),
         Err(WalletProblem::NotFound)
     );
 
@@ -175,14 +185,21 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     .await
     .unwrap();
     assert_eq!(
-        service::remove(&app.db, alex, first, None).await.unwrap(),
+        service::remove(&app.db, CustomerId(alex), MethodId(first), None).await.unwrap(),
         Err(WalletProblem::NeedsReplacement)
     );
     assert_eq!(
-        service::remove(&app.db, alex, first, Some(marias)).await.unwrap(),
+        service::remove(&app.db, CustomerId(alex), MethodId(first), Some(MethodId(marias)))
+            .await
+            .unwrap(),
         Err(WalletProblem::ReplacementInvalid)
     );
-    assert_eq!(service::remove(&app.db, alex, first, Some(second)).await.unwrap(), Ok(()));
+    assert_eq!(
+        service::remove(&app.db, CustomerId(alex), MethodId(first), Some(MethodId(second)))
+            .await
+            .unwrap(),
+        Ok(())
+    );
     let (uses,): (i64,) = sqlx::query_as("SELECT payment_method_id FROM autopay_enrollments")
         .fetch_one(&app.db.pool)
         .await
@@ -192,9 +209,17 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     // Removing the default hands the mark to what is left.
     let third =
         app.add_method(alex, &card("credit", "6011111111111117", "04/29", "123")).await.unwrap();
-    assert_eq!(service::remove(&app.db, alex, second, Some(third)).await.unwrap(), Ok(()));
-    let left = data::methods(&app.db, alex).await.unwrap();
-    assert_eq!(left.iter().map(|m| (m.id, m.is_default)).collect::<Vec<_>>(), vec![(third, true)]);
+    assert_eq!(
+        service::remove(&app.db, CustomerId(alex), MethodId(second), Some(MethodId(third)))
+            .await
+            .unwrap(),
+        Ok(())
+    );
+    let left = data::methods(&app.db, CustomerId(alex)).await.unwrap();
+    assert_eq!(
+        left.iter().map(|m| (m.id.0, m.is_default)).collect::<Vec<_>>(),
+        vec![(third, true)]
+    );
 }
 
 #[tokio::test]
@@ -283,7 +308,7 @@ async fn rotating_the_key_re_encrypts_every_bank_account() {
     let new_vault = Vault::from_config(&config).unwrap();
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 1);
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 0, "nothing left to move");
-    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
+    let (_, sealed) = data::sealed_account(&app.db, MethodId(id)).await.unwrap().unwrap();
     assert_eq!(sealed.key_id, "2026-11");
     assert_eq!(open_account(&app, &new_vault, id).await.unwrap(), "246813579");
 }
@@ -458,8 +483,8 @@ async fn a_card_of_an_unknown_brand_is_saved_without_a_made_up_brand_name() {
     let alex = app.register("12345678-1234567", "97501").await.customer_id;
     let id =
         app.add_method(alex, &card("credit", "9000 0000 0000 0001", "04/29", "123")).await.unwrap();
-    let methods = data::methods(&app.db, alex).await.unwrap();
-    let saved = methods.iter().find(|m| m.id == id).unwrap();
+    let methods = data::methods(&app.db, CustomerId(alex)).await.unwrap();
+    let saved = methods.iter().find(|m| m.id.0 == id).unwrap();
     assert_eq!(
         (saved.brand.as_deref(), saved.last4.as_str()),
         (None, "0001"),
@@ -494,11 +519,11 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
             .unwrap()
             .unwrap();
             if n % 4 == 0 {
-                assert!(data::set_default(&db, alex, added).await.unwrap());
+                assert!(data::set_default(&db, CustomerId(alex), added).await.unwrap());
             }
             if n % 5 == 0 {
                 assert!(matches!(
-                    data::remove(&db, alex, added, None).await.unwrap(),
+                    data::remove(&db, CustomerId(alex), added, None).await.unwrap(),
                     data::Removal::Removed
                 ));
             }
@@ -666,7 +691,7 @@ async fn rows_sealed_before_binding_still_open_and_rotation_binds_them() {
 
     assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 1, "the legacy row is re-sealed");
     assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 0, "nothing left to bind");
-    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
+    let (_, sealed) = data::sealed_account(&app.db, MethodId(id)).await.unwrap().unwrap();
     assert!(sealed.bound);
     assert_eq!(open_account(&app, &vault(), id).await.unwrap(), "246813579");
     copy_sealed_account(&app, id, other).await;
