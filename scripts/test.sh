@@ -68,7 +68,9 @@ if pg_up; then
   # Drop what earlier runs' tests left behind, then run the same tests there.
   psql "$PG_ADMIN_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'aqueduct_test_%'" \
     | while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
-  TEST_DATABASE_URL="$PG_ADMIN_URL" timeout 15m cargo test -p server --test api --test lockout
+  # The same packages and features as the SQLite run, so its build is reused as it is.
+  TEST_DATABASE_URL="$PG_ADMIN_URL" timeout 15m \
+    cargo test -p app -p server --features app/ssr --test api --test lockout
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL suite cannot run." >&2
   exit 1

@@ -65,11 +65,7 @@ impl SignedInUser {
 }
 
 #[cfg(feature = "ssr")]
-fn internal(e: impl std::fmt::Debug) -> ServerFnError {
-    // Logged for the utility's IT staff; the customer sees only the generic error page.
-    tracing::error!(error = ?e, "server function failed");
-    ServerFnError::new("internal error")
-}
+use crate::forms::internal;
 
 /// The signed-in customer's name and the end of the session, for the header: one check
 /// of the session. `None` when nobody is signed in.
