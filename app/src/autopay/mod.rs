@@ -17,9 +17,7 @@ pub use pages::{AutopayConfirmationPage, AutopayReviewPage, AutopaySection, Enro
 #[cfg(feature = "ssr")]
 use crate::auth::current_customer;
 use crate::domain::autopay::{RuleForm, RuleProblem};
-use crate::domain::Cents;
-#[cfg(feature = "ssr")]
-use crate::domain::CustomerId;
+use crate::domain::{AccountId, Cents, MethodId};
 #[cfg(feature = "ssr")]
 use crate::forms::{finish, internal};
 use crate::paths;
@@ -29,7 +27,7 @@ use serde::{Deserialize, Serialize};
 /// An account's AutoPay as Bill Settings shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountAutopay {
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// `customer-account`, as on the bill.
     pub number: String,
     pub current: Option<CurrentEnrollment>,
@@ -38,7 +36,7 @@ pub struct AccountAutopay {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurrentEnrollment {
     pub reference: String,
-    pub method_id: i64,
+    pub method_id: MethodId,
     /// Masked, in the customer's language.
     pub method: String,
     pub rule: RuleForm,
@@ -48,19 +46,19 @@ pub struct CurrentEnrollment {
 /// The enroll (or change) page: the account, My Wallet, and the rule as last chosen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnrollChoices {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub number: String,
     pub methods: Vec<crate::wallet::SavedMethod>,
-    pub selected: Option<i64>,
+    pub selected: Option<MethodId>,
     pub rule: RuleForm,
     pub changing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Review {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub number: String,
-    pub method_id: i64,
+    pub method_id: MethodId,
     pub method: String,
     pub rule: RuleForm,
     pub rule_summary: String,
@@ -98,7 +96,7 @@ pub type AutopayOutcome = crate::forms::Outcome<AutopayProblem>;
 
 /// An answer keeping what an AutoPay form chose.
 #[cfg(feature = "ssr")]
-fn chosen(account_id: i64, method_id: Option<i64>, rule: &RuleForm) -> AutopayOutcome {
+fn chosen(account_id: AccountId, method_id: Option<MethodId>, rule: &RuleForm) -> AutopayOutcome {
     let method = method_id.map(|m| ("method_id", m.to_string()));
     let rule = rule.fields().map(|(name, value)| (name, value.to_string()));
     AutopayOutcome::keeping(
@@ -132,7 +130,12 @@ fn rule_form(
 
 /// The review page's address for a checked rule (whose form holds only letters, digits and
 /// dots, so nothing needs escaping).
-pub fn review_path(account_id: i64, method_id: i64, rule: &RuleForm, changing: bool) -> String {
+pub fn review_path(
+    account_id: AccountId,
+    method_id: MethodId,
+    rule: &RuleForm,
+    changing: bool,
+) -> String {
     let rule: String =
         rule.fields().iter().map(|(name, value)| format!("&{name}={value}")).collect();
     format!(
@@ -144,25 +147,29 @@ pub fn review_path(account_id: i64, method_id: i64, rule: &RuleForm, changing: b
 
 /// Every account of the signed-in customer with its AutoPay; None when signed out.
 #[server(endpoint = "autopay_accounts")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+
 pub async fn autopay_accounts() -> Result<Option<Vec<AccountAutopay>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     service::accounts(&db, customer_id, lang()).await.map(Some).map_err(internal)
 }
 
 /// The enroll or change page; None when signed out or the account is not the customer's.
 #[server(endpoint = "enroll_setup")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id, changing)))]
+
 pub async fn enroll_setup(
-    account_id: i64,
-    method: Option<i64>,
+    account_id: AccountId,
+    method: Option<MethodId>,
     changing: bool,
 ) -> Result<Option<EnrollChoices>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else {
         return Ok(None);
     };
-    let methods = crate::wallet::data::methods(&db, customer_id).await.map_err(internal)?;
+    let methods = crate::wallet::data::methods(&db, customer_id.0).await.map_err(internal)?;
     let current = data::active_enrollment(&db, customer_id, account_id).await.map_err(internal)?;
     let rule = current
         .as_ref()
@@ -179,9 +186,9 @@ pub async fn enroll_setup(
         .unwrap_or_default();
     // The method just added, else the current one, else the default.
     let selected = method
-        .filter(|id| methods.iter().any(|m| m.id == *id))
+        .filter(|id| methods.iter().any(|m| MethodId(m.id) == *id))
         .or_else(|| current.as_ref().filter(|_| changing).map(|e| e.payment_method_id))
-        .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id));
+        .or_else(|| methods.iter().find(|m| m.is_default).map(|m| MethodId(m.id)));
     Ok(Some(EnrollChoices {
         account_id,
         number: account.number,
@@ -194,10 +201,12 @@ pub async fn enroll_setup(
 
 /// Continue: checks the choice and opens the review.
 #[server(endpoint = "continue_autopay")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
+// Each argument is a field of the HTML form, by its name (a struct would rename them).
 #[allow(clippy::too_many_arguments)]
 pub async fn continue_autopay(
-    account_id: i64,
-    method_id: Option<i64>,
+    account_id: AccountId,
+    method_id: Option<MethodId>,
     change: Option<String>,
     amount_rule: Option<String>,
     fixed_amount: Option<String>,
@@ -209,7 +218,7 @@ pub async fn continue_autopay(
     let db = expect_context::<crate::platform::Db>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
     let mut outcome = chosen(account_id, method_id, &rule);
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish("autopay", outcome, "").await;
     };
@@ -228,10 +237,12 @@ pub async fn continue_autopay(
 
 /// The review: Err with the problems when the address was edited by hand.
 #[server(endpoint = "autopay_review")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id, changing)))]
+// Each argument is a field of the HTML form, by its name (a struct would rename them).
 #[allow(clippy::too_many_arguments)]
 pub async fn autopay_review(
-    account_id: i64,
-    method_id: Option<i64>,
+    account_id: AccountId,
+    method_id: Option<MethodId>,
     changing: bool,
     amount_rule: Option<String>,
     fixed_amount: Option<String>,
@@ -242,7 +253,7 @@ pub async fn autopay_review(
 ) -> Result<Result<Review, Vec<AutopayProblem>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         return Ok(Err(vec![AutopayProblem::SignInNeeded]));
     };
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
@@ -256,10 +267,12 @@ pub async fn autopay_review(
 
 /// Create AutoPay: enrolls once per review page (its key), then shows the confirmation.
 #[server(endpoint = "create_autopay")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
+// Each argument is a field of the HTML form, by its name (a struct would rename them).
 #[allow(clippy::too_many_arguments)]
 pub async fn create_autopay(
-    account_id: i64,
-    method_id: Option<i64>,
+    account_id: AccountId,
+    method_id: Option<MethodId>,
     change: Option<String>,
     idempotency_key: Option<String>,
     amount_rule: Option<String>,
@@ -274,7 +287,7 @@ pub async fn create_autopay(
     let mailer = expect_context::<crate::email::Mailer>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
     let mut outcome = chosen(account_id, method_id, &rule);
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish("autopay", outcome, "").await;
     };
@@ -282,10 +295,15 @@ pub async fn create_autopay(
     match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
         Ok(c) => {
             let key = idempotency_key.unwrap_or_default();
+            let enrollment = service::Enrollment {
+                customer_id,
+                lang: lang(),
+                checked: &c,
+                idempotency_key: &key,
+                changing,
+            };
             let reference =
-                service::enroll(&db, &mailer, &config, customer_id, lang(), &c, &key, changing)
-                    .await
-                    .map_err(internal)?;
+                service::enroll(&db, &mailer, &config, enrollment).await.map_err(internal)?;
             let done = format!("{}?ref={reference}", paths::AUTOPAY_DONE);
             finish("autopay", outcome, &done).await
         }
@@ -298,20 +316,24 @@ pub async fn create_autopay(
 
 /// The confirmation of an enrollment of the signed-in customer.
 #[server(endpoint = "autopay_confirmation")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+
 pub async fn autopay_confirmation(
     reference: String,
 ) -> Result<Option<Confirmation>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     service::confirmation(&db, customer_id, lang(), &reference).await.map_err(internal)
 }
 
 #[server(endpoint = "cancel_autopay")]
-pub async fn cancel_autopay(account_id: i64) -> Result<AutopayOutcome, ServerFnError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
+
+pub async fn cancel_autopay(account_id: AccountId) -> Result<AutopayOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let mut outcome = AutopayOutcome::keeping([("account_id", account_id.to_string())]);
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish("autopay", outcome, "").await;
     };

@@ -4,7 +4,7 @@
 
 use crate::domain::autopay::{AmountRule, AutopayRule};
 use crate::domain::Cents;
-use crate::email::compose::{letter, Letterhead};
+use crate::email::compose::{letter, Letterhead, Parts};
 use crate::email::{Composed, Lang};
 use crate::paths;
 
@@ -60,6 +60,11 @@ pub fn authorization(
              Guardaré una copia de esta autorización."
         ),
     }
+}
+
+/// The button of AutoPay's messages.
+fn see_autopay(lang: Lang) -> (&'static str, &'static str) {
+    (lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)
 }
 
 pub struct EnrollmentFacts<'a> {
@@ -124,11 +129,13 @@ pub fn enrolled(
         head,
         lang,
         to,
-        kind,
-        subject,
-        vec![first, facts],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
-        after,
+        Parts {
+            kind,
+            subject,
+            paragraphs: vec![first, facts],
+            action: Some(see_autopay(lang)),
+            after,
+        },
     )
 }
 
@@ -153,11 +160,13 @@ pub fn cancelled(
         head,
         lang,
         to,
-        "autopay-cancelled",
-        lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado"),
-        vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
-        after,
+        Parts {
+            kind: "autopay-cancelled",
+            subject: lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado"),
+            paragraphs: vec![p],
+            action: Some(see_autopay(lang)),
+            after,
+        },
     )
 }
 
@@ -184,11 +193,16 @@ pub fn reminder(
         head,
         lang,
         to,
-        "autopay-reminder",
-        lang.pick("AutoPay will pay your bill soon", "El pago automático pagará su factura pronto"),
-        vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
-        after,
+        Parts {
+            kind: "autopay-reminder",
+            subject: lang.pick(
+                "AutoPay will pay your bill soon",
+                "El pago automático pagará su factura pronto",
+            ),
+            paragraphs: vec![p],
+            action: Some(see_autopay(lang)),
+            after,
+        },
     )
 }
 
@@ -209,11 +223,14 @@ pub fn over_maximum(
         head,
         lang,
         to,
-        "autopay-over-maximum",
-        lang.pick("AutoPay did not pay your bill", "El pago automático no pagó su factura"),
-        vec![p],
-        Some((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT)),
-        vec![],
+        Parts {
+            kind: "autopay-over-maximum",
+            subject: lang
+                .pick("AutoPay did not pay your bill", "El pago automático no pagó su factura"),
+            paragraphs: vec![p],
+            action: Some((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT)),
+            after: vec![],
+        },
     )
 }
 
