@@ -17,6 +17,8 @@ pub use pages::{AutopayConfirmationPage, AutopayReviewPage, AutopaySection, Enro
 #[cfg(feature = "ssr")]
 use crate::auth::current_customer;
 use crate::domain::autopay::{RuleForm, RuleProblem};
+#[cfg(feature = "ssr")]
+use crate::domain::CustomerId;
 use crate::domain::{AccountId, Cents, MethodId};
 #[cfg(feature = "ssr")]
 use crate::forms::{finish, internal};
@@ -128,6 +130,38 @@ fn rule_form(
     }
 }
 
+/// The answer to an AutoPay form (Continue, Create): what it chose, and where to go once the
+/// signed-in customer's choice checks out (`then`); back to the form with the problems when
+/// it does not.
+#[cfg(feature = "ssr")]
+async fn answer_checked<Then, Next>(
+    account_id: AccountId,
+    method_id: Option<MethodId>,
+    rule: RuleForm,
+    then: Then,
+) -> Result<AutopayOutcome, ServerFnError>
+where
+    Then: FnOnce(CustomerId, service::Checked) -> Next,
+    Next: std::future::Future<Output = Result<String, ServerFnError>>,
+{
+    let db = expect_context::<crate::platform::Db>();
+    let mut outcome = chosen(account_id, method_id, &rule);
+    let Some(customer_id) = current_customer().await else {
+        outcome.problems.push(AutopayProblem::SignInNeeded);
+        return finish("autopay", outcome, "").await;
+    };
+    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
+        Ok(c) => {
+            let next = then(customer_id, c).await?;
+            finish("autopay", outcome, &next).await
+        }
+        Err(problems) => {
+            outcome.problems = problems;
+            finish("autopay", outcome, "").await
+        }
+    }
+}
+
 /// The review page's address for a checked rule (whose form holds only letters, digits and
 /// dots, so nothing needs escaping).
 pub fn review_path(
@@ -215,24 +249,12 @@ pub async fn continue_autopay(
     use_maximum: Option<String>,
     maximum: Option<String>,
 ) -> Result<AutopayOutcome, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = chosen(account_id, method_id, &rule);
-    let Some(customer_id) = current_customer().await else {
-        outcome.problems.push(AutopayProblem::SignInNeeded);
-        return finish("autopay", outcome, "").await;
-    };
     let changing = change.is_some_and(|c| !c.is_empty());
-    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
-        Ok(c) => {
-            let review = review_path(account_id, c.method.id, &c.rule.to_form(), changing);
-            finish("autopay", outcome, &review).await
-        }
-        Err(problems) => {
-            outcome.problems = problems;
-            finish("autopay", outcome, "").await
-        }
-    }
+    answer_checked(account_id, method_id, rule, |_, c| async move {
+        Ok(review_path(account_id, c.method.id, &c.rule.to_form(), changing))
+    })
+    .await
 }
 
 /// The review: Err with the problems when the address was edited by hand.
@@ -282,36 +304,25 @@ pub async fn create_autopay(
     use_maximum: Option<String>,
     maximum: Option<String>,
 ) -> Result<AutopayOutcome, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
-    let config = expect_context::<crate::platform::Config>();
-    let mailer = expect_context::<crate::email::Mailer>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = chosen(account_id, method_id, &rule);
-    let Some(customer_id) = current_customer().await else {
-        outcome.problems.push(AutopayProblem::SignInNeeded);
-        return finish("autopay", outcome, "").await;
-    };
     let changing = change.is_some_and(|c| !c.is_empty());
-    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
-        Ok(c) => {
-            let key = idempotency_key.unwrap_or_default();
-            let enrollment = service::Enrollment {
-                customer_id,
-                lang: lang(),
-                checked: &c,
-                idempotency_key: &key,
-                changing,
-            };
-            let reference =
-                service::enroll(&db, &mailer, &config, enrollment).await.map_err(internal)?;
-            let done = format!("{}?ref={reference}", paths::AUTOPAY_DONE);
-            finish("autopay", outcome, &done).await
-        }
-        Err(problems) => {
-            outcome.problems = problems;
-            finish("autopay", outcome, "").await
-        }
-    }
+    answer_checked(account_id, method_id, rule, |customer_id, c| async move {
+        let db = expect_context::<crate::platform::Db>();
+        let config = expect_context::<crate::platform::Config>();
+        let mailer = expect_context::<crate::email::Mailer>();
+        let key = idempotency_key.unwrap_or_default();
+        let enrollment = service::Enrollment {
+            customer_id,
+            lang: lang(),
+            checked: &c,
+            idempotency_key: &key,
+            changing,
+        };
+        let reference =
+            service::enroll(&db, &mailer, &config, enrollment).await.map_err(internal)?;
+        Ok(format!("{}?ref={reference}", paths::AUTOPAY_DONE))
+    })
+    .await
 }
 
 /// The confirmation of an enrollment of the signed-in customer.

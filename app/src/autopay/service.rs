@@ -113,6 +113,18 @@ pub async fn check(
     }
 }
 
+/// The authorization the customer reads on the review and agrees to with Create.
+fn authorization(config: &Config, lang: Lang, c: &Checked, method: &str) -> String {
+    texts::authorization(
+        lang,
+        &config.utility.name,
+        &config.utility.phone,
+        &c.account.number,
+        method,
+        &c.rule,
+    )
+}
+
 /// The review page: every fact and the authorization, with a fresh key that makes the
 /// Create button count once however often it is pressed.
 #[tracing::instrument(skip_all, fields(account_id = %c.account.account_id, method_id = %c.method.id))]
@@ -133,14 +145,7 @@ pub async fn review(
         rule: c.rule.to_form(),
         rule_summary: texts::rule_summary(lang, &c.rule),
         first_bill: first_bill.map(|b| (b.due_date, b.balance_cents)),
-        authorization: texts::authorization(
-            lang,
-            &config.utility.name,
-            &config.utility.phone,
-            &c.account.number,
-            &method,
-            &c.rule,
-        ),
+        authorization: authorization(config, lang, c, &method),
         idempotency_key: crate::platform::tokens::random_token(),
         changing,
     })
@@ -183,14 +188,7 @@ pub async fn enroll(
 ) -> Result<String, ServiceError> {
     let Enrollment { customer_id, lang, checked: c, idempotency_key, changing } = e;
     let method = label(lang, &c.method);
-    let authorization = texts::authorization(
-        lang,
-        &config.utility.name,
-        &config.utility.phone,
-        &c.account.number,
-        &method,
-        &c.rule,
-    );
+    let authorization = authorization(config, lang, c, &method);
     let reference = new_reference();
     let contact = crate::auth::data::login_of_customer(db, customer_id).await?;
     let email = contact.map(|login| {

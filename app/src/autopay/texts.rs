@@ -67,6 +67,15 @@ fn see_autopay(lang: Lang) -> (&'static str, &'static str) {
     (lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)
 }
 
+/// The closing line of a change the customer should recognize.
+fn not_you(lang: Lang) -> String {
+    lang.pick(
+        "If you did not do this, call us right away.",
+        "Si usted no hizo esto, llámenos de inmediato.",
+    )
+    .to_string()
+}
+
 pub struct EnrollmentFacts<'a> {
     pub account: &'a str,
     pub reference: &'a str,
@@ -119,11 +128,7 @@ pub fn enrolled(
             lang.pick("What you authorized:", "Lo que usted autorizó:"),
             f.authorization
         ),
-        lang.pick(
-            "If you did not do this, call us right away.",
-            "Si usted no hizo esto, llámenos de inmediato.",
-        )
-        .to_string(),
+        not_you(lang),
     ];
     letter(
         head,
@@ -150,12 +155,7 @@ pub fn cancelled(
         Lang::En => format!("AutoPay for account {account} (reference {reference}) was cancelled. Nothing more will be drafted; please pay your next bills another way."),
         Lang::Es => format!("El pago automático de la cuenta {account} (referencia {reference}) fue cancelado. No se cobrará nada más; pague sus próximas facturas de otra manera."),
     };
-    let after = vec![lang
-        .pick(
-            "If you did not do this, call us right away.",
-            "Si usted no hizo esto, llámenos de inmediato.",
-        )
-        .to_string()];
+    let after = vec![not_you(lang)];
     letter(
         head,
         lang,

@@ -24,23 +24,36 @@ pub struct StoredEmail {
     pub last_error: Option<String>,
 }
 
+/// The columns a queued message fills, eight of them.
+const COLUMNS: &str =
+    "(to_address, locale, kind, subject, body_text, body_html, secret, created_at)";
+
+/// The placeholders of the `row`th message of a statement (from 0).
+fn placeholders(row: usize) -> String {
+    let first = row * 8 + 1;
+    let list: Vec<String> = (first..first + 8).map(|n| format!("${n}")).collect();
+    format!("({})", list.join(", "))
+}
+
+type Insert<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a message's columns, in `COLUMNS`' order.
+fn bind_message<'q, O>(insert: Insert<'q, O>, m: &'q Composed, at: i64) -> Insert<'q, O> {
+    insert
+        .bind(&m.to)
+        .bind(m.locale)
+        .bind(m.kind)
+        .bind(&m.subject)
+        .bind(&m.text)
+        .bind(&m.html)
+        .bind(m.secret.as_deref())
+        .bind(at)
+}
+
 /// Queues a message, with the token of its link if it carries one (`emails.secret`).
 pub async fn insert(db: &Db, m: &Composed) -> Result<EmailId, sqlx::Error> {
-    let (id,): (EmailId,) = sqlx::query_as(
-        "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, secret, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(&m.to)
-    .bind(m.locale)
-    .bind(m.kind)
-    .bind(&m.subject)
-    .bind(&m.text)
-    .bind(&m.html)
-    .bind(m.secret.as_deref())
-    .bind(now())
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(id)
+    let mut conn = db.pool.acquire().await?;
+    insert_with(&mut conn, m).await
 }
 
 /// Queues inside the caller's transaction, so that the email exists exactly when the
@@ -49,19 +62,8 @@ pub async fn insert_with(
     conn: &mut sqlx::AnyConnection,
     m: &Composed,
 ) -> Result<EmailId, sqlx::Error> {
-    let (id,): (EmailId,) = sqlx::query_as(
-        "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(&m.to)
-    .bind(m.locale)
-    .bind(m.kind)
-    .bind(&m.subject)
-    .bind(&m.text)
-    .bind(&m.html)
-    .bind(now())
-    .fetch_one(&mut *conn)
-    .await?;
+    let sql = format!("INSERT INTO emails {COLUMNS} VALUES {} RETURNING id", placeholders(0));
+    let (id,): (EmailId,) = bind_message(sqlx::query_as(&sql), m, now()).fetch_one(conn).await?;
     Ok(id)
 }
 
@@ -125,37 +127,13 @@ pub async fn insert_many_with(
     const ROWS_PER_STATEMENT: usize = 50;
     let at = now();
     for chunk in messages.chunks(ROWS_PER_STATEMENT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = i * 7;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, created_at) VALUES {}",
-            values.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
+        let values: Vec<String> = (0..chunk.len()).map(placeholders).collect();
+        let sql = format!("INSERT INTO emails {COLUMNS} VALUES {}", values.join(", "));
+        let mut insert: Insert<'_, (i64,)> = sqlx::query_as(&sql);
         for m in chunk {
-            query = query
-                .bind(&m.to)
-                .bind(m.locale)
-                .bind(m.kind)
-                .bind(&m.subject)
-                .bind(&m.text)
-                .bind(&m.html)
-                .bind(at);
+            insert = bind_message(insert, m, at);
         }
-        query.execute(&mut *conn).await?;
+        sqlx::Executor::execute(&mut *conn, insert).await?;
     }
     Ok(())
 }

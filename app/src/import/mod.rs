@@ -235,6 +235,29 @@ async fn upsert_customer(
     Ok(id)
 }
 
+type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an account's columns as the record has them, `$1` to `$10`: its customer, the
+/// service and mailing addresses, and the time of the change.
+fn bind_account<'q>(
+    statement: Statement<'q>,
+    customer_id: CustomerId,
+    r: &'q AccountRecord,
+    at: i64,
+) -> Statement<'q> {
+    statement
+        .bind(customer_id)
+        .bind(&r.service.street)
+        .bind(&r.service.city)
+        .bind(&r.service.state)
+        .bind(r.service.zip.as_str())
+        .bind(&r.mailing.street)
+        .bind(&r.mailing.city)
+        .bind(&r.mailing.state)
+        .bind(r.mailing.zip.as_str())
+        .bind(at)
+}
+
 async fn update_account(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     line: u64,
@@ -243,25 +266,16 @@ async fn update_account(
     r: &AccountRecord,
     at: i64,
 ) -> Result<(), ImportError> {
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE accounts SET customer_id = $1, service_address = $2, service_city = $3, \
          service_state = $4, service_zip = $5, mailing_address = $6, mailing_city = $7, \
          mailing_state = $8, mailing_zip = $9, updated_at = $10 WHERE id = $11",
-    )
-    .bind(customer_id)
-    .bind(&r.service.street)
-    .bind(&r.service.city)
-    .bind(&r.service.state)
-    .bind(r.service.zip.as_str())
-    .bind(&r.mailing.street)
-    .bind(&r.mailing.city)
-    .bind(&r.mailing.state)
-    .bind(r.mailing.zip.as_str())
-    .bind(at)
-    .bind(account_id)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
+    );
+    bind_account(update, customer_id, r, at)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
     Ok(())
 }
 
@@ -272,25 +286,16 @@ async fn insert_account(
     r: &AccountRecord,
     at: i64,
 ) -> Result<(), ImportError> {
-    sqlx::query(
-        "INSERT INTO accounts (account_number, customer_id, service_address, service_city, \
-         service_state, service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-    )
-    .bind(r.account_number.as_padded())
-    .bind(customer_id)
-    .bind(&r.service.street)
-    .bind(&r.service.city)
-    .bind(&r.service.state)
-    .bind(r.service.zip.as_str())
-    .bind(&r.mailing.street)
-    .bind(&r.mailing.city)
-    .bind(&r.mailing.state)
-    .bind(r.mailing.zip.as_str())
-    .bind(at)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
+    let insert = sqlx::query(
+        "INSERT INTO accounts (customer_id, service_address, service_city, service_state, \
+         service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, created_at, \
+         updated_at, account_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
+    );
+    bind_account(insert, customer_id, r, at)
+        .bind(r.account_number.as_padded())
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
     Ok(())
 }
 
