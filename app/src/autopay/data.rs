@@ -2,25 +2,23 @@
 //! bills due and their reminders (the payments themselves are `payments`').
 //! Every customer query names the customer, so another customer's ids find nothing.
 
-use crate::domain::{AccountId, BillId, EnrollmentId, MethodId};
+use crate::domain::autopay::calendar;
+use crate::domain::{AccountId, BillId, Cents, CustomerId, EnrollmentId, MethodId};
+use crate::email::data::{insert_with, queue_once, OncePerBill};
 use crate::email::Composed;
 use crate::platform::db::{now, Db};
-
-async fn queue_with(conn: &mut sqlx::AnyConnection, m: &Composed) -> Result<i64, sqlx::Error> {
-    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html)
-        .await
-}
+use time::Date;
 
 // ---------------------------------------------------------------------------------------
 // Enrollments
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccountRow {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub number: String,
 }
 
-pub async fn accounts(db: &Db, customer_id: i64) -> Result<Vec<AccountRow>, sqlx::Error> {
+pub async fn accounts(db: &Db, customer_id: CustomerId) -> Result<Vec<AccountRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number \
          FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 ORDER BY a.account_number",
@@ -32,8 +30,8 @@ pub async fn accounts(db: &Db, customer_id: i64) -> Result<Vec<AccountRow>, sqlx
 
 pub async fn account(
     db: &Db,
-    customer_id: i64,
-    account_id: i64,
+    customer_id: CustomerId,
+    account_id: AccountId,
 ) -> Result<Option<AccountRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number \
@@ -48,7 +46,7 @@ pub async fn account(
 /// A saved method as a label needs it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MethodRow {
-    pub id: i64,
+    pub id: MethodId,
     pub kind: String,
     pub last4: String,
     pub bank_account_type: Option<String>,
@@ -59,8 +57,8 @@ pub struct MethodRow {
 
 pub async fn method(
     db: &Db,
-    customer_id: i64,
-    method_id: i64,
+    customer_id: CustomerId,
+    method_id: MethodId,
 ) -> Result<Option<MethodRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind, last4, bank_account_type, card_brand, exp_month, exp_year FROM payment_methods \
@@ -74,10 +72,10 @@ pub async fn method(
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EnrollmentRow {
-    pub id: i64,
-    pub account_id: i64,
+    pub id: EnrollmentId,
+    pub account_id: AccountId,
     pub number: String,
-    pub payment_method_id: i64,
+    pub payment_method_id: MethodId,
     pub amount_rule: String,
     pub fixed_amount_cents: Option<i64>,
     pub days_before_due: i64,
@@ -95,8 +93,8 @@ const ENROLLMENT: &str = "SELECT e.id, e.account_id, c.customer_number || '-' ||
 
 pub async fn active_enrollment(
     db: &Db,
-    customer_id: i64,
-    account_id: i64,
+    customer_id: CustomerId,
+    account_id: AccountId,
 ) -> Result<Option<EnrollmentRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{ENROLLMENT} WHERE a.customer_id = $1 AND e.account_id = $2 AND e.active = 1"
@@ -109,7 +107,7 @@ pub async fn active_enrollment(
 
 pub async fn enrollment_by_reference(
     db: &Db,
-    customer_id: i64,
+    customer_id: CustomerId,
     reference: &str,
 ) -> Result<Option<EnrollmentRow>, sqlx::Error> {
     sqlx::query_as(&format!("{ENROLLMENT} WHERE a.customer_id = $1 AND e.reference = $2"))
@@ -119,25 +117,32 @@ pub async fn enrollment_by_reference(
         .await
 }
 
+/// A bill AutoPay would pay next.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenBill {
+    pub due_date: String,
+    pub balance_cents: Cents,
+}
+
 /// The oldest open bill the enrollment would pay: still owing, not yet past due, not yet paid.
 pub async fn first_open_bill(
     db: &Db,
-    account_id: i64,
-    today: &str,
-) -> Result<Option<(String, i64)>, sqlx::Error> {
+    account_id: AccountId,
+    today: Date,
+) -> Result<Option<OpenBill>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.due_date, b.balance_cents FROM bills b WHERE b.account_id = $1 AND b.balance_cents > 0 AND b.due_date >= $2 \
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) ORDER BY b.due_date LIMIT 1",
     )
     .bind(account_id)
-    .bind(today)
+    .bind(calendar::iso(today))
     .fetch_optional(&db.pool)
     .await
 }
 
 pub struct NewEnrollment<'a> {
-    pub account_id: i64,
-    pub method_id: i64,
+    pub account_id: AccountId,
+    pub method_id: MethodId,
     pub rule: &'a crate::domain::autopay::AutopayRule,
     pub authorization_text: &'a str,
     pub channel: &'a str,
@@ -211,7 +216,7 @@ pub async fn enroll(
         };
     }
     if let Some(m) = email {
-        queue_with(&mut tx, m).await?;
+        insert_with(&mut tx, m).await?;
     }
     tx.commit().await?;
     Ok(Enrolled::New(e.reference.to_string()))
@@ -221,8 +226,8 @@ pub async fn enroll(
 /// withdrawn with it. False when there was nothing to cancel.
 pub async fn cancel(
     db: &Db,
-    customer_id: i64,
-    account_id: i64,
+    customer_id: CustomerId,
+    account_id: AccountId,
     email: Option<&Composed>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
@@ -239,9 +244,9 @@ pub async fn cancel(
     if ended.rows_affected() == 0 {
         return Ok(false);
     }
-    crate::payments::data::withdraw_unsent(&mut tx, AccountId(account_id), "cancelled", at).await?;
+    crate::payments::data::withdraw_unsent(&mut tx, account_id, "cancelled", at).await?;
     if let Some(m) = email {
-        queue_with(&mut tx, m).await?;
+        insert_with(&mut tx, m).await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -279,7 +284,7 @@ pub struct Candidate {
 /// sends or charges a payment.)
 pub async fn candidates(
     db: &Db,
-    due_date: &str,
+    due_date: Date,
     after_bill: BillId,
     limit: i64,
     unreminded: bool,
@@ -301,7 +306,7 @@ pub async fn candidates(
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) {reminder} \
          ORDER BY b.id LIMIT $3"
     ))
-    .bind(due_date)
+    .bind(calendar::iso(due_date))
     .bind(after_bill)
     .bind(limit)
     .fetch_all(&db.pool)
@@ -310,21 +315,5 @@ pub async fn candidates(
 
 /// The bill's one reminder; false when it was sent before.
 pub async fn queue_reminder(db: &Db, bill_id: BillId, m: &Composed) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let claimed = sqlx::query("INSERT INTO autopay_reminders (bill_id, sent_at) VALUES ($1, $2) ON CONFLICT (bill_id) DO NOTHING")
-        .bind(bill_id)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-    if claimed.rows_affected() != 1 {
-        return Ok(false);
-    }
-    let email_id = queue_with(&mut tx, m).await?;
-    sqlx::query("UPDATE autopay_reminders SET email_id = $1 WHERE bill_id = $2")
-        .bind(email_id)
-        .bind(bill_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(true)
+    queue_once(db, OncePerBill::AutopayReminder, bill_id, m).await
 }

@@ -2,6 +2,11 @@
 //! create), change or cancel it, and the daily run that collects the payments (`run`).
 //! Pages work without JavaScript: each step is a form whose answer is the next page.
 
+// The form functions take each field of their HTML form as an argument, by its name. The
+// browser build of `#[server]` repeats their argument lists in code that a function's own
+// `allow` does not reach.
+#![cfg_attr(not(feature = "ssr"), allow(clippy::too_many_arguments))]
+
 #[cfg(feature = "ssr")]
 pub mod data;
 mod pages;
@@ -17,9 +22,9 @@ pub use pages::{AutopayConfirmationPage, AutopayReviewPage, AutopaySection, Enro
 #[cfg(feature = "ssr")]
 use crate::auth::current_customer;
 use crate::domain::autopay::{RuleForm, RuleProblem};
-use crate::domain::Cents;
 #[cfg(feature = "ssr")]
 use crate::domain::CustomerId;
+use crate::domain::{AccountId, Cents, MethodId};
 #[cfg(feature = "ssr")]
 use crate::forms::{finish, internal};
 use crate::paths;
@@ -29,7 +34,7 @@ use serde::{Deserialize, Serialize};
 /// An account's AutoPay as Bill Settings shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountAutopay {
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// `customer-account`, as on the bill.
     pub number: String,
     pub current: Option<CurrentEnrollment>,
@@ -38,7 +43,7 @@ pub struct AccountAutopay {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurrentEnrollment {
     pub reference: String,
-    pub method_id: i64,
+    pub method_id: MethodId,
     /// Masked, in the customer's language.
     pub method: String,
     pub rule: RuleForm,
@@ -48,19 +53,19 @@ pub struct CurrentEnrollment {
 /// The enroll (or change) page: the account, My Wallet, and the rule as last chosen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnrollChoices {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub number: String,
     pub methods: Vec<crate::wallet::SavedMethod>,
-    pub selected: Option<i64>,
+    pub selected: Option<MethodId>,
     pub rule: RuleForm,
     pub changing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Review {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub number: String,
-    pub method_id: i64,
+    pub method_id: MethodId,
     pub method: String,
     pub rule: RuleForm,
     pub rule_summary: String,
@@ -98,7 +103,7 @@ pub type AutopayOutcome = crate::forms::Outcome<AutopayProblem>;
 
 /// An answer keeping what an AutoPay form chose.
 #[cfg(feature = "ssr")]
-fn chosen(account_id: i64, method_id: Option<i64>, rule: &RuleForm) -> AutopayOutcome {
+fn chosen(account_id: AccountId, method_id: Option<MethodId>, rule: &RuleForm) -> AutopayOutcome {
     let method = method_id.map(|m| ("method_id", m.to_string()));
     let rule = rule.fields().map(|(name, value)| (name, value.to_string()));
     AutopayOutcome::keeping(
@@ -130,9 +135,46 @@ fn rule_form(
     }
 }
 
+/// The answer to an AutoPay form (Continue, Create): what it chose, and where to go once the
+/// signed-in customer's choice checks out (`then`); back to the form with the problems when
+/// it does not.
+#[cfg(feature = "ssr")]
+async fn answer_checked<Then, Next>(
+    account_id: AccountId,
+    method_id: Option<MethodId>,
+    rule: RuleForm,
+    then: Then,
+) -> Result<AutopayOutcome, ServerFnError>
+where
+    Then: FnOnce(CustomerId, service::Checked) -> Next,
+    Next: std::future::Future<Output = Result<String, ServerFnError>>,
+{
+    let db = expect_context::<crate::platform::Db>();
+    let mut outcome = chosen(account_id, method_id, &rule);
+    let Some(customer_id) = current_customer().await else {
+        outcome.problems.push(AutopayProblem::SignInNeeded);
+        return finish("autopay", outcome, "").await;
+    };
+    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
+        Ok(c) => {
+            let next = then(customer_id, c).await?;
+            finish("autopay", outcome, &next).await
+        }
+        Err(problems) => {
+            outcome.problems = problems;
+            finish("autopay", outcome, "").await
+        }
+    }
+}
+
 /// The review page's address for a checked rule (whose form holds only letters, digits and
 /// dots, so nothing needs escaping).
-pub fn review_path(account_id: i64, method_id: i64, rule: &RuleForm, changing: bool) -> String {
+pub fn review_path(
+    account_id: AccountId,
+    method_id: MethodId,
+    rule: &RuleForm,
+    changing: bool,
+) -> String {
     let rule: String =
         rule.fields().iter().map(|(name, value)| format!("&{name}={value}")).collect();
     format!(
@@ -144,26 +186,29 @@ pub fn review_path(account_id: i64, method_id: i64, rule: &RuleForm, changing: b
 
 /// Every account of the signed-in customer with its AutoPay; None when signed out.
 #[server(endpoint = "autopay_accounts")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+
 pub async fn autopay_accounts() -> Result<Option<Vec<AccountAutopay>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     service::accounts(&db, customer_id, lang()).await.map(Some).map_err(internal)
 }
 
 /// The enroll or change page; None when signed out or the account is not the customer's.
 #[server(endpoint = "enroll_setup")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id, changing)))]
+
 pub async fn enroll_setup(
-    account_id: i64,
-    method: Option<i64>,
+    account_id: AccountId,
+    method: Option<MethodId>,
     changing: bool,
 ) -> Result<Option<EnrollChoices>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else {
         return Ok(None);
     };
-    let methods =
-        crate::wallet::data::methods(&db, CustomerId(customer_id)).await.map_err(internal)?;
+    let methods = crate::wallet::data::methods(&db, customer_id).await.map_err(internal)?;
     let current = data::active_enrollment(&db, customer_id, account_id).await.map_err(internal)?;
     let rule = current
         .as_ref()
@@ -180,9 +225,9 @@ pub async fn enroll_setup(
         .unwrap_or_default();
     // The method just added, else the current one, else the default.
     let selected = method
-        .filter(|id| methods.iter().any(|m| m.id.0 == *id))
+        .filter(|id| methods.iter().any(|m| m.id == *id))
         .or_else(|| current.as_ref().filter(|_| changing).map(|e| e.payment_method_id))
-        .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id.0));
+        .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id));
     Ok(Some(EnrollChoices {
         account_id,
         number: account.number,
@@ -195,10 +240,12 @@ pub async fn enroll_setup(
 
 /// Continue: checks the choice and opens the review.
 #[server(endpoint = "continue_autopay")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
+// Each argument is a field of the HTML form, by its name (a struct would rename them).
 #[allow(clippy::too_many_arguments)]
 pub async fn continue_autopay(
-    account_id: i64,
-    method_id: Option<i64>,
+    account_id: AccountId,
+    method_id: Option<MethodId>,
     change: Option<String>,
     amount_rule: Option<String>,
     fixed_amount: Option<String>,
@@ -207,32 +254,22 @@ pub async fn continue_autopay(
     use_maximum: Option<String>,
     maximum: Option<String>,
 ) -> Result<AutopayOutcome, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = chosen(account_id, method_id, &rule);
-    let Some(CustomerId(customer_id)) = current_customer().await else {
-        outcome.problems.push(AutopayProblem::SignInNeeded);
-        return finish("autopay", outcome, "").await;
-    };
     let changing = change.is_some_and(|c| !c.is_empty());
-    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
-        Ok(c) => {
-            let review = review_path(account_id, c.method.id, &c.rule.to_form(), changing);
-            finish("autopay", outcome, &review).await
-        }
-        Err(problems) => {
-            outcome.problems = problems;
-            finish("autopay", outcome, "").await
-        }
-    }
+    answer_checked(account_id, method_id, rule, |_, c| async move {
+        Ok(review_path(account_id, c.method.id, &c.rule.to_form(), changing))
+    })
+    .await
 }
 
 /// The review: Err with the problems when the address was edited by hand.
 #[server(endpoint = "autopay_review")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id, changing)))]
+// Each argument is a field of the HTML form, by its name (a struct would rename them).
 #[allow(clippy::too_many_arguments)]
 pub async fn autopay_review(
-    account_id: i64,
-    method_id: Option<i64>,
+    account_id: AccountId,
+    method_id: Option<MethodId>,
     changing: bool,
     amount_rule: Option<String>,
     fixed_amount: Option<String>,
@@ -243,7 +280,7 @@ pub async fn autopay_review(
 ) -> Result<Result<Review, Vec<AutopayProblem>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         return Ok(Err(vec![AutopayProblem::SignInNeeded]));
     };
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
@@ -257,10 +294,12 @@ pub async fn autopay_review(
 
 /// Create AutoPay: enrolls once per review page (its key), then shows the confirmation.
 #[server(endpoint = "create_autopay")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
+// Each argument is a field of the HTML form, by its name (a struct would rename them).
 #[allow(clippy::too_many_arguments)]
 pub async fn create_autopay(
-    account_id: i64,
-    method_id: Option<i64>,
+    account_id: AccountId,
+    method_id: Option<MethodId>,
     change: Option<String>,
     idempotency_key: Option<String>,
     amount_rule: Option<String>,
@@ -270,49 +309,47 @@ pub async fn create_autopay(
     use_maximum: Option<String>,
     maximum: Option<String>,
 ) -> Result<AutopayOutcome, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
-    let config = expect_context::<crate::platform::Config>();
-    let mailer = expect_context::<crate::email::Mailer>();
     let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
-    let mut outcome = chosen(account_id, method_id, &rule);
-    let Some(CustomerId(customer_id)) = current_customer().await else {
-        outcome.problems.push(AutopayProblem::SignInNeeded);
-        return finish("autopay", outcome, "").await;
-    };
     let changing = change.is_some_and(|c| !c.is_empty());
-    match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
-        Ok(c) => {
-            let key = idempotency_key.unwrap_or_default();
-            let reference =
-                service::enroll(&db, &mailer, &config, customer_id, lang(), &c, &key, changing)
-                    .await
-                    .map_err(internal)?;
-            let done = format!("{}?ref={reference}", paths::AUTOPAY_DONE);
-            finish("autopay", outcome, &done).await
-        }
-        Err(problems) => {
-            outcome.problems = problems;
-            finish("autopay", outcome, "").await
-        }
-    }
+    answer_checked(account_id, method_id, rule, |customer_id, c| async move {
+        let db = expect_context::<crate::platform::Db>();
+        let config = expect_context::<crate::platform::Config>();
+        let mailer = expect_context::<crate::email::Mailer>();
+        let key = idempotency_key.unwrap_or_default();
+        let enrollment = service::Enrollment {
+            customer_id,
+            lang: lang(),
+            checked: &c,
+            idempotency_key: &key,
+            changing,
+        };
+        let reference =
+            service::enroll(&db, &mailer, &config, enrollment).await.map_err(internal)?;
+        Ok(format!("{}?ref={reference}", paths::AUTOPAY_DONE))
+    })
+    .await
 }
 
 /// The confirmation of an enrollment of the signed-in customer.
 #[server(endpoint = "autopay_confirmation")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+
 pub async fn autopay_confirmation(
     reference: String,
 ) -> Result<Option<Confirmation>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(CustomerId(customer_id)) = current_customer().await else { return Ok(None) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     service::confirmation(&db, customer_id, lang(), &reference).await.map_err(internal)
 }
 
 #[server(endpoint = "cancel_autopay")]
-pub async fn cancel_autopay(account_id: i64) -> Result<AutopayOutcome, ServerFnError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
+
+pub async fn cancel_autopay(account_id: AccountId) -> Result<AutopayOutcome, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let mut outcome = AutopayOutcome::keeping([("account_id", account_id.to_string())]);
-    let Some(CustomerId(customer_id)) = current_customer().await else {
+    let Some(customer_id) = current_customer().await else {
         outcome.problems.push(AutopayProblem::SignInNeeded);
         return finish("autopay", outcome, "").await;
     };

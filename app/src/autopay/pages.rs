@@ -97,8 +97,8 @@ fn AccountAutopayView(
     let id = account.account_id;
     let heading_id = format!("autopay-heading-{id}");
     let labelled_by = heading_id.clone();
-    let enroll_href = paths::autopay_enroll(AccountId(id), None, false);
-    let change_href = paths::autopay_enroll(AccountId(id), None, true);
+    let enroll_href = paths::autopay_enroll(id, None, false);
+    let change_href = paths::autopay_enroll(id, None, true);
     view! {
         <section class="autopay-account" aria-labelledby=labelled_by>
             <h3 id=heading_id>{t!(i18n, autopay.water_payment)}" # "{account.number.clone()}</h3>
@@ -129,7 +129,10 @@ fn AccountAutopayView(
     }
 }
 
-fn query_i64(query: &leptos_router::params::ParamsMap, key: &str) -> Option<i64> {
+fn query_id<Id: std::str::FromStr>(
+    query: &leptos_router::params::ParamsMap,
+    key: &str,
+) -> Option<Id> {
     query.get(key).and_then(|v| v.trim().parse().ok())
 }
 
@@ -142,7 +145,7 @@ pub fn EnrollAutopayPage() -> impl IntoView {
     let setup = Resource::new_blocking(
         move || {
             let q = query.read();
-            (query_i64(&q, "account"), query_i64(&q, "method"), q.get("change").is_some())
+            (query_id(&q, "account"), query_id(&q, "method"), q.get("change").is_some())
         },
         |(account, method, changing)| async move {
             match account {
@@ -178,11 +181,11 @@ fn EnrollForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = setup.account_id;
-    let mine = move |o: &AutopayOutcome| o.parsed::<i64>("account_id") == Some(id);
+    let mine = move |o: &AutopayOutcome| o.parsed::<AccountId>("account_id") == Some(id);
     // After a problem, what was chosen; else the current rule (change) or the defaults.
     let kept = outcome.with_untracked(|o| (mine(o) && !o.problems.is_empty()).then(|| o.clone()));
     let rule = kept.as_ref().map(|o| RuleForm::from_fields(|f| o.value(f))).unwrap_or(setup.rule);
-    let selected = kept.as_ref().and_then(|o| o.parsed::<i64>("method_id")).or(setup.selected);
+    let selected = kept.as_ref().and_then(|o| o.parsed::<MethodId>("method_id")).or(setup.selected);
     let problems = Signal::derive(move || {
         let o = outcome.read();
         if mine(&o) {
@@ -197,7 +200,7 @@ fn EnrollForm(
             mine(&o).then(|| o.error(i18n, field)).flatten()
         })
     };
-    let add_new = paths::add_method_for_autopay(AccountId(id), setup.changing);
+    let add_new = paths::add_method_for_autopay(id, setup.changing);
     view! {
         <h1 class="page-path">{heading(i18n, setup.changing, &setup.number)}</h1>
         <ErrorSummary problems=problems/>
@@ -220,7 +223,7 @@ fn EnrollForm(
 #[component]
 fn MethodList(
     methods: Vec<crate::wallet::SavedMethod>,
-    selected: Option<i64>,
+    selected: Option<MethodId>,
     add_new: String,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -331,12 +334,12 @@ pub fn AutopayReviewPage() -> impl IntoView {
     let review = Resource::new_blocking(
         move || query.read().clone(),
         |q| async move {
-            let Some(account) = query_i64(&q, "account") else {
+            let Some(account) = query_id(&q, "account") else {
                 return Ok(Err(vec![AutopayProblem::NotFound]));
             };
             autopay_review(
                 account,
-                query_i64(&q, "method"),
+                query_id(&q, "method"),
                 q.get("change").is_some(),
                 q.get("amount_rule"),
                 q.get("fixed_amount"),
@@ -380,11 +383,7 @@ fn ReviewForm(
     problems: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let back = paths::autopay_enroll(
-        AccountId(review.account_id),
-        Some(MethodId(review.method_id)),
-        review.changing,
-    );
+    let back = paths::autopay_enroll(review.account_id, Some(review.method_id), review.changing);
     let first_bill = match review.first_bill.clone() {
         Some((due, amount)) => {
             format!("{} {due} ({amount})", t_string!(i18n, autopay.first_bill_due))

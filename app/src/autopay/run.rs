@@ -63,10 +63,6 @@ pub struct RunContext<'a> {
     pub config: &'a AutopayConfig,
 }
 
-fn iso(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
-}
-
 fn rule_of(c: &Candidate) -> AutopayRule {
     AutopayRule::from_columns(
         &c.amount_rule,
@@ -92,6 +88,7 @@ fn label_of(c: &Candidate, lang: Lang) -> String {
 }
 
 /// Runs AutoPay for `today`.
+#[tracing::instrument(skip_all, fields(today = %today))]
 pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunError> {
     let bank_routing = RoutingNumber::parse(&ctx.config.bank_routing)
         .map_err(|e| RunError::Config(format!("autopay.bank_routing: {e}")))?;
@@ -124,21 +121,16 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
 
 /// Each bill due for drafting today gets its one payment: pending, or skipped over the
 /// customer's maximum (with the email that says so).
+#[tracing::instrument(skip_all, fields(today = %today))]
 async fn create_payments(
     ctx: &RunContext<'_>,
     today: Date,
     report: &mut RunReport,
 ) -> Result<(), RunError> {
-    let draft_date = iso(today);
+    let draft_date = calendar::iso(today);
     for days_ahead in 0..=MAX_DAYS_BEFORE_DUE {
-        create_payments_due(
-            ctx,
-            today,
-            &iso(today + Duration::days(days_ahead)),
-            &draft_date,
-            report,
-        )
-        .await?;
+        create_payments_due(ctx, today, today + Duration::days(days_ahead), &draft_date, report)
+            .await?;
     }
     Ok(())
 }
@@ -147,7 +139,7 @@ async fn create_payments(
 async fn create_payments_due(
     ctx: &RunContext<'_>,
     today: Date,
-    due_date: &str,
+    due_date: Date,
     draft_date: &str,
     report: &mut RunReport,
 ) -> Result<(), RunError> {
@@ -206,6 +198,7 @@ async fn create_payments_due(
 
 /// Writes a claimed file for the bank (see `payments::bank_file`), and reports it with the
 /// lines it had to take out.
+#[tracing::instrument(skip_all, fields(file_id = %file.id))]
 async fn write_file(
     bank: &BankFiles<'_>,
     file: &NachaFileRow,
@@ -219,6 +212,7 @@ async fn write_file(
 }
 
 /// Charges pending card and wallet payments (see `payments::cards`).
+#[tracing::instrument(skip_all)]
 async fn charge_cards(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<(), RunError> {
     let charged =
         payments::cards::charge_pending(ctx.db, ctx.gateway, ctx.mailer.letterhead()).await?;
@@ -229,12 +223,14 @@ async fn charge_cards(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<()
 }
 
 /// A receipt for each e-check payment once its file is with the bank.
+#[tracing::instrument(skip_all)]
 async fn send_receipts(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<(), RunError> {
     report.receipts += payments::receipts::queue_due(ctx.db, ctx.mailer.letterhead()).await?;
     Ok(())
 }
 
 /// "AutoPay will pay your bill on …", `reminder_days` before each draft, once per bill.
+#[tracing::instrument(skip_all, fields(today = %today))]
 async fn send_reminders(
     ctx: &RunContext<'_>,
     today: Date,
@@ -245,8 +241,7 @@ async fn send_reminders(
         return Ok(());
     }
     for days_ahead in 1..=(MAX_DAYS_BEFORE_DUE + days) {
-        send_reminders_due(ctx, today, &iso(today + Duration::days(days_ahead)), days, report)
-            .await?;
+        send_reminders_due(ctx, today, today + Duration::days(days_ahead), days, report).await?;
     }
     Ok(())
 }
@@ -254,7 +249,7 @@ async fn send_reminders(
 async fn send_reminders_due(
     ctx: &RunContext<'_>,
     today: Date,
-    due_date: &str,
+    due_date: Date,
     days: i64,
     report: &mut RunReport,
 ) -> Result<(), RunError> {
@@ -274,7 +269,7 @@ async fn send_reminders_due(
             }
             let Draft::Pay(amount) = rule.decide(Cents(c.balance_cents)) else { continue };
             let lang = lang_of(c.locale.as_deref());
-            let draft = iso(calendar::draft_date(&rule, due));
+            let draft = calendar::iso(calendar::draft_date(&rule, due));
             let m = texts::reminder(
                 ctx.mailer.letterhead(),
                 lang,

@@ -2,16 +2,15 @@
 
 use super::data::{self, Enrolled, NewEnrollment};
 use super::{texts, AccountAutopay, AutopayProblem, Confirmation, CurrentEnrollment, Review};
-use crate::domain::autopay::{AutopayRule, RuleForm};
-use crate::domain::{Cents, CustomerId};
+use crate::domain::autopay::{calendar, AutopayRule, RuleForm};
+use crate::domain::{AccountId, CustomerId, MethodId};
 use crate::email::{Lang, Mailer};
 use crate::platform::{Config, Db};
 
 pub use crate::platform::ServiceError;
 
-fn today_iso() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 fn label(lang: Lang, m: &data::MethodRow) -> String {
@@ -27,9 +26,10 @@ fn label(lang: Lang, m: &data::MethodRow) -> String {
 }
 
 /// Each account of the customer with its AutoPay, as Bill Settings shows it.
+#[tracing::instrument(skip_all, fields(customer_id = %customer_id))]
 pub async fn accounts(
     db: &Db,
-    customer_id: i64,
+    customer_id: CustomerId,
     lang: Lang,
 ) -> Result<Vec<AccountAutopay>, ServiceError> {
     let mut out = Vec::new();
@@ -45,7 +45,7 @@ pub async fn accounts(
 
 async fn current(
     db: &Db,
-    customer_id: i64,
+    customer_id: CustomerId,
     lang: Lang,
     e: &data::EnrollmentRow,
 ) -> Result<CurrentEnrollment, ServiceError> {
@@ -79,11 +79,12 @@ pub struct Checked {
     pub rule: AutopayRule,
 }
 
+#[tracing::instrument(skip_all, fields(customer_id = %customer_id, account_id = %account_id))]
 pub async fn check(
     db: &Db,
-    customer_id: i64,
-    account_id: i64,
-    method_id: Option<i64>,
+    customer_id: CustomerId,
+    account_id: AccountId,
+    method_id: Option<MethodId>,
     form: &RuleForm,
 ) -> Result<Result<Checked, Vec<AutopayProblem>>, ServiceError> {
     let Some(account) = data::account(db, customer_id, account_id).await? else {
@@ -112,8 +113,21 @@ pub async fn check(
     }
 }
 
+/// The authorization the customer reads on the review and agrees to with Create.
+fn authorization(config: &Config, lang: Lang, c: &Checked, method: &str) -> String {
+    texts::authorization(
+        lang,
+        &config.utility.name,
+        &config.utility.phone,
+        &c.account.number,
+        method,
+        &c.rule,
+    )
+}
+
 /// The review page: every fact and the authorization, with a fresh key that makes the
 /// Create button count once however often it is pressed.
+#[tracing::instrument(skip_all, fields(account_id = %c.account.account_id, method_id = %c.method.id))]
 pub async fn review(
     db: &Db,
     config: &Config,
@@ -122,7 +136,7 @@ pub async fn review(
     changing: bool,
 ) -> Result<Review, ServiceError> {
     let method = label(lang, &c.method);
-    let first_bill = data::first_open_bill(db, c.account.account_id, &today_iso()).await?;
+    let first_bill = data::first_open_bill(db, c.account.account_id, today()).await?;
     Ok(Review {
         account_id: c.account.account_id,
         number: c.account.number.clone(),
@@ -130,15 +144,8 @@ pub async fn review(
         method: method.clone(),
         rule: c.rule.to_form(),
         rule_summary: texts::rule_summary(lang, &c.rule),
-        first_bill: first_bill.map(|(due, balance)| (due, Cents(balance))),
-        authorization: texts::authorization(
-            lang,
-            &config.utility.name,
-            &config.utility.phone,
-            &c.account.number,
-            &method,
-            &c.rule,
-        ),
+        first_bill: first_bill.map(|b| (b.due_date, b.balance_cents)),
+        authorization: authorization(config, lang, c, &method),
         idempotency_key: crate::platform::tokens::random_token(),
         changing,
     })
@@ -154,29 +161,36 @@ fn new_reference() -> String {
     format!("AP-{code}")
 }
 
+/// A checked form to enroll with, as the customer sent it.
+pub struct Enrollment<'a> {
+    pub customer_id: CustomerId,
+    pub lang: Lang,
+    pub checked: &'a Checked,
+    /// The review page's key: the Create button counts once.
+    pub idempotency_key: &'a str,
+    /// A change replaces the account's active enrollment.
+    pub changing: bool,
+}
+
 /// Enrolls, or changes an enrollment (a change is a new authorization replacing the old).
 /// Returns the reference to confirm: the new one, or the one a double submit already made.
+#[tracing::instrument(skip_all, fields(
+    customer_id = %e.customer_id,
+    account_id = %e.checked.account.account_id,
+    method_id = %e.checked.method.id,
+    changing = e.changing,
+))]
 pub async fn enroll(
     db: &Db,
     mailer: &Mailer,
     config: &Config,
-    customer_id: i64,
-    lang: Lang,
-    c: &Checked,
-    idempotency_key: &str,
-    changing: bool,
+    e: Enrollment<'_>,
 ) -> Result<String, ServiceError> {
+    let Enrollment { customer_id, lang, checked: c, idempotency_key, changing } = e;
     let method = label(lang, &c.method);
-    let authorization = texts::authorization(
-        lang,
-        &config.utility.name,
-        &config.utility.phone,
-        &c.account.number,
-        &method,
-        &c.rule,
-    );
+    let authorization = authorization(config, lang, c, &method);
     let reference = new_reference();
-    let contact = crate::auth::data::login_of_customer(db, CustomerId(customer_id)).await?;
+    let contact = crate::auth::data::login_of_customer(db, customer_id).await?;
     let email = contact.map(|login| {
         let facts = texts::EnrollmentFacts {
             account: &c.account.number,
@@ -216,9 +230,10 @@ pub async fn enroll(
     })
 }
 
+#[tracing::instrument(skip_all, fields(customer_id = %customer_id))]
 pub async fn confirmation(
     db: &Db,
-    customer_id: i64,
+    customer_id: CustomerId,
     lang: Lang,
     reference: &str,
 ) -> Result<Option<Confirmation>, ServiceError> {
@@ -226,7 +241,7 @@ pub async fn confirmation(
         return Ok(None);
     };
     let current = current(db, customer_id, lang, &e).await?;
-    let first_bill = data::first_open_bill(db, e.account_id, &today_iso()).await?;
+    let first_bill = data::first_open_bill(db, e.account_id, today()).await?;
     let created = time::OffsetDateTime::from_unix_timestamp(e.created_at)
         .map(|t| t.date())
         .unwrap_or(time::Date::MIN);
@@ -236,22 +251,18 @@ pub async fn confirmation(
         method: current.method,
         rule_summary: current.rule_summary,
         authorization: e.authorization_text,
-        first_bill: first_bill.map(|(due, balance)| (due, Cents(balance))),
-        enrolled_on: format!(
-            "{:04}-{:02}-{:02}",
-            created.year(),
-            u8::from(created.month()),
-            created.day()
-        ),
+        first_bill: first_bill.map(|b| (b.due_date, b.balance_cents)),
+        enrolled_on: calendar::iso(created),
         active: e.active == 1,
     }))
 }
 
+#[tracing::instrument(skip_all, fields(customer_id = %customer_id, account_id = %account_id))]
 pub async fn cancel(
     db: &Db,
     mailer: &Mailer,
-    customer_id: i64,
-    account_id: i64,
+    customer_id: CustomerId,
+    account_id: AccountId,
 ) -> Result<Result<(), AutopayProblem>, ServiceError> {
     if data::account(db, customer_id, account_id).await?.is_none() {
         return Ok(Err(AutopayProblem::NotFound));
@@ -259,7 +270,7 @@ pub async fn cancel(
     let Some(e) = data::active_enrollment(db, customer_id, account_id).await? else {
         return Ok(Err(AutopayProblem::NotEnrolled));
     };
-    let login = crate::auth::data::login_of_customer(db, CustomerId(customer_id)).await?;
+    let login = crate::auth::data::login_of_customer(db, customer_id).await?;
     let email = login.map(|l| {
         texts::cancelled(
             mailer.letterhead(),

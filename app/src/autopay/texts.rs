@@ -4,7 +4,7 @@
 
 use crate::domain::autopay::{AmountRule, AutopayRule};
 use crate::domain::Cents;
-use crate::email::compose::{letter, Letterhead};
+use crate::email::compose::{letter, Letterhead, Parts};
 use crate::email::{Composed, Lang};
 use crate::paths;
 
@@ -62,6 +62,20 @@ pub fn authorization(
     }
 }
 
+/// The button of AutoPay's messages.
+fn see_autopay(lang: Lang) -> (&'static str, &'static str) {
+    (lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)
+}
+
+/// The closing line of a change the customer should recognize.
+fn not_you(lang: Lang) -> String {
+    lang.pick(
+        "If you did not do this, call us right away.",
+        "Si usted no hizo esto, llámenos de inmediato.",
+    )
+    .to_string()
+}
+
 pub struct EnrollmentFacts<'a> {
     pub account: &'a str,
     pub reference: &'a str,
@@ -114,21 +128,19 @@ pub fn enrolled(
             lang.pick("What you authorized:", "Lo que usted autorizó:"),
             f.authorization
         ),
-        lang.pick(
-            "If you did not do this, call us right away.",
-            "Si usted no hizo esto, llámenos de inmediato.",
-        )
-        .to_string(),
+        not_you(lang),
     ];
     letter(
         head,
         lang,
         to,
-        kind,
-        subject,
-        vec![first, facts],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
-        after,
+        Parts {
+            kind,
+            subject,
+            paragraphs: vec![first, facts],
+            action: Some(see_autopay(lang)),
+            after,
+        },
     )
 }
 
@@ -143,21 +155,18 @@ pub fn cancelled(
         Lang::En => format!("AutoPay for account {account} (reference {reference}) was cancelled. Nothing more will be drafted; please pay your next bills another way."),
         Lang::Es => format!("El pago automático de la cuenta {account} (referencia {reference}) fue cancelado. No se cobrará nada más; pague sus próximas facturas de otra manera."),
     };
-    let after = vec![lang
-        .pick(
-            "If you did not do this, call us right away.",
-            "Si usted no hizo esto, llámenos de inmediato.",
-        )
-        .to_string()];
+    let after = vec![not_you(lang)];
     letter(
         head,
         lang,
         to,
-        "autopay-cancelled",
-        lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado"),
-        vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
-        after,
+        Parts {
+            kind: "autopay-cancelled",
+            subject: lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado"),
+            paragraphs: vec![p],
+            action: Some(see_autopay(lang)),
+            after,
+        },
     )
 }
 
@@ -184,11 +193,16 @@ pub fn reminder(
         head,
         lang,
         to,
-        "autopay-reminder",
-        lang.pick("AutoPay will pay your bill soon", "El pago automático pagará su factura pronto"),
-        vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)),
-        after,
+        Parts {
+            kind: "autopay-reminder",
+            subject: lang.pick(
+                "AutoPay will pay your bill soon",
+                "El pago automático pagará su factura pronto",
+            ),
+            paragraphs: vec![p],
+            action: Some(see_autopay(lang)),
+            after,
+        },
     )
 }
 
@@ -209,11 +223,14 @@ pub fn over_maximum(
         head,
         lang,
         to,
-        "autopay-over-maximum",
-        lang.pick("AutoPay did not pay your bill", "El pago automático no pagó su factura"),
-        vec![p],
-        Some((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT)),
-        vec![],
+        Parts {
+            kind: "autopay-over-maximum",
+            subject: lang
+                .pick("AutoPay did not pay your bill", "El pago automático no pagó su factura"),
+            paragraphs: vec![p],
+            action: Some((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT)),
+            after: vec![],
+        },
     )
 }
 

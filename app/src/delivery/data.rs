@@ -117,31 +117,12 @@ pub async fn bill_to_announce(
     .await
 }
 
-/// Queues the bill's one "your bill is ready" email; false when it was queued before
-/// (the bill_notifications key decides, in the same transaction as the email).
+/// Queues the bill's one "your bill is ready" email; false when it was queued before.
 pub async fn queue_bill_email(
     db: &Db,
     bill_id: i64,
     m: &crate::email::Composed,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let claimed = sqlx::query("INSERT INTO bill_notifications (bill_id, sent_at) VALUES ($1, $2) ON CONFLICT (bill_id) DO NOTHING")
-        .bind(bill_id)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-    if claimed.rows_affected() != 1 {
-        return Ok(false);
-    }
-    let email_id = crate::email::data::insert_with(
-        &mut tx, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html,
-    )
-    .await?;
-    sqlx::query("UPDATE bill_notifications SET email_id = $1 WHERE bill_id = $2")
-        .bind(email_id)
-        .bind(bill_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(true)
+    use crate::email::data::{queue_once, OncePerBill};
+    queue_once(db, OncePerBill::BillReady, crate::domain::BillId(bill_id), m).await
 }

@@ -272,6 +272,11 @@ pub mod calendar {
         Date::parse(text, &time::format_description::well_known::Iso8601::DATE).ok()
     }
 
+    /// `YYYY-MM-DD`, as the database stores dates.
+    pub fn iso(date: Date) -> String {
+        format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;

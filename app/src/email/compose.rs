@@ -160,18 +160,19 @@ fn render(head: &Letterhead, lang: Lang, to: &str, letter: Letter) -> Composed {
     }
 }
 
-/// A message from its parts, for features that keep their own texts (AutoPay): paragraphs,
-/// an optional button to a portal path, then closing paragraphs.
-pub fn letter(
-    head: &Letterhead,
-    lang: Lang,
-    to: &str,
-    kind: &'static str,
-    subject: &str,
-    paragraphs: Vec<String>,
-    action: Option<(&str, &str)>,
-    after: Vec<String>,
-) -> Composed {
+/// A message's parts, for features that keep their own texts (AutoPay, payments):
+/// paragraphs, an optional button (label, portal path), then closing paragraphs.
+pub struct Parts<'a> {
+    pub kind: &'static str,
+    pub subject: &'a str,
+    pub paragraphs: Vec<String>,
+    pub action: Option<(&'a str, &'a str)>,
+    pub after: Vec<String>,
+}
+
+/// A message from its parts, signed with the letterhead.
+pub fn letter(head: &Letterhead, lang: Lang, to: &str, parts: Parts<'_>) -> Composed {
+    let Parts { kind, subject, paragraphs, action, after } = parts;
     let action = action.map(|(label, path)| (label.to_string(), head.link(path)));
     render(head, lang, to, Letter { kind, subject: subject.to_string(), paragraphs, action, after })
 }
@@ -345,11 +346,16 @@ pub fn ended_account_changed_hands(
         head,
         lang,
         to,
-        "autopay-ended-changed-hands",
-        lang.pick("Your AutoPay has ended", "Su pago automático terminó"),
-        vec![p],
-        Some((lang.pick("See AutoPay", "Ver pago automático"), crate::paths::AUTOPAY_SETTINGS)),
-        after,
+        Parts {
+            kind: "autopay-ended-changed-hands",
+            subject: lang.pick("Your AutoPay has ended", "Su pago automático terminó"),
+            paragraphs: vec![p],
+            action: Some((
+                lang.pick("See AutoPay", "Ver pago automático"),
+                crate::paths::AUTOPAY_SETTINGS,
+            )),
+            after,
+        },
     )
 }
 

@@ -1,5 +1,7 @@
 //! SQL for the email outbox.
 
+use crate::domain::{BillId, EmailId};
+use crate::email::Composed;
 use crate::platform::db::{now, Db};
 
 /// Delivery gives up after this many failed attempts; the row keeps its last error.
@@ -9,7 +11,7 @@ const LEASE_SECONDS: i64 = 120;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredEmail {
-    pub id: i64,
+    pub id: EmailId,
     pub to_address: String,
     pub locale: String,
     pub kind: String,
@@ -22,50 +24,97 @@ pub struct StoredEmail {
     pub last_error: Option<String>,
 }
 
+/// The columns a queued message fills, eight of them.
+const COLUMNS: &str =
+    "(to_address, locale, kind, subject, body_text, body_html, secret, created_at)";
+
+/// The placeholders of the `row`th message of a statement (from 0).
+fn placeholders(row: usize) -> String {
+    let first = row * 8 + 1;
+    let list: Vec<String> = (first..first + 8).map(|n| format!("${n}")).collect();
+    format!("({})", list.join(", "))
+}
+
+type Insert<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a message's columns, in `COLUMNS`' order.
+fn bind_message<'q, O>(insert: Insert<'q, O>, m: &'q Composed, at: i64) -> Insert<'q, O> {
+    insert
+        .bind(&m.to)
+        .bind(m.locale)
+        .bind(m.kind)
+        .bind(&m.subject)
+        .bind(&m.text)
+        .bind(&m.html)
+        .bind(m.secret.as_deref())
+        .bind(at)
+}
+
 /// Queues a message, with the token of its link if it carries one (`emails.secret`).
-pub async fn insert(db: &Db, m: &crate::email::Composed) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, secret, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(&m.to)
-    .bind(m.locale)
-    .bind(m.kind)
-    .bind(&m.subject)
-    .bind(&m.text)
-    .bind(&m.html)
-    .bind(m.secret.as_deref())
-    .bind(now())
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(id)
+pub async fn insert(db: &Db, m: &Composed) -> Result<EmailId, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    insert_with(&mut conn, m).await
 }
 
 /// Queues inside the caller's transaction, so that the email exists exactly when the
 /// change it announces does.
 pub async fn insert_with(
     conn: &mut sqlx::AnyConnection,
-    to: &str,
-    locale: &str,
-    kind: &str,
-    subject: &str,
-    text: &str,
-    html: &str,
-) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(to)
-    .bind(locale)
-    .bind(kind)
-    .bind(subject)
-    .bind(text)
-    .bind(html)
-    .bind(now())
-    .fetch_one(&mut *conn)
-    .await?;
+    m: &Composed,
+) -> Result<EmailId, sqlx::Error> {
+    let sql = format!("INSERT INTO emails {COLUMNS} VALUES {} RETURNING id", placeholders(0));
+    let (id,): (EmailId,) = bind_message(sqlx::query_as(&sql), m, now()).fetch_one(conn).await?;
     Ok(id)
+}
+
+/// A bill's message that goes out at most once, and the table that records it was queued
+/// (`bill_id` unique, `sent_at`, `email_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OncePerBill {
+    /// "AutoPay will pay your bill on …".
+    AutopayReminder,
+    /// "Your bill is ready".
+    BillReady,
+}
+
+impl OncePerBill {
+    fn table(self) -> &'static str {
+        match self {
+            Self::AutopayReminder => "autopay_reminders",
+            Self::BillReady => "bill_notifications",
+        }
+    }
+}
+
+/// Queues the bill's one message of a kind: the claim (the bill's row in the kind's table)
+/// and the email are written in one transaction, so two runs at once queue it once.
+/// False when it was queued before.
+pub async fn queue_once(
+    db: &Db,
+    once: OncePerBill,
+    bill_id: BillId,
+    m: &Composed,
+) -> Result<bool, sqlx::Error> {
+    let table = once.table();
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query(&format!(
+        "INSERT INTO {table} (bill_id, sent_at) VALUES ($1, $2) ON CONFLICT (bill_id) DO NOTHING"
+    ))
+    .bind(bill_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let email_id = insert_with(&mut tx, m).await?;
+    sqlx::query(&format!("UPDATE {table} SET email_id = $1 WHERE bill_id = $2"))
+        .bind(email_id)
+        .bind(bill_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Queues many messages inside the caller's transaction, several rows per statement: a
@@ -73,49 +122,25 @@ pub async fn insert_with(
 /// its time.
 pub async fn insert_many_with(
     conn: &mut sqlx::AnyConnection,
-    messages: &[&crate::email::Composed],
+    messages: &[&Composed],
 ) -> Result<(), sqlx::Error> {
     const ROWS_PER_STATEMENT: usize = 50;
     let at = now();
     for chunk in messages.chunks(ROWS_PER_STATEMENT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = i * 7;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO emails (to_address, locale, kind, subject, body_text, body_html, created_at) VALUES {}",
-            values.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
+        let values: Vec<String> = (0..chunk.len()).map(placeholders).collect();
+        let sql = format!("INSERT INTO emails {COLUMNS} VALUES {}", values.join(", "));
+        let mut insert: Insert<'_, (i64,)> = sqlx::query_as(&sql);
         for m in chunk {
-            query = query
-                .bind(&m.to)
-                .bind(m.locale)
-                .bind(m.kind)
-                .bind(&m.subject)
-                .bind(&m.text)
-                .bind(&m.html)
-                .bind(at);
+            insert = bind_message(insert, m, at);
         }
-        query.execute(&mut *conn).await?;
+        sqlx::Executor::execute(&mut *conn, insert).await?;
     }
     Ok(())
 }
 
 /// Ids of messages waiting for delivery, oldest first.
-pub async fn due(db: &Db, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
+pub async fn due(db: &Db, limit: i64) -> Result<Vec<EmailId>, sqlx::Error> {
+    let rows: Vec<(EmailId,)> = sqlx::query_as(
         "SELECT id FROM emails WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
          ORDER BY id LIMIT $3",
     )
@@ -128,7 +153,7 @@ pub async fn due(db: &Db, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
 }
 
 /// Reserves a message for this instance; `None` when another instance got it first.
-pub async fn claim(db: &Db, id: i64) -> Result<Option<StoredEmail>, sqlx::Error> {
+pub async fn claim(db: &Db, id: EmailId) -> Result<Option<StoredEmail>, sqlx::Error> {
     let at = now();
     let claimed = sqlx::query(
         "UPDATE emails SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_attempt_at <= $3",
@@ -144,7 +169,7 @@ pub async fn claim(db: &Db, id: i64) -> Result<Option<StoredEmail>, sqlx::Error>
     by_id(db, id).await
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<StoredEmail>, sqlx::Error> {
+pub async fn by_id(db: &Db, id: EmailId) -> Result<Option<StoredEmail>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, to_address, locale, kind, subject, body_text, body_html, created_at, sent_at, attempts, last_error \
          FROM emails WHERE id = $1",
@@ -154,7 +179,7 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<StoredEmail>, sqlx::Error>
     .await
 }
 
-pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_sent(db: &Db, id: EmailId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE emails SET sent_at = $1, last_error = NULL WHERE id = $2")
         .bind(now())
         .bind(id)
@@ -167,7 +192,7 @@ pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
 /// bodies, and forgets it: for a message delivered or given up for good, whose stored copy
 /// must open nothing. A message without a secret is left as it is (REPLACE with NULL is
 /// NULL, so COALESCE keeps the text).
-pub async fn forget_secret(db: &Db, id: i64, marker: &str) -> Result<(), sqlx::Error> {
+pub async fn forget_secret(db: &Db, id: EmailId, marker: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE emails SET subject = COALESCE(REPLACE(subject, secret, $1), subject), \
          body_text = COALESCE(REPLACE(body_text, secret, $1), body_text), \
@@ -184,7 +209,7 @@ pub async fn forget_secret(db: &Db, id: i64, marker: &str) -> Result<(), sqlx::E
 /// Records a failed attempt; the next one waits longer (30 s, 1 min, 2 min, … 4 h).
 pub async fn mark_failed(
     db: &Db,
-    id: i64,
+    id: EmailId,
     error: &str,
     permanent: bool,
 ) -> Result<(), sqlx::Error> {

@@ -7,6 +7,7 @@ pub mod data;
 
 pub use compose::{Composed, Lang, Letterhead};
 
+use crate::domain::EmailId;
 use crate::platform::config::{SmtpConfig, SmtpSecurity};
 use crate::platform::{Config, Db};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
@@ -70,7 +71,7 @@ impl Mailer {
     }
 
     /// Stores the message in the outbox and wakes the delivery loop.
-    pub async fn queue(&self, db: &Db, m: &Composed) -> Result<i64, sqlx::Error> {
+    pub async fn queue(&self, db: &Db, m: &Composed) -> Result<EmailId, sqlx::Error> {
         let id = data::insert(db, m).await?;
         self.inner.wake.notify_one();
         Ok(id)
@@ -99,7 +100,7 @@ impl Mailer {
                         done.sent += 1;
                     }
                     Err((error, permanent)) => {
-                        tracing::warn!(email_id = id, kind = %email.kind, %error, "email not delivered");
+                        tracing::warn!(email_id = id.0, kind = %email.kind, %error, "email not delivered");
                         data::mark_failed(db, id, &error, permanent).await?;
                         if permanent || email.attempts + 1 >= data::MAX_ATTEMPTS {
                             self.forget_secret(db, id).await?;
@@ -128,7 +129,7 @@ impl Mailer {
     /// A message that is delivered (or given up) keeps no usable link in the outbox: a copy
     /// of the database must not open accounts. In development without SMTP the outbox
     /// page IS the mailbox (developers and tests read the links there), so links stay.
-    async fn forget_secret(&self, db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    async fn forget_secret(&self, db: &Db, id: EmailId) -> Result<(), sqlx::Error> {
         if self.inner.smtp.is_none() {
             return Ok(());
         }

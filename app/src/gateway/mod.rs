@@ -172,27 +172,24 @@ impl PaymentGateway for Sandbox {
 mod tests {
     use super::*;
 
-    fn card(number: &str) -> (CardNumber, SecurityCode) {
+    /// The sandbox's answer to a card number, with the same expiry, code and name each time.
+    async fn tokenize(g: &Gateway, number: &str) -> Result<Tokenized, GatewayError> {
         let n = CardNumber::parse(number).unwrap();
         let code = SecurityCode::parse("123", n.brand()).unwrap();
-        (n, code)
+        g.tokenize_card(CardDetails {
+            number: &n,
+            expiry: Expiry::from_parts(4, 2029).unwrap(),
+            security_code: &code,
+            name: "A",
+            billing_zip: "97501",
+        })
+        .await
     }
 
     #[tokio::test]
     async fn the_sandbox_tokenizes_and_declines_as_documented() {
         let g = Gateway::sandbox();
-        let expiry = Expiry::from_parts(4, 2029).unwrap();
-        let (n, code) = card("4111111111111111");
-        let ok = g
-            .tokenize_card(CardDetails {
-                number: &n,
-                expiry,
-                security_code: &code,
-                name: "A",
-                billing_zip: "97501",
-            })
-            .await
-            .unwrap();
+        let ok = tokenize(&g, "4111111111111111").await.unwrap();
         assert_eq!((ok.brand, ok.last4.as_str()), (CardBrand::Visa, "1111"));
         assert!(!ok.token.contains("4111111111111111"));
         assert!(matches!(
@@ -200,32 +197,13 @@ mod tests {
             ChargeOutcome::Approved { .. }
         ));
 
-        let (n, code) = card(sandbox_cards::DECLINED);
-        let declined = g
-            .tokenize_card(CardDetails {
-                number: &n,
-                expiry,
-                security_code: &code,
-                name: "A",
-                billing_zip: "97501",
-            })
-            .await
-            .unwrap();
+        let declined = tokenize(&g, sandbox_cards::DECLINED).await.unwrap();
         assert!(matches!(
             g.charge(&declined.token, 100, "p2").await.unwrap(),
             ChargeOutcome::Declined { .. }
         ));
 
-        let (n, code) = card(sandbox_cards::REFUSED);
-        let refused = g
-            .tokenize_card(CardDetails {
-                number: &n,
-                expiry,
-                security_code: &code,
-                name: "A",
-                billing_zip: "97501",
-            })
-            .await;
+        let refused = tokenize(&g, sandbox_cards::REFUSED).await;
         assert!(matches!(refused, Err(GatewayError::Refused(_))));
 
         assert_eq!(g.wallets().len(), 1);

@@ -2,7 +2,7 @@
 //! customer set up on it must not go on working for, or reaching, them. Runs inside the
 //! import's transaction, right after the move, so the import stays all-or-nothing.
 
-use crate::domain::AccountId;
+use crate::domain::{AccountId, CustomerId};
 use crate::email::{Lang, Letterhead};
 use crate::platform::db::now;
 
@@ -17,8 +17,8 @@ pub const REASON: &str = "account changed hands";
 pub(super) async fn account_changed_hands(
     conn: &mut sqlx::AnyConnection,
     head: &Letterhead,
-    account_id: i64,
-    former_customer_id: i64,
+    account_id: AccountId,
+    former_customer_id: CustomerId,
 ) -> Result<bool, sqlx::Error> {
     let at = now();
     let ended = sqlx::query("UPDATE autopay_enrollments SET active = 0, cancelled_at = $1 WHERE account_id = $2 AND active = 1")
@@ -29,7 +29,7 @@ pub(super) async fn account_changed_hands(
         .rows_affected()
         > 0;
     // As a cancel does: what is not yet on its way to the bank or the processor.
-    crate::payments::data::withdraw_unsent(conn, AccountId(account_id), REASON, at).await?;
+    crate::payments::data::withdraw_unsent(conn, account_id, REASON, at).await?;
     // Paper, as "choose paper" writes it: the new customer's bills must not go to the
     // former customer's address.
     sqlx::query("UPDATE accounts SET delivery_method = 'paper', delivery_email = NULL, updated_at = $1 WHERE id = $2")
@@ -52,30 +52,37 @@ pub(super) async fn account_changed_hands(
     Ok(ended)
 }
 
+#[derive(sqlx::FromRow)]
+struct FormerLogin {
+    email: String,
+    locale: String,
+    /// The account as the former customer knew it: their number, then the account's.
+    number: String,
+}
+
 /// Queues "your AutoPay has ended" to the former customer's login, if they have one, in its
 /// language. The account is named with the former customer's number, as they knew it.
 async fn tell_former_customer(
     conn: &mut sqlx::AnyConnection,
     head: &Letterhead,
-    account_id: i64,
-    former_customer_id: i64,
+    account_id: AccountId,
+    former_customer_id: CustomerId,
 ) -> Result<(), sqlx::Error> {
-    let login: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT l.email, l.locale, c.customer_number || '-' || a.account_number FROM logins l \
+    let login: Option<FormerLogin> = sqlx::query_as(
+        "SELECT l.email, l.locale, c.customer_number || '-' || a.account_number AS number FROM logins l \
          JOIN customers c ON c.id = l.customer_id JOIN accounts a ON a.id = $2 WHERE l.customer_id = $1",
     )
     .bind(former_customer_id)
     .bind(account_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((to, locale, number)) = login else { return Ok(()) };
+    let Some(login) = login else { return Ok(()) };
     let m = crate::email::compose::ended_account_changed_hands(
         head,
-        Lang::from_locale(&locale),
-        &to,
-        &number,
+        Lang::from_locale(&login.locale),
+        &login.email,
+        &login.number,
     );
-    crate::email::data::insert_with(conn, &m.to, m.locale, m.kind, &m.subject, &m.text, &m.html)
-        .await?;
+    crate::email::data::insert_with(conn, &m).await?;
     Ok(())
 }

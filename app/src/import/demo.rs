@@ -84,8 +84,8 @@ pub fn demo_bills(today: time::Date) -> Vec<BillRecord> {
             let newest = i == cycles.len() - 1;
             bills.push(BillRecord {
                 account_number: AccountNumber::parse(account).expect("demo account"),
-                bill_date: bill_date.to_string(),
-                due_date: due_date.to_string(),
+                bill_date,
+                due_date,
                 amount: Cents(amount),
                 // Older bills are paid; the newest is open.
                 balance: Cents(if newest { amount } else { 0 }),

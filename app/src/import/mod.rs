@@ -9,6 +9,8 @@ mod records;
 
 pub use records::{AccountRecord, BillRecord};
 
+use crate::domain::autopay::calendar;
+use crate::domain::{AccountId, BillId, Cents, CustomerId};
 use crate::email::Letterhead;
 use crate::platform::db::{now, Db, WriteLock};
 use std::io::Read;
@@ -115,7 +117,6 @@ pub fn parse_bills(input: impl Read) -> Result<Vec<(u64, BillRecord)>, ImportErr
         .collect()
 }
 
-/// Validates and writes a bills file (columns in the README).
 /// Loads a FedACH directory file (`server import routing FILE`): the bank names the add
 /// payment form fills in. Returns (entries in the file, entries added or changed).
 pub async fn import_routing(db: &Db, text: &str) -> Result<(usize, usize), ImportError> {
@@ -124,6 +125,7 @@ pub async fn import_routing(db: &Db, text: &str) -> Result<(usize, usize), Impor
     Ok((entries.len(), changed))
 }
 
+/// Validates and writes a bills file (columns in the README).
 pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
     write_bills(db, &parse_bills(input)?).await
 }
@@ -174,29 +176,54 @@ pub async fn write_accounts(
     Ok(report)
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredCustomer {
+    id: CustomerId,
+    name: String,
+}
+
+/// A bill as stored, to tell an unchanged row from an update.
+#[derive(sqlx::FromRow)]
+struct StoredBill {
+    id: BillId,
+    due_date: String,
+    amount_cents: Cents,
+    balance_cents: Cents,
+    usage_gallons: i64,
+}
+
+impl StoredBill {
+    fn matches(&self, r: &BillRecord) -> bool {
+        self.due_date == calendar::iso(r.due_date)
+            && self.amount_cents == r.amount
+            && self.balance_cents == r.balance
+            && self.usage_gallons == r.usage_gallons
+    }
+}
+
 /// The record's customer by number, created if new, renamed if its name changed.
 async fn upsert_customer(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     r: &AccountRecord,
     at: i64,
-) -> Result<i64, ImportError> {
-    let customer: Option<(i64, String)> =
+) -> Result<CustomerId, ImportError> {
+    let customer: Option<StoredCustomer> =
         sqlx::query_as("SELECT id, name FROM customers WHERE customer_number = $1")
             .bind(r.customer_number.as_padded())
             .fetch_optional(&mut **tx)
             .await?;
-    if let Some((id, name)) = customer {
-        if name != r.customer_name {
+    if let Some(c) = customer {
+        if c.name != r.customer_name {
             sqlx::query("UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
                 .bind(&r.customer_name)
                 .bind(at)
-                .bind(id)
+                .bind(c.id)
                 .execute(&mut **tx)
                 .await?;
         }
-        return Ok(id);
+        return Ok(c.id);
     }
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (CustomerId,) = sqlx::query_as(
         "INSERT INTO customers (customer_number, name, created_at, updated_at) \
          VALUES ($1, $2, $3, $3) RETURNING id",
     )
@@ -208,62 +235,67 @@ async fn upsert_customer(
     Ok(id)
 }
 
+type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an account's columns as the record has them, `$1` to `$10`: its customer, the
+/// service and mailing addresses, and the time of the change.
+fn bind_account<'q>(
+    statement: Statement<'q>,
+    customer_id: CustomerId,
+    r: &'q AccountRecord,
+    at: i64,
+) -> Statement<'q> {
+    statement
+        .bind(customer_id)
+        .bind(&r.service.street)
+        .bind(&r.service.city)
+        .bind(&r.service.state)
+        .bind(r.service.zip.as_str())
+        .bind(&r.mailing.street)
+        .bind(&r.mailing.city)
+        .bind(&r.mailing.state)
+        .bind(r.mailing.zip.as_str())
+        .bind(at)
+}
+
 async fn update_account(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     line: u64,
-    account_id: i64,
-    customer_id: i64,
+    account_id: AccountId,
+    customer_id: CustomerId,
     r: &AccountRecord,
     at: i64,
 ) -> Result<(), ImportError> {
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE accounts SET customer_id = $1, service_address = $2, service_city = $3, \
          service_state = $4, service_zip = $5, mailing_address = $6, mailing_city = $7, \
          mailing_state = $8, mailing_zip = $9, updated_at = $10 WHERE id = $11",
-    )
-    .bind(customer_id)
-    .bind(&r.service.street)
-    .bind(&r.service.city)
-    .bind(&r.service.state)
-    .bind(r.service.zip.as_str())
-    .bind(&r.mailing.street)
-    .bind(&r.mailing.city)
-    .bind(&r.mailing.state)
-    .bind(r.mailing.zip.as_str())
-    .bind(at)
-    .bind(account_id)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
+    );
+    bind_account(update, customer_id, r, at)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
     Ok(())
 }
 
 async fn insert_account(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     line: u64,
-    customer_id: i64,
+    customer_id: CustomerId,
     r: &AccountRecord,
     at: i64,
 ) -> Result<(), ImportError> {
-    sqlx::query(
-        "INSERT INTO accounts (account_number, customer_id, service_address, service_city, \
-         service_state, service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-    )
-    .bind(r.account_number.as_padded())
-    .bind(customer_id)
-    .bind(&r.service.street)
-    .bind(&r.service.city)
-    .bind(&r.service.state)
-    .bind(r.service.zip.as_str())
-    .bind(&r.mailing.street)
-    .bind(&r.mailing.city)
-    .bind(&r.mailing.state)
-    .bind(r.mailing.zip.as_str())
-    .bind(at)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
+    let insert = sqlx::query(
+        "INSERT INTO accounts (customer_id, service_address, service_city, service_state, \
+         service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, created_at, \
+         updated_at, account_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
+    );
+    bind_account(insert, customer_id, r, at)
+        .bind(r.account_number.as_padded())
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
     Ok(())
 }
 
@@ -276,7 +308,7 @@ pub async fn write_bills(
     let at = now();
     for (line, r) in records {
         let line = *line;
-        let account: Option<(i64,)> =
+        let account: Option<(AccountId,)> =
             sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
                 .bind(r.account_number.as_padded())
                 .fetch_optional(&mut *tx)
@@ -287,51 +319,46 @@ pub async fn write_bills(
                 format!("account {} is not in the portal; import it first", r.account_number),
             ));
         };
-        let existing: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        let existing: Option<StoredBill> = sqlx::query_as(
             "SELECT id, due_date, amount_cents, balance_cents, usage_gallons FROM bills \
              WHERE account_id = $1 AND bill_date = $2",
         )
         .bind(account_id)
-        .bind(&r.bill_date)
+        .bind(calendar::iso(r.bill_date))
         .fetch_optional(&mut *tx)
         .await?;
-        let wanted = (r.due_date.clone(), r.amount.0, r.balance.0, r.usage_gallons);
         match existing {
-            Some((_, due, amount, balance, usage))
-                if (due.clone(), amount, balance, usage) == wanted =>
-            {
-                report.unchanged += 1
-            }
-            Some((id, ..)) => {
+            Some(stored) if stored.matches(r) => report.unchanged += 1,
+            Some(stored) => {
                 sqlx::query(
                     "UPDATE bills SET due_date = $1, amount_cents = $2, balance_cents = $3, \
                      usage_gallons = $4, updated_at = $5 WHERE id = $6",
                 )
-                .bind(&r.due_date)
-                .bind(r.amount.0)
-                .bind(r.balance.0)
+                .bind(calendar::iso(r.due_date))
+                .bind(r.amount)
+                .bind(r.balance)
                 .bind(r.usage_gallons)
                 .bind(at)
-                .bind(id)
+                .bind(stored.id)
                 .execute(&mut *tx)
                 .await?;
                 report.updated += 1;
             }
             None => {
-                let (id,): (i64,) = sqlx::query_as(
+                let (id,): (BillId,) = sqlx::query_as(
                     "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, \
                      usage_gallons, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
                 )
                 .bind(account_id)
-                .bind(&r.bill_date)
-                .bind(&r.due_date)
-                .bind(r.amount.0)
-                .bind(r.balance.0)
+                .bind(calendar::iso(r.bill_date))
+                .bind(calendar::iso(r.due_date))
+                .bind(r.amount)
+                .bind(r.balance)
                 .bind(r.usage_gallons)
                 .bind(at)
                 .fetch_one(&mut *tx)
                 .await?;
-                report.new_bill_ids.push(id);
+                report.new_bill_ids.push(id.0);
                 report.inserted += 1;
             }
         }

@@ -1,6 +1,6 @@
 //! One row of an import file: first as read (all text), then parsed into domain types.
 
-use crate::domain::{AccountNumber, Cents, CustomerNumber, Zip};
+use crate::domain::{AccountId, AccountNumber, Cents, CustomerId, CustomerNumber, Zip};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -89,8 +89,8 @@ impl TryFrom<AccountRow> for AccountRecord {
 /// An account as stored, to tell an unchanged row from an update.
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct StoredAccount {
-    pub id: i64,
-    pub customer_id: i64,
+    pub id: AccountId,
+    pub customer_id: CustomerId,
     service_address: String,
     service_city: String,
     service_state: String,
@@ -102,7 +102,7 @@ pub(super) struct StoredAccount {
 }
 
 impl StoredAccount {
-    pub fn matches(&self, customer_id: i64, r: &AccountRecord) -> bool {
+    pub fn matches(&self, customer_id: CustomerId, r: &AccountRecord) -> bool {
         self.customer_id == customer_id
             && self.service_address == r.service.street
             && self.service_city == r.service.city
@@ -128,9 +128,8 @@ pub(super) struct BillRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BillRecord {
     pub account_number: AccountNumber,
-    /// ISO dates, checked to be real calendar dates.
-    pub bill_date: String,
-    pub due_date: String,
+    pub bill_date: time::Date,
+    pub due_date: time::Date,
     pub amount: Cents,
     pub balance: Cents,
     pub usage_gallons: i64,
@@ -160,8 +159,8 @@ impl TryFrom<BillRow> for BillRecord {
         Ok(Self {
             account_number: AccountNumber::parse(&row.account_number)
                 .map_err(|e| format!("account_number: {e}"))?,
-            bill_date: bill_date.to_string(),
-            due_date: due_date.to_string(),
+            bill_date,
+            due_date,
             amount: Cents::parse_dollars(&row.amount).map_err(|e| format!("amount: {e}"))?,
             balance: Cents::parse_dollars(&row.balance).map_err(|e| format!("balance: {e}"))?,
             usage_gallons,

@@ -56,10 +56,6 @@ pub struct BankFiles<'a> {
     pub bank_routing: RoutingNumber,
 }
 
-fn iso(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
-}
-
 fn midnight(date: Date) -> i64 {
     date.midnight().assume_utc().unix_timestamp()
 }
@@ -77,7 +73,8 @@ impl BankFiles<'_> {
             let wait = Duration::days(self.config.prenote_wait_days.max(0));
             (midnight(today), midnight(today - wait))
         });
-        Ok(nacha_files::claim_file(self.db, &iso(today), prenotes, MAX_FILE_ENTRIES).await?)
+        Ok(nacha_files::claim_file(self.db, &calendar::iso(today), prenotes, MAX_FILE_ENTRIES)
+            .await?)
     }
 
     /// Writes a claimed file into the folder: to a temporary name, flushed, then renamed, so

@@ -3,7 +3,7 @@
 //! makes every payment today.
 
 use crate::domain::Cents;
-use crate::email::compose::{letter, Letterhead};
+use crate::email::compose::{letter, Letterhead, Parts};
 use crate::email::{Composed, Lang};
 
 /// The payment went through: paid by card or wallet, or sent to the bank.
@@ -24,11 +24,13 @@ pub fn receipt(
         head,
         lang,
         to,
-        "autopay-receipt",
-        lang.pick("AutoPay receipt", "Recibo de pago automático"),
-        vec![p],
-        Some((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT)),
-        vec![],
+        Parts {
+            kind: "autopay-receipt",
+            subject: lang.pick("AutoPay receipt", "Recibo de pago automático"),
+            paragraphs: vec![p],
+            action: Some((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT)),
+            after: vec![],
+        },
     )
 }
 
@@ -50,10 +52,13 @@ pub fn declined(
         head,
         lang,
         to,
-        "autopay-declined",
-        lang.pick("Your AutoPay payment was declined", "Su pago automático fue rechazado"),
-        vec![p],
-        Some((lang.pick("Open My Wallet", "Abrir Mi billetera"), crate::paths::WALLET)),
-        vec![],
+        Parts {
+            kind: "autopay-declined",
+            subject: lang
+                .pick("Your AutoPay payment was declined", "Su pago automático fue rechazado"),
+            paragraphs: vec![p],
+            action: Some((lang.pick("Open My Wallet", "Abrir Mi billetera"), crate::paths::WALLET)),
+            after: vec![],
+        },
     )
 }

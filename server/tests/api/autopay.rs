@@ -10,6 +10,7 @@ use crate::helpers::{
 use app::autopay::run::{self, RunContext, RunReport};
 use app::autopay::{data, service};
 use app::domain::autopay::RuleForm;
+use app::domain::{AccountId, CustomerId, MethodId};
 use app::email::Lang;
 use app::gateway::{ChargeOutcome, Gateway, GatewayError, PaymentGateway};
 use app::platform::vault::Vault;
@@ -148,20 +149,19 @@ async fn enroll(
     method: i64,
     form: &RuleForm,
 ) -> String {
+    let (customer_id, account, method) =
+        (CustomerId(customer_id), AccountId(account), MethodId(method));
     let checked =
         service::check(&p.app.db, customer_id, account, Some(method), form).await.unwrap().unwrap();
-    service::enroll(
-        &p.app.db,
-        &p.app.mailer,
-        &p.config,
+    let key = unique_email("key");
+    let enrollment = service::Enrollment {
         customer_id,
-        Lang::En,
-        &checked,
-        &unique_email("key"),
-        false,
-    )
-    .await
-    .unwrap()
+        lang: Lang::En,
+        checked: &checked,
+        idempotency_key: &key,
+        changing: false,
+    };
+    service::enroll(&p.app.db, &p.app.mailer, &p.config, enrollment).await.unwrap()
 }
 
 #[tokio::test]
@@ -440,8 +440,10 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     let changed =
         location(&p.app.post_form("create_autopay", "/billing/autopay/review", &fields).await);
     assert!(changed.starts_with("/billing/autopay/done?ref=AP-") && changed != first);
-    let active =
-        data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().unwrap();
+    let active = data::active_enrollment(&p.app.db, CustomerId(alex), account.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (active.amount_rule.as_str(), active.fixed_amount_cents, active.days_before_due),
         ("fixed", Some(4000), 2)
@@ -455,7 +457,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         )
         .await;
     assert_eq!(location(&cancelled), "/billing/settings/autopay?cancelled=1");
-    assert!(data::active_enrollment(&p.app.db, alex, account.parse().unwrap())
+    assert!(data::active_enrollment(&p.app.db, CustomerId(alex), account.parse().unwrap())
         .await
         .unwrap()
         .is_none());
@@ -680,7 +682,10 @@ async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
         "bills go back to paper"
     );
     assert!(
-        data::active_enrollment(&p.app.db, jordan, account).await.unwrap().is_none(),
+        data::active_enrollment(&p.app.db, CustomerId(jordan), AccountId(account))
+            .await
+            .unwrap()
+            .is_none(),
         "no AutoPay of the former customer"
     );
 }

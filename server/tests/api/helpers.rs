@@ -1,4 +1,4 @@
-use app::domain::CustomerId;
+use app::domain::{AccountId, CustomerId, MethodId};
 use app::email::Mailer;
 use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
@@ -399,28 +399,27 @@ impl TestApp {
         let bank = self.add_method(alex.customer_id, &bank).await.unwrap();
         let card = card("debit", "4111111111111111", "04/29", "123");
         self.add_method(alex.customer_id, &card).await.unwrap();
+        let customer_id = CustomerId(alex.customer_id);
         let checked = app::autopay::service::check(
             &self.db,
-            alex.customer_id,
-            alex.account_id,
-            Some(bank),
+            customer_id,
+            AccountId(alex.account_id),
+            Some(MethodId(bank)),
             &Default::default(),
         )
         .await
         .unwrap()
         .unwrap();
-        app::autopay::service::enroll(
-            &self.db,
-            &self.mailer,
-            &test_config(),
-            alex.customer_id,
-            app::email::Lang::En,
-            &checked,
-            "hostile-key",
-            false,
-        )
-        .await
-        .unwrap();
+        let enrollment = app::autopay::service::Enrollment {
+            customer_id,
+            lang: app::email::Lang::En,
+            checked: &checked,
+            idempotency_key: "hostile-key",
+            changing: false,
+        };
+        app::autopay::service::enroll(&self.db, &self.mailer, &test_config(), enrollment)
+            .await
+            .unwrap();
         let r = self.sign_in(&alex.email, PASSWORD).await;
         assert_eq!(r.status().as_u16(), 302);
         (alex.customer_id, alex.account_id)

@@ -330,29 +330,27 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
+    use app::domain::{AccountId, CustomerId, MethodId};
     let checked = app::autopay::service::check(
         &app.db,
-        alex,
-        alex_account,
-        Some(alex_bank),
+        CustomerId(alex),
+        AccountId(alex_account),
+        Some(MethodId(alex_bank)),
         &Default::default(),
     )
     .await
     .unwrap()
     .unwrap();
     let config = crate::helpers::test_config();
-    let alex_reference = app::autopay::service::enroll(
-        &app.db,
-        &app.mailer,
-        &config,
-        alex,
-        app::email::Lang::En,
-        &checked,
-        "alex-key",
-        false,
-    )
-    .await
-    .unwrap();
+    let enrollment = app::autopay::service::Enrollment {
+        customer_id: CustomerId(alex),
+        lang: app::email::Lang::En,
+        checked: &checked,
+        idempotency_key: "alex-key",
+        changing: false,
+    };
+    let alex_reference =
+        app::autopay::service::enroll(&app.db, &app.mailer, &config, enrollment).await.unwrap();
     let snapshot = || async {
         let methods: Vec<(i64, i64, Option<i64>)> =
             sqlx::query_as("SELECT id, is_default, removed_at FROM payment_methods ORDER BY id")
