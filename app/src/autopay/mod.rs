@@ -55,7 +55,7 @@ pub struct CurrentEnrollment {
 pub struct EnrollChoices {
     pub account_id: AccountId,
     pub number: String,
-    pub methods: Vec<crate::wallet::SavedMethod>,
+    pub methods: Vec<crate::payments::SavedMethod>,
     pub selected: Option<MethodId>,
     pub rule: RuleForm,
     pub changing: bool,
@@ -208,7 +208,8 @@ pub async fn enroll_setup(
     let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else {
         return Ok(None);
     };
-    let methods = crate::wallet::data::methods(&db, customer_id).await.map_err(internal)?;
+    let methods =
+        crate::payments::data::saved::methods(&db, customer_id).await.map_err(internal)?;
     let current = data::active_enrollment(&db, customer_id, account_id).await.map_err(internal)?;
     let rule = current
         .as_ref()

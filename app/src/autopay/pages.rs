@@ -222,7 +222,7 @@ fn EnrollForm(
 /// The methods of My Wallet to pay with, and "Add New" (which comes back here).
 #[component]
 fn MethodList(
-    methods: Vec<crate::wallet::SavedMethod>,
+    methods: Vec<crate::payments::SavedMethod>,
     selected: Option<MethodId>,
     add_new: String,
     error: Signal<Option<String>>,

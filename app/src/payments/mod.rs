@@ -12,11 +12,14 @@
 //! Here are the payments table (`data`), the NACHA files (`data::nacha_files` claims them,
 //! `bank_file` writes them), card charging (`cards`), receipts (`receipts`), their emails
 //! (`texts`), the routing directory (`data::directory`) and the one label of a payment
-//! method (`label`, browser-safe: the pages show it too).
+//! method (`label`, browser-safe: the pages show it too) and the saved methods to pay with
+//! (`SavedMethod`, listed by `data::saved`).
 
 mod label;
+mod saved;
 
 pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
+pub use saved::SavedMethod;
 
 #[cfg(feature = "ssr")]
 pub use label::method_label;

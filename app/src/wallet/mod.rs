@@ -9,7 +9,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use crate::payments::MethodKind;
+pub use crate::payments::{MethodKind, SavedMethod};
 pub use pages::{AddPaymentMethodPage, MyWallet};
 
 #[cfg(feature = "ssr")]
@@ -19,43 +19,8 @@ use crate::domain::{AccountId, MethodId};
 use crate::forms::{finish, internal};
 #[cfg(feature = "ssr")]
 use crate::paths;
-use crate::payments::MethodLabel;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// A saved method as My Wallet shows it: only masked facts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SavedMethod {
-    pub id: MethodId,
-    pub kind: MethodKind,
-    pub last4: String,
-    /// "checking" or "savings" for an e-check.
-    pub bank_account_type: Option<String>,
-    pub bank_name: Option<String>,
-    /// Display name of the card brand or wallet.
-    pub brand: Option<String>,
-    /// "MM/YY".
-    pub expiry: Option<String>,
-    pub is_default: bool,
-    /// How many AutoPay enrollments pay with it.
-    pub autopay_uses: i64,
-}
-
-impl SavedMethod {
-    /// How My Wallet (and AutoPay's choice of method) shows it: `Checking *****6789 · Bank`,
-    /// `Visa *****1111 | Exp 04/29`. An e-check names its bank; only a card its expiry.
-    pub fn label(&self, locale: crate::i18n::Locale) -> String {
-        MethodLabel {
-            kind: self.kind,
-            bank_account_type: self.bank_account_type.as_deref(),
-            bank_name: self.bank_name.as_deref().filter(|_| self.kind == MethodKind::Echeck),
-            brand: self.brand.as_deref(),
-            last4: &self.last4,
-            expiry: self.expiry.as_deref().filter(|_| self.kind.is_card()),
-        }
-        .text(locale)
-    }
-}
 
 /// Everything that can be wrong with a wallet form or action. The pages translate each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

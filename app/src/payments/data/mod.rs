@@ -1,11 +1,13 @@
 //! SQL for payments: creating them, reading them, and withdrawing those not yet sent. The
 //! other ways a payment moves are in the submodules (into a bank file, through the card
-//! processor, its receipt), and the routing directory (the bank of each routing number).
+//! processor, its receipt), the routing directory (the bank of each routing number) and the
+//! list of a customer's saved methods to pay with.
 
 pub mod cards;
 pub mod directory;
 pub mod nacha_files;
 pub mod receipts;
+pub mod saved;
 
 use crate::domain::{AccountId, BillId, EnrollmentId, MethodId};
 use crate::email::Composed;
