@@ -139,7 +139,7 @@ fn LanguageSwitch() -> impl IntoView {
         Locale::es => "en",
     };
     let href = move || {
-        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        let here = page_address(&location.pathname.get(), &location.search.get());
         format!("/lang/{}?next={}", target_lang(), percent_encode(&here))
     };
     view! {
@@ -147,6 +147,14 @@ fn LanguageSwitch() -> impl IntoView {
             aria-label=move || t_string!(i18n, nav.switch_to_label)>
             {t!(i18n, nav.switch_to)}
         </a>
+    }
+}
+
+/// The page's path and query, to come back to. The router's `search` has no leading `?`.
+fn page_address(path: &str, search: &str) -> String {
+    match search.trim_start_matches('?') {
+        "" => path.to_string(),
+        query => format!("{path}?{query}"),
     }
 }
 
@@ -327,5 +335,21 @@ fn IdleTimers(
             <p>{lifetime}</p>
             {children()}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_switch_comes_back_to_the_page_with_its_query() {
+        assert_eq!(page_address("/faq", ""), "/faq");
+        assert_eq!(
+            page_address("/billing/autopay/done", "ref=AP-X"),
+            "/billing/autopay/done?ref=AP-X"
+        );
+        assert_eq!(page_address("/sign-in", "?expired=1"), "/sign-in?expired=1");
+        assert_eq!(percent_encode("/done?ref=AP-X"), "/done%3Fref%3DAP-X");
     }
 }

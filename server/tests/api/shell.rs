@@ -293,3 +293,14 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
         "not on a plain HTTP address"
     );
 }
+
+#[tokio::test]
+async fn the_language_switch_keeps_the_query_of_the_page_it_returns_to() {
+    let app = spawn_app().await;
+    let page = format!("{}?password_changed=1", app::paths::SIGN_IN);
+    let html = app.get(&page).await.text().await.unwrap();
+    let next = "next=/sign-in%3Fpassword_changed%3D1";
+    assert!(html.contains(&format!("/lang/es?{next}")), "{html}");
+    let response = app.get(&format!("/lang/es?{next}")).await;
+    assert_eq!(header(&response, "location"), page);
+}
