@@ -6,7 +6,9 @@ pub mod bank_account;
 pub mod card;
 pub mod customer_account;
 pub mod email;
+pub mod format;
 pub mod ids;
+pub mod language;
 pub mod local_path;
 pub mod money;
 pub mod password;
@@ -20,6 +22,7 @@ pub use email::Email;
 pub use ids::{
     AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId, PaymentId,
 };
+pub use language::Lang;
 pub use local_path::local_path;
 pub use money::Cents;
 pub use password::NewPassword;

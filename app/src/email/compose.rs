@@ -6,34 +6,7 @@ use crate::paths;
 use crate::platform::Config;
 use html_escape::encode_safe as esc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Es,
-}
-
-impl Lang {
-    pub fn from_locale(locale: &str) -> Self {
-        if locale.starts_with("es") {
-            Self::Es
-        } else {
-            Self::En
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Es => "es",
-        }
-    }
-    /// The text of this language among the two.
-    pub fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
-        match self {
-            Self::En => en,
-            Self::Es => es,
-        }
-    }
-}
+pub use crate::domain::Lang;
 
 /// Who the email is from and how to reach them: on every message.
 #[derive(Debug, Clone)]
