@@ -81,6 +81,7 @@ fn BillingMenu() -> impl IntoView {
     view! {
         <BillingDropdown label=t_string!(i18n, nav.billing).to_string()>
             <ul class="nav-dropdown-menu">
+                <li><a href=paths::PAY>{t!(i18n, nav.make_payment)}</a></li>
                 <li><a href=paths::BILL_SETTINGS>{t!(i18n, nav.bill_settings)}</a></li>
                 <li><a href=paths::AUTOPAY_SETTINGS>{t!(i18n, nav.autopay)}</a></li>
                 <li><a href=paths::DELIVERY_SETTINGS>{t!(i18n, nav.bill_delivery_method)}</a></li>

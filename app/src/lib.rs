@@ -15,6 +15,7 @@ pub mod forms;
 pub mod layout;
 pub mod pages;
 pub mod paths;
+pub mod pay;
 pub mod payments;
 pub mod registration;
 pub mod wallet;
@@ -93,6 +94,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/autopay/enroll") view=autopay::EnrollAutopayPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/autopay/review") view=autopay::AutopayReviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/autopay/done") view=autopay::AutopayConfirmationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/pay") view=pay::PayPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/pay/review") view=pay::PayReviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/pay/done") view=pay::PayConfirmationPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/wallet/add") view=wallet::AddPaymentMethodPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
                     </Routes>

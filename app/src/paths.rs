@@ -22,6 +22,14 @@ pub const VERIFY_EMAIL: &str = "/billing/verify-email";
 pub const AUTOPAY_ENROLL: &str = "/billing/autopay/enroll";
 pub const AUTOPAY_REVIEW: &str = "/billing/autopay/review";
 pub const AUTOPAY_DONE: &str = "/billing/autopay/done";
+pub const PAY: &str = "/billing/pay";
+pub const PAY_REVIEW: &str = "/billing/pay/review";
+pub const PAY_DONE: &str = "/billing/pay/done";
+
+/// Make a Payment with only `account` ticked (the overview's Pay Now).
+pub fn pay_account(account: AccountId) -> String {
+    format!("{PAY}?account={account}")
+}
 
 /// AutoPay's enroll page of `account` (its change page when `changing`), with `method`
 /// chosen.
@@ -67,6 +75,9 @@ mod tests {
             AUTOPAY_ENROLL,
             AUTOPAY_REVIEW,
             AUTOPAY_DONE,
+            PAY,
+            PAY_REVIEW,
+            PAY_DONE,
         ] {
             assert!(routes.contains(&format!("path!(\"{path}\")")), "{path} has no route");
         }

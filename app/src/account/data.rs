@@ -17,6 +17,11 @@ pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sq
     .bind(login_id)
     .fetch_all(&db.pool)
     .await?;
+    let customer = crate::auth::data::customer_of_login(db, login_id).await?;
+    let mut on_its_way = match customer {
+        Some(c) => crate::payments::data::one_time::on_its_way_by_account(db, c).await?,
+        None => Default::default(),
+    };
     let mut accounts = Vec::with_capacity(rows.len());
     for row in rows {
         let bills: Vec<BillRow> = sqlx::query_as(
@@ -29,6 +34,8 @@ pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sq
         let payments = crate::payments::data::recent(db, row.id, 6).await?;
         let newest = bills.first();
         accounts.push(AccountSummary {
+            account_id: row.id,
+            on_its_way: on_its_way.remove(&row.id).unwrap_or_default(),
             number: format!("{}-{}", row.customer_number, row.account_number),
             service_address: format!(
                 "{}, {}, {}",

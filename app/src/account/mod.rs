@@ -33,6 +33,7 @@ pub struct PaymentLine {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountSummary {
+    pub account_id: crate::domain::AccountId,
     /// `customer-account`, as on the bill.
     pub number: String,
     pub service_address: String,
@@ -42,6 +43,8 @@ pub struct AccountSummary {
     pub payments: Vec<PaymentLine>,
     pub autopay: bool,
     pub paperless: bool,
+    /// Payments on their way: shown so that nobody pays twice by doubt.
+    pub on_its_way: Vec<crate::payments::OnItsWay>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,6 +104,8 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                         <dd>{if a.paperless { t!(i18n, overview.paperless_email).into_any() } else { t!(i18n, overview.paperless_paper).into_any() }}
                             " · "<a href=paths::DELIVERY_SETTINGS>{t!(i18n, overview.manage_delivery)}</a></dd>
                     </dl>
+                    <crate::payments::OnItsWayNotices payments=a.on_its_way.clone()/>
+                    <p><a class="button primary" href=paths::pay_account(a.account_id)>{t!(i18n, pay.pay_now)}</a></p>
                     <table class="bills">
                         <caption>{t!(i18n, overview.last_bills)}</caption>
                         <thead><tr>

@@ -132,7 +132,7 @@ pub async fn first_open_bill(
 ) -> Result<Option<OpenBill>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.due_date, b.balance_cents FROM bills b WHERE b.account_id = $1 AND b.balance_cents > 0 AND b.due_date >= $2 \
-         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) ORDER BY b.due_date LIMIT 1",
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id AND p.channel = 'autopay') ORDER BY b.due_date LIMIT 1",
     )
     .bind(account_id)
     .bind(calendar::iso(today))
@@ -282,6 +282,12 @@ pub struct Candidate {
 /// current customer, not removed, pays: an account that changed hands never drafts the
 /// former customer's bank account or card. (This, and every query of `payments` that
 /// sends or charges a payment.)
+/// One-time payments of the bill's account that are scheduled or pending: not yet taken off
+/// the balance, and AutoPay pays only what they leave.
+const UNAPPLIED: &str =
+    "CAST(COALESCE((SELECT SUM(q.amount_cents) FROM payments q WHERE q.account_id = b.account_id \
+     AND q.channel <> 'autopay' AND q.status IN ('scheduled', 'pending')), 0) AS BIGINT)";
+
 pub async fn candidates(
     db: &Db,
     due_date: Date,
@@ -296,14 +302,14 @@ pub async fn candidates(
     };
     sqlx::query_as(&format!(
         "SELECT b.id AS bill_id, b.account_id, c.customer_number || '-' || a.account_number AS number, b.due_date, \
-         b.balance_cents, e.id AS enrollment_id, e.payment_method_id, e.amount_rule, e.fixed_amount_cents, \
+         b.balance_cents - {UNAPPLIED} AS balance_cents, e.id AS enrollment_id, e.payment_method_id, e.amount_rule, e.fixed_amount_cents, \
          e.days_before_due, e.max_amount_cents, m.kind, m.last4, m.bank_account_type, m.card_brand, l.email, l.locale \
          FROM bills b JOIN autopay_enrollments e ON e.account_id = b.account_id AND e.active = 1 \
          JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
          JOIN payment_methods m ON m.id = e.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
          LEFT JOIN logins l ON l.customer_id = a.customer_id \
-         WHERE b.due_date = $1 AND b.id > $2 AND b.balance_cents > 0 \
-         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id) {reminder} \
+         WHERE b.due_date = $1 AND b.id > $2 AND b.balance_cents - {UNAPPLIED} > 0 \
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id AND p.channel = 'autopay') {reminder} \
          ORDER BY b.id LIMIT $3"
     ))
     .bind(calendar::iso(due_date))

@@ -103,6 +103,7 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
     for file in bank.unwritten().await? {
         write_file(&bank, &file, &mut report).await?;
     }
+    payments::data::one_time::release_scheduled(ctx.db, &calendar::iso(today)).await?;
     create_payments(ctx, today, &mut report).await?;
     lap(&mut report, "payments");
     while let Some(file) = bank.claim(today).await? {

@@ -72,6 +72,11 @@ pub fn month_year(date: Date, lang: Lang) -> String {
     }
 }
 
+/// `2026-12-10`: how a date input reads and writes a date.
+pub fn iso_date(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
 /// A whole number with thousands separators: "6,200". US Spanish groups the same way.
 pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -121,6 +126,7 @@ mod tests {
         assert_eq!(short_date(date!(2026 - 12 - 02), Lang::En), "Dec 2");
         assert_eq!(short_date(date!(2026 - 09 - 30), Lang::Es), "30 sept");
         assert_eq!(month_year(date!(2026 - 05 - 01), Lang::Es), "mayo de 2026");
+        assert_eq!(iso_date(date!(2026 - 05 - 01)), "2026-05-01");
     }
 
     #[test]

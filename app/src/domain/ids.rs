@@ -45,6 +45,8 @@ ids! {
     EmailId,
     /// A NACHA file written for the bank.
     NachaFileId,
+    /// A submitted payment form (one or more payments, one per account).
+    SubmissionId,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod language;
 pub mod local_path;
 pub mod money;
 pub mod password;
+pub mod payment;
 pub mod routing_number;
 pub mod zip;
 
@@ -20,7 +21,8 @@ pub use card::{CardBrand, CardNumber, Expiry, SecurityCode};
 pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber};
 pub use email::Email;
 pub use ids::{
-    AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId, PaymentId,
+    AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId,
+    PaymentId, SubmissionId,
 };
 pub use language::Lang;
 pub use local_path::local_path;

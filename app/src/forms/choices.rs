@@ -20,7 +20,7 @@ impl Choice {
 /// is chosen.
 #[component]
 pub fn Choices(
-    name: &'static str,
+    #[prop(into)] name: String,
     choices: Vec<Choice>,
     #[prop(into)] checked: String,
 ) -> impl IntoView {
@@ -30,7 +30,7 @@ pub fn Choices(
             let chosen = choice.value == checked;
             view! {
                 <span class="choice">
-                    <input type="radio" id=choice.id.clone() name=name value=choice.value checked=chosen/>
+                    <input type="radio" id=choice.id.clone() name=name.clone() value=choice.value checked=chosen/>
                     <label for=choice.id>{choice.label}</label>
                 </span>
             }
@@ -43,7 +43,7 @@ pub fn Choices(
 /// e.g. the field a choice needs).
 #[component]
 pub fn RadioGroup(
-    name: &'static str,
+    #[prop(into)] name: String,
     #[prop(into)] legend: String,
     choices: Vec<Choice>,
     #[prop(into)] checked: String,

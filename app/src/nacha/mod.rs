@@ -38,6 +38,8 @@ pub struct Entry {
     /// The portal's reference (e.g. the customer-account number), at most 15 characters.
     pub individual_id: String,
     pub individual_name: String,
+    /// A WEB debit the customer authorized once (Pay Now), not a recurring one (AutoPay).
+    pub single: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -251,7 +253,11 @@ fn entry_line(
         return Err(WriteError::Amount);
     }
     // WEB debits say whether the payment recurs ("R") or is single ("S").
-    let discretionary = if sec == Sec::Web { "R " } else { "  " };
+    let discretionary = match (sec, entry.single) {
+        (Sec::Web, false) => "R ",
+        (Sec::Web, true) => "S ",
+        _ => "  ",
+    };
     let line = format!(
         "6{}{}{:<17}{}{}{}{}0{}{}",
         transaction_code(entry),

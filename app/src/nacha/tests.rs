@@ -12,6 +12,7 @@ fn entry(routing: &str, account: &str, cents: i64, prenote: bool, name: &str) ->
         account_number: account.into(),
         amount_cents: cents,
         individual_id: "12345678-1234567".into(),
+        single: false,
         individual_name: name.into(),
     }
 }
@@ -118,4 +119,16 @@ fn the_reader_catches_tampering() {
     assert!(read(&changed_amount).unwrap_err().reason.contains("totals"));
     let short = text.lines().take(9).map(|l| format!("{l}\n")).collect::<String>();
     assert!(read(&short).is_err());
+}
+
+#[test]
+fn a_web_debit_authorized_once_is_marked_single() {
+    let mut once = entry("021000021", "000123456789", 8417, false, "Pat Doe");
+    once.single = true;
+    let recurring = entry("021000021", "000123456789", 6120, false, "Pat Doe");
+    let text = write(&file(vec![batch(Sec::Web, vec![once, recurring])])).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(&lines[2][76..78], "S ", "Pay Now is a single entry");
+    assert_eq!(&lines[3][76..78], "R ", "AutoPay recurs");
+    assert_eq!(read(&text).unwrap().total_debit_cents, 14537);
 }

@@ -143,6 +143,7 @@ impl BankFiles<'_> {
                 amount_cents: line.amount_cents,
                 individual_id: line.number.clone(),
                 individual_name: line.holder_name.clone(),
+                single: line.single == 1,
             };
             match batches.iter_mut().find(|b| b.sec == sec) {
                 Some(b) => b.entries.push(entry),

@@ -61,12 +61,12 @@ async fn charge_all(
         if charges.len() >= CONCURRENT_CHARGES {
             answers.extend(charges.join_next().await.transpose().map_err(charge_task)?);
         }
-        let (gateway, token, id, cents) =
-            (gateway.clone(), payment.gateway_token.clone(), payment.id, payment.amount_cents);
+        let (gateway, token, id) = (gateway.clone(), payment.gateway_token.clone(), payment.id);
+        let cents = payment.amount_cents + payment.fee_cents;
+        let reference = charge_reference(&payment.channel, id);
         charges.spawn(async move {
-            // The reference the processor knows the charge by: the same on every attempt.
             let outcome = match token {
-                Some(token) => gateway.0.charge(&token, cents, &format!("AUTOPAY-{id}")).await,
+                Some(token) => gateway.0.charge(&token, cents, &reference).await,
                 None => Ok(ChargeOutcome::Declined { reason: "no card on file".into() }),
             };
             (id, outcome)
@@ -78,8 +78,39 @@ async fn charge_all(
     Ok(answers)
 }
 
+/// The reference the processor knows a charge by: the same on every attempt, so a charge
+/// retried after a stop is recognised and not made twice.
+pub fn charge_reference(channel: &str, id: PaymentId) -> String {
+    match channel {
+        "autopay" => format!("AUTOPAY-{id}"),
+        _ => format!("PAY-{id}"),
+    }
+}
+
 fn charge_task(e: tokio::task::JoinError) -> PaymentError {
     PaymentError::Io("a card charge".into(), std::io::Error::other(e))
+}
+
+/// The email of a scheduled one-time payment charged on its date: it speaks of the payment
+/// the customer made, not of AutoPay.
+fn one_time_email(
+    head: &Letterhead,
+    lang: crate::email::Lang,
+    to: &str,
+    payment: &CardPayment,
+    approved: bool,
+    method: &str,
+) -> Composed {
+    let line = texts::PaidLine {
+        account: &payment.number,
+        reference: crate::domain::payment::reference(payment.id.0),
+        amount: Cents(payment.amount_cents),
+        fee: Cents(payment.fee_cents),
+    };
+    let news = if approved { texts::OneTimeNews::Paid } else { texts::OneTimeNews::Declined };
+    let date = crate::domain::autopay::calendar::parse_iso(&payment.draft_date)
+        .map_or_else(|| payment.draft_date.clone(), |d| crate::domain::format::long_date(d, lang));
+    texts::one_time(head, lang, to, news, &[line], &date, method)
 }
 
 /// What a charge's answer means for the payment, and the email that says so.
@@ -101,6 +132,9 @@ fn answer_of<'p>(
             None,
         );
         let amount = Cents(payment.amount_cents);
+        if payment.channel != "autopay" {
+            return Some(one_time_email(head, lang, to, payment, approved, &method));
+        }
         Some(if approved {
             texts::receipt(head, lang, to, &payment.number, amount, &payment.draft_date, &method)
         } else {

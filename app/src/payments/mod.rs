@@ -17,9 +17,11 @@
 
 mod label;
 mod saved;
+mod state;
 
 pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
 pub use saved::SavedMethod;
+pub use state::{on_its_way_text, state_label, OnItsWay, OnItsWayNotices};
 
 #[cfg(feature = "ssr")]
 pub use label::method_label;

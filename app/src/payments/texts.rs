@@ -1,6 +1,6 @@
-//! The emails a payment sends, in English and Spanish: the receipt, and the notice that a
-//! charge was declined. Server only, like every email text. They speak of AutoPay, which
-//! makes every payment today.
+//! The emails a payment sends, in English and Spanish: AutoPay's receipt and declined
+//! notice, and the emails of a one-time payment (paid, on its way, scheduled, declined).
+//! Server only, like every email text.
 
 use crate::domain::Cents;
 use crate::email::compose::{letter, Letterhead, Parts};
@@ -58,6 +58,77 @@ pub fn declined(
                 .pick("Your AutoPay payment was declined", "Su pago automático fue rechazado"),
             paragraphs: vec![p],
             action: Some((lang.pick("Open My Wallet", "Abrir Mi billetera"), crate::paths::WALLET)),
+            after: vec![],
+        },
+    )
+}
+
+/// What a one-time payment's email tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OneTimeNews {
+    /// Charged and approved.
+    Paid,
+    /// An e-check taken today: it goes to the bank with the next file.
+    OnItsWay,
+    /// A payment for a later date.
+    Scheduled,
+    /// The card was declined or the processor could not be reached: nothing was paid.
+    Declined,
+}
+
+/// One account's line of a one-time payment's email.
+pub struct PaidLine<'a> {
+    pub account: &'a str,
+    pub reference: String,
+    pub amount: Cents,
+    pub fee: Cents,
+}
+
+fn one_time_line(lang: Lang, l: &PaidLine<'_>) -> String {
+    let fee = match (l.fee.0, lang) {
+        (0, _) => String::new(),
+        (_, Lang::En) => format!(" + {} convenience fee", l.fee),
+        (_, Lang::Es) => format!(" + {} de cargo por servicio", l.fee),
+    };
+    match lang {
+        Lang::En => format!("Account {}: {}{fee} (reference {})", l.account, l.amount, l.reference),
+        Lang::Es => format!("Cuenta {}: {}{fee} (referencia {})", l.account, l.amount, l.reference),
+    }
+}
+
+/// The email of a one-time payment (Pay Now): its lines, the date and the method, and what
+/// happened or will happen. `date` is already written the customer's way.
+pub fn one_time(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    news: OneTimeNews,
+    lines: &[PaidLine<'_>],
+    date: &str,
+    method: &str,
+) -> Composed {
+    let total = Cents(lines.iter().map(|l| l.amount.0 + l.fee.0).sum());
+    let (kind, subject, opening) = match (news, lang) {
+        (OneTimeNews::Paid, Lang::En) => ("payment-receipt", "Payment receipt", format!("Thank you: we received your payment of {total} with {method} on {date}.")),
+        (OneTimeNews::Paid, Lang::Es) => ("payment-receipt", "Recibo de pago", format!("Gracias: recibimos su pago de {total} con {method} el {date}.")),
+        (OneTimeNews::OnItsWay, Lang::En) => ("payment-receipt", "Payment received", format!("Thank you: your payment of {total} from {method} on {date} goes to your bank with our next bank file. It shows as pending until then.")),
+        (OneTimeNews::OnItsWay, Lang::Es) => ("payment-receipt", "Pago recibido", format!("Gracias: su pago de {total} de {method} del {date} se enviará a su banco con nuestro próximo archivo bancario. Hasta entonces aparece como pendiente.")),
+        (OneTimeNews::Scheduled, Lang::En) => ("payment-scheduled", "Payment scheduled", format!("Your payment of {total} with {method} is scheduled for {date}. You can cancel it on your account until it is sent.")),
+        (OneTimeNews::Scheduled, Lang::Es) => ("payment-scheduled", "Pago programado", format!("Su pago de {total} con {method} está programado para el {date}. Puede cancelarlo en su cuenta hasta que se envíe.")),
+        (OneTimeNews::Declined, Lang::En) => ("payment-declined", "Your payment did not go through", format!("Your payment of {total} with {method} on {date} did not go through, and nothing was charged. Your bill is still open: please pay it with another method.")),
+        (OneTimeNews::Declined, Lang::Es) => ("payment-declined", "Su pago no se realizó", format!("Su pago de {total} con {method} del {date} no se realizó y no se cobró nada. Su factura sigue pendiente: páguela con otro método.")),
+    };
+    let mut paragraphs = vec![opening];
+    paragraphs.extend(lines.iter().map(|l| one_time_line(lang, l)));
+    letter(
+        head,
+        lang,
+        to,
+        Parts {
+            kind,
+            subject,
+            paragraphs,
+            action: Some((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT)),
             after: vec![],
         },
     )

@@ -37,6 +37,7 @@ pub struct Config {
     /// see the README for plugging in a real one.
     pub payment_gateway: String,
     pub autopay: AutopayConfig,
+    pub payments: PaymentsConfig,
     /// How many attempts of each kind are let through (README, Security).
     pub limits: LimitsConfig,
 }
@@ -120,6 +121,42 @@ impl Default for AutopayConfig {
             company_id: "1930000000".into(),
             company_name: "Medford Water".into(),
             entry_description: "WATER BILL".into(),
+        }
+    }
+}
+
+/// One-time payments: what they cost and how much may be paid. Amounts are written in
+/// dollars, e.g. `card_fee = "1.95"`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PaymentsConfig {
+    /// Added to each card or digital-wallet payment, by the utility's tariff (none by default).
+    #[serde(with = "dollars")]
+    pub card_fee: crate::domain::Cents,
+    /// Added to each e-check payment (none by default).
+    #[serde(with = "dollars")]
+    pub echeck_fee: crate::domain::Cents,
+    /// How much more than the balance a customer may pay (none: no credit balance).
+    #[serde(with = "dollars")]
+    pub overpayment_limit: crate::domain::Cents,
+}
+
+/// Dollar amounts in the configuration, read exactly (never through a float).
+mod dollars {
+    use crate::domain::Cents;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(amount: &Cents, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}.{:02}", amount.0 / 100, amount.0 % 100))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Cents, D::Error> {
+        let text = String::deserialize(d)?;
+        match Cents::parse_dollars(&text) {
+            Ok(c) if c.0 >= 0 => Ok(c),
+            _ => Err(serde::de::Error::custom(format!(
+                "\"{text}\" is not an amount in dollars like \"1.95\""
+            ))),
         }
     }
 }
@@ -214,6 +251,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             payment_gateway: "sandbox".into(),
             autopay: AutopayConfig::default(),
+            payments: PaymentsConfig::default(),
             limits: LimitsConfig::default(),
         }
     }
@@ -468,5 +506,22 @@ mod tests {
         assert!(super::one_throttle_for_all(ip("::1"), &[]));
         assert!(!super::one_throttle_for_all(ip("127.0.0.1"), &[ip("127.0.0.1")]));
         assert!(!super::one_throttle_for_all(ip("203.0.113.9"), &[]));
+    }
+
+    #[test]
+    fn fees_are_read_in_dollars_exactly_and_nonsense_is_refused() {
+        use figment::providers::{Format, Serialized, Toml};
+        let read = |toml: &str| {
+            figment::Figment::from(Serialized::defaults(super::Config::default()))
+                .merge(Toml::string(toml))
+                .extract::<super::Config>()
+                .map_err(|e| e.to_string())
+        };
+        let config = read("[payments]\ncard_fee = \"1.95\"\noverpayment_limit = \"500\"").unwrap();
+        assert_eq!(config.payments.card_fee, crate::domain::Cents(195));
+        assert_eq!(config.payments.echeck_fee, crate::domain::Cents(0));
+        assert_eq!(config.payments.overpayment_limit, crate::domain::Cents(50000));
+        assert!(read("[payments]\ncard_fee = \"1.955\"").is_err());
+        assert!(read("[payments]\ncard_fee = \"-1\"").is_err());
     }
 }

@@ -194,6 +194,7 @@ sql_ids!(
     EnrollmentId,
     EmailId,
     NachaFileId,
+    SubmissionId,
     Cents
 );
 

@@ -12,6 +12,7 @@ mod import;
 mod instances;
 mod limits;
 mod password_reset;
+mod pay;
 mod registration;
 mod shell;
 mod wallet;

@@ -11,6 +11,10 @@ pub struct CardPayment {
     pub id: PaymentId,
     pub bill_id: BillId,
     pub amount_cents: i64,
+    /// The convenience fee charged with it (Pay Now by card, when the utility has one).
+    pub fee_cents: i64,
+    /// `autopay`, or `one_time` for a scheduled Pay Now payment whose date has come.
+    pub channel: String,
     pub gateway_token: Option<String>,
     pub number: String,
     pub email: Option<String>,
@@ -28,7 +32,7 @@ pub async fn pending_card_payments(
     limit: i64,
 ) -> Result<Vec<CardPayment>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.bill_id, p.amount_cents, m.gateway_token, c.customer_number || '-' || a.account_number AS number, \
+        "SELECT p.id, p.bill_id, p.amount_cents, p.fee_cents, p.channel, m.gateway_token, c.customer_number || '-' || a.account_number AS number, \
          l.email, l.locale, m.kind, m.card_brand, m.last4, p.draft_date, b.due_date FROM payments p \
          JOIN bills b ON b.id = p.bill_id JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
          JOIN payment_methods m ON m.id = p.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \

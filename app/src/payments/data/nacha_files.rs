@@ -45,9 +45,10 @@ pub async fn claim_file(
     .await?;
     // prenotes: (the file's banking date, the latest prenote date a debit may follow).
     let maturity = match prenotes {
-        Some((_, matured_by)) => {
-            format!("AND (m.prenote_sent_at IS NOT NULL AND m.prenote_sent_at <= {matured_by})")
-        }
+        // Only AutoPay's bank accounts get prenotes: a one-time debit waits for none.
+        Some((_, matured_by)) => format!(
+            "AND (p.channel <> 'autopay' OR (m.prenote_sent_at IS NOT NULL AND m.prenote_sent_at <= {matured_by}))"
+        ),
         None => String::new(),
     };
     let debits = sqlx::query(&format!(
@@ -74,7 +75,8 @@ pub async fn claim_file(
     }
     // The bill shows the payment as made from the moment the debit goes to the bank.
     sqlx::query(
-        "UPDATE bills SET balance_cents = balance_cents - (SELECT p.amount_cents FROM payments p WHERE p.bill_id = bills.id), \
+        "UPDATE bills SET balance_cents = balance_cents - (SELECT CAST(SUM(p.amount_cents) AS BIGINT) FROM payments p \
+         WHERE p.bill_id = bills.id AND p.nacha_file_id = $1), \
          updated_at = $2 WHERE id IN (SELECT bill_id FROM payments WHERE nacha_file_id = $1)",
     )
     .bind(file_id)
@@ -82,7 +84,7 @@ pub async fn claim_file(
     .execute(&mut *tx)
     .await?;
     let (count, total): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM payments WHERE nacha_file_id = $1",
+        "SELECT COUNT(*), CAST(COALESCE(SUM(amount_cents + fee_cents), 0) AS BIGINT) FROM payments WHERE nacha_file_id = $1",
     )
     .bind(file_id)
     .fetch_one(&mut *tx)
@@ -178,6 +180,8 @@ pub struct FileLine {
     pub holder_name: String,
     pub number: String,
     pub channel: String,
+    /// 1 for a debit the customer authorized once (Pay Now): a single WEB entry.
+    pub single: i64,
     /// The debit's payment; none for a prenote.
     pub payment_id: Option<PaymentId>,
     pub method_id: MethodId,
@@ -215,19 +219,21 @@ impl FileLine {
 /// accounts it claimed, less those withdrawn (see `withdraw_lines`).
 pub async fn file_lines(db: &Db, file_id: NachaFileId) -> Result<Vec<FileLine>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.amount_cents, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
-         c.customer_number || a.account_number AS number, e.authorization_channel AS channel, \
+        "SELECT p.amount_cents + p.fee_cents AS amount_cents, m.routing_number, m.bank_account_type, m.account_ciphertext, \
+         m.account_key_id, m.holder_name, c.customer_number || a.account_number AS number, \
+         COALESCE(e.authorization_channel, 'WEB') AS channel, \
+         CAST(CASE WHEN p.channel = 'autopay' THEN 0 ELSE 1 END AS BIGINT) AS single, \
          p.id AS payment_id, m.id AS method_id, \
          CAST(CASE WHEN m.customer_id = a.customer_id AND m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT) AS usable, \
          m.customer_id, m.account_bound \
          FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id JOIN accounts a ON a.id = p.account_id \
-         JOIN customers c ON c.id = a.customer_id JOIN autopay_enrollments e ON e.id = p.enrollment_id \
+         JOIN customers c ON c.id = a.customer_id LEFT JOIN autopay_enrollments e ON e.id = p.enrollment_id \
          WHERE p.nacha_file_id = $1 \
          UNION ALL \
          SELECT 0, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
          c.customer_number AS number, \
          COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel, \
-         NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT), m.customer_id, m.account_bound \
+         CAST(0 AS BIGINT), NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT), m.customer_id, m.account_bound \
          FROM payment_methods m JOIN customers c ON c.id = m.customer_id \
          WHERE m.prenote_file_id = $1 AND m.prenote_sent_at IS NOT NULL \
          ORDER BY 7, 1",
@@ -339,7 +345,7 @@ async fn recount_file(
         "UPDATE nacha_files SET \
          entry_count = (SELECT COUNT(*) FROM payments WHERE nacha_file_id = $1) \
            + (SELECT COUNT(*) FROM payment_methods WHERE prenote_file_id = $1 AND prenote_sent_at IS NOT NULL), \
-         total_debit_cents = (SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM payments WHERE nacha_file_id = $1) \
+         total_debit_cents = (SELECT CAST(COALESCE(SUM(amount_cents + fee_cents), 0) AS BIGINT) FROM payments WHERE nacha_file_id = $1) \
          WHERE id = $1 AND written_at IS NULL",
     )
     .bind(file_id)

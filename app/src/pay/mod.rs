@@ -1,0 +1,224 @@
+//! Pay Now: a signed-in customer pays one or more accounts once, today or on a later date up
+//! to the due date, with a saved method. The Pay page's form goes (by GET, so Back and a
+//! reload keep it) to the review, which shows the form again with its problems or the
+//! payment to submit; Submit Payment records it once per form key and charges a card at
+//! once; the confirmation prints. The money moves through `payments`.
+
+mod form;
+mod pages;
+#[cfg(feature = "ssr")]
+mod service;
+
+pub use form::{LineForm, PayForm};
+pub use pages::{PayConfirmationPage, PayPage, PayReviewPage};
+
+use crate::domain::payment::{AmountProblem, DateProblem, PaymentState};
+use crate::domain::{AccountId, Cents, PaymentId, SubmissionId};
+#[cfg(feature = "ssr")]
+use crate::forms::internal;
+use crate::payments::{MethodKind, OnItsWay, SavedMethod};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// What the Pay page offers: the accounts, the saved methods, the fees, and the form as
+/// last filled in (or its defaults, with a fresh form key).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayChoices {
+    pub accounts: Vec<PayableAccount>,
+    pub methods: Vec<SavedMethod>,
+    pub card_fee: Cents,
+    pub echeck_fee: Cents,
+    pub today: Date,
+    /// The last date a payment may be scheduled for.
+    pub latest_date: Date,
+    pub form: PayForm,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayableAccount {
+    pub account_id: AccountId,
+    /// `customer-account`, as on the bill.
+    pub number: String,
+    pub service_address: String,
+    /// What is owed now, less what is already on its way but not yet applied.
+    pub balance: Cents,
+    pub due_date: Option<Date>,
+    pub on_its_way: Vec<OnItsWay>,
+}
+
+/// One account's line of a checked payment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayLine {
+    pub account_id: AccountId,
+    pub number: String,
+    pub amount: Cents,
+    pub fee: Cents,
+}
+
+/// The review: every fact the customer agrees to with Submit Payment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayReview {
+    pub lines: Vec<PayLine>,
+    pub date: Date,
+    pub scheduled: bool,
+    pub kind: MethodKind,
+    pub method: String,
+    pub total: Cents,
+    pub authorization: String,
+    /// The form, as the hidden field Submit Payment posts.
+    pub form_query: String,
+}
+
+/// The review page's answer: the review, or the form again with its problems.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum PayStep {
+    SignedOut,
+    Fix(PayChoices, Vec<PayProblem>),
+    Review(PayReview),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PayProblem {
+    NoAccount,
+    Amount(AccountId, AmountProblem),
+    /// An account in the form is not the customer's (an edited address).
+    AccountUnknown,
+    Date(DateProblem),
+    MethodMissing,
+    /// A payment is already on its way: paying again needs the second confirmation.
+    OnItsWay,
+    SignInNeeded,
+}
+
+impl PayProblem {
+    /// The id of the field the problem is about (the error summary links to it).
+    pub fn field(self) -> String {
+        match self {
+            Self::NoAccount | Self::AccountUnknown => "accounts".into(),
+            Self::Amount(id, _) => format!("other_{id}"),
+            Self::Date(_) => "date".into(),
+            Self::MethodMissing => "method-list".into(),
+            Self::OnItsWay => "again".into(),
+            Self::SignInNeeded => String::new(),
+        }
+    }
+}
+
+/// The answer to Submit Payment when the payment could not be made as reviewed.
+pub type PayOutcome = crate::forms::Outcome<PayProblem>;
+
+/// A submitted payment as its confirmation (and a reprint of it) shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayConfirmation {
+    pub submission: SubmissionId,
+    pub lines: Vec<ConfirmedLine>,
+    pub method: String,
+    pub date: Date,
+    pub total: Cents,
+    pub submitted_on: Date,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmedLine {
+    pub payment_id: PaymentId,
+    pub reference: String,
+    pub account_id: AccountId,
+    pub number: String,
+    pub amount: Cents,
+    pub fee: Cents,
+    pub state: PaymentState,
+    /// Why a card payment did not go through: the processor declined it, or could not be
+    /// reached (then nothing was charged and the customer may simply try again).
+    pub unreachable: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn context() -> service::PayContext {
+    service::PayContext {
+        db: expect_context::<crate::platform::Db>(),
+        config: expect_context::<crate::platform::Config>(),
+        gateway: expect_context::<crate::gateway::Gateway>(),
+        lang: crate::domain::Lang::from_locale(&crate::platform::request::request_locale()),
+        today: time::OffsetDateTime::now_utc().date(),
+    }
+}
+
+/// The Pay page: `pairs` is its address's query (an account to pay, from Pay Now).
+#[server(endpoint = "choices_to_pay")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn choices_to_pay(
+    pairs: Vec<(String, String)>,
+) -> Result<Option<PayChoices>, ServerFnError> {
+    let Some(customer_id) = crate::auth::current_customer().await else { return Ok(None) };
+    let only = pairs.iter().find(|(k, _)| k == "account").and_then(|(_, v)| v.parse().ok());
+    // Back from the review ("Change"): the form as it was filled in, with its key.
+    let form = pairs
+        .iter()
+        .any(|(k, _)| k == "key")
+        .then(|| PayForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+    service::choices(&context(), customer_id, form, only).await.map(Some).map_err(internal)
+}
+
+/// Review Payment: the review, or the form again with what is wrong.
+#[server(endpoint = "review_payment")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn review_payment(pairs: Vec<(String, String)>) -> Result<PayStep, ServerFnError> {
+    let Some(customer_id) = crate::auth::current_customer().await else {
+        return Ok(PayStep::SignedOut);
+    };
+    let form = PayForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    service::review(&context(), customer_id, form).await.map_err(internal)
+}
+
+/// Submit Payment: pays once per form key, then shows the confirmation.
+#[server(endpoint = "submit_payment")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn submit_payment(form: String) -> Result<PayOutcome, ServerFnError> {
+    let form = PayForm::from_query(&form);
+    let Some(customer_id) = crate::auth::current_customer().await else {
+        return crate::forms::finish("pay", PayOutcome::problem(PayProblem::SignInNeeded), "")
+            .await;
+    };
+    match service::submit(&context(), customer_id, &form).await.map_err(internal)? {
+        Ok(submission) => {
+            let done = format!("{}?ref={submission}", crate::paths::PAY_DONE);
+            crate::forms::finish("pay", PayOutcome::default(), &done).await
+        }
+        Err(problems) => {
+            let outcome = PayOutcome { problems, ..PayOutcome::default() };
+            crate::forms::finish("pay", outcome, "").await
+        }
+    }
+}
+
+#[server(endpoint = "take_pay_outcome")]
+pub async fn take_pay_outcome() -> Result<Option<PayOutcome>, ServerFnError> {
+    crate::forms::take_outcome("pay").await
+}
+
+/// The confirmation of one of the signed-in customer's submitted payments.
+#[server(endpoint = "payment_confirmation")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(submission = %submission)))]
+pub async fn payment_confirmation(
+    submission: SubmissionId,
+) -> Result<Option<PayConfirmation>, ServerFnError> {
+    let Some(customer_id) = crate::auth::current_customer().await else { return Ok(None) };
+    service::confirmation(&context(), customer_id, submission).await.map_err(internal)
+}
+
+/// Cancels a scheduled payment of the signed-in customer, then shows its confirmation.
+#[server(endpoint = "cancel_scheduled_payment")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(payment = %payment_id)))]
+pub async fn cancel_scheduled_payment(
+    payment_id: PaymentId,
+    submission: SubmissionId,
+) -> Result<bool, ServerFnError> {
+    let Some(customer_id) = crate::auth::current_customer().await else { return Ok(false) };
+    let db = expect_context::<crate::platform::Db>();
+    let done = crate::payments::data::one_time::cancel_scheduled(&db, customer_id, payment_id)
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect(&format!("{}?ref={submission}", crate::paths::PAY_DONE));
+    Ok(done)
+}

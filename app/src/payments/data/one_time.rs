@@ -1,0 +1,354 @@
+//! SQL for one-time payments (Pay Now): the accounts a customer can pay and what is already
+//! on its way, a submitted form with its payments (exactly once per form key), the card
+//! processor's answer, the confirmation, and cancelling a scheduled payment. Every query
+//! names the customer.
+
+use crate::domain::{AccountId, BillId, Cents, CustomerId, MethodId, PaymentId, SubmissionId};
+use crate::email::Composed;
+use crate::platform::db::{now, Db, WriteLock};
+
+/// How long a payment being charged in a request is held from the daily run, which
+/// charges it under the same reference if the request stopped half-way.
+pub const CHARGE_LEASE_SECS: i64 = 300;
+/// A debit sent to the bank is shown as on its way for this long.
+const SENT_SHOWN_SECS: i64 = 10 * 86_400;
+
+/// An account of the customer as the Pay page offers it: its newest bill and what is
+/// already on its way but not yet taken off that bill's balance.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PayableRow {
+    pub account_id: AccountId,
+    pub number: String,
+    pub service_address: String,
+    pub bill_id: Option<BillId>,
+    pub due_date: Option<String>,
+    pub balance_cents: Option<Cents>,
+    /// Scheduled and pending payments: they come off the balance when they are sent.
+    pub unapplied_cents: Cents,
+}
+
+pub async fn payable_accounts(
+    db: &Db,
+    customer_id: CustomerId,
+) -> Result<Vec<PayableRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
+         a.service_address || ', ' || a.service_city AS service_address, \
+         b.id AS bill_id, b.due_date, b.balance_cents, \
+         CAST(COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.account_id = a.id \
+           AND p.status IN ('scheduled', 'pending')), 0) AS BIGINT) AS unapplied_cents \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id \
+         LEFT JOIN bills b ON b.id = (SELECT b2.id FROM bills b2 WHERE b2.account_id = a.id \
+           ORDER BY b2.bill_date DESC, b2.id DESC LIMIT 1) \
+         WHERE a.customer_id = $1 ORDER BY a.account_number",
+    )
+    .bind(customer_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// A payment of the customer's that is still on its way.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OnItsWayRow {
+    pub account_id: AccountId,
+    pub amount_cents: Cents,
+    pub draft_date: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+impl OnItsWayRow {
+    /// As the pages show it (a row with an unreadable date is left out).
+    pub fn shown(&self) -> Option<crate::payments::OnItsWay> {
+        Some(crate::payments::OnItsWay {
+            amount: self.amount_cents,
+            date: crate::domain::autopay::calendar::parse_iso(&self.draft_date)?,
+            state: crate::domain::payment::PaymentState::from_status(&self.status),
+        })
+    }
+}
+
+/// The customer's payments on their way, by account.
+pub async fn on_its_way_by_account(
+    db: &Db,
+    customer_id: CustomerId,
+) -> Result<std::collections::HashMap<AccountId, Vec<crate::payments::OnItsWay>>, sqlx::Error> {
+    let mut by_account: std::collections::HashMap<_, Vec<_>> = Default::default();
+    for row in on_its_way(db, customer_id).await? {
+        if let Some(shown) = row.shown() {
+            by_account.entry(row.account_id).or_default().push(shown);
+        }
+    }
+    Ok(by_account)
+}
+
+/// Scheduled and pending payments, and debits sent to the bank in the last days.
+pub async fn on_its_way(db: &Db, customer_id: CustomerId) -> Result<Vec<OnItsWayRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.account_id, p.amount_cents, p.draft_date, p.status, p.created_at FROM payments p \
+         JOIN accounts a ON a.id = p.account_id WHERE a.customer_id = $1 \
+         AND (p.status IN ('scheduled', 'pending') OR (p.status = 'submitted' AND p.updated_at > $2)) \
+         ORDER BY p.draft_date, p.id",
+    )
+    .bind(customer_id)
+    .bind(now() - SENT_SHOWN_SECS)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// One account's payment of a submitted form.
+#[derive(Debug, Clone)]
+pub struct NewLine {
+    pub account_id: AccountId,
+    pub bill_id: BillId,
+    pub amount: Cents,
+    pub fee: Cents,
+}
+
+/// Composes a submission's email from the ids of its payments.
+pub type ReceiptOf<'a> = &'a (dyn Fn(&[PaymentId]) -> Composed + Sync);
+
+/// A submitted payment form, as it is recorded.
+pub struct NewSubmission<'a> {
+    pub form_key: &'a str,
+    pub customer_id: CustomerId,
+    pub channel: &'a str,
+    pub receipt_email: Option<&'a str>,
+    pub locale: &'a str,
+    pub method_id: MethodId,
+    pub draft_date: &'a str,
+    /// `scheduled` for a later date; `pending` for today.
+    pub status: &'a str,
+    /// Card payments are charged in the request: held from the daily run meanwhile.
+    pub charging_now: bool,
+    pub lines: Vec<NewLine>,
+    /// The email that confirms it, made from its payments' ids, when it is not a card
+    /// charged now (whose answer decides what the email says).
+    pub receipt: Option<ReceiptOf<'a>>,
+}
+
+/// What recording a submission found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// This request made it: its payments, in the order of the lines.
+    New(SubmissionId, Vec<PaymentId>),
+    /// The form key was used before (a double click, Back, a refresh, another tab): that
+    /// submission, and whose it is.
+    Existing(SubmissionId, CustomerId),
+}
+
+/// Records a submission and its payments in one transaction, once per form key: the key is
+/// unique, so of two requests with one key (even on two instances) one makes the payments
+/// and the other finds them.
+pub async fn record_submission(db: &Db, s: &NewSubmission<'_>) -> Result<Recorded, sqlx::Error> {
+    let mut tx = db.begin_write(WriteLock::Customer(s.customer_id)).await?;
+    let at = now();
+    let made: Option<(SubmissionId,)> = sqlx::query_as(
+        "INSERT INTO payment_submissions (form_key, customer_id, channel, receipt_email, locale, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (form_key) DO NOTHING RETURNING id",
+    )
+    .bind(s.form_key)
+    .bind(s.customer_id)
+    .bind(s.channel)
+    .bind(s.receipt_email)
+    .bind(s.locale)
+    .bind(at)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((submission_id,)) = made else {
+        let (id, customer): (SubmissionId, CustomerId) =
+            sqlx::query_as("SELECT id, customer_id FROM payment_submissions WHERE form_key = $1")
+                .bind(s.form_key)
+                .fetch_one(&mut *tx)
+                .await?;
+        return Ok(Recorded::Existing(id, customer));
+    };
+    let lease = s.charging_now.then_some(at + CHARGE_LEASE_SECS);
+    let receipt_sent = s.receipt.as_ref().map(|_| at);
+    let mut ids = Vec::with_capacity(s.lines.len());
+    for line in &s.lines {
+        let (id,): (PaymentId,) = sqlx::query_as(
+            "INSERT INTO payments (bill_id, account_id, payment_method_id, amount_cents, fee_cents, draft_date, status, \
+             channel, submission_id, claimed_until, receipt_sent_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+        )
+        .bind(line.bill_id)
+        .bind(line.account_id)
+        .bind(s.method_id)
+        .bind(line.amount)
+        .bind(line.fee)
+        .bind(s.draft_date)
+        .bind(s.status)
+        .bind(s.channel)
+        .bind(submission_id)
+        .bind(lease)
+        .bind(receipt_sent)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.push(id);
+    }
+    if let Some(receipt) = s.receipt {
+        crate::email::data::insert_with(&mut tx, &receipt(&ids)).await?;
+    }
+    tx.commit().await?;
+    Ok(Recorded::New(submission_id, ids))
+}
+
+/// The submission a form key was used for, and whose it is.
+pub async fn submission_of_key(
+    db: &Db,
+    form_key: &str,
+) -> Result<Option<(SubmissionId, CustomerId)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, customer_id FROM payment_submissions WHERE form_key = $1")
+        .bind(form_key)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The processor's answer to one payment charged in the request.
+#[derive(Debug, Clone)]
+pub enum ChargeAnswer {
+    Approved(String),
+    Declined(String),
+}
+
+/// Records the answers of a submission's charges and its one email, in one transaction:
+/// an approved payment is paid and comes off its bill's balance; a declined one (or one the
+/// processor could not take) is failed, and nothing comes off.
+pub async fn record_charges(
+    db: &Db,
+    answers: &[(PaymentId, ChargeAnswer)],
+    email: Option<&Composed>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let at = now();
+    for (id, answer) in answers {
+        let (status, reference, reason) = match answer {
+            ChargeAnswer::Approved(r) => ("paid", Some(r.as_str()), None),
+            ChargeAnswer::Declined(r) => ("failed", None, Some(r.as_str())),
+        };
+        let paid: Option<(BillId, Cents)> = sqlx::query_as(
+            "UPDATE payments SET status = $1, gateway_reference = $2, failure_reason = $3, claimed_until = NULL, \
+             receipt_sent_at = $4, updated_at = $4 WHERE id = $5 AND status = 'pending' RETURNING bill_id, amount_cents",
+        )
+        .bind(status)
+        .bind(reference)
+        .bind(reason)
+        .bind(at)
+        .bind(*id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let (Some((bill_id, amount)), Some(_)) = (paid, reference) {
+            sqlx::query("UPDATE bills SET balance_cents = balance_cents - $1, updated_at = $2 WHERE id = $3")
+                .bind(amount)
+                .bind(at)
+                .bind(bill_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    if let Some(email) = email {
+        crate::email::data::insert_with(&mut tx, email).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One payment of a submission, as its confirmation shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubmittedRow {
+    pub payment_id: PaymentId,
+    pub account_id: AccountId,
+    pub number: String,
+    pub amount_cents: Cents,
+    pub fee_cents: Cents,
+    pub draft_date: String,
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub kind: String,
+    pub bank_account_type: Option<String>,
+    pub card_brand: Option<String>,
+    pub last4: String,
+    pub created_at: i64,
+}
+
+/// The payments of the customer's submission (none when it is not theirs).
+pub async fn submission(
+    db: &Db,
+    customer_id: CustomerId,
+    submission_id: SubmissionId,
+) -> Result<Vec<SubmittedRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id AS payment_id, p.account_id, c.customer_number || '-' || a.account_number AS number, \
+         p.amount_cents, p.fee_cents, p.draft_date, p.status, p.failure_reason, m.kind, m.bank_account_type, \
+         m.card_brand, m.last4, s.created_at FROM payment_submissions s \
+         JOIN payments p ON p.submission_id = s.id JOIN accounts a ON a.id = p.account_id \
+         JOIN customers c ON c.id = a.customer_id JOIN payment_methods m ON m.id = p.payment_method_id \
+         WHERE s.id = $1 AND s.customer_id = $2 ORDER BY p.id",
+    )
+    .bind(submission_id)
+    .bind(customer_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Cancels the customer's scheduled payment; false when it is not theirs or no longer
+/// scheduled (it was sent meanwhile).
+pub async fn cancel_scheduled(
+    db: &Db,
+    customer_id: CustomerId,
+    payment_id: PaymentId,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE payments SET status = 'cancelled', failure_reason = 'cancelled by the customer', updated_at = $1 \
+         WHERE id = $2 AND status = 'scheduled' \
+         AND account_id IN (SELECT id FROM accounts WHERE customer_id = $3)",
+    )
+    .bind(now())
+    .bind(payment_id)
+    .bind(customer_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Scheduled payments whose date has come become pending: the run then sends or charges
+/// them like any other. Returns how many.
+pub async fn release_scheduled(db: &Db, today: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE payments SET status = 'pending', updated_at = $1 WHERE status = 'scheduled' AND draft_date <= $2",
+    )
+    .bind(now())
+    .bind(today)
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
+}
+
+/// The customer's saved method with what charging or debiting it needs, if it is theirs
+/// and not removed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MethodToPay {
+    pub id: MethodId,
+    pub kind: String,
+    pub last4: String,
+    pub bank_account_type: Option<String>,
+    pub card_brand: Option<String>,
+    pub gateway_token: Option<String>,
+}
+
+pub async fn method_to_pay(
+    db: &Db,
+    customer_id: CustomerId,
+    method_id: MethodId,
+) -> Result<Option<MethodToPay>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, kind, last4, bank_account_type, card_brand, gateway_token FROM payment_methods \
+         WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
+    )
+    .bind(method_id)
+    .bind(customer_id)
+    .fetch_optional(&db.pool)
+    .await
+}

@@ -1,0 +1,54 @@
+//! Where a payment stands, as every page shows it: its state's label, and the notice of a
+//! payment already on its way (so that nobody pays twice by doubt). Browser-safe.
+
+use crate::domain::format;
+use crate::domain::payment::PaymentState;
+use crate::domain::Cents;
+use crate::forms::{page_lang, I18n};
+use crate::i18n::*;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// A payment already on its way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OnItsWay {
+    pub amount: Cents,
+    pub date: Date,
+    pub state: PaymentState,
+}
+
+pub fn state_label(i18n: I18n, state: PaymentState) -> String {
+    match state {
+        PaymentState::Scheduled => t_string!(i18n, pay.state_scheduled),
+        PaymentState::Pending => t_string!(i18n, pay.state_pending),
+        PaymentState::SentToBank => t_string!(i18n, pay.state_sent),
+        PaymentState::Paid => t_string!(i18n, pay.state_paid),
+        PaymentState::Declined => t_string!(i18n, pay.state_declined),
+        PaymentState::Returned => t_string!(i18n, pay.state_returned),
+        PaymentState::Cancelled => t_string!(i18n, pay.state_cancelled),
+    }
+    .to_string()
+}
+
+/// "A payment of $84.17 made on Dec 2 is on its way." (or "… is scheduled for Dec 10.").
+pub fn on_its_way_text(i18n: I18n, p: &OnItsWay) -> String {
+    let date = format::short_date(p.date, page_lang(i18n));
+    let of = t_string!(i18n, pay.a_payment_of);
+    if p.state == PaymentState::Scheduled {
+        format!("{of} {} {} {date}.", p.amount, t_string!(i18n, pay.scheduled_for))
+    } else {
+        let (made, way) = (t_string!(i18n, pay.made_on), t_string!(i18n, pay.is_on_its_way));
+        format!("{of} {} {made} {date} {way}", p.amount)
+    }
+}
+
+/// The notices of an account's payments on their way.
+#[component]
+pub fn OnItsWayNotices(payments: Vec<OnItsWay>) -> impl IntoView {
+    let i18n = use_i18n();
+    payments
+        .into_iter()
+        .map(|p| view! { <p class="notice on-its-way" role="status">{on_its_way_text(i18n, &p)}</p> })
+        .collect_view()
+}

@@ -1,0 +1,395 @@
+//! Pay Now: a signed-in customer pays one or two accounts once, by card or e-check, today
+//! or scheduled; the form key makes a double click, a refresh and two instances one
+//! payment; bad input is refused in the customer's language and stores nothing.
+
+use crate::helpers::{
+    card, count, echeck, location, spawn_app_with, spawn_instance_beside, test_config, with_demo,
+    TestApp, PASSWORD,
+};
+use app::autopay::run::{self, RunContext};
+use app::gateway::{sandbox_cards, Gateway};
+use app::pay::{LineForm, PayForm};
+use app::platform::vault::Vault;
+use app::platform::Config;
+use time::{Date, Duration};
+
+fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// Alex, signed in, with the newest bills of both accounts due in 20 days: (app, customer
+/// id, the two account ids).
+struct Payer {
+    app: TestApp,
+    config: Config,
+    customer_id: i64,
+    accounts: [i64; 2],
+    _folder: tempfile::TempDir,
+}
+
+async fn payer_with(config: impl FnOnce(&mut Config)) -> Payer {
+    let folder = tempfile::tempdir().unwrap();
+    let mut c = test_config();
+    c.autopay.nacha_folder = folder.path().to_path_buf();
+    c.autopay.prenotes = false;
+    config(&mut c);
+    let app = spawn_app_with(c.clone()).await;
+    with_demo(&app.db).await;
+    let alex = app.register("12345678-1234567", "97501").await;
+    let due = (today() + Duration::days(20)).to_string();
+    sqlx::query("UPDATE bills SET due_date = $1 WHERE balance_cents > 0")
+        .bind(&due)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let accounts: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM accounts WHERE customer_id = $1 ORDER BY account_number")
+            .bind(alex.customer_id)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(app.sign_in(&alex.email, PASSWORD).await.status().as_u16(), 302);
+    Payer {
+        app,
+        config: c,
+        customer_id: alex.customer_id,
+        accounts: [accounts[0].0, accounts[1].0],
+        _folder: folder,
+    }
+}
+
+async fn payer() -> Payer {
+    payer_with(|_| {}).await
+}
+
+impl Payer {
+    async fn add_card(&self, number: &str) -> i64 {
+        self.app
+            .add_method(self.customer_id, &card("credit", number, "04/30", "123"))
+            .await
+            .unwrap()
+    }
+
+    async fn add_bank(&self) -> i64 {
+        let bank = echeck("021000021", "11112222", "11112222");
+        self.app.add_method(self.customer_id, &bank).await.unwrap()
+    }
+
+    /// A filled-in form paying the balance of `accounts` today with `method`.
+    fn form(&self, method: i64, accounts: &[i64]) -> PayForm {
+        PayForm {
+            key: format!("test-key-{}", app::platform::tokens::random_token()),
+            date: today().to_string(),
+            method: Some(app::domain::MethodId(method)),
+            again: false,
+            lines: accounts
+                .iter()
+                .map(|id| LineForm {
+                    account_id: app::domain::AccountId(*id),
+                    pay: true,
+                    other_chosen: false,
+                    other: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    async fn review(&self, form: &PayForm) -> String {
+        let r = self.app.get(&format!("/billing/pay/review?{}", form.query())).await;
+        assert_eq!(r.status().as_u16(), 200);
+        r.text().await.unwrap()
+    }
+
+    /// Submit Payment: where the browser goes next.
+    async fn submit(&self, form: &PayForm) -> String {
+        let referer = format!("/billing/pay/review?{}", form.query());
+        let r = self.app.post_form("submit_payment", &referer, &[("form", &form.query())]).await;
+        assert_eq!(r.status().as_u16(), 302, "{:?}", r.text().await);
+        location(&r)
+    }
+
+    async fn balance(&self, account: i64) -> i64 {
+        let (b,): (i64,) = sqlx::query_as(
+            "SELECT balance_cents FROM bills WHERE account_id = $1 ORDER BY bill_date DESC LIMIT 1",
+        )
+        .bind(account)
+        .fetch_one(&self.app.db.pool)
+        .await
+        .unwrap();
+        b
+    }
+
+    async fn statuses(&self) -> Vec<(i64, String, i64)> {
+        sqlx::query_as(
+            "SELECT account_id, status, amount_cents FROM payments WHERE channel = 'one_time' ORDER BY id",
+        )
+        .fetch_all(&self.app.db.pool)
+        .await
+        .unwrap()
+    }
+
+    async fn run(&self, day: Date) -> app::autopay::run::RunReport {
+        let vault = Vault::from_config(&self.config).unwrap();
+        let gateway = Gateway::sandbox();
+        let ctx = RunContext {
+            db: &self.app.db,
+            mailer: &self.app.mailer,
+            vault: &vault,
+            gateway: &gateway,
+            config: &self.config.autopay,
+        };
+        run::run(&ctx, day).await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_card_payment_is_charged_at_once_confirmed_and_receipted() {
+    let p = payer().await;
+    let card = p.add_card("4111111111111111").await;
+    let balance = p.balance(p.accounts[0]).await;
+    let page =
+        p.app.get(&format!("/billing/pay?account={}", p.accounts[0])).await.text().await.unwrap();
+    assert!(page.contains("Make a Payment") && page.contains("Current balance"), "{page}");
+
+    let form = p.form(card, &[p.accounts[0]]);
+    let review = p.review(&form).await;
+    assert!(review.contains("Review Payment") && review.contains("Submit Payment"), "{review}");
+    assert!(review.contains("I authorize"), "the authorization is shown");
+
+    let done = p.submit(&form).await;
+    assert!(done.starts_with("/billing/pay/done?ref="), "{done}");
+    let confirmation = p.app.get(&done).await.text().await.unwrap();
+    assert!(
+        confirmation.contains("Payment submitted") && confirmation.contains("Paid"),
+        "{confirmation}"
+    );
+    assert!(confirmation.contains("P0000"), "a reference number: {confirmation}");
+    assert_eq!(p.balance(p.accounts[0]).await, 0, "the bill shows it paid");
+    assert_eq!(p.statuses().await, vec![(p.accounts[0], "paid".into(), balance)]);
+    let receipt = p.app.stored_emails().await;
+    assert!(receipt.contains("Payment receipt"), "{receipt}");
+}
+
+#[tokio::test]
+async fn a_double_click_a_refresh_and_two_instances_make_one_payment() {
+    let p = payer().await;
+    let card = p.add_card("4111111111111111").await;
+    let form = p.form(card, &[p.accounts[0]]);
+    let first = p.submit(&form).await;
+    assert_eq!(p.submit(&form).await, first, "the second submit shows the first payment");
+
+    // Another form, sent at once to two instances of the portal.
+    let other = spawn_instance_beside(&p.app).await;
+    let second = p.form(card, &[p.accounts[1]]);
+    let post = |base: String| {
+        let (client, body) = (p.app.client.clone(), second.query());
+        let referer = format!("{base}/billing/pay/review");
+        async move {
+            client
+                .post(format!("{base}/api/submit_payment"))
+                .header("accept", "text/html")
+                .header("referer", referer)
+                .form(&[("form", body)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (a, b) = tokio::join!(post(p.app.base.clone()), post(other.base.clone()));
+    let (sa, sb) = (a.status(), b.status());
+    let (la, lb) = (location(&a), location(&b));
+    assert!(la.starts_with("/billing/pay/done"), "{sa} {la} {:?}", a.text().await);
+    assert!(lb.starts_with("/billing/pay/done"), "{sb} {lb} {:?}", b.text().await);
+    assert_eq!(la, lb, "both answer the same payment");
+    assert_eq!(count(&p.app.db, "payment_submissions").await, 2);
+    assert_eq!(p.statuses().await.len(), 2, "one payment per form");
+}
+
+#[tokio::test]
+async fn two_accounts_by_e_check_go_to_the_bank_as_single_web_debits() {
+    let p = payer().await;
+    let bank = p.add_bank().await;
+    let (a, b) = (p.balance(p.accounts[0]).await, p.balance(p.accounts[1]).await);
+    let done = p.submit(&p.form(bank, &p.accounts)).await;
+    let confirmation = p.app.get(&done).await.text().await.unwrap();
+    assert_eq!(confirmation.matches("Pending").count(), 2, "{confirmation}");
+    let overview = p.app.get("/account").await.text().await.unwrap();
+    assert!(overview.contains("is on its way"), "{overview}");
+
+    let report = p.run(today()).await;
+    assert_eq!(report.files.len(), 1);
+    assert_eq!(report.files[0].entries, 2);
+    assert_eq!(report.files[0].total_debit_cents, (a + b) as u64);
+    assert_eq!(report.payments_created, 0, "AutoPay is not enrolled");
+    let text =
+        std::fs::read_to_string(p.config.autopay.nacha_folder.join(&report.files[0].name)).unwrap();
+    let entries: Vec<&str> = text.lines().filter(|l| l.starts_with('6')).collect();
+    assert!(entries.iter().all(|l| &l[76..78] == "S "), "single entries: {entries:?}");
+    assert_eq!((p.balance(p.accounts[0]).await, p.balance(p.accounts[1]).await), (0, 0));
+    let states: Vec<String> = p.statuses().await.into_iter().map(|s| s.1).collect();
+    assert_eq!(states, ["submitted", "submitted"]);
+}
+
+#[tokio::test]
+async fn a_scheduled_payment_waits_for_its_date_and_can_be_cancelled() {
+    let p = payer().await;
+    let bank = p.add_bank().await;
+    let mut form = p.form(bank, &[p.accounts[0]]);
+    form.date = (today() + Duration::days(5)).to_string();
+    let done = p.submit(&form).await;
+    let confirmation = p.app.get(&done).await.text().await.unwrap();
+    assert!(confirmation.contains("Payment scheduled"), "{confirmation}");
+    assert!(p.run(today()).await.files.is_empty(), "not before its date");
+
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM payments WHERE channel = 'one_time'")
+        .fetch_one(&p.app.db.pool)
+        .await
+        .unwrap();
+    let submission = done.rsplit('=').next().unwrap().to_string();
+    let r = p
+        .app
+        .post_form(
+            "cancel_scheduled_payment",
+            &done,
+            &[("payment_id", &id.to_string()), ("submission", &submission)],
+        )
+        .await;
+    assert_eq!(location(&r), done);
+    assert_eq!(p.statuses().await[0].1, "cancelled");
+    assert!(
+        p.run(today() + Duration::days(5)).await.files.is_empty(),
+        "a cancelled payment is never sent"
+    );
+
+    // A scheduled payment that was not cancelled goes on its date.
+    form.key = format!("{}-again", form.key);
+    form.again = true;
+    p.submit(&form).await;
+    let report = p.run(today() + Duration::days(5)).await;
+    assert_eq!(report.files.len(), 1);
+}
+
+#[tokio::test]
+async fn a_declined_card_pays_nothing_and_says_so() {
+    let p = payer().await;
+    let card = p.add_card(sandbox_cards::DECLINED).await;
+    let balance = p.balance(p.accounts[0]).await;
+    let done = p.submit(&p.form(card, &[p.accounts[0]])).await;
+    let page = p.app.get(&done).await.text().await.unwrap();
+    assert!(page.contains("Payment not made") && page.contains("Declined"), "{page}");
+    assert!(page.contains("Pay with another method"));
+    assert_eq!(p.balance(p.accounts[0]).await, balance, "nothing comes off the bill");
+    assert!(p.app.stored_emails().await.contains("did not go through"));
+}
+
+#[tokio::test]
+async fn bad_amounts_dates_and_methods_are_refused_in_the_customers_language() {
+    let p = payer_with(|c| c.payments.overpayment_limit = app::domain::Cents(0)).await;
+    let card = p.add_card("4111111111111111").await;
+    let mut form = p.form(card, &[p.accounts[0]]);
+    form.lines[0].other_chosen = true;
+    let cases = [
+        ("84,17", "after a point"),
+        ("1,000,000", "more than this account"),
+        ("0.50", "at least $1.00"),
+        ("12abc", "like 84.17"),
+    ];
+    for (amount, says) in cases {
+        form.lines[0].other = amount.into();
+        let page = p.review(&form).await;
+        assert!(page.contains(says) && !page.contains("Submit Payment"), "{amount}: {page}");
+        let back = p.submit(&form).await;
+        assert!(back.contains("/billing/pay/review?"), "{amount} is refused on submit too: {back}");
+    }
+    form.lines[0].other = "10.00".into();
+    form.date = (today() - Duration::days(1)).to_string();
+    assert!(p.review(&form).await.contains("cannot be in the past"));
+    form.date = (today() + Duration::days(60)).to_string();
+    assert!(p.review(&form).await.contains("after the due date"));
+    form.date = today().to_string();
+    form.method = Some(app::domain::MethodId(card + 1000));
+    assert!(p.review(&form).await.contains("Choose a payment method"));
+
+    let spanish = p
+        .app
+        .client
+        .get(format!("{}/billing/pay/review?{}", p.app.base, form.query()))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(spanish.contains("Elija un método de pago"), "{spanish}");
+    assert_eq!(count(&p.app.db, "payments").await, 0, "nothing stored");
+    assert_eq!(count(&p.app.db, "payment_submissions").await, 0);
+}
+
+#[tokio::test]
+async fn paying_again_while_a_payment_is_on_its_way_needs_a_second_confirmation() {
+    let p = payer().await;
+    let bank = p.add_bank().await;
+    let mut form = p.form(bank, &[p.accounts[0]]);
+    form.lines[0].other_chosen = true;
+    form.lines[0].other = "10.00".into();
+    p.submit(&form).await;
+    let page = p.app.get("/billing/pay").await.text().await.unwrap();
+    assert!(
+        page.contains("A payment of $10.00 made on") && page.contains("is on its way"),
+        "{page}"
+    );
+
+    form.key = format!("{}-2", form.key);
+    let again = p.review(&form).await;
+    assert!(again.contains("tick the box to confirm"), "{again}");
+    form.again = true;
+    assert!(p.review(&form).await.contains("Submit Payment"));
+}
+
+#[tokio::test]
+async fn autopay_pays_only_what_a_one_time_payment_leaves() {
+    let p = payer().await;
+    let bank = p.add_bank().await;
+    let (customer_id, account_id) =
+        (app::domain::CustomerId(p.customer_id), app::domain::AccountId(p.accounts[0]));
+    let db = &p.app.db;
+    let method = Some(app::domain::MethodId(bank));
+    let checked =
+        app::autopay::service::check(db, customer_id, account_id, method, &Default::default())
+            .await
+            .unwrap()
+            .unwrap();
+    let enrollment = app::autopay::service::Enrollment {
+        customer_id,
+        lang: app::email::Lang::En,
+        checked: &checked,
+        idempotency_key: "pay-autopay-key",
+        changing: false,
+    };
+    app::autopay::service::enroll(db, &p.app.mailer, &p.config, enrollment).await.unwrap();
+    let balance = p.balance(p.accounts[0]).await;
+    let mut form = p.form(bank, &[p.accounts[0]]);
+    form.lines[0].other_chosen = true;
+    form.lines[0].other = format!("{}.{:02}", (balance - 1000) / 100, (balance - 1000) % 100);
+    p.submit(&form).await;
+
+    let due = today() + Duration::days(20);
+    let candidates =
+        app::autopay::data::candidates(db, due, app::domain::BillId(0), 10, false).await.unwrap();
+    assert_eq!(candidates.len(), 1);
+    assert_eq!(candidates[0].balance_cents, 1000, "AutoPay drafts only what is left");
+}
+
+#[tokio::test]
+async fn signed_out_nobody_pays() {
+    let p = payer().await;
+    let card = p.add_card("4111111111111111").await;
+    let form = p.form(card, &[p.accounts[0]]);
+    p.app.sign_out().await;
+    let page = p.review(&form).await;
+    assert!(page.contains("Please sign in to make a payment"), "{page}");
+    let referer = format!("/billing/pay/review?{}", form.query());
+    p.app.post_form("submit_payment", &referer, &[("form", &form.query())]).await;
+    assert_eq!(count(&p.app.db, "payments").await, 0);
+}
