@@ -1,6 +1,7 @@
 //! SQL for bill delivery. Account queries name the customer, so another customer's account
 //! id finds nothing.
 
+use crate::auth::data::{owned_account, owned_accounts};
 use crate::domain::{AccountId, CustomerId};
 use crate::platform::db::{now, Db};
 
@@ -12,16 +13,11 @@ pub struct DeliveryRow {
     pub delivery_email: Option<String>,
 }
 
-/// A customer's accounts with their delivery; the caller adds to the `WHERE`.
-const DELIVERY: &str = "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
-                        a.delivery_method, a.delivery_email \
-                        FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1";
+/// The columns a customer's accounts add for their delivery.
+const DELIVERY: &str = ", a.delivery_method, a.delivery_email";
 
 pub async fn accounts(db: &Db, customer_id: CustomerId) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{DELIVERY} ORDER BY a.account_number"))
-        .bind(customer_id)
-        .fetch_all(&db.pool)
-        .await
+    owned_accounts(db, customer_id, DELIVERY).await
 }
 
 pub async fn account(
@@ -29,11 +25,7 @@ pub async fn account(
     customer_id: CustomerId,
     account_id: AccountId,
 ) -> Result<Option<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{DELIVERY} AND a.id = $2"))
-        .bind(customer_id)
-        .bind(account_id)
-        .fetch_optional(&db.pool)
-        .await
+    owned_account(db, customer_id, account_id, DELIVERY).await
 }
 
 /// The address waiting for verification on an account, if its link is still good.
