@@ -2,7 +2,7 @@
 //! id finds nothing.
 
 use crate::auth::data::{owned_account, owned_accounts};
-use crate::domain::{AccountId, CustomerId};
+use crate::domain::{AccountId, BillId, CustomerId, TokenId};
 use crate::platform::db::{now, Db};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -45,7 +45,7 @@ pub async fn pending_email(db: &Db, account_id: AccountId) -> Result<Option<Stri
 /// token was used meanwhile.
 pub async fn verify(
     db: &Db,
-    token_id: i64,
+    token_id: TokenId,
     account_id: AccountId,
     email: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -95,7 +95,7 @@ pub struct BillToAnnounce {
 
 pub async fn bill_to_announce(
     db: &Db,
-    bill_id: i64,
+    bill_id: BillId,
 ) -> Result<Option<BillToAnnounce>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.id AS bill_id, c.customer_number || '-' || a.account_number AS number, a.delivery_email AS email, \
@@ -112,9 +112,9 @@ pub async fn bill_to_announce(
 /// Queues the bill's one "your bill is ready" email; false when it was queued before.
 pub async fn queue_bill_email(
     db: &Db,
-    bill_id: i64,
+    bill_id: BillId,
     m: &crate::email::Composed,
 ) -> Result<bool, sqlx::Error> {
     use crate::email::data::{queue_once, OncePerBill};
-    queue_once(db, OncePerBill::BillReady, crate::domain::BillId(bill_id), m).await
+    queue_once(db, OncePerBill::BillReady, bill_id, m).await
 }

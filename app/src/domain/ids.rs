@@ -49,6 +49,8 @@ macro_rules! every_id {
             EmailId,
             /// A NACHA file written for the bank.
             NachaFileId,
+            /// A one-time link's token (password reset, email verification).
+            TokenId,
         }
     };
 }

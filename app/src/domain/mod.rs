@@ -20,7 +20,8 @@ pub use card::{CardBrand, CardNumber, Expiry, SecurityCode};
 pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber};
 pub use email::Email;
 pub use ids::{
-    AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId, PaymentId,
+    AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId,
+    PaymentId, TokenId,
 };
 pub use language::Lang;
 pub use local_path::local_path;

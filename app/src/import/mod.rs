@@ -26,7 +26,7 @@ pub struct ImportReport {
     /// AutoPay enrollments those moves ended (their former customers were emailed).
     pub autopay_ended: usize,
     /// Bills created by this import (for "your bill is ready" emails).
-    pub new_bill_ids: Vec<i64>,
+    pub new_bill_ids: Vec<BillId>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -358,7 +358,7 @@ pub async fn write_bills(
                 .bind(at)
                 .fetch_one(&mut *tx)
                 .await?;
-                report.new_bill_ids.push(id.0);
+                report.new_bill_ids.push(id);
                 report.inserted += 1;
             }
         }

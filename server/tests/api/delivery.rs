@@ -9,9 +9,9 @@ use crate::helpers::{
 };
 use app::delivery::service::{self, EmailRequest};
 use app::delivery::{DeliveryProblem, Verification};
-use app::domain::{AccountId, CustomerId, LoginId};
+use app::domain::{AccountId, BillId};
 
-async fn method(app: &TestApp, account_id: i64) -> (String, Option<String>) {
+async fn method(app: &TestApp, account_id: AccountId) -> (String, Option<String>) {
     sqlx::query_as("SELECT delivery_method, delivery_email FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_one(&app.db.pool)
@@ -101,9 +101,9 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
     let request = EmailRequest {
-        login_id: LoginId(login_id),
-        customer_id: CustomerId(customer_id),
-        account_id: AccountId(account),
+        login_id: login_id,
+        customer_id: customer_id,
+        account_id: account,
         email: &to,
         locale: "es",
     };
@@ -191,9 +191,9 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
     let m = app.mailer.clone();
     let to = unique_email("bills");
     let request = |account_id| EmailRequest {
-        login_id: LoginId(alex_login),
-        customer_id: CustomerId(alex),
-        account_id: AccountId(account_id),
+        login_id: alex_login,
+        customer_id: alex,
+        account_id: account_id,
         email: &to,
         locale: "es",
     };
@@ -204,9 +204,7 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
         Err(DeliveryProblem::NotFound)
     );
     assert_eq!(
-        service::choose_paper(&app.db, &m, CustomerId(alex), AccountId(maria_account))
-            .await
-            .unwrap(),
+        service::choose_paper(&app.db, &m, alex, maria_account).await.unwrap(),
         Err(DeliveryProblem::NotFound)
     );
     assert_eq!(count(&app.db, "one_time_tokens").await, 0);
@@ -261,9 +259,9 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
     let request = EmailRequest {
-        login_id: LoginId(login_id),
-        customer_id: CustomerId(customer_id),
-        account_id: AccountId(account),
+        login_id: login_id,
+        customer_id: customer_id,
+        account_id: account,
         email: &to,
         locale: "en",
     };
@@ -284,7 +282,7 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
         service::announce_bills(&app.db, &app.mailer, &report.new_bill_ids).await.unwrap();
     }
     // Even asked again for the same bills, nothing more is queued.
-    let (bill_id,): (i64,) = sqlx::query_as(
+    let (bill_id,): (BillId,) = sqlx::query_as(
         "SELECT id FROM bills WHERE bill_date = '2027-01-01' AND amount_cents = 6120",
     )
     .fetch_one(&app.db.pool)
