@@ -316,7 +316,7 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
     );
     // The overview shows the payment and its state.
     p.app.sign_in(&email, "river stones at dawn").await;
-    let overview = p.app.get("/account").await.text().await.unwrap();
+    let overview = p.app.page("/account").await;
     assert!(
         overview.contains("AutoPay payments")
             && overview.contains("Declined")
@@ -413,7 +413,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     assert_eq!(first, double_click);
     assert_eq!(first, other_tab, "the other tab is shown the enrollment that exists");
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
-    let page = p.app.get(&first).await.text().await.unwrap();
+    let page = p.app.page(&first).await;
     assert!(
         page.contains(first.trim_start_matches(&format!("{}?ref=", app::paths::AUTOPAY_DONE)))
             && page.contains("I authorize")
@@ -490,13 +490,7 @@ async fn bad_rules_are_named_and_store_nothing() {
     let form_page = format!("/billing/autopay/enroll?account={account}");
     let r = p.app.post_form("continue_autopay", &form_page, &fields).await;
     assert!(location(&r).ends_with(&form_page), "back to the form: {}", location(&r));
-    let page = p
-        .app
-        .get(&format!("{}?account={account}", app::paths::AUTOPAY_ENROLL))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = p.app.page(&format!("{}?account={account}", app::paths::AUTOPAY_ENROLL)).await;
     for message in
         ["Choose a payment method", "Enter an amount in dollars", "Choose between 1 and 10 days"]
     {

@@ -41,8 +41,7 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     assert_eq!(location(&r), "/billing/settings/delivery?sent=1");
     // Until the link is opened: still paper, and the page says it is pending.
     assert_eq!(method(&app, account).await, ("paper".into(), None));
-    let page =
-        app.get(&format!("{}?sent=1", app::paths::DELIVERY_SETTINGS)).await.text().await.unwrap();
+    let page = app.page(&format!("{}?sent=1", app::paths::DELIVERY_SETTINGS)).await;
     assert!(page.contains("Pending verification:") && page.contains(&paperless));
     assert!(
         page.contains("Don&#x27;t forget to check your email to complete this process!")
@@ -145,29 +144,13 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     let r = confirm(&app, &browser, &link).await;
     assert_eq!(r.status().as_u16(), 302);
     assert_eq!(method(&app, account).await, ("email".into(), Some(to.clone())));
-    let page = browser
-        .get(format!("{}{}", app.base, location(&r)))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&browser, &location(&r)).await;
     assert!(
         page.contains("Paperless billing is on") && !page.contains("Confirm email delivery"),
         "{page}"
     );
     let r = confirm(&app, &browser, &link).await;
-    let page = browser
-        .get(format!("{}{}", app.base, location(&r)))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&browser, &location(&r)).await;
     assert!(page.contains("already used"), "{page}");
     // A damaged link has no button.
     let page = scanner
@@ -239,12 +222,7 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
         .unwrap();
     assert_eq!(service::verify(&app.db, &links[2]).await.unwrap(), Verification::Expired);
     assert_eq!(method(&app, alex_account).await, ("paper".into(), None));
-    let page = app
-        .get(&format!("{}?token={}", app::paths::VERIFY_EMAIL, links[2]))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&format!("{}?token={}", app::paths::VERIFY_EMAIL, links[2])).await;
     assert!(
         page.contains("has expired")
             && page.contains(&format!("href=\"{}\"", app::paths::DELIVERY_SETTINGS))
@@ -336,15 +314,7 @@ async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() 
     );
 
     let browser = browser();
-    let page = browser
-        .get(format!("{}{link}", app.base))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&browser, &link).await;
     assert!(page.contains("Confirm email delivery"), "the emailed link opens its page");
     confirm(&app, &browser, &link).await;
     assert_eq!(

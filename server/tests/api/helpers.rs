@@ -306,13 +306,30 @@ pub struct Registered {
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        // As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
-        self.client
-            .get(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .expect("request")
+        self.page_request(path).send().await.expect("request")
+    }
+
+    /// As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
+    fn page_request(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}{path}", self.base)).header("accept", "text/html")
+    }
+
+    /// A page's HTML, as `get` asks for it.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("the page's text")
+    }
+
+    /// The same, from another browser (another cookie jar).
+    pub async fn page_as(&self, client: &reqwest::Client, path: &str) -> String {
+        let request = client.get(format!("{}{path}", self.base)).header("accept", "text/html");
+        request.send().await.expect("request").text().await.expect("the page's text")
+    }
+
+    /// A page's HTML for a browser that asks for `lang` first (its Accept-Language header;
+    /// a language cookie this client holds would still win).
+    pub async fn page_in(&self, path: &str, lang: &str) -> String {
+        let request = self.page_request(path).header("accept-language", lang);
+        request.send().await.expect("request").text().await.expect("the page's text")
     }
 
     /// A plain HTML form post, as a browser without JavaScript sends it.

@@ -209,11 +209,8 @@ async fn the_wallet_works_by_plain_form_posts() {
     let email = app.register("12345678-1234567", "97501").await.email;
     // Signed out, the add form asks to sign in and a post stores nothing.
     assert!(app
-        .get(app::paths::ADD_METHOD)
+        .page(app::paths::ADD_METHOD)
         .await
-        .text()
-        .await
-        .unwrap()
         .contains("Sign in to see and change your payment methods"));
     app.post_form("add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")]).await;
     assert_eq!(count(&app.db, "payment_methods").await, 0);
@@ -237,7 +234,7 @@ async fn the_wallet_works_by_plain_form_posts() {
         )
         .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
-    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    let page = app.page("/billing/settings/wallet/add").await;
     assert!(page.contains("The two account numbers do not match"));
     assert!(page.contains("value=\"111000025\""), "what was typed is kept");
     assert!(
@@ -262,7 +259,7 @@ async fn the_wallet_works_by_plain_form_posts() {
         )
         .await;
     assert_eq!(location(&r), "/billing/settings/wallet?done=added");
-    let page = app.get("/billing/settings/wallet?done=added").await.text().await.unwrap();
+    let page = app.page("/billing/settings/wallet?done=added").await;
     assert!(
         page.contains("Savings *****4321 · BANK OF AMERICA, N.A."),
         "masked, with the directory's bank name"
@@ -569,7 +566,7 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
         "the answer is kept in the session store (what this test reads)"
     );
     assert!(!holds(&stored, card), "the card number is in the session store");
-    let page = app.get(app::paths::ADD_METHOD).await.text().await.unwrap();
+    let page = app.page(app::paths::ADD_METHOD).await;
     assert!(page.contains("The month is between 01 and 12."), "the problem is shown");
     assert!(page.contains("For your security, enter the card number again."));
     assert!(page.contains("value=\"Alex Rivera\""), "what is not a number is kept");
@@ -598,7 +595,7 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
         !holds(&session_store_bytes(&app).await, bank_account),
         "the account number is in the session store"
     );
-    let page = app.get(app::paths::ADD_METHOD).await.text().await.unwrap();
+    let page = app.page(app::paths::ADD_METHOD).await;
     assert!(page.contains("This routing number is not valid"), "the problem is shown");
     assert!(page.contains("For your security, enter the account number again."));
     assert!(page.contains("value=\"111000026\""), "the routing number is kept");
