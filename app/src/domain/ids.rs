@@ -54,6 +54,8 @@ macro_rules! every_id {
         }
     };
 }
+// For the data layer, which the browser build leaves out.
+#[cfg(feature = "ssr")]
 pub(crate) use every_id;
 
 every_id!(ids);

@@ -99,13 +99,8 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     let Registered { login_id, customer_id, account_id: account, .. } =
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request = EmailRequest {
-        login_id: login_id,
-        customer_id: customer_id,
-        account_id: account,
-        email: &to,
-        locale: "es",
-    };
+    let request =
+        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0]
         .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))
@@ -176,7 +171,7 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
     let request = |account_id| EmailRequest {
         login_id: alex_login,
         customer_id: alex,
-        account_id: account_id,
+        account_id,
         email: &to,
         locale: "es",
     };
@@ -236,13 +231,8 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     let Registered { login_id, customer_id, account_id: account, .. } =
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request = EmailRequest {
-        login_id: login_id,
-        customer_id: customer_id,
-        account_id: account,
-        email: &to,
-        locale: "en",
-    };
+    let request =
+        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0]
         .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))
