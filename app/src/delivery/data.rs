@@ -85,7 +85,7 @@ pub async fn account_number(db: &Db, account_id: AccountId) -> Result<Option<Str
 /// A new bill of an account on email delivery, with where and in which language to say so.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BillToAnnounce {
-    pub bill_id: i64,
+    pub bill_id: BillId,
     pub number: String,
     pub email: String,
     pub locale: String,
