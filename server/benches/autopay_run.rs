@@ -10,6 +10,7 @@
 //! `AUTOPAY_BENCH_SIZES=1000,5000` chooses other sizes.
 
 use app::autopay::run::{self, RunContext};
+use app::domain::{CustomerId, MethodId};
 use app::email::Mailer;
 use app::gateway::Gateway;
 use app::platform::vault::Vault;
@@ -154,7 +155,10 @@ async fn seed(db: &Db, vault: &Vault, size: usize) {
             } else {
                 let sealed = vault.seal(
                     &format!("{:09}", 100_000_000 + i),
-                    &app::platform::vault::Binding { method_id: id, customer_id: id },
+                    &app::platform::vault::Binding {
+                        method_id: MethodId(id),
+                        customer_id: CustomerId(id),
+                    },
                 );
                 sqlx::query(
                     "INSERT INTO payment_methods (id, customer_id, kind, last4, bank_account_type, routing_number, bank_name, \

@@ -2,8 +2,9 @@
 //! a login's emails go. Registration's own SQL (finding an account, creating a login,
 //! passwords) stays in `registration::data`.
 
-use crate::domain::{CustomerId, LoginId};
+use crate::domain::{AccountId, CustomerId, LoginId};
 use crate::platform::db::Db;
+use sqlx::any::AnyRow;
 
 /// What a session of a login is checked against: the login's epoch (a password reset
 /// moves it on) and whose login it is.
@@ -68,6 +69,48 @@ pub async fn login_of_customer(
 ) -> Result<Option<LoginContact>, sqlx::Error> {
     sqlx::query_as(&format!("{CONTACT} WHERE customer_id = $1"))
         .bind(customer)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The accounts a customer owns, each as `account_id` and `number` (as printed), then the
+/// columns of `accounts a` a feature adds (`more`, each after a comma). Only this customer's:
+/// another customer's account id finds nothing.
+fn owned(more: &str) -> String {
+    format!(
+        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number{more} \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1"
+    )
+}
+
+/// Every account of the customer, in the order of their numbers (see `owned`).
+pub async fn owned_accounts<T>(
+    db: &Db,
+    customer_id: CustomerId,
+    more: &str,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(&format!("{} ORDER BY a.account_number", owned(more)))
+        .bind(customer_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// One account, if the customer owns it (see `owned`).
+pub async fn owned_account<T>(
+    db: &Db,
+    customer_id: CustomerId,
+    account_id: AccountId,
+    more: &str,
+) -> Result<Option<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(&format!("{} AND a.id = $2", owned(more)))
+        .bind(customer_id)
+        .bind(account_id)
         .fetch_optional(&db.pool)
         .await
 }

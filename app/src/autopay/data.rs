@@ -2,6 +2,7 @@
 //! bills due and their reminders (the payments themselves are `payments`').
 //! Every customer query names the customer, so another customer's ids find nothing.
 
+use crate::auth::data::{owned_account, owned_accounts};
 use crate::domain::autopay::calendar;
 use crate::domain::{AccountId, BillId, Cents, CustomerId, EnrollmentId, MethodId};
 use crate::email::data::{insert_with, queue_once, OncePerBill};
@@ -19,13 +20,7 @@ pub struct AccountRow {
 }
 
 pub async fn accounts(db: &Db, customer_id: CustomerId) -> Result<Vec<AccountRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number \
-         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 ORDER BY a.account_number",
-    )
-    .bind(customer_id)
-    .fetch_all(&db.pool)
-    .await
+    owned_accounts(db, customer_id, "").await
 }
 
 pub async fn account(
@@ -33,14 +28,7 @@ pub async fn account(
     customer_id: CustomerId,
     account_id: AccountId,
 ) -> Result<Option<AccountRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number \
-         FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 AND a.id = $2",
-    )
-    .bind(customer_id)
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await
+    owned_account(db, customer_id, account_id, "").await
 }
 
 /// A saved method as a label needs it.

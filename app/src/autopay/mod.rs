@@ -2,10 +2,8 @@
 //! create), change or cancel it, and the daily run that collects the payments (`run`).
 //! Pages work without JavaScript: each step is a form whose answer is the next page.
 
-// The form functions take each field of their HTML form as an argument, by its name. The
-// browser build of `#[server]` repeats their argument lists in code that a function's own
-// `allow` does not reach.
-#![cfg_attr(not(feature = "ssr"), allow(clippy::too_many_arguments))]
+// The form functions take each field of their HTML form as an argument, by its name; the
+// rule's six fields come as one `RuleForm`, flattened, so the names stay the form's.
 
 #[cfg(feature = "ssr")]
 pub mod data;
@@ -116,25 +114,6 @@ fn lang() -> crate::email::Lang {
     crate::email::Lang::from_locale(&crate::platform::request::request_locale())
 }
 
-#[cfg(feature = "ssr")]
-fn rule_form(
-    amount_rule: Option<String>,
-    fixed_amount: Option<String>,
-    timing: Option<String>,
-    days_before: Option<String>,
-    use_maximum: Option<String>,
-    maximum: Option<String>,
-) -> RuleForm {
-    RuleForm {
-        amount_rule: amount_rule.unwrap_or_default(),
-        fixed_amount: fixed_amount.unwrap_or_default(),
-        timing: timing.unwrap_or_default(),
-        days_before: days_before.unwrap_or_default(),
-        use_maximum: use_maximum.unwrap_or_default(),
-        maximum: maximum.unwrap_or_default(),
-    }
-}
-
 /// The answer to an AutoPay form (Continue, Create): what it chose, and where to go once the
 /// signed-in customer's choice checks out (`then`); back to the form with the problems when
 /// it does not.
@@ -242,20 +221,12 @@ pub async fn enroll_setup(
 /// Continue: checks the choice and opens the review.
 #[server(endpoint = "continue_autopay")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
-// Each argument is a field of the HTML form, by its name (a struct would rename them).
-#[allow(clippy::too_many_arguments)]
 pub async fn continue_autopay(
     account_id: AccountId,
     method_id: Option<MethodId>,
     change: Option<String>,
-    amount_rule: Option<String>,
-    fixed_amount: Option<String>,
-    timing: Option<String>,
-    days_before: Option<String>,
-    use_maximum: Option<String>,
-    maximum: Option<String>,
+    #[server(flatten)] rule: RuleForm,
 ) -> Result<AutopayOutcome, ServerFnError> {
-    let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
     let changing = change.is_some_and(|c| !c.is_empty());
     answer_checked(account_id, method_id, rule, |_, c| async move {
         Ok(review_path(account_id, c.method.id, &c.rule.to_form(), changing))
@@ -266,25 +237,17 @@ pub async fn continue_autopay(
 /// The review: Err with the problems when the address was edited by hand.
 #[server(endpoint = "autopay_review")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id, changing)))]
-// Each argument is a field of the HTML form, by its name (a struct would rename them).
-#[allow(clippy::too_many_arguments)]
 pub async fn autopay_review(
     account_id: AccountId,
     method_id: Option<MethodId>,
     changing: bool,
-    amount_rule: Option<String>,
-    fixed_amount: Option<String>,
-    timing: Option<String>,
-    days_before: Option<String>,
-    use_maximum: Option<String>,
-    maximum: Option<String>,
+    #[server(flatten)] rule: RuleForm,
 ) -> Result<Result<Review, Vec<AutopayProblem>>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
     let Some(customer_id) = current_customer().await else {
         return Ok(Err(vec![AutopayProblem::SignInNeeded]));
     };
-    let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
     match service::check(&db, customer_id, account_id, method_id, &rule).await.map_err(internal)? {
         Ok(c) => {
             service::review(&db, &config, lang(), &c, changing).await.map(Ok).map_err(internal)
@@ -296,21 +259,13 @@ pub async fn autopay_review(
 /// Create AutoPay: enrolls once per review page (its key), then shows the confirmation.
 #[server(endpoint = "create_autopay")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(account_id = %account_id)))]
-// Each argument is a field of the HTML form, by its name (a struct would rename them).
-#[allow(clippy::too_many_arguments)]
 pub async fn create_autopay(
     account_id: AccountId,
     method_id: Option<MethodId>,
     change: Option<String>,
     idempotency_key: Option<String>,
-    amount_rule: Option<String>,
-    fixed_amount: Option<String>,
-    timing: Option<String>,
-    days_before: Option<String>,
-    use_maximum: Option<String>,
-    maximum: Option<String>,
+    #[server(flatten)] rule: RuleForm,
 ) -> Result<AutopayOutcome, ServerFnError> {
-    let rule = rule_form(amount_rule, fixed_amount, timing, days_before, use_maximum, maximum);
     let changing = change.is_some_and(|c| !c.is_empty());
     answer_checked(account_id, method_id, rule, |customer_id, c| async move {
         let db = expect_context::<crate::platform::Db>();

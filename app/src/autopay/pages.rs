@@ -341,12 +341,14 @@ pub fn AutopayReviewPage() -> impl IntoView {
                 account,
                 query_id(&q, "method"),
                 q.get("change").is_some(),
-                q.get("amount_rule"),
-                q.get("fixed_amount"),
-                q.get("timing"),
-                q.get("days_before"),
-                q.get("use_maximum"),
-                q.get("maximum"),
+                RuleForm {
+                    amount_rule: q.get("amount_rule").unwrap_or_default(),
+                    fixed_amount: q.get("fixed_amount").unwrap_or_default(),
+                    timing: q.get("timing").unwrap_or_default(),
+                    days_before: q.get("days_before").unwrap_or_default(),
+                    use_maximum: q.get("use_maximum").unwrap_or_default(),
+                    maximum: q.get("maximum").unwrap_or_default(),
+                },
             )
             .await
         },

@@ -4,7 +4,7 @@
 
 use crate::domain::autopay::{AmountRule, AutopayRule};
 use crate::domain::Cents;
-use crate::email::compose::{letter, Letterhead, Parts};
+use crate::email::compose::{Letterhead, Parts};
 use crate::email::{Composed, Lang};
 use crate::paths;
 
@@ -122,26 +122,17 @@ pub fn enrolled(
     };
     let facts =
         format!("{}: {} — {}", lang.pick("Payment method", "Método de pago"), f.method, f.rule);
-    let after = vec![
-        format!(
-            "{} {}",
-            lang.pick("What you authorized:", "Lo que usted autorizó:"),
-            f.authorization
-        ),
-        not_you(lang),
-    ];
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind,
-            subject,
-            paragraphs: vec![first, facts],
-            action: Some(see_autopay(lang)),
-            after,
-        },
-    )
+    let authorized = format!(
+        "{} {}",
+        lang.pick("What you authorized:", "Lo que usted autorizó:"),
+        f.authorization
+    );
+    Parts::new(kind, subject, first)
+        .paragraph(facts)
+        .action(see_autopay(lang))
+        .after(authorized)
+        .after(not_you(lang))
+        .write(head, lang, to)
 }
 
 pub fn cancelled(
@@ -155,19 +146,11 @@ pub fn cancelled(
         Lang::En => format!("AutoPay for account {account} (reference {reference}) was cancelled. Nothing more will be drafted; please pay your next bills another way."),
         Lang::Es => format!("El pago automático de la cuenta {account} (referencia {reference}) fue cancelado. No se cobrará nada más; pague sus próximas facturas de otra manera."),
     };
-    let after = vec![not_you(lang)];
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind: "autopay-cancelled",
-            subject: lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado"),
-            paragraphs: vec![p],
-            action: Some(see_autopay(lang)),
-            after,
-        },
-    )
+    let subject = lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado");
+    Parts::new("autopay-cancelled", subject, p)
+        .action(see_autopay(lang))
+        .after(not_you(lang))
+        .write(head, lang, to)
 }
 
 pub fn reminder(
@@ -183,27 +166,15 @@ pub fn reminder(
         Lang::En => format!("On {draft_date}, AutoPay will pay {amount} of the bill of account {account} with {method}."),
         Lang::Es => format!("El {draft_date}, el pago automático pagará {amount} de la factura de la cuenta {account} con {method}."),
     };
-    let after = vec![lang
-        .pick(
+    let subject =
+        lang.pick("AutoPay will pay your bill soon", "El pago automático pagará su factura pronto");
+    Parts::new("autopay-reminder", subject, p)
+        .action(see_autopay(lang))
+        .after(lang.pick(
             "To change or cancel it, do so before that date.",
             "Para cambiarlo o cancelarlo, hágalo antes de esa fecha.",
-        )
-        .to_string()];
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind: "autopay-reminder",
-            subject: lang.pick(
-                "AutoPay will pay your bill soon",
-                "El pago automático pagará su factura pronto",
-            ),
-            paragraphs: vec![p],
-            action: Some(see_autopay(lang)),
-            after,
-        },
-    )
+        ))
+        .write(head, lang, to)
 }
 
 pub fn over_maximum(
@@ -219,19 +190,11 @@ pub fn over_maximum(
         Lang::En => format!("The bill of account {account} is {amount}, above the AutoPay maximum you set ({maximum}). Nothing was drafted: please pay this bill by {due_date}."),
         Lang::Es => format!("La factura de la cuenta {account} es de {amount}, más que el máximo de pago automático que usted fijó ({maximum}). No se cobró nada: pague esta factura antes del {due_date}."),
     };
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind: "autopay-over-maximum",
-            subject: lang
-                .pick("AutoPay did not pay your bill", "El pago automático no pagó su factura"),
-            paragraphs: vec![p],
-            action: Some((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT)),
-            after: vec![],
-        },
-    )
+    let subject =
+        lang.pick("AutoPay did not pay your bill", "El pago automático no pagó su factura");
+    Parts::new("autopay-over-maximum", subject, p)
+        .action((lang.pick("See your bill", "Ver su factura"), paths::ACCOUNT))
+        .write(head, lang, to)
 }
 
 #[cfg(test)]

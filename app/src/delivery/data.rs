@@ -1,7 +1,8 @@
 //! SQL for bill delivery. Account queries name the customer, so another customer's account
 //! id finds nothing.
 
-use crate::domain::{AccountId, CustomerId};
+use crate::auth::data::{owned_account, owned_accounts};
+use crate::domain::{AccountId, BillId, CustomerId, TokenId};
 use crate::platform::db::{now, Db};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -12,16 +13,11 @@ pub struct DeliveryRow {
     pub delivery_email: Option<String>,
 }
 
-/// A customer's accounts with their delivery; the caller adds to the `WHERE`.
-const DELIVERY: &str = "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
-                        a.delivery_method, a.delivery_email \
-                        FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1";
+/// The columns a customer's accounts add for their delivery.
+const DELIVERY: &str = ", a.delivery_method, a.delivery_email";
 
 pub async fn accounts(db: &Db, customer_id: CustomerId) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{DELIVERY} ORDER BY a.account_number"))
-        .bind(customer_id)
-        .fetch_all(&db.pool)
-        .await
+    owned_accounts(db, customer_id, DELIVERY).await
 }
 
 pub async fn account(
@@ -29,11 +25,7 @@ pub async fn account(
     customer_id: CustomerId,
     account_id: AccountId,
 ) -> Result<Option<DeliveryRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{DELIVERY} AND a.id = $2"))
-        .bind(customer_id)
-        .bind(account_id)
-        .fetch_optional(&db.pool)
-        .await
+    owned_account(db, customer_id, account_id, DELIVERY).await
 }
 
 /// The address waiting for verification on an account, if its link is still good.
@@ -53,7 +45,7 @@ pub async fn pending_email(db: &Db, account_id: AccountId) -> Result<Option<Stri
 /// token was used meanwhile.
 pub async fn verify(
     db: &Db,
-    token_id: i64,
+    token_id: TokenId,
     account_id: AccountId,
     email: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -93,7 +85,7 @@ pub async fn account_number(db: &Db, account_id: AccountId) -> Result<Option<Str
 /// A new bill of an account on email delivery, with where and in which language to say so.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BillToAnnounce {
-    pub bill_id: i64,
+    pub bill_id: BillId,
     pub number: String,
     pub email: String,
     pub locale: String,
@@ -103,7 +95,7 @@ pub struct BillToAnnounce {
 
 pub async fn bill_to_announce(
     db: &Db,
-    bill_id: i64,
+    bill_id: BillId,
 ) -> Result<Option<BillToAnnounce>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.id AS bill_id, c.customer_number || '-' || a.account_number AS number, a.delivery_email AS email, \
@@ -120,9 +112,9 @@ pub async fn bill_to_announce(
 /// Queues the bill's one "your bill is ready" email; false when it was queued before.
 pub async fn queue_bill_email(
     db: &Db,
-    bill_id: i64,
+    bill_id: BillId,
     m: &crate::email::Composed,
 ) -> Result<bool, sqlx::Error> {
     use crate::email::data::{queue_once, OncePerBill};
-    queue_once(db, OncePerBill::BillReady, crate::domain::BillId(bill_id), m).await
+    queue_once(db, OncePerBill::BillReady, bill_id, m).await
 }

@@ -2,7 +2,7 @@
 
 use super::data;
 use super::{AccountDelivery, DeliveryProblem, DeliveryState, Verification};
-use crate::domain::{AccountId, Cents, CustomerId, Email, LoginId};
+use crate::domain::{AccountId, BillId, Cents, CustomerId, Email, LoginId, TokenId};
 use crate::email::{compose, Lang, Mailer};
 use crate::platform::throttle::{self, Admission, Limit, Scope};
 use crate::platform::tokens::{self, Purpose, TokenState};
@@ -69,7 +69,7 @@ pub async fn request_email(
     {
         return Ok(Err(DeliveryProblem::TryLater(minutes)));
     }
-    let (login, account_id) = (r.login_id.0, Some(account.account_id.0));
+    let (login, account_id) = (r.login_id, Some(account.account_id));
     tokens::revoke_earlier(db, Purpose::DeliveryEmail, login, account_id).await?;
     let token = tokens::issue(
         db,
@@ -109,7 +109,7 @@ pub async fn check(db: &Db, token: &str) -> Result<Verification, ServiceError> {
 async fn usable_link(
     db: &Db,
     token: &str,
-) -> Result<Result<(i64, AccountId, String), Verification>, ServiceError> {
+) -> Result<Result<(TokenId, AccountId, String), Verification>, ServiceError> {
     let record = match tokens::check(db, Purpose::DeliveryEmail, token).await? {
         TokenState::Valid(r) => r,
         TokenState::Expired => return Ok(Err(Verification::Expired)),
@@ -117,7 +117,7 @@ async fn usable_link(
         TokenState::Unknown => return Ok(Err(Verification::Invalid)),
     };
     match (record.account_id, record.email) {
-        (Some(account_id), Some(email)) => Ok(Ok((record.id, AccountId(account_id), email))),
+        (Some(account_id), Some(email)) => Ok(Ok((record.id, account_id, email))),
         _ => Ok(Err(Verification::Invalid)),
     }
 }
@@ -150,7 +150,7 @@ pub async fn choose_paper(
     let login = crate::auth::data::login_of_customer(db, customer_id).await?;
     // A link still in flight must not switch the account back to email later.
     if let Some(login) = &login {
-        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id.0, Some(account_id.0)).await?;
+        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id, Some(account_id)).await?;
     }
     if account.delivery_method == "email" {
         data::set_paper(db, account_id).await?;
@@ -174,7 +174,7 @@ pub async fn choose_paper(
 pub async fn announce_bills(
     db: &Db,
     mailer: &Mailer,
-    bill_ids: &[i64],
+    bill_ids: &[BillId],
 ) -> Result<usize, ServiceError> {
     let mut queued = 0;
     for &bill_id in bill_ids {

@@ -46,8 +46,9 @@ pub enum RuleProblem {
     MaximumRange,
 }
 
-/// What the form sends, as typed.
+/// What the form sends, as typed (a field the form left out is empty).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RuleForm {
     /// "full" or "fixed".
     pub amount_rule: String,

@@ -26,28 +26,41 @@ macro_rules! ids {
     )*};
 }
 
-ids! {
-    /// A customer of the utility (a person or business with one or more accounts).
-    CustomerId,
-    /// A customer's login to the portal.
-    LoginId,
-    /// A service account (what a bill is for).
-    AccountId,
-    /// A saved payment method in My Wallet.
-    MethodId,
-    /// A bill of an account.
-    BillId,
-    /// A payment (one account's share of money moving).
-    PaymentId,
-    /// An account's AutoPay enrollment.
-    EnrollmentId,
-    /// An email in the outbox.
-    EmailId,
-    /// A NACHA file written for the bank.
-    NachaFileId,
-    /// A submitted payment form (one or more payments, one per account).
-    SubmissionId,
+/// Hands every id type (with its doc) to the macro `$m`: `ids!` here declares them, and the
+/// data layer's `sql_ids!` binds them. A new id is added here, once.
+macro_rules! every_id {
+    ($m:ident) => {
+        $m! {
+            /// A customer of the utility (a person or business with one or more accounts).
+            CustomerId,
+            /// A customer's login to the portal.
+            LoginId,
+            /// A service account (what a bill is for).
+            AccountId,
+            /// A saved payment method in My Wallet.
+            MethodId,
+            /// A bill of an account.
+            BillId,
+            /// A payment (one account's share of money moving).
+            PaymentId,
+            /// An account's AutoPay enrollment.
+            EnrollmentId,
+            /// An email in the outbox.
+            EmailId,
+            /// A NACHA file written for the bank.
+            NachaFileId,
+            /// A one-time link's token (password reset, email verification).
+            TokenId,
+            /// A submitted payment form (one or more payments, one per account).
+            SubmissionId,
+        }
+    };
 }
+// For the data layer, which the browser build leaves out.
+#[cfg(feature = "ssr")]
+pub(crate) use every_id;
+
+every_id!(ids);
 
 #[cfg(test)]
 mod tests {

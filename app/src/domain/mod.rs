@@ -22,7 +22,7 @@ pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber}
 pub use email::Email;
 pub use ids::{
     AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId,
-    PaymentId, SubmissionId,
+    PaymentId, SubmissionId, TokenId,
 };
 pub use language::Lang;
 pub use local_path::local_path;

@@ -133,47 +133,71 @@ fn render(head: &Letterhead, lang: Lang, to: &str, letter: Letter) -> Composed {
     }
 }
 
-/// A message's parts, for features that keep their own texts (AutoPay, payments):
-/// paragraphs, an optional button (label, portal path), then closing paragraphs.
+/// A message built from its parts, for features that keep their own texts (AutoPay,
+/// payments) and the notices here: paragraphs, an optional button (label, portal path),
+/// then closing paragraphs.
 pub struct Parts<'a> {
-    pub kind: &'static str,
-    pub subject: &'a str,
-    pub paragraphs: Vec<String>,
-    pub action: Option<(&'a str, &'a str)>,
-    pub after: Vec<String>,
+    kind: &'static str,
+    subject: &'a str,
+    paragraphs: Vec<String>,
+    action: Option<(&'a str, &'a str)>,
+    after: Vec<String>,
 }
 
-/// A message from its parts, signed with the letterhead.
-pub fn letter(head: &Letterhead, lang: Lang, to: &str, parts: Parts<'_>) -> Composed {
-    let Parts { kind, subject, paragraphs, action, after } = parts;
-    let action = action.map(|(label, path)| (label.to_string(), head.link(path)));
-    render(head, lang, to, Letter { kind, subject: subject.to_string(), paragraphs, action, after })
+impl<'a> Parts<'a> {
+    /// A message of `kind` under `subject`, opening with `paragraph`.
+    pub fn new(kind: &'static str, subject: &'a str, paragraph: String) -> Self {
+        Self { kind, subject, paragraphs: vec![paragraph], action: None, after: vec![] }
+    }
+
+    /// Another paragraph before the button.
+    pub fn paragraph(mut self, paragraph: String) -> Self {
+        self.paragraphs.push(paragraph);
+        self
+    }
+
+    /// The button: its label and the portal path it opens.
+    pub fn action(mut self, (label, path): (&'a str, &'a str)) -> Self {
+        self.action = Some((label, path));
+        self
+    }
+
+    /// A closing paragraph, after the button.
+    pub fn after(mut self, paragraph: impl Into<String>) -> Self {
+        self.after.push(paragraph.into());
+        self
+    }
+
+    /// The message, signed with the letterhead.
+    pub fn write(self, head: &Letterhead, lang: Lang, to: &str) -> Composed {
+        let Parts { kind, subject, paragraphs, action, after } = self;
+        let action = action.map(|(label, path)| (label.to_string(), head.link(path)));
+        let subject = subject.to_string();
+        render(head, lang, to, Letter { kind, subject, paragraphs, action, after })
+    }
 }
 
 /// Too many failed sign-ins: the owner hears about it, with the way back in.
 pub fn sign_in_locked(head: &Letterhead, lang: Lang, to: &str, minutes: i64) -> Composed {
-    let letter = Letter {
-        kind: "sign-in-locked",
-        subject: lang.pick("Sign-in paused after failed attempts", "Inicio de sesión en pausa tras intentos fallidos").into(),
-        paragraphs: vec![
-            match lang {
-                Lang::En => format!(
-                    "Someone tried to sign in to your account with a wrong password too many times, so signing in is paused for {minutes} minutes."
-                ),
-                Lang::Es => format!(
-                    "Alguien intentó iniciar sesión en su cuenta con una contraseña incorrecta demasiadas veces, así que el inicio de sesión queda en pausa durante {minutes} minutos."
-                ),
-            },
-            lang.pick(
-                "If it was you, wait and try again, or reset your password. If it was not you, reset your password now.",
-                "Si fue usted, espere e inténtelo de nuevo, o restablezca su contraseña. Si no fue usted, restablezca su contraseña ahora.",
-            )
-            .into(),
-        ],
-        action: Some((lang.pick("Reset your password", "Restablecer su contraseña").into(), head.link(paths::FORGOT_PASSWORD))),
-        after: vec![],
+    let subject = lang.pick(
+        "Sign-in paused after failed attempts",
+        "Inicio de sesión en pausa tras intentos fallidos",
+    );
+    let what = match lang {
+        Lang::En => format!(
+            "Someone tried to sign in to your account with a wrong password too many times, so signing in is paused for {minutes} minutes."
+        ),
+        Lang::Es => format!(
+            "Alguien intentó iniciar sesión en su cuenta con una contraseña incorrecta demasiadas veces, así que el inicio de sesión queda en pausa durante {minutes} minutos."
+        ),
     };
-    render(head, lang, to, letter)
+    Parts::new("sign-in-locked", subject, what)
+        .paragraph(lang.pick(
+            "If it was you, wait and try again, or reset your password. If it was not you, reset your password now.",
+            "Si fue usted, espere e inténtelo de nuevo, o restablezca su contraseña. Si no fue usted, restablezca su contraseña ahora.",
+        ).into())
+        .action((lang.pick("Reset your password", "Restablecer su contraseña"), paths::FORGOT_PASSWORD))
+        .write(head, lang, to)
 }
 
 /// The single-use link of a password reset.
@@ -200,25 +224,21 @@ pub fn password_reset(head: &Letterhead, lang: Lang, to: &str, link: &str) -> Co
 
 /// Sent after a password change, so that an owner who did not make it can act.
 pub fn password_changed(head: &Letterhead, lang: Lang, to: &str) -> Composed {
-    let letter = Letter {
-        kind: "password-changed",
-        subject: lang.pick("Your password was changed", "Su contraseña fue cambiada").into(),
-        paragraphs: vec![
-            lang.pick(
-                "The password of your login was just changed, and every other signed-in session was ended.",
-                "La contraseña de su inicio de sesión acaba de cambiar y se cerraron todas las demás sesiones.",
-            )
-            .into(),
+    let subject = lang.pick("Your password was changed", "Su contraseña fue cambiada");
+    let what = lang.pick(
+        "The password of your login was just changed, and every other signed-in session was ended.",
+        "La contraseña de su inicio de sesión acaba de cambiar y se cerraron todas las demás sesiones.",
+    );
+    Parts::new("password-changed", subject, what.into())
+        .paragraph(
             lang.pick(
                 "If you did not do this, reset your password right away and call us.",
                 "Si usted no lo hizo, restablezca su contraseña de inmediato y llámenos.",
             )
             .into(),
-        ],
-        action: Some((lang.pick("Sign in", "Iniciar sesión").into(), head.link(paths::SIGN_IN))),
-        after: vec![],
-    };
-    render(head, lang, to, letter)
+        )
+        .action((lang.pick("Sign in", "Iniciar sesión"), paths::SIGN_IN))
+        .write(head, lang, to)
 }
 
 /// The link that switches one account to email delivery.
@@ -253,24 +273,18 @@ pub fn delivery_verify(
 
 /// Sent to the verified address when an account goes back to paper bills.
 pub fn delivery_paper_notice(head: &Letterhead, lang: Lang, to: &str, account: &str) -> Composed {
-    let letter = Letter {
-        kind: "delivery-paper",
-        subject: lang.pick("Your bills will come on paper", "Sus facturas llegarán en papel").into(),
-        paragraphs: vec![
-            match lang {
-                Lang::En => format!("The bills of account {account} will now be mailed on paper, no longer emailed to this address."),
-                Lang::Es => format!("Las facturas de la cuenta {account} ahora llegarán por correo postal, ya no a esta dirección de correo electrónico."),
-            },
-            lang.pick(
-                "If you did not make this change, sign in and check your Bill Settings, or call us.",
-                "Si usted no hizo este cambio, inicie sesión y revise su Configuración de factura, o llámenos.",
-            )
-            .into(),
-        ],
-        action: Some((lang.pick("Bill Settings", "Configuración de factura").into(), head.link(paths::DELIVERY_SETTINGS))),
-        after: vec![],
+    let subject = lang.pick("Your bills will come on paper", "Sus facturas llegarán en papel");
+    let what = match lang {
+        Lang::En => format!("The bills of account {account} will now be mailed on paper, no longer emailed to this address."),
+        Lang::Es => format!("Las facturas de la cuenta {account} ahora llegarán por correo postal, ya no a esta dirección de correo electrónico."),
     };
-    render(head, lang, to, letter)
+    Parts::new("delivery-paper", subject, what)
+        .paragraph(lang.pick(
+            "If you did not make this change, sign in and check your Bill Settings, or call us.",
+            "Si usted no hizo este cambio, inicie sesión y revise su Configuración de factura, o llámenos.",
+        ).into())
+        .action((lang.pick("Bill Settings", "Configuración de factura"), paths::DELIVERY_SETTINGS))
+        .write(head, lang, to)
 }
 
 /// A new bill of an account on email delivery.
@@ -309,27 +323,14 @@ pub fn ended_account_changed_hands(
         Lang::En => format!("AutoPay for account {account} has ended because the account changed hands (it now belongs to another customer). Nothing more will be drafted from your payment method for this account."),
         Lang::Es => format!("El pago automático de la cuenta {account} terminó porque la cuenta cambió de titular (ahora pertenece a otro cliente). No se cobrará nada más de su método de pago para esta cuenta."),
     };
-    let after = vec![lang
-        .pick(
+    let subject = lang.pick("Your AutoPay has ended", "Su pago automático terminó");
+    Parts::new("autopay-ended-changed-hands", subject, p)
+        .action((lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS))
+        .after(lang.pick(
             "If you still owe a bill of this account, please pay it another way, or call us.",
             "Si todavía debe una factura de esta cuenta, páguela de otra manera o llámenos.",
-        )
-        .to_string()];
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind: "autopay-ended-changed-hands",
-            subject: lang.pick("Your AutoPay has ended", "Su pago automático terminó"),
-            paragraphs: vec![p],
-            action: Some((
-                lang.pick("See AutoPay", "Ver pago automático"),
-                crate::paths::AUTOPAY_SETTINGS,
-            )),
-            after,
-        },
-    )
+        ))
+        .write(head, lang, to)
 }
 
 #[cfg(test)]

@@ -71,6 +71,7 @@ impl Mailer {
     }
 
     /// Stores the message in the outbox and wakes the delivery loop.
+    #[tracing::instrument(skip_all, fields(kind = m.kind))]
     pub async fn queue(&self, db: &Db, m: &Composed) -> Result<EmailId, sqlx::Error> {
         let id = data::insert(db, m).await?;
         self.inner.wake.notify_one();
@@ -84,6 +85,7 @@ impl Mailer {
 
     /// Sends what is waiting. Safe to run on several instances at once: each message is
     /// claimed by one of them.
+    #[tracing::instrument(skip_all)]
     pub async fn deliver_pending(&self, db: &Db) -> Result<Delivered, sqlx::Error> {
         let mut done = Delivered::default();
         loop {
@@ -137,6 +139,7 @@ impl Mailer {
     }
 
     /// Err((reason, permanent)).
+    #[tracing::instrument(skip_all, fields(email_id = %email.id, kind = %email.kind))]
     async fn send(&self, email: &data::StoredEmail) -> Result<(), (String, bool)> {
         let Some((transport, from)) = &self.inner.smtp else {
             // Development outbox: the log and /dev/outbox are the mailbox.

@@ -14,6 +14,7 @@ pub const REASON: &str = "account changed hands";
 /// email delivery to their address, and every link still open for the account. The former
 /// customer's login is told that AutoPay ended (without naming who has the account now).
 /// Returns whether an AutoPay enrollment was ended.
+#[tracing::instrument(skip_all, fields(account_id = %account_id, former_customer_id = %former_customer_id))]
 pub(super) async fn account_changed_hands(
     conn: &mut sqlx::AnyConnection,
     head: &Letterhead,

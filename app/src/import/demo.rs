@@ -98,6 +98,7 @@ pub fn demo_bills(today: time::Date) -> Vec<BillRecord> {
 
 /// Loads the demo data; safe to run at every start. `head` signs the emails of an import
 /// (a demo account moved back from another customer).
+#[tracing::instrument(skip_all, fields(today = %today))]
 pub async fn load(db: &Db, head: &Letterhead, today: time::Date) -> Result<(), ImportError> {
     let accounts: Vec<(u64, AccountRecord)> = demo_accounts().into_iter().map(|a| (0, a)).collect();
     write_accounts(db, head, &accounts).await?;

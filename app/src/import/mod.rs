@@ -26,7 +26,7 @@ pub struct ImportReport {
     /// AutoPay enrollments those moves ended (their former customers were emailed).
     pub autopay_ended: usize,
     /// Bills created by this import (for "your bill is ready" emails).
-    pub new_bill_ids: Vec<i64>,
+    pub new_bill_ids: Vec<BillId>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +86,7 @@ fn csv_reason(error: &csv::Error) -> String {
 
 /// Validates and writes an accounts file (columns in the README). `head` signs the emails to
 /// former customers of accounts that changed hands.
+#[tracing::instrument(skip_all)]
 pub async fn import_accounts(
     db: &Db,
     head: &Letterhead,
@@ -119,6 +120,7 @@ pub fn parse_bills(input: impl Read) -> Result<Vec<(u64, BillRecord)>, ImportErr
 
 /// Loads a FedACH directory file (`server import routing FILE`): the bank names the add
 /// payment form fills in. Returns (entries in the file, entries added or changed).
+#[tracing::instrument(skip_all)]
 pub async fn import_routing(db: &Db, text: &str) -> Result<(usize, usize), ImportError> {
     let entries = fedach::parse(text)?;
     let changed = crate::payments::data::directory::upsert_directory(db, &entries).await?;
@@ -126,12 +128,14 @@ pub async fn import_routing(db: &Db, text: &str) -> Result<(usize, usize), Impor
 }
 
 /// Validates and writes a bills file (columns in the README).
+#[tracing::instrument(skip_all)]
 pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, ImportError> {
     write_bills(db, &parse_bills(input)?).await
 }
 
 /// Upserts accounts (and their customers) in one transaction. An account that moves to
 /// another customer loses, in the same transaction, what its former customer set up on it.
+#[tracing::instrument(skip_all, fields(rows = records.len()))]
 pub async fn write_accounts(
     db: &Db,
     head: &Letterhead,
@@ -299,6 +303,7 @@ async fn insert_account(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(rows = records.len()))]
 pub async fn write_bills(
     db: &Db,
     records: &[(u64, BillRecord)],
@@ -358,7 +363,7 @@ pub async fn write_bills(
                 .bind(at)
                 .fetch_one(&mut *tx)
                 .await?;
-                report.new_bill_ids.push(id.0);
+                report.new_bill_ids.push(id);
                 report.inserted += 1;
             }
         }

@@ -3,19 +3,32 @@
 use crate::domain::{AccountId, AccountNumber, Cents, CustomerId, CustomerNumber, Zip};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
-pub(super) struct AccountRow {
-    customer_number: String,
-    customer_name: String,
-    account_number: String,
-    service_address: String,
-    service_city: String,
-    service_state: String,
-    service_zip: String,
-    mailing_address: String,
-    mailing_city: String,
-    mailing_state: String,
-    mailing_zip: String,
+/// A struct with the two addresses' columns, as the accounts file and the `accounts` table
+/// both name them, after the fields given: the row as read, and the account as stored.
+macro_rules! with_addresses {
+    ($(#[$attr:meta])* struct $name:ident { $($vis:vis $field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$attr])*
+        pub(super) struct $name {
+            $($vis $field: $ty,)*
+            service_address: String,
+            service_city: String,
+            service_state: String,
+            service_zip: String,
+            mailing_address: String,
+            mailing_city: String,
+            mailing_state: String,
+            mailing_zip: String,
+        }
+    };
+}
+
+with_addresses! {
+    #[derive(Debug, Deserialize)]
+    struct AccountRow {
+        customer_number: String,
+        customer_name: String,
+        account_number: String,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,19 +99,13 @@ impl TryFrom<AccountRow> for AccountRecord {
     }
 }
 
-/// An account as stored, to tell an unchanged row from an update.
-#[derive(Debug, sqlx::FromRow)]
-pub(super) struct StoredAccount {
-    pub id: AccountId,
-    pub customer_id: CustomerId,
-    service_address: String,
-    service_city: String,
-    service_state: String,
-    service_zip: String,
-    mailing_address: String,
-    mailing_city: String,
-    mailing_state: String,
-    mailing_zip: String,
+with_addresses! {
+    /// An account as stored, to tell an unchanged row from an update.
+    #[derive(Debug, sqlx::FromRow)]
+    struct StoredAccount {
+        pub id: AccountId,
+        pub customer_id: CustomerId,
+    }
 }
 
 impl StoredAccount {

@@ -63,11 +63,13 @@ fn midnight(date: Date) -> i64 {
 impl BankFiles<'_> {
     /// Files recorded but not yet in the folder (a run stopped between the two): they go out
     /// first, unchanged.
+    #[tracing::instrument(skip_all)]
     pub async fn unwritten(&self) -> Result<Vec<NachaFileRow>, PaymentError> {
         Ok(nacha_files::unwritten_files(self.db).await?)
     }
 
     /// Claims the next file of `today`'s e-checks (and prenotes); None when nothing is left.
+    #[tracing::instrument(skip_all, fields(today = %today))]
     pub async fn claim(&self, today: Date) -> Result<Option<NachaFileRow>, PaymentError> {
         let prenotes = self.config.prenotes.then(|| {
             let wait = Duration::days(self.config.prenote_wait_days.max(0));
@@ -80,6 +82,7 @@ impl BankFiles<'_> {
     /// Writes a claimed file into the folder: to a temporary name, flushed, then renamed, so
     /// the bank's pickup never sees half a file. The text is made from the database alone
     /// and read back before it is moved into place.
+    #[tracing::instrument(skip_all, fields(file_id = %file.id, file_name = %file.file_name))]
     pub async fn write(&self, file: &NachaFileRow) -> Result<FileOutcome, PaymentError> {
         let mut outcome = FileOutcome::default();
         let Some((file, lines)) = self.sendable_lines(file, &mut outcome).await? else {

@@ -26,6 +26,7 @@ pub struct Charged {
 /// charge retried after a stop is recognised by the processor. A page is leased in one
 /// statement, and its charges go to the processor a few at a time (a processor answers in
 /// tenths of a second; one at a time, a big day would take hours).
+#[tracing::instrument(skip_all)]
 pub async fn charge_pending(
     db: &Db,
     gateway: &Gateway,

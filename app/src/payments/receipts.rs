@@ -8,6 +8,7 @@ use crate::email::Letterhead;
 use crate::platform::Db;
 
 /// Queues the receipts now due; returns how many this call queued.
+#[tracing::instrument(skip_all)]
 pub async fn queue_due(db: &Db, head: &Letterhead) -> Result<usize, sqlx::Error> {
     let mut queued = 0;
     for file_id in receipts::files_owing_receipts(db).await? {
@@ -16,6 +17,7 @@ pub async fn queue_due(db: &Db, head: &Letterhead) -> Result<usize, sqlx::Error>
     Ok(queued)
 }
 
+#[tracing::instrument(skip_all, fields(file_id = %file_id))]
 async fn queue_of_file(
     db: &Db,
     head: &Letterhead,

@@ -3,7 +3,7 @@
 //! Server only, like every email text.
 
 use crate::domain::Cents;
-use crate::email::compose::{letter, Letterhead, Parts};
+use crate::email::compose::{Letterhead, Parts};
 use crate::email::{Composed, Lang};
 
 /// The payment went through: paid by card or wallet, or sent to the bank.
@@ -20,18 +20,9 @@ pub fn receipt(
         Lang::En => format!("AutoPay paid {amount} of the bill of account {account} on {date} with {method}. Thank you."),
         Lang::Es => format!("El pago automático pagó {amount} de la factura de la cuenta {account} el {date} con {method}. Gracias."),
     };
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind: "autopay-receipt",
-            subject: lang.pick("AutoPay receipt", "Recibo de pago automático"),
-            paragraphs: vec![p],
-            action: Some((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT)),
-            after: vec![],
-        },
-    )
+    Parts::new("autopay-receipt", lang.pick("AutoPay receipt", "Recibo de pago automático"), p)
+        .action((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT))
+        .write(head, lang, to)
 }
 
 /// The processor declined the charge: the bill is still open.
@@ -48,19 +39,11 @@ pub fn declined(
         Lang::En => format!("AutoPay could not pay {amount} of the bill of account {account}: {method} was declined. The bill is still open: please pay it by {due_date}, and update your payment method in My Wallet."),
         Lang::Es => format!("El pago automático no pudo pagar {amount} de la factura de la cuenta {account}: {method} fue rechazada. La factura sigue pendiente: páguela antes del {due_date} y actualice su método de pago en Mi billetera."),
     };
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind: "autopay-declined",
-            subject: lang
-                .pick("Your AutoPay payment was declined", "Su pago automático fue rechazado"),
-            paragraphs: vec![p],
-            action: Some((lang.pick("Open My Wallet", "Abrir Mi billetera"), crate::paths::WALLET)),
-            after: vec![],
-        },
-    )
+    let subject =
+        lang.pick("Your AutoPay payment was declined", "Su pago automático fue rechazado");
+    Parts::new("autopay-declined", subject, p)
+        .action((lang.pick("Open My Wallet", "Abrir Mi billetera"), crate::paths::WALLET))
+        .write(head, lang, to)
 }
 
 /// What a one-time payment's email tells.
@@ -118,18 +101,10 @@ pub fn one_time(
         (OneTimeNews::Declined, Lang::En) => ("payment-declined", "Your payment did not go through", format!("Your payment of {total} with {method} on {date} did not go through, and nothing was charged. Your bill is still open: please pay it with another method.")),
         (OneTimeNews::Declined, Lang::Es) => ("payment-declined", "Su pago no se realizó", format!("Su pago de {total} con {method} del {date} no se realizó y no se cobró nada. Su factura sigue pendiente: páguela con otro método.")),
     };
-    let mut paragraphs = vec![opening];
-    paragraphs.extend(lines.iter().map(|l| one_time_line(lang, l)));
-    letter(
-        head,
-        lang,
-        to,
-        Parts {
-            kind,
-            subject,
-            paragraphs,
-            action: Some((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT)),
-            after: vec![],
-        },
-    )
+    let letter = lines.iter().fold(Parts::new(kind, subject, opening), |letter, l| {
+        letter.paragraph(one_time_line(lang, l))
+    });
+    letter
+        .action((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT))
+        .write(head, lang, to)
 }

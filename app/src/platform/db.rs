@@ -153,7 +153,7 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 /// The typed ids (and amounts in cents) bind and read as the integers they are stored as.
 macro_rules! sql_ids {
-    ($($id:ty),* $(,)?) => {$(
+    ($($(#[$doc:meta])* $id:ident),* $(,)?) => {$(
         impl sqlx::Type<sqlx::Any> for $id {
             fn type_info() -> sqlx::any::AnyTypeInfo {
                 <i64 as sqlx::Type<sqlx::Any>>::type_info()
@@ -184,19 +184,8 @@ macro_rules! sql_ids {
 
 use crate::domain::ids::*;
 use crate::domain::Cents;
-sql_ids!(
-    CustomerId,
-    LoginId,
-    AccountId,
-    MethodId,
-    BillId,
-    PaymentId,
-    EnrollmentId,
-    EmailId,
-    NachaFileId,
-    SubmissionId,
-    Cents
-);
+every_id!(sql_ids);
+sql_ids!(Cents);
 
 #[cfg(test)]
 mod tests {

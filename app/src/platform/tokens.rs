@@ -3,6 +3,7 @@
 //! database opens nothing. A fast hash is enough for values this random.
 
 use super::db::{now, Db};
+use crate::domain::{AccountId, LoginId, TokenId};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -33,9 +34,9 @@ pub enum TokenState {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenRecord {
-    pub id: i64,
-    pub login_id: i64,
-    pub account_id: Option<i64>,
+    pub id: TokenId,
+    pub login_id: LoginId,
+    pub account_id: Option<AccountId>,
     pub email: Option<String>,
     pub expires_at: i64,
     pub used_at: Option<i64>,
@@ -56,8 +57,8 @@ pub fn random_token() -> String {
 pub async fn issue(
     db: &Db,
     purpose: Purpose,
-    login_id: i64,
-    account_id: Option<i64>,
+    login_id: LoginId,
+    account_id: Option<AccountId>,
     email: Option<&str>,
     valid_secs: i64,
 ) -> Result<String, sqlx::Error> {
@@ -99,7 +100,10 @@ pub async fn check(db: &Db, purpose: Purpose, token: &str) -> Result<TokenState,
 
 /// Marks a token used inside the caller's transaction; false when another request used
 /// it first, so that exactly one of two concurrent clicks wins.
-pub async fn use_up(conn: &mut sqlx::AnyConnection, token_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn use_up(
+    conn: &mut sqlx::AnyConnection,
+    token_id: TokenId,
+) -> Result<bool, sqlx::Error> {
     let done =
         sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
             .bind(now())
@@ -113,8 +117,8 @@ pub async fn use_up(conn: &mut sqlx::AnyConnection, token_id: i64) -> Result<boo
 pub async fn revoke_earlier(
     db: &Db,
     purpose: Purpose,
-    login_id: i64,
-    account_id: Option<i64>,
+    login_id: LoginId,
+    account_id: Option<AccountId>,
 ) -> Result<(), sqlx::Error> {
     let query = match account_id {
         Some(_) => "UPDATE one_time_tokens SET used_at = $1 WHERE purpose = $2 AND login_id = $3 AND used_at IS NULL AND account_id = $4",

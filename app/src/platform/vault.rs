@@ -8,6 +8,7 @@
 //! rotation re-seals them bound.
 
 use super::config::{Config, Secret};
+use crate::domain::{CustomerId, MethodId};
 use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Key, Nonce};
 use base64::Engine;
@@ -53,8 +54,8 @@ pub struct Sealed {
 /// The row a sealed bank account belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {
-    pub method_id: i64,
-    pub customer_id: i64,
+    pub method_id: MethodId,
+    pub customer_id: CustomerId,
 }
 
 impl Binding {
@@ -153,7 +154,7 @@ mod tests {
         Secret(base64::engine::general_purpose::STANDARD.encode([byte; 32]))
     }
 
-    const ROW: Binding = Binding { method_id: 7, customer_id: 3 };
+    const ROW: Binding = Binding { method_id: MethodId(7), customer_id: CustomerId(3) };
 
     fn vault(keys: &[(&str, u8)], current: &str) -> Vault {
         let keys = keys.iter().map(|(id, b)| (id.to_string(), key(*b))).collect();
@@ -202,8 +203,8 @@ mod tests {
         let v = vault(&[("k1", 1)], "k1");
         let sealed = v.seal("000123456789", &ROW);
         assert!(sealed.bound);
-        let other_customer = Binding { customer_id: 4, ..ROW };
-        let other_method = Binding { method_id: 8, ..ROW };
+        let other_customer = Binding { customer_id: CustomerId(4), ..ROW };
+        let other_method = Binding { method_id: MethodId(8), ..ROW };
         assert_eq!(v.open(&sealed, &other_customer), Err(VaultError::Undecryptable));
         assert_eq!(v.open(&sealed, &other_method), Err(VaultError::Undecryptable));
         // Claiming the value is unbound does not get around the binding either.
@@ -224,7 +225,7 @@ mod tests {
         assert_eq!(bound.key_id, "k1");
         assert_eq!(v.open(&bound, &ROW).unwrap(), "246813579");
         assert_eq!(
-            v.open(&bound, &Binding { customer_id: 4, ..ROW }),
+            v.open(&bound, &Binding { customer_id: CustomerId(4), ..ROW }),
             Err(VaultError::Undecryptable)
         );
         assert_eq!(v.reseal(&bound, &ROW).unwrap(), None);

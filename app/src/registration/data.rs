@@ -1,6 +1,6 @@
 //! SQL for registration and signing in.
 
-use crate::domain::{AccountId, CustomerAccountNumber, CustomerId, Email, LoginId};
+use crate::domain::{AccountId, CustomerAccountNumber, CustomerId, Email, LoginId, TokenId};
 use crate::platform::db::{is_unique_violation, now, Db};
 use crate::platform::passwords::PasswordHashString;
 
@@ -151,7 +151,7 @@ pub async fn replace_hash(
 /// epoch on so that every earlier session ends. False when the token was used meanwhile.
 pub async fn reset_password(
     db: &Db,
-    token_id: i64,
+    token_id: TokenId,
     login_id: LoginId,
     hash: &PasswordHashString,
 ) -> Result<bool, sqlx::Error> {

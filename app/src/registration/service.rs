@@ -244,9 +244,9 @@ pub async fn request_password_reset(
         return Ok(Err(vec![Problem::ResetTryLater(minutes)]));
     }
     if let Some(login) = crate::auth::data::contact_by_email(db, email.as_str()).await? {
-        tokens::revoke_earlier(db, Purpose::PasswordReset, login.id.0, None).await?;
+        tokens::revoke_earlier(db, Purpose::PasswordReset, login.id, None).await?;
         let token =
-            tokens::issue(db, Purpose::PasswordReset, login.id.0, None, None, RESET_LINK_SECS)
+            tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS)
                 .await?;
         let link =
             mailer.letterhead().link(&format!("{}?token={token}", crate::paths::RESET_PASSWORD));
@@ -289,7 +289,7 @@ pub async fn reset_password(
         TokenState::Used => return Ok(Err(vec![Problem::ResetLinkUsed])),
         TokenState::Unknown => return Ok(Err(vec![Problem::ResetLinkInvalid])),
     };
-    let Some(login) = crate::auth::data::contact_by_id(db, LoginId(record.login_id)).await? else {
+    let Some(login) = crate::auth::data::contact_by_id(db, record.login_id).await? else {
         return Ok(Err(vec![Problem::ResetLinkInvalid]));
     };
     let local = login.email.split('@').next().unwrap_or_default().to_string();

@@ -83,7 +83,7 @@ pub async fn insert(
             .fetch_one(&mut *tx)
             .await?;
             // The row exists without its number only inside this transaction.
-            let sealed = (b.seal)(&Binding { method_id: id.0, customer_id: customer_id.0 });
+            let sealed = (b.seal)(&Binding { method_id: id, customer_id });
             store_sealed(&mut tx, id, &sealed).await?;
             (id,)
         }
@@ -245,7 +245,7 @@ struct SealedRow {
 
 impl SealedRow {
     fn split(self) -> (Binding, Sealed) {
-        let binding = Binding { method_id: self.id.0, customer_id: self.customer_id.0 };
+        let binding = Binding { method_id: self.id, customer_id: self.customer_id };
         let sealed = Sealed {
             key_id: self.account_key_id,
             bytes: self.account_ciphertext,

@@ -56,42 +56,6 @@ pub const LIVE_FIELDS: [&str; 10] = [
     "billing_zip",
 ];
 
-/// Every problem `live_problem` can find: the island gets their messages in the page's
-/// language.
-pub const LIVE_PROBLEMS: [WalletProblem; 28] = {
-    use WalletProblem::*;
-    [
-        RoutingEmpty,
-        RoutingNotDigits,
-        RoutingLength,
-        RoutingPrefix,
-        RoutingChecksum,
-        AccountEmpty,
-        AccountNotDigits,
-        AccountTooShort,
-        AccountTooLong,
-        AccountMismatch,
-        BankNameEmpty,
-        HolderNameEmpty,
-        CardEmpty,
-        CardNotDigits,
-        CardLength,
-        CardChecksum,
-        CardNameEmpty,
-        ExpiryEmpty,
-        ExpiryFormat,
-        ExpiryMonth,
-        ExpiryPast,
-        ExpiryTooFar,
-        CodeEmpty,
-        CodeNotDigits,
-        CodeThree,
-        CodeFour,
-        ZipEmpty,
-        ZipFormat,
-    ]
-};
-
 /// The island around the add form. `messages` holds the text of each of `LIVE_PROBLEMS`;
 /// `brand_label` is "Card type:" in the page's language.
 #[island]
@@ -232,6 +196,7 @@ fn show_error(input: &HtmlInputElement, message: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wallet::LIVE_PROBLEMS;
 
     fn nothing_else(_: &str) -> String {
         String::new()

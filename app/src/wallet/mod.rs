@@ -22,53 +22,73 @@ use crate::paths;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Everything that can be wrong with a wallet form or action. The pages translate each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum WalletProblem {
-    KindMissing,
-    AccountTypeMissing,
-    RoutingEmpty,
-    RoutingNotDigits,
-    RoutingLength,
-    RoutingPrefix,
-    RoutingChecksum,
-    AccountEmpty,
-    AccountNotDigits,
-    AccountTooShort,
-    AccountTooLong,
-    AccountMismatch,
-    BankNameEmpty,
-    HolderNameEmpty,
-    BankNameTooLong,
-    HolderNameTooLong,
-    CardNameTooLong,
-    CardEmpty,
-    CardNotDigits,
-    CardLength,
-    CardChecksum,
-    CardNameEmpty,
-    ExpiryEmpty,
-    ExpiryFormat,
-    ExpiryMonth,
-    ExpiryPast,
-    ExpiryTooFar,
-    CodeEmpty,
-    CodeNotDigits,
-    CodeThree,
-    CodeFour,
-    ZipEmpty,
-    ZipFormat,
-    CardRefused,
-    WalletMissing,
-    GatewayDown,
-    /// Too many new cards lately (card testing is stopped here): minutes to wait.
-    CardsTryLater(i64),
-    /// The wallet holds as many methods as a customer may keep.
-    TooManyMethods,
-    NotFound,
-    NeedsReplacement,
-    ReplacementInvalid,
-    SignInNeeded,
+/// Declares `WalletProblem`: first the problems the add form also finds while the customer
+/// types (`LIVE_PROBLEMS` lists them from the same list, so the island gets each one's
+/// message), then the ones only the server finds.
+macro_rules! wallet_problems {
+    (live: [$($live:ident),* $(,)?], other: [$($other:tt)*]) => {
+        /// Everything that can be wrong with a wallet form or action. The pages translate each.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum WalletProblem {
+            $($live,)*
+            $($other)*
+        }
+
+        /// Every problem `live::live_problem` can find: the island gets their messages in the
+        /// page's language.
+        pub const LIVE_PROBLEMS: &[WalletProblem] = &[$(WalletProblem::$live),*];
+    };
+}
+
+wallet_problems! {
+    live: [
+        RoutingEmpty,
+        RoutingNotDigits,
+        RoutingLength,
+        RoutingPrefix,
+        RoutingChecksum,
+        AccountEmpty,
+        AccountNotDigits,
+        AccountTooShort,
+        AccountTooLong,
+        AccountMismatch,
+        BankNameEmpty,
+        HolderNameEmpty,
+        CardEmpty,
+        CardNotDigits,
+        CardLength,
+        CardChecksum,
+        CardNameEmpty,
+        ExpiryEmpty,
+        ExpiryFormat,
+        ExpiryMonth,
+        ExpiryPast,
+        ExpiryTooFar,
+        CodeEmpty,
+        CodeNotDigits,
+        CodeThree,
+        CodeFour,
+        ZipEmpty,
+        ZipFormat,
+    ],
+    other: [
+        KindMissing,
+        AccountTypeMissing,
+        BankNameTooLong,
+        HolderNameTooLong,
+        CardNameTooLong,
+        CardRefused,
+        WalletMissing,
+        GatewayDown,
+        /// Too many new cards lately (card testing is stopped here): minutes to wait.
+        CardsTryLater(i64),
+        /// The wallet holds as many methods as a customer may keep.
+        TooManyMethods,
+        NotFound,
+        NeedsReplacement,
+        ReplacementInvalid,
+        SignInNeeded,
+    ]
 }
 
 /// The parsers' errors as the form's problems (used by the server and, while the

@@ -272,8 +272,7 @@ fn AddMethodFields(
     let kind = if kind.is_empty() { "echeck".to_string() } else { kind };
     let make_default_checked = !outcome.value("make_default").is_empty();
     let brand_label = t_string!(i18n, wallet.brand_detected).to_string();
-    let messages =
-        super::live::LIVE_PROBLEMS.iter().map(|p| (*p, p.message(i18n))).collect::<Vec<_>>();
+    let messages = super::LIVE_PROBLEMS.iter().map(|p| (*p, p.message(i18n))).collect::<Vec<_>>();
     let outcome = Signal::stored(outcome);
     let kinds = vec![
         Choice::new("kind-echeck", "echeck", t_string!(i18n, wallet.kind_echeck)),

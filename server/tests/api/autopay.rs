@@ -10,7 +10,7 @@ use crate::helpers::{
 use app::autopay::run::{self, RunContext, RunReport};
 use app::autopay::{data, service};
 use app::domain::autopay::RuleForm;
-use app::domain::{AccountId, CustomerId, MethodId};
+use app::domain::{AccountId, BillId, CustomerId, LoginId, MethodId, PaymentId};
 use app::email::Lang;
 use app::gateway::{ChargeOutcome, Gateway, GatewayError, PaymentGateway};
 use app::platform::vault::Vault;
@@ -80,8 +80,8 @@ impl Portal {
     }
 }
 
-async fn account_id(app: &TestApp, account_number: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
+async fn account_id(app: &TestApp, account_number: &str) -> AccountId {
+    let (id,): (AccountId,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
         .bind(account_number)
         .fetch_one(&app.db.pool)
         .await
@@ -89,9 +89,15 @@ async fn account_id(app: &TestApp, account_number: &str) -> i64 {
     id
 }
 
-async fn bill(app: &TestApp, account_number: &str, bill_date: &str, due: &str, cents: i64) -> i64 {
+async fn bill(
+    app: &TestApp,
+    account_number: &str,
+    bill_date: &str,
+    due: &str,
+    cents: i64,
+) -> BillId {
     let account = account_id(app, account_number).await;
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (BillId,) = sqlx::query_as(
         "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, usage_gallons, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $4, 1000, 0, 0) RETURNING id",
     )
@@ -105,7 +111,7 @@ async fn bill(app: &TestApp, account_number: &str, bill_date: &str, due: &str, c
     id
 }
 
-async fn balance(app: &TestApp, bill_id: i64) -> i64 {
+async fn balance(app: &TestApp, bill_id: BillId) -> i64 {
     let (b,): (i64,) = sqlx::query_as("SELECT balance_cents FROM bills WHERE id = $1")
         .bind(bill_id)
         .fetch_one(&app.db.pool)
@@ -114,7 +120,7 @@ async fn balance(app: &TestApp, bill_id: i64) -> i64 {
     b
 }
 
-async fn payments_of(app: &TestApp, bill_id: i64) -> Vec<(String, i64, Option<String>)> {
+async fn payments_of(app: &TestApp, bill_id: BillId) -> Vec<(String, i64, Option<String>)> {
     sqlx::query_as(
         "SELECT status, amount_cents, gateway_reference FROM payments WHERE bill_id = $1",
     )
@@ -144,13 +150,11 @@ fn rule(amount_rule: &str, fixed: &str, days_before: &str, maximum: Option<&str>
 
 async fn enroll(
     p: &Portal,
-    customer_id: i64,
-    account: i64,
-    method: i64,
+    customer_id: CustomerId,
+    account: AccountId,
+    method: MethodId,
     form: &RuleForm,
 ) -> String {
-    let (customer_id, account, method) =
-        (CustomerId(customer_id), AccountId(account), MethodId(method));
     let checked =
         service::check(&p.app.db, customer_id, account, Some(method), form).await.unwrap().unwrap();
     let key = unique_email("key");
@@ -232,8 +236,8 @@ async fn a_run_stopped_halfway_is_finished_by_the_next_without_paying_twice() {
     assert_eq!(payments_of(&p.app, card_bill).await[0].0, "paid");
 }
 
-async fn payment_id(app: &TestApp, bill_id: i64) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM payments WHERE bill_id = $1")
+async fn payment_id(app: &TestApp, bill_id: BillId) -> PaymentId {
+    let (id,): (PaymentId,) = sqlx::query_as("SELECT id FROM payments WHERE bill_id = $1")
         .bind(bill_id)
         .fetch_one(&app.db.pool)
         .await
@@ -312,7 +316,7 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
     );
     // The overview shows the payment and its state.
     p.app.sign_in(&email, "river stones at dawn").await;
-    let overview = p.app.get("/account").await.text().await.unwrap();
+    let overview = p.app.page("/account").await;
     assert!(
         overview.contains("AutoPay payments")
             && overview.contains("Declined")
@@ -409,7 +413,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     assert_eq!(first, double_click);
     assert_eq!(first, other_tab, "the other tab is shown the enrollment that exists");
     assert_eq!(count(&p.app.db, "autopay_enrollments").await, 1);
-    let page = p.app.get(&first).await.text().await.unwrap();
+    let page = p.app.page(&first).await;
     assert!(
         page.contains(first.trim_start_matches(&format!("{}?ref=", app::paths::AUTOPAY_DONE)))
             && page.contains("I authorize")
@@ -440,10 +444,8 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
     let changed =
         location(&p.app.post_form("create_autopay", "/billing/autopay/review", &fields).await);
     assert!(changed.starts_with("/billing/autopay/done?ref=AP-") && changed != first);
-    let active = data::active_enrollment(&p.app.db, CustomerId(alex), account.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let active =
+        data::active_enrollment(&p.app.db, alex, account.parse().unwrap()).await.unwrap().unwrap();
     assert_eq!(
         (active.amount_rule.as_str(), active.fixed_amount_cents, active.days_before_due),
         ("fixed", Some(4000), 2)
@@ -457,7 +459,7 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         )
         .await;
     assert_eq!(location(&cancelled), "/billing/settings/autopay?cancelled=1");
-    assert!(data::active_enrollment(&p.app.db, CustomerId(alex), account.parse().unwrap())
+    assert!(data::active_enrollment(&p.app.db, alex, account.parse().unwrap())
         .await
         .unwrap()
         .is_none());
@@ -488,13 +490,7 @@ async fn bad_rules_are_named_and_store_nothing() {
     let form_page = format!("/billing/autopay/enroll?account={account}");
     let r = p.app.post_form("continue_autopay", &form_page, &fields).await;
     assert!(location(&r).ends_with(&form_page), "back to the form: {}", location(&r));
-    let page = p
-        .app
-        .get(&format!("{}?account={account}", app::paths::AUTOPAY_ENROLL))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = p.app.page(&format!("{}?account={account}", app::paths::AUTOPAY_ENROLL)).await;
     for message in
         ["Choose a payment method", "Enter an amount in dollars", "Choose between 1 and 10 days"]
     {
@@ -648,8 +644,8 @@ async fn move_1234567_to_a_new_customer(p: &Portal) -> app::import::ImportReport
         .expect("the move imports")
 }
 
-async fn login_of(app: &TestApp, customer_id: i64) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM logins WHERE customer_id = $1")
+async fn login_of(app: &TestApp, customer_id: CustomerId) -> LoginId {
+    let (id,): (LoginId,) = sqlx::query_as("SELECT id FROM logins WHERE customer_id = $1")
         .bind(customer_id)
         .fetch_one(&app.db.pool)
         .await
@@ -657,7 +653,7 @@ async fn login_of(app: &TestApp, customer_id: i64) -> i64 {
     id
 }
 
-async fn failure_of(app: &TestApp, bill_id: i64) -> (String, Option<String>) {
+async fn failure_of(app: &TestApp, bill_id: BillId) -> (String, Option<String>) {
     sqlx::query_as("SELECT status, failure_reason FROM payments WHERE bill_id = $1")
         .bind(bill_id)
         .fetch_one(&app.db.pool)
@@ -666,26 +662,19 @@ async fn failure_of(app: &TestApp, bill_id: i64) -> (String, Option<String>) {
 }
 
 /// What the new customer finds: paper bills and no AutoPay on the account.
-async fn assert_new_customer_starts_clean(p: &Portal, account: i64) {
+async fn assert_new_customer_starts_clean(p: &Portal, account: AccountId) {
     let jordan = p.app.register("87654321-1234567", "97501").await.customer_id;
-    let delivery = app::delivery::data::account(
-        &p.app.db,
-        app::domain::CustomerId(jordan),
-        app::domain::AccountId(account),
-    )
-    .await
-    .unwrap()
-    .expect("the new customer's account");
+    let delivery = app::delivery::data::account(&p.app.db, jordan, account)
+        .await
+        .unwrap()
+        .expect("the new customer's account");
     assert_eq!(
         (delivery.delivery_method.as_str(), delivery.delivery_email),
         ("paper", None),
         "bills go back to paper"
     );
     assert!(
-        data::active_enrollment(&p.app.db, CustomerId(jordan), AccountId(account))
-            .await
-            .unwrap()
-            .is_none(),
+        data::active_enrollment(&p.app.db, jordan, account).await.unwrap().is_none(),
         "no AutoPay of the former customer"
     );
 }
@@ -865,7 +854,7 @@ async fn a_debit_whose_account_changed_hands_after_the_claim_is_taken_out_of_the
 // Issue 14, point 13: NACHA files.
 
 /// Alex (bank, $61.20) and María (bank, $44.10) enrolled, both bills due 2027-06-20.
-async fn two_bank_enrollments(p: &Portal) -> (i64, i64, i64, i64) {
+async fn two_bank_enrollments(p: &Portal) -> (MethodId, BillId, MethodId, BillId) {
     let alex = p.app.register("12345678-1234567", "97501").await.customer_id;
     let alex_method = p.app.add_method(alex, &bank()).await.unwrap();
     enroll(p, alex, account_id(&p.app, "1234567").await, alex_method, &RuleForm::default()).await;

@@ -9,9 +9,9 @@ use crate::helpers::{
 };
 use app::delivery::service::{self, EmailRequest};
 use app::delivery::{DeliveryProblem, Verification};
-use app::domain::{AccountId, CustomerId, LoginId};
+use app::domain::{AccountId, BillId};
 
-async fn method(app: &TestApp, account_id: i64) -> (String, Option<String>) {
+async fn method(app: &TestApp, account_id: AccountId) -> (String, Option<String>) {
     sqlx::query_as("SELECT delivery_method, delivery_email FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_one(&app.db.pool)
@@ -41,8 +41,7 @@ async fn the_emailed_link_switches_delivery_once_from_any_browser() {
     assert_eq!(location(&r), "/billing/settings/delivery?sent=1");
     // Until the link is opened: still paper, and the page says it is pending.
     assert_eq!(method(&app, account).await, ("paper".into(), None));
-    let page =
-        app.get(&format!("{}?sent=1", app::paths::DELIVERY_SETTINGS)).await.text().await.unwrap();
+    let page = app.page(&format!("{}?sent=1", app::paths::DELIVERY_SETTINGS)).await;
     assert!(page.contains("Pending verification:") && page.contains(&paperless));
     assert!(
         page.contains("Don&#x27;t forget to check your email to complete this process!")
@@ -100,13 +99,8 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     let Registered { login_id, customer_id, account_id: account, .. } =
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request = EmailRequest {
-        login_id: LoginId(login_id),
-        customer_id: CustomerId(customer_id),
-        account_id: AccountId(account),
-        email: &to,
-        locale: "es",
-    };
+    let request =
+        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "es" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0]
         .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))
@@ -145,29 +139,13 @@ async fn opening_the_link_changes_nothing_until_its_button_is_pressed() {
     let r = confirm(&app, &browser, &link).await;
     assert_eq!(r.status().as_u16(), 302);
     assert_eq!(method(&app, account).await, ("email".into(), Some(to.clone())));
-    let page = browser
-        .get(format!("{}{}", app.base, location(&r)))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&browser, &location(&r)).await;
     assert!(
         page.contains("Paperless billing is on") && !page.contains("Confirm email delivery"),
         "{page}"
     );
     let r = confirm(&app, &browser, &link).await;
-    let page = browser
-        .get(format!("{}{}", app.base, location(&r)))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&browser, &location(&r)).await;
     assert!(page.contains("already used"), "{page}");
     // A damaged link has no button.
     let page = scanner
@@ -191,9 +169,9 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
     let m = app.mailer.clone();
     let to = unique_email("bills");
     let request = |account_id| EmailRequest {
-        login_id: LoginId(alex_login),
-        customer_id: CustomerId(alex),
-        account_id: AccountId(account_id),
+        login_id: alex_login,
+        customer_id: alex,
+        account_id,
         email: &to,
         locale: "es",
     };
@@ -204,9 +182,7 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
         Err(DeliveryProblem::NotFound)
     );
     assert_eq!(
-        service::choose_paper(&app.db, &m, CustomerId(alex), AccountId(maria_account))
-            .await
-            .unwrap(),
+        service::choose_paper(&app.db, &m, alex, maria_account).await.unwrap(),
         Err(DeliveryProblem::NotFound)
     );
     assert_eq!(count(&app.db, "one_time_tokens").await, 0);
@@ -241,12 +217,7 @@ async fn expired_links_wrong_accounts_and_resends_are_refused() {
         .unwrap();
     assert_eq!(service::verify(&app.db, &links[2]).await.unwrap(), Verification::Expired);
     assert_eq!(method(&app, alex_account).await, ("paper".into(), None));
-    let page = app
-        .get(&format!("{}?token={}", app::paths::VERIFY_EMAIL, links[2]))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&format!("{}?token={}", app::paths::VERIFY_EMAIL, links[2])).await;
     assert!(
         page.contains("has expired")
             && page.contains(&format!("href=\"{}\"", app::paths::DELIVERY_SETTINGS))
@@ -260,13 +231,8 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     let Registered { login_id, customer_id, account_id: account, .. } =
         app.register("12345678-1234567", "97501").await;
     let to = unique_email("bills");
-    let request = EmailRequest {
-        login_id: LoginId(login_id),
-        customer_id: CustomerId(customer_id),
-        account_id: AccountId(account),
-        email: &to,
-        locale: "en",
-    };
+    let request =
+        EmailRequest { login_id, customer_id, account_id: account, email: &to, locale: "en" };
     service::request_email(&app.db, &app.mailer, request).await.unwrap().unwrap();
     let link = inbox(&app.db, &to, 1).await[0]
         .link(&format!("{}?token=", app::paths::VERIFY_EMAIL))
@@ -284,7 +250,7 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
         service::announce_bills(&app.db, &app.mailer, &report.new_bill_ids).await.unwrap();
     }
     // Even asked again for the same bills, nothing more is queued.
-    let (bill_id,): (i64,) = sqlx::query_as(
+    let (bill_id,): (BillId,) = sqlx::query_as(
         "SELECT id FROM bills WHERE bill_date = '2027-01-01' AND amount_cents = 6120",
     )
     .fetch_one(&app.db.pool)
@@ -338,15 +304,7 @@ async fn a_delivered_verification_email_leaves_no_usable_link_in_the_database() 
     );
 
     let browser = browser();
-    let page = browser
-        .get(format!("{}{link}", app.base))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&browser, &link).await;
     assert!(page.contains("Confirm email delivery"), "the emailed link opens its page");
     confirm(&app, &browser, &link).await;
     assert_eq!(

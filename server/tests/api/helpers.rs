@@ -1,4 +1,4 @@
-use app::domain::{AccountId, CustomerId, MethodId};
+use app::domain::{AccountId, CustomerId, LoginId, MethodId};
 use app::email::Mailer;
 use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
@@ -297,22 +297,39 @@ pub fn location(r: &reqwest::Response) -> String {
 
 /// A customer of the demo data who registered a login (password `PASSWORD`).
 pub struct Registered {
-    pub login_id: i64,
-    pub customer_id: i64,
+    pub login_id: LoginId,
+    pub customer_id: CustomerId,
     /// The account the login was registered with.
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub email: String,
 }
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        // As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
-        self.client
-            .get(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .expect("request")
+        self.page_request(path).send().await.expect("request")
+    }
+
+    /// As a browser asks for a page (leptos_axum answers redirects with a 302 only then).
+    fn page_request(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}{path}", self.base)).header("accept", "text/html")
+    }
+
+    /// A page's HTML, as `get` asks for it.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("the page's text")
+    }
+
+    /// The same, from another browser (another cookie jar).
+    pub async fn page_as(&self, client: &reqwest::Client, path: &str) -> String {
+        let request = client.get(format!("{}{path}", self.base)).header("accept", "text/html");
+        request.send().await.expect("request").text().await.expect("the page's text")
+    }
+
+    /// A page's HTML for a browser that asks for `lang` first (its Accept-Language header;
+    /// a language cookie this client holds would still win).
+    pub async fn page_in(&self, path: &str, lang: &str) -> String {
+        let request = self.page_request(path).header("accept-language", lang);
+        request.send().await.expect("request").text().await.expect("the page's text")
     }
 
     /// A plain HTML form post, as a browser without JavaScript sends it.
@@ -365,16 +382,16 @@ impl TestApp {
                 .unwrap()
                 .unwrap();
         let customer_id =
-            app::auth::data::customer_of_login(&self.db, login_id).await.unwrap().unwrap().0;
-        Registered { login_id: login_id.0, customer_id, account_id: account_id.0, email }
+            app::auth::data::customer_of_login(&self.db, login_id).await.unwrap().unwrap();
+        Registered { login_id, customer_id, account_id, email }
     }
 
     /// Adds a payment method to the customer's wallet, within the default limits.
     pub async fn add_method(
         &self,
-        customer_id: i64,
+        customer_id: CustomerId,
         form: &AddMethodForm,
-    ) -> Result<i64, Vec<WalletProblem>> {
+    ) -> Result<MethodId, Vec<WalletProblem>> {
         self.add_method_as(&adder(customer_id), form).await
     }
 
@@ -383,28 +400,28 @@ impl TestApp {
         &self,
         adder: &Adder<'_>,
         form: &AddMethodForm,
-    ) -> Result<i64, Vec<WalletProblem>> {
+    ) -> Result<MethodId, Vec<WalletProblem>> {
         let gateway = app::gateway::Gateway::sandbox();
         let vault = vault();
         let added = app::wallet::service::add(&self.db, &vault, &gateway, adder, form, TODAY);
-        added.await.unwrap().map(|id| id.0)
+        added.await.unwrap()
     }
 
     /// Alex (12345678-1234567) with a login, a bank account, a card and AutoPay on the bank
     /// account, signed in on `self.client`: (customer id, account id).
-    pub async fn signed_in_with_autopay(&self) -> (i64, i64) {
+    pub async fn signed_in_with_autopay(&self) -> (CustomerId, AccountId) {
         with_demo(&self.db).await;
         let alex = self.register("12345678-1234567", "97501").await;
         let bank = echeck("021000021", "11112222", "11112222");
         let bank = self.add_method(alex.customer_id, &bank).await.unwrap();
         let card = card("debit", "4111111111111111", "04/29", "123");
         self.add_method(alex.customer_id, &card).await.unwrap();
-        let customer_id = CustomerId(alex.customer_id);
+        let customer_id = alex.customer_id;
         let checked = app::autopay::service::check(
             &self.db,
             customer_id,
-            AccountId(alex.account_id),
-            Some(MethodId(bank)),
+            alex.account_id,
+            Some(bank),
             &Default::default(),
         )
         .await
@@ -460,19 +477,19 @@ static DEFAULT_LIMITS: std::sync::LazyLock<app::platform::config::LimitsConfig> 
     std::sync::LazyLock::new(Default::default);
 
 /// A customer adding a method from a test's own address, within the default limits.
-pub fn adder(customer_id: i64) -> Adder<'static> {
-    Adder { customer_id: CustomerId(customer_id), client: "192.0.2.1", limits: &DEFAULT_LIMITS }
+pub fn adder(customer_id: CustomerId) -> Adder<'static> {
+    Adder { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
 }
 
 /// A customer adding more methods than a household may keep: for tests about something
 /// else (concurrency, backups) than the cap.
-pub fn roomy_adder(customer_id: i64) -> Adder<'static> {
+pub fn roomy_adder(customer_id: CustomerId) -> Adder<'static> {
     static ROOMY: std::sync::LazyLock<app::platform::config::LimitsConfig> =
         std::sync::LazyLock::new(|| app::platform::config::LimitsConfig {
             saved_methods: 1_000_000,
             ..Default::default()
         });
-    Adder { customer_id: CustomerId(customer_id), client: "192.0.2.1", limits: &ROOMY }
+    Adder { customer_id, client: "192.0.2.1", limits: &ROOMY }
 }
 
 /// A test calling a service as one client, within the default limits.

@@ -7,7 +7,6 @@ use crate::helpers::{
     caller, card, echeck, login, spawn_app, spawn_app_with, test_config, unique_email, with_demo,
     TestApp, PASSWORD,
 };
-use app::domain::CustomerId;
 use app::platform::config::LimitsConfig;
 use app::platform::throttle::{self, Admission, Caller, Limit, Scope};
 use app::registration::service as registration;
@@ -131,8 +130,7 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
     let alex = app.register("12345678-1234567", "97501").await.customer_id;
     let maria = app.register("23456789-2345678", "97502").await.customer_id;
     let limits = LimitsConfig { saved_methods: 100, ..LimitsConfig::default() };
-    let alex_at_home =
-        Adder { customer_id: CustomerId(alex), client: "198.51.100.30", limits: &limits };
+    let alex_at_home = Adder { customer_id: alex, client: "198.51.100.30", limits: &limits };
     for n in 0..limits.new_cards_per_customer_hour {
         assert!(app.add_method_as(&alex_at_home, &visa()).await.is_ok(), "card {n}");
     }
@@ -142,8 +140,7 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
         "{over:?}"
     );
     // A refused card counts too: that is what card testing sends.
-    let maria_same_address =
-        Adder { customer_id: CustomerId(maria), client: "198.51.100.30", limits: &limits };
+    let maria_same_address = Adder { customer_id: maria, client: "198.51.100.30", limits: &limits };
     let per_address = limits.new_cards_per_address_hour - limits.new_cards_per_customer_hour;
     for n in 0..per_address {
         let mut refused = visa();
@@ -161,8 +158,7 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
     );
     // Bank accounts do not reach the card processor, but a wallet holds only so many methods.
     let capped = LimitsConfig::default();
-    let maria_elsewhere =
-        Adder { customer_id: CustomerId(maria), client: "198.51.100.31", limits: &capped };
+    let maria_elsewhere = Adder { customer_id: maria, client: "198.51.100.31", limits: &capped };
     for n in 0..capped.saved_methods {
         let number = format!("8{n:07}");
         let form = echeck("021000021", &number, &number);
@@ -172,7 +168,7 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
         app.add_method_as(&maria_elsewhere, &echeck("021000021", "99999999", "99999999")).await;
     assert_eq!(full, Err(vec![WalletProblem::TooManyMethods]));
     assert_eq!(
-        app::wallet::data::methods(&app.db, CustomerId(maria)).await.unwrap().len() as i64,
+        app::wallet::data::methods(&app.db, maria).await.unwrap().len() as i64,
         capped.saved_methods
     );
 }

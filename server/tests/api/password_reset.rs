@@ -72,15 +72,7 @@ async fn a_reset_link_works_once_ends_other_sessions_and_tells_the_owner() {
         )
         .await;
     assert!(location(&r).ends_with(&link), "back to the form: {}", location(&r));
-    let shown = browser
-        .get(format!("{}{link}", app.base))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let shown = app.page_as(&browser, &link).await;
     assert!(shown.contains("at least 12 characters"), "the reason is shown");
 
     let r = app
@@ -177,12 +169,7 @@ async fn expired_unknown_and_replaced_links_say_what_happened() {
     );
 
     // The page says so, with the way to a new link, and no form.
-    let page = app
-        .get(&format!("{}?token={second}", app::paths::RESET_PASSWORD))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&format!("{}?token={second}", app::paths::RESET_PASSWORD)).await;
     assert!(
         page.contains("has expired")
             && page.contains(&format!("href=\"{}\"", app::paths::FORGOT_PASSWORD))

@@ -7,6 +7,7 @@ use crate::helpers::{
     TestApp, PASSWORD,
 };
 use app::autopay::run::{self, RunContext};
+use app::domain::{AccountId, CustomerId, MethodId};
 use app::gateway::{sandbox_cards, Gateway};
 use app::pay::{LineForm, PayForm};
 use app::platform::vault::Vault;
@@ -22,8 +23,8 @@ fn today() -> Date {
 struct Payer {
     app: TestApp,
     config: Config,
-    customer_id: i64,
-    accounts: [i64; 2],
+    customer_id: CustomerId,
+    accounts: [AccountId; 2],
     _folder: tempfile::TempDir,
 }
 
@@ -42,7 +43,7 @@ async fn payer_with(config: impl FnOnce(&mut Config)) -> Payer {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let accounts: Vec<(i64,)> =
+    let accounts: Vec<(AccountId,)> =
         sqlx::query_as("SELECT id FROM accounts WHERE customer_id = $1 ORDER BY account_number")
             .bind(alex.customer_id)
             .fetch_all(&app.db.pool)
@@ -63,29 +64,29 @@ async fn payer() -> Payer {
 }
 
 impl Payer {
-    async fn add_card(&self, number: &str) -> i64 {
+    async fn add_card(&self, number: &str) -> MethodId {
         self.app
             .add_method(self.customer_id, &card("credit", number, "04/30", "123"))
             .await
             .unwrap()
     }
 
-    async fn add_bank(&self) -> i64 {
+    async fn add_bank(&self) -> MethodId {
         let bank = echeck("021000021", "11112222", "11112222");
         self.app.add_method(self.customer_id, &bank).await.unwrap()
     }
 
     /// A filled-in form paying the balance of `accounts` today with `method`.
-    fn form(&self, method: i64, accounts: &[i64]) -> PayForm {
+    fn form(&self, method: MethodId, accounts: &[AccountId]) -> PayForm {
         PayForm {
             key: format!("test-key-{}", app::platform::tokens::random_token()),
             date: today().to_string(),
-            method: Some(app::domain::MethodId(method)),
+            method: Some(method),
             again: false,
             lines: accounts
                 .iter()
                 .map(|id| LineForm {
-                    account_id: app::domain::AccountId(*id),
+                    account_id: *id,
                     pay: true,
                     other_chosen: false,
                     other: String::new(),
@@ -108,7 +109,7 @@ impl Payer {
         location(&r)
     }
 
-    async fn balance(&self, account: i64) -> i64 {
+    async fn balance(&self, account: AccountId) -> i64 {
         let (b,): (i64,) = sqlx::query_as(
             "SELECT balance_cents FROM bills WHERE account_id = $1 ORDER BY bill_date DESC LIMIT 1",
         )
@@ -119,7 +120,7 @@ impl Payer {
         b
     }
 
-    async fn statuses(&self) -> Vec<(i64, String, i64)> {
+    async fn statuses(&self) -> Vec<(AccountId, String, i64)> {
         sqlx::query_as(
             "SELECT account_id, status, amount_cents FROM payments WHERE channel = 'one_time' ORDER BY id",
         )
@@ -307,7 +308,7 @@ async fn bad_amounts_dates_and_methods_are_refused_in_the_customers_language() {
     form.date = (today() + Duration::days(60)).to_string();
     assert!(p.review(&form).await.contains("after the due date"));
     form.date = today().to_string();
-    form.method = Some(app::domain::MethodId(card + 1000));
+    form.method = Some(MethodId(card.0 + 1000));
     assert!(p.review(&form).await.contains("Choose a payment method"));
 
     let spanish = p
@@ -351,10 +352,9 @@ async fn paying_again_while_a_payment_is_on_its_way_needs_a_second_confirmation(
 async fn autopay_pays_only_what_a_one_time_payment_leaves() {
     let p = payer().await;
     let bank = p.add_bank().await;
-    let (customer_id, account_id) =
-        (app::domain::CustomerId(p.customer_id), app::domain::AccountId(p.accounts[0]));
+    let (customer_id, account_id) = (p.customer_id, p.accounts[0]);
     let db = &p.app.db;
-    let method = Some(app::domain::MethodId(bank));
+    let method = Some(bank);
     let checked =
         app::autopay::service::check(db, customer_id, account_id, method, &Default::default())
             .await

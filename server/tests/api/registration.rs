@@ -224,23 +224,17 @@ async fn the_whole_journey_works_without_javascript() {
         (r.status().as_u16(), location(&r).as_str()),
         (302, format!("{}{}", app.base, app::paths::REGISTER).as_str())
     );
-    let page = app.get(app::paths::REGISTER).await.text().await.unwrap();
+    let page = app.page(app::paths::REGISTER).await;
     assert!(page.contains("Separate the customer number and the account number with a hyphen"));
     assert!(page.contains("value=\"123456781234567\""));
     // Shown once.
-    assert!(!app
-        .get(app::paths::REGISTER)
-        .await
-        .text()
-        .await
-        .unwrap()
-        .contains("with a hyphen, for"));
+    assert!(!app.page(app::paths::REGISTER).await.contains("with a hyphen, for"));
 
     let r = app
         .post_form("find_account", "/register", &[("number", "12345678-1234567"), ("zip", "97501")])
         .await;
     assert_eq!(location(&r), "/register/login");
-    let page = app.get("/register/login").await.text().await.unwrap();
+    let page = app.page("/register/login").await;
     assert!(page.contains("12345678-1234567"), "the found account is shown");
 
     let r = app
@@ -258,7 +252,7 @@ async fn the_whole_journey_works_without_javascript() {
     assert_eq!(location(&r), "/account");
     let cookie = session_set_cookie(&r).unwrap_or_default();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    let page = app.get(app::paths::ACCOUNT).await.text().await.unwrap();
+    let page = app.page(app::paths::ACCOUNT).await;
     assert!(page.contains("WATER PAYMENT #"));
     assert!(
         page.contains("12345678-1234567") && page.contains("12345678-7654321"),
@@ -275,15 +269,12 @@ async fn the_whole_journey_works_without_javascript() {
     let r = app.sign_in("alex@example.com", "wrong password!").await;
     assert!(location(&r).ends_with("/sign-in"));
     assert!(app
-        .get(app::paths::SIGN_IN)
+        .page(app::paths::SIGN_IN)
         .await
-        .text()
-        .await
-        .unwrap()
         .contains("The email address or password is not correct."));
     let r = app.sign_in("alex@example.com", "river stones at dawn").await;
     assert_eq!(location(&r), "/account");
-    assert!(app.get("/account").await.text().await.unwrap().contains("12345678-1234567"));
+    assert!(app.page("/account").await.contains("12345678-1234567"));
 }
 
 #[tokio::test]
@@ -498,7 +489,7 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
     // A minute before the end: still signed in, and the page's warning is set to fire
     // before that end, saying why.
     age_session(&app, &session, twelve_hours - 60).await;
-    let page = app.get(app::paths::ACCOUNT).await.text().await.unwrap();
+    let page = app.page(app::paths::ACCOUNT).await;
     assert!(
         page.contains("you are signed out 12 hours after signing in, even when active"),
         "{page}"
@@ -549,7 +540,7 @@ async fn a_session_ends_twelve_hours_after_signing_in_however_active() {
 
     // A fresh session is far from the end: the page warns of idleness as before.
     app.sign_in(&email, "river stones at dawn").await;
-    let page = app.get("/account").await.text().await.unwrap();
+    let page = app.page("/account").await;
     assert!(
         page.contains("Stay Signed In")
             && page.contains("you are signed out 12 hours after signing in")

@@ -45,7 +45,7 @@ async fn every_page_shows_customer_service_in_spanish_when_chosen() {
     assert_eq!(response.status(), 303);
     assert_eq!(header(&response, "location"), app::paths::FAQ);
     assert!(header(&response, "set-cookie").starts_with("lang=es"));
-    let html = app.get(app::paths::FAQ).await.text().await.unwrap();
+    let html = app.page(app::paths::FAQ).await;
     assert!(html.contains("<html lang=\"es\""));
     assert!(html.contains("Preguntas frecuentes"));
     assert!(html.contains("Facturación") && html.contains("Configuración de factura"));
@@ -55,16 +55,7 @@ async fn every_page_shows_customer_service_in_spanish_when_chosen() {
 #[tokio::test]
 async fn accept_language_picks_spanish_without_a_cookie() {
     let app = spawn_app().await;
-    let html = app
-        .client
-        .get(format!("{}/", app.base))
-        .header("accept-language", "es-MX,es;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_in("/", "es-MX,es;q=0.9").await;
     assert!(html.contains("Su cuenta de agua, en línea"));
 }
 
@@ -125,7 +116,7 @@ async fn an_unknown_page_is_a_404_page_without_internals() {
 #[tokio::test]
 async fn bill_settings_sections_have_their_own_urls() {
     let app = spawn_app().await;
-    let html = app.get(app::paths::WALLET).await.text().await.unwrap();
+    let html = app.page(app::paths::WALLET).await;
     assert!(html.contains("aria-current=\"page\""));
     let current = html.split("aria-current=\"page\"").nth(1).unwrap_or("");
     assert!(current.trim_start_matches(|c| c != '>').starts_with(">My Wallet"), "{current:.60}");
@@ -298,7 +289,7 @@ async fn over_https_cookies_are_secure_and_hsts_is_sent() {
 async fn the_language_switch_keeps_the_query_of_the_page_it_returns_to() {
     let app = spawn_app().await;
     let page = format!("{}?password_changed=1", app::paths::SIGN_IN);
-    let html = app.get(&page).await.text().await.unwrap();
+    let html = app.page(&page).await;
     let next = "next=/sign-in%3Fpassword_changed%3D1";
     assert!(html.contains(&format!("/lang/es?{next}")), "{html}");
     let response = app.get(&format!("/lang/es?{next}")).await;

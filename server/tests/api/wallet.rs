@@ -2,17 +2,19 @@
 //! for a replacement), another customer's methods out of reach, and nothing readable at rest.
 
 use crate::helpers::{card, count, echeck, location, spawn_app, vault, with_demo, TestApp, TODAY};
-use app::domain::{CustomerId, MethodId};
+use app::domain::MethodId;
 use app::platform::vault::{Vault, VaultError};
 use app::wallet::service::{self, rotate_key};
 use app::wallet::{data, AddMethodForm, MethodKind, WalletProblem};
 
 /// The account number of a saved bank account, opened for the row it is stored in.
-async fn open_account(app: &TestApp, vault: &Vault, method_id: i64) -> Result<String, VaultError> {
-    let (binding, sealed) = data::sealed_account(&app.db, MethodId(method_id))
-        .await
-        .unwrap()
-        .expect("a sealed bank account");
+async fn open_account(
+    app: &TestApp,
+    vault: &Vault,
+    method_id: MethodId,
+) -> Result<String, VaultError> {
+    let (binding, sealed) =
+        data::sealed_account(&app.db, method_id).await.unwrap().expect("a sealed bank account");
     vault.open(&sealed, &binding)
 }
 
@@ -41,9 +43,9 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
         .await
         .unwrap();
 
-    let methods = data::methods(&app.db, CustomerId(alex)).await.unwrap();
+    let methods = data::methods(&app.db, alex).await.unwrap();
     assert_eq!(methods.len(), 4);
-    let by_id = |id: i64| methods.iter().find(|m| m.id.0 == id).unwrap();
+    let by_id = |id: MethodId| methods.iter().find(|m| m.id == id).unwrap();
     assert_eq!(
         (by_id(bank).kind, by_id(bank).last4.as_str(), by_id(bank).bank_account_type.as_deref()),
         (MethodKind::Echeck, "6789", Some("checking"))
@@ -117,9 +119,9 @@ async fn the_bank_name_comes_from_the_routing_directory_when_left_blank() {
     let mut form = echeck("021000021", "55554444", "55554444");
     form.bank_name = Some("  ".into());
     let id = app.add_method(alex, &form).await.unwrap();
-    let methods = data::methods(&app.db, CustomerId(alex)).await.unwrap();
+    let methods = data::methods(&app.db, alex).await.unwrap();
     assert_eq!(
-        methods.iter().find(|m| m.id.0 == id).unwrap().bank_name.as_deref(),
+        methods.iter().find(|m| m.id == id).unwrap().bank_name.as_deref(),
         Some("JPMORGAN CHASE BANK, NA")
     );
     // Not in the directory and blank: the customer is asked.
@@ -141,31 +143,24 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     let marias =
         app.add_method(maria, &card("debit", "5555555555554444", "04/29", "123")).await.unwrap();
 
-    assert_eq!(
-        service::make_default(&app.db, CustomerId(alex), MethodId(second)).await.unwrap(),
-        Ok(())
-    );
-    let defaults: Vec<i64> = data::methods(&app.db, CustomerId(alex))
+    assert_eq!(service::make_default(&app.db, alex, second).await.unwrap(), Ok(()));
+    let defaults: Vec<MethodId> = data::methods(&app.db, alex)
         .await
         .unwrap()
         .iter()
         .filter(|m| m.is_default)
-        .map(|m| m.id.0)
+        .map(|m| m.id)
         .collect();
     assert_eq!(defaults, vec![second]);
 
     // María's method is not Alex's to see, make default, remove or name as a replacement.
-    assert!(data::methods(&app.db, CustomerId(alex))
-        .await
-        .unwrap()
-        .iter()
-        .all(|m| m.id.0 != marias));
+    assert!(data::methods(&app.db, alex).await.unwrap().iter().all(|m| m.id != marias));
     assert_eq!(
-        service::make_default(&app.db, CustomerId(alex), MethodId(marias)).await.unwrap(),
+        service::make_default(&app.db, alex, marias).await.unwrap(),
         Err(WalletProblem::NotFound)
     );
     assert_eq!(
-        service::remove(&app.db, CustomerId(alex), MethodId(marias), None).await.unwrap(),
+        service::remove(&app.db, alex, marias, None).await.unwrap(),
         Err(WalletProblem::NotFound)
     );
 
@@ -185,22 +180,15 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     .await
     .unwrap();
     assert_eq!(
-        service::remove(&app.db, CustomerId(alex), MethodId(first), None).await.unwrap(),
+        service::remove(&app.db, alex, first, None).await.unwrap(),
         Err(WalletProblem::NeedsReplacement)
     );
     assert_eq!(
-        service::remove(&app.db, CustomerId(alex), MethodId(first), Some(MethodId(marias)))
-            .await
-            .unwrap(),
+        service::remove(&app.db, alex, first, Some(marias)).await.unwrap(),
         Err(WalletProblem::ReplacementInvalid)
     );
-    assert_eq!(
-        service::remove(&app.db, CustomerId(alex), MethodId(first), Some(MethodId(second)))
-            .await
-            .unwrap(),
-        Ok(())
-    );
-    let (uses,): (i64,) = sqlx::query_as("SELECT payment_method_id FROM autopay_enrollments")
+    assert_eq!(service::remove(&app.db, alex, first, Some(second)).await.unwrap(), Ok(()));
+    let (uses,): (MethodId,) = sqlx::query_as("SELECT payment_method_id FROM autopay_enrollments")
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
@@ -209,17 +197,9 @@ async fn default_switches_removal_moves_autopay_and_other_customers_are_out_of_r
     // Removing the default hands the mark to what is left.
     let third =
         app.add_method(alex, &card("credit", "6011111111111117", "04/29", "123")).await.unwrap();
-    assert_eq!(
-        service::remove(&app.db, CustomerId(alex), MethodId(second), Some(MethodId(third)))
-            .await
-            .unwrap(),
-        Ok(())
-    );
-    let left = data::methods(&app.db, CustomerId(alex)).await.unwrap();
-    assert_eq!(
-        left.iter().map(|m| (m.id.0, m.is_default)).collect::<Vec<_>>(),
-        vec![(third, true)]
-    );
+    assert_eq!(service::remove(&app.db, alex, second, Some(third)).await.unwrap(), Ok(()));
+    let left = data::methods(&app.db, alex).await.unwrap();
+    assert_eq!(left.iter().map(|m| (m.id, m.is_default)).collect::<Vec<_>>(), vec![(third, true)]);
 }
 
 #[tokio::test]
@@ -229,11 +209,8 @@ async fn the_wallet_works_by_plain_form_posts() {
     let email = app.register("12345678-1234567", "97501").await.email;
     // Signed out, the add form asks to sign in and a post stores nothing.
     assert!(app
-        .get(app::paths::ADD_METHOD)
+        .page(app::paths::ADD_METHOD)
         .await
-        .text()
-        .await
-        .unwrap()
         .contains("Sign in to see and change your payment methods"));
     app.post_form("add_payment_method", "/billing/settings/wallet/add", &[("kind", "debit")]).await;
     assert_eq!(count(&app.db, "payment_methods").await, 0);
@@ -257,7 +234,7 @@ async fn the_wallet_works_by_plain_form_posts() {
         )
         .await;
     assert!(location(&r).ends_with("/billing/settings/wallet/add"));
-    let page = app.get("/billing/settings/wallet/add").await.text().await.unwrap();
+    let page = app.page("/billing/settings/wallet/add").await;
     assert!(page.contains("The two account numbers do not match"));
     assert!(page.contains("value=\"111000025\""), "what was typed is kept");
     assert!(
@@ -282,7 +259,7 @@ async fn the_wallet_works_by_plain_form_posts() {
         )
         .await;
     assert_eq!(location(&r), "/billing/settings/wallet?done=added");
-    let page = app.get("/billing/settings/wallet?done=added").await.text().await.unwrap();
+    let page = app.page("/billing/settings/wallet?done=added").await;
     assert!(
         page.contains("Savings *****4321 · BANK OF AMERICA, N.A."),
         "masked, with the directory's bank name"
@@ -308,7 +285,7 @@ async fn rotating_the_key_re_encrypts_every_bank_account() {
     let new_vault = Vault::from_config(&config).unwrap();
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 1);
     assert_eq!(rotate_key(&app.db, &new_vault).await.unwrap(), 0, "nothing left to move");
-    let (_, sealed) = data::sealed_account(&app.db, MethodId(id)).await.unwrap().unwrap();
+    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
     assert_eq!(sealed.key_id, "2026-11");
     assert_eq!(open_account(&app, &new_vault, id).await.unwrap(), "246813579");
 }
@@ -330,12 +307,12 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    use app::domain::{AccountId, CustomerId, MethodId};
+    use app::domain::AccountId;
     let checked = app::autopay::service::check(
         &app.db,
-        CustomerId(alex),
+        alex,
         AccountId(alex_account),
-        Some(MethodId(alex_bank)),
+        Some(alex_bank),
         &Default::default(),
     )
     .await
@@ -343,7 +320,7 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
     .unwrap();
     let config = crate::helpers::test_config();
     let enrollment = app::autopay::service::Enrollment {
-        customer_id: CustomerId(alex),
+        customer_id: alex,
         lang: app::email::Lang::En,
         checked: &checked,
         idempotency_key: "alex-key",
@@ -481,8 +458,8 @@ async fn a_card_of_an_unknown_brand_is_saved_without_a_made_up_brand_name() {
     let alex = app.register("12345678-1234567", "97501").await.customer_id;
     let id =
         app.add_method(alex, &card("credit", "9000 0000 0000 0001", "04/29", "123")).await.unwrap();
-    let methods = data::methods(&app.db, CustomerId(alex)).await.unwrap();
-    let saved = methods.iter().find(|m| m.id.0 == id).unwrap();
+    let methods = data::methods(&app.db, alex).await.unwrap();
+    let saved = methods.iter().find(|m| m.id == id).unwrap();
     assert_eq!(
         (saved.brand.as_deref(), saved.last4.as_str()),
         (None, "0001"),
@@ -517,11 +494,11 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
             .unwrap()
             .unwrap();
             if n % 4 == 0 {
-                assert!(data::set_default(&db, CustomerId(alex), added).await.unwrap());
+                assert!(data::set_default(&db, alex, added).await.unwrap());
             }
             if n % 5 == 0 {
                 assert!(matches!(
-                    data::remove(&db, CustomerId(alex), added, None).await.unwrap(),
+                    data::remove(&db, alex, added, None).await.unwrap(),
                     data::Removal::Removed
                 ));
             }
@@ -589,7 +566,7 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
         "the answer is kept in the session store (what this test reads)"
     );
     assert!(!holds(&stored, card), "the card number is in the session store");
-    let page = app.get(app::paths::ADD_METHOD).await.text().await.unwrap();
+    let page = app.page(app::paths::ADD_METHOD).await;
     assert!(page.contains("The month is between 01 and 12."), "the problem is shown");
     assert!(page.contains("For your security, enter the card number again."));
     assert!(page.contains("value=\"Alex Rivera\""), "what is not a number is kept");
@@ -618,7 +595,7 @@ async fn a_failed_plain_form_keeps_no_card_or_account_number_in_the_session_or_t
         !holds(&session_store_bytes(&app).await, bank_account),
         "the account number is in the session store"
     );
-    let page = app.get(app::paths::ADD_METHOD).await.text().await.unwrap();
+    let page = app.page(app::paths::ADD_METHOD).await;
     assert!(page.contains("This routing number is not valid"), "the problem is shown");
     assert!(page.contains("For your security, enter the account number again."));
     assert!(page.contains("value=\"111000026\""), "the routing number is kept");
@@ -650,7 +627,7 @@ async fn a_bank_account_ciphertext_opens_only_in_its_own_row() {
 
 /// What an attacker with write access to the database would do: one row's sealed number,
 /// key id and binding flag into another row.
-async fn copy_sealed_account(app: &TestApp, from: i64, to: i64) {
+async fn copy_sealed_account(app: &TestApp, from: MethodId, to: MethodId) {
     let (ciphertext, key_id, bound): (Vec<u8>, String, i64) =
         sqlx::query_as("SELECT account_ciphertext, account_key_id, account_bound FROM payment_methods WHERE id = $1")
             .bind(from)
@@ -689,7 +666,7 @@ async fn rows_sealed_before_binding_still_open_and_rotation_binds_them() {
 
     assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 1, "the legacy row is re-sealed");
     assert_eq!(rotate_key(&app.db, &vault()).await.unwrap(), 0, "nothing left to bind");
-    let (_, sealed) = data::sealed_account(&app.db, MethodId(id)).await.unwrap().unwrap();
+    let (_, sealed) = data::sealed_account(&app.db, id).await.unwrap().unwrap();
     assert!(sealed.bound);
     assert_eq!(open_account(&app, &vault(), id).await.unwrap(), "246813579");
     copy_sealed_account(&app, id, other).await;

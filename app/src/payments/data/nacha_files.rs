@@ -204,7 +204,7 @@ impl FileLine {
     }
 
     pub fn binding(&self) -> Binding {
-        Binding { method_id: self.method_id.0, customer_id: self.customer_id.0 }
+        Binding { method_id: self.method_id, customer_id: self.customer_id }
     }
 
     pub fn line_ref(&self) -> LineRef {
