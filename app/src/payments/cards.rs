@@ -102,9 +102,9 @@ fn answer_of<'p>(
         );
         let amount = Cents(payment.amount_cents);
         Some(if approved {
-            texts::receipt(head, lang, to, &payment.number, amount, &payment.draft_date, &method)
+            texts::receipt(head, lang, to, &payment.number, amount, payment.draft_date, &method)
         } else {
-            texts::declined(head, lang, to, &payment.number, amount, &payment.due_date, &method)
+            texts::declined(head, lang, to, &payment.number, amount, payment.due_date, &method)
         })
     };
     match outcome {
