@@ -18,14 +18,6 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use serde::{de::DeserializeOwned, Serialize};
 
-/// The language of the page, for what is written outside the locale files (dates, amounts).
-pub fn page_lang(i18n: I18n) -> crate::domain::Lang {
-    match i18n.get_locale() {
-        crate::i18n::Locale::en => crate::domain::Lang::En,
-        crate::i18n::Locale::es => crate::domain::Lang::Es,
-    }
-}
-
 /// The error a server function answers when the portal is too busy to take the request
 /// now (the password-hashing queue is full). The server's guard turns it into a 429 with
 /// Retry-After and a message in the customer's language.

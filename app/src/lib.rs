@@ -33,6 +33,30 @@ pub mod platform;
 
 use crate::i18n::*;
 use leptos::prelude::*;
+
+/// A page's locale as the formats (`domain::format`) and the emails name the language.
+impl From<Locale> for domain::Lang {
+    fn from(locale: Locale) -> Self {
+        match locale {
+            Locale::en => Self::En,
+            Locale::es => Self::Es,
+        }
+    }
+}
+
+impl From<domain::Lang> for Locale {
+    fn from(lang: domain::Lang) -> Self {
+        match lang {
+            domain::Lang::En => Self::en,
+            domain::Lang::Es => Self::es,
+        }
+    }
+}
+
+/// The language of the page being rendered, for the dates and quantities it writes.
+pub fn page_lang() -> domain::Lang {
+    use_i18n().get_locale().into()
+}
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
@@ -106,5 +130,20 @@ pub fn App() -> impl IntoView {
                 <layout::HydrationMarker/>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locale_and_its_language_name_each_other() {
+        assert_eq!(domain::Lang::from(Locale::en), domain::Lang::En);
+        assert_eq!(domain::Lang::from(Locale::es), domain::Lang::Es);
+        for lang in [domain::Lang::En, domain::Lang::Es] {
+            assert_eq!(domain::Lang::from(Locale::from(lang)), lang);
+        }
+        assert_eq!(Locale::from(domain::Lang::Es), Locale::es);
     }
 }

@@ -64,7 +64,8 @@ for (const lang of ['en', 'es'] as const) {
     await expect(page).toHaveURL(/\/billing\/autopay\/review\?/);
     await expect(page.locator('.facts')).toContainText(bankMethod(w));
     await expect(page.locator('.facts')).toContainText(w.rule3DaysBefore);
-    await expect(page.locator('.facts')).toContainText(`${w.firstBillDue} 2030-01-15 ($45.00)`);
+    const due = lang === 'en' ? 'January 15, 2030' : '15 de enero de 2030';
+    await expect(page.locator('.facts')).toContainText(`${w.firstBillDue} ${due} ($45.00)`);
     await expect(page.locator('.authorization')).toContainText(w.authorize);
     await hydrated(page);
     await expectNoAxeViolations(page, `review AutoPay (${lang})`);

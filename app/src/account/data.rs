@@ -3,7 +3,9 @@
 
 use super::{AccountSummary, BillLine, Overview, PaymentLine};
 use crate::domain::{AccountId, Cents, LoginId};
+use crate::platform::db::{parse_date, IsoDate};
 use crate::platform::Db;
+use time::Date;
 
 pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sqlx::Error> {
     let Some(name) = crate::auth::data::login_name(db, login_id).await? else { return Ok(None) };
@@ -42,9 +44,9 @@ pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sq
                 row.service_address, row.service_city, row.service_state
             ),
             balance: newest.map_or(Cents(0), |b| b.balance_cents),
-            due_date: newest.map(|b| b.due_date.clone()),
+            due_date: newest.map(|b| b.due_date),
             bills: bills.into_iter().map(BillLine::from).collect(),
-            payments: payments.into_iter().map(payment_line).collect(),
+            payments: payments.into_iter().map(payment_line).collect::<Result<_, _>>()?,
             autopay: row.autopay_count > 0,
             paperless: row.delivery_method == "email",
         });
@@ -66,8 +68,10 @@ struct AccountRow {
 
 #[derive(sqlx::FromRow)]
 struct BillRow {
-    bill_date: String,
-    due_date: String,
+    #[sqlx(try_from = "IsoDate")]
+    bill_date: Date,
+    #[sqlx(try_from = "IsoDate")]
+    due_date: Date,
     amount_cents: Cents,
     balance_cents: Cents,
     usage_gallons: i64,
@@ -84,12 +88,12 @@ impl From<BillRow> for BillLine {
     }
 }
 
-fn payment_line(p: crate::payments::data::PaymentRow) -> PaymentLine {
-    PaymentLine {
-        draft_date: p.draft_date,
-        due_date: p.due_date,
+fn payment_line(p: crate::payments::data::PaymentRow) -> Result<PaymentLine, sqlx::Error> {
+    Ok(PaymentLine {
+        draft_date: parse_date(&p.draft_date)?,
+        due_date: parse_date(&p.due_date)?,
         amount: Cents(p.amount_cents),
         status: p.status,
         last4: p.last4,
-    }
+    })
 }

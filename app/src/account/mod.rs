@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod data;
 
+use crate::domain::format::{gallons, long_date};
 use crate::domain::Cents;
 use crate::i18n::*;
 use crate::paths;
@@ -11,11 +12,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillLine {
-    pub bill_date: String,
-    pub due_date: String,
+    pub bill_date: Date,
+    pub due_date: Date,
     pub amount: Cents,
     pub usage_gallons: i64,
 }
@@ -23,8 +25,8 @@ pub struct BillLine {
 /// An AutoPay payment and where it stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentLine {
-    pub draft_date: String,
-    pub due_date: String,
+    pub draft_date: Date,
+    pub due_date: Date,
     pub amount: Cents,
     /// pending, submitted, paid, failed or skipped.
     pub status: String,
@@ -38,7 +40,7 @@ pub struct AccountSummary {
     pub number: String,
     pub service_address: String,
     pub balance: Cents,
-    pub due_date: Option<String>,
+    pub due_date: Option<Date>,
     pub bills: Vec<BillLine>,
     pub payments: Vec<PaymentLine>,
     pub autopay: bool,
@@ -84,6 +86,7 @@ pub fn OverviewPage() -> impl IntoView {
 #[component]
 fn OverviewView(overview: Overview) -> impl IntoView {
     let i18n = use_i18n();
+    let lang = crate::page_lang();
     view! {
         <h1>{t!(i18n, overview.title)}</h1>
         <p>{t!(i18n, overview.welcome)}" "{overview.name.clone()}</p>
@@ -96,7 +99,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                         <dt>{t!(i18n, overview.service_address)}</dt><dd>{a.service_address.clone()}</dd>
                         <dt>{t!(i18n, overview.balance)}</dt><dd class="amount">{a.balance.to_string()}</dd>
                         <dt>{t!(i18n, overview.due_date)}</dt>
-                        <dd>{match a.due_date.clone() { Some(d) => d.into_any(), None => t!(i18n, overview.no_bill).into_any() }}</dd>
+                        <dd>{match a.due_date { Some(d) => long_date(d, lang).into_any(), None => t!(i18n, overview.no_bill).into_any() }}</dd>
                         <dt>{t!(i18n, overview.autopay)}</dt>
                         <dd>{if a.autopay { t!(i18n, overview.autopay_on).into_any() } else { t!(i18n, overview.autopay_off).into_any() }}
                             " · "<a href=paths::AUTOPAY_SETTINGS>{t!(i18n, overview.manage_autopay)}</a></dd>
@@ -116,7 +119,10 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {a.bills.into_iter().map(|b| view! {
-                                <tr><td>{b.bill_date}</td><td>{b.due_date}</td><td class="amount">{b.amount.to_string()}</td><td>{b.usage_gallons}</td></tr>
+                                <tr>
+                                    <td>{long_date(b.bill_date, lang)}</td><td>{long_date(b.due_date, lang)}</td>
+                                    <td class="amount">{b.amount.to_string()}</td><td>{gallons(b.usage_gallons, lang)}</td>
+                                </tr>
                             }).collect_view()}
                         </tbody>
                     </table>
@@ -141,7 +147,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                                     };
                                     view! {
                                         <tr class=format!("payment-{}", p.status)>
-                                            <td>{p.draft_date}</td><td>{p.due_date}</td><td class="amount">{p.amount.to_string()}</td>
+                                            <td>{long_date(p.draft_date, lang)}</td><td>{long_date(p.due_date, lang)}</td><td class="amount">{p.amount.to_string()}</td>
                                             <td>"*****"{p.last4}</td><td>{status}</td>
                                         </tr>
                                     }

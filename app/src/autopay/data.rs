@@ -7,7 +7,7 @@ use crate::domain::autopay::calendar;
 use crate::domain::{AccountId, BillId, Cents, CustomerId, EnrollmentId, MethodId};
 use crate::email::data::{insert_with, queue_once, OncePerBill};
 use crate::email::Composed;
-use crate::platform::db::{now, Db};
+use crate::platform::db::{now, Db, IsoDate};
 use time::Date;
 
 // ---------------------------------------------------------------------------------------
@@ -108,7 +108,8 @@ pub async fn enrollment_by_reference(
 /// A bill AutoPay would pay next.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OpenBill {
-    pub due_date: String,
+    #[sqlx(try_from = "IsoDate")]
+    pub due_date: Date,
     pub balance_cents: Cents,
 }
 
@@ -249,7 +250,8 @@ pub struct Candidate {
     pub bill_id: BillId,
     pub account_id: AccountId,
     pub number: String,
-    pub due_date: String,
+    #[sqlx(try_from = "IsoDate")]
+    pub due_date: Date,
     pub balance_cents: i64,
     pub enrollment_id: EnrollmentId,
     pub payment_method_id: MethodId,

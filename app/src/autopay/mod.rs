@@ -28,6 +28,7 @@ use crate::forms::{finish, internal};
 use crate::paths;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 /// An account's AutoPay as Bill Settings shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,7 +69,7 @@ pub struct Review {
     pub rule: RuleForm,
     pub rule_summary: String,
     /// Due date and balance of the first bill AutoPay would pay.
-    pub first_bill: Option<(String, Cents)>,
+    pub first_bill: Option<(Date, Cents)>,
     pub authorization: String,
     pub idempotency_key: String,
     pub changing: bool,
@@ -81,8 +82,8 @@ pub struct Confirmation {
     pub method: String,
     pub rule_summary: String,
     pub authorization: String,
-    pub first_bill: Option<(String, Cents)>,
-    pub enrolled_on: String,
+    pub first_bill: Option<(Date, Cents)>,
+    pub enrolled_on: Date,
     pub active: bool,
 }
 

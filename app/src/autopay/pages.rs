@@ -3,6 +3,7 @@
 use super::*;
 use crate::auth::SignInNotice;
 use crate::domain::autopay::MAX_DAYS_BEFORE_DUE;
+use crate::domain::format::long_date;
 use crate::domain::{AccountId, MethodId};
 use crate::forms::{
     kept_outcome, listed, summary, Choice, Choices, ErrorSummary, FormProblem, I18n, RadioGroup,
@@ -377,6 +378,18 @@ pub fn AutopayReviewPage() -> impl IntoView {
     }
 }
 
+/// "Due December 10, 2026 ($61.20)", or the next bill when none is open yet.
+fn first_bill_text(i18n: I18n, first_bill: Option<(time::Date, Cents)>) -> String {
+    match first_bill {
+        Some((due, amount)) => format!(
+            "{} {} ({amount})",
+            t_string!(i18n, autopay.first_bill_due),
+            long_date(due, i18n.get_locale().into())
+        ),
+        None => t_string!(i18n, autopay.first_bill_next).to_string(),
+    }
+}
+
 /// The facts of a checked choice, the authorization, and Create AutoPay.
 #[component]
 fn ReviewForm(
@@ -386,12 +399,7 @@ fn ReviewForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let back = paths::autopay_enroll(review.account_id, Some(review.method_id), review.changing);
-    let first_bill = match review.first_bill.clone() {
-        Some((due, amount)) => {
-            format!("{} {due} ({amount})", t_string!(i18n, autopay.first_bill_due))
-        }
-        None => t_string!(i18n, autopay.first_bill_next).to_string(),
-    };
+    let first_bill = first_bill_text(i18n, review.first_bill);
     let rule = review
         .rule
         .fields()
@@ -437,10 +445,7 @@ pub fn AutopayConfirmationPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || confirmation.get().map(|r| match r {
                 Ok(Some(c)) => {
-                    let first_bill = match c.first_bill.clone() {
-                        Some((due, amount)) => format!("{} {due} ({amount})", t_string!(i18n, autopay.first_bill_due)),
-                        None => t_string!(i18n, autopay.first_bill_next).to_string(),
-                    };
+                    let first_bill = first_bill_text(i18n, c.first_bill);
                     view! {
                         <div class="confirmation">
                             <h1>{if c.active { t_string!(i18n, autopay.done_title) } else { t_string!(i18n, autopay.done_inactive) }}</h1>
@@ -451,7 +456,7 @@ pub fn AutopayConfirmationPage() -> impl IntoView {
                                 <dt>{t!(i18n, autopay.payment_method)}</dt><dd>{c.method.clone()}</dd>
                                 <dt>{t!(i18n, autopay.rule)}</dt><dd>{c.rule_summary.clone()}</dd>
                                 <dt>{t!(i18n, autopay.first_bill)}</dt><dd>{first_bill}</dd>
-                                <dt>{t!(i18n, autopay.enrolled_on)}</dt><dd>{c.enrolled_on.clone()}</dd>
+                                <dt>{t!(i18n, autopay.enrolled_on)}</dt><dd>{long_date(c.enrolled_on, crate::page_lang())}</dd>
                             </dl>
                             <h2>{t!(i18n, autopay.authorization)}</h2>
                             <p class="authorization">{c.authorization.clone()}</p>

@@ -152,8 +152,7 @@ async fn create_payments_due(
         let mut payments = Vec::with_capacity(page.len());
         for c in &page {
             let rule = rule_of(c);
-            let Some(due) = calendar::parse_iso(&c.due_date) else { continue };
-            if !calendar::drafts_on(&rule, due, today) {
+            if !calendar::drafts_on(&rule, c.due_date, today) {
                 continue;
             }
             let (amount, skipped_email) = match rule.decide(Cents(c.balance_cents)) {
@@ -168,7 +167,7 @@ async fn create_payments_due(
                             &c.number,
                             amount,
                             maximum,
-                            &c.due_date,
+                            c.due_date,
                         )
                     });
                     // Skipped without an email address still records the decision.
@@ -261,23 +260,19 @@ async fn send_reminders_due(
         after = last.bill_id;
         for c in &page {
             let rule = rule_of(c);
-            let (Some(due), Some(to)) = (calendar::parse_iso(&c.due_date), c.email.as_deref())
-            else {
-                continue;
-            };
-            if !calendar::reminds_on(&rule, due, today, days) {
+            let Some(to) = c.email.as_deref() else { continue };
+            if !calendar::reminds_on(&rule, c.due_date, today, days) {
                 continue;
             }
             let Draft::Pay(amount) = rule.decide(Cents(c.balance_cents)) else { continue };
             let lang = lang_of(c.locale.as_deref());
-            let draft = calendar::iso(calendar::draft_date(&rule, due));
             let m = texts::reminder(
                 ctx.mailer.letterhead(),
                 lang,
                 to,
                 &c.number,
                 amount,
-                &draft,
+                calendar::draft_date(&rule, c.due_date),
                 &label_of(c, lang),
             );
             if data::queue_reminder(ctx.db, c.bill_id, &m).await? {

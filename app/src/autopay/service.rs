@@ -2,7 +2,7 @@
 
 use super::data::{self, Enrolled, NewEnrollment};
 use super::{texts, AccountAutopay, AutopayProblem, Confirmation, CurrentEnrollment, Review};
-use crate::domain::autopay::{calendar, AutopayRule, RuleForm};
+use crate::domain::autopay::{AutopayRule, RuleForm};
 use crate::domain::{AccountId, CustomerId, MethodId};
 use crate::email::{Lang, Mailer};
 use crate::platform::{Config, Db};
@@ -252,7 +252,7 @@ pub async fn confirmation(
         rule_summary: current.rule_summary,
         authorization: e.authorization_text,
         first_bill: first_bill.map(|b| (b.due_date, b.balance_cents)),
-        enrolled_on: calendar::iso(created),
+        enrolled_on: created,
         active: e.active == 1,
     }))
 }

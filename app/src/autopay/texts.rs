@@ -3,10 +3,12 @@
 //! already written in the customer's language.
 
 use crate::domain::autopay::{AmountRule, AutopayRule};
+use crate::domain::format::long_date;
 use crate::domain::Cents;
 use crate::email::compose::{Letterhead, Parts};
 use crate::email::{Composed, Lang};
 use crate::paths;
+use time::Date;
 
 /// One sentence: amount, timing, maximum.
 pub fn rule_summary(lang: Lang, rule: &AutopayRule) -> String {
@@ -159,9 +161,10 @@ pub fn reminder(
     to: &str,
     account: &str,
     amount: Cents,
-    draft_date: &str,
+    draft_date: Date,
     method: &str,
 ) -> Composed {
+    let draft_date = long_date(draft_date, lang);
     let p = match lang {
         Lang::En => format!("On {draft_date}, AutoPay will pay {amount} of the bill of account {account} with {method}."),
         Lang::Es => format!("El {draft_date}, el pago automático pagará {amount} de la factura de la cuenta {account} con {method}."),
@@ -184,8 +187,9 @@ pub fn over_maximum(
     account: &str,
     amount: Cents,
     maximum: Cents,
-    due_date: &str,
+    due_date: Date,
 ) -> Composed {
+    let due_date = long_date(due_date, lang);
     let p = match lang {
         Lang::En => format!("The bill of account {account} is {amount}, above the AutoPay maximum you set ({maximum}). Nothing was drafted: please pay this bill by {due_date}."),
         Lang::Es => format!("La factura de la cuenta {account} es de {amount}, más que el máximo de pago automático que usted fijó ({maximum}). No se cobró nada: pague esta factura antes del {due_date}."),

@@ -90,7 +90,8 @@ pub struct BillToAnnounce {
     pub email: String,
     pub locale: String,
     pub amount_cents: i64,
-    pub due_date: String,
+    #[sqlx(try_from = "crate::platform::db::IsoDate")]
+    pub due_date: time::Date,
 }
 
 pub async fn bill_to_announce(

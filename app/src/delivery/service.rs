@@ -185,7 +185,7 @@ pub async fn announce_bills(
             &bill.email,
             &bill.number,
             Cents(bill.amount_cents),
-            &bill.due_date,
+            bill.due_date,
         );
         if data::queue_bill_email(db, bill_id, &m).await? {
             queued += 1;

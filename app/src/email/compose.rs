@@ -294,8 +294,9 @@ pub fn bill_ready(
     to: &str,
     account: &str,
     amount: crate::domain::Cents,
-    due_date: &str,
+    due_date: time::Date,
 ) -> Composed {
+    let due_date = crate::domain::format::long_date(due_date, lang);
     let letter = Letter {
         kind: "bill-ready",
         subject: lang.pick("Your bill is ready", "Su factura está lista").into(),
@@ -336,6 +337,7 @@ pub fn ended_account_changed_hands(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Cents;
 
     fn head() -> Letterhead {
         Letterhead {
@@ -372,7 +374,7 @@ mod tests {
                     "a@example.org",
                     "12345678-1234567",
                     crate::domain::Cents(6120),
-                    "2026-12-01",
+                    time::macros::date!(2026 - 12 - 01),
                 ),
             ] {
                 assert_eq!(m.locale, lang.code());
@@ -385,6 +387,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_bill_ready_email_writes_its_due_date_in_the_readers_language() {
+        let due = time::macros::date!(2026 - 12 - 01);
+        let bill = |lang| bill_ready(&head(), lang, "a@example.org", "1-2", Cents(120450), due);
+        let (en, es) = (bill(Lang::En), bill(Lang::Es));
+        assert!(en.text.contains("is ready: $1,204.50, due December 1, 2026."), "{}", en.text);
+        assert!(es.text.contains("$1,204.50, vence el 1 de diciembre de 2026."), "{}", es.text);
+        assert!(!en.html.contains("2026-12-01") && !es.html.contains("2026-12-01"));
     }
 
     #[test]

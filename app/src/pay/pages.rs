@@ -4,7 +4,7 @@
 use super::*;
 use crate::auth::SignInNotice;
 use crate::domain::format;
-use crate::forms::{kept_outcome, page_lang, Choice, ErrorSummary, I18n, RadioGroup};
+use crate::forms::{kept_outcome, Choice, ErrorSummary, I18n, RadioGroup};
 use crate::i18n::*;
 use crate::paths;
 use crate::payments::{state_label, OnItsWayNotices};
@@ -119,7 +119,7 @@ fn PayFields(choices: PayChoices, problems: Vec<PayProblem>) -> impl IntoView {
     let date_hint = format!(
         "{} {}.",
         t_string!(i18n, pay.date_hint),
-        format::long_date(choices.latest_date, page_lang(i18n))
+        format::long_date(choices.latest_date, crate::page_lang())
     );
     view! {
         <ErrorSummary problems=Signal::stored(summary)/>
@@ -173,7 +173,7 @@ fn AccountLine(account: PayableAccount, form: PayForm, problems: Vec<PayProblem>
         _ => None,
     });
     let due = account.due_date.map(|d| {
-        format!(" · {} {}", t_string!(i18n, pay.due), format::long_date(d, page_lang(i18n)))
+        format!(" · {} {}", t_string!(i18n, pay.due), format::long_date(d, crate::page_lang()))
     });
     let (pay_id, other_id, amount_name) =
         (format!("pay_{id}"), format!("other_{id}"), format!("amount_{id}"));
@@ -288,7 +288,7 @@ fn ReviewForm(
     kept: Vec<PayProblem>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let date = format::long_date(review.date, page_lang(i18n));
+    let date = format::long_date(review.date, crate::page_lang());
     let when = if review.scheduled {
         format!("{date} ({})", t_string!(i18n, pay.state_scheduled))
     } else {
@@ -363,7 +363,7 @@ fn Confirmation(c: PayConfirmation) -> impl IntoView {
     let declined = c.lines.iter().any(|l| l.state == PaymentState::Declined);
     let unreachable = c.lines.iter().any(|l| l.unreachable);
     let retry = c.lines.first().map(|l| format!("{}?account={}", paths::PAY, l.account_id));
-    let l = page_lang(i18n);
+    let l = crate::page_lang();
     view! {
         <div class="confirmation">
             <h1>{heading}</h1>

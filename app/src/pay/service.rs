@@ -316,10 +316,10 @@ async fn record(
     receipt: Option<(&str, OneTimeNews)>,
 ) -> Result<Recorded, sqlx::Error> {
     let head = crate::email::Letterhead::from_config(&ctx.config);
-    let (method, date) = (c.label(lang), format::long_date(c.date, lang));
+    let method = c.label(lang);
     let compose = receipt.map(|(to, news)| {
         move |ids: &[PaymentId]| {
-            texts::one_time(&head, lang, to, news, &paid_lines(c, ids), &date, &method)
+            texts::one_time(&head, lang, to, news, &paid_lines(c, ids), c.date, &method)
         }
     });
     let receipt: Option<data::ReceiptOf<'_>> = compose.as_ref().map(|f| f as _);
@@ -371,10 +371,10 @@ async fn charge_now(
     }
     let all_paid = answers.iter().all(|(_, a)| matches!(a, ChargeAnswer::Approved(_)));
     let head = crate::email::Letterhead::from_config(&ctx.config);
-    let (method, date) = (c.label(lang), format::long_date(c.date, lang));
+    let method = c.label(lang);
     let email = to.map(|to| {
         let news = if all_paid { OneTimeNews::Paid } else { OneTimeNews::Declined };
-        texts::one_time(&head, lang, to, news, &paid_lines(c, payments), &date, &method)
+        texts::one_time(&head, lang, to, news, &paid_lines(c, payments), c.date, &method)
     });
     data::record_charges(&ctx.db, &answers, email.as_ref()).await
 }

@@ -5,7 +5,6 @@
 
 use super::data::nacha_files::{self, FileLine, NachaFileRow};
 use super::PaymentError;
-use crate::domain::autopay::calendar;
 use crate::domain::{BankAccountType, RoutingNumber};
 use crate::nacha;
 use crate::platform::config::AutopayConfig;
@@ -75,8 +74,7 @@ impl BankFiles<'_> {
             let wait = Duration::days(self.config.prenote_wait_days.max(0));
             (midnight(today), midnight(today - wait))
         });
-        Ok(nacha_files::claim_file(self.db, &calendar::iso(today), prenotes, MAX_FILE_ENTRIES)
-            .await?)
+        Ok(nacha_files::claim_file(self.db, today, prenotes, MAX_FILE_ENTRIES).await?)
     }
 
     /// Writes a claimed file into the folder: to a temporary name, flushed, then renamed, so
@@ -130,7 +128,7 @@ impl BankFiles<'_> {
         let config = self.config;
         let created = time::OffsetDateTime::from_unix_timestamp(file.created_at)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        let effective = calendar::parse_iso(&file.run_date).unwrap_or(created.date());
+        let effective = file.run_date;
         let yymmdd =
             |d: Date| format!("{:02}{:02}{:02}", d.year() % 100, u8::from(d.month()), d.day());
         let mut batches: Vec<nacha::Batch> = Vec::new();

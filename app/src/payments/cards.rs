@@ -109,9 +109,7 @@ fn one_time_email(
         fee: Cents(payment.fee_cents),
     };
     let news = if approved { texts::OneTimeNews::Paid } else { texts::OneTimeNews::Declined };
-    let date = crate::domain::autopay::calendar::parse_iso(&payment.draft_date)
-        .map_or_else(|| payment.draft_date.clone(), |d| crate::domain::format::long_date(d, lang));
-    texts::one_time(head, lang, to, news, &[line], &date, method)
+    texts::one_time(head, lang, to, news, &[line], payment.draft_date, method)
 }
 
 /// What a charge's answer means for the payment, and the email that says so.
@@ -137,9 +135,9 @@ fn answer_of<'p>(
             return Some(one_time_email(head, lang, to, payment, approved, &method));
         }
         Some(if approved {
-            texts::receipt(head, lang, to, &payment.number, amount, &payment.draft_date, &method)
+            texts::receipt(head, lang, to, &payment.number, amount, payment.draft_date, &method)
         } else {
-            texts::declined(head, lang, to, &payment.number, amount, &payment.due_date, &method)
+            texts::declined(head, lang, to, &payment.number, amount, payment.due_date, &method)
         })
     };
     match outcome {

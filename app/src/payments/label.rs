@@ -113,10 +113,6 @@ pub fn method_label(
     // The schema allows only the four kinds; anything else is labelled as a card.
     let kind = MethodKind::parse(kind).unwrap_or(MethodKind::Credit);
     let expiry = expiry.map(|(month, year)| expiry_text(month, year));
-    let locale = match lang {
-        crate::email::Lang::En => Locale::en,
-        crate::email::Lang::Es => Locale::es,
-    };
     MethodLabel {
         kind,
         bank_account_type,
@@ -125,7 +121,7 @@ pub fn method_label(
         last4,
         expiry: expiry.as_deref(),
     }
-    .text(locale)
+    .text(lang.into())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::data::receipts;
 use super::{lang_of, method_label, texts, PAGE};
 use crate::domain::{Cents, NachaFileId, PaymentId};
 use crate::email::Letterhead;
+use crate::platform::db::parse_date;
 use crate::platform::Db;
 
 /// Queues the receipts now due; returns how many this call queued.
@@ -30,9 +31,10 @@ async fn queue_of_file(
         let Some(last) = page.last() else { break };
         let (from, to) = (after, last.id);
         after = last.id;
-        let emails: Vec<_> = page
+        let emails = page
             .iter()
             .map(|r| {
+                let date = parse_date(&r.draft_date)?;
                 let email = r.email.as_deref().map(|to| {
                     let lang = lang_of(r.locale.as_deref());
                     let method = method_label(
@@ -44,11 +46,11 @@ async fn queue_of_file(
                         None,
                     );
                     let amount = Cents(r.amount_cents);
-                    texts::receipt(head, lang, to, &r.number, amount, &r.draft_date, &method)
+                    texts::receipt(head, lang, to, &r.number, amount, date, &method)
                 });
-                (r.id, email)
+                Ok((r.id, email))
             })
-            .collect();
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
         queued += receipts::queue_receipts(db, file_id, from, to, &emails).await?;
     }
     Ok(queued)

@@ -4,7 +4,7 @@
 use crate::domain::format;
 use crate::domain::payment::PaymentState;
 use crate::domain::Cents;
-use crate::forms::{page_lang, I18n};
+use crate::forms::I18n;
 use crate::i18n::*;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -33,7 +33,7 @@ pub fn state_label(i18n: I18n, state: PaymentState) -> String {
 
 /// "A payment of $84.17 made on Dec 2 is on its way." (or "… is scheduled for Dec 10.").
 pub fn on_its_way_text(i18n: I18n, p: &OnItsWay) -> String {
-    let date = format::short_date(p.date, page_lang(i18n));
+    let date = format::short_date(p.date, crate::page_lang());
     let of = t_string!(i18n, pay.a_payment_of);
     if p.state == PaymentState::Scheduled {
         format!("{of} {} {} {date}.", p.amount, t_string!(i18n, pay.scheduled_for))

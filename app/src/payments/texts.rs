@@ -2,9 +2,11 @@
 //! notice, and the emails of a one-time payment (paid, on its way, scheduled, declined).
 //! Server only, like every email text.
 
+use crate::domain::format::long_date;
 use crate::domain::Cents;
 use crate::email::compose::{Letterhead, Parts};
 use crate::email::{Composed, Lang};
+use time::Date;
 
 /// The payment went through: paid by card or wallet, or sent to the bank.
 pub fn receipt(
@@ -13,9 +15,10 @@ pub fn receipt(
     to: &str,
     account: &str,
     amount: Cents,
-    date: &str,
+    date: Date,
     method: &str,
 ) -> Composed {
+    let date = long_date(date, lang);
     let p = match lang {
         Lang::En => format!("AutoPay paid {amount} of the bill of account {account} on {date} with {method}. Thank you."),
         Lang::Es => format!("El pago automático pagó {amount} de la factura de la cuenta {account} el {date} con {method}. Gracias."),
@@ -32,9 +35,10 @@ pub fn declined(
     to: &str,
     account: &str,
     amount: Cents,
-    due_date: &str,
+    due_date: Date,
     method: &str,
 ) -> Composed {
+    let due_date = long_date(due_date, lang);
     let p = match lang {
         Lang::En => format!("AutoPay could not pay {amount} of the bill of account {account}: {method} was declined. The bill is still open: please pay it by {due_date}, and update your payment method in My Wallet."),
         Lang::Es => format!("El pago automático no pudo pagar {amount} de la factura de la cuenta {account}: {method} fue rechazada. La factura sigue pendiente: páguela antes del {due_date} y actualice su método de pago en Mi billetera."),
@@ -80,16 +84,17 @@ fn one_time_line(lang: Lang, l: &PaidLine<'_>) -> String {
 }
 
 /// The email of a one-time payment (Pay Now): its lines, the date and the method, and what
-/// happened or will happen. `date` is already written the customer's way.
+/// happened or will happen.
 pub fn one_time(
     head: &Letterhead,
     lang: Lang,
     to: &str,
     news: OneTimeNews,
     lines: &[PaidLine<'_>],
-    date: &str,
+    date: time::Date,
     method: &str,
 ) -> Composed {
+    let date = crate::domain::format::long_date(date, lang);
     let total = Cents(lines.iter().map(|l| l.amount.0 + l.fee.0).sum());
     let (kind, subject, opening) = match (news, lang) {
         (OneTimeNews::Paid, Lang::En) => ("payment-receipt", "Payment receipt", format!("Thank you: we received your payment of {total} with {method} on {date}.")),
@@ -107,4 +112,28 @@ pub fn one_time(
     letter
         .action((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT))
         .write(head, lang, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn head() -> Letterhead {
+        Letterhead {
+            utility_name: "Medford Water".into(),
+            phone: "541-774-2430".into(),
+            email: "customerservice@medfordwater.org".into(),
+            base_url: "https://portal.example.org".into(),
+        }
+    }
+
+    #[test]
+    fn receipts_and_declines_write_dates_the_way_the_reader_does() {
+        let (day, amount) = (date!(2026 - 12 - 10), Cents(6120));
+        let en = receipt(&head(), Lang::En, "a@example.org", "1-2", amount, day, "Card *4242");
+        assert!(en.text.contains("$61.20 of the bill of account 1-2 on December 10, 2026 with"));
+        let es = declined(&head(), Lang::Es, "a@example.org", "1-2", amount, day, "Tarjeta");
+        assert!(es.text.contains("páguela antes del 10 de diciembre de 2026"), "{}", es.text);
+    }
 }

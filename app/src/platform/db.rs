@@ -187,6 +187,46 @@ use crate::domain::Cents;
 every_id!(sql_ids);
 sql_ids!(Cents);
 
+/// A calendar date as stored: ISO `YYYY-MM-DD` text. Rows read it as a `time::Date` with
+/// `#[sqlx(try_from = "IsoDate")]`, so a malformed date fails the read rather than reaching
+/// a page or an email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IsoDate(pub time::Date);
+
+impl From<IsoDate> for time::Date {
+    fn from(d: IsoDate) -> Self {
+        d.0
+    }
+}
+
+/// A stored date, read from its text (for rows read whole by code this module does not own).
+pub fn parse_date(text: &str) -> Result<time::Date, sqlx::Error> {
+    stored_date(text).map_err(|e| sqlx::Error::Decode(e.into()))
+}
+
+fn stored_date(text: &str) -> Result<time::Date, String> {
+    crate::domain::autopay::calendar::parse_iso(text)
+        .ok_or_else(|| format!("{text:?} is not a date YYYY-MM-DD"))
+}
+
+impl sqlx::Type<sqlx::Any> for IsoDate {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for IsoDate {
+    fn decode(
+        value: <sqlx::Any as sqlx::Database>::ValueRef<'r>,
+    ) -> Result<Self, sqlx::error::BoxDynError> {
+        let text = <String as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+        Ok(Self(stored_date(&text)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +241,23 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((id, plain), (AccountId(42), 7));
+    }
+
+    #[derive(sqlx::FromRow)]
+    struct Dated {
+        #[sqlx(try_from = "IsoDate")]
+        day: time::Date,
+    }
+
+    #[tokio::test]
+    async fn a_stored_date_reads_as_a_date_and_a_malformed_one_fails() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let row: Dated =
+            sqlx::query_as("SELECT '2026-12-10' AS day").fetch_one(&db.pool).await.unwrap();
+        assert_eq!(row.day, time::macros::date!(2026 - 12 - 10));
+        let bad: Result<Dated, _> =
+            sqlx::query_as("SELECT '2026-02-30' AS day").fetch_one(&db.pool).await;
+        assert!(bad.is_err());
+        assert!(parse_date("12/10/2026").is_err());
     }
 }

@@ -19,13 +19,13 @@ use app::wallet::AddMethodForm;
 use std::sync::{Arc, Mutex};
 use time::macros::date;
 
-struct Portal {
-    app: TestApp,
+pub(crate) struct Portal {
+    pub app: TestApp,
     config: Config,
     _folder: tempfile::TempDir,
 }
 
-async fn portal(prenotes: bool) -> Portal {
+pub(crate) async fn portal(prenotes: bool) -> Portal {
     let folder = tempfile::tempdir().unwrap();
     let mut config = test_config();
     config.autopay.nacha_folder = folder.path().to_path_buf();
@@ -40,7 +40,7 @@ impl Portal {
         Vault::from_config(&self.config).unwrap()
     }
 
-    async fn run_with(&self, gateway: &Gateway, day: time::Date) -> RunReport {
+    pub(crate) async fn run_with(&self, gateway: &Gateway, day: time::Date) -> RunReport {
         let vault = self.vault();
         let ctx = RunContext {
             db: &self.app.db,
@@ -52,7 +52,7 @@ impl Portal {
         run::run(&ctx, day).await.unwrap()
     }
 
-    async fn run(&self, day: time::Date) -> RunReport {
+    pub(crate) async fn run(&self, day: time::Date) -> RunReport {
         self.run_with(&Gateway::sandbox(), day).await
     }
 
@@ -80,7 +80,7 @@ impl Portal {
     }
 }
 
-async fn account_id(app: &TestApp, account_number: &str) -> AccountId {
+pub(crate) async fn account_id(app: &TestApp, account_number: &str) -> AccountId {
     let (id,): (AccountId,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
         .bind(account_number)
         .fetch_one(&app.db.pool)
@@ -89,7 +89,7 @@ async fn account_id(app: &TestApp, account_number: &str) -> AccountId {
     id
 }
 
-async fn bill(
+pub(crate) async fn bill(
     app: &TestApp,
     account_number: &str,
     bill_date: &str,
@@ -130,7 +130,7 @@ async fn payments_of(app: &TestApp, bill_id: BillId) -> Vec<(String, i64, Option
     .unwrap()
 }
 
-fn bank() -> AddMethodForm {
+pub(crate) fn bank() -> AddMethodForm {
     AddMethodForm {
         bank_name: Some("Demo Bank".into()),
         ..echeck("091000019", "123456789", "123456789")
@@ -148,7 +148,7 @@ fn rule(amount_rule: &str, fixed: &str, days_before: &str, maximum: Option<&str>
     }
 }
 
-async fn enroll(
+pub(crate) async fn enroll(
     p: &Portal,
     customer_id: CustomerId,
     account: AccountId,
@@ -320,7 +320,7 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
     assert!(
         overview.contains("AutoPay payments")
             && overview.contains("Declined")
-            && overview.contains("2027-06-20"),
+            && overview.contains("June 20, 2027"),
         "{overview}"
     );
 }
@@ -355,7 +355,7 @@ async fn a_new_bank_account_gets_its_prenote_first_and_reminders_go_once() {
     let mail = inbox(&p.app.db, &email, 3).await;
     assert!(
         mail.iter().any(|m| m.subject.starts_with("AutoPay will pay your bill soon")
-            && m.text.contains("2027-06-20")),
+            && m.text.contains("On June 20, 2027, AutoPay will pay")),
         "{mail:?}"
     );
 }

@@ -265,7 +265,7 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     assert!(mail[1].subject.starts_with("Your bill is ready"));
     assert!(
         mail[1].text.contains("$61.20")
-            && mail[1].text.contains("2027-02-01")
+            && mail[1].text.contains("due February 1, 2027")
             && mail[1].text.contains("12345678-1234567")
     );
     // The other account is on paper: no email for its bill.

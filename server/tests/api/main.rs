@@ -6,6 +6,7 @@ mod autopay;
 mod backup;
 mod crash;
 mod delivery;
+mod formats;
 mod helpers;
 mod hostile;
 mod import;

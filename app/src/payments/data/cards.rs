@@ -3,7 +3,7 @@
 
 use crate::domain::{BillId, PaymentId};
 use crate::email::Composed;
-use crate::platform::db::{now, Db};
+use crate::platform::db::{now, Db, IsoDate};
 
 /// A card or wallet payment waiting to be charged, with what its emails say and to whom.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,8 +22,10 @@ pub struct CardPayment {
     pub kind: String,
     pub card_brand: Option<String>,
     pub last4: String,
-    pub draft_date: String,
-    pub due_date: String,
+    #[sqlx(try_from = "IsoDate")]
+    pub draft_date: time::Date,
+    #[sqlx(try_from = "IsoDate")]
+    pub due_date: time::Date,
 }
 
 pub async fn pending_card_payments(

@@ -2,8 +2,9 @@
 //! its lines back, and withdrawing lines that cannot go to the bank before it is written.
 //! A payment joins a file only once, and a written file never changes.
 
+use crate::domain::autopay::calendar;
 use crate::domain::{BillId, CustomerId, MethodId, NachaFileId, PaymentId};
-use crate::platform::db::{now, Db};
+use crate::platform::db::{now, Db, IsoDate};
 use crate::platform::vault::{Binding, Sealed};
 
 /// A NACHA file as recorded.
@@ -11,7 +12,8 @@ use crate::platform::vault::{Binding, Sealed};
 pub struct NachaFileRow {
     pub id: NachaFileId,
     pub file_name: String,
-    pub run_date: String,
+    #[sqlx(try_from = "IsoDate")]
+    pub run_date: time::Date,
     pub entry_count: i64,
     pub total_debit_cents: i64,
     pub created_at: i64,
@@ -28,7 +30,7 @@ pub struct NachaFileRow {
 /// memory stays flat however many accounts pay by bank: a bigger day makes more files.
 pub async fn claim_file(
     db: &Db,
-    run_date: &str,
+    run_date: time::Date,
     prenotes: Option<(i64, i64)>,
     max_entries: i64,
 ) -> Result<Option<NachaFileRow>, sqlx::Error> {
@@ -39,7 +41,7 @@ pub async fn claim_file(
         "INSERT INTO nacha_files (file_name, run_date, entry_count, total_debit_cents, created_at) VALUES ($1, $2, 0, 0, $3) RETURNING id",
     )
     .bind(&placeholder)
-    .bind(run_date)
+    .bind(calendar::iso(run_date))
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
@@ -89,7 +91,7 @@ pub async fn claim_file(
     .bind(file_id)
     .fetch_one(&mut *tx)
     .await?;
-    let file_name = format!("aqueduct-{run_date}-{:06}.ach", file_id.0);
+    let file_name = format!("aqueduct-{}-{:06}.ach", calendar::iso(run_date), file_id.0);
     sqlx::query("UPDATE nacha_files SET file_name = $1, entry_count = $2, total_debit_cents = $3 WHERE id = $4")
         .bind(&file_name)
         .bind(count + prenoted as i64)
@@ -101,7 +103,7 @@ pub async fn claim_file(
     Ok(Some(NachaFileRow {
         id: file_id,
         file_name,
-        run_date: run_date.to_string(),
+        run_date,
         entry_count: count + prenoted as i64,
         total_debit_cents: total,
         created_at: at,
@@ -153,7 +155,7 @@ pub async fn file(db: &Db, file_id: NachaFileId) -> Result<Option<NachaFileRow>,
 /// The file's place among the files of its day (0 for the first): its file id modifier.
 pub async fn file_index_on_date(db: &Db, file: &NachaFileRow) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM nacha_files WHERE run_date = $1 AND id < $2 AND file_name NOT LIKE 'claiming-%'")
-        .bind(&file.run_date)
+        .bind(calendar::iso(file.run_date))
         .bind(file.id)
         .fetch_one(&db.pool)
         .await?;
