@@ -1,0 +1,84 @@
+import { test, expect, Page } from '@playwright/test';
+import { expectNoAxeViolations, hydrated, registerAndSignIn, useLanguage } from './helpers';
+import { labels, Lang } from './labels';
+import en from '../../app/locales/en.json';
+import es from '../../app/locales/es.json';
+
+const pay = { en: en.pay, es: es.pay };
+
+/** Saves a Visa card in My Wallet from its add page (JavaScript on). */
+async function addCard(page: Page, lang: Lang) {
+  const w = labels[lang];
+  await page.goto('/billing/settings/wallet/add');
+  await hydrated(page);
+  await page.getByLabel(w.kindDebit).check();
+  await page.getByLabel(w.card).fill('4111 1111 1111 1111');
+  await page.getByLabel(w.cardName).fill('Pat Payer');
+  await page.getByLabel(w.expiry).fill('04/30');
+  await page.getByLabel(w.code).fill('123');
+  await page.getByLabel(w.billingZip).fill('97501');
+  await page.getByRole('button', { name: w.add, exact: true }).click();
+  await expect(page).toHaveURL(/\/billing\/settings\/wallet\?done=added$/);
+}
+
+const cases = [
+  { lang: 'en' as const, js: true, number: '61000030-6100030' },
+  { lang: 'es' as const, js: true, number: '61000031-6100031' },
+  { lang: 'en' as const, js: false, number: '61000032-6100032' },
+];
+
+for (const { lang, js, number } of cases) {
+  test(`Pay Now by card: review, submit, print (${lang}, JavaScript ${js ? 'on' : 'off'})`, async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    const setup = await browser.newContext({ baseURL });
+    await useLanguage(setup, baseURL!, lang);
+    const setupPage = await setup.newPage();
+    const email = `pay-${lang}-${js}-${Date.now()}@example.com`;
+    await registerAndSignIn(setupPage, lang, number, email);
+    await addCard(setupPage, lang);
+    const cookies = await setup.cookies();
+
+    const context = await browser.newContext({ baseURL, javaScriptEnabled: js });
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    const t = pay[lang];
+
+    // The overview's Pay Now opens Make a Payment with this account ticked.
+    await page.goto('/account');
+    await page.getByRole('link', { name: t.pay_now }).click();
+    await expect(page).toHaveURL(/\/billing\/pay\?account=\d+$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.title);
+    await expect(page.getByRole('radio', { name: `${t.current_balance} ($84.17)` })).toBeChecked();
+    await expectNoAxeViolations(page, `make a payment (${lang})`);
+
+    // Another amount written with a comma for the point is refused and explained.
+    await page.getByRole('radio', { name: t.other_amount }).check();
+    await page.getByRole('textbox', { name: t.other_amount }).fill('84,17');
+    await page.getByRole('button', { name: t.review }).click();
+    await expect(page.getByRole('link', { name: t.amount_comma })).toBeVisible();
+    await expectNoAxeViolations(page, `make a payment, errors (${lang})`);
+
+    // The balance, reviewed and submitted.
+    await page.getByRole('radio', { name: `${t.current_balance} ($84.17)` }).check();
+    await page.getByRole('button', { name: t.review }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.review_title);
+    await expect(page.locator('dd', { hasText: 'Visa *****1111' })).toBeVisible();
+    await expectNoAxeViolations(page, `review payment (${lang})`);
+    await page.getByRole('button', { name: t.submit }).click();
+    await expect(page).toHaveURL(/\/billing\/pay\/done\?ref=\d+$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.done_title);
+    await expect(page.getByRole('cell', { name: t.state_paid })).toBeVisible();
+    await expect(page.getByText(/P\d{8}/)).toBeVisible();
+    if (js) await hydrated(page);
+    await expectNoAxeViolations(page, `payment submitted (${lang})`);
+
+    // Back and submit again: the same payment, not a second one.
+    await page.goBack();
+    await page.getByRole('button', { name: t.submit }).click();
+    await expect(page).toHaveURL(/\/billing\/pay\/done\?ref=\d+$/);
+    await page.goto('/account');
+    await expect(page.locator('.account-card .amount').first()).toHaveText('$0.00');
+    await setup.close();
+    await context.close();
+  });
+}
