@@ -8,6 +8,7 @@ pub mod account;
 pub mod auth;
 pub mod autopay;
 pub mod billing;
+pub mod bills;
 pub mod branding;
 pub mod delivery;
 pub mod domain;
@@ -16,6 +17,7 @@ pub mod layout;
 pub mod pages;
 pub mod paths;
 pub mod payments;
+pub mod print;
 pub mod registration;
 pub mod wallet;
 
@@ -95,6 +97,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/autopay/done") view=autopay::AutopayConfirmationPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/wallet/add") view=wallet::AddPaymentMethodPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/bills") view=bills::BillHistoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/bills/:bill_id") view=bills::BillPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <layout::Footer/>

@@ -2,7 +2,7 @@
 //! name pages from here. The routes (`App` in lib.rs) are the same paths, written as
 //! literals because leptos' `path!` macro reads them at compile time.
 
-use crate::domain::{AccountId, MethodId};
+use crate::domain::{AccountId, BillId, MethodId};
 
 pub const HOME: &str = "/";
 pub const FAQ: &str = "/faq";
@@ -22,6 +22,19 @@ pub const VERIFY_EMAIL: &str = "/billing/verify-email";
 pub const AUTOPAY_ENROLL: &str = "/billing/autopay/enroll";
 pub const AUTOPAY_REVIEW: &str = "/billing/autopay/review";
 pub const AUTOPAY_DONE: &str = "/billing/autopay/done";
+pub const BILL_HISTORY: &str = "/billing/bills";
+/// The route of a bill's PDF (an axum route: `{bill_id}` is its parameter).
+pub const BILL_PDF_ROUTE: &str = "/billing/bills/{bill_id}/pdf";
+
+/// A bill as a printable page (the accessible version of every bill).
+pub fn bill(id: BillId) -> String {
+    format!("{BILL_HISTORY}/{id}")
+}
+
+/// The utility's PDF of a bill.
+pub fn bill_pdf(id: BillId) -> String {
+    BILL_PDF_ROUTE.replace("{bill_id}", &id.to_string())
+}
 
 /// AutoPay's enroll page of `account` (its change page when `changing`), with `method`
 /// chosen.
@@ -67,6 +80,7 @@ mod tests {
             AUTOPAY_ENROLL,
             AUTOPAY_REVIEW,
             AUTOPAY_DONE,
+            BILL_HISTORY,
         ] {
             assert!(routes.contains(&format!("path!(\"{path}\")")), "{path} has no route");
         }
@@ -75,6 +89,9 @@ mod tests {
             assert!(path.starts_with(&format!("{BILL_SETTINGS}/")), "{path}");
         }
         assert!(routes.contains("path!(\"/billing/settings/:section\")"));
+        assert!(routes.contains("path!(\"/billing/bills/:bill_id\")"));
+        assert_eq!(bill(BillId(7)), "/billing/bills/7");
+        assert_eq!(bill_pdf(BillId(7)), "/billing/bills/7/pdf");
     }
 
     #[test]

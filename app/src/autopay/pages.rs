@@ -441,6 +441,7 @@ pub fn AutopayConfirmationPage() -> impl IntoView {
                     };
                     view! {
                         <div class="confirmation">
+                            <crate::print::PrintHeader/>
                             <h1>{if c.active { t_string!(i18n, autopay.done_title) } else { t_string!(i18n, autopay.done_inactive) }}</h1>
                             <p class="notice" role="status">{t!(i18n, autopay.done_text)}</p>
                             <dl class="facts">

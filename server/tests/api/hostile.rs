@@ -28,6 +28,8 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("delivery_link_state", &["token"]),
     ("verify_delivery_email", &["token"]),
     ("get_overview", &[]),
+    ("bill_history", &[]),
+    ("bill_view", &["bill_id"]),
     ("get_faq", &[]),
     ("get_terms", &[]),
     ("wallet_methods", &[]),
