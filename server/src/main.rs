@@ -225,7 +225,7 @@ async fn import_bill_documents(db: &Db, manifest: &Path) -> anyhow::Result<()> {
     match import::import_bill_documents(db, reader, folder).await {
         Ok(report) => {
             println!(
-                "{}: {} bills — {} PDFs added, {} replaced, {} unchanged.",
+                "{}: {} rows — {} PDFs added, {} replaced, {} unchanged.",
                 manifest.display(),
                 report.rows,
                 report.inserted,

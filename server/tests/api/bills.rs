@@ -256,3 +256,37 @@ async fn a_bad_row_of_a_manifest_keeps_nothing_and_names_its_line() {
     refused(&t.db, d, "1234567,2026-11-01,good.pdf", "already on line 2").await;
     refused(&t.db, d, "7654321,2026-11-01,/etc/passwd", "relative").await;
 }
+
+#[tokio::test]
+async fn the_command_line_imports_a_manifest_and_refuses_a_bad_one_whole() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "alex.pdf", &pdf("alex"));
+    write(dir.path(), "notes.txt", b"not a bill");
+    let manifest = dir.path().join("manifest.csv");
+    let server = |rows: &str| {
+        std::fs::write(&manifest, format!("account_number,bill_date,file\n{rows}")).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["import", "bill-documents"])
+            .arg(&manifest)
+            .env("DATABASE_URL", crate::helpers::database_url(&app))
+            .env("AQUEDUCT_DEV_MODE", "true")
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let bad = server("1234567,2026-11-01,alex.pdf\n1234567,2026-10-01,notes.txt\n");
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success());
+    assert!(
+        said.contains("line 3") && said.contains("Nothing from this file was imported"),
+        "{said}"
+    );
+    assert_eq!(count(&app.db, "bill_documents").await, 0);
+    let good = server("1234567,2026-11-01,alex.pdf\n");
+    let said = String::from_utf8_lossy(&good.stdout);
+    assert!(good.status.success(), "{said}{}", String::from_utf8_lossy(&good.stderr));
+    assert!(said.contains("1 rows — 1 PDFs added, 0 replaced, 0 unchanged"), "{said}");
+    assert_eq!(count(&app.db, "bill_documents").await, 1);
+}
