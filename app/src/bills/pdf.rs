@@ -9,10 +9,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, HeaderValue, StatusCode};
 use leptos::prelude::*;
 
+/// The PDF's own Content-Security-Policy. Nothing may load but the PDF itself; Chrome shows
+/// a PDF as a plugin of its document with inline styles of its viewer, and under the pages'
+/// `object-src 'none'` (the default policy) it shows a blocked-content notice instead.
+pub const PDF_POLICY: &str = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; \
+    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// The customer's PDF of bill `raw_id`. Signed out: the sign-in page. Not a bill id, no
 /// such bill, another customer's bill, or a bill without a PDF: the same 404.
 #[tracing::instrument(skip_all, fields(bill = %raw_id))]
 pub async fn serve(db: Db, config: Config, parts: http::request::Parts, raw_id: &str) -> Response {
+    let policy = parts.extensions.get::<crate::platform::security::PagePolicySlot>().cloned();
     let owner = Owner::new();
     let signed_in = owner.with(|| {
         provide_context(parts);
@@ -25,7 +32,12 @@ pub async fn serve(db: Db, config: Config, parts: http::request::Parts, raw_id: 
     };
     let Ok(id) = raw_id.parse::<BillId>() else { return not_found() };
     match super::data::document(&db, customer, id).await {
-        Ok(Some((pdf, bill_date))) => pdf_response(pdf, &bill_date),
+        Ok(Some((pdf, bill_date))) => {
+            if let Some(slot) = policy {
+                slot.put(PDF_POLICY.to_string());
+            }
+            pdf_response(pdf, &bill_date)
+        }
         Ok(None) => not_found(),
         Err(e) => {
             tracing::error!(error = ?e, "reading a bill's PDF");

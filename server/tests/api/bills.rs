@@ -170,6 +170,7 @@ async fn the_pdf_is_served_inline_uncached_to_its_owner_and_is_not_found_for_any
     assert_eq!(header("content-disposition"), "inline; filename=\"bill-2026-11-01.pdf\"");
     assert_eq!(header("cache-control"), "no-store");
     assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("content-security-policy"), app::bills::pdf::PDF_POLICY, "its own policy");
     assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice());
 
     // The history links to it, and the HTML bill stays its accessible version.
