@@ -35,7 +35,7 @@ export default defineConfig({
   },
   webServer: {
     // A fresh database with the demo data, plus the accounts the journeys register.
-    command: `rm -f ${dbFile}* && "${serverBin}" import accounts fixtures/accounts.csv && "${serverBin}" import bills fixtures/bills.csv && "${serverBin}"`,
+    command: `rm -f ${dbFile}* && "${serverBin}" import accounts fixtures/accounts.csv && "${serverBin}" import bills fixtures/bills.csv && "${serverBin}" import bill-documents fixtures/bill-documents.csv && "${serverBin}"`,
     url: `${baseURL}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -86,6 +86,7 @@ fn BillingMenu() -> impl IntoView {
                 <li><a href=paths::AUTOPAY_SETTINGS>{t!(i18n, nav.autopay)}</a></li>
                 <li><a href=paths::DELIVERY_SETTINGS>{t!(i18n, nav.bill_delivery_method)}</a></li>
                 <li><a href=paths::WALLET>{t!(i18n, nav.my_wallet)}</a></li>
+                <li><a href=paths::BILL_HISTORY>{t!(i18n, nav.bill_history)}</a></li>
             </ul>
         </BillingDropdown>
     }

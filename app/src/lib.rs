@@ -8,6 +8,7 @@ pub mod account;
 pub mod auth;
 pub mod autopay;
 pub mod billing;
+pub mod bills;
 pub mod branding;
 pub mod delivery;
 pub mod domain;
@@ -17,6 +18,7 @@ pub mod pages;
 pub mod paths;
 pub mod pay;
 pub mod payments;
+pub mod print;
 pub mod registration;
 pub mod wallet;
 
@@ -123,6 +125,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/pay/done") view=pay::PayConfirmationPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/wallet/add") view=wallet::AddPaymentMethodPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/bills") view=bills::BillHistoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/bills/:bill_id") view=bills::BillPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <layout::Footer/>

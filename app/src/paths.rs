@@ -2,7 +2,7 @@
 //! name pages from here. The routes (`App` in lib.rs) are the same paths, written as
 //! literals because leptos' `path!` macro reads them at compile time.
 
-use crate::domain::{AccountId, MethodId};
+use crate::domain::{AccountId, BillId, MethodId};
 
 pub const HOME: &str = "/";
 pub const FAQ: &str = "/faq";
@@ -29,6 +29,20 @@ pub const PAY_DONE: &str = "/billing/pay/done";
 /// Make a Payment with only `account` ticked (the overview's Pay Now).
 pub fn pay_account(account: AccountId) -> String {
     format!("{PAY}?account={account}")
+}
+
+pub const BILL_HISTORY: &str = "/billing/bills";
+/// The route of a bill's PDF (an axum route: `{bill_id}` is its parameter).
+pub const BILL_PDF_ROUTE: &str = "/billing/bills/{bill_id}/pdf";
+
+/// A bill as a printable page (the accessible version of every bill).
+pub fn bill(id: BillId) -> String {
+    format!("{BILL_HISTORY}/{id}")
+}
+
+/// The utility's PDF of a bill.
+pub fn bill_pdf(id: BillId) -> String {
+    BILL_PDF_ROUTE.replace("{bill_id}", &id.to_string())
 }
 
 /// AutoPay's enroll page of `account` (its change page when `changing`), with `method`
@@ -78,6 +92,7 @@ mod tests {
             PAY,
             PAY_REVIEW,
             PAY_DONE,
+            BILL_HISTORY,
         ] {
             assert!(routes.contains(&format!("path!(\"{path}\")")), "{path} has no route");
         }
@@ -86,6 +101,9 @@ mod tests {
             assert!(path.starts_with(&format!("{BILL_SETTINGS}/")), "{path}");
         }
         assert!(routes.contains("path!(\"/billing/settings/:section\")"));
+        assert!(routes.contains("path!(\"/billing/bills/:bill_id\")"));
+        assert_eq!(bill(BillId(7)), "/billing/bills/7");
+        assert_eq!(bill_pdf(BillId(7)), "/billing/bills/7/pdf");
     }
 
     #[test]

@@ -114,6 +114,17 @@ function fromLocale(t: Locale) {
     change: t.autopay.change,
     cancel: t.autopay.cancel,
     cancelYes: t.autopay.cancel_yes,
+    // Bill History and the bill.
+    billHistory: t.nav.bill_history,
+    billHistoryLink: t.overview.bill_history,
+    historyTitle: t.bills.history_title,
+    billsCaption: t.bills.caption,
+    viewBill: t.bills.view_bill,
+    accessibleBill: t.bills.accessible,
+    billTitle: t.bills.title,
+    howToPay: t.bills.how_to_pay,
+    backToHistory: t.bills.back,
+    printedOn: t.print.printed_on,
   };
 }
 

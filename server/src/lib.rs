@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/lang/{code}", get(middleware::set_language))
+        .route(app::paths::BILL_PDF_ROUTE, get(bill_pdf))
         .route("/api/{*fn_name}", axum::routing::any(server_fns::unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
@@ -81,6 +82,16 @@ pub fn router(state: AppState) -> Router {
             middleware::security_headers,
         ))
         .with_state(state)
+}
+
+/// A bill's PDF, to its owner (`app::bills::pdf`); the request's parts carry its session.
+async fn bill_pdf(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(bill_id): axum::extract::Path<String>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    app::bills::pdf::serve(state.db, state.config, parts, &bill_id).await
 }
 
 /// The session cookie. Over HTTPS the `__Host-` prefix makes the browser refuse it unless

@@ -78,6 +78,9 @@ enum ImportKind {
     Bills { file: PathBuf },
     /// The Federal Reserve's FedACH directory (fixed width): fills in bank names.
     Routing { file: PathBuf },
+    /// The utility's PDF of each bill: account_number,bill_date,file (paths relative to
+    /// the manifest). A bill's new file replaces its old one; the same file changes nothing.
+    BillDocuments { manifest: PathBuf },
 }
 
 #[tokio::main]
@@ -109,6 +112,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import { what: ImportKind::Bills { file } } => {
             import_bills(&config, &db, &file).await
+        }
+        Command::Import { what: ImportKind::BillDocuments { manifest } } => {
+            import_bill_documents(&db, &manifest).await
         }
     }
 }
@@ -209,6 +215,26 @@ async fn import_bills(config: &Config, db: &Db, file: &Path) -> anyhow::Result<(
     match import::import_bills(db, reader).await {
         Ok(report) => report_import(config, db, file, &report).await,
         Err(e) => refuse_import(file, &e),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(manifest = %manifest.display()))]
+async fn import_bill_documents(db: &Db, manifest: &Path) -> anyhow::Result<()> {
+    let reader = open(manifest)?;
+    let folder = manifest.parent().unwrap_or(Path::new("."));
+    match import::import_bill_documents(db, reader, folder).await {
+        Ok(report) => {
+            println!(
+                "{}: {} rows — {} PDFs added, {} replaced, {} unchanged.",
+                manifest.display(),
+                report.rows,
+                report.inserted,
+                report.updated,
+                report.unchanged
+            );
+            Ok(())
+        }
+        Err(e) => refuse_import(manifest, &e),
     }
 }
 

@@ -448,6 +448,7 @@ pub fn AutopayConfirmationPage() -> impl IntoView {
                     let first_bill = first_bill_text(i18n, c.first_bill);
                     view! {
                         <div class="confirmation">
+                            <crate::print::PrintHeader/>
                             <h1>{if c.active { t_string!(i18n, autopay.done_title) } else { t_string!(i18n, autopay.done_inactive) }}</h1>
                             <p class="notice" role="status">{t!(i18n, autopay.done_text)}</p>
                             <dl class="facts">

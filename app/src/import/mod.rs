@@ -4,9 +4,11 @@
 
 mod changed_hands;
 pub mod demo;
+pub mod documents;
 pub mod fedach;
 mod records;
 
+pub use documents::{import_bill_documents, MAX_PDF_BYTES};
 pub use records::{AccountRecord, BillRecord};
 
 use crate::domain::autopay::calendar;

@@ -142,7 +142,7 @@ pub struct BillRecord {
     pub usage_gallons: i64,
 }
 
-fn iso_date(value: &str, column: &str) -> Result<time::Date, String> {
+pub(super) fn iso_date(value: &str, column: &str) -> Result<time::Date, String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(value.trim(), &format)
         .map_err(|_| format!("{column} must be a date written YYYY-MM-DD"))

@@ -34,7 +34,8 @@ impl PagePolicySlot {
         self.0.lock().ok().and_then(|mut policy| policy.take())
     }
 
-    fn put(&self, policy: String) {
+    /// Leaves `policy` for the response (a page's, or a document's own, as a bill's PDF).
+    pub fn put(&self, policy: String) {
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(policy);
         }

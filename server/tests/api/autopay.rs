@@ -418,6 +418,13 @@ async fn create_autopay_twice_or_from_two_tabs_enrolls_once_and_change_and_cance
         page.contains(first.trim_start_matches(&format!("{}?ref=", app::paths::AUTOPAY_DONE)))
             && page.contains("I authorize")
     );
+    // It prints with the utility's name and contact, and the day it was printed.
+    let printed = app::domain::format::long_date(
+        time::OffsetDateTime::now_utc().date(),
+        app::domain::Lang::En,
+    );
+    assert!(page.contains("class=\"print-header print-only\"") && page.contains("Medford Water"));
+    assert!(page.contains(&format!("Printed on {printed}")), "{printed}");
 
     // Another customer's account: refused, nothing stored.
     let maria_account = account_id(&p.app, "2345678").await.to_string();

@@ -34,6 +34,8 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("take_pay_outcome", &[]),
     ("payment_confirmation", &["submission"]),
     ("cancel_scheduled_payment", &["payment_id", "submission"]),
+    ("bill_history", &[]),
+    ("bill_view", &["bill_id"]),
     ("get_faq", &[]),
     ("get_terms", &[]),
     ("wallet_methods", &[]),

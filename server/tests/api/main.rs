@@ -4,6 +4,7 @@
 
 mod autopay;
 mod backup;
+mod bills;
 mod crash;
 mod delivery;
 mod formats;

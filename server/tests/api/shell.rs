@@ -193,10 +193,20 @@ fn assert_secure_headers(what: &str, response: &reqwest::Response) {
 async fn every_route_carries_the_security_headers_and_personal_answers_are_never_cached() {
     let app = spawn_app().await;
     app.signed_in_with_autopay().await;
+    // A bill of the signed-in customer (Alex).
+    let (bill_id,): (i64,) = sqlx::query_as(
+        "SELECT MIN(b.id) FROM bills b JOIN accounts a ON a.id = b.account_id \
+         WHERE a.account_number = '1234567'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     let mut paths: Vec<String> = Vec::new();
     for path in server::page_paths() {
         if path.contains("{section}") {
             paths.extend(["autopay", "delivery", "wallet"].map(|s| path.replace("{section}", s)));
+        } else if path.contains("{bill_id}") {
+            paths.push(path.replace("{bill_id}", &bill_id.to_string()));
         } else {
             assert!(
                 !path.contains('{') && !path.contains(':') && !path.contains('*'),

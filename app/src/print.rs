@@ -1,0 +1,40 @@
+//! What every printable page shares: the header a printed page starts with (the utility's
+//! name, logo and contact, and the day it was printed, in the page's language). Printing
+//! hides the site's navigation (`@media print` in `style/main.css`), so without it a
+//! printed confirmation would not say whose it is.
+
+use crate::branding::use_branding;
+use crate::domain::{format, Lang};
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Today, by the server's clock (UTC): pages are rendered on the server only.
+pub fn today() -> time::Date {
+    #[cfg(feature = "ssr")]
+    let today = time::OffsetDateTime::now_utc().date();
+    // Only reached if the whole app ran in the browser, which Aqueduct never does (as
+    // `branding::unreachable_on_client`).
+    #[cfg(not(feature = "ssr"))]
+    let today = time::Date::MIN;
+    today
+}
+
+/// The top of a printed page. Printed only, unless `on_screen` (a bill shows its
+/// letterhead on screen too; "Printed on" is for paper only either way).
+#[component]
+pub fn PrintHeader(#[prop(optional)] on_screen: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let branding = use_branding();
+    let printed = format::long_date(today(), Lang::from(i18n.get_locale_untracked()));
+    let class = if on_screen { "print-header" } else { "print-header print-only" };
+    view! {
+        <div class=class>
+            <img src=branding.logo_url.clone() alt="" width="48" height="48"/>
+            <div>
+                <p class="print-utility">{branding.utility_name.clone()}</p>
+                <p>{format!("{} · {}", branding.phone, branding.email)}</p>
+                <p class="print-only">{format!("{} {printed}", t_string!(i18n, print.printed_on))}</p>
+            </div>
+        </div>
+    }
+}
