@@ -1,7 +1,7 @@
 //! The AutoPay run for one date: create each due bill's one payment, send e-checks to the
 //! bank in a NACHA file, charge cards and wallets, and email reminders and receipts.
 //! Every step can be repeated, run twice at once, or stopped anywhere and run again:
-//! the database decides what is already done (`payments.bill_id` is unique, a payment joins
+//! the database decides what is already done (a bill has one AutoPay payment: `payments.bill_id` is unique for them; a payment joins
 //! a file only once, a card payment is leased before it is charged).
 //! AutoPay decides what is due and reminds; `payments` moves the money.
 

@@ -1,11 +1,17 @@
-//! Payments: every way money moves, whoever asks for it (AutoPay's run today). A payment is
-//! one bill's one payment (`payments.bill_id` is unique), and goes through these states:
+//! Payments: every way money moves, whoever asks for it: AutoPay's run (one payment per
+//! bill: a unique index on `payments.bill_id` for the `autopay` channel) and Pay Now (the
+//! `one_time` channel: one payment per account of a submitted form, once per form key).
+//! A payment goes through these states:
 //!
+//! - `scheduled`: a one-time payment for a later date, cancellable until the run releases
+//!   it on its date;
 //! - `pending`: created, not yet on its way;
 //! - `submitted`: an e-check in a NACHA file for the bank (the bill's balance already shows
 //!   it paid);
 //! - `paid`: a card or wallet charge the processor approved;
 //! - `failed`: the processor declined it, or its bank account could not be decrypted;
+//! - `cancelled`: a scheduled payment the customer cancelled;
+//! - `returned`: (reserved for the bank's returns);
 //! - `skipped`: never sent (over the customer's maximum, cancelled, the account changed
 //!   hands, the method is no longer the customer's); `failure_reason` says why.
 //!

@@ -30,7 +30,7 @@ pub struct NewPayment<'a> {
 
 /// Creates the payments of one page in one transaction, several rows per statement. A bill
 /// that already has its payment (another run got there first) is left alone:
-/// `payments.bill_id` is unique. Returns (created, skipped).
+/// `payments.bill_id` is unique among AutoPay's payments. Returns (created, skipped).
 pub async fn create_payments(
     db: &Db,
     payments: &[NewPayment<'_>],
