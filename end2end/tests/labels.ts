@@ -22,6 +22,7 @@ function fromLocale(t: Locale) {
     // The shell and its navigation.
     billing: t.nav.billing,
     billSettings: t.nav.bill_settings,
+    makePayment: t.nav.make_payment,
     autopay: t.nav.autopay,
     myWallet: t.nav.my_wallet,
     delivery: t.nav.bill_delivery_method,

@@ -42,15 +42,15 @@ test('the Billing dropdown works by keyboard alone', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.locator('details.nav-dropdown')).toHaveAttribute('open', '');
   await page.keyboard.press('Tab');
-  await expect(page.getByRole('link', { name: en.billSettings })).toBeFocused();
+  await expect(page.getByRole('link', { name: en.makePayment })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.locator('details.nav-dropdown')).not.toHaveAttribute('open', '');
   await expect(summary).toBeFocused();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/billing\/settings$/);
-  await expect(page.getByRole('heading', { level: 1, name: en.billSettings })).toBeVisible();
+  await expect(page).toHaveURL(/\/billing\/pay$/);
+  await expect(page.getByRole('heading', { level: 1, name: en.makePayment })).toBeVisible();
 });
 
 test('the language switch shows Spanish and the choice survives a reload', async ({ page }) => {

@@ -144,6 +144,9 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                                         "submitted" => t_string!(i18n, autopay.status_submitted),
                                         "paid" => t_string!(i18n, autopay.status_paid),
                                         "failed" => t_string!(i18n, autopay.status_failed),
+                                        "scheduled" => t_string!(i18n, pay.state_scheduled),
+                                        "cancelled" => t_string!(i18n, pay.state_cancelled),
+                                        "returned" => t_string!(i18n, pay.state_returned),
                                         _ => t_string!(i18n, autopay.status_skipped),
                                     };
                                     view! {

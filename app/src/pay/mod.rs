@@ -74,6 +74,8 @@ pub struct PayReview {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum PayStep {
     SignedOut,
+    /// The form was submitted already (Back after Submit Payment): that payment.
+    Submitted(SubmissionId),
     Fix(PayChoices, Vec<PayProblem>),
     Review(PayReview),
 }

@@ -241,6 +241,11 @@ pub fn PayReviewPage() -> impl IntoView {
                     <h1>{t!(i18n, pay.title)}</h1>
                     <PayFields choices problems/>
                 }.into_any(),
+                Ok(PayStep::Submitted(submission)) => view! {
+                    <h1>{t!(i18n, pay.review_title)}</h1>
+                    <p class="notice" role="status">{t!(i18n, pay.already_submitted)}</p>
+                    <p><a class="button primary" href=format!("{}?ref={submission}", paths::PAY_DONE)>{t!(i18n, pay.see_payment)}</a></p>
+                }.into_any(),
                 Ok(PayStep::SignedOut) => view! {
                     <h1>{t!(i18n, pay.review_title)}</h1>
                     <SignInNotice>{t!(i18n, pay.sign_in_needed)}</SignInNotice>

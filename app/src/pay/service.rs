@@ -214,6 +214,11 @@ pub async fn review(
     customer_id: CustomerId,
     form: PayForm,
 ) -> Result<PayStep, sqlx::Error> {
+    if let Some((id, owner)) = data::submission_of_key(&ctx.db, &form.key).await? {
+        if owner == customer_id {
+            return Ok(PayStep::Submitted(id));
+        }
+    }
     match check(ctx, customer_id, &form).await? {
         Ok(c) => Ok(PayStep::Review(PayReview {
             lines: c.lines.iter().map(|(l, _)| l.clone()).collect(),

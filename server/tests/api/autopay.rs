@@ -4,112 +4,16 @@
 //! back and its totals checked.
 
 use crate::helpers::{
-    card, count, database_url, echeck, inbox, letterhead, location, spawn_app_with, test_config,
-    unique_email, with_demo, Registered, TestApp,
+    account_id, bank, bill, card, count, database_url, enroll, inbox, letterhead, location, portal,
+    Portal, Registered, TestApp,
 };
-use app::autopay::run::{self, RunContext, RunReport};
-use app::autopay::{data, service};
+use app::autopay::data;
 use app::domain::autopay::RuleForm;
 use app::domain::{AccountId, BillId, CustomerId, LoginId, MethodId, PaymentId};
-use app::email::Lang;
 use app::gateway::{ChargeOutcome, Gateway, GatewayError, PaymentGateway};
-use app::platform::vault::Vault;
-use app::platform::Config;
 use app::wallet::AddMethodForm;
 use std::sync::{Arc, Mutex};
 use time::macros::date;
-
-pub(crate) struct Portal {
-    pub app: TestApp,
-    config: Config,
-    _folder: tempfile::TempDir,
-}
-
-pub(crate) async fn portal(prenotes: bool) -> Portal {
-    let folder = tempfile::tempdir().unwrap();
-    let mut config = test_config();
-    config.autopay.nacha_folder = folder.path().to_path_buf();
-    config.autopay.prenotes = prenotes;
-    let app = spawn_app_with(config.clone()).await;
-    with_demo(&app.db).await;
-    Portal { app, config, _folder: folder }
-}
-
-impl Portal {
-    fn vault(&self) -> Vault {
-        Vault::from_config(&self.config).unwrap()
-    }
-
-    pub(crate) async fn run_with(&self, gateway: &Gateway, day: time::Date) -> RunReport {
-        let vault = self.vault();
-        let ctx = RunContext {
-            db: &self.app.db,
-            mailer: &self.app.mailer,
-            vault: &vault,
-            gateway,
-            config: &self.config.autopay,
-        };
-        run::run(&ctx, day).await.unwrap()
-    }
-
-    pub(crate) async fn run(&self, day: time::Date) -> RunReport {
-        self.run_with(&Gateway::sandbox(), day).await
-    }
-
-    /// Every file in the folder, read back: (entries, prenotes, total cents) each.
-    fn files(&self) -> Vec<(usize, usize, u64)> {
-        let mut names: Vec<_> = std::fs::read_dir(&self.config.autopay.nacha_folder)
-            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        names.sort();
-        names
-            .iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(path).unwrap();
-                assert!(
-                    path.extension().is_some_and(|e| e == "ach"),
-                    "only finished files in the folder: {path:?}"
-                );
-                assert!(text.lines().all(|l| l.len() == 94), "94-character records");
-                assert_eq!(text.lines().count() % 10, 0, "blocked to 10");
-                let s = app::nacha::read(&text)
-                    .expect("every file reads back with its totals and hash");
-                (s.entries, s.prenotes, s.total_debit_cents)
-            })
-            .collect()
-    }
-}
-
-pub(crate) async fn account_id(app: &TestApp, account_number: &str) -> AccountId {
-    let (id,): (AccountId,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
-        .bind(account_number)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    id
-}
-
-pub(crate) async fn bill(
-    app: &TestApp,
-    account_number: &str,
-    bill_date: &str,
-    due: &str,
-    cents: i64,
-) -> BillId {
-    let account = account_id(app, account_number).await;
-    let (id,): (BillId,) = sqlx::query_as(
-        "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, usage_gallons, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4, 1000, 0, 0) RETURNING id",
-    )
-    .bind(account)
-    .bind(bill_date)
-    .bind(due)
-    .bind(cents)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    id
-}
 
 async fn balance(app: &TestApp, bill_id: BillId) -> i64 {
     let (b,): (i64,) = sqlx::query_as("SELECT balance_cents FROM bills WHERE id = $1")
@@ -130,13 +34,6 @@ async fn payments_of(app: &TestApp, bill_id: BillId) -> Vec<(String, i64, Option
     .unwrap()
 }
 
-pub(crate) fn bank() -> AddMethodForm {
-    AddMethodForm {
-        bank_name: Some("Demo Bank".into()),
-        ..echeck("091000019", "123456789", "123456789")
-    }
-}
-
 fn rule(amount_rule: &str, fixed: &str, days_before: &str, maximum: Option<&str>) -> RuleForm {
     RuleForm {
         amount_rule: amount_rule.into(),
@@ -146,26 +43,6 @@ fn rule(amount_rule: &str, fixed: &str, days_before: &str, maximum: Option<&str>
         use_maximum: if maximum.is_some() { "on".into() } else { String::new() },
         maximum: maximum.unwrap_or_default().into(),
     }
-}
-
-pub(crate) async fn enroll(
-    p: &Portal,
-    customer_id: CustomerId,
-    account: AccountId,
-    method: MethodId,
-    form: &RuleForm,
-) -> String {
-    let checked =
-        service::check(&p.app.db, customer_id, account, Some(method), form).await.unwrap().unwrap();
-    let key = unique_email("key");
-    let enrollment = service::Enrollment {
-        customer_id,
-        lang: Lang::En,
-        checked: &checked,
-        idempotency_key: &key,
-        changing: false,
-    };
-    service::enroll(&p.app.db, &p.app.mailer, &p.config, enrollment).await.unwrap()
 }
 
 #[tokio::test]
@@ -318,7 +195,7 @@ async fn a_declined_card_keeps_the_bill_open_and_tells_the_customer() {
     p.app.sign_in(&email, "river stones at dawn").await;
     let overview = p.app.page("/account").await;
     assert!(
-        overview.contains("AutoPay payments")
+        overview.contains("Recent payments")
             && overview.contains("Declined")
             && overview.contains("June 20, 2027"),
         "{overview}"

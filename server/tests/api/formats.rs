@@ -2,8 +2,7 @@
 //! "December 10, 2030" / "10 de diciembre de 2030", "6,200 gallons" / "6,200 galones",
 //! never the ISO dates the database stores.
 
-use crate::autopay::{account_id, bank, bill, enroll, portal};
-use crate::helpers::{card, inbox, Registered, PASSWORD};
+use crate::helpers::{account_id, bank, bill, card, enroll, inbox, portal, Registered, PASSWORD};
 use app::domain::autopay::RuleForm;
 use app::domain::format::long_date;
 use app::email::Lang;

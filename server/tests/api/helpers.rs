@@ -1,4 +1,4 @@
-use app::domain::{AccountId, CustomerId, LoginId, MethodId};
+use app::domain::{AccountId, BillId, CustomerId, LoginId, MethodId};
 use app::email::Mailer;
 use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
@@ -706,4 +706,131 @@ fn decode_quoted_printable(body: &str) -> Vec<u8> {
         i += 1;
     }
     out
+}
+
+/// A portal whose AutoPay run writes its bank files into a folder of its own, with the demo
+/// data loaded.
+pub struct Portal {
+    pub app: TestApp,
+    pub config: Config,
+    _folder: tempfile::TempDir,
+}
+
+pub async fn portal(prenotes: bool) -> Portal {
+    let folder = tempfile::tempdir().unwrap();
+    let mut config = test_config();
+    config.autopay.nacha_folder = folder.path().to_path_buf();
+    config.autopay.prenotes = prenotes;
+    let app = spawn_app_with(config.clone()).await;
+    with_demo(&app.db).await;
+    Portal { app, config, _folder: folder }
+}
+
+impl Portal {
+    pub fn vault(&self) -> Vault {
+        Vault::from_config(&self.config).unwrap()
+    }
+
+    pub async fn run_with(
+        &self,
+        gateway: &app::gateway::Gateway,
+        day: time::Date,
+    ) -> app::autopay::run::RunReport {
+        let vault = self.vault();
+        let ctx = app::autopay::run::RunContext {
+            db: &self.app.db,
+            mailer: &self.app.mailer,
+            vault: &vault,
+            gateway,
+            config: &self.config.autopay,
+        };
+        app::autopay::run::run(&ctx, day).await.unwrap()
+    }
+
+    pub async fn run(&self, day: time::Date) -> app::autopay::run::RunReport {
+        self.run_with(&app::gateway::Gateway::sandbox(), day).await
+    }
+
+    /// Every file in the folder, read back: (entries, prenotes, total cents) each.
+    pub fn files(&self) -> Vec<(usize, usize, u64)> {
+        let mut names: Vec<_> = std::fs::read_dir(&self.config.autopay.nacha_folder)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).unwrap();
+                assert!(
+                    path.extension().is_some_and(|e| e == "ach"),
+                    "only finished files in the folder: {path:?}"
+                );
+                assert!(text.lines().all(|l| l.len() == 94), "94-character records");
+                assert_eq!(text.lines().count() % 10, 0, "blocked to 10");
+                let s = app::nacha::read(&text)
+                    .expect("every file reads back with its totals and hash");
+                (s.entries, s.prenotes, s.total_debit_cents)
+            })
+            .collect()
+    }
+}
+
+pub async fn account_id(app: &TestApp, account_number: &str) -> AccountId {
+    let (id,): (AccountId,) = sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
+        .bind(account_number)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+pub async fn bill(
+    app: &TestApp,
+    account_number: &str,
+    bill_date: &str,
+    due: &str,
+    cents: i64,
+) -> BillId {
+    let account = account_id(app, account_number).await;
+    let (id,): (BillId,) = sqlx::query_as(
+        "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, usage_gallons, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4, 1000, 0, 0) RETURNING id",
+    )
+    .bind(account)
+    .bind(bill_date)
+    .bind(due)
+    .bind(cents)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    id
+}
+
+pub fn bank() -> AddMethodForm {
+    AddMethodForm {
+        bank_name: Some("Demo Bank".into()),
+        ..echeck("091000019", "123456789", "123456789")
+    }
+}
+
+pub async fn enroll(
+    p: &Portal,
+    customer_id: CustomerId,
+    account: AccountId,
+    method: MethodId,
+    form: &app::domain::autopay::RuleForm,
+) -> String {
+    let checked = app::autopay::service::check(&p.app.db, customer_id, account, Some(method), form)
+        .await
+        .unwrap()
+        .unwrap();
+    let key = unique_email("key");
+    let enrollment = app::autopay::service::Enrollment {
+        customer_id,
+        lang: app::email::Lang::En,
+        checked: &checked,
+        idempotency_key: &key,
+        changing: false,
+    };
+    app::autopay::service::enroll(&p.app.db, &p.app.mailer, &p.config, enrollment).await.unwrap()
 }

@@ -178,6 +178,8 @@ async fn a_double_click_a_refresh_and_two_instances_make_one_payment() {
     let form = p.form(card, &[p.accounts[0]]);
     let first = p.submit(&form).await;
     assert_eq!(p.submit(&form).await, first, "the second submit shows the first payment");
+    let back = p.review(&form).await;
+    assert!(back.contains("already submitted") && back.contains(&first), "Back: {back}");
 
     // Another form, sent at once to two instances of the portal.
     let other = spawn_instance_beside(&p.app).await;
@@ -311,17 +313,7 @@ async fn bad_amounts_dates_and_methods_are_refused_in_the_customers_language() {
     form.method = Some(MethodId(card.0 + 1000));
     assert!(p.review(&form).await.contains("Choose a payment method"));
 
-    let spanish = p
-        .app
-        .client
-        .get(format!("{}/billing/pay/review?{}", p.app.base, form.query()))
-        .header("accept-language", "es")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let spanish = p.app.page_in(&format!("/billing/pay/review?{}", form.query()), "es").await;
     assert!(spanish.contains("Elija un método de pago"), "{spanish}");
     assert_eq!(count(&p.app.db, "payments").await, 0, "nothing stored");
     assert_eq!(count(&p.app.db, "payment_submissions").await, 0);
