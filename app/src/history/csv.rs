@@ -44,13 +44,14 @@ pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Respo
     }
 }
 
-/// The first `account` and `year` of the query, as a browser's form sends them.
+/// The `account` and `year` of the query, as a browser's form sends them; of a repeated
+/// one, the last, as the page reads it.
 fn filters(query: &str) -> (Option<String>, Option<String>) {
     let (mut account, mut year) = (None, None);
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
-            "account" if account.is_none() => account = Some(value.into_owned()),
-            "year" if year.is_none() => year = Some(value.into_owned()),
+            "account" => account = Some(value.into_owned()),
+            "year" => year = Some(value.into_owned()),
             _ => {}
         }
     }
@@ -175,9 +176,9 @@ mod tests {
     }
 
     #[test]
-    fn the_first_of_each_filter_is_read_and_the_rest_ignored() {
+    fn the_last_of_each_filter_is_read_and_the_rest_ignored() {
         assert_eq!(filters("account=3&year=2026"), (Some("3".into()), Some("2026".into())));
-        assert_eq!(filters("year=2025&year=2024&x=1"), (None, Some("2025".into())));
+        assert_eq!(filters("year=2025&year=2024&x=1"), (None, Some("2024".into())));
         assert_eq!(filters("%ZZ&&=="), (None, None));
     }
 }
