@@ -70,20 +70,24 @@ fn Filters(
         <form class="history-filters" method="get" action=paths::PAYMENT_HISTORY>
             <fieldset>
                 <legend>{t!(i18n, history.filter)}</legend>
-                <label for="history-account">{t!(i18n, history.account)}</label>
-                <select id="history-account" name="account">
-                    <option value="" selected=chosen.account.is_none()>{t!(i18n, history.all_accounts)}</option>
-                    {accounts.into_iter().map(|(id, number)| view! {
-                        <option value=id.to_string() selected=chosen.account == Some(id)>{number}</option>
-                    }).collect_view()}
-                </select>
-                <label for="history-year">{t!(i18n, history.year)}</label>
-                <select id="history-year" name="year">
-                    <option value="" selected=chosen.year.is_none()>{t!(i18n, history.all_years)}</option>
-                    {years.into_iter().map(|y| view! {
-                        <option value=y.to_string() selected=chosen.year == Some(y)>{y.to_string()}</option>
-                    }).collect_view()}
-                </select>
+                <div class="field">
+                    <label for="history-account">{t!(i18n, history.account)}</label>
+                    <select id="history-account" name="account">
+                        <option value="" selected=chosen.account.is_none()>{t!(i18n, history.all_accounts)}</option>
+                        {accounts.into_iter().map(|(id, number)| view! {
+                            <option value=id.to_string() selected=chosen.account == Some(id)>{number}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="history-year">{t!(i18n, history.year)}</label>
+                    <select id="history-year" name="year">
+                        <option value="" selected=chosen.year.is_none()>{t!(i18n, history.all_years)}</option>
+                        {years.into_iter().map(|y| view! {
+                            <option value=y.to_string() selected=chosen.year == Some(y)>{y.to_string()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <button type="submit" class="secondary">{t!(i18n, history.show)}</button>
             </fieldset>
         </form>
@@ -95,7 +99,7 @@ fn PaymentsTable(payments: Vec<HistoryPayment>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     view! {
-        <table class="payments payment-history">
+        <div class="table-scroll"><table class="bills payment-history">
             <caption>{t!(i18n, history.caption)}</caption>
             <thead><tr>
                 <th scope="col">{t!(i18n, history.date)}</th>
@@ -122,7 +126,7 @@ fn PaymentsTable(payments: Vec<HistoryPayment>) -> impl IntoView {
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }
 
