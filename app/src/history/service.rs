@@ -23,7 +23,12 @@ pub async fn history(
     let filter = HistoryFilter { account: chosen.account, year: chosen.year, payment: None };
     let rows = data::payments(db, customer, filter).await?;
     let payments = rows.iter().map(|r| shown(r, lang)).collect::<Result<_, _>>()?;
-    let years = data::years(db, customer).await?;
+    let mut years = data::years(db, customer).await?;
+    // A year chosen in the address stays chosen in the form, even one without payments.
+    if let Some(year) = chosen.year.filter(|y| !years.contains(y)) {
+        years.push(year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
     Ok(HistoryListing { accounts, years, chosen, payments })
 }
 

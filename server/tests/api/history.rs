@@ -192,6 +192,17 @@ async fn the_history_lists_the_customers_own_payments_newest_first() {
     assert_eq!(location(&stranger), app::paths::SIGN_IN);
     let hers = text(get_as(&p.app, &p.maria, app::paths::PAYMENT_HISTORY).await).await;
     assert!(hers.contains("$99.99") && !hers.contains(&new) && !hers.contains(&old));
+
+    // Maria's account changes hands to Alex: her payment of it stays hers.
+    sqlx::query("UPDATE accounts SET customer_id = $1 WHERE id = $2")
+        .bind(p.alex)
+        .bind(p.maria_account)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    let html = text(p.app.get(app::paths::PAYMENT_HISTORY).await).await;
+    assert!(html.contains("12345678-2345678"), "the account is Alex's now: {html}");
+    assert!(!html.contains("$99.99"), "a former owner's payment is not the new owner's");
 }
 
 #[tokio::test]
@@ -216,6 +227,9 @@ async fn the_filters_keep_an_account_or_a_year_and_a_bad_value_shows_all() {
     let html = text(p.app.get(&path).await).await;
     assert_eq!(shows(&html), (false, false));
     assert!(html.contains("No payments to show."));
+    let html = text(p.app.get(&format!("{}?year=2001", app::paths::PAYMENT_HISTORY)).await).await;
+    assert_eq!(shows(&html), (false, false));
+    assert!(html.contains("value=\"2001\" selected"), "a year without payments stays chosen");
 
     // Not theirs, not a year, not a number: no filter, no error.
     for query in [

@@ -33,8 +33,10 @@ pub struct HistoryRow {
     pub last4: String,
 }
 
-/// The customer's payments that `filter` keeps, newest first. Draft dates are ISO text, so a
-/// year is a range of text, the same on SQLite and PostgreSQL.
+/// The customer's payments that `filter` keeps, newest first: of the accounts they own now,
+/// made with their own methods (an account that changed hands keeps its former owner's
+/// payments from the new one). Draft dates are ISO text, so a year is a range of text, the
+/// same on SQLite and PostgreSQL.
 pub async fn payments(
     db: &Db,
     customer: CustomerId,
@@ -45,7 +47,8 @@ pub async fn payments(
          p.amount_cents, p.fee_cents, p.draft_date, p.status, p.channel, p.submission_id, m.kind, \
          m.bank_account_type, m.card_brand, m.last4 FROM payments p \
          JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
-         JOIN payment_methods m ON m.id = p.payment_method_id WHERE a.customer_id = $1",
+         JOIN payment_methods m ON m.id = p.payment_method_id \
+         WHERE a.customer_id = $1 AND m.customer_id = a.customer_id",
     );
     let mut n = 1;
     let mut next = |clause: &str| {
@@ -90,11 +93,12 @@ pub async fn accounts(
     .await
 }
 
-/// The years the customer's payments are dated in, newest first.
+/// The years the customer's payments (as `payments` keeps them) are dated in, newest first.
 pub async fn years(db: &Db, customer: CustomerId) -> Result<Vec<i32>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT DISTINCT SUBSTR(p.draft_date, 1, 4) AS year FROM payments p \
-         JOIN accounts a ON a.id = p.account_id WHERE a.customer_id = $1 ORDER BY year DESC",
+         JOIN accounts a ON a.id = p.account_id JOIN payment_methods m ON m.id = p.payment_method_id \
+         WHERE a.customer_id = $1 AND m.customer_id = a.customer_id ORDER BY year DESC",
     )
     .bind(customer)
     .fetch_all(&db.pool)
