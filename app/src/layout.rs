@@ -87,6 +87,7 @@ fn BillingMenu() -> impl IntoView {
                 <li><a href=paths::DELIVERY_SETTINGS>{t!(i18n, nav.bill_delivery_method)}</a></li>
                 <li><a href=paths::WALLET>{t!(i18n, nav.my_wallet)}</a></li>
                 <li><a href=paths::BILL_HISTORY>{t!(i18n, nav.bill_history)}</a></li>
+                <li><a href=paths::PAYMENT_HISTORY>{t!(i18n, nav.payment_history)}</a></li>
             </ul>
         </BillingDropdown>
     }

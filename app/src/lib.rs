@@ -13,6 +13,7 @@ pub mod branding;
 pub mod delivery;
 pub mod domain;
 pub mod forms;
+pub mod history;
 pub mod layout;
 pub mod pages;
 pub mod paths;
@@ -127,6 +128,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
                         <Route path=path!("/billing/bills") view=bills::BillHistoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/bills/:bill_id") view=bills::BillPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/payments") view=history::PaymentHistoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/payments/:payment_id") view=history::PaymentReceiptPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <layout::Footer/>

@@ -2,7 +2,7 @@
 //! name pages from here. The routes (`App` in lib.rs) are the same paths, written as
 //! literals because leptos' `path!` macro reads them at compile time.
 
-use crate::domain::{AccountId, BillId, MethodId};
+use crate::domain::{AccountId, BillId, MethodId, PaymentId, SubmissionId};
 
 pub const HOME: &str = "/";
 pub const FAQ: &str = "/faq";
@@ -43,6 +43,25 @@ pub fn bill(id: BillId) -> String {
 /// The utility's PDF of a bill.
 pub fn bill_pdf(id: BillId) -> String {
     BILL_PDF_ROUTE.replace("{bill_id}", &id.to_string())
+}
+
+pub const PAYMENT_HISTORY: &str = "/billing/payments";
+/// Payment History as a CSV file (an axum route, beside the page rather than under it).
+pub const PAYMENT_HISTORY_CSV: &str = "/billing/payments.csv";
+
+/// Payment History of one account (the overview's link).
+pub fn payment_history_of(account: AccountId) -> String {
+    format!("{PAYMENT_HISTORY}?account={account}")
+}
+
+/// A payment's printable receipt.
+pub fn payment_receipt(id: PaymentId) -> String {
+    format!("{PAYMENT_HISTORY}/{id}")
+}
+
+/// The confirmation of a submitted payment form (Pay Now's, printable again).
+pub fn pay_done(submission: SubmissionId) -> String {
+    format!("{PAY_DONE}?ref={submission}")
 }
 
 /// AutoPay's enroll page of `account` (its change page when `changing`), with `method`
@@ -93,6 +112,7 @@ mod tests {
             PAY_REVIEW,
             PAY_DONE,
             BILL_HISTORY,
+            PAYMENT_HISTORY,
         ] {
             assert!(routes.contains(&format!("path!(\"{path}\")")), "{path} has no route");
         }
@@ -104,6 +124,10 @@ mod tests {
         assert!(routes.contains("path!(\"/billing/bills/:bill_id\")"));
         assert_eq!(bill(BillId(7)), "/billing/bills/7");
         assert_eq!(bill_pdf(BillId(7)), "/billing/bills/7/pdf");
+        assert!(routes.contains("path!(\"/billing/payments/:payment_id\")"));
+        assert_eq!(payment_receipt(PaymentId(7)), "/billing/payments/7");
+        assert_eq!(pay_done(SubmissionId(7)), "/billing/pay/done?ref=7");
+        assert_eq!(payment_history_of(AccountId(3)), "/billing/payments?account=3");
     }
 
     #[test]

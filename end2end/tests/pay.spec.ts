@@ -5,6 +5,7 @@ import en from '../../app/locales/en.json';
 import es from '../../app/locales/es.json';
 
 const pay = { en: en.pay, es: es.pay };
+const history = { en: en.history, es: es.history };
 
 /** Saves a Visa card in My Wallet from its add page (JavaScript on). */
 async function addCard(page: Page, lang: Lang) {
@@ -87,6 +88,29 @@ for (const { lang, js, number } of cases) {
     await expect(page).toHaveURL(done);
     await page.goto('/account');
     await expect(page.locator('.account-card .amount').first()).toHaveText('$0.00');
+
+    // Payment History shows that one payment; its filters travel in the address; the CSV
+    // downloads with the same words.
+    const h = history[lang];
+    await page.goto('/billing/payments');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(h.title);
+    const table = page.getByRole('table', { name: h.caption });
+    await expect(table.getByRole('row')).toHaveCount(2);
+    await expect(table.getByRole('row').nth(1)).toContainText('Visa *****1111');
+    await expect(table.getByRole('row').nth(1)).toContainText(t.state_paid);
+    if (js) await hydrated(page);
+    await expectNoAxeViolations(page, `payment history (${lang})`);
+    await page.getByLabel(h.year, { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: h.show, exact: true }).click();
+    await expect(page).toHaveURL(/\/billing\/payments\?account=&year=\d{4}$/);
+    await expect(page.getByRole('table', { name: h.caption }).getByRole('row')).toHaveCount(2);
+    const csvPath = await page.getByRole('link', { name: h.download_csv }).getAttribute('href');
+    expect(csvPath).toMatch(/^\/billing\/payments\.csv\?year=\d{4}$/);
+    const csv = await page.request.get(csvPath!);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers()['content-disposition']).toBe('attachment; filename="payments.csv"');
+    expect(await csv.text()).toContain(`${h.date},${h.account},`);
     await setup.close();
     await context.close();
   });

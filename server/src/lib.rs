@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
     router
         .route("/lang/{code}", get(middleware::set_language))
         .route(app::paths::BILL_PDF_ROUTE, get(bill_pdf))
+        .route(app::paths::PAYMENT_HISTORY_CSV, get(payments_csv))
         .route("/api/{*fn_name}", axum::routing::any(server_fns::unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
@@ -92,6 +93,16 @@ async fn bill_pdf(
 ) -> axum::response::Response {
     let (parts, _) = request.into_parts();
     app::bills::pdf::serve(state.db, state.config, parts, &bill_id).await
+}
+
+/// Payment History as CSV (`app::history::csv`); the request's parts carry its session,
+/// its language and its filters.
+async fn payments_csv(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    app::history::csv::serve(state.db, state.config, parts).await
 }
 
 /// The session cookie. Over HTTPS the `__Host-` prefix makes the browser refuse it unless

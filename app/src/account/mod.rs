@@ -126,7 +126,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                    <p><a href=paths::BILL_HISTORY>{t!(i18n, overview.bill_history)}</a></p>
+                    <p><a href=paths::BILL_HISTORY>{t!(i18n, overview.bill_history)}</a>" · "<a href=paths::payment_history_of(a.account_id)>{t!(i18n, overview.payment_history)}</a></p>
                     {(!a.payments.is_empty()).then(|| view! {
                         <table class="payments">
                             <caption>{t!(i18n, autopay.payments)}</caption>

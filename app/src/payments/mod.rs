@@ -27,7 +27,7 @@ mod state;
 
 pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
 pub use saved::SavedMethod;
-pub use state::{on_its_way_text, state_label, OnItsWay, OnItsWayNotices};
+pub use state::{on_its_way_text, state_label, state_text, OnItsWay, OnItsWayNotices};
 
 #[cfg(feature = "ssr")]
 pub use label::method_label;

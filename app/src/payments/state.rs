@@ -19,14 +19,19 @@ pub struct OnItsWay {
 }
 
 pub fn state_label(i18n: I18n, state: PaymentState) -> String {
+    state_text(i18n.get_locale(), state)
+}
+
+/// The same label where no page is rendered (Payment History's CSV file).
+pub fn state_text(locale: Locale, state: PaymentState) -> String {
     match state {
-        PaymentState::Scheduled => t_string!(i18n, pay.state_scheduled),
-        PaymentState::Pending => t_string!(i18n, pay.state_pending),
-        PaymentState::SentToBank => t_string!(i18n, pay.state_sent),
-        PaymentState::Paid => t_string!(i18n, pay.state_paid),
-        PaymentState::Declined => t_string!(i18n, pay.state_declined),
-        PaymentState::Returned => t_string!(i18n, pay.state_returned),
-        PaymentState::Cancelled => t_string!(i18n, pay.state_cancelled),
+        PaymentState::Scheduled => td_string!(locale, pay.state_scheduled),
+        PaymentState::Pending => td_string!(locale, pay.state_pending),
+        PaymentState::SentToBank => td_string!(locale, pay.state_sent),
+        PaymentState::Paid => td_string!(locale, pay.state_paid),
+        PaymentState::Declined => td_string!(locale, pay.state_declined),
+        PaymentState::Returned => td_string!(locale, pay.state_returned),
+        PaymentState::Cancelled => td_string!(locale, pay.state_cancelled),
     }
     .to_string()
 }

@@ -36,6 +36,8 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("cancel_scheduled_payment", &["payment_id", "submission"]),
     ("bill_history", &[]),
     ("bill_view", &["bill_id"]),
+    ("payment_history", &["account", "year"]),
+    ("payment_receipt", &["payment_id"]),
     ("get_faq", &[]),
     ("get_terms", &[]),
     ("wallet_methods", &[]),

@@ -9,6 +9,7 @@ mod crash;
 mod delivery;
 mod formats;
 mod helpers;
+mod history;
 mod hostile;
 mod import;
 mod instances;

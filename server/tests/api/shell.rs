@@ -201,12 +201,27 @@ async fn every_route_carries_the_security_headers_and_personal_answers_are_never
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    // A payment of Alex's, as AutoPay records one, for its receipt.
+    let (payment_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO payments (bill_id, account_id, payment_method_id, amount_cents, draft_date, \
+         status, created_at, updated_at) SELECT $1, b.account_id, m.id, 1234, '2026-11-20', \
+         'submitted', 0, 0 FROM bills b JOIN accounts a ON a.id = b.account_id \
+         JOIN payment_methods m ON m.customer_id = a.customer_id WHERE b.id = $1 \
+         AND m.id = (SELECT MIN(id) FROM payment_methods WHERE customer_id = a.customer_id) \
+         RETURNING id",
+    )
+    .bind(bill_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     let mut paths: Vec<String> = Vec::new();
     for path in server::page_paths() {
         if path.contains("{section}") {
             paths.extend(["autopay", "delivery", "wallet"].map(|s| path.replace("{section}", s)));
         } else if path.contains("{bill_id}") {
             paths.push(path.replace("{bill_id}", &bill_id.to_string()));
+        } else if path.contains("{payment_id}") {
+            paths.push(path.replace("{payment_id}", &payment_id.to_string()));
         } else {
             assert!(
                 !path.contains('{') && !path.contains(':') && !path.contains('*'),
@@ -230,6 +245,10 @@ async fn every_route_carries_the_security_headers_and_personal_answers_are_never
             assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
         }
     }
+    let csv = app.get(app::paths::PAYMENT_HISTORY_CSV).await;
+    assert_eq!(csv.status().as_u16(), 200);
+    assert_secure_headers("payments csv", &csv);
+    assert_eq!(header(&csv, "cache-control"), "no-store", "payments are personal");
     let function = app.client.post(format!("{}/api/get_overview", app.base)).send().await.unwrap();
     assert_eq!(function.status().as_u16(), 200);
     assert_secure_headers("get_overview", &function);

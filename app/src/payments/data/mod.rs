@@ -5,6 +5,7 @@
 
 pub mod cards;
 pub mod directory;
+pub mod history;
 pub mod nacha_files;
 pub mod one_time;
 pub mod receipts;
