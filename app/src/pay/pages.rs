@@ -43,6 +43,10 @@ fn message(i18n: I18n, p: PayProblem) -> String {
         PayProblem::MethodMissing => t_string!(i18n, pay.method_missing).to_string(),
         PayProblem::OnItsWay => t_string!(i18n, pay.on_its_way_confirm).to_string(),
         PayProblem::SignInNeeded => t_string!(i18n, pay.sign_in_needed).to_string(),
+        PayProblem::AccountNotConfirmed => t_string!(i18n, pay.account_not_confirmed).to_string(),
+        PayProblem::AccountCheckUnavailable => {
+            t_string!(i18n, pay.account_check_unavailable).to_string()
+        }
     }
 }
 
