@@ -397,7 +397,7 @@ fn Confirmation(c: PayConfirmation) -> impl IntoView {
                 <dt>{t!(i18n, pay.submitted_on)}</dt><dd>{format::long_date(c.submitted_on, l)}</dd>
             </dl>
             <div class="actions no-print">
-                <button type="button" class="primary print-button" on:click=move |_| { let _ = window().print(); }>{t!(i18n, pay.print)}</button>
+                <crate::print::PrintButton label=t_string!(i18n, pay.print).to_string()/>
                 <a class="button secondary" href=paths::ACCOUNT>{t!(i18n, pay.back_to_account)}</a>
             </div>
         </div>

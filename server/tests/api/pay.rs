@@ -179,6 +179,12 @@ async fn a_card_payment_is_charged_at_once_confirmed_and_receipted() {
         "{confirmation}"
     );
     assert!(confirmation.contains("P0000"), "a reference number: {confirmation}");
+    // Print works through its island; without JavaScript the button stays hidden and a
+    // hint says how to print.
+    let island = confirmation.split("data-component=\"PrintButtonIsland").nth(1);
+    let button = island.and_then(|i| i.split("<button").nth(1)).and_then(|b| b.split('>').next());
+    assert!(button.is_some_and(|b| b.contains(" hidden")), "{confirmation}");
+    assert!(confirmation.contains("<noscript><p class=\"print-hint\">To print this page"));
     assert_eq!(p.balance(p.accounts[0]).await, 0, "the bill shows it paid");
     assert_eq!(p.statuses().await, vec![(p.accounts[0], "paid".into(), balance)]);
     let receipt = p.app.stored_emails().await;
