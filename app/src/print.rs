@@ -38,3 +38,32 @@ pub fn PrintHeader(#[prop(optional)] on_screen: bool) -> impl IntoView {
         </div>
     }
 }
+
+/// A Print button and, for a browser without JavaScript, the hint to use its own Print
+/// command. `label` is the button's text, in the page's language.
+#[component]
+pub fn PrintButton(label: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PrintButtonIsland label/>
+        <noscript><p class="print-hint">{t!(i18n, print.use_browser)}</p></noscript>
+    }
+}
+
+/// The button itself: pages are rendered on the server, so only an island can print. It is
+/// rendered hidden and shown once the island runs, so a page without JavaScript (or before
+/// the WebAssembly has loaded) never shows a button that does nothing.
+#[island]
+fn PrintButtonIsland(label: String) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    // An effect runs in the browser only.
+    Effect::new(move |_| ready.set(true));
+    view! {
+        <button type="button" class="primary print-button" hidden=move || !ready.get()
+            on:click=|_| {
+                let _ = window().print();
+            }>
+            {label}
+        </button>
+    }
+}

@@ -40,6 +40,7 @@ async fn main() {
         mailer: Mailer::from_config(&config).expect("mailer"),
         vault: Vault::from_config(&config).expect("vault"),
         gateway: Gateway::sandbox(),
+        validator: app::gateway::Validator::sandbox(),
         sessions: Sessions::open(&url).await.expect("sessions"),
         db,
         config,

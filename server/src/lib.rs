@@ -6,7 +6,7 @@ pub mod scheduler;
 mod server_fns;
 
 use app::email::Mailer;
-use app::gateway::Gateway;
+use app::gateway::{Gateway, Validator};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
@@ -29,6 +29,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub vault: Vault,
     pub gateway: Gateway,
+    /// The bank account validation service (NACHA's rule for a first WEB debit).
+    pub validator: Validator,
 }
 
 /// Builds the whole application: pages, server functions, static files, middleware.
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.mailer.clone());
             provide_context(state.vault.clone());
             provide_context(state.gateway.clone());
+            provide_context(state.validator.clone());
         }
     };
     let render_shell = {

@@ -366,6 +366,9 @@ async fn start_services(
     let gateway = app::gateway::Gateway::from_config(config)
         .map_err(anyhow::Error::msg)
         .context("choosing the payment gateway")?;
+    let validator = app::gateway::Validator::from_config(config)
+        .map_err(anyhow::Error::msg)
+        .context("choosing the bank account validator")?;
     if let Some(at) = &config.autopay.run_daily_at {
         let at = server::scheduler::parse_time_of_day(at).context("autopay.run_daily_at")?;
         tokio::spawn(server::scheduler::daily(
@@ -378,5 +381,14 @@ async fn start_services(
         ));
         println!("AutoPay runs daily at {at} UTC.");
     }
-    Ok(AppState { leptos_options, config: config.clone(), db, sessions, mailer, vault, gateway })
+    Ok(AppState {
+        leptos_options,
+        config: config.clone(),
+        db,
+        sessions,
+        mailer,
+        vault,
+        gateway,
+        validator,
+    })
 }

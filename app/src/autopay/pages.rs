@@ -462,9 +462,7 @@ pub fn AutopayConfirmationPage() -> impl IntoView {
                             <h2>{t!(i18n, autopay.authorization)}</h2>
                             <p class="authorization">{c.authorization.clone()}</p>
                             <div class="actions no-print">
-                                <button type="button" class="primary print-button" on:click=move |_| {
-                                    let _ = window().print();
-                                }>{t!(i18n, autopay.print)}</button>
+                                <crate::print::PrintButton label=t_string!(i18n, autopay.print).to_string()/>
                                 <a class="button secondary" href=paths::AUTOPAY_SETTINGS>{t!(i18n, autopay.back_to_settings)}</a>
                             </div>
                         </div>

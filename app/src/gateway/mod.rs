@@ -9,6 +9,11 @@ use crate::domain::{CardBrand, CardNumber, Expiry, SecurityCode};
 use async_trait::async_trait;
 use std::sync::Arc;
 
+pub mod validator;
+pub use validator::{
+    sandbox_accounts, BankAccountValidator, Validation, Validator, ValidatorError,
+};
+
 /// What a customer typed for a card. Borrowed, never stored.
 pub struct CardDetails<'a> {
     pub number: &'a CardNumber,

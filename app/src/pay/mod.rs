@@ -91,6 +91,10 @@ pub enum PayProblem {
     /// A payment is already on its way: paying again needs the second confirmation.
     OnItsWay,
     SignInNeeded,
+    /// The bank account validation service says the e-check's account is not debitable.
+    AccountNotConfirmed,
+    /// The validation service could not be reached: nothing is paid, try again later.
+    AccountCheckUnavailable,
 }
 
 impl PayProblem {
@@ -102,7 +106,9 @@ impl PayProblem {
             Self::Date(_) => "date".into(),
             Self::MethodMissing => "method-list".into(),
             Self::OnItsWay => "again".into(),
-            Self::SignInNeeded => String::new(),
+            Self::SignInNeeded | Self::AccountNotConfirmed | Self::AccountCheckUnavailable => {
+                String::new()
+            }
         }
     }
 }
@@ -141,6 +147,8 @@ fn context() -> service::PayContext {
         db: expect_context::<crate::platform::Db>(),
         config: expect_context::<crate::platform::Config>(),
         gateway: expect_context::<crate::gateway::Gateway>(),
+        vault: expect_context::<crate::platform::vault::Vault>(),
+        validator: expect_context::<crate::gateway::Validator>(),
         lang: crate::domain::Lang::from_locale(&crate::platform::request::request_locale()),
         today: time::OffsetDateTime::now_utc().date(),
     }

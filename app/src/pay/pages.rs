@@ -43,6 +43,10 @@ fn message(i18n: I18n, p: PayProblem) -> String {
         PayProblem::MethodMissing => t_string!(i18n, pay.method_missing).to_string(),
         PayProblem::OnItsWay => t_string!(i18n, pay.on_its_way_confirm).to_string(),
         PayProblem::SignInNeeded => t_string!(i18n, pay.sign_in_needed).to_string(),
+        PayProblem::AccountNotConfirmed => t_string!(i18n, pay.account_not_confirmed).to_string(),
+        PayProblem::AccountCheckUnavailable => {
+            t_string!(i18n, pay.account_check_unavailable).to_string()
+        }
     }
 }
 
@@ -398,7 +402,7 @@ fn Confirmation(c: PayConfirmation) -> impl IntoView {
                 <dt>{t!(i18n, pay.submitted_on)}</dt><dd>{format::long_date(c.submitted_on, l)}</dd>
             </dl>
             <div class="actions no-print">
-                <button type="button" class="primary print-button" on:click=move |_| { let _ = window().print(); }>{t!(i18n, pay.print)}</button>
+                <crate::print::PrintButton label=t_string!(i18n, pay.print).to_string()/>
                 <a class="button secondary" href=paths::ACCOUNT>{t!(i18n, pay.back_to_account)}</a>
             </div>
         </div>

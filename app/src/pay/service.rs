@@ -4,12 +4,14 @@
 use super::*;
 use crate::domain::payment::{check_amount, parse_amount, payment_date, reference};
 use crate::domain::{format, BillId, CustomerId, Lang, PaymentId};
-use crate::gateway::{ChargeOutcome, Gateway, GatewayError};
+use crate::domain::{BankAccountNumber, BankAccountType, MethodId, RoutingNumber};
+use crate::gateway::{ChargeOutcome, Gateway, GatewayError, Validation, Validator};
 use crate::payments::cards::charge_reference;
 use crate::payments::data::one_time::{
     self as data, ChargeAnswer, MethodToPay, NewLine, NewSubmission, Recorded,
 };
 use crate::payments::texts::{self, OneTimeNews, PaidLine};
+use crate::platform::vault::Vault;
 use crate::platform::{Config, Db};
 
 /// Why a card payment failed when the processor could not be reached (nothing charged).
@@ -19,6 +21,8 @@ pub struct PayContext {
     pub db: Db,
     pub config: Config,
     pub gateway: Gateway,
+    pub vault: Vault,
+    pub validator: Validator,
     pub lang: Lang,
     pub today: Date,
 }
@@ -273,6 +277,11 @@ pub async fn submit(
         // paid the balance: then its payment is the answer.
         Err(problems) => return Ok(already().await?.unwrap_or(Err(problems))),
     };
+    if c.kind == MethodKind::Echeck {
+        if let Err(problem) = validate_account(ctx, customer_id, c.method.id).await? {
+            return Ok(Err(vec![problem]));
+        }
+    }
     let contact = crate::auth::data::login_of_customer(&ctx.db, customer_id).await?;
     let lang = contact.as_ref().map_or(ctx.lang, |l| Lang::from_locale(&l.locale));
     let scheduled = c.scheduled(ctx.today);
@@ -303,6 +312,42 @@ pub async fn submit(
                 charge_now(ctx, &c, &payments, lang, to).await?;
             }
             Ok(Ok(id))
+        }
+    }
+}
+
+/// NACHA's account validation before the first WEB debit from a bank account the portal has
+/// not seen debited (`data::unseen_bank_account`). A valid account is recorded as validated,
+/// so it is checked once; otherwise the payment is refused and nothing is stored.
+async fn validate_account(
+    ctx: &PayContext,
+    customer_id: CustomerId,
+    method_id: MethodId,
+) -> Result<Result<(), PayProblem>, sqlx::Error> {
+    let Some(unseen) = data::unseen_bank_account(&ctx.db, customer_id, method_id).await? else {
+        return Ok(Ok(()));
+    };
+    let number = ctx.vault.open(&unseen.sealed(), &unseen.binding()).ok();
+    let number = number.and_then(|n| BankAccountNumber::parse(&n).ok());
+    let routing = RoutingNumber::parse(&unseen.routing_number).ok();
+    let account_type = BankAccountType::parse(&unseen.bank_account_type).ok();
+    let (Some(number), Some(routing), Some(account_type)) = (number, routing, account_type) else {
+        tracing::error!(method = %method_id, key = %unseen.account_key_id,
+            "bank account cannot be opened for validation: payment refused; check the payment keys");
+        return Ok(Err(PayProblem::AccountCheckUnavailable));
+    };
+    match ctx.validator.validate(&routing, &number, account_type).await {
+        Ok(Validation::Valid) => {
+            data::record_validated(&ctx.db, method_id).await?;
+            Ok(Ok(()))
+        }
+        Ok(Validation::Invalid { reason }) => {
+            tracing::info!(method = %method_id, %reason, "bank account not confirmed: payment refused");
+            Ok(Err(PayProblem::AccountNotConfirmed))
+        }
+        Err(e) => {
+            tracing::warn!(method = %method_id, error = %e, "bank account validation unreachable: payment refused");
+            Ok(Err(PayProblem::AccountCheckUnavailable))
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct Config {
     /// The card and wallet processor. Only `sandbox` is built in (development mode only);
     /// see the README for plugging in a real one.
     pub payment_gateway: String,
+    /// The bank account validation service a first e-check debit is checked with. Only
+    /// `sandbox` is built in (development mode only); see the README.
+    pub bank_account_validator: String,
     pub autopay: AutopayConfig,
     pub payments: PaymentsConfig,
     /// How many attempts of each kind are let through (README, Security).
@@ -250,6 +253,7 @@ impl Default for Config {
             secrets: SecretsConfig::default(),
             trusted_proxies: Vec::new(),
             payment_gateway: "sandbox".into(),
+            bank_account_validator: "sandbox".into(),
             autopay: AutopayConfig::default(),
             payments: PaymentsConfig::default(),
             limits: LimitsConfig::default(),

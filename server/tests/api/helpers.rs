@@ -1,5 +1,6 @@
 use app::domain::{AccountId, BillId, CustomerId, LoginId, MethodId};
 use app::email::Mailer;
+use app::gateway::Validator;
 use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
@@ -62,7 +63,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// The app with a configuration of the test's choosing.
 pub async fn spawn_app_with(config: Config) -> TestApp {
-    spawn_on(config, fresh_db().await).await
+    spawn_on(config, fresh_db().await, Validator::sandbox()).await
+}
+
+/// The app with a bank account validation service of the test's choosing.
+pub async fn spawn_app_validated_by(config: Config, validator: Validator) -> TestApp {
+    spawn_on(config, fresh_db().await, validator).await
 }
 
 /// A second instance of the portal on `first`'s database, as a second machine would run
@@ -70,10 +76,10 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
 pub async fn spawn_instance_beside(first: &TestApp) -> TestApp {
     let url = database_url(first);
     let db = Db::connect(&url).await.expect("connect to the shared database");
-    spawn_on(test_config(), TestDb { db, url, _dir: None }).await
+    spawn_on(test_config(), TestDb { db, url, _dir: None }, Validator::sandbox()).await
 }
 
-async fn spawn_on(config: Config, test_db: TestDb) -> TestApp {
+async fn spawn_on(config: Config, test_db: TestDb, validator: Validator) -> TestApp {
     let db = test_db.db.clone();
     let leptos_options = LeptosOptions::builder()
         .output_name("aqueduct")
@@ -92,6 +98,7 @@ async fn spawn_on(config: Config, test_db: TestDb) -> TestApp {
         mailer: mailer.clone(),
         vault,
         gateway: app::gateway::Gateway::sandbox(),
+        validator,
     };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");

@@ -3,15 +3,21 @@
 //! payment; bad input is refused in the customer's language and stores nothing.
 
 use crate::helpers::{
-    card, count, echeck, location, spawn_app_with, spawn_instance_beside, test_config, with_demo,
-    TestApp, PASSWORD,
+    card, count, echeck, location, spawn_app_validated_by, spawn_instance_beside, test_config,
+    with_demo, TestApp, PASSWORD,
 };
 use app::autopay::run::{self, RunContext};
 use app::domain::{AccountId, CustomerId, MethodId};
-use app::gateway::{sandbox_cards, Gateway};
+use app::domain::{BankAccountNumber, BankAccountType, RoutingNumber};
+use app::gateway::{
+    sandbox_accounts, sandbox_cards, BankAccountValidator, Gateway, Validation, Validator,
+    ValidatorError,
+};
 use app::pay::{LineForm, PayForm};
 use app::platform::vault::Vault;
 use app::platform::Config;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use time::{Date, Duration};
 
 fn today() -> Date {
@@ -29,12 +35,16 @@ struct Payer {
 }
 
 async fn payer_with(config: impl FnOnce(&mut Config)) -> Payer {
+    payer_validated_by(config, Validator::sandbox()).await
+}
+
+async fn payer_validated_by(config: impl FnOnce(&mut Config), validator: Validator) -> Payer {
     let folder = tempfile::tempdir().unwrap();
     let mut c = test_config();
     c.autopay.nacha_folder = folder.path().to_path_buf();
     c.autopay.prenotes = false;
     config(&mut c);
-    let app = spawn_app_with(c.clone()).await;
+    let app = spawn_app_validated_by(c.clone(), validator).await;
     with_demo(&app.db).await;
     let alex = app.register("12345678-1234567", "97501").await;
     let due = (today() + Duration::days(20)).to_string();
@@ -72,7 +82,11 @@ impl Payer {
     }
 
     async fn add_bank(&self) -> MethodId {
-        let bank = echeck("021000021", "11112222", "11112222");
+        self.add_bank_numbered("11112222").await
+    }
+
+    async fn add_bank_numbered(&self, number: &str) -> MethodId {
+        let bank = echeck("021000021", number, number);
         self.app.add_method(self.customer_id, &bank).await.unwrap()
     }
 
@@ -165,6 +179,12 @@ async fn a_card_payment_is_charged_at_once_confirmed_and_receipted() {
         "{confirmation}"
     );
     assert!(confirmation.contains("P0000"), "a reference number: {confirmation}");
+    // Print works through its island; without JavaScript the button stays hidden and a
+    // hint says how to print.
+    let island = confirmation.split("data-component=\"PrintButtonIsland").nth(1);
+    let button = island.and_then(|i| i.split("<button").nth(1)).and_then(|b| b.split('>').next());
+    assert!(button.is_some_and(|b| b.contains(" hidden")), "{confirmation}");
+    assert!(confirmation.contains("<noscript><p class=\"print-hint\">To print this page"));
     assert_eq!(p.balance(p.accounts[0]).await, 0, "the bill shows it paid");
     assert_eq!(p.statuses().await, vec![(p.accounts[0], "paid".into(), balance)]);
     let receipt = p.app.stored_emails().await;
@@ -384,4 +404,93 @@ async fn signed_out_nobody_pays() {
     let referer = format!("/billing/pay/review?{}", form.query());
     p.app.post_form("submit_payment", &referer, &[("form", &form.query())]).await;
     assert_eq!(count(&p.app.db, "payments").await, 0);
+}
+
+/// The sandbox's answers, counted.
+struct Counting(Arc<AtomicUsize>);
+
+#[async_trait::async_trait]
+impl BankAccountValidator for Counting {
+    fn name(&self) -> &str {
+        "counting"
+    }
+
+    async fn validate(
+        &self,
+        routing: &RoutingNumber,
+        account_number: &BankAccountNumber,
+        account_type: BankAccountType,
+    ) -> Result<Validation, ValidatorError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Validator::sandbox().validate(routing, account_number, account_type).await
+    }
+}
+
+#[tokio::test]
+async fn a_bank_account_the_bank_does_not_confirm_or_cannot_check_pays_nothing() {
+    let p = payer().await;
+    let cases = [
+        (sandbox_accounts::INVALID, "Your bank could not confirm this bank account"),
+        (sandbox_accounts::UNREACHABLE, "could not check this bank account"),
+    ];
+    for (number, says) in cases {
+        let bank = p.add_bank_numbered(number).await;
+        let form = p.form(bank, &[p.accounts[0]]);
+        let back = p.submit(&form).await;
+        assert!(back.contains("/billing/pay/review?"), "{number} is refused: {back}");
+        let page = p.app.get(back.trim_start_matches(&p.app.base)).await.text().await.unwrap();
+        assert!(page.contains(says), "{number}: {page}");
+        let (validated,): (Option<i64>,) =
+            sqlx::query_as("SELECT validated_at FROM payment_methods WHERE id = $1")
+                .bind(bank)
+                .fetch_one(&p.app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(validated, None, "{number} is not validated");
+    }
+    assert_eq!(count(&p.app.db, "payments").await, 0, "nothing stored");
+    assert_eq!(count(&p.app.db, "payment_submissions").await, 0);
+}
+
+#[tokio::test]
+async fn a_bank_account_is_validated_once_before_its_first_debit() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let p = payer_validated_by(|_| {}, Validator(Arc::new(Counting(calls.clone())))).await;
+    let bank = p.add_bank().await;
+    let card = p.add_card("4111111111111111").await;
+    p.submit(&p.form(card, &[p.accounts[0]])).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "a card is not a bank account");
+
+    // Three payments of $1.00 from account 1's balance: the first validates.
+    let dollar = |method| {
+        let mut form = p.form(method, &[p.accounts[1]]);
+        form.again = true;
+        form.lines[0].other_chosen = true;
+        form.lines[0].other = "1.00".into();
+        form
+    };
+    let done = p.submit(&dollar(bank)).await;
+    assert!(done.starts_with("/billing/pay/done?ref="), "{done}");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    let (validated,): (Option<i64>,) =
+        sqlx::query_as("SELECT validated_at FROM payment_methods WHERE id = $1")
+            .bind(bank)
+            .fetch_one(&p.app.db.pool)
+            .await
+            .unwrap();
+    assert!(validated.is_some(), "the validation is recorded");
+
+    let done = p.submit(&dollar(bank)).await;
+    assert!(done.starts_with("/billing/pay/done?ref="), "{done}");
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "validated once");
+
+    // A bank account whose AutoPay prenote went to the bank has been seen.
+    let prenoted = p.add_bank_numbered("33334444").await;
+    sqlx::query("UPDATE payment_methods SET prenote_sent_at = 1 WHERE id = $1")
+        .bind(prenoted)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    assert!(p.submit(&dollar(prenoted)).await.starts_with("/billing/pay/done?ref="));
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "a prenoted account is not validated again");
 }

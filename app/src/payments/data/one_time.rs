@@ -6,6 +6,7 @@
 use crate::domain::{AccountId, BillId, Cents, CustomerId, MethodId, PaymentId, SubmissionId};
 use crate::email::Composed;
 use crate::platform::db::{now, Db, WriteLock};
+use crate::platform::vault::{Binding, Sealed};
 
 /// How long a payment being charged in a request is held from the daily run, which
 /// charges it under the same reference if the request stopped half-way.
@@ -351,4 +352,67 @@ pub async fn method_to_pay(
     .bind(customer_id)
     .fetch_optional(&db.pool)
     .await
+}
+
+/// A bank account of the customer's that the portal has not seen debited: it needs account
+/// validation before a WEB debit from it is accepted.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnseenBankAccount {
+    pub id: MethodId,
+    pub customer_id: CustomerId,
+    pub routing_number: String,
+    pub bank_account_type: String,
+    pub account_ciphertext: Vec<u8>,
+    pub account_key_id: String,
+    pub account_bound: i64,
+}
+
+impl UnseenBankAccount {
+    pub fn sealed(&self) -> Sealed {
+        Sealed {
+            key_id: self.account_key_id.clone(),
+            bytes: self.account_ciphertext.clone(),
+            bound: self.account_bound == 1,
+        }
+    }
+
+    pub fn binding(&self) -> Binding {
+        Binding { method_id: self.id, customer_id: self.customer_id }
+    }
+}
+
+/// The customer's bank account `method_id` when it still needs validation. An account is
+/// seen once it passed validation, had its prenote sent (AutoPay), or had a debit go to the
+/// bank or be paid: NACHA asks for validation before the first debit only.
+pub async fn unseen_bank_account(
+    db: &Db,
+    customer_id: CustomerId,
+    method_id: MethodId,
+) -> Result<Option<UnseenBankAccount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.customer_id, m.routing_number, m.bank_account_type, m.account_ciphertext, \
+         m.account_key_id, m.account_bound FROM payment_methods m \
+         WHERE m.id = $1 AND m.customer_id = $2 AND m.removed_at IS NULL AND m.kind = 'echeck' \
+         AND m.validated_at IS NULL AND m.prenote_sent_at IS NULL \
+         AND m.routing_number IS NOT NULL AND m.bank_account_type IS NOT NULL \
+         AND m.account_ciphertext IS NOT NULL AND m.account_key_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.payment_method_id = m.id \
+           AND p.status IN ('submitted', 'paid'))",
+    )
+    .bind(method_id)
+    .bind(customer_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Records that the bank account passed validation.
+pub async fn record_validated(db: &Db, method_id: MethodId) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE payment_methods SET validated_at = $1 WHERE id = $2 AND validated_at IS NULL",
+    )
+    .bind(now())
+    .bind(method_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
