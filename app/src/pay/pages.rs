@@ -375,6 +375,7 @@ fn Confirmation(c: PayConfirmation) -> impl IntoView {
     let l = crate::page_lang();
     view! {
         <div class="confirmation">
+            <crate::print::PrintHeader/>
             <h1>{heading}</h1>
             {declined.then(|| view! {
                 <div class="notice" role="alert">

@@ -179,6 +179,7 @@ async fn a_card_payment_is_charged_at_once_confirmed_and_receipted() {
         "{confirmation}"
     );
     assert!(confirmation.contains("P0000"), "a reference number: {confirmation}");
+    assert!(confirmation.contains("print-header"), "it prints with the utility's letterhead");
     // Print works through its island; without JavaScript the button stays hidden and a
     // hint says how to print.
     let island = confirmation.split("data-component=\"PrintButtonIsland").nth(1);
