@@ -51,6 +51,14 @@ pub struct Sealed {
     pub bound: bool,
 }
 
+impl Sealed {
+    /// As `payment_methods` stores it: the key id, the ciphertext, and `account_bound` (1 when
+    /// bound to its row).
+    pub fn stored(key_id: &str, bytes: &[u8], account_bound: i64) -> Self {
+        Self { key_id: key_id.to_string(), bytes: bytes.to_vec(), bound: account_bound == 1 }
+    }
+}
+
 /// The row a sealed bank account belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {

@@ -246,11 +246,8 @@ struct SealedRow {
 impl SealedRow {
     fn split(self) -> (Binding, Sealed) {
         let binding = Binding { method_id: self.id, customer_id: self.customer_id };
-        let sealed = Sealed {
-            key_id: self.account_key_id,
-            bytes: self.account_ciphertext,
-            bound: self.account_bound == 1,
-        };
+        let sealed =
+            Sealed::stored(&self.account_key_id, &self.account_ciphertext, self.account_bound);
         (binding, sealed)
     }
 }

@@ -198,11 +198,7 @@ pub struct FileLine {
 
 impl FileLine {
     pub fn sealed(&self) -> Sealed {
-        Sealed {
-            key_id: self.account_key_id.clone(),
-            bytes: self.account_ciphertext.clone(),
-            bound: self.account_bound == 1,
-        }
+        Sealed::stored(&self.account_key_id, &self.account_ciphertext, self.account_bound)
     }
 
     pub fn binding(&self) -> Binding {
