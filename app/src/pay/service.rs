@@ -184,7 +184,14 @@ async fn check(
     if method.is_none() || kind.is_none() {
         problems.push(PayProblem::MethodMissing);
     }
-    problems.dedup();
+    // Each problem once, in the order found (two accounts can both have a payment on its way).
+    let mut seen = Vec::with_capacity(problems.len());
+    problems.retain(|p| {
+        !seen.contains(p) && {
+            seen.push(*p);
+            true
+        }
+    });
     match (problems.is_empty(), date, method, kind) {
         (true, Some(date), Some(method), Some(kind)) => {
             Ok(Ok(Checked { lines, date, method, kind }))

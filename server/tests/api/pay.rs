@@ -359,6 +359,19 @@ async fn paying_again_while_a_payment_is_on_its_way_needs_a_second_confirmation(
     assert!(again.contains("tick the box to confirm"), "{again}");
     form.again = true;
     assert!(p.review(&form).await.contains("Submit Payment"));
+
+    // Both accounts with a payment on its way, and another problem between them: the
+    // second confirmation is asked for once.
+    let mut both = p.form(bank, &p.accounts);
+    for line in &mut both.lines {
+        line.other_chosen = true;
+        line.other = "10.00".into();
+    }
+    p.submit(&both).await;
+    both.key = format!("{}-3", both.key);
+    both.lines[1].other = "84,17".into();
+    let page = p.review(&both).await;
+    assert_eq!(page.matches("tick the box to confirm").count(), 1, "once in the summary: {page}");
 }
 
 #[tokio::test]
