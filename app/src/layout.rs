@@ -189,6 +189,7 @@ pub fn Footer() -> impl IntoView {
                 <p>{t!(i18n, footer.email)}": " <a href=mailto>{branding.email.clone()}</a></p>
             </section>
             <ul class="footer-links">
+                <li><a href=paths::QUICK_PAY>{t!(i18n, footer.quick_pay)}</a></li>
                 <li><a href=paths::FAQ>{t!(i18n, footer.faq)}</a></li>
                 <li><a href=paths::TERMS>{t!(i18n, footer.terms)}</a></li>
             </ul>

@@ -20,6 +20,7 @@ pub mod paths;
 pub mod pay;
 pub mod payments;
 pub mod print;
+pub mod quickpay;
 pub mod registration;
 pub mod wallet;
 
@@ -124,6 +125,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/pay") view=pay::PayPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/pay/review") view=pay::PayReviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/pay/done") view=pay::PayConfirmationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/pay") view=quickpay::QuickPayPage ssr=SsrMode::Async/>
+                        <Route path=path!("/pay/details") view=quickpay::QuickPayDetailsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/pay/method") view=quickpay::QuickPayMethodPage ssr=SsrMode::Async/>
+                        <Route path=path!("/pay/review") view=quickpay::QuickPayReviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("/pay/done") view=quickpay::QuickPayConfirmationPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/wallet/add") view=wallet::AddPaymentMethodPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/settings/:section") view=billing::BillSettings ssr=SsrMode::Async/>
                         <Route path=path!("/billing/bills") view=bills::BillHistoryPage ssr=SsrMode::Async/>

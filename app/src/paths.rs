@@ -26,6 +26,17 @@ pub const PAY: &str = "/billing/pay";
 pub const PAY_REVIEW: &str = "/billing/pay/review";
 pub const PAY_DONE: &str = "/billing/pay/done";
 
+/// Quick Pay, without a login: find the bill, choose, enter the method, review, done.
+pub const QUICK_PAY: &str = "/pay";
+pub const QUICK_PAY_DETAILS: &str = "/pay/details";
+pub const QUICK_PAY_METHOD: &str = "/pay/method";
+pub const QUICK_PAY_REVIEW: &str = "/pay/review";
+pub const QUICK_PAY_DONE: &str = "/pay/done";
+
+pub fn quick_pay_done(submission: SubmissionId) -> String {
+    format!("{QUICK_PAY_DONE}?ref={submission}")
+}
+
 /// Make a Payment with only `account` ticked (the overview's Pay Now).
 pub fn pay_account(account: AccountId) -> String {
     format!("{PAY}?account={account}")
@@ -111,6 +122,11 @@ mod tests {
             PAY,
             PAY_REVIEW,
             PAY_DONE,
+            QUICK_PAY,
+            QUICK_PAY_DETAILS,
+            QUICK_PAY_METHOD,
+            QUICK_PAY_REVIEW,
+            QUICK_PAY_DONE,
             BILL_HISTORY,
             PAYMENT_HISTORY,
         ] {

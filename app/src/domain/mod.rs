@@ -10,6 +10,7 @@ pub mod format;
 pub mod ids;
 pub mod language;
 pub mod local_path;
+pub mod mask;
 pub mod money;
 pub mod password;
 pub mod payment;

@@ -15,6 +15,7 @@ pub fn Home() -> impl IntoView {
                 <a class="button primary" href=paths::REGISTER>{t!(i18n, home.register_cta)}</a>
                 <a class="button" href=paths::SIGN_IN>{t!(i18n, home.sign_in_cta)}</a>
             </p>
+            <p><a href=paths::QUICK_PAY>{t!(i18n, quick_pay.link)}</a></p>
         </section>
         <section aria-labelledby="steps-heading">
             <h2 id="steps-heading">{t!(i18n, home.steps_heading)}</h2>

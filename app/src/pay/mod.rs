@@ -16,6 +16,7 @@ use crate::domain::payment::{AmountProblem, DateProblem, PaymentState};
 use crate::domain::{AccountId, Cents, PaymentId, SubmissionId};
 #[cfg(feature = "ssr")]
 use crate::forms::internal;
+pub use crate::payments::{ConfirmedLine, PayConfirmation, PayLine};
 use crate::payments::{MethodKind, OnItsWay, SavedMethod};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -45,15 +46,6 @@ pub struct PayableAccount {
     pub balance: Cents,
     pub due_date: Option<Date>,
     pub on_its_way: Vec<OnItsWay>,
-}
-
-/// One account's line of a checked payment.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PayLine {
-    pub account_id: AccountId,
-    pub number: String,
-    pub amount: Cents,
-    pub fee: Cents,
 }
 
 /// The review: every fact the customer agrees to with Submit Payment.
@@ -115,31 +107,6 @@ impl PayProblem {
 
 /// The answer to Submit Payment when the payment could not be made as reviewed.
 pub type PayOutcome = crate::forms::Outcome<PayProblem>;
-
-/// A submitted payment as its confirmation (and a reprint of it) shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PayConfirmation {
-    pub submission: SubmissionId,
-    pub lines: Vec<ConfirmedLine>,
-    pub method: String,
-    pub date: Date,
-    pub total: Cents,
-    pub submitted_on: Date,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConfirmedLine {
-    pub payment_id: PaymentId,
-    pub reference: String,
-    pub account_id: AccountId,
-    pub number: String,
-    pub amount: Cents,
-    pub fee: Cents,
-    pub state: PaymentState,
-    /// Why a card payment did not go through: the processor declined it, or could not be
-    /// reached (then nothing was charged and the customer may simply try again).
-    pub unreachable: bool,
-}
 
 #[cfg(feature = "ssr")]
 fn context() -> service::PayContext {
@@ -214,7 +181,9 @@ pub async fn payment_confirmation(
     submission: SubmissionId,
 ) -> Result<Option<PayConfirmation>, ServerFnError> {
     let Some(customer_id) = crate::auth::current_customer().await else { return Ok(None) };
-    service::confirmation(&context(), customer_id, submission).await.map_err(internal)
+    crate::payments::one_time::confirmation(&context(), customer_id, submission)
+        .await
+        .map_err(internal)
 }
 
 /// Cancels a scheduled payment of the signed-in customer, then shows its confirmation.

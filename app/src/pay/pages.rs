@@ -7,22 +7,10 @@ use crate::domain::format;
 use crate::forms::{kept_outcome, Choice, ErrorSummary, I18n, RadioGroup};
 use crate::i18n::*;
 use crate::paths;
-use crate::payments::{state_label, OnItsWayNotices};
+use crate::payments::{amount_problem_text, ConfirmationBody, OnItsWayNotices};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn amount_message(i18n: I18n, p: AmountProblem) -> String {
-    match p {
-        AmountProblem::Empty => t_string!(i18n, pay.amount_empty),
-        AmountProblem::Format => t_string!(i18n, pay.amount_format),
-        AmountProblem::CommaForPoint => t_string!(i18n, pay.amount_comma),
-        AmountProblem::TooSmall => t_string!(i18n, pay.amount_small),
-        AmountProblem::TooLarge => t_string!(i18n, pay.amount_large),
-        AmountProblem::NothingOwed => t_string!(i18n, pay.nothing_owed),
-    }
-    .to_string()
-}
 
 fn date_message(i18n: I18n, p: DateProblem) -> String {
     match p {
@@ -38,7 +26,7 @@ fn message(i18n: I18n, p: PayProblem) -> String {
     match p {
         PayProblem::NoAccount => t_string!(i18n, pay.no_account).to_string(),
         PayProblem::AccountUnknown => t_string!(i18n, pay.account_unknown).to_string(),
-        PayProblem::Amount(_, a) => amount_message(i18n, a),
+        PayProblem::Amount(_, a) => amount_problem_text(i18n, a),
         PayProblem::Date(d) => date_message(i18n, d),
         PayProblem::MethodMissing => t_string!(i18n, pay.method_missing).to_string(),
         PayProblem::OnItsWay => t_string!(i18n, pay.on_its_way_confirm).to_string(),
@@ -173,7 +161,7 @@ fn AccountLine(account: PayableAccount, form: PayForm, problems: Vec<PayProblem>
     let other_chosen = line.as_ref().is_some_and(|l| l.other_chosen);
     let other = line.map(|l| l.other).unwrap_or_default();
     let error = problems.iter().find_map(|p| match p {
-        PayProblem::Amount(a, problem) if *a == id => Some(amount_message(i18n, *problem)),
+        PayProblem::Amount(a, problem) if *a == id => Some(amount_problem_text(i18n, *problem)),
         _ => None,
     });
     let due = account.due_date.map(|d| {
@@ -350,58 +338,21 @@ pub fn PayConfirmationPage() -> impl IntoView {
     }
 }
 
-fn confirmation_heading(i18n: I18n, c: &PayConfirmation) -> String {
-    let all = |s: PaymentState| c.lines.iter().all(|l| l.state == s);
-    if all(PaymentState::Declined) {
-        t_string!(i18n, pay.done_declined)
-    } else if all(PaymentState::Scheduled) {
-        t_string!(i18n, pay.done_scheduled)
-    } else if all(PaymentState::Cancelled) {
-        t_string!(i18n, pay.done_cancelled)
-    } else {
-        t_string!(i18n, pay.done_title)
-    }
-    .to_string()
-}
-
 #[component]
 fn Confirmation(c: PayConfirmation) -> impl IntoView {
     let i18n = use_i18n();
     let cancel = ServerAction::<CancelScheduledPayment>::new();
-    let heading = confirmation_heading(i18n, &c);
-    let declined = c.lines.iter().any(|l| l.state == PaymentState::Declined);
-    let unreachable = c.lines.iter().any(|l| l.unreachable);
-    let retry = c.lines.first().map(|l| format!("{}?account={}", paths::PAY, l.account_id));
-    let l = crate::page_lang();
+    let retry = c.lines.first().map(|l| paths::pay_account(l.account_id)).unwrap_or_default();
+    let submission = c.submission;
+    let row_action = Callback::new(move |line: ConfirmedLine| {
+        (line.state == PaymentState::Scheduled)
+            .then(|| view! { <CancelScheduled line submission cancel/> })
+            .into_any()
+    });
     view! {
         <div class="confirmation">
             <crate::print::PrintHeader/>
-            <h1>{heading}</h1>
-            {declined.then(|| view! {
-                <div class="notice" role="alert">
-                    <p>{if unreachable { t_string!(i18n, pay.unreachable) } else { t_string!(i18n, pay.declined) }}</p>
-                    <p class="no-print"><a class="button primary" href=retry.clone()>{t!(i18n, pay.try_again)}</a></p>
-                </div>
-            })}
-            <table class="pay-lines">
-                <caption class="visually-hidden">{t!(i18n, pay.accounts)}</caption>
-                <thead><tr>
-                    <th scope="col">{t!(i18n, pay.account)}</th>
-                    <th scope="col">{t!(i18n, pay.reference)}</th>
-                    <th scope="col">{t!(i18n, pay.amount)}</th>
-                    <th scope="col">{t!(i18n, pay.fee)}</th>
-                    <th scope="col">{t!(i18n, pay.state)}</th>
-                </tr></thead>
-                <tbody>
-                    {c.lines.iter().map(|line| view! { <ConfirmedRow line=line.clone() submission=c.submission cancel/> }).collect_view()}
-                </tbody>
-            </table>
-            <dl class="facts">
-                <dt>{t!(i18n, pay.total)}</dt><dd>{c.total.to_string()}</dd>
-                <dt>{t!(i18n, pay.date)}</dt><dd>{format::long_date(c.date, l)}</dd>
-                <dt>{t!(i18n, pay.method)}</dt><dd>{c.method.clone()}</dd>
-                <dt>{t!(i18n, pay.submitted_on)}</dt><dd>{format::long_date(c.submitted_on, l)}</dd>
-            </dl>
+            <ConfirmationBody c retry row_action/>
             <div class="actions no-print">
                 <crate::print::PrintButton label=t_string!(i18n, pay.print).to_string()/>
                 <a class="button secondary" href=paths::ACCOUNT>{t!(i18n, pay.back_to_account)}</a>
@@ -410,33 +361,22 @@ fn Confirmation(c: PayConfirmation) -> impl IntoView {
     }
 }
 
+/// Cancel, behind a second click, of a payment still scheduled.
 #[component]
-fn ConfirmedRow(
+fn CancelScheduled(
     line: ConfirmedLine,
     submission: SubmissionId,
     cancel: ServerAction<CancelScheduledPayment>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let scheduled = line.state == PaymentState::Scheduled;
     view! {
-        <tr>
-            <th scope="row">{line.number.clone()}</th>
-            <td class="reference">{line.reference.clone()}</td>
-            <td>{line.amount.to_string()}</td>
-            <td>{line.fee.to_string()}</td>
-            <td>
-                {state_label(i18n, line.state)}
-                {scheduled.then(|| view! {
-                    <details class="confirm-cancel no-print">
-                        <summary>{t!(i18n, pay.cancel_payment)}</summary>
-                        <ActionForm action=cancel>
-                            <input type="hidden" name="payment_id" value=line.payment_id.to_string()/>
-                            <input type="hidden" name="submission" value=submission.to_string()/>
-                            <button type="submit" class="danger">{t!(i18n, pay.cancel_yes)}</button>
-                        </ActionForm>
-                    </details>
-                })}
-            </td>
-        </tr>
+        <details class="confirm-cancel no-print">
+            <summary>{t!(i18n, pay.cancel_payment)}</summary>
+            <ActionForm action=cancel>
+                <input type="hidden" name="payment_id" value=line.payment_id.to_string()/>
+                <input type="hidden" name="submission" value=submission.to_string()/>
+                <button type="submit" class="danger">{t!(i18n, pay.cancel_yes)}</button>
+            </ActionForm>
+        </details>
     }
 }

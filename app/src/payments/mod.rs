@@ -21,13 +21,17 @@
 //! method (`label`, browser-safe: the pages show it too) and the saved methods to pay with
 //! (`SavedMethod`, listed by `data::saved`).
 
+mod confirmation;
 mod label;
+mod lines;
 mod saved;
 mod state;
 
+pub use confirmation::ConfirmationBody;
 pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
+pub use lines::{ConfirmedLine, PayConfirmation, PayLine};
 pub use saved::SavedMethod;
-pub use state::{on_its_way_text, state_label, state_text, OnItsWay, OnItsWayNotices};
+pub use state::{amount_problem_text, on_its_way_text, state_label, state_text, OnItsWay, OnItsWayNotices};
 
 #[cfg(feature = "ssr")]
 pub use label::method_label;
@@ -38,6 +42,8 @@ pub mod bank_file;
 pub mod cards;
 #[cfg(feature = "ssr")]
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod one_time;
 #[cfg(feature = "ssr")]
 pub mod receipts;
 #[cfg(feature = "ssr")]

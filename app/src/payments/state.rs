@@ -2,7 +2,7 @@
 //! payment already on its way (so that nobody pays twice by doubt). Browser-safe.
 
 use crate::domain::format;
-use crate::domain::payment::PaymentState;
+use crate::domain::payment::{AmountProblem, PaymentState};
 use crate::domain::Cents;
 use crate::forms::I18n;
 use crate::i18n::*;
@@ -32,6 +32,19 @@ pub fn state_text(locale: Locale, state: PaymentState) -> String {
         PaymentState::Declined => td_string!(locale, pay.state_declined),
         PaymentState::Returned => td_string!(locale, pay.state_returned),
         PaymentState::Cancelled => td_string!(locale, pay.state_cancelled),
+    }
+    .to_string()
+}
+
+/// What is wrong with an amount to pay (Pay Now and Quick Pay).
+pub fn amount_problem_text(i18n: I18n, p: AmountProblem) -> String {
+    match p {
+        AmountProblem::Empty => t_string!(i18n, pay.amount_empty),
+        AmountProblem::Format => t_string!(i18n, pay.amount_format),
+        AmountProblem::CommaForPoint => t_string!(i18n, pay.amount_comma),
+        AmountProblem::TooSmall => t_string!(i18n, pay.amount_small),
+        AmountProblem::TooLarge => t_string!(i18n, pay.amount_large),
+        AmountProblem::NothingOwed => t_string!(i18n, pay.nothing_owed),
     }
     .to_string()
 }

@@ -65,6 +65,10 @@ pub struct LimitsConfig {
     pub new_cards_per_address_day: i64,
     /// Saved payment methods a customer may keep at once.
     pub saved_methods: i64,
+    /// Quick Pay attempts (failed look-ups and payments, declines included) per account
+    /// in a day, and from one client address in a day (card testing, guessing).
+    pub quick_pay_per_account_day: i64,
+    pub quick_pay_per_address_day: i64,
     /// Password checks waiting or running at once; beyond it a sign-in is answered
     /// "busy" (429 with Retry-After).
     pub password_checks_waiting: usize,
@@ -81,6 +85,8 @@ impl Default for LimitsConfig {
             new_cards_per_address_hour: 10,
             new_cards_per_address_day: 20,
             saved_methods: 10,
+            quick_pay_per_account_day: 6,
+            quick_pay_per_address_day: 20,
             password_checks_waiting: crate::platform::passwords::MAX_WAITING_HASHES,
         }
     }

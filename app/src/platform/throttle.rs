@@ -25,6 +25,10 @@ pub enum Scope {
     NewCardsByCustomerDay,
     NewCardsByAddressHour,
     NewCardsByAddressDay,
+    /// Quick Pay: failed look-ups and payment attempts (declines included), per account
+    /// number and per client address, in a day.
+    QuickPayByAccount,
+    QuickPayByAddress,
 }
 
 impl Scope {
@@ -42,6 +46,8 @@ impl Scope {
             Self::NewCardsByCustomerDay => "cards-customer-day",
             Self::NewCardsByAddressHour => "cards-address-hour",
             Self::NewCardsByAddressDay => "cards-address-day",
+            Self::QuickPayByAccount => "quick-pay-account",
+            Self::QuickPayByAddress => "quick-pay-address",
         }
     }
 }

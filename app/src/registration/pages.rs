@@ -253,6 +253,7 @@ pub fn SignInPage() -> impl IntoView {
         </Suspense>
         <p><a href=paths::FORGOT_PASSWORD>{t!(i18n, signin.forgot_link)}</a></p>
         <p>{t!(i18n, signin.no_login)}" "<a href=paths::REGISTER>{t!(i18n, signin.register_link)}</a></p>
+        <p><a href=paths::QUICK_PAY>{t!(i18n, quick_pay.link)}</a></p>
     }
 }
 

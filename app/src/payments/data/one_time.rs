@@ -28,24 +28,35 @@ pub struct PayableRow {
     pub unapplied_cents: Cents,
 }
 
+/// The accounts as the payment forms offer them; a caller adds its WHERE.
+const PAYABLE: &str = "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
+     a.service_address || ', ' || a.service_city AS service_address, \
+     b.id AS bill_id, b.due_date, b.balance_cents, \
+     CAST(COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.account_id = a.id \
+       AND p.status IN ('scheduled', 'pending')), 0) AS BIGINT) AS unapplied_cents \
+     FROM accounts a JOIN customers c ON c.id = a.customer_id \
+     LEFT JOIN bills b ON b.id = (SELECT b2.id FROM bills b2 WHERE b2.account_id = a.id \
+       ORDER BY b2.bill_date DESC, b2.id DESC LIMIT 1)";
+
 pub async fn payable_accounts(
     db: &Db,
     customer_id: CustomerId,
 ) -> Result<Vec<PayableRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
-         a.service_address || ', ' || a.service_city AS service_address, \
-         b.id AS bill_id, b.due_date, b.balance_cents, \
-         CAST(COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.account_id = a.id \
-           AND p.status IN ('scheduled', 'pending')), 0) AS BIGINT) AS unapplied_cents \
-         FROM accounts a JOIN customers c ON c.id = a.customer_id \
-         LEFT JOIN bills b ON b.id = (SELECT b2.id FROM bills b2 WHERE b2.account_id = a.id \
-           ORDER BY b2.bill_date DESC, b2.id DESC LIMIT 1) \
-         WHERE a.customer_id = $1 ORDER BY a.account_number",
-    )
-    .bind(customer_id)
-    .fetch_all(&db.pool)
-    .await
+    sqlx::query_as(&format!("{PAYABLE} WHERE a.customer_id = $1 ORDER BY a.account_number"))
+        .bind(customer_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// One account as Quick Pay offers it, whoever owns it.
+pub async fn payable_account(
+    db: &Db,
+    account_id: AccountId,
+) -> Result<Option<PayableRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{PAYABLE} WHERE a.id = $1"))
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// A payment of the customer's that is still on its way.
