@@ -31,7 +31,9 @@ pub use confirmation::ConfirmationBody;
 pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
 pub use lines::{ConfirmedLine, PayConfirmation, PayLine};
 pub use saved::SavedMethod;
-pub use state::{amount_problem_text, on_its_way_text, state_label, state_text, OnItsWay, OnItsWayNotices};
+pub use state::{
+    amount_problem_text, on_its_way_text, state_label, state_text, OnItsWay, OnItsWayNotices,
+};
 
 #[cfg(feature = "ssr")]
 pub use label::method_label;

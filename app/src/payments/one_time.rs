@@ -235,17 +235,20 @@ async fn charge_now(
     let mut answers = Vec::with_capacity(payments.len());
     for ((line, _), id) in p.lines.iter().zip(payments) {
         let cents = line.amount.0 + line.fee.0;
-        let answer =
-            match ctx.gateway.charge(&token, cents, &charge_reference("one_time", *id)).await {
-                Ok(ChargeOutcome::Approved { reference }) => ChargeAnswer::Approved(reference),
-                Ok(ChargeOutcome::Declined { reason }) | Err(GatewayError::Refused(reason)) => {
-                    ChargeAnswer::Declined(reason)
-                }
-                Err(e) => {
-                    tracing::warn!(payment = %id, error = %e, "card processor unreachable: payment not made");
-                    ChargeAnswer::Declined(UNREACHABLE.into())
-                }
-            };
+        let answer = match ctx
+            .gateway
+            .charge(&token, cents, &charge_reference("one_time", *id))
+            .await
+        {
+            Ok(ChargeOutcome::Approved { reference }) => ChargeAnswer::Approved(reference),
+            Ok(ChargeOutcome::Declined { reason }) | Err(GatewayError::Refused(reason)) => {
+                ChargeAnswer::Declined(reason)
+            }
+            Err(e) => {
+                tracing::warn!(payment = %id, error = %e, "card processor unreachable: payment not made");
+                ChargeAnswer::Declined(UNREACHABLE.into())
+            }
+        };
         answers.push((*id, answer));
     }
     let all_paid = answers.iter().all(|(_, a)| matches!(a, ChargeAnswer::Approved(_)));

@@ -139,8 +139,7 @@ pub async fn find_bill_to_pay(
 ) -> Result<QuickPayOutcome, ServerFnError> {
     let ctx = context();
     let client = crate::platform::request::client_address().await;
-    let mut outcome =
-        QuickPayOutcome::keeping([("number", number.clone()), ("zip", zip.clone())]);
+    let mut outcome = QuickPayOutcome::keeping([("number", number.clone()), ("zip", zip.clone())]);
     match service::find(&ctx, &client, &number, &zip).await.map_err(internal)? {
         Ok(found) => session::start(found).await?,
         Err(problems) => outcome.problems = problems,
@@ -237,8 +236,7 @@ pub async fn submit_quick_payment(key: String) -> Result<QuickPayOutcome, Server
 }
 
 #[server(endpoint = "take_quick_pay_review_outcome")]
-pub async fn take_quick_pay_review_outcome() -> Result<Option<QuickPayOutcome>, ServerFnError>
-{
+pub async fn take_quick_pay_review_outcome() -> Result<Option<QuickPayOutcome>, ServerFnError> {
     crate::forms::take_outcome("quick_pay_review").await
 }
 
@@ -249,7 +247,5 @@ pub async fn quick_pay_confirmation(
     submission: SubmissionId,
 ) -> Result<Option<PayConfirmation>, ServerFnError> {
     let Some(owner) = session::paid_in_this_browser(submission).await else { return Ok(None) };
-    crate::payments::one_time::confirmation(&context(), owner, submission)
-        .await
-        .map_err(internal)
+    crate::payments::one_time::confirmation(&context(), owner, submission).await.map_err(internal)
 }

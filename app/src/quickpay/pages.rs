@@ -24,7 +24,11 @@ impl FormProblem for QuickPayProblem {
             Amount(_) => "other",
             KindMissing => "kind-echeck",
             EmailEmpty | EmailFormat => "email",
-            NoMatch | TryLater(_) | StartAgain | MethodMissing | AccountNotConfirmed
+            NoMatch
+            | TryLater(_)
+            | StartAgain
+            | MethodMissing
+            | AccountNotConfirmed
             | AccountCheckUnavailable => "",
         }
     }
@@ -156,20 +160,35 @@ fn ChooseForm(step: DetailsStep, outcome: Signal<QuickPayOutcome>) -> impl IntoV
     let from_kept = !kept.problems.is_empty();
     let c = step.choices;
     let value = |field: &str, saved: String| if from_kept { kept.value(field) } else { saved };
-    let amount_checked =
-        value("amount", if c.other_chosen { "other" } else { "balance" }.into());
+    let amount_checked = value("amount", if c.other_chosen { "other" } else { "balance" }.into());
     let other = value("other", c.other.clone());
     let kind_checked = value("kind", c.kind.map(|k| k.as_str().to_string()).unwrap_or_default());
     let email = value("email", c.email.clone());
     let bill = step.bill;
     let amounts = vec![
-        Choice::new("amount-balance", "balance", format!("{} ({})", t_string!(i18n, pay.current_balance), bill.balance)),
+        Choice::new(
+            "amount-balance",
+            "balance",
+            format!("{} ({})", t_string!(i18n, pay.current_balance), bill.balance),
+        ),
         Choice::new("amount-other", "other", t_string!(i18n, pay.other_amount).to_string()),
     ];
     let kinds = vec![
-        Choice::new("kind-echeck", "echeck", with_fee(i18n, t_string!(i18n, wallet.kind_echeck).into(), bill.echeck_fee)),
-        Choice::new("kind-debit", "debit", with_fee(i18n, t_string!(i18n, wallet.kind_debit).into(), bill.card_fee)),
-        Choice::new("kind-credit", "credit", with_fee(i18n, t_string!(i18n, wallet.kind_credit).into(), bill.card_fee)),
+        Choice::new(
+            "kind-echeck",
+            "echeck",
+            with_fee(i18n, t_string!(i18n, wallet.kind_echeck).into(), bill.echeck_fee),
+        ),
+        Choice::new(
+            "kind-debit",
+            "debit",
+            with_fee(i18n, t_string!(i18n, wallet.kind_debit).into(), bill.card_fee),
+        ),
+        Choice::new(
+            "kind-credit",
+            "credit",
+            with_fee(i18n, t_string!(i18n, wallet.kind_credit).into(), bill.card_fee),
+        ),
     ];
     let amount_error = field_error(i18n, outcome, "other");
     view! {

@@ -57,14 +57,13 @@ pub async fn find(
     number: &str,
     zip: &str,
 ) -> Result<Result<QuickPayState, Vec<Problem>>, sqlx::Error> {
-    let (number, zip) =
-        match (CustomerAccountNumber::parse(number), Zip::parse(zip)) {
-            (Ok(n), Ok(z)) => (n, z),
-            (n, z) => {
-                let problems = n.err().map(number_problem).into_iter();
-                return Ok(Err(problems.chain(z.err().map(zip_problem)).collect()));
-            }
-        };
+    let (number, zip) = match (CustomerAccountNumber::parse(number), Zip::parse(zip)) {
+        (Ok(n), Ok(z)) => (n, z),
+        (n, z) => {
+            let problems = n.err().map(number_problem).into_iter();
+            return Ok(Err(problems.chain(z.err().map(zip_problem)).collect()));
+        }
+    };
     let account_key = number.account.as_padded();
     if let Some(minutes) = count_attempt(ctx, client, &account_key).await? {
         return Ok(Err(vec![Problem::TryLater(minutes)]));

@@ -16,6 +16,7 @@ mod instances;
 mod limits;
 mod password_reset;
 mod pay;
+mod quick_pay;
 mod registration;
 mod shell;
 mod wallet;

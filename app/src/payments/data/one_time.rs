@@ -29,7 +29,8 @@ pub struct PayableRow {
 }
 
 /// The accounts as the payment forms offer them; a caller adds its WHERE.
-const PAYABLE: &str = "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
+const PAYABLE: &str =
+    "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
      a.service_address || ', ' || a.service_city AS service_address, \
      b.id AS bill_id, b.due_date, b.balance_cents, \
      CAST(COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.account_id = a.id \
