@@ -21,6 +21,7 @@
 //! method (`label`, browser-safe: the pages show it too) and the saved methods to pay with
 //! (`SavedMethod`, listed by `data::saved`).
 
+pub mod entry;
 mod label;
 mod saved;
 mod state;
