@@ -114,3 +114,63 @@ for (const { lang, js, number } of cases) {
     await context.close();
   });
 }
+
+const entry = { en: en.entry, es: es.entry };
+
+const newMethodCases = [
+  { lang: 'en' as const, js: true, number: '61000045-6100045' },
+  { lang: 'en' as const, js: false, number: '61000046-6100046' },
+];
+
+for (const { lang, js, number } of newMethodCases) {
+  test(`Pay Now signed in by a new e-check not saved (${lang}, JavaScript ${js ? 'on' : 'off'})`, async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    const setup = await browser.newContext({ baseURL });
+    await useLanguage(setup, baseURL!, lang);
+    const setupPage = await setup.newPage();
+    await registerAndSignIn(setupPage, lang, number, `pay-new-${js}-${Date.now()}@example.com`);
+    const cookies = await setup.cookies();
+    const context = await browser.newContext({ baseURL, javaScriptEnabled: js });
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    const t = pay[lang];
+    const e = entry[lang];
+
+    // No saved method: the new ones are offered after them, with their fees.
+    await page.goto('/billing/pay');
+    await page.getByRole('radio', { name: e.new_echeck }).check();
+    await page.getByRole('button', { name: t.review }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.enter_title);
+    const save = page.getByRole('checkbox', { name: e.save_to_wallet });
+    await expect(save).not.toBeChecked();
+    await axe(page, js, `new method (${lang})`);
+
+    // A wrong routing number is explained on the same page, and nothing is kept.
+    await page.getByRole('radio', { name: e.checking }).check();
+    await page.getByRole('textbox', { name: e.routing }).fill('021000022');
+    await page.getByRole('textbox', { name: e.account_number, exact: true }).fill('55556666');
+    await page.getByRole('textbox', { name: e.account_again }).fill('55556666');
+    await page.getByRole('textbox', { name: e.bank_name }).fill('First Test Bank');
+    await page.getByRole('textbox', { name: e.holder_name }).fill('Pat Payer');
+    await page.getByRole('button', { name: t.continue_to_review }).click();
+    await expect(page.getByRole('link', { name: e.routing_checksum })).toBeVisible();
+    await axe(page, js, `new method, errors (${lang})`);
+
+    await page.getByRole('textbox', { name: e.routing }).fill('021000021');
+    await page.getByRole('textbox', { name: e.account_number, exact: true }).fill('55556666');
+    await page.getByRole('textbox', { name: e.account_again }).fill('55556666');
+    await page.getByRole('button', { name: t.continue_to_review }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.review_title);
+    await expect(page.locator('dd', { hasText: '*****6666' })).toBeVisible();
+    await expect(page).not.toHaveURL(/55556666/);
+    await page.getByRole('button', { name: t.submit }).click();
+    await expect(page).toHaveURL(/\/billing\/pay\/done\?ref=\d+$/);
+    await expect(page.getByRole('cell', { name: t.state_pending })).toBeVisible();
+
+    // Not kept: My Wallet stays empty.
+    await page.goto('/billing/settings/wallet');
+    await expect(page.getByText(en.wallet.empty)).toBeVisible();
+    await setup.close();
+    await context.close();
+  });
+}

@@ -50,7 +50,7 @@ pub async fn method(
 ) -> Result<Option<MethodRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind, last4, bank_account_type, card_brand, exp_month, exp_year FROM payment_methods \
-         WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
+         WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
     )
     .bind(method_id)
     .bind(customer_id)

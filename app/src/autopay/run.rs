@@ -112,6 +112,9 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
     lap(&mut report, "bank files");
     charge_cards(ctx, &mut report).await?;
     lap(&mut report, "cards");
+    // Methods entered for one payment whose payments are now in a written file or charged,
+    // or that were never used, are wiped (the daily sweep: Pay Now wipes a charged one).
+    payments::data::methods::wipe_spent(ctx.db).await?;
     send_receipts(ctx, &mut report).await?;
     lap(&mut report, "receipts");
     send_reminders(ctx, today, &mut report).await?;

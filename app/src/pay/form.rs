@@ -11,9 +11,33 @@ pub struct PayForm {
     pub key: String,
     pub date: String,
     pub method: Option<MethodId>,
+    /// A new method to enter on the review instead of a saved one (`method=new_echeck` or
+    /// `method=new_card`).
+    pub new: Option<NewMethod>,
     /// Ticked: pay although a payment is already on its way.
     pub again: bool,
     pub lines: Vec<LineForm>,
+}
+
+/// The Pay page's choices of a method not yet saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewMethod {
+    Echeck,
+    Card,
+}
+
+impl NewMethod {
+    /// The value of its choice in the form's `method` field.
+    pub fn value(self) -> &'static str {
+        match self {
+            Self::Echeck => "new_echeck",
+            Self::Card => "new_card",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Echeck, Self::Card].into_iter().find(|n| n.value() == raw.trim())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,7 +63,10 @@ impl PayForm {
             match name {
                 "key" => form.key = value.trim().to_string(),
                 "date" => form.date = value.trim().to_string(),
-                "method" => form.method = value.trim().parse().ok(),
+                "method" => {
+                    form.method = value.trim().parse().ok();
+                    form.new = NewMethod::parse(value);
+                }
                 "again" => form.again = !value.is_empty(),
                 _ => form.read_line_field(name, value),
             }
@@ -71,6 +98,8 @@ impl PayForm {
         let mut pairs = vec![("key".into(), self.key.clone()), ("date".into(), self.date.clone())];
         if let Some(method) = self.method {
             pairs.push(("method".into(), method.to_string()));
+        } else if let Some(new) = self.new {
+            pairs.push(("method".into(), new.value().into()));
         }
         if self.again {
             pairs.push(("again".into(), "1".into()));
@@ -127,5 +156,8 @@ mod tests {
         let line = form.line(AccountId(12)).unwrap();
         assert!(line.pay && line.other_chosen);
         assert_eq!(PayForm::from_query(&form.query()), form);
+        let new = PayForm::from_pairs([("key", "k2"), ("method", "new_card")]);
+        assert_eq!((new.method, new.new), (None, Some(NewMethod::Card)));
+        assert_eq!(PayForm::from_query(&new.query()), new);
     }
 }

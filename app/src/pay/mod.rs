@@ -9,7 +9,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 mod service;
 
-pub use form::{LineForm, PayForm};
+pub use form::{LineForm, NewMethod, PayForm};
 pub use pages::{PayConfirmationPage, PayPage, PayReviewPage};
 
 use crate::domain::payment::{AmountProblem, DateProblem, PaymentState};
@@ -69,6 +69,9 @@ pub enum PayStep {
     /// The form was submitted already (Back after Submit Payment): that payment.
     Submitted(SubmissionId),
     Fix(PayChoices, Vec<PayProblem>),
+    /// A new method was chosen and the rest checks out: its entry form, with the form's
+    /// query to carry on with.
+    Enter(NewMethod, crate::payments::entry::EntrySetup, String),
     Review(PayReview),
 }
 
@@ -109,8 +112,9 @@ impl PayProblem {
 pub type PayOutcome = crate::forms::Outcome<PayProblem>;
 
 #[cfg(feature = "ssr")]
-fn context() -> service::PayContext {
+async fn context() -> service::PayContext {
     service::PayContext {
+        entered: crate::payments::entry::entered_in_session().await,
         db: expect_context::<crate::platform::Db>(),
         config: expect_context::<crate::platform::Config>(),
         gateway: expect_context::<crate::gateway::Gateway>(),
@@ -134,7 +138,7 @@ pub async fn choices_to_pay(
         .iter()
         .any(|(k, _)| k == "key")
         .then(|| PayForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
-    service::choices(&context(), customer_id, form, only).await.map(Some).map_err(internal)
+    service::choices(&context().await, customer_id, form, only).await.map(Some).map_err(internal)
 }
 
 /// Review Payment: the review, or the form again with what is wrong.
@@ -145,7 +149,7 @@ pub async fn review_payment(pairs: Vec<(String, String)>) -> Result<PayStep, Ser
         return Ok(PayStep::SignedOut);
     };
     let form = PayForm::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    service::review(&context(), customer_id, form).await.map_err(internal)
+    service::review(&context().await, customer_id, form).await.map_err(internal)
 }
 
 /// Submit Payment: pays once per form key, then shows the confirmation.
@@ -157,7 +161,7 @@ pub async fn submit_payment(form: String) -> Result<PayOutcome, ServerFnError> {
         return crate::forms::finish("pay", PayOutcome::problem(PayProblem::SignInNeeded), "")
             .await;
     };
-    match service::submit(&context(), customer_id, &form).await.map_err(internal)? {
+    match service::submit(&context().await, customer_id, &form).await.map_err(internal)? {
         Ok(submission) => {
             let done = format!("{}?ref={submission}", crate::paths::PAY_DONE);
             crate::forms::finish("pay", PayOutcome::default(), &done).await
@@ -181,7 +185,7 @@ pub async fn payment_confirmation(
     submission: SubmissionId,
 ) -> Result<Option<PayConfirmation>, ServerFnError> {
     let Some(customer_id) = crate::auth::current_customer().await else { return Ok(None) };
-    crate::payments::one_time::confirmation(&context(), customer_id, submission)
+    crate::payments::one_time::confirmation(&context().await, customer_id, submission)
         .await
         .map_err(internal)
 }
@@ -198,6 +202,55 @@ pub async fn cancel_scheduled_payment(
     let done = crate::payments::data::one_time::cancel_scheduled(&db, customer_id, payment_id)
         .await
         .map_err(internal)?;
+    // A method entered for that payment only has nothing left to pay.
+    crate::payments::data::methods::wipe_spent(&db).await.map_err(internal)?;
     leptos_axum::redirect(&format!("{}?ref={submission}", crate::paths::PAY_DONE));
     Ok(done)
+}
+
+/// The entry form of a new method on the review: enters it (saved to My Wallet when
+/// `save_to_wallet` is ticked, else for this payment only, remembered in the session),
+/// then goes back to the review with it chosen. `pay_form` is the Pay form's query.
+#[server(endpoint = "enter_pay_method")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(save = save_to_wallet.is_some())))]
+pub async fn enter_pay_method(
+    #[server(flatten)] form: crate::payments::entry::MethodForm,
+    pay_form: String,
+    save_to_wallet: Option<String>,
+) -> Result<crate::payments::entry::EntryOutcome, ServerFnError> {
+    use crate::payments::entry::{self, service::Enterer, EntryOutcome, Keep};
+    let mut pay = PayForm::from_query(&pay_form);
+    let review = |pay: &PayForm| format!("{}?{}", crate::paths::PAY_REVIEW, pay.query());
+    let Some(customer_id) = crate::auth::current_customer().await else {
+        // The review says to sign in.
+        leptos_axum::redirect(&review(&pay));
+        return Ok(EntryOutcome::default());
+    };
+    let save = save_to_wallet.is_some_and(|s| !s.is_empty());
+    let keep = if save { Keep::Saved { make_default: false } } else { Keep::ForOnePayment };
+    let ctx = context().await;
+    let config = &ctx.config;
+    let client = crate::platform::request::client_address().await;
+    let enterer = Enterer { customer_id, client: &client, limits: &config.limits };
+    let entered =
+        entry::service::enter(&ctx.db, &ctx.vault, &ctx.gateway, &enterer, &form, ctx.today, keep);
+    match entered.await.map_err(internal)? {
+        Ok(id) => {
+            entry::remember_entered(id).await?;
+            pay.method = Some(id);
+            pay.new = None;
+            crate::forms::finish("pay_entry", EntryOutcome::default(), &review(&pay)).await
+        }
+        Err(problems) => {
+            let mut values = entry::values_to_keep(&form);
+            values.extend(save.then(|| ("save_to_wallet".to_string(), "yes".to_string())));
+            crate::forms::finish("pay_entry", EntryOutcome { values, problems }, "").await
+        }
+    }
+}
+
+#[server(endpoint = "take_pay_entry_outcome")]
+pub async fn take_pay_entry_outcome(
+) -> Result<Option<crate::payments::entry::EntryOutcome>, ServerFnError> {
+    crate::forms::take_outcome("pay_entry").await
 }

@@ -7,6 +7,7 @@ use crate::domain::format;
 use crate::forms::{kept_outcome, Choice, ErrorSummary, I18n, RadioGroup};
 use crate::i18n::*;
 use crate::paths;
+use crate::payments::entry::{live_messages, EntryFields, EntryOutcome, EntrySetup, LiveChecks};
 use crate::payments::{amount_problem_text, ConfirmationBody, OnItsWayNotices};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -74,13 +75,6 @@ pub fn PayPage() -> impl IntoView {
 #[component]
 fn PayFields(choices: PayChoices, problems: Vec<PayProblem>) -> impl IntoView {
     let i18n = use_i18n();
-    if choices.methods.is_empty() {
-        return view! {
-            <p class="notice">{t!(i18n, pay.no_methods)}</p>
-            <p><a class="button primary" href=paths::ADD_METHOD>{t!(i18n, pay.add_method)}</a></p>
-        }
-        .into_any();
-    }
     let summary = listed(i18n, &problems);
     let any_on_its_way = choices.accounts.iter().any(|a| !a.on_its_way.is_empty());
     let form = choices.form.clone();
@@ -91,21 +85,32 @@ fn PayFields(choices: PayChoices, problems: Vec<PayProblem>) -> impl IntoView {
     let method_error = problems
         .contains(&PayProblem::MethodMissing)
         .then(|| message(i18n, PayProblem::MethodMissing));
-    let methods: Vec<Choice> = choices
-        .methods
-        .iter()
-        .map(|m| {
-            let fee =
-                if m.kind == MethodKind::Echeck { choices.echeck_fee } else { choices.card_fee };
-            let fee = (fee.0 > 0).then(|| format!(" ({} {fee})", t_string!(i18n, pay.fee)));
-            Choice::new(
-                format!("method-{}", m.id),
-                m.id.to_string(),
-                format!("{}{}", m.label(i18n.get_locale()), fee.unwrap_or_default()),
-            )
-        })
-        .collect();
-    let checked_method = form.method.map(|m| m.to_string()).unwrap_or_default();
+    let fee_text = |echeck: bool| {
+        let fee = if echeck { choices.echeck_fee } else { choices.card_fee };
+        (fee.0 > 0).then(|| format!(" ({} {fee})", t_string!(i18n, pay.fee))).unwrap_or_default()
+    };
+    let saved = choices.methods.iter().map(|m| {
+        Choice::new(
+            format!("method-{}", m.id),
+            m.id.to_string(),
+            format!("{}{}", m.label(i18n.get_locale()), fee_text(m.kind == MethodKind::Echeck)),
+        )
+    });
+    // After the saved methods, one to enter on the review.
+    let new = [
+        (NewMethod::Echeck, t_string!(i18n, entry.new_echeck)),
+        (NewMethod::Card, t_string!(i18n, entry.new_card)),
+    ]
+    .map(|(n, label)| {
+        let text = format!("{label}{}", fee_text(n == NewMethod::Echeck));
+        Choice::new(format!("method-{}", n.value()), n.value(), text)
+    });
+    let methods: Vec<Choice> = saved.chain(new).collect();
+    let checked_method = match (form.method, form.new) {
+        (Some(m), _) => m.to_string(),
+        (None, Some(n)) => n.value().to_string(),
+        (None, None) => String::new(),
+    };
     let today = format::iso_date(choices.today);
     let latest = format::iso_date(choices.latest_date);
     let date_hint = format!(
@@ -221,6 +226,7 @@ pub fn PayReviewPage() -> impl IntoView {
     let action = ServerAction::<SubmitPayment>::new();
     let kept = Resource::new_blocking(|| (), |_| take_pay_outcome());
     let outcome = kept_outcome(kept);
+    let entry_kept = kept_outcome(Resource::new_blocking(|| (), |_| take_pay_entry_outcome()));
     view! {
         <Title text=t_string!(i18n, pay.review_title).to_string()/>
         <Suspense fallback=|| ()>
@@ -229,6 +235,9 @@ pub fn PayReviewPage() -> impl IntoView {
                     let kept = outcome.get().problems;
                     view! { <ReviewForm review action kept/> }.into_any()
                 }
+                Ok(PayStep::Enter(new, setup, form_query)) => view! {
+                    <EnterMethod new setup form_query outcome=entry_kept.get()/>
+                }.into_any(),
                 Ok(PayStep::Fix(choices, problems)) => view! {
                     <h1>{t!(i18n, pay.title)}</h1>
                     <PayFields choices problems/>
@@ -379,4 +388,47 @@ fn CancelScheduled(
             </ActionForm>
         </details>
     }
+}
+
+/// The review of a payment by a new method: its entry form first, with "Save to My
+/// Wallet" (unticked: the method is kept for this payment only). It posts to
+/// `enter_pay_method`, which comes back to the review with the new method chosen.
+#[component]
+fn EnterMethod(
+    new: NewMethod,
+    setup: EntrySetup,
+    form_query: String,
+    outcome: EntryOutcome,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (messages, brand_label) = live_messages(i18n);
+    let save_checked = !outcome.value("save_to_wallet").is_empty();
+    let summary = crate::forms::listed(i18n, outcome.problems.iter().copied());
+    let kinds = match new {
+        NewMethod::Echeck => vec![MethodKind::Echeck],
+        NewMethod::Card => vec![MethodKind::Debit, MethodKind::Credit],
+    };
+    let change = format!("{}?{}", paths::PAY, form_query);
+    let (year, month) = (setup.year, setup.month);
+    view! {
+        <h1>{t!(i18n, pay.enter_title)}</h1>
+        <ErrorSummary problems=Signal::stored(summary)/>
+        <LiveChecks messages brand_label year month>
+            <form method="post" action={<EnterPayMethod as leptos::server_fn::ServerFn>::url()} class="form add-method" novalidate>
+                <input type="hidden" name="pay_form" value=form_query/>
+                <EntryFields setup outcome=Signal::stored(outcome) kinds/>
+                <div class="field checkbox">
+                    <input type="checkbox" id="save_to_wallet" name="save_to_wallet" value="yes" checked=save_checked
+                        aria-describedby="save_to_wallet-hint"/>
+                    <label for="save_to_wallet">{t!(i18n, entry.save_to_wallet)}</label>
+                    <p class="hint" id="save_to_wallet-hint">{t!(i18n, entry.save_hint)}</p>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="primary">{t!(i18n, pay.continue_to_review)}</button>
+                    <a class="button secondary" href=change>{t!(i18n, pay.change)}</a>
+                </div>
+            </form>
+        </LiveChecks>
+    }
+    .into_any()
 }

@@ -53,6 +53,7 @@ pub async fn choices(
         key: crate::platform::tokens::random_token(),
         date: crate::domain::autopay::calendar::iso(ctx.today),
         method: methods.iter().find(|m| m.is_default).or(methods.first()).map(|m| m.id),
+        new: None,
         again: false,
         lines: accounts
             .iter()
@@ -97,7 +98,7 @@ async fn check(
     let offered = offered(ctx, customer_id).await?;
     let mut problems = Vec::new();
     let method = match form.method {
-        Some(id) => data::method_to_pay(&ctx.db, customer_id, id).await?,
+        Some(id) => data::method_to_pay(&ctx.db, customer_id, id, &ctx.entered).await?,
         None => None,
     };
     let kind = method.as_ref().and_then(|m| MethodKind::parse(&m.kind));
@@ -164,6 +165,12 @@ pub async fn review(
             return Ok(PayStep::Submitted(id));
         }
     }
+    if let (None, Some(new)) = (form.method, form.new) {
+        return enter_step(ctx, customer_id, form, new).await;
+    }
+    if let (None, Some(new)) = (form.method, form.new) {
+        return enter_step(ctx, customer_id, form, new).await;
+    }
     match check(ctx, customer_id, &form).await? {
         Ok(c) => Ok(PayStep::Review(PayReview {
             lines: c.lines.iter().map(|(l, _)| l.clone()).collect(),
@@ -180,6 +187,29 @@ pub async fn review(
             Ok(PayStep::Fix(choices, problems))
         }
     }
+}
+
+/// A new method chosen: the rest of the form is checked first (so that nobody types a card
+/// number to hear that an amount is wrong), then the entry form for its kind.
+async fn enter_step(
+    ctx: &PayContext,
+    customer_id: CustomerId,
+    form: PayForm,
+    new: NewMethod,
+) -> Result<PayStep, sqlx::Error> {
+    let problems = match check(ctx, customer_id, &form).await? {
+        Ok(_) => Vec::new(),
+        Err(mut problems) => {
+            problems.retain(|p| *p != PayProblem::MethodMissing);
+            problems
+        }
+    };
+    if problems.is_empty() {
+        let setup = crate::payments::entry::EntrySetup::new(&ctx.gateway, ctx.today);
+        return Ok(PayStep::Enter(new, setup, form.query()));
+    }
+    let choices = choices(ctx, customer_id, Some(form), None).await?;
+    Ok(PayStep::Fix(choices, problems))
 }
 
 /// Submit Payment: records the payment once per form key (a second submit of the same form

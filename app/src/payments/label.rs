@@ -1,6 +1,6 @@
 //! The one label of a payment method, in either language: "Checking *****6789",
 //! "Visa *****1111 | Exp 04/29". My Wallet, AutoPay's pages and every email show a method
-//! through it. Its words are the page locales' (`wallet.checking`, …), so both languages
+//! through it. Its words are the page locales' (`entry.checking`, `wallet.exp`, …), so both languages
 //! live in one place; it is browser-safe, as the pages build it too.
 
 use crate::domain::CardBrand;
@@ -60,9 +60,9 @@ impl MethodLabel<'_> {
     pub fn text(&self, locale: Locale) -> String {
         let name = match self.kind {
             MethodKind::Echeck if self.bank_account_type == Some("savings") => {
-                td_string!(locale, wallet.savings)
+                td_string!(locale, entry.savings)
             }
-            MethodKind::Echeck => td_string!(locale, wallet.checking),
+            MethodKind::Echeck => td_string!(locale, entry.checking),
             MethodKind::Wallet => {
                 self.brand.unwrap_or_else(|| td_string!(locale, wallet.digital_wallet))
             }

@@ -22,6 +22,7 @@
 //! (`SavedMethod`, listed by `data::saved`).
 
 mod confirmation;
+pub mod entry;
 mod label;
 mod lines;
 mod saved;

@@ -34,6 +34,8 @@ pub struct PayContext {
     pub validator: Validator,
     pub lang: Lang,
     pub today: Date,
+    /// The methods this browser session entered for one payment (only it may pay with them).
+    pub entered: Vec<MethodId>,
 }
 
 /// A payment that checks out, ready to review or to record.
@@ -143,6 +145,10 @@ pub async fn pay(
     if let Recorded::New(_, payments) = &recorded {
         if charging_now {
             charge_now(ctx, p, payments, payer.lang, payer.receipt_email).await?;
+            // A method entered for this payment only is wiped once charged.
+            if p.method.kept == 0 {
+                crate::payments::data::methods::wipe_spent(&ctx.db).await?;
+            }
         }
     }
     Ok(Ok(recorded))

@@ -127,6 +127,8 @@ fn context() -> crate::payments::one_time::PayContext {
         validator: expect_context::<crate::gateway::Validator>(),
         lang: crate::domain::Lang::from_locale(&crate::platform::request::request_locale()),
         today: time::OffsetDateTime::now_utc().date(),
+        // Quick Pay pays only with the method its session state names (see `session`).
+        entered: Vec::new(),
     }
 }
 
@@ -195,6 +197,54 @@ pub async fn choose_quick_payment(
 #[server(endpoint = "take_quick_pay_outcome")]
 pub async fn take_quick_pay_outcome() -> Result<Option<QuickPayOutcome>, ServerFnError> {
     crate::forms::take_outcome("quick_pay").await
+}
+
+/// What the method's page shows: the bill, the kind chosen, and what the entry form needs;
+/// None: start again.
+#[server(endpoint = "quick_pay_entry")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn quick_pay_entry(
+) -> Result<Option<(BillToPay, MethodKind, crate::payments::entry::EntrySetup)>, ServerFnError> {
+    let Some(state) = session::current().await else { return Ok(None) };
+    let ctx = context();
+    let Some(step) = service::details(&ctx, &state).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let setup = crate::payments::entry::EntrySetup::new(&ctx.gateway, ctx.today);
+    Ok(step.choices.kind.map(|kind| (step.bill, kind, setup)))
+}
+
+/// Enters the card or bank account for this payment only (never in a wallet), then the
+/// review.
+#[server(endpoint = "enter_quick_pay_method")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn enter_quick_pay_method(
+    #[server(flatten)] form: crate::payments::entry::MethodForm,
+) -> Result<crate::payments::entry::EntryOutcome, ServerFnError> {
+    use crate::payments::entry::{values_to_keep, EntryOutcome};
+    const FORM: &str = "quick_pay_entry";
+    let Some(mut state) = session::current().await else {
+        // The method's page says to start again.
+        leptos_axum::redirect(crate::paths::QUICK_PAY_METHOD);
+        return Ok(EntryOutcome::default());
+    };
+    let client = crate::platform::request::client_address().await;
+    match service::enter(&context(), &client, &mut state, &form).await.map_err(internal)? {
+        Ok(()) => {
+            session::save(&state).await?;
+            finish(FORM, EntryOutcome::default(), crate::paths::QUICK_PAY_REVIEW).await
+        }
+        Err(problems) => {
+            let outcome = EntryOutcome { values: values_to_keep(&form), problems };
+            finish(FORM, outcome, "").await
+        }
+    }
+}
+
+#[server(endpoint = "take_quick_pay_entry_outcome")]
+pub async fn take_quick_pay_entry_outcome(
+) -> Result<Option<crate::payments::entry::EntryOutcome>, ServerFnError> {
+    crate::forms::take_outcome("quick_pay_entry").await
 }
 
 /// The review of the payment chosen in this browser.

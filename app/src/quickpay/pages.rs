@@ -9,6 +9,7 @@ use crate::forms::{
 };
 use crate::i18n::*;
 use crate::paths;
+use crate::payments::entry::{live_messages, EntryFields, EntryOutcome, EntrySetup, LiveChecks};
 use crate::payments::{amount_problem_text, ConfirmationBody};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -177,17 +178,17 @@ fn ChooseForm(step: DetailsStep, outcome: Signal<QuickPayOutcome>) -> impl IntoV
         Choice::new(
             "kind-echeck",
             "echeck",
-            with_fee(i18n, t_string!(i18n, wallet.kind_echeck).into(), bill.echeck_fee),
+            with_fee(i18n, t_string!(i18n, entry.kind_echeck).into(), bill.echeck_fee),
         ),
         Choice::new(
             "kind-debit",
             "debit",
-            with_fee(i18n, t_string!(i18n, wallet.kind_debit).into(), bill.card_fee),
+            with_fee(i18n, t_string!(i18n, entry.kind_debit).into(), bill.card_fee),
         ),
         Choice::new(
             "kind-credit",
             "credit",
-            with_fee(i18n, t_string!(i18n, wallet.kind_credit).into(), bill.card_fee),
+            with_fee(i18n, t_string!(i18n, entry.kind_credit).into(), bill.card_fee),
         ),
     ];
     let amount_error = field_error(i18n, outcome, "other");
@@ -306,12 +307,56 @@ pub fn QuickPayConfirmationPage() -> impl IntoView {
     }
 }
 
-/// Entering the card or bank account: see `payments::entry`.
+/// The card or bank account of the kind chosen, for this payment only.
 #[component]
 pub fn QuickPayMethodPage() -> impl IntoView {
     let i18n = use_i18n();
+    let entry = Resource::new_blocking(|| (), |_| quick_pay_entry());
+    let kept = Resource::new_blocking(|| (), |_| take_quick_pay_entry_outcome());
     view! {
         <Title text=t_string!(i18n, quick_pay.title).to_string()/>
-        <h1>{t!(i18n, quick_pay.title)}</h1>
+        <Suspense fallback=|| ()>
+            {move || entry.get().map(|r| match r {
+                Ok(Some((bill, kind, setup))) => {
+                    let outcome = kept.get().and_then(|r| r.ok()).flatten().unwrap_or_default();
+                    view! { <EnterMethod bill kind setup outcome/> }.into_any()
+                }
+                Ok(None) => view! { <h1>{t!(i18n, quick_pay.title)}</h1><StartAgain/> }.into_any(),
+                Err(_) => view! { <crate::forms::ErrorNotice/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EnterMethod(
+    bill: BillToPay,
+    kind: MethodKind,
+    setup: EntrySetup,
+    outcome: EntryOutcome,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (messages, brand_label) = live_messages(i18n);
+    let summary = crate::forms::listed(i18n, outcome.problems.iter().copied());
+    let (year, month) = (setup.year, setup.month);
+    let title = if kind == MethodKind::Echeck {
+        t_string!(i18n, quick_pay.method_title_echeck)
+    } else {
+        t_string!(i18n, quick_pay.method_title_card)
+    };
+    view! {
+        <h1>{title}</h1>
+        <BillFacts bill/>
+        <ErrorSummary problems=Signal::stored(summary)/>
+        <p class="hint">{t!(i18n, quick_pay.never_saved)}</p>
+        <LiveChecks messages brand_label year month>
+            <form method="post" action={<EnterQuickPayMethod as leptos::server_fn::ServerFn>::url()} class="form add-method" novalidate>
+                <EntryFields setup outcome=Signal::stored(outcome) kinds=vec![kind]/>
+                <div class="actions">
+                    <button type="submit" class="primary">{t!(i18n, pay.review)}</button>
+                    <a class="button secondary" href=paths::QUICK_PAY_DETAILS>{t!(i18n, pay.change)}</a>
+                </div>
+            </form>
+        </LiveChecks>
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::customer_account::NumberError;
 use crate::domain::payment::{check_amount, parse_amount, AmountProblem};
 use crate::domain::{mask, BillId, Cents, CustomerAccountNumber, Email, SubmissionId, Zip};
 use crate::payments::data::one_time::{self as payments_data, Recorded};
+use crate::payments::entry::{self, service::Enterer, Keep, MethodForm, MethodProblem};
 use crate::payments::one_time::{self, OneTime, PayContext, Payer, Refusal};
 use crate::payments::{MethodKind, PayLine};
 use crate::platform::throttle::{self, Limit, Scope, DAY};
@@ -160,6 +161,32 @@ pub async fn choose(
     Ok(Ok(()))
 }
 
+/// Enters the card or bank account of the kind chosen, for this payment only, as the
+/// account's customer's (never listed in a wallet; only this session's state names it).
+pub async fn enter(
+    ctx: &PayContext,
+    client: &str,
+    state: &mut QuickPayState,
+    form: &MethodForm,
+) -> Result<Result<(), Vec<MethodProblem>>, crate::platform::ServiceError> {
+    let chosen = state.choices.as_ref().and_then(|c| c.kind);
+    if chosen.is_none() || form.kind.as_deref().and_then(MethodKind::parse) != chosen {
+        return Ok(Err(vec![MethodProblem::KindMissing]));
+    }
+    let enterer = Enterer { customer_id: state.owner, client, limits: &ctx.config.limits };
+    let entered = entry::service::enter(
+        &ctx.db,
+        &ctx.vault,
+        &ctx.gateway,
+        &enterer,
+        form,
+        ctx.today,
+        Keep::ForOnePayment,
+    )
+    .await?;
+    Ok(entered.map(|id| state.method = Some(id)))
+}
+
 /// The payment as chosen in `state`, checked against the account and method as they are now.
 async fn checked(
     ctx: &PayContext,
@@ -175,7 +202,7 @@ async fn checked(
         Err(p) => return Ok(Err(vec![Problem::Amount(p)])),
     };
     let method = match state.method {
-        Some(id) => payments_data::method_to_pay(&ctx.db, state.owner, id).await?,
+        Some(id) => payments_data::method_to_pay(&ctx.db, state.owner, id, &[id]).await?,
         None => None,
     };
     let kind = method.as_ref().and_then(|m| MethodKind::parse(&m.kind));

@@ -1,120 +1,12 @@
-//! SQL for saved payment methods. Every query that reads or changes a method names its
+//! SQL for saved payment methods (those in My Wallet: `kept = 1`; storing a new one is
+//! `payments::data::methods`). Every query that reads or changes a method names its
 //! customer, so another customer's id finds nothing.
 
-use super::MethodKind;
-use crate::domain::{BankAccountType, CustomerId, MethodId, RoutingNumber};
-use crate::gateway::Tokenized;
+use crate::domain::{CustomerId, MethodId};
 use crate::platform::db::{now, Db, WriteLock};
 use crate::platform::vault::{Binding, Sealed};
 
 pub use crate::payments::data::saved::methods;
-
-/// A new bank account. Its number is sealed bound to the new row, whose id the INSERT
-/// makes: `seal` is called with the row's binding inside the transaction.
-pub struct NewBankAccount<'a> {
-    pub account_type: BankAccountType,
-    pub routing: &'a RoutingNumber,
-    pub bank_name: &'a str,
-    pub holder_name: &'a str,
-    pub seal: &'a (dyn Fn(&Binding) -> Sealed + Send + Sync),
-    pub last4: &'a str,
-}
-
-/// A new card or wallet, as the gateway's token.
-pub struct NewTokenized<'a> {
-    pub kind: MethodKind,
-    pub tokenized: &'a Tokenized,
-    /// For a wallet, its display name.
-    pub label: Option<&'a str>,
-    pub holder_name: &'a str,
-    pub billing_zip: Option<&'a str>,
-}
-
-pub enum NewMethod<'a> {
-    Bank(NewBankAccount<'a>),
-    Tokenized(NewTokenized<'a>),
-}
-
-/// Saves a method; `None` when the wallet already holds `max_methods` (counted under the
-/// customer's lock, so adds at once cannot pass it together). The customer's first method is
-/// the default whatever was asked, and a new default takes the mark from the old one in the
-/// same transaction.
-pub async fn insert(
-    db: &Db,
-    customer_id: CustomerId,
-    method: NewMethod<'_>,
-    make_default: bool,
-    max_methods: i64,
-) -> Result<Option<MethodId>, sqlx::Error> {
-    // Under the customer's lock: adds at once agree on the count and the default.
-    let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
-    let (others,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL",
-    )
-    .bind(customer_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if others >= max_methods {
-        return Ok(None);
-    }
-    let is_default = make_default || others == 0;
-    if is_default {
-        sqlx::query("UPDATE payment_methods SET is_default = 0 WHERE customer_id = $1")
-            .bind(customer_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let at = now();
-    let (id,): (MethodId,) = match method {
-        NewMethod::Bank(b) => {
-            let (id,): (MethodId,) = sqlx::query_as(
-                "INSERT INTO payment_methods (customer_id, kind, last4, bank_account_type, routing_number, bank_name, \
-                 holder_name, is_default, created_at) \
-                 VALUES ($1, 'echeck', $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(customer_id)
-            .bind(b.last4)
-            .bind(b.account_type.as_str())
-            .bind(b.routing.as_str())
-            .bind(b.bank_name)
-            .bind(b.holder_name)
-            .bind(i64::from(is_default))
-            .bind(at)
-            .fetch_one(&mut *tx)
-            .await?;
-            // The row exists without its number only inside this transaction.
-            let sealed = (b.seal)(&Binding { method_id: id, customer_id });
-            store_sealed(&mut tx, id, &sealed).await?;
-            (id,)
-        }
-        NewMethod::Tokenized(t) => {
-            let brand = t
-                .label
-                .map(str::to_string)
-                .unwrap_or_else(|| t.tokenized.brand.as_str().to_string());
-            sqlx::query_as(
-                "INSERT INTO payment_methods (customer_id, kind, last4, holder_name, card_brand, exp_month, exp_year, \
-                 billing_zip, gateway_token, is_default, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(customer_id)
-            .bind(t.kind.as_str())
-            .bind(&t.tokenized.last4)
-            .bind(t.holder_name)
-            .bind(brand)
-            .bind(t.tokenized.expiry.map(|e| i64::from(e.month())))
-            .bind(t.tokenized.expiry.map(|e| i64::from(e.year())))
-            .bind(t.billing_zip)
-            .bind(&t.tokenized.token)
-            .bind(i64::from(is_default))
-            .bind(at)
-            .fetch_one(&mut *tx)
-            .await?
-        }
-    };
-    tx.commit().await?;
-    Ok(Some(id))
-}
 
 /// False when the method is not one of this customer's saved methods.
 pub async fn set_default(
@@ -124,7 +16,7 @@ pub async fn set_default(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
     let found: Option<(MethodId,)> = sqlx::query_as(
-        "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
+        "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
     )
     .bind(method_id)
     .bind(customer_id)
@@ -161,7 +53,7 @@ pub async fn remove(
     let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
     let owned = |id: MethodId| {
         sqlx::query_as::<_, (MethodId,)>(
-            "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
+            "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
         )
         .bind(id)
         .bind(customer_id)
@@ -197,7 +89,7 @@ pub async fn remove(
         .execute(&mut *tx)
         .await?;
     let (defaults,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL AND is_default = 1",
+        "SELECT COUNT(*) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL AND kept = 1 AND is_default = 1",
     )
     .bind(customer_id)
     .fetch_one(&mut *tx)
@@ -205,7 +97,7 @@ pub async fn remove(
     if defaults == 0 {
         sqlx::query(
             "UPDATE payment_methods SET is_default = 1 WHERE id = \
-             (SELECT MAX(id) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL)",
+             (SELECT MAX(id) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL AND kept = 1)",
         )
         .bind(customer_id)
         .execute(&mut *tx)
@@ -268,21 +160,6 @@ pub async fn replace_sealed(
     .bind(binding.customer_id)
     .execute(&db.pool)
     .await?;
-    Ok(())
-}
-
-async fn store_sealed(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    method_id: MethodId,
-    sealed: &Sealed,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE payment_methods SET account_ciphertext = $1, account_key_id = $2, account_bound = $3 WHERE id = $4")
-        .bind(&sealed.bytes)
-        .bind(&sealed.key_id)
-        .bind(i64::from(sealed.bound))
-        .bind(method_id)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use app::autopay::data;
 use app::domain::autopay::RuleForm;
 use app::domain::{AccountId, BillId, CustomerId, LoginId, MethodId, PaymentId};
 use app::gateway::{ChargeOutcome, Gateway, GatewayError, PaymentGateway};
-use app::wallet::AddMethodForm;
+use app::wallet::MethodForm;
 use std::sync::{Arc, Mutex};
 use time::macros::date;
 
@@ -745,7 +745,7 @@ async fn two_bank_enrollments(p: &Portal) -> (MethodId, BillId, MethodId, BillId
     let maria = p.app.register("23456789-2345678", "97502").await.customer_id;
     let maria_method = p
         .app
-        .add_method(maria, &AddMethodForm { holder_name: Some("Maria Lopez".into()), ..bank() })
+        .add_method(maria, &MethodForm { holder_name: Some("Maria Lopez".into()), ..bank() })
         .await
         .unwrap();
     enroll(p, maria, account_id(&p.app, "2345678").await, maria_method, &RuleForm::default()).await;

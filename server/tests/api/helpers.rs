@@ -1,13 +1,13 @@
 use app::domain::{AccountId, BillId, CustomerId, LoginId, MethodId};
 use app::email::Mailer;
 use app::gateway::Validator;
+use app::payments::entry::service::Enterer;
+use app::payments::entry::{Keep, MethodForm, MethodProblem};
 use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use app::registration::service::{self as registration, NewLogin};
-use app::wallet::service::Adder;
-use app::wallet::{AddMethodForm, WalletProblem};
 use leptos::prelude::LeptosOptions;
 use server::{router, AppState};
 use sqlx::{Connection, Executor};
@@ -242,8 +242,8 @@ pub fn vault() -> Vault {
 }
 
 /// The wallet's form for a checking account.
-pub fn echeck(routing: &str, account: &str, again: &str) -> AddMethodForm {
-    AddMethodForm {
+pub fn echeck(routing: &str, account: &str, again: &str) -> MethodForm {
+    MethodForm {
         kind: Some("echeck".into()),
         account_type: Some("checking".into()),
         routing_number: Some(routing.into()),
@@ -251,20 +251,20 @@ pub fn echeck(routing: &str, account: &str, again: &str) -> AddMethodForm {
         account_number_confirm: Some(again.into()),
         bank_name: Some("First Test Bank".into()),
         holder_name: Some("Alex Rivera".into()),
-        ..AddMethodForm::default()
+        ..MethodForm::default()
     }
 }
 
 /// The wallet's form for a card (`kind`: debit or credit).
-pub fn card(kind: &str, number: &str, expiry: &str, code: &str) -> AddMethodForm {
-    AddMethodForm {
+pub fn card(kind: &str, number: &str, expiry: &str, code: &str) -> MethodForm {
+    MethodForm {
         kind: Some(kind.into()),
         card_number: Some(number.into()),
         card_name: Some("Alex Rivera".into()),
         expiry: Some(expiry.into()),
         security_code: Some(code.into()),
         billing_zip: Some("97501".into()),
-        ..AddMethodForm::default()
+        ..MethodForm::default()
     }
 }
 
@@ -397,21 +397,24 @@ impl TestApp {
     pub async fn add_method(
         &self,
         customer_id: CustomerId,
-        form: &AddMethodForm,
-    ) -> Result<MethodId, Vec<WalletProblem>> {
+        form: &MethodForm,
+    ) -> Result<MethodId, Vec<MethodProblem>> {
         self.add_method_as(&adder(customer_id), form).await
     }
 
     /// Adds a payment method as `adder` (a customer, from an address, within some limits).
     pub async fn add_method_as(
         &self,
-        adder: &Adder<'_>,
-        form: &AddMethodForm,
-    ) -> Result<MethodId, Vec<WalletProblem>> {
+        adder: &Enterer<'_>,
+        form: &MethodForm,
+    ) -> Result<MethodId, Vec<MethodProblem>> {
         let gateway = app::gateway::Gateway::sandbox();
         let vault = vault();
-        let added = app::wallet::service::add(&self.db, &vault, &gateway, adder, form, TODAY);
-        added.await.unwrap()
+        let keep = Keep::Saved { make_default: form.make_default.is_some() };
+        let entered = app::payments::entry::service::enter(
+            &self.db, &vault, &gateway, adder, form, TODAY, keep,
+        );
+        entered.await.unwrap()
     }
 
     /// Alex (12345678-1234567) with a login, a bank account, a card and AutoPay on the bank
@@ -484,19 +487,19 @@ static DEFAULT_LIMITS: std::sync::LazyLock<app::platform::config::LimitsConfig> 
     std::sync::LazyLock::new(Default::default);
 
 /// A customer adding a method from a test's own address, within the default limits.
-pub fn adder(customer_id: CustomerId) -> Adder<'static> {
-    Adder { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
+pub fn adder(customer_id: CustomerId) -> Enterer<'static> {
+    Enterer { customer_id, client: "192.0.2.1", limits: &DEFAULT_LIMITS }
 }
 
 /// A customer adding more methods than a household may keep: for tests about something
 /// else (concurrency, backups) than the cap.
-pub fn roomy_adder(customer_id: CustomerId) -> Adder<'static> {
+pub fn roomy_adder(customer_id: CustomerId) -> Enterer<'static> {
     static ROOMY: std::sync::LazyLock<app::platform::config::LimitsConfig> =
         std::sync::LazyLock::new(|| app::platform::config::LimitsConfig {
             saved_methods: 1_000_000,
             ..Default::default()
         });
-    Adder { customer_id, client: "192.0.2.1", limits: &ROOMY }
+    Enterer { customer_id, client: "192.0.2.1", limits: &ROOMY }
 }
 
 /// A test calling a service as one client, within the default limits.
@@ -813,8 +816,8 @@ pub async fn bill(
     id
 }
 
-pub fn bank() -> AddMethodForm {
-    AddMethodForm {
+pub fn bank() -> MethodForm {
+    MethodForm {
         bank_name: Some("Demo Bank".into()),
         ..echeck("091000019", "123456789", "123456789")
     }

@@ -124,6 +124,7 @@ async fn pay_now(app: &TestApp, method: MethodId, account: AccountId) {
         key: format!("history-{}", app::platform::tokens::random_token()),
         date: today().to_string(),
         method: Some(method),
+        new: None,
         again: false,
         lines: vec![LineForm {
             account_id: account,

@@ -7,6 +7,24 @@ use crate::helpers::{count, spawn_app, TestApp};
 
 /// Every server function and the fields its forms send. Functions that end the session
 /// come last, so that the others are tried signed in.
+/// The fields of a payment method's entry form.
+const ENTRY_FORM: [&str; 14] = [
+    "kind",
+    "account_type",
+    "routing_number",
+    "account_number",
+    "account_number_confirm",
+    "bank_name",
+    "holder_name",
+    "card_number",
+    "card_name",
+    "expiry",
+    "security_code",
+    "billing_zip",
+    "wallet",
+    "make_default",
+];
+
 const FUNCTIONS: &[(&str, &[&str])] = &[
     ("find_account", &["number", "zip"]),
     ("take_find_account_outcome", &[]),
@@ -34,6 +52,28 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("take_pay_outcome", &[]),
     ("payment_confirmation", &["submission"]),
     ("cancel_scheduled_payment", &["payment_id", "submission"]),
+    (
+        "enter_pay_method",
+        &[
+            "kind",
+            "account_type",
+            "routing_number",
+            "account_number",
+            "account_number_confirm",
+            "bank_name",
+            "holder_name",
+            "card_number",
+            "card_name",
+            "expiry",
+            "security_code",
+            "billing_zip",
+            "wallet",
+            "make_default",
+            "pay_form",
+            "save_to_wallet",
+        ],
+    ),
+    ("take_pay_entry_outcome", &[]),
     ("bill_history", &[]),
     ("bill_view", &["bill_id"]),
     ("payment_history", &["account", "year"]),
@@ -43,6 +83,9 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("quick_pay_details", &[]),
     ("choose_quick_payment", &["amount", "other", "kind", "email"]),
     ("take_quick_pay_outcome", &[]),
+    ("quick_pay_entry", &[]),
+    ("enter_quick_pay_method", &ENTRY_FORM),
+    ("take_quick_pay_entry_outcome", &[]),
     ("review_quick_payment", &[]),
     ("submit_quick_payment", &["key"]),
     ("take_quick_pay_review_outcome", &[]),

@@ -7,12 +7,12 @@ use crate::helpers::{
     caller, card, echeck, login, spawn_app, spawn_app_with, test_config, unique_email, with_demo,
     TestApp, PASSWORD,
 };
+use app::payments::entry::service::Enterer;
+use app::payments::entry::{MethodForm, MethodProblem};
 use app::platform::config::LimitsConfig;
 use app::platform::throttle::{self, Admission, Caller, Limit, Scope};
 use app::registration::service as registration;
 use app::registration::Problem;
-use app::wallet::service::Adder;
-use app::wallet::{AddMethodForm, WalletProblem};
 
 async fn sign_in_from(
     app: &TestApp,
@@ -119,7 +119,7 @@ async fn registrations_from_one_address_are_limited_so_emails_cannot_be_tested_f
     assert!(created.is_ok(), "another address registers: {created:?}");
 }
 
-fn visa() -> AddMethodForm {
+fn visa() -> MethodForm {
     card("debit", "4111 1111 1111 1111", "04/29", "123")
 }
 
@@ -130,35 +130,36 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
     let alex = app.register("12345678-1234567", "97501").await.customer_id;
     let maria = app.register("23456789-2345678", "97502").await.customer_id;
     let limits = LimitsConfig { saved_methods: 100, ..LimitsConfig::default() };
-    let alex_at_home = Adder { customer_id: alex, client: "198.51.100.30", limits: &limits };
+    let alex_at_home = Enterer { customer_id: alex, client: "198.51.100.30", limits: &limits };
     for n in 0..limits.new_cards_per_customer_hour {
         assert!(app.add_method_as(&alex_at_home, &visa()).await.is_ok(), "card {n}");
     }
     let over = app.add_method_as(&alex_at_home, &visa()).await;
     assert!(
-        matches!(over.as_ref().map_err(Vec::as_slice), Err([WalletProblem::CardsTryLater(_)])),
+        matches!(over.as_ref().map_err(Vec::as_slice), Err([MethodProblem::CardsTryLater(_)])),
         "{over:?}"
     );
     // A refused card counts too: that is what card testing sends.
-    let maria_same_address = Adder { customer_id: maria, client: "198.51.100.30", limits: &limits };
+    let maria_same_address =
+        Enterer { customer_id: maria, client: "198.51.100.30", limits: &limits };
     let per_address = limits.new_cards_per_address_hour - limits.new_cards_per_customer_hour;
     for n in 0..per_address {
         let mut refused = visa();
         refused.card_number = Some("4000 0000 0000 0127".into());
         let answer = app.add_method_as(&maria_same_address, &refused).await;
         assert!(
-            matches!(answer.as_ref().map_err(Vec::as_slice), Err([WalletProblem::CardRefused])),
+            matches!(answer.as_ref().map_err(Vec::as_slice), Err([MethodProblem::CardRefused])),
             "card {n}: {answer:?}"
         );
     }
     let over = app.add_method_as(&maria_same_address, &visa()).await;
     assert!(
-        matches!(over.as_ref().map_err(Vec::as_slice), Err([WalletProblem::CardsTryLater(_)])),
+        matches!(over.as_ref().map_err(Vec::as_slice), Err([MethodProblem::CardsTryLater(_)])),
         "the address is stopped: {over:?}"
     );
     // Bank accounts do not reach the card processor, but a wallet holds only so many methods.
     let capped = LimitsConfig::default();
-    let maria_elsewhere = Adder { customer_id: maria, client: "198.51.100.31", limits: &capped };
+    let maria_elsewhere = Enterer { customer_id: maria, client: "198.51.100.31", limits: &capped };
     for n in 0..capped.saved_methods {
         let number = format!("8{n:07}");
         let form = echeck("021000021", &number, &number);
@@ -166,7 +167,7 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
     }
     let full =
         app.add_method_as(&maria_elsewhere, &echeck("021000021", "99999999", "99999999")).await;
-    assert_eq!(full, Err(vec![WalletProblem::TooManyMethods]));
+    assert_eq!(full, Err(vec![MethodProblem::TooManyMethods]));
     assert_eq!(
         app::wallet::data::methods(&app.db, maria).await.unwrap().len() as i64,
         capped.saved_methods

@@ -13,7 +13,7 @@ use app::gateway::{
     sandbox_accounts, sandbox_cards, BankAccountValidator, Gateway, Validation, Validator,
     ValidatorError,
 };
-use app::pay::{LineForm, PayForm};
+use app::pay::{LineForm, NewMethod, PayForm};
 use app::platform::vault::Vault;
 use app::platform::Config;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,6 +30,7 @@ struct Payer {
     app: TestApp,
     config: Config,
     customer_id: CustomerId,
+    email: String,
     accounts: [AccountId; 2],
     _folder: tempfile::TempDir,
 }
@@ -64,6 +65,7 @@ async fn payer_validated_by(config: impl FnOnce(&mut Config), validator: Validat
         app,
         config: c,
         customer_id: alex.customer_id,
+        email: alex.email.clone(),
         accounts: [accounts[0].0, accounts[1].0],
         _folder: folder,
     }
@@ -96,6 +98,7 @@ impl Payer {
             key: format!("test-key-{}", app::platform::tokens::random_token()),
             date: today().to_string(),
             method: Some(method),
+            new: None,
             again: false,
             lines: accounts
                 .iter()
@@ -107,6 +110,24 @@ impl Payer {
                 })
                 .collect(),
         }
+    }
+
+    /// The Pay form with a new method chosen instead of a saved one.
+    fn form_new(&self, new: NewMethod, accounts: &[AccountId]) -> PayForm {
+        PayForm { method: None, new: Some(new), ..self.form(MethodId(0), accounts) }
+    }
+
+    /// The review's entry form of a new method, posted (without JavaScript): where the
+    /// browser goes next.
+    async fn enter(&self, form: &PayForm, fields: &[(&str, &str)]) -> String {
+        let referer = format!("/billing/pay/review?{}", form.query());
+        let query = form.query();
+        let mut all = fields.to_vec();
+        all.push(("pay_form", &query));
+        let r = self.app.post_form("enter_pay_method", &referer, &all).await;
+        assert_eq!(r.status().as_u16(), 302, "{:?}", r.text().await);
+        // A problem goes back to the referer, which leptos names in full.
+        location(&r).trim_start_matches(&self.app.base).to_string()
     }
 
     async fn review(&self, form: &PayForm) -> String {
@@ -507,4 +528,244 @@ async fn a_bank_account_is_validated_once_before_its_first_debit() {
         .unwrap();
     assert!(p.submit(&dollar(prenoted)).await.starts_with("/billing/pay/done?ref="));
     assert_eq!(calls.load(Ordering::SeqCst), 1, "a prenoted account is not validated again");
+}
+
+const NEW_VISA: &[(&str, &str)] = &[
+    ("kind", "credit"),
+    ("card_number", "4111 1111 1111 1111"),
+    ("card_name", "Alex Rivera"),
+    ("expiry", "04/30"),
+    ("security_code", "123"),
+    ("billing_zip", "97501"),
+];
+
+const NEW_BANK: &[(&str, &str)] = &[
+    ("kind", "echeck"),
+    ("account_type", "checking"),
+    ("routing_number", "021000021"),
+    ("account_number", "55556666"),
+    ("account_number_confirm", "55556666"),
+    ("bank_name", "First Test Bank"),
+    ("holder_name", "Alex Rivera"),
+];
+
+/// The review a successful entry goes back to: the Pay form with the new method chosen.
+fn entered_form(location: &str) -> PayForm {
+    assert!(location.starts_with("/billing/pay/review?"), "back to the review: {location}");
+    PayForm::from_query(location.split_once('?').unwrap().1)
+}
+
+/// (kept, has a token or an account number, removed) of a method.
+async fn method_row(p: &Payer, id: MethodId) -> (i64, bool, bool) {
+    let (kept, token, sealed, removed): (i64, Option<String>, Option<Vec<u8>>, Option<i64>) =
+        sqlx::query_as(
+            "SELECT kept, gateway_token, account_ciphertext, removed_at FROM payment_methods WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&p.app.db.pool)
+        .await
+        .unwrap();
+    (kept, token.is_some() || sealed.is_some(), removed.is_some())
+}
+
+async fn in_wallet(p: &Payer) -> Vec<MethodId> {
+    let saved = app::payments::data::saved::methods(&p.app.db, p.customer_id).await.unwrap();
+    saved.into_iter().map(|m| m.id).collect()
+}
+
+#[tokio::test]
+async fn a_new_card_not_saved_pays_once_and_is_wiped_afterwards() {
+    let p = payer().await;
+    let page = p.app.page("/billing/pay").await;
+    assert!(
+        page.contains("New debit or credit card") && page.contains("New bank account (E-Check)")
+    );
+    let form = p.form_new(NewMethod::Card, &[p.accounts[0]]);
+    assert!(!form.query().contains("card_number"), "the Pay form carries no card number");
+    let entry = p.review(&form).await;
+    assert!(entry.contains("id=\"card_number\"") && entry.contains("Save to My Wallet"), "{entry}");
+    assert!(!entry.contains("Submit Payment"), "the method comes first: {entry}");
+    let saver = entry.split("id=\"save_to_wallet\"").nth(1).and_then(|t| t.split('>').next());
+    assert!(saver.is_some_and(|t| !t.contains("checked")), "unticked by default: {entry}");
+
+    let back = p.enter(&form, NEW_VISA).await;
+    assert!(!back.contains("4111"), "no card number in an address: {back}");
+    let form = entered_form(&back);
+    let method = form.method.expect("the new method is chosen");
+    assert_eq!(method_row(&p, method).await, (0, true, false), "kept for this payment only");
+    assert!(in_wallet(&p).await.is_empty(), "not in My Wallet");
+    assert!(!p.app.page("/billing/pay").await.contains("*****1111"), "nor on the Pay page");
+    let review = p.review(&form).await;
+    assert!(review.contains("Submit Payment") && review.contains("Visa *****1111"), "{review}");
+
+    let done = p.submit(&form).await;
+    let confirmation = p.app.get(&done).await.text().await.unwrap();
+    assert!(confirmation.contains("Paid") && confirmation.contains("Visa *****1111"));
+    assert_eq!(p.statuses().await.len(), 1);
+    assert_eq!(method_row(&p, method).await, (0, false, true), "its token is wiped once paid");
+    let history = p.app.page("/billing/payments").await;
+    assert!(history.contains("1111"), "history still names it: {history}");
+    assert!(in_wallet(&p).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_new_e_check_not_saved_is_pending_until_its_bank_file_then_wiped() {
+    let p = payer().await;
+    let form = p.form_new(NewMethod::Echeck, &[p.accounts[0]]);
+    let entry = p.review(&form).await;
+    assert!(entry.contains("id=\"routing_number\"") && !entry.contains("id=\"card_number\""));
+    let form = entered_form(&p.enter(&form, NEW_BANK).await);
+    let method = form.method.unwrap();
+    let done = p.submit(&form).await;
+    let confirmation = p.app.get(&done).await.text().await.unwrap();
+    assert!(confirmation.contains("Pending") && confirmation.contains("6666"), "{confirmation}");
+    assert_eq!(method_row(&p, method).await, (0, true, false), "the bank file needs the number");
+
+    let report = p.run(today()).await;
+    assert_eq!(report.files.len(), 1);
+    assert_eq!(report.files[0].entries, 1, "the debit went to the bank: {report:?}");
+    let text =
+        std::fs::read_to_string(p.config.autopay.nacha_folder.join(&report.files[0].name)).unwrap();
+    assert!(text.contains("55556666"), "the file holds the account number");
+    assert_eq!(p.statuses().await[0].1, "submitted");
+    assert_eq!(method_row(&p, method).await, (0, false, true), "wiped after the file");
+    assert!(p.app.page("/billing/payments").await.contains("6666"));
+}
+
+#[tokio::test]
+async fn a_new_method_saved_to_my_wallet_stays_there() {
+    let p = payer().await;
+    let form = p.form_new(NewMethod::Card, &[p.accounts[0]]);
+    let mut fields = NEW_VISA.to_vec();
+    fields.push(("save_to_wallet", "yes"));
+    let form = entered_form(&p.enter(&form, &fields).await);
+    let method = form.method.unwrap();
+    assert_eq!(in_wallet(&p).await, vec![method], "saved in My Wallet");
+    p.submit(&form).await;
+    assert_eq!(method_row(&p, method).await, (1, true, false), "kept after the payment");
+    assert!(p.app.page("/billing/settings/wallet").await.contains("Visa *****1111"));
+}
+
+#[tokio::test]
+async fn a_method_kept_for_one_payment_serves_only_the_session_that_entered_it() {
+    let p = payer().await;
+    let form = p.form_new(NewMethod::Card, &[p.accounts[0]]);
+    let form = entered_form(&p.enter(&form, NEW_VISA).await);
+    let method = form.method.unwrap();
+
+    // The same customer in another browser.
+    let other = crate::helpers::browser();
+    let signed_in = p
+        .app
+        .post_form_as(&other, "sign_in", "/sign-in", &[("email", &p.email), ("password", PASSWORD)])
+        .await;
+    assert_eq!(signed_in.status().as_u16(), 302);
+    let review = format!("/billing/pay/review?{}", form.query());
+    let page = p.app.page_as(&other, &review).await;
+    assert!(page.contains("Choose a payment method") && !page.contains("Submit Payment"), "{page}");
+    let r = p.app.post_form_as(&other, "submit_payment", &review, &[("form", &form.query())]).await;
+    assert!(location(&r).contains("/billing/pay/review?"), "refused: {}", location(&r));
+    assert!(p.statuses().await.is_empty(), "nothing paid");
+
+    // Nor does any other form of the customer's take it.
+    let wallet = app::wallet::service::make_default(&p.app.db, p.customer_id, method).await;
+    assert_eq!(wallet.unwrap(), Err(app::wallet::WalletProblem::NotFound));
+    let removal = app::wallet::service::remove(&p.app.db, p.customer_id, method, None).await;
+    assert_eq!(removal.unwrap(), Err(app::wallet::WalletProblem::NotFound));
+    let autopay = app::autopay::data::method(&p.app.db, p.customer_id, method).await.unwrap();
+    assert!(autopay.is_none(), "AutoPay cannot enroll with it");
+
+    // Another customer, even holding the id, cannot pay with it.
+    let maria = p.app.register("23456789-2345678", "97502").await;
+    let other = crate::helpers::browser();
+    let r = p
+        .app
+        .post_form_as(
+            &other,
+            "sign_in",
+            "/sign-in",
+            &[("email", &maria.email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 302);
+    let line = LineForm {
+        account_id: maria.account_id,
+        pay: true,
+        other_chosen: false,
+        other: String::new(),
+    };
+    let theirs = PayForm { lines: vec![line], ..form.clone() };
+    let page = p.app.page_as(&other, &format!("/billing/pay/review?{}", theirs.query())).await;
+    assert!(page.contains("Choose a payment method") && !page.contains("Submit Payment"), "{page}");
+
+    // The session that entered it pays.
+    let done = p.submit(&form).await;
+    assert!(done.starts_with("/billing/pay/done?ref="), "{done}");
+}
+
+#[tokio::test]
+async fn a_bad_new_method_stores_nothing_and_says_why_in_either_language() {
+    let p = payer().await;
+    let methods = count(&p.app.db, "payment_methods").await;
+    let form = p.form_new(NewMethod::Echeck, &[p.accounts[0]]);
+    let mut fields = NEW_BANK.to_vec();
+    fields.retain(|(k, _)| *k != "routing_number");
+    fields.push(("routing_number", "021000022"));
+    fields.push(("save_to_wallet", "yes"));
+    let back = p.enter(&form, &fields).await;
+    assert_eq!(back, format!("/billing/pay/review?{}", form.query()), "back to the entry form");
+    let page = p.app.page(&back).await;
+    assert!(page.contains("error-summary"), "{page}");
+    assert!(page.contains("This routing number is not valid"), "{page}");
+    assert!(!page.contains("55556666"), "the account number is never shown again");
+    assert!(page.contains("value=\"021000022\""), "the routing number is kept to fix");
+    let saver = page.split("id=\"save_to_wallet\"").nth(1).and_then(|t| t.split('>').next());
+    assert!(saver.is_some_and(|t| t.contains("checked")), "the tick is kept: {page}");
+    assert_eq!(count(&p.app.db, "payment_methods").await, methods, "nothing stored");
+
+    let es = p.app.page_in("/billing/pay", "es").await;
+    assert!(
+        es.contains("Nueva tarjeta de débito o crédito")
+            && es.contains("Nueva cuenta bancaria (E-Check)"),
+        "{es}"
+    );
+    let entry = p.app.page_in(&format!("/billing/pay/review?{}", form.query()), "es").await;
+    assert!(
+        entry.contains("Guardar en Mi billetera") && entry.contains("Número de ruta"),
+        "{entry}"
+    );
+}
+
+#[tokio::test]
+async fn a_method_for_one_payment_left_at_the_review_or_cancelled_is_wiped() {
+    use app::payments::data::methods::wipe_spent;
+    let p = payer().await;
+    let form = p.form_new(NewMethod::Card, &[p.accounts[0]]);
+    let abandoned = entered_form(&p.enter(&form, NEW_VISA).await).method.unwrap();
+    assert_eq!(wipe_spent(&p.app.db).await.unwrap(), 0, "the customer may still submit it");
+    sqlx::query("UPDATE payment_methods SET created_at = created_at - 3601 WHERE id = $1")
+        .bind(abandoned)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(wipe_spent(&p.app.db).await.unwrap(), 1, "an hour later nothing will use it");
+    assert_eq!(method_row(&p, abandoned).await, (0, false, true));
+
+    let form = p.form_new(NewMethod::Echeck, &[p.accounts[0]]);
+    let mut form = entered_form(&p.enter(&form, NEW_BANK).await);
+    form.date = (today() + Duration::days(5)).to_string();
+    let scheduled = form.method.unwrap();
+    let done = p.submit(&form).await;
+    p.run(today()).await;
+    assert_eq!(method_row(&p, scheduled).await, (0, true, false), "kept while scheduled");
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM payments WHERE channel = 'one_time'")
+        .fetch_one(&p.app.db.pool)
+        .await
+        .unwrap();
+    let submission = done.rsplit('=').next().unwrap().to_string();
+    let fields = [("payment_id", id.to_string()), ("submission", submission)];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    p.app.post_form("cancel_scheduled_payment", &done, &fields).await;
+    assert_eq!(p.statuses().await[0].1, "cancelled");
+    assert_eq!(method_row(&p, scheduled).await, (0, false, true), "wiped once cancelled");
 }

@@ -3,9 +3,10 @@
 
 use crate::helpers::{card, count, echeck, location, spawn_app, vault, with_demo, TestApp, TODAY};
 use app::domain::MethodId;
+use app::payments::entry::{Keep, MethodForm, MethodProblem};
 use app::platform::vault::{Vault, VaultError};
 use app::wallet::service::{self, rotate_key};
-use app::wallet::{data, AddMethodForm, MethodKind, WalletProblem};
+use app::wallet::{data, MethodKind, WalletProblem};
 
 /// The account number of a saved bank account, opened for the row it is stored in.
 async fn open_account(
@@ -34,7 +35,7 @@ async fn each_kind_is_added_masked_and_nothing_full_is_stored() {
     let wallet = app
         .add_method(
             alex,
-            &AddMethodForm {
+            &MethodForm {
                 kind: Some("wallet".into()),
                 wallet: Some("sandbox-pay".into()),
                 ..Default::default()
@@ -89,25 +90,25 @@ async fn bad_input_names_each_problem_and_stores_nothing() {
     let alex = app.register("12345678-1234567", "97501").await.customer_id;
     let problems =
         app.add_method(alex, &echeck("123456789", "12345678", "12345679")).await.unwrap_err();
-    assert_eq!(problems, vec![WalletProblem::RoutingChecksum, WalletProblem::AccountMismatch]);
+    assert_eq!(problems, vec![MethodProblem::RoutingChecksum, MethodProblem::AccountMismatch]);
     let problems =
         app.add_method(alex, &card("credit", "4111111111111112", "10/26", "12")).await.unwrap_err();
     assert_eq!(
         problems,
-        vec![WalletProblem::CardChecksum, WalletProblem::ExpiryPast, WalletProblem::CodeThree]
+        vec![MethodProblem::CardChecksum, MethodProblem::ExpiryPast, MethodProblem::CodeThree]
     );
     let problems = app
         .add_method(alex, &card("debit", "4000 0000 0000 0127", "12/30", "123"))
         .await
         .unwrap_err();
-    assert_eq!(problems, vec![WalletProblem::CardRefused], "the sandbox's refused card");
-    let problems = app.add_method(alex, &AddMethodForm::default()).await.unwrap_err();
-    assert_eq!(problems, vec![WalletProblem::KindMissing]);
+    assert_eq!(problems, vec![MethodProblem::CardRefused], "the sandbox's refused card");
+    let problems = app.add_method(alex, &MethodForm::default()).await.unwrap_err();
+    assert_eq!(problems, vec![MethodProblem::KindMissing]);
     let mut odd = echeck("021000021", "1234", "1234");
     odd.holder_name = Some("\u{200f}\u{0000} ".into());
     odd.bank_name = Some("x".repeat(101));
     let problems = app.add_method(alex, &odd).await.unwrap_err();
-    assert_eq!(problems, vec![WalletProblem::BankNameTooLong, WalletProblem::HolderNameEmpty]);
+    assert_eq!(problems, vec![MethodProblem::BankNameTooLong, MethodProblem::HolderNameEmpty]);
     assert_eq!(count(&app.db, "payment_methods").await, 0);
 }
 
@@ -128,7 +129,7 @@ async fn the_bank_name_comes_from_the_routing_directory_when_left_blank() {
     let mut form = echeck("011000015", "55554444", "55554444");
     sqlx::query("DELETE FROM routing_directory").execute(&app.db.pool).await.unwrap();
     form.bank_name = None;
-    assert_eq!(app.add_method(alex, &form).await.unwrap_err(), vec![WalletProblem::BankNameEmpty]);
+    assert_eq!(app.add_method(alex, &form).await.unwrap_err(), vec![MethodProblem::BankNameEmpty]);
 }
 
 #[tokio::test]
@@ -482,13 +483,15 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
             let mut form = echeck("021000021", &format!("7{n:07}1"), &format!("7{n:07}1"));
             form.make_default = (n % 3 == 0).then(|| "on".to_string());
             let adder = crate::helpers::roomy_adder(alex);
-            let added = service::add(
+            let keep = Keep::Saved { make_default: form.make_default.is_some() };
+            let added = app::payments::entry::service::enter(
                 &db,
                 &vault(),
                 &app::gateway::Gateway::sandbox(),
                 &adder,
                 &form,
                 TODAY,
+                keep,
             )
             .await
             .unwrap()

@@ -6,6 +6,7 @@
 pub mod cards;
 pub mod directory;
 pub mod history;
+pub mod methods;
 pub mod nacha_files;
 pub mod one_time;
 pub mod receipts;

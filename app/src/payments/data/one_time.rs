@@ -339,8 +339,9 @@ pub async fn release_scheduled(db: &Db, today: &str) -> Result<u64, sqlx::Error>
     .rows_affected())
 }
 
-/// The customer's saved method with what charging or debiting it needs, if it is theirs
-/// and not removed.
+/// The customer's method with what charging or debiting it needs, if it is theirs, not
+/// removed, and saved in My Wallet or one of `entered` (the methods this browser session
+/// entered for one payment: nobody else may pay with those).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MethodToPay {
     pub id: MethodId,
@@ -349,21 +350,25 @@ pub struct MethodToPay {
     pub bank_account_type: Option<String>,
     pub card_brand: Option<String>,
     pub gateway_token: Option<String>,
+    /// 0 for a method entered for one payment.
+    pub kept: i64,
 }
 
 pub async fn method_to_pay(
     db: &Db,
     customer_id: CustomerId,
     method_id: MethodId,
+    entered: &[MethodId],
 ) -> Result<Option<MethodToPay>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, kind, last4, bank_account_type, card_brand, gateway_token FROM payment_methods \
+    let found: Option<MethodToPay> = sqlx::query_as(
+        "SELECT id, kind, last4, bank_account_type, card_brand, gateway_token, kept FROM payment_methods \
          WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
     )
     .bind(method_id)
     .bind(customer_id)
     .fetch_optional(&db.pool)
-    .await
+    .await?;
+    Ok(found.filter(|m| m.kept == 1 || entered.contains(&m.id)))
 }
 
 /// A bank account of the customer's that the portal has not seen debited: it needs account

@@ -40,13 +40,14 @@ impl MethodRow {
     }
 }
 
-/// The customer's methods that are not removed, the default first.
+/// The customer's saved methods (not removed, and kept in My Wallet: not those entered for
+/// one payment), the default first.
 pub async fn methods(db: &Db, customer_id: CustomerId) -> Result<Vec<SavedMethod>, sqlx::Error> {
     let rows: Vec<MethodRow> = sqlx::query_as(
         "SELECT m.id, m.kind, m.last4, m.bank_account_type, m.bank_name, m.card_brand, m.exp_month, m.exp_year, \
          m.is_default, \
          (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.payment_method_id = m.id AND e.active = 1) AS autopay_uses \
-         FROM payment_methods m WHERE m.customer_id = $1 AND m.removed_at IS NULL \
+         FROM payment_methods m WHERE m.customer_id = $1 AND m.removed_at IS NULL AND m.kept = 1 \
          ORDER BY m.is_default DESC, m.id",
     )
     .bind(customer_id)

@@ -1,10 +1,10 @@
-//! Checking the add form while the customer types. The form is rendered on the server
+//! Checking the entry form while the customer types. The form is rendered on the server
 //! and posts as a plain form; the `LiveChecks` island around it only adds the checks (once
 //! a field was left and edited), the bank's name from the routing directory and the card's
 //! brand. The island is small on purpose: it works on the server's HTML through the DOM
 //! instead of re-rendering the form, so the form's view code stays out of the wasm.
 
-use super::{bank_for_routing, WalletProblem};
+use super::{bank_for_routing, MethodProblem};
 use crate::domain::{
     BankAccountNumber, CardBrand, CardNumber, Expiry, RoutingNumber, SecurityCode, Zip,
 };
@@ -22,22 +22,22 @@ pub fn live_problem(
     other: impl Fn(&str) -> String,
     year: u16,
     month: u8,
-) -> Option<WalletProblem> {
-    let blank = |problem: WalletProblem| value.trim().is_empty().then_some(problem);
+) -> Option<MethodProblem> {
+    let blank = |problem: MethodProblem| value.trim().is_empty().then_some(problem);
     match field {
-        "routing_number" => RoutingNumber::parse(value).err().map(WalletProblem::from),
-        "account_number" => BankAccountNumber::parse(value).err().map(WalletProblem::from),
+        "routing_number" => RoutingNumber::parse(value).err().map(MethodProblem::from),
+        "account_number" => BankAccountNumber::parse(value).err().map(MethodProblem::from),
         "account_number_confirm" => (value.trim() != other("account_number").trim())
-            .then_some(WalletProblem::AccountMismatch),
-        "bank_name" => blank(WalletProblem::BankNameEmpty),
-        "holder_name" => blank(WalletProblem::HolderNameEmpty),
-        "card_number" => CardNumber::parse(value).err().map(WalletProblem::from),
-        "card_name" => blank(WalletProblem::CardNameEmpty),
-        "expiry" => Expiry::parse(value, year, month).err().map(WalletProblem::from),
+            .then_some(MethodProblem::AccountMismatch),
+        "bank_name" => blank(MethodProblem::BankNameEmpty),
+        "holder_name" => blank(MethodProblem::HolderNameEmpty),
+        "card_number" => CardNumber::parse(value).err().map(MethodProblem::from),
+        "card_name" => blank(MethodProblem::CardNameEmpty),
+        "expiry" => Expiry::parse(value, year, month).err().map(MethodProblem::from),
         "security_code" => SecurityCode::parse(value, CardBrand::detect(&other("card_number")))
             .err()
-            .map(WalletProblem::from),
-        "billing_zip" => Zip::parse(value).err().map(WalletProblem::from),
+            .map(MethodProblem::from),
+        "billing_zip" => Zip::parse(value).err().map(MethodProblem::from),
         _ => None,
     }
 }
@@ -59,8 +59,8 @@ pub const LIVE_FIELDS: [&str; 10] = [
 /// The island around the add form. `messages` holds the text of each of `LIVE_PROBLEMS`;
 /// `brand_label` is "Card type:" in the page's language.
 #[island]
-pub(super) fn LiveChecks(
-    messages: Vec<(WalletProblem, String)>,
+pub fn LiveChecks(
+    messages: Vec<(MethodProblem, String)>,
     brand_label: String,
     year: u16,
     month: u8,
@@ -196,7 +196,7 @@ fn show_error(input: &HtmlInputElement, message: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wallet::LIVE_PROBLEMS;
+    use crate::payments::entry::LIVE_PROBLEMS;
 
     fn nothing_else(_: &str) -> String {
         String::new()
@@ -206,25 +206,25 @@ mod tests {
     fn each_field_is_checked_by_the_servers_parsers() {
         assert_eq!(
             live_problem("routing_number", "12345", nothing_else, 2026, 11),
-            Some(WalletProblem::RoutingLength)
+            Some(MethodProblem::RoutingLength)
         );
         assert_eq!(live_problem("routing_number", "011000015", nothing_else, 2026, 11), None);
         assert_eq!(
             live_problem("bank_name", "  ", nothing_else, 2026, 11),
-            Some(WalletProblem::BankNameEmpty)
+            Some(MethodProblem::BankNameEmpty)
         );
         assert_eq!(
             live_problem("card_number", "4111111111111112", nothing_else, 2026, 11),
-            Some(WalletProblem::CardChecksum)
+            Some(MethodProblem::CardChecksum)
         );
         assert_eq!(
             live_problem("expiry", "10/26", nothing_else, 2026, 11),
-            Some(WalletProblem::ExpiryPast)
+            Some(MethodProblem::ExpiryPast)
         );
         assert_eq!(live_problem("expiry", "12/26", nothing_else, 2026, 11), None);
         assert_eq!(
             live_problem("billing_zip", "9021", nothing_else, 2026, 11),
-            Some(WalletProblem::ZipFormat)
+            Some(MethodProblem::ZipFormat)
         );
         assert!(!LIVE_FIELDS.contains(&"make_default"));
     }
@@ -239,11 +239,11 @@ mod tests {
         assert_eq!(live_problem("account_number_confirm", "123456789", typed, 2026, 11), None);
         assert_eq!(
             live_problem("account_number_confirm", "123456780", typed, 2026, 11),
-            Some(WalletProblem::AccountMismatch)
+            Some(MethodProblem::AccountMismatch)
         );
         assert_eq!(
             live_problem("security_code", "123", typed, 2026, 11),
-            Some(WalletProblem::CodeFour)
+            Some(MethodProblem::CodeFour)
         );
         assert_eq!(live_problem("security_code", "1234", typed, 2026, 11), None);
     }
