@@ -3,7 +3,11 @@
 //! step refuses bad input in the payer's language and stores nothing; what was found lives
 //! in this browser only.
 
-use crate::helpers::{browser, count, location, spawn_app_with, test_config, with_demo, TestApp};
+use crate::helpers::{
+    browser, card, count, echeck, location, spawn_app_with, test_config, with_demo, TestApp,
+};
+use app::gateway::{sandbox_accounts, sandbox_cards};
+use app::payments::entry::MethodForm;
 use app::platform::Config;
 
 const ALEX: &str = "12345678-1234567";
@@ -32,6 +36,159 @@ impl TestApp {
         assert_eq!(r.status().as_u16(), 302);
         location(&r)
     }
+}
+
+/// A payer's browser that found Alex's bill and chose to pay its balance by `kind`.
+async fn chosen(app: &TestApp, kind: &str, email: &str) -> reqwest::Client {
+    let payer = browser();
+    app.find_bill(&payer, ALEX, "97501").await;
+    let fields = [("amount", "balance"), ("kind", kind), ("email", email)];
+    let sent = app.choose(&payer, &fields).await;
+    if !sent.ends_with("/pay/method") {
+        let page = app.page_as(&payer, "/pay").await;
+        let main = page.split("<main").nth(1).unwrap_or(&page).chars().take(1500);
+        panic!("the choices went to {sent}: {}", main.collect::<String>());
+    }
+    payer
+}
+
+/// The method's form as a browser posts it; where the browser is sent.
+async fn enter(app: &TestApp, payer: &reqwest::Client, form: &MethodForm) -> String {
+    let value = serde_json::to_value(form).unwrap();
+    let fields: Vec<(String, String)> = value
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+        .collect();
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.post_form_as(payer, "enter_quick_pay_method", "/pay/method", &fields).await;
+    assert_eq!(r.status().as_u16(), 302);
+    location(&r)
+}
+
+/// The review's form key, then Submit Payment; where the browser is sent.
+async fn submit(app: &TestApp, payer: &reqwest::Client) -> String {
+    let review = app.page_as(payer, "/pay/review").await;
+    let key = review.split("name=\"key\" value=\"").nth(1).expect("a form key");
+    let key = &key[..key.find('"').unwrap()];
+    submit_key(app, payer, key).await
+}
+
+async fn submit_key(app: &TestApp, payer: &reqwest::Client, key: &str) -> String {
+    let r = app.post_form_as(payer, "submit_quick_payment", "/pay/review", &[("key", key)]).await;
+    assert_eq!(r.status().as_u16(), 302);
+    location(&r)
+}
+
+async fn alex_balance(app: &TestApp) -> i64 {
+    let (balance,): (i64,) = sqlx::query_as(
+        "SELECT b.balance_cents FROM bills b JOIN accounts a ON a.id = b.account_id \
+         WHERE a.account_number = '1234567' ORDER BY b.bill_date DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    balance
+}
+
+#[tokio::test]
+async fn a_card_pays_the_bill_at_once_is_never_kept_and_a_receipt_follows() {
+    let app = quick_pay_app(|_| {}).await;
+    let owed = alex_balance(&app).await;
+    assert!(owed > 0);
+    let payer = chosen(&app, "debit", "payer@example.com").await;
+    let method = app.page_as(&payer, "/pay/method").await;
+    assert!(method.contains("Enter your card") && method.contains("A*** R*****"));
+    let sent = enter(&app, &payer, &card("debit", "4111111111111111", "04/30", "123")).await;
+    assert!(sent.ends_with("/pay/review"), "{sent}");
+    let review = app.page_as(&payer, "/pay/review").await;
+    assert!(
+        review.contains("Visa") && review.contains("1111") && review.contains("payer@example.com")
+    );
+    assert!(review.contains("I authorize"), "the authorization");
+    let review_again = app.page_as(&payer, "/pay/review").await;
+    let key = review_again.split("name=\"key\" value=\"").nth(1).unwrap();
+    let key = key[..key.find('"').unwrap()].to_string();
+    let done = submit_key(&app, &payer, &key).await;
+    assert!(done.starts_with("/pay/done?ref="), "{done}");
+    // A second click and Back-then-submit answer the same payment.
+    assert_eq!(submit_key(&app, &payer, &key).await, done);
+    let confirmation = app.page_as(&payer, &done).await;
+    assert!(confirmation.contains("Payment submitted") && confirmation.contains("Paid"));
+    assert!(confirmation.contains("PAY-") || confirmation.contains("P0"), "a reference number");
+    assert_eq!(alex_balance(&app).await, 0, "the bill is paid");
+    let rows: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT p.channel, p.status, m.kept, m.gateway_token FROM payments p \
+         JOIN payment_methods m ON m.id = p.payment_method_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "one payment");
+    let (channel, status, kept, token) = &rows[0];
+    assert_eq!((channel.as_str(), status.as_str(), *kept), ("quick_pay", "paid", 0));
+    assert!(token.is_none(), "the card's token is wiped once charged");
+    let mail: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subject, body_text FROM emails WHERE to_address = 'payer@example.com'",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(mail.len(), 1, "one receipt, to the email given");
+    assert!(mail[0].0.contains("Payment receipt") && mail[0].1.contains("1111"), "{mail:?}");
+    assert!(app.page_as(&browser(), &done).await.contains("not made in this browser"));
+}
+
+#[tokio::test]
+async fn an_e_check_is_validated_pending_and_refused_when_the_bank_says_no() {
+    let app = quick_pay_app(|_| {}).await;
+    let refused = chosen(&app, "echeck", "payer@example.com").await;
+    let bank = echeck("021000021", sandbox_accounts::INVALID, sandbox_accounts::INVALID);
+    assert!(enter(&app, &refused, &bank).await.ends_with("/pay/review"));
+    assert!(!submit(&app, &refused).await.starts_with("/pay/done"));
+    let page = app.page_as(&refused, "/pay/review").await;
+    assert!(page.contains("could not confirm this bank account"), "the validator's no");
+    assert_eq!(count(&app.db, "payments").await, 0, "nothing recorded");
+
+    let payer = chosen(&app, "echeck", "payer@example.com").await;
+    assert!(enter(&app, &payer, &echeck("021000021", "11112222", "11112222"))
+        .await
+        .ends_with("/pay/review"));
+    let done = submit(&app, &payer).await;
+    assert!(done.starts_with("/pay/done?ref="), "{done}");
+    let page = app.page_as(&payer, &done).await;
+    assert!(page.contains("Pending"), "an e-check waits for the bank file");
+    let (status, validated): (String, Option<i64>) = sqlx::query_as(
+        "SELECT p.status, m.validated_at FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "pending");
+    assert!(validated.is_some(), "validated before its first WEB debit");
+    let listed: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM payment_methods WHERE kept = 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(listed.0, 0, "nothing in anyone's wallet");
+}
+
+#[tokio::test]
+async fn declined_cards_count_against_the_accounts_attempts() {
+    let app = quick_pay_app(|c| c.limits.quick_pay_per_account_day = 2).await;
+    for _ in 0..2 {
+        let payer = chosen(&app, "credit", "payer@example.com").await;
+        enter(&app, &payer, &card("credit", sandbox_cards::DECLINED, "04/30", "123")).await;
+        let done = submit(&app, &payer).await;
+        assert!(app.page_as(&payer, &done).await.contains("Payment not made"));
+    }
+    // Two declines were the account's two attempts of the day: even the look-up waits now.
+    let payer = browser();
+    app.find_bill(&payer, ALEX, "97501").await;
+    assert!(app.page_as(&payer, "/pay").await.contains("Too many attempts"));
+    assert!(app.page_as(&payer, "/pay/details").await.contains("Please start again"));
+    assert_eq!(count(&app.db, "payments").await, 2, "no third try");
 }
 
 #[tokio::test]
