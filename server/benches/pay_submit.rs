@@ -211,6 +211,7 @@ fn form(i: usize, key: &str) -> PayForm {
         key: key.into(),
         date: time::OffsetDateTime::now_utc().date().to_string(),
         method: Some(MethodId(id)),
+        new: None,
         again: false,
         lines: vec![LineForm {
             account_id: AccountId(id),

@@ -263,7 +263,8 @@ pub async fn enter_pay_method(
     let config = &ctx.config;
     let client = crate::platform::request::client_address().await;
     let enterer = Enterer { customer_id, client: &client, limits: &config.limits };
-    let entered = entry::service::enter(&ctx.db, &ctx.vault, &ctx.gateway, &enterer, &form, ctx.today, keep);
+    let entered =
+        entry::service::enter(&ctx.db, &ctx.vault, &ctx.gateway, &enterer, &form, ctx.today, keep);
     match entered.await.map_err(internal)? {
         Ok(id) => {
             entry::remember_entered(id).await?;

@@ -5,9 +5,9 @@ use super::*;
 use crate::auth::SignInNotice;
 use crate::domain::format;
 use crate::forms::{kept_outcome, Choice, ErrorSummary, I18n, RadioGroup};
-use crate::payments::entry::{live_messages, EntryFields, EntryOutcome, EntrySetup, LiveChecks};
 use crate::i18n::*;
 use crate::paths;
+use crate::payments::entry::{live_messages, EntryFields, EntryOutcome, EntrySetup, LiveChecks};
 use crate::payments::{state_label, OnItsWayNotices};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -99,7 +99,11 @@ fn PayFields(choices: PayChoices, problems: Vec<PayProblem>) -> impl IntoView {
         .then(|| message(i18n, PayProblem::MethodMissing));
     let fee_text = |echeck: bool| {
         let fee = if echeck { choices.echeck_fee } else { choices.card_fee };
-        (fee.0 > 0).then(|| format!(" ({} {fee})", t_string!(i18n, pay.fee))).unwrap_or_default()
+        if fee.0 > 0 {
+            format!(" ({} {fee})", t_string!(i18n, pay.fee))
+        } else {
+            String::new()
+        }
     };
     let saved = choices.methods.iter().map(|m| {
         Choice::new(

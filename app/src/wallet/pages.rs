@@ -1,12 +1,12 @@
 //! My Wallet (a Bill Settings section) and the add-payment-method page.
 
 use super::*;
-use crate::payments::entry::{live_messages, EntryFields, EntryOutcome, LiveChecks};
 use crate::auth::SignInNotice;
 use crate::domain::AccountId;
 use crate::forms::{kept_outcome, listed, ErrorSummary, FormProblem, I18n};
 use crate::i18n::*;
 use crate::paths;
+use crate::payments::entry::{live_messages, EntryFields, EntryOutcome, LiveChecks};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -1,13 +1,13 @@
 use app::domain::{AccountId, BillId, CustomerId, LoginId, MethodId};
 use app::email::Mailer;
 use app::gateway::Validator;
+use app::payments::entry::service::Enterer;
+use app::payments::entry::{Keep, MethodForm, MethodProblem};
 use app::platform::config::{SmtpConfig, SmtpSecurity};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use app::registration::service::{self as registration, NewLogin};
-use app::payments::entry::service::Enterer;
-use app::payments::entry::{Keep, MethodForm, MethodProblem};
 use leptos::prelude::LeptosOptions;
 use server::{router, AppState};
 use sqlx::{Connection, Executor};

@@ -7,12 +7,12 @@ use crate::helpers::{
     caller, card, echeck, login, spawn_app, spawn_app_with, test_config, unique_email, with_demo,
     TestApp, PASSWORD,
 };
+use app::payments::entry::service::Enterer;
+use app::payments::entry::{MethodForm, MethodProblem};
 use app::platform::config::LimitsConfig;
 use app::platform::throttle::{self, Admission, Caller, Limit, Scope};
 use app::registration::service as registration;
 use app::registration::Problem;
-use app::payments::entry::service::Enterer;
-use app::payments::entry::{MethodForm, MethodProblem};
 
 async fn sign_in_from(
     app: &TestApp,
@@ -140,7 +140,8 @@ async fn new_cards_are_limited_per_customer_and_per_address_and_wallets_are_capp
         "{over:?}"
     );
     // A refused card counts too: that is what card testing sends.
-    let maria_same_address = Enterer { customer_id: maria, client: "198.51.100.30", limits: &limits };
+    let maria_same_address =
+        Enterer { customer_id: maria, client: "198.51.100.30", limits: &limits };
     let per_address = limits.new_cards_per_address_hour - limits.new_cards_per_customer_hour;
     for n in 0..per_address {
         let mut refused = visa();

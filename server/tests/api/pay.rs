@@ -577,7 +577,9 @@ async fn in_wallet(p: &Payer) -> Vec<MethodId> {
 async fn a_new_card_not_saved_pays_once_and_is_wiped_afterwards() {
     let p = payer().await;
     let page = p.app.page("/billing/pay").await;
-    assert!(page.contains("New debit or credit card") && page.contains("New bank account (E-Check)"));
+    assert!(
+        page.contains("New debit or credit card") && page.contains("New bank account (E-Check)")
+    );
     let form = p.form_new(NewMethod::Card, &[p.accounts[0]]);
     assert!(!form.query().contains("card_number"), "the Pay form carries no card number");
     let entry = p.review(&form).await;
@@ -678,10 +680,20 @@ async fn a_method_kept_for_one_payment_serves_only_the_session_that_entered_it()
     let other = crate::helpers::browser();
     let r = p
         .app
-        .post_form_as(&other, "sign_in", "/sign-in", &[("email", &maria.email), ("password", PASSWORD)])
+        .post_form_as(
+            &other,
+            "sign_in",
+            "/sign-in",
+            &[("email", &maria.email), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 302);
-    let line = LineForm { account_id: maria.account_id, pay: true, other_chosen: false, other: String::new() };
+    let line = LineForm {
+        account_id: maria.account_id,
+        pay: true,
+        other_chosen: false,
+        other: String::new(),
+    };
     let theirs = PayForm { lines: vec![line], ..form.clone() };
     let page = p.app.page_as(&other, &format!("/billing/pay/review?{}", theirs.query())).await;
     assert!(page.contains("Choose a payment method") && !page.contains("Submit Payment"), "{page}");
@@ -712,9 +724,16 @@ async fn a_bad_new_method_stores_nothing_and_says_why_in_either_language() {
     assert_eq!(count(&p.app.db, "payment_methods").await, methods, "nothing stored");
 
     let es = p.app.page_in("/billing/pay", "es").await;
-    assert!(es.contains("Nueva tarjeta de débito o crédito") && es.contains("Nueva cuenta bancaria (E-Check)"), "{es}");
+    assert!(
+        es.contains("Nueva tarjeta de débito o crédito")
+            && es.contains("Nueva cuenta bancaria (E-Check)"),
+        "{es}"
+    );
     let entry = p.app.page_in(&format!("/billing/pay/review?{}", form.query()), "es").await;
-    assert!(entry.contains("Guardar en Mi billetera") && entry.contains("Número de ruta"), "{entry}");
+    assert!(
+        entry.contains("Guardar en Mi billetera") && entry.contains("Número de ruta"),
+        "{entry}"
+    );
 }
 
 #[tokio::test]

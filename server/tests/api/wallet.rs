@@ -3,9 +3,9 @@
 
 use crate::helpers::{card, count, echeck, location, spawn_app, vault, with_demo, TestApp, TODAY};
 use app::domain::MethodId;
+use app::payments::entry::{Keep, MethodForm, MethodProblem};
 use app::platform::vault::{Vault, VaultError};
 use app::wallet::service::{self, rotate_key};
-use app::payments::entry::{Keep, MethodForm, MethodProblem};
 use app::wallet::{data, MethodKind, WalletProblem};
 
 /// The account number of a saved bank account, opened for the row it is stored in.

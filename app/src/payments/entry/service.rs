@@ -76,9 +76,7 @@ pub async fn enter(
     let to = Store { db, enterer, keep };
     match kind {
         MethodKind::Echeck => enter_bank_account(&to, vault, form).await,
-        MethodKind::Debit | MethodKind::Credit => {
-            enter_card(&to, gateway, kind, form, today).await
-        }
+        MethodKind::Debit | MethodKind::Credit => enter_card(&to, gateway, kind, form, today).await,
         MethodKind::Wallet => enter_wallet(&to, gateway, form).await,
     }
 }
