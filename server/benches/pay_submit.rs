@@ -208,10 +208,10 @@ async fn sign_in_all(base: &str, count: usize) -> Vec<reqwest::Client> {
 fn form(i: usize, key: &str) -> PayForm {
     let id = i as i64 + 1;
     PayForm {
-        new: None,
         key: key.into(),
         date: time::OffsetDateTime::now_utc().date().to_string(),
         method: Some(MethodId(id)),
+        new: None,
         again: false,
         lines: vec![LineForm {
             account_id: AccountId(id),

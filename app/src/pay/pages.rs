@@ -87,7 +87,11 @@ fn PayFields(choices: PayChoices, problems: Vec<PayProblem>) -> impl IntoView {
         .then(|| message(i18n, PayProblem::MethodMissing));
     let fee_text = |echeck: bool| {
         let fee = if echeck { choices.echeck_fee } else { choices.card_fee };
-        (fee.0 > 0).then(|| format!(" ({} {fee})", t_string!(i18n, pay.fee))).unwrap_or_default()
+        if fee.0 > 0 {
+            format!(" ({} {fee})", t_string!(i18n, pay.fee))
+        } else {
+            String::new()
+        }
     };
     let saved = choices.methods.iter().map(|m| {
         Choice::new(
