@@ -352,8 +352,11 @@ pub fn PayConfirmationPage() -> impl IntoView {
 
 fn confirmation_heading(i18n: I18n, c: &PayConfirmation) -> String {
     let all = |s: PaymentState| c.lines.iter().all(|l| l.state == s);
+    let any_declined = c.lines.iter().any(|l| l.state == PaymentState::Declined);
     if all(PaymentState::Declined) {
         t_string!(i18n, pay.done_declined)
+    } else if any_declined {
+        t_string!(i18n, pay.done_partly)
     } else if all(PaymentState::Scheduled) {
         t_string!(i18n, pay.done_scheduled)
     } else if all(PaymentState::Cancelled) {
@@ -369,17 +372,24 @@ fn Confirmation(c: PayConfirmation) -> impl IntoView {
     let i18n = use_i18n();
     let cancel = ServerAction::<CancelScheduledPayment>::new();
     let heading = confirmation_heading(i18n, &c);
-    let declined = c.lines.iter().any(|l| l.state == PaymentState::Declined);
-    let unreachable = c.lines.iter().any(|l| l.unreachable);
-    let retry = c.lines.first().map(|l| format!("{}?account={}", paths::PAY, l.account_id));
+    let declined: Vec<ConfirmedLine> =
+        c.lines.iter().filter(|l| l.state == PaymentState::Declined).cloned().collect();
+    let partly = !declined.is_empty() && declined.len() < c.lines.len();
+    let unreachable = declined.iter().any(|l| l.unreachable);
+    // Try again pays what was not paid: the (first) declined account.
+    let retry = declined.first().map(|l| format!("{}?account={}", paths::PAY, l.account_id));
     let l = crate::page_lang();
     view! {
         <div class="confirmation">
             <crate::print::PrintHeader/>
             <h1>{heading}</h1>
-            {declined.then(|| view! {
+            {(!declined.is_empty()).then(|| view! {
                 <div class="notice" role="alert">
-                    <p>{if unreachable { t_string!(i18n, pay.unreachable) } else { t_string!(i18n, pay.declined) }}</p>
+                    {if partly {
+                        view! { <PartlyDeclined declined=declined.clone()/> }.into_any()
+                    } else {
+                        view! { <p>{if unreachable { t_string!(i18n, pay.unreachable) } else { t_string!(i18n, pay.declined) }}</p> }.into_any()
+                    }}
                     <p class="no-print"><a class="button primary" href=retry.clone()>{t!(i18n, pay.try_again)}</a></p>
                 </div>
             })}
@@ -407,6 +417,25 @@ fn Confirmation(c: PayConfirmation) -> impl IntoView {
                 <a class="button secondary" href=paths::ACCOUNT>{t!(i18n, pay.back_to_account)}</a>
             </div>
         </div>
+    }
+}
+
+/// Of a payment whose lines went differently: which accounts were not charged, and why.
+#[component]
+fn PartlyDeclined(declined: Vec<ConfirmedLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{t!(i18n, pay.partly_declined)}</p>
+        <ul class="declined-lines">
+            {declined.into_iter().map(|line| {
+                let why = if line.unreachable {
+                    t_string!(i18n, pay.line_unreachable)
+                } else {
+                    t_string!(i18n, pay.line_declined)
+                };
+                view! { <li>{t!(i18n, pay.account)}" "{line.number}" ("{line.amount.to_string()}"): "{why}</li> }
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -305,6 +305,7 @@ pub async fn submit(
         draft_date: &draft_date,
         status: if scheduled { "scheduled" } else { "pending" },
         charging_now,
+        overpayment_limit: ctx.config.payments.overpayment_limit,
         lines: c.lines.iter().map(|(l, bill_id)| new_line(l, *bill_id)).collect(),
         receipt: None,
     };
@@ -313,6 +314,7 @@ pub async fn submit(
     match recorded {
         Recorded::Existing(id, owner) if owner == customer_id => Ok(Ok(id)),
         Recorded::Existing(..) => Ok(Err(vec![PayProblem::NoAccount])),
+        Recorded::TooMuch(account, problem) => Ok(Err(vec![PayProblem::Amount(account, problem)])),
         Recorded::New(id, payments) => {
             if charging_now {
                 let to = contact.as_ref().map(|l| l.email.as_str());
@@ -393,6 +395,7 @@ fn paid_lines<'c>(c: &'c Checked, ids: &[PaymentId]) -> Vec<PaidLine<'c>> {
             reference: reference(id.0),
             amount: l.amount,
             fee: l.fee,
+            declined: false,
         })
         .collect()
 }
@@ -426,12 +429,20 @@ async fn charge_now(
         };
         answers.push((*id, answer));
     }
-    let all_paid = answers.iter().all(|(_, a)| matches!(a, ChargeAnswer::Approved(_)));
     let head = crate::email::Letterhead::from_config(&ctx.config);
     let method = c.label(lang);
     let email = to.map(|to| {
-        let news = if all_paid { OneTimeNews::Paid } else { OneTimeNews::Declined };
-        texts::one_time(&head, lang, to, news, &paid_lines(c, payments), c.date, &method)
+        let mut lines = paid_lines(c, payments);
+        for (line, (_, answer)) in lines.iter_mut().zip(&answers) {
+            line.declined = !matches!(answer, ChargeAnswer::Approved(_));
+        }
+        // One email for the whole form: each line says how it went when they differ.
+        let news = match (lines.iter().all(|l| !l.declined), lines.iter().all(|l| l.declined)) {
+            (true, _) => OneTimeNews::Paid,
+            (_, true) => OneTimeNews::Declined,
+            _ => OneTimeNews::PartlyPaid,
+        };
+        texts::one_time(&head, lang, to, news, &lines, c.date, &method)
     });
     data::record_charges(&ctx.db, &answers, email.as_ref()).await
 }
