@@ -162,7 +162,7 @@ for (const { lang, js, number } of scheduledCases) {
 
     // Cancel, behind a second step so that a stray click does not cancel.
     const done = page.url();
-    await page.getByText(t.cancel_payment).click();
+    await page.locator('summary', { hasText: t.cancel_payment }).click();
     await page.getByRole('button', { name: t.cancel_yes }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.done_cancelled);
     expect(page.url()).toBe(done);
