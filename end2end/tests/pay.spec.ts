@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Browser, Page } from '@playwright/test';
 import { expectNoAxeViolations, hydrated, registerAndSignIn, useLanguage } from './helpers';
 import { labels, Lang } from './labels';
 import en from '../../app/locales/en.json';
@@ -8,12 +8,12 @@ const pay = { en: en.pay, es: es.pay };
 const history = { en: en.history, es: es.history };
 
 /** Saves a Visa card in My Wallet from its add page (JavaScript on). */
-async function addCard(page: Page, lang: Lang) {
+async function addCard(page: Page, lang: Lang, card = '4111 1111 1111 1111') {
   const w = labels[lang];
   await page.goto('/billing/settings/wallet/add');
   await hydrated(page);
   await page.getByLabel(w.kindDebit).check();
-  await page.getByLabel(w.card).fill('4111 1111 1111 1111');
+  await page.getByLabel(w.card).fill(card);
   await page.getByLabel(w.cardName).fill('Pat Payer');
   await page.getByLabel(w.expiry).fill('04/30');
   await page.getByLabel(w.code).fill('123');
@@ -171,6 +171,96 @@ for (const { lang, js, number } of newMethodCases) {
     await page.goto('/billing/settings/wallet');
     await expect(page.getByText(en.wallet.empty)).toBeVisible();
     await setup.close();
+    await context.close();
+  });
+}
+
+/** A fixture customer signed in with a card saved, in a browser with JavaScript `js`. */
+async function signedInWithCard(browser: Browser, baseURL: string, lang: Lang, js: boolean, number: string, card?: string) {
+  const setup = await browser.newContext({ baseURL });
+  await useLanguage(setup, baseURL, lang);
+  const setupPage = await setup.newPage();
+  const email = `pay-${number}-${lang}-${js}-${Date.now()}@example.com`;
+  await registerAndSignIn(setupPage, lang, number, email);
+  await addCard(setupPage, lang, card);
+  const cookies = await setup.cookies();
+  await setup.close();
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: js });
+  await context.addCookies(cookies);
+  return { context, page: await context.newPage() };
+}
+
+/** A day after today (the server's day is UTC), as the date field takes it. */
+function daysFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const scheduledCases = [
+  { lang: 'en' as const, js: true, number: '61000033-6100033' },
+  { lang: 'es' as const, js: true, number: '61000034-6100034' },
+  { lang: 'en' as const, js: false, number: '61000035-6100035' },
+];
+
+for (const { lang, js, number } of scheduledCases) {
+  test(`Pay Now scheduled, then cancelled (${lang}, JavaScript ${js ? 'on' : 'off'})`, async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    const { context, page } = await signedInWithCard(browser, baseURL!, lang, js, number);
+    const t = pay[lang];
+
+    await page.goto('/billing/pay');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.title);
+    await page.getByLabel(t.date).fill(daysFromNow(5));
+    await page.getByRole('button', { name: t.review }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.review_title);
+    await expect(page.locator('dd', { hasText: t.state_scheduled })).toBeVisible();
+    await axe(page, js, `review a scheduled payment (${lang})`);
+    await page.getByRole('button', { name: t.submit }).click();
+    await expect(page).toHaveURL(/\/billing\/pay\/done\?ref=\d+$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.done_scheduled);
+    await expect(page.getByRole('cell', { name: t.state_scheduled })).toBeVisible();
+    await axe(page, js, `payment scheduled (${lang})`);
+
+    // Cancel, behind a second step so that a stray click does not cancel.
+    const done = page.url();
+    await page.locator('summary', { hasText: t.cancel_payment }).click();
+    await page.getByRole('button', { name: t.cancel_yes }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.done_cancelled);
+    expect(page.url()).toBe(done);
+    await expect(page.getByRole('cell', { name: t.state_cancelled })).toBeVisible();
+    await expect(page.getByRole('button', { name: t.cancel_yes })).toHaveCount(0);
+    await axe(page, js, `payment cancelled (${lang})`);
+    await context.close();
+  });
+}
+
+const declinedCases = [
+  { lang: 'en' as const, js: true, number: '61000036-6100036' },
+  { lang: 'es' as const, js: true, number: '61000037-6100037' },
+  { lang: 'en' as const, js: false, number: '61000038-6100038' },
+];
+
+for (const { lang, js, number } of declinedCases) {
+  test(`Pay Now by a card that is declined (${lang}, JavaScript ${js ? 'on' : 'off'})`, async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    // The sandbox saves this card and declines every charge of it.
+    const { context, page } = await signedInWithCard(browser, baseURL!, lang, js, number, '4000 0000 0000 0002');
+    const t = pay[lang];
+
+    await page.goto('/billing/pay');
+    await page.getByRole('button', { name: t.review }).click();
+    await expect(page.locator('dd', { hasText: 'Visa *****0002' })).toBeVisible();
+    await page.getByRole('button', { name: t.submit }).click();
+    await expect(page).toHaveURL(/\/billing\/pay\/done\?ref=\d+$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.done_declined);
+    await expect(page.getByText(t.declined)).toBeVisible();
+    await expect(page.getByRole('cell', { name: t.state_declined })).toBeVisible();
+    await axe(page, js, `payment declined (${lang})`);
+
+    // Nothing was paid: the balance is still owed, and another method can pay it.
+    await page.getByRole('link', { name: t.try_again }).click();
+    await expect(page).toHaveURL(/\/billing\/pay\?account=\d+$/);
+    await expect(page.getByRole('radio', { name: `${t.current_balance} ($84.17)` })).toBeChecked();
+    await axe(page, js, `make a payment after a decline (${lang})`);
     await context.close();
   });
 }

@@ -111,6 +111,16 @@ pub mod sandbox_cards {
     pub const REFUSED: &str = "4000000000000127";
 }
 
+/// Charge amounts (in cents, fee included) with a fixed behaviour in the sandbox, whatever
+/// the card: so that one line of a payment can be declined while another is approved, and an
+/// unreachable processor can be tried from a browser (documented in the README).
+pub mod sandbox_amounts {
+    /// A charge of exactly $20.02 is declined.
+    pub const DECLINED: i64 = 2002;
+    /// A charge of exactly $20.03 finds the processor unreachable.
+    pub const UNREACHABLE: i64 = 2003;
+}
+
 /// A gateway that needs no outside service. Its tokens say how a charge will go, since it
 /// keeps nothing itself.
 pub struct Sandbox;
@@ -166,7 +176,10 @@ impl PaymentGateway for Sandbox {
         if !token.starts_with("sbx_") || cents <= 0 {
             return Ok(ChargeOutcome::Declined { reason: "invalid request".into() });
         }
-        if token.contains("_decline_") {
+        if cents == sandbox_amounts::UNREACHABLE {
+            return Err(GatewayError::Unavailable("sandbox: processor unreachable".into()));
+        }
+        if token.contains("_decline_") || cents == sandbox_amounts::DECLINED {
             return Ok(ChargeOutcome::Declined { reason: "card declined".into() });
         }
         Ok(ChargeOutcome::Approved { reference: format!("sbx_ch_{reference}") })
@@ -207,6 +220,13 @@ mod tests {
             g.charge(&declined.token, 100, "p2").await.unwrap(),
             ChargeOutcome::Declined { .. }
         ));
+
+        assert!(matches!(
+            g.charge(&ok.token, sandbox_amounts::DECLINED, "p3").await.unwrap(),
+            ChargeOutcome::Declined { .. }
+        ));
+        let down = g.charge(&ok.token, sandbox_amounts::UNREACHABLE, "p4").await;
+        assert!(matches!(down, Err(GatewayError::Unavailable(_))));
 
         let refused = tokenize(&g, sandbox_cards::REFUSED).await;
         assert!(matches!(refused, Err(GatewayError::Refused(_))));

@@ -355,7 +355,9 @@ pub fn PayConfirmationPage() -> impl IntoView {
 fn Confirmation(c: PayConfirmation) -> impl IntoView {
     let i18n = use_i18n();
     let cancel = ServerAction::<CancelScheduledPayment>::new();
-    let retry = c.lines.first().map(|l| paths::pay_account(l.account_id)).unwrap_or_default();
+    // Try again pays what was not paid: the (first) declined account.
+    let declined = c.lines.iter().find(|l| l.state == PaymentState::Declined);
+    let retry = declined.map(|l| paths::pay_account(l.account_id)).unwrap_or_default();
     let submission = c.submission;
     let row_action = Callback::new(move |line: ConfirmedLine| {
         (line.state == PaymentState::Scheduled)

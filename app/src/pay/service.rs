@@ -254,6 +254,7 @@ pub async fn submit(
         Ok(Recorded::New(id, _)) => Ok(id),
         Ok(Recorded::Existing(id, owner)) if owner == customer_id => Ok(id),
         Ok(Recorded::Existing(..)) => Err(vec![PayProblem::NoAccount]),
+        Ok(Recorded::TooMuch(account, problem)) => Err(vec![PayProblem::Amount(account, problem)]),
         Err(Refusal::AccountNotConfirmed) => Err(vec![PayProblem::AccountNotConfirmed]),
         Err(Refusal::AccountCheckUnavailable) => Err(vec![PayProblem::AccountCheckUnavailable]),
     })

@@ -107,6 +107,7 @@ fn one_time_email(
         reference: crate::domain::payment::reference(payment.id.0),
         amount: Cents(payment.amount_cents),
         fee: Cents(payment.fee_cents),
+        declined: !approved,
     };
     let news = if approved { texts::OneTimeNews::Paid } else { texts::OneTimeNews::Declined };
     texts::one_time(head, lang, to, news, &[line], payment.draft_date, method)

@@ -11,8 +11,11 @@ use leptos::prelude::*;
 
 fn heading(i18n: I18n, c: &PayConfirmation) -> String {
     let all = |s: PaymentState| c.lines.iter().all(|l| l.state == s);
+    let any_declined = c.lines.iter().any(|l| l.state == PaymentState::Declined);
     if all(PaymentState::Declined) {
         t_string!(i18n, pay.done_declined)
+    } else if any_declined {
+        t_string!(i18n, pay.done_partly)
     } else if all(PaymentState::Scheduled) {
         t_string!(i18n, pay.done_scheduled)
     } else if all(PaymentState::Cancelled) {
@@ -32,14 +35,20 @@ pub fn ConfirmationBody(
     #[prop(optional)] row_action: Option<Callback<ConfirmedLine, AnyView>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let declined = c.lines.iter().any(|l| l.state == PaymentState::Declined);
-    let unreachable = c.lines.iter().any(|l| l.unreachable);
+    let declined: Vec<ConfirmedLine> =
+        c.lines.iter().filter(|l| l.state == PaymentState::Declined).cloned().collect();
+    let partly = !declined.is_empty() && declined.len() < c.lines.len();
+    let unreachable = declined.iter().any(|l| l.unreachable);
     let l = crate::page_lang();
     view! {
         <h1>{heading(i18n, &c)}</h1>
-        {declined.then(|| view! {
+        {(!declined.is_empty()).then(|| view! {
             <div class="notice" role="alert">
-                <p>{if unreachable { t_string!(i18n, pay.unreachable) } else { t_string!(i18n, pay.declined) }}</p>
+                {if partly {
+                    view! { <PartlyDeclined declined=declined.clone()/> }.into_any()
+                } else {
+                    view! { <p>{if unreachable { t_string!(i18n, pay.unreachable) } else { t_string!(i18n, pay.declined) }}</p> }.into_any()
+                }}
                 <p class="no-print"><a class="button primary" href=retry.clone()>{t!(i18n, pay.try_again)}</a></p>
             </div>
         })}
@@ -73,5 +82,24 @@ pub fn ConfirmationBody(
             <dt>{t!(i18n, pay.method)}</dt><dd>{c.method.clone()}</dd>
             <dt>{t!(i18n, pay.submitted_on)}</dt><dd>{format::long_date(c.submitted_on, l)}</dd>
         </dl>
+    }
+}
+
+/// Which lines of a partly made payment were not paid, and why.
+#[component]
+fn PartlyDeclined(declined: Vec<ConfirmedLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{t!(i18n, pay.partly_declined)}</p>
+        <ul class="declined-lines">
+            {declined.into_iter().map(|line| {
+                let why = if line.unreachable {
+                    t_string!(i18n, pay.line_unreachable)
+                } else {
+                    t_string!(i18n, pay.line_declined)
+                };
+                view! { <li>{t!(i18n, pay.account)}" "{line.number}" ("{line.amount.to_string()}"): "{why}</li> }
+            }).collect_view()}
+        </ul>
     }
 }

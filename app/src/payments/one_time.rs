@@ -137,6 +137,7 @@ pub async fn pay(
         draft_date: &draft_date,
         status: if scheduled { "scheduled" } else { "pending" },
         charging_now,
+        overpayment_limit: ctx.config.payments.overpayment_limit,
         lines: p.lines.iter().map(|(l, bill_id)| new_line(l, *bill_id)).collect(),
         receipt: None,
     };
@@ -224,6 +225,7 @@ fn paid_lines<'c>(p: &'c OneTime, ids: &[PaymentId]) -> Vec<PaidLine<'c>> {
             reference: reference(id.0),
             amount: l.amount,
             fee: l.fee,
+            declined: false,
         })
         .collect()
 }
@@ -257,12 +259,20 @@ async fn charge_now(
         };
         answers.push((*id, answer));
     }
-    let all_paid = answers.iter().all(|(_, a)| matches!(a, ChargeAnswer::Approved(_)));
     let head = crate::email::Letterhead::from_config(&ctx.config);
     let method = p.label(lang);
     let email = to.map(|to| {
-        let news = if all_paid { OneTimeNews::Paid } else { OneTimeNews::Declined };
-        texts::one_time(&head, lang, to, news, &paid_lines(p, payments), p.date, &method)
+        let mut lines = paid_lines(p, payments);
+        for (line, (_, answer)) in lines.iter_mut().zip(&answers) {
+            line.declined = !matches!(answer, ChargeAnswer::Approved(_));
+        }
+        // One email for the whole form: each line says how it went when they differ.
+        let news = match (lines.iter().all(|l| !l.declined), lines.iter().all(|l| l.declined)) {
+            (true, _) => OneTimeNews::Paid,
+            (_, true) => OneTimeNews::Declined,
+            _ => OneTimeNews::PartlyPaid,
+        };
+        texts::one_time(&head, lang, to, news, &lines, p.date, &method)
     });
     data::record_charges(&ctx.db, &answers, email.as_ref()).await
 }

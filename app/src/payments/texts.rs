@@ -61,6 +61,9 @@ pub enum OneTimeNews {
     Scheduled,
     /// The card was declined or the processor could not be reached: nothing was paid.
     Declined,
+    /// Some lines were charged and approved, the others declined (`PaidLine::declined`):
+    /// each line says which.
+    PartlyPaid,
 }
 
 /// One account's line of a one-time payment's email.
@@ -69,17 +72,31 @@ pub struct PaidLine<'a> {
     pub reference: String,
     pub amount: Cents,
     pub fee: Cents,
+    /// Charged now and declined (nothing charged for this account).
+    pub declined: bool,
 }
 
-fn one_time_line(lang: Lang, l: &PaidLine<'_>) -> String {
+fn one_time_line(lang: Lang, news: OneTimeNews, l: &PaidLine<'_>) -> String {
     let fee = match (l.fee.0, lang) {
         (0, _) => String::new(),
         (_, Lang::En) => format!(" + {} convenience fee", l.fee),
         (_, Lang::Es) => format!(" + {} de cargo por servicio", l.fee),
     };
+    // In a partly paid payment each line says how it went; otherwise the opening does.
+    let outcome = match (news, l.declined, lang) {
+        (OneTimeNews::PartlyPaid, false, Lang::En) => ": paid",
+        (OneTimeNews::PartlyPaid, false, Lang::Es) => ": pagado",
+        (OneTimeNews::PartlyPaid, true, Lang::En) => ": declined, nothing was charged",
+        (OneTimeNews::PartlyPaid, true, Lang::Es) => ": rechazado, no se cobró nada",
+        _ => "",
+    };
     match lang {
-        Lang::En => format!("Account {}: {}{fee} (reference {})", l.account, l.amount, l.reference),
-        Lang::Es => format!("Cuenta {}: {}{fee} (referencia {})", l.account, l.amount, l.reference),
+        Lang::En => {
+            format!("Account {}: {}{fee} (reference {}){outcome}", l.account, l.amount, l.reference)
+        }
+        Lang::Es => {
+            format!("Cuenta {}: {}{fee} (referencia {}){outcome}", l.account, l.amount, l.reference)
+        }
     }
 }
 
@@ -95,7 +112,12 @@ pub fn one_time(
     method: &str,
 ) -> Composed {
     let date = crate::domain::format::long_date(date, lang);
+    let sum = |declined: bool| {
+        let of = lines.iter().filter(|l| l.declined == declined);
+        Cents(of.map(|l| l.amount.0 + l.fee.0).sum())
+    };
     let total = Cents(lines.iter().map(|l| l.amount.0 + l.fee.0).sum());
+    let (paid, refused) = (sum(false), sum(true));
     let (kind, subject, opening) = match (news, lang) {
         (OneTimeNews::Paid, Lang::En) => ("payment-receipt", "Payment receipt", format!("Thank you: we received your payment of {total} with {method} on {date}.")),
         (OneTimeNews::Paid, Lang::Es) => ("payment-receipt", "Recibo de pago", format!("Gracias: recibimos su pago de {total} con {method} el {date}.")),
@@ -105,9 +127,11 @@ pub fn one_time(
         (OneTimeNews::Scheduled, Lang::Es) => ("payment-scheduled", "Pago programado", format!("Su pago de {total} con {method} está programado para el {date}. Puede cancelarlo en su cuenta hasta que se envíe.")),
         (OneTimeNews::Declined, Lang::En) => ("payment-declined", "Your payment did not go through", format!("Your payment of {total} with {method} on {date} did not go through, and nothing was charged. Your bill is still open: please pay it with another method.")),
         (OneTimeNews::Declined, Lang::Es) => ("payment-declined", "Su pago no se realizó", format!("Su pago de {total} con {method} del {date} no se realizó y no se cobró nada. Su factura sigue pendiente: páguela con otro método.")),
+        (OneTimeNews::PartlyPaid, Lang::En) => ("payment-partly-declined", "Part of your payment did not go through", format!("Part of your payment with {method} on {date} did not go through. We received {paid}; {refused} was declined and nothing was charged for it. The bill of each account marked declined below is still open: please pay it with another method.")),
+        (OneTimeNews::PartlyPaid, Lang::Es) => ("payment-partly-declined", "Parte de su pago no se realizó", format!("Parte de su pago con {method} del {date} no se realizó. Recibimos {paid}; {refused} fue rechazado y no se cobró. La factura de cada cuenta marcada como rechazada abajo sigue pendiente: páguela con otro método.")),
     };
     let letter = lines.iter().fold(Parts::new(kind, subject, opening), |letter, l| {
-        letter.paragraph(one_time_line(lang, l))
+        letter.paragraph(one_time_line(lang, news, l))
     });
     letter
         .action((lang.pick("See your account", "Ver su cuenta"), crate::paths::ACCOUNT))
@@ -135,5 +159,28 @@ mod tests {
         assert!(en.text.contains("$61.20 of the bill of account 1-2 on December 10, 2026 with"));
         let es = declined(&head(), Lang::Es, "a@example.org", "1-2", amount, day, "Tarjeta");
         assert!(es.text.contains("páguela antes del 10 de diciembre de 2026"), "{}", es.text);
+    }
+
+    #[test]
+    fn a_partly_paid_payment_says_which_line_was_paid_and_which_declined() {
+        let line = |account, amount, declined| PaidLine {
+            account,
+            reference: format!("P{account}"),
+            amount: Cents(amount),
+            fee: Cents(0),
+            declined,
+        };
+        let lines = [line("1-2", 8417, false), line("1-3", 2002, true)];
+        let day = date!(2026 - 12 - 10);
+        let news = OneTimeNews::PartlyPaid;
+        let en = one_time(&head(), Lang::En, "a@example.org", news, &lines, day, "Visa");
+        assert!(en.text.contains("We received $84.17; $20.02 was declined"), "{}", en.text);
+        assert!(en.text.contains("Account 1-2: $84.17 (reference P1-2): paid"), "{}", en.text);
+        assert!(en.text.contains("(reference P1-3): declined, nothing was charged"));
+        let es = one_time(&head(), Lang::Es, "a@example.org", news, &lines, day, "Visa");
+        assert!(es.text.contains("Cuenta 1-2: $84.17 (referencia P1-2): pagado"), "{}", es.text);
+        assert!(es.text.contains("(referencia P1-3): rechazado, no se cobró nada"));
+        let paid = one_time(&head(), Lang::En, "a", OneTimeNews::Paid, &lines[..1], day, "Visa");
+        assert!(!paid.text.contains(": paid"), "an all-paid email needs no marks");
     }
 }

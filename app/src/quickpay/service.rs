@@ -269,6 +269,7 @@ pub async fn submit(
         Ok(Recorded::New(id, _)) => Ok(id),
         Ok(Recorded::Existing(id, owner)) if owner == state.owner => Ok(id),
         Ok(Recorded::Existing(..)) => Err(vec![Problem::StartAgain]),
+        Ok(Recorded::TooMuch(_, problem)) => Err(vec![Problem::Amount(problem)]),
         Err(Refusal::AccountNotConfirmed) => Err(vec![Problem::AccountNotConfirmed]),
         Err(Refusal::AccountCheckUnavailable) => Err(vec![Problem::AccountCheckUnavailable]),
     })

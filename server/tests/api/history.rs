@@ -351,3 +351,51 @@ async fn a_receipt_prints_for_its_owner_only() {
     let stranger = get_as(&p.app, &browser(), &receipt).await;
     assert_eq!(location(&stranger), app::paths::SIGN_IN);
 }
+
+#[tokio::test]
+async fn the_csv_writes_iso_dates_and_plain_amounts_in_both_languages() {
+    let p = payments().await;
+    let (bank,): (MethodId,) =
+        sqlx::query_as("SELECT id FROM payment_methods WHERE customer_id = $1 AND kind = 'echeck'")
+            .bind(p.alex)
+            .fetch_one(&p.app.db.pool)
+            .await
+            .unwrap();
+    let day = format!("{}-12-02", p.last_year);
+    let big = autopay_payment(&p.app, p.accounts[0], bank, 120450, &day).await;
+    let december = Date::from_calendar_date(p.last_year, time::Month::December, 2).unwrap();
+    for (lang, checking, state) in
+        [("en", "Checking", "Sent to your bank"), ("es", "Corriente", "Enviado a su banco")]
+    {
+        p.app.get(&format!("/lang/{lang}?next=/")).await;
+        let body = p.app.get(app::paths::PAYMENT_HISTORY_CSV).await.text().await.unwrap();
+        let row = format!(
+            "{day},12345678-1234567,1204.50,0.00,{checking} *****2222,{},{state}",
+            reference(big)
+        );
+        assert!(body.lines().any(|l| l == row), "{lang}: {body}");
+        for line in body.lines().skip(1) {
+            let date = line.split(',').next().unwrap();
+            let iso = date.len() == 10
+                && date.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            assert!(iso, "{lang}: {date} is YYYY-MM-DD");
+            let amounts: Vec<&str> = line.split(',').skip(2).take(2).collect();
+            for amount in amounts {
+                let (units, cents) = amount.split_once('.').expect("a point");
+                assert!(units.bytes().all(|b| b.is_ascii_digit()) && cents.len() == 2, "{amount}");
+            }
+        }
+        // The page keeps the dates written out, the way each language writes them.
+        let written =
+            app::domain::format::long_date(december, app::domain::Lang::from_locale(lang));
+        let page = text(p.app.get(app::paths::PAYMENT_HISTORY).await).await;
+        assert!(page.contains(&written) && !body.contains(&written), "{lang}: {written}");
+        assert!(page.contains("$1,204.50") && !body.contains('$'), "{lang}");
+    }
+}

@@ -7,7 +7,8 @@ use crate::helpers::{
     with_demo, TestApp, PASSWORD,
 };
 use app::autopay::run::{self, RunContext};
-use app::domain::{AccountId, CustomerId, MethodId};
+use app::domain::payment::AmountProblem;
+use app::domain::{AccountId, Cents, CustomerId, MethodId};
 use app::domain::{BankAccountNumber, BankAccountType, RoutingNumber};
 use app::gateway::{
     sandbox_accounts, sandbox_cards, BankAccountValidator, Gateway, Validation, Validator,
@@ -768,4 +769,207 @@ async fn a_method_for_one_payment_left_at_the_review_or_cancelled_is_wiped() {
     p.app.post_form("cancel_scheduled_payment", &done, &fields).await;
     assert_eq!(p.statuses().await[0].1, "cancelled");
     assert_eq!(method_row(&p, scheduled).await, (0, false, true), "wiped once cancelled");
+}
+
+/// Two Submit Payment posts of forms with different keys, paying the same balance, at once
+/// to `bases`: where each browser goes next.
+async fn submit_both_at_once(p: &Payer, forms: [&PayForm; 2], bases: [&str; 2]) -> [String; 2] {
+    let post = |base: &str, form: &PayForm| {
+        let (client, body) = (p.app.client.clone(), form.query());
+        let url = format!("{base}/api/submit_payment");
+        let referer = format!("{base}/billing/pay/review?{body}");
+        async move {
+            let r = client
+                .post(url)
+                .header("accept", "text/html")
+                .header("referer", referer)
+                .form(&[("form", body)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 302);
+            // The way back may name the instance: the path alone.
+            let to = location(&r);
+            to.find("/billing").map_or(to.clone(), |at| to[at..].to_string())
+        }
+    };
+    let (a, b) = tokio::join!(post(bases[0], forms[0]), post(bases[1], forms[1]));
+    [a, b]
+}
+
+#[tokio::test]
+async fn two_forms_of_different_keys_at_once_pay_the_balance_once() {
+    let p = payer().await;
+    let card = p.add_card("4111111111111111").await;
+    let other = spawn_instance_beside(&p.app).await;
+    // On one instance, then on two (as two machines behind a load balancer); both forms
+    // ticked "pay again", so that only the amount can stop the second.
+    let rounds = [(p.accounts[0], p.app.base.as_str()), (p.accounts[1], other.base.as_str())];
+    for (account, second_base) in rounds {
+        let balance = p.balance(account).await;
+        let (mut one, mut two) = (p.form(card, &[account]), p.form(card, &[account]));
+        (one.again, two.again) = (true, true);
+        let answers = submit_both_at_once(&p, [&one, &two], [&p.app.base, second_base]).await;
+        let paid: Vec<_> = answers.iter().filter(|l| l.starts_with("/billing/pay/done")).collect();
+        assert_eq!(paid.len(), 1, "one payment: {answers:?}");
+        let refused = answers.iter().find(|l| l.starts_with("/billing/pay/review?"));
+        let page = p.app.page(refused.expect("the other form is refused")).await;
+        assert!(page.contains("This account has no balance to pay now."), "{page}");
+        let made: Vec<_> = p.statuses().await.into_iter().filter(|s| s.0 == account).collect();
+        assert_eq!(made, vec![(account, "paid".to_string(), balance)], "paid once");
+        assert_eq!(p.balance(account).await, 0);
+    }
+    assert_eq!(count(&p.app.db, "payment_submissions").await, 2, "the refused forms left nothing");
+}
+
+#[tokio::test]
+async fn a_form_that_no_longer_fits_what_is_owed_records_nothing() {
+    // The check made while the customer's lock is held, without the race: the second form
+    // was checked against the balance before the first was recorded.
+    use app::payments::data::one_time::{record_submission, NewLine, NewSubmission, Recorded};
+    let p = payer().await;
+    let bank = p.add_bank().await;
+    let account = p.accounts[0];
+    let balance = p.balance(account).await;
+    let (bill_id,): (app::domain::BillId,) = sqlx::query_as(
+        "SELECT id FROM bills WHERE account_id = $1 ORDER BY bill_date DESC, id DESC LIMIT 1",
+    )
+    .bind(account)
+    .fetch_one(&p.app.db.pool)
+    .await
+    .unwrap();
+    let draft_date = today().to_string();
+    let record = |key: &'static str, amount: i64, limit: i64| {
+        let line = NewLine { account_id: account, bill_id, amount: Cents(amount), fee: Cents(0) };
+        let s = NewSubmission {
+            form_key: key,
+            customer_id: p.customer_id,
+            channel: "one_time",
+            receipt_email: None,
+            locale: "en",
+            method_id: bank,
+            draft_date: &draft_date,
+            status: "pending",
+            charging_now: false,
+            overpayment_limit: Cents(limit),
+            lines: vec![line],
+            receipt: None,
+        };
+        let db = p.app.db.clone();
+        async move { record_submission(&db, &s).await.unwrap() }
+    };
+    assert!(matches!(record("fits-key-0000000001", balance, 0).await, Recorded::New(..)));
+    let second = record("fits-key-0000000002", balance, 0).await;
+    assert_eq!(second, Recorded::TooMuch(account, AmountProblem::NothingOwed));
+    // With an overpayment limit of $5.00, $5.00 more fits and a cent more does not.
+    let over = record("fits-key-0000000003", 501, 500).await;
+    assert_eq!(over, Recorded::TooMuch(account, AmountProblem::TooLarge));
+    assert!(matches!(record("fits-key-0000000004", 500, 500).await, Recorded::New(..)));
+    assert_eq!(count(&p.app.db, "payment_submissions").await, 2, "a refused form leaves nothing");
+    assert_eq!(count(&p.app.db, "payments").await, 2);
+}
+
+#[tokio::test]
+async fn one_declined_line_of_two_says_which_was_paid_and_which_was_declined() {
+    let p = payer().await;
+    let card = p.add_card("4111111111111111").await;
+    let (first, second) = (p.balance(p.accounts[0]).await, p.balance(p.accounts[1]).await);
+    // The sandbox declines a charge of $20.02, whatever the card.
+    let declined = app::gateway::sandbox_amounts::DECLINED;
+    let mut form = p.form(card, &p.accounts);
+    form.lines[0].other_chosen = true;
+    form.lines[0].other = "10.00".into();
+    form.lines[1].other_chosen = true;
+    form.lines[1].other = "20.02".into();
+    let done = p.submit(&form).await;
+    let statuses = p.statuses().await;
+    assert_eq!(
+        statuses,
+        vec![(p.accounts[0], "paid".into(), 1000), (p.accounts[1], "failed".into(), declined)]
+    );
+    assert_eq!(
+        (p.balance(p.accounts[0]).await, p.balance(p.accounts[1]).await),
+        (first - 1000, second)
+    );
+
+    let page = p.app.page(&done).await.replace("<!>", "");
+    assert!(page.contains("<h1>Payment partly made</h1>"), "{page}");
+    assert!(page.contains("Part of this payment did not go through"), "{page}");
+    assert!(page.contains("Account 12345678-7654321 ($20.02): declined, nothing was charged"));
+    assert!(!page.contains("Account 12345678-1234567 ($10.00): declined"), "the paid one is not");
+    let retry = format!("href=\"/billing/pay?account={}\"", p.accounts[1]);
+    assert!(page.contains(&retry), "try again pays the declined account: {page}");
+    let spanish = p.app.page_in(&done, "es").await.replace("<!>", "");
+    assert!(spanish.contains("<h1>Pago realizado en parte</h1>"), "{spanish}");
+    assert!(spanish.contains("Cuenta 12345678-7654321 ($20.02): rechazado, no se cobró nada"));
+
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM payments ORDER BY id")
+        .fetch_all(&p.app.db.pool)
+        .await
+        .unwrap();
+    let reference = |i: usize| app::domain::payment::reference(ids[i].0);
+    let emails = p.app.stored_emails().await;
+    assert_eq!(emails.matches("Part of your payment did not go through").count(), 2, "one email");
+    assert!(emails.contains("We received $10.00; $20.02 was declined"), "{emails}");
+    assert!(emails
+        .contains(&format!("Account 12345678-1234567: $10.00 (reference {}): paid", reference(0))));
+    let refused = format!(
+        "Account 12345678-7654321: $20.02 (reference {}): declined, nothing was charged",
+        reference(1)
+    );
+    assert!(emails.contains(&refused), "{emails}");
+
+    // The same, for a customer who reads Spanish.
+    sqlx::query("UPDATE logins SET locale = 'es' WHERE customer_id = $1")
+        .bind(p.customer_id)
+        .execute(&p.app.db.pool)
+        .await
+        .unwrap();
+    form.key = format!("{}-es", form.key);
+    p.submit(&form).await;
+    let emails = p.app.stored_emails().await;
+    assert!(emails.contains("Parte de su pago no se realizó"), "{emails}");
+    assert!(emails.contains("Recibimos $10.00; $20.02 fue rechazado"), "{emails}");
+    assert!(emails.contains("): pagado") && emails.contains("): rechazado, no se cobró nada"));
+}
+
+#[tokio::test]
+async fn an_unreachable_processor_charges_nothing_and_the_customer_can_pay_again_at_once() {
+    let p = payer().await;
+    let card = p.add_card("4111111111111111").await;
+    let balance = p.balance(p.accounts[0]).await;
+    // The sandbox cannot be reached for a charge of $20.03.
+    let mut form = p.form(card, &[p.accounts[0]]);
+    form.lines[0].other_chosen = true;
+    form.lines[0].other = "20.03".into();
+    let done = p.submit(&form).await;
+    assert!(done.starts_with("/billing/pay/done?ref="), "{done}");
+    let unreachable = app::gateway::sandbox_amounts::UNREACHABLE;
+    assert_eq!(p.statuses().await, vec![(p.accounts[0], "failed".into(), unreachable)]);
+    let (reference,): (Option<String>,) = sqlx::query_as("SELECT gateway_reference FROM payments")
+        .fetch_one(&p.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(reference, None, "never paid");
+    assert_eq!(p.balance(p.accounts[0]).await, balance, "nothing comes off the bill");
+
+    let page = p.app.page(&done).await.replace("<!>", "");
+    assert!(page.contains("<h1>Payment not made</h1>"), "{page}");
+    assert!(page.contains("We could not reach the card processor, and nothing was charged"));
+    let spanish = p.app.page_in(&done, "es").await;
+    assert!(spanish.contains("No pudimos comunicarnos con el procesador de tarjetas"), "{spanish}");
+    assert!(p.app.stored_emails().await.contains("nothing was charged"));
+    let history = p.app.page(app::paths::PAYMENT_HISTORY).await.replace("<!>", "");
+    assert!(history.contains("$20.03") && history.contains("Declined"), "{history}");
+
+    // Nothing is on its way, and the daily run does not charge it later.
+    let pay = p.app.page(&format!("/billing/pay?account={}", p.accounts[0])).await;
+    assert!(!pay.contains("is on its way"), "{pay}");
+    p.run(today()).await;
+    assert_eq!(p.statuses().await[0].1, "failed");
+    // Paying again right away, with the Pay page's new form: paid.
+    let again = p.submit(&p.form(card, &[p.accounts[0]])).await;
+    assert_ne!(again, done);
+    assert_eq!(p.statuses().await[1], (p.accounts[0], "paid".into(), balance));
+    assert_eq!(p.balance(p.accounts[0]).await, 0);
 }

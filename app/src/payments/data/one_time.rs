@@ -3,6 +3,7 @@
 //! processor's answer, the confirmation, and cancelling a scheduled payment. Every query
 //! names the customer.
 
+use crate::domain::payment::{check_amount, AmountProblem};
 use crate::domain::{AccountId, BillId, Cents, CustomerId, MethodId, PaymentId, SubmissionId};
 use crate::email::Composed;
 use crate::platform::db::{now, Db, WriteLock};
@@ -13,6 +14,16 @@ use crate::platform::vault::{Binding, Sealed};
 pub const CHARGE_LEASE_SECS: i64 = 300;
 /// A debit sent to the bank is shown as on its way for this long.
 const SENT_SHOWN_SECS: i64 = 10 * 86_400;
+
+/// The newest bill of account `a`: the one the Pay page offers to pay.
+const NEWEST_BILL: &str = "(SELECT b2.id FROM bills b2 WHERE b2.account_id = a.id \
+     ORDER BY b2.bill_date DESC, b2.id DESC LIMIT 1)";
+
+/// What is on its way to account `a` but not yet taken off its bill: scheduled and pending
+/// payments (a debit sent to the bank and a paid charge are taken off the balance then).
+const UNAPPLIED: &str =
+    "CAST(COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.account_id = a.id \
+     AND p.status IN ('scheduled', 'pending')), 0) AS BIGINT)";
 
 /// An account of the customer as the Pay page offers it: its newest bill and what is
 /// already on its way but not yet taken off that bill's balance.
@@ -28,22 +39,22 @@ pub struct PayableRow {
     pub unapplied_cents: Cents,
 }
 
-/// The accounts as the payment forms offer them; a caller adds its WHERE.
-const PAYABLE: &str =
-    "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
-     a.service_address || ', ' || a.service_city AS service_address, \
-     b.id AS bill_id, b.due_date, b.balance_cents, \
-     CAST(COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.account_id = a.id \
-       AND p.status IN ('scheduled', 'pending')), 0) AS BIGINT) AS unapplied_cents \
-     FROM accounts a JOIN customers c ON c.id = a.customer_id \
-     LEFT JOIN bills b ON b.id = (SELECT b2.id FROM bills b2 WHERE b2.account_id = a.id \
-       ORDER BY b2.bill_date DESC, b2.id DESC LIMIT 1)";
+/// The accounts as the payment forms offer them, chosen by `filter` (a WHERE and ORDER BY).
+fn payable(filter: &str) -> String {
+    format!(
+        "SELECT a.id AS account_id, c.customer_number || '-' || a.account_number AS number, \
+         a.service_address || ', ' || a.service_city AS service_address, \
+         b.id AS bill_id, b.due_date, b.balance_cents, {UNAPPLIED} AS unapplied_cents \
+         FROM accounts a JOIN customers c ON c.id = a.customer_id \
+         LEFT JOIN bills b ON b.id = {NEWEST_BILL} {filter}"
+    )
+}
 
 pub async fn payable_accounts(
     db: &Db,
     customer_id: CustomerId,
 ) -> Result<Vec<PayableRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{PAYABLE} WHERE a.customer_id = $1 ORDER BY a.account_number"))
+    sqlx::query_as(&payable("WHERE a.customer_id = $1 ORDER BY a.account_number"))
         .bind(customer_id)
         .fetch_all(&db.pool)
         .await
@@ -54,10 +65,7 @@ pub async fn payable_account(
     db: &Db,
     account_id: AccountId,
 ) -> Result<Option<PayableRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{PAYABLE} WHERE a.id = $1"))
-        .bind(account_id)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as(&payable("WHERE a.id = $1")).bind(account_id).fetch_optional(&db.pool).await
 }
 
 /// A payment of the customer's that is still on its way.
@@ -134,6 +142,8 @@ pub struct NewSubmission<'a> {
     pub status: &'a str,
     /// Card payments are charged in the request: held from the daily run meanwhile.
     pub charging_now: bool,
+    /// How much more than an account owes a line may pay (`payments.overpayment_limit`).
+    pub overpayment_limit: Cents,
     pub lines: Vec<NewLine>,
     /// The email that confirms it, made from its payments' ids, when it is not a card
     /// charged now (whose answer decides what the email says).
@@ -148,11 +158,16 @@ pub enum Recorded {
     /// The form key was used before (a double click, Back, a refresh, another tab): that
     /// submission, and whose it is.
     Existing(SubmissionId, CustomerId),
+    /// Nothing recorded: the line of this account no longer fits what the account owes
+    /// less what is on its way (another form paid it meanwhile).
+    TooMuch(AccountId, AmountProblem),
 }
 
 /// Records a submission and its payments in one transaction, once per form key: the key is
 /// unique, so of two requests with one key (even on two instances) one makes the payments
-/// and the other finds them.
+/// and the other finds them. Each line is checked again against what its account owes
+/// once the customer's lock is held, so two forms of different keys at once cannot pay
+/// more than the balance plus the overpayment limit together.
 pub async fn record_submission(db: &Db, s: &NewSubmission<'_>) -> Result<Recorded, sqlx::Error> {
     let mut tx = db.begin_write(WriteLock::Customer(s.customer_id)).await?;
     let at = now();
@@ -180,6 +195,11 @@ pub async fn record_submission(db: &Db, s: &NewSubmission<'_>) -> Result<Recorde
     let receipt_sent = s.receipt.as_ref().map(|_| at);
     let mut ids = Vec::with_capacity(s.lines.len());
     for line in &s.lines {
+        let owed = owed_now(&mut tx, s.customer_id, line.account_id).await?;
+        if let Err(problem) = check_amount(line.amount, owed, s.overpayment_limit) {
+            // Dropping the transaction rolls back the submission and its earlier lines.
+            return Ok(Recorded::TooMuch(line.account_id, problem));
+        }
         let (id,): (PaymentId,) = sqlx::query_as(
             "INSERT INTO payments (bill_id, account_id, payment_method_id, amount_cents, fee_cents, draft_date, status, \
              channel, submission_id, claimed_until, receipt_sent_at, created_at, updated_at) \
@@ -206,6 +226,26 @@ pub async fn record_submission(db: &Db, s: &NewSubmission<'_>) -> Result<Recorde
     }
     tx.commit().await?;
     Ok(Recorded::New(submission_id, ids))
+}
+
+/// What the customer's account owes now, less what is on its way: as `payable_accounts`
+/// reads it, inside the transaction that records a payment of it.
+async fn owed_now(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    customer_id: CustomerId,
+    account_id: AccountId,
+) -> Result<Cents, sqlx::Error> {
+    let row: Option<(Option<Cents>, Cents)> = sqlx::query_as(&format!(
+        "SELECT b.balance_cents, {UNAPPLIED} FROM accounts a \
+         LEFT JOIN bills b ON b.id = {NEWEST_BILL} WHERE a.id = $1 AND a.customer_id = $2",
+    ))
+    .bind(account_id)
+    .bind(customer_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map_or(Cents(0), |(balance, unapplied)| {
+        Cents((balance.unwrap_or_default().0 - unapplied.0).max(0))
+    }))
 }
 
 /// The submission a form key was used for, and whose it is.
