@@ -50,8 +50,12 @@ export default defineConfig({
       // Development mode: the demo data, the sandbox gateway and the demo payment key.
       AQUEDUCT_DEV_MODE: 'true',
       AQUEDUCT_DEMO_DATA: 'true',
-      // Every journey registers from this one address; the limit itself is tested in Rust.
+      // Every journey registers, enters cards and uses Quick Pay from this one address; the
+      // limits themselves are tested in Rust.
       AQUEDUCT_LIMITS__REGISTRATIONS_PER_ADDRESS: '1000',
+      AQUEDUCT_LIMITS__NEW_CARDS_PER_ADDRESS_HOUR: '1000',
+      AQUEDUCT_LIMITS__NEW_CARDS_PER_ADDRESS_DAY: '1000',
+      AQUEDUCT_LIMITS__QUICK_PAY_PER_ADDRESS_DAY: '1000',
       RUST_LOG: 'warn',
       AQUEDUCT_PUBLIC_BASE_URL: baseURL,
       // Emails go to the test SMTP server that scripts/test.sh starts (maildev).

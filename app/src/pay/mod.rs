@@ -116,6 +116,7 @@ async fn context() -> service::PayContext {
     service::PayContext {
         entered: crate::payments::entry::entered_in_session().await,
         db: expect_context::<crate::platform::Db>(),
+        mailer: expect_context::<crate::email::Mailer>(),
         config: expect_context::<crate::platform::Config>(),
         gateway: expect_context::<crate::gateway::Gateway>(),
         vault: expect_context::<crate::platform::vault::Vault>(),

@@ -28,6 +28,8 @@ pub const UNREACHABLE: &str = "card processor unavailable";
 /// What a one-time payment needs from the server, and the request's language and day.
 pub struct PayContext {
     pub db: Db,
+    /// Woken once a payment's email is queued, so that the receipt leaves at once.
+    pub mailer: crate::email::Mailer,
     pub config: Config,
     pub gateway: Gateway,
     pub vault: Vault,
@@ -143,9 +145,11 @@ pub async fn pay(
     };
     let receipt = payer.receipt_email.filter(|_| !charging_now).map(|to| (to, news));
     let recorded = record(ctx, submission, p, payer.lang, receipt).await?;
+    ctx.mailer.wake();
     if let Recorded::New(_, payments) = &recorded {
         if charging_now {
             charge_now(ctx, p, payments, payer.lang, payer.receipt_email).await?;
+            ctx.mailer.wake();
             // A method entered for this payment only is wiped once charged.
             if p.method.kept == 0 {
                 crate::payments::data::methods::wipe_spent(&ctx.db).await?;

@@ -121,6 +121,7 @@ pub struct DetailsStep {
 fn context() -> crate::payments::one_time::PayContext {
     crate::payments::one_time::PayContext {
         db: expect_context::<crate::platform::Db>(),
+        mailer: expect_context::<crate::email::Mailer>(),
         config: expect_context::<crate::platform::Config>(),
         gateway: expect_context::<crate::gateway::Gateway>(),
         vault: expect_context::<crate::platform::vault::Vault>(),

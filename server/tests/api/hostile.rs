@@ -7,23 +7,28 @@ use crate::helpers::{count, spawn_app, TestApp};
 
 /// Every server function and the fields its forms send. Functions that end the session
 /// come last, so that the others are tried signed in.
-/// The fields of a payment method's entry form.
-const ENTRY_FORM: [&str; 14] = [
-    "kind",
-    "account_type",
-    "routing_number",
-    "account_number",
-    "account_number_confirm",
-    "bank_name",
-    "holder_name",
-    "card_number",
-    "card_name",
-    "expiry",
-    "security_code",
-    "billing_zip",
-    "wallet",
-    "make_default",
-];
+/// The fields of a payment method's entry form, then those of the form it is part of.
+macro_rules! entry_form {
+    ($($extra:literal),*) => {
+        &[
+            "kind",
+            "account_type",
+            "routing_number",
+            "account_number",
+            "account_number_confirm",
+            "bank_name",
+            "holder_name",
+            "card_number",
+            "card_name",
+            "expiry",
+            "security_code",
+            "billing_zip",
+            "wallet",
+            "make_default",
+            $($extra),*
+        ]
+    };
+}
 
 const FUNCTIONS: &[(&str, &[&str])] = &[
     ("find_account", &["number", "zip"]),
@@ -52,27 +57,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("take_pay_outcome", &[]),
     ("payment_confirmation", &["submission"]),
     ("cancel_scheduled_payment", &["payment_id", "submission"]),
-    (
-        "enter_pay_method",
-        &[
-            "kind",
-            "account_type",
-            "routing_number",
-            "account_number",
-            "account_number_confirm",
-            "bank_name",
-            "holder_name",
-            "card_number",
-            "card_name",
-            "expiry",
-            "security_code",
-            "billing_zip",
-            "wallet",
-            "make_default",
-            "pay_form",
-            "save_to_wallet",
-        ],
-    ),
+    ("enter_pay_method", entry_form!("pay_form", "save_to_wallet")),
     ("take_pay_entry_outcome", &[]),
     ("bill_history", &[]),
     ("bill_view", &["bill_id"]),
@@ -84,7 +69,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("choose_quick_payment", &["amount", "other", "kind", "email"]),
     ("take_quick_pay_outcome", &[]),
     ("quick_pay_entry", &[]),
-    ("enter_quick_pay_method", &ENTRY_FORM),
+    ("enter_quick_pay_method", entry_form!()),
     ("take_quick_pay_entry_outcome", &[]),
     ("review_quick_payment", &[]),
     ("submit_quick_payment", &["key"]),
@@ -96,27 +81,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("make_default_method", &["id"]),
     ("remove_method", &["id", "replacement"]),
     ("take_wallet_outcome", &[]),
-    (
-        "add_payment_method",
-        &[
-            "kind",
-            "account_type",
-            "routing_number",
-            "account_number",
-            "account_number_confirm",
-            "bank_name",
-            "holder_name",
-            "card_number",
-            "card_name",
-            "expiry",
-            "security_code",
-            "billing_zip",
-            "wallet",
-            "make_default",
-            "for_autopay",
-            "autopay_change",
-        ],
-    ),
+    ("add_payment_method", entry_form!("for_autopay", "autopay_change")),
     ("take_add_method_outcome", &[]),
     ("bank_for_routing", &["routing_number"]),
     ("add_method_setup", &[]),
