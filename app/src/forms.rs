@@ -11,6 +11,8 @@
 mod choices;
 mod outcome;
 
+mod bill_numbers;
+pub use bill_numbers::{number_error_text, zip_error_text};
 pub use choices::{Choice, Choices, RadioGroup};
 pub use outcome::{field_error, kept_value, listed, summary, FormProblem, I18n, Outcome};
 

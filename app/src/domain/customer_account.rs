@@ -7,7 +7,7 @@ use std::fmt;
 
 /// Why a customer or account number was refused. Each maps to a message key the
 /// pages translate; none reveals anything about existing accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum NumberError {
     #[error("the number is empty")]
     Empty,

@@ -33,13 +33,8 @@ use time::Date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QuickPayProblem {
-    NumberEmpty,
-    NumberMissingHyphen,
-    NumberNotDigits,
-    NumberPartEmpty,
-    NumberTooLong,
-    ZipEmpty,
-    ZipFormat,
+    Number(crate::domain::customer_account::NumberError),
+    Zip(crate::domain::zip::ZipError),
     /// No account with that number and ZIP code: one answer, whichever part was wrong.
     NoMatch,
     /// Too many attempts today: minutes to wait.

@@ -19,9 +19,8 @@ impl FormProblem for QuickPayProblem {
     fn field(self) -> &'static str {
         use QuickPayProblem::*;
         match self {
-            NumberEmpty | NumberMissingHyphen | NumberNotDigits | NumberPartEmpty
-            | NumberTooLong => "number",
-            ZipEmpty | ZipFormat => "zip",
+            Number(_) => "number",
+            Zip(_) => "zip",
             Amount(_) => "other",
             KindMissing => "kind-echeck",
             EmailEmpty | EmailFormat => "email",
@@ -37,13 +36,8 @@ impl FormProblem for QuickPayProblem {
     fn message(self, i18n: I18n) -> String {
         use QuickPayProblem::*;
         match self {
-            NumberEmpty => t_string!(i18n, register.number_empty).into(),
-            NumberMissingHyphen => t_string!(i18n, register.number_missing_hyphen).into(),
-            NumberNotDigits => t_string!(i18n, register.number_not_digits).into(),
-            NumberPartEmpty => t_string!(i18n, register.number_part_empty).into(),
-            NumberTooLong => t_string!(i18n, register.number_too_long).into(),
-            ZipEmpty => t_string!(i18n, register.zip_empty).into(),
-            ZipFormat => t_string!(i18n, register.zip_format).into(),
+            Number(e) => crate::forms::number_error_text(i18n, e),
+            Zip(e) => crate::forms::zip_error_text(i18n, e),
             NoMatch => t_string!(i18n, quick_pay.no_match).into(),
             TryLater(m) => format!(
                 "{} {m} {}",

@@ -4,7 +4,6 @@
 use super::data::{self, NamedAccount};
 use super::session::QuickPayState;
 use super::{BillToPay, Choices, DetailsStep, QuickPayProblem as Problem, QuickPayReview};
-use crate::domain::customer_account::NumberError;
 use crate::domain::payment::{check_amount, parse_amount, AmountProblem};
 use crate::domain::{mask, BillId, Cents, CustomerAccountNumber, Email, SubmissionId, Zip};
 use crate::payments::data::one_time::{self as payments_data, Recorded};
@@ -12,23 +11,6 @@ use crate::payments::entry::{self, service::Enterer, Keep, MethodForm, MethodPro
 use crate::payments::one_time::{self, OneTime, PayContext, Payer, Refusal};
 use crate::payments::{MethodKind, PayLine};
 use crate::platform::throttle::{self, Limit, Scope, DAY};
-
-fn number_problem(e: NumberError) -> Problem {
-    match e {
-        NumberError::Empty => Problem::NumberEmpty,
-        NumberError::MissingHyphen => Problem::NumberMissingHyphen,
-        NumberError::NotDigits => Problem::NumberNotDigits,
-        NumberError::EmptyPart => Problem::NumberPartEmpty,
-        NumberError::CustomerTooLong | NumberError::AccountTooLong => Problem::NumberTooLong,
-    }
-}
-
-fn zip_problem(e: crate::domain::zip::ZipError) -> Problem {
-    match e {
-        crate::domain::zip::ZipError::Empty => Problem::ZipEmpty,
-        crate::domain::zip::ZipError::Malformed => Problem::ZipFormat,
-    }
-}
 
 /// Counts an attempt against the account number and the client address; minutes to wait
 /// when either is over its day's limit.
@@ -61,8 +43,8 @@ pub async fn find(
     let (number, zip) = match (CustomerAccountNumber::parse(number), Zip::parse(zip)) {
         (Ok(n), Ok(z)) => (n, z),
         (n, z) => {
-            let problems = n.err().map(number_problem).into_iter();
-            return Ok(Err(problems.chain(z.err().map(zip_problem)).collect()));
+            let problems = n.err().map(Problem::Number).into_iter();
+            return Ok(Err(problems.chain(z.err().map(Problem::Zip)).collect()));
         }
     };
     let account_key = number.account.as_padded();

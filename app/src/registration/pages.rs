@@ -1,8 +1,11 @@
 //! The pages of registration and signing in.
 
 use super::*;
+use crate::domain::customer_account::NumberError;
+use crate::domain::zip::ZipError;
 use crate::forms::{
-    field_error, kept_outcome, kept_value, summary, ErrorSummary, FormProblem, I18n,
+    field_error, kept_outcome, kept_value, number_error_text, summary, zip_error_text,
+    ErrorSummary, FormProblem, I18n,
 };
 use crate::i18n::*;
 use crate::paths;
@@ -31,13 +34,13 @@ impl FormProblem for Problem {
     fn message(self, i18n: I18n) -> String {
         use Problem::*;
         match self {
-            NumberEmpty => t_string!(i18n, register.number_empty).into(),
-            NumberMissingHyphen => t_string!(i18n, register.number_missing_hyphen).into(),
-            NumberNotDigits => t_string!(i18n, register.number_not_digits).into(),
-            NumberPartEmpty => t_string!(i18n, register.number_part_empty).into(),
-            NumberTooLong => t_string!(i18n, register.number_too_long).into(),
-            ZipEmpty => t_string!(i18n, register.zip_empty).into(),
-            ZipFormat => t_string!(i18n, register.zip_format).into(),
+            NumberEmpty => number_error_text(i18n, NumberError::Empty),
+            NumberMissingHyphen => number_error_text(i18n, NumberError::MissingHyphen),
+            NumberNotDigits => number_error_text(i18n, NumberError::NotDigits),
+            NumberPartEmpty => number_error_text(i18n, NumberError::EmptyPart),
+            NumberTooLong => number_error_text(i18n, NumberError::AccountTooLong),
+            ZipEmpty => zip_error_text(i18n, ZipError::Empty),
+            ZipFormat => zip_error_text(i18n, ZipError::Malformed),
             NoMatch => t_string!(i18n, register.no_match).into(),
             AlreadyRegistered => t_string!(i18n, register.already_registered).into(),
             TryLater(m) => format!(
