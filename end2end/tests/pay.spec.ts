@@ -264,3 +264,40 @@ for (const { lang, js, number } of declinedCases) {
     await context.close();
   });
 }
+
+const twoAccountCases = [
+  { lang: 'en' as const, js: true, number: '61000060-6100060' },
+  { lang: 'es' as const, js: false, number: '61000062-6100062' },
+];
+
+for (const { lang, js, number } of twoAccountCases) {
+  test(`Pay Now: two accounts in one payment, a double click and a refresh pay once (${lang}, JavaScript ${js ? 'on' : 'off'})`, async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    const { context, page } = await signedInWithCard(browser, baseURL!, lang, js, number);
+    const t = pay[lang];
+    await page.goto('/billing/pay');
+    const ticked = page.locator('#accounts input[type="checkbox"]');
+    await expect(ticked).toHaveCount(2);
+    await expect(ticked.nth(0)).toBeChecked();
+    await expect(ticked.nth(1)).toBeChecked();
+    await page.getByRole('button', { name: t.review }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(t.review_title);
+    const lines = page.getByRole('table', { name: t.accounts });
+    await expect(lines.locator('tbody tr')).toHaveCount(2);
+    await expect(lines.locator('tfoot')).toContainText('$168.34');
+    await axe(page, js, `review of two accounts (${lang})`);
+
+    await page.getByRole('button', { name: t.submit }).dblclick();
+    await expect(page).toHaveURL(/\/billing\/pay\/done\?ref=\d+$/);
+    const references = page.getByText(/P\d{8}/);
+    await expect(references).toHaveCount(2);
+    await page.reload();
+    await expect(references).toHaveCount(2);
+
+    // One payment per account, whatever the double click and the refresh sent.
+    await page.goto('/billing/payments');
+    const table = page.getByRole('table', { name: history[lang].caption });
+    await expect(table.locator('tbody tr')).toHaveCount(2);
+    await context.close();
+  });
+}
