@@ -3,6 +3,7 @@
 
 pub mod autopay;
 pub mod bank_account;
+pub mod banking_days;
 pub mod card;
 pub mod customer_account;
 pub mod email;

@@ -40,6 +40,14 @@ pub struct Entry {
     pub individual_name: String,
     /// A WEB debit the customer authorized once (Pay Now), not a recurring one (AutoPay).
     pub single: bool,
+    /// The last 7 digits of its trace number (the first 8 are the ODFI's): unique in the
+    /// file, and chosen by the caller so that returns can name this entry for months.
+    pub trace_sequence: u64,
+}
+
+/// An entry's trace number: the utility's bank's first 8 routing digits and 7 of its own.
+pub fn trace_number(bank_routing: &RoutingNumber, sequence: u64) -> String {
+    format!("{}{}", &bank_routing.as_str()[..8], number(sequence, 7))
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +89,8 @@ pub enum WriteError {
     DateTime,
     #[error("the file id modifier is A-Z or 0-9")]
     Modifier,
+    #[error("trace numbers are 1 to 9,999,999 and unique in a file")]
+    Trace,
 }
 
 /// Letters and digits in upper case; accents folded, anything else a space, cut or padded
@@ -148,12 +158,20 @@ pub fn write(file: &File) -> Result<String, WriteError> {
     if !file.file_id_modifier.is_ascii_uppercase() && !file.file_id_modifier.is_ascii_digit() {
         return Err(WriteError::Modifier);
     }
+    let mut traces: Vec<u64> =
+        file.batches.iter().flat_map(|b| b.entries.iter().map(|e| e.trace_sequence)).collect();
+    traces.sort_unstable();
+    if traces.first() == Some(&0)
+        || traces.last().is_some_and(|&t| t > 9_999_999)
+        || traces.windows(2).any(|w| w[0] == w[1])
+    {
+        return Err(WriteError::Trace);
+    }
     let mut lines = vec![file_header(file)];
     let mut totals = Totals::default();
-    let mut trace = 0u64;
     for (index, batch) in file.batches.iter().enumerate() {
         let odfi = &file.bank_routing.as_str()[..8];
-        totals.add(&write_batch(&mut lines, batch, index as u64 + 1, odfi, &mut trace)?);
+        totals.add(&write_batch(&mut lines, batch, index as u64 + 1, odfi)?);
     }
     let records = lines.len() as u64 + 1;
     lines.push(format!(
@@ -186,14 +204,12 @@ fn file_header(file: &File) -> String {
     )
 }
 
-/// Appends one batch (header, entries, control) and returns its totals. `trace` numbers
-/// the entries across the whole file.
+/// Appends one batch (header, entries, control) and returns its totals.
 fn write_batch(
     lines: &mut Vec<String>,
     batch: &Batch,
     number_in_file: u64,
     odfi: &str,
-    trace: &mut u64,
 ) -> Result<Totals, WriteError> {
     if !digits(&batch.effective_date, 6) {
         return Err(WriteError::DateTime);
@@ -213,8 +229,7 @@ fn write_batch(
     ));
     let mut totals = Totals::default();
     for entry in &batch.entries {
-        *trace += 1;
-        let (line, amount) = entry_line(entry, batch.sec, odfi, *trace)?;
+        let (line, amount) = entry_line(entry, batch.sec, odfi)?;
         lines.push(line);
         totals.entries += 1;
         totals.hash += entry.routing.as_str()[..8].parse::<u64>().unwrap_or(0);
@@ -236,12 +251,7 @@ fn write_batch(
 }
 
 /// One entry detail record and its amount in cents, after checking its fields.
-fn entry_line(
-    entry: &Entry,
-    sec: Sec,
-    odfi: &str,
-    trace: u64,
-) -> Result<(String, u64), WriteError> {
+fn entry_line(entry: &Entry, sec: Sec, odfi: &str) -> Result<(String, u64), WriteError> {
     if entry.account_number.is_empty()
         || entry.account_number.len() > 17
         || !entry.account_number.bytes().all(|b| b.is_ascii_digit())
@@ -268,7 +278,7 @@ fn entry_line(
         alpha(&entry.individual_name, 22),
         discretionary,
         odfi,
-        number(trace, 7)
+        number(entry.trace_sequence, 7)
     );
     Ok((line, amount))
 }

@@ -1,4 +1,8 @@
 use super::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Trace sequences unique across the tests' files.
+static NEXT_TRACE: AtomicU64 = AtomicU64::new(1);
 
 fn entry(routing: &str, account: &str, cents: i64, prenote: bool, name: &str) -> Entry {
     Entry {
@@ -14,6 +18,7 @@ fn entry(routing: &str, account: &str, cents: i64, prenote: bool, name: &str) ->
         individual_id: "12345678-1234567".into(),
         single: false,
         individual_name: name.into(),
+        trace_sequence: NEXT_TRACE.fetch_add(1, Ordering::Relaxed),
     }
 }
 
@@ -131,4 +136,16 @@ fn a_web_debit_authorized_once_is_marked_single() {
     assert_eq!(&lines[2][76..78], "S ", "Pay Now is a single entry");
     assert_eq!(&lines[3][76..78], "R ", "AutoPay recurs");
     assert_eq!(read(&text).unwrap().total_debit_cents, 14537);
+}
+
+#[test]
+fn each_entry_carries_the_trace_number_it_was_given_and_a_repeated_one_is_refused() {
+    let mut first = entry("011000015", "1234567890", 6120, false, "Ana Reyes");
+    first.trace_sequence = 4_560_001;
+    let text = write(&file(vec![batch(Sec::Ppd, vec![first.clone()])])).unwrap();
+    let bank = RoutingNumber::parse("123000220").unwrap();
+    assert_eq!(trace_number(&bank, 4_560_001), "123000224560001");
+    assert!(text.lines().nth(2).unwrap().ends_with("123000224560001"));
+    let twice = file(vec![batch(Sec::Ppd, vec![first.clone()]), batch(Sec::Web, vec![first])]);
+    assert_eq!(write(&twice), Err(WriteError::Trace));
 }

@@ -818,3 +818,56 @@ async fn a_prenote_that_cannot_be_decrypted_is_not_sent_and_not_claimed_again() 
     );
     assert_eq!(payments_of(&p.app, alex_bill).await[0].0, "pending");
 }
+
+/// The trace numbers of the entry records in the folder's files (the last 15 characters).
+fn traces_in_files(p: &Portal) -> Vec<String> {
+    let mut paths: Vec<_> = std::fs::read_dir(&p.config.autopay.nacha_folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .flat_map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            text.lines()
+                .filter(|l| l.starts_with('6'))
+                .map(|l| l[79..].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_entry_is_stored_with_its_trace_number_unique_across_files() {
+    let p = portal(true).await;
+    let (method_a, bill_a, method_b, bill_b) = two_bank_enrollments(&p).await;
+    p.run(date!(2027 - 06 - 10)).await;
+    p.run(date!(2027 - 06 - 20)).await;
+    let traces = traces_in_files(&p);
+    assert_eq!(traces.len(), 4, "two prenotes, then two debits in another file: {traces:?}");
+    let mut unique = traces.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 4, "no trace number repeats across files: {traces:?}");
+    let odfi = &p.config.autopay.bank_routing[..8];
+    assert!(traces.iter().all(|t| t.starts_with(odfi)), "the ODFI's routing prefix");
+    for bill_id in [bill_a, bill_b] {
+        let (trace,): (Option<String>,) =
+            sqlx::query_as("SELECT trace_number FROM payments WHERE bill_id = $1")
+                .bind(bill_id)
+                .fetch_one(&p.app.db.pool)
+                .await
+                .unwrap();
+        assert!(traces[2..].contains(&trace.unwrap()), "the debit's trace is the one in its file");
+    }
+    for method in [method_a, method_b] {
+        let (trace,): (Option<String>,) =
+            sqlx::query_as("SELECT prenote_trace FROM payment_methods WHERE id = $1")
+                .bind(method)
+                .fetch_one(&p.app.db.pool)
+                .await
+                .unwrap();
+        assert!(traces[..2].contains(&trace.unwrap()), "the prenote's trace is stored too");
+    }
+}

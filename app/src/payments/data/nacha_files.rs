@@ -162,6 +162,35 @@ pub async fn file_index_on_date(db: &Db, file: &NachaFileRow) -> Result<i64, sql
     Ok(n)
 }
 
+/// Marks the file written and stores each line's trace number with its payment (or its
+/// bank account's prenote), in one transaction: a file written again after a crash carries
+/// the same numbers.
+pub async fn mark_written_with_traces(
+    db: &Db,
+    file_id: NachaFileId,
+    traces: &[(LineRef, String)],
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    for (line, trace) in traces {
+        let (sql, id) = match *line {
+            LineRef::Debit(p) => {
+                ("UPDATE payments SET trace_number = $1 WHERE id = $2 AND nacha_file_id = $3", p.0)
+            }
+            LineRef::Prenote(m) => (
+                "UPDATE payment_methods SET prenote_trace = $1 WHERE id = $2 AND prenote_file_id = $3",
+                m.0,
+            ),
+        };
+        sqlx::query(sql).bind(trace).bind(id).bind(file_id).execute(&mut *tx).await?;
+    }
+    sqlx::query("UPDATE nacha_files SET written_at = $1 WHERE id = $2 AND written_at IS NULL")
+        .bind(now())
+        .bind(file_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
 pub async fn mark_written(db: &Db, file_id: NachaFileId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE nacha_files SET written_at = $1 WHERE id = $2")
         .bind(now())
@@ -234,7 +263,7 @@ pub async fn file_lines(db: &Db, file_id: NachaFileId) -> Result<Vec<FileLine>, 
          CAST(0 AS BIGINT), NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT), m.customer_id, m.account_bound \
          FROM payment_methods m JOIN customers c ON c.id = m.customer_id \
          WHERE m.prenote_file_id = $1 AND m.prenote_sent_at IS NOT NULL \
-         ORDER BY 7, 1",
+         ORDER BY 7, 1, 10, 11",
     )
     .bind(file_id)
     .fetch_all(&db.pool)
