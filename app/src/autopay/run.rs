@@ -8,7 +8,7 @@
 use super::data::{self, Candidate};
 use super::texts;
 use crate::domain::autopay::{calendar, AutopayRule, Draft, MAX_DAYS_BEFORE_DUE};
-use crate::domain::{BillId, Cents, RoutingNumber};
+use crate::domain::{banking_days, BillId, Cents, RoutingNumber};
 use crate::email::{Lang, Mailer};
 use crate::gateway::Gateway;
 use crate::payments::bank_file::{BankFiles, WrittenFile};
@@ -103,7 +103,9 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
     for file in bank.unwritten().await? {
         write_file(&bank, &file, &mut report).await?;
     }
-    payments::data::one_time::release_scheduled(ctx.db, &calendar::iso(today)).await?;
+    // Scheduled e-checks of the coming days that are not banking days go with today's files.
+    let horizon = calendar::iso(banking_days::after(today));
+    payments::data::one_time::release_scheduled(ctx.db, &calendar::iso(today), &horizon).await?;
     create_payments(ctx, today, &mut report).await?;
     lap(&mut report, "payments");
     while let Some(file) = bank.claim(today).await? {
@@ -124,27 +126,42 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
 }
 
 /// Each bill due for drafting today gets its one payment: pending, or skipped over the
-/// customer's maximum (with the email that says so).
+/// customer's maximum (with the email that says so). A bill paid by bank account whose
+/// draft date falls on the days after today that are not banking days (a weekend, a
+/// holiday) is drafted today too, so that its debit goes in today's files dated the next
+/// banking day (`bank_file::windows`); cards and wallets are charged on their own day.
 #[tracing::instrument(skip_all, fields(today = %today))]
 async fn create_payments(
     ctx: &RunContext<'_>,
     today: Date,
     report: &mut RunReport,
 ) -> Result<(), RunError> {
-    let draft_date = calendar::iso(today);
-    for days_ahead in 0..=MAX_DAYS_BEFORE_DUE {
-        create_payments_due(ctx, today, today + Duration::days(days_ahead), &draft_date, report)
-            .await?;
+    let last_echeck_day = banking_days::after(today) - Duration::days(1);
+    let look_ahead = (last_echeck_day - today).whole_days();
+    for days_ahead in 0..=(MAX_DAYS_BEFORE_DUE + look_ahead) {
+        let due_date = today + Duration::days(days_ahead);
+        create_payments_due(ctx, today, last_echeck_day, due_date, report).await?;
     }
     Ok(())
+}
+
+/// The day a run drafts the bill of `c`, if any from `today` to `last_echeck_day` (for an
+/// e-check; today only for a card or wallet): its draft date, or today for a bill a
+/// stopped run left behind. Never after its due date.
+fn drafted_on(c: &Candidate, today: Date, last_echeck_day: Date) -> Option<Date> {
+    let rule = rule_of(c);
+    let last = if c.kind == "echeck" { last_echeck_day } else { today };
+    let drafts = (0..=(last - today).whole_days())
+        .any(|d| calendar::drafts_on(&rule, c.due_date, today + Duration::days(d)));
+    drafts.then(|| calendar::draft_date(&rule, c.due_date).max(today))
 }
 
 /// The payments of the bills due on one date.
 async fn create_payments_due(
     ctx: &RunContext<'_>,
     today: Date,
+    last_echeck_day: Date,
     due_date: Date,
-    draft_date: &str,
     report: &mut RunReport,
 ) -> Result<(), RunError> {
     let mut after = BillId(0);
@@ -154,11 +171,8 @@ async fn create_payments_due(
         after = last.bill_id;
         let mut payments = Vec::with_capacity(page.len());
         for c in &page {
-            let rule = rule_of(c);
-            if !calendar::drafts_on(&rule, c.due_date, today) {
-                continue;
-            }
-            let (amount, skipped_email) = match rule.decide(Cents(c.balance_cents)) {
+            let Some(draft) = drafted_on(c, today, last_echeck_day) else { continue };
+            let (amount, skipped_email) = match rule_of(c).decide(Cents(c.balance_cents)) {
                 Draft::NothingDue => continue,
                 Draft::Pay(amount) => (amount, None),
                 Draft::OverMaximum { amount, maximum } => {
@@ -177,17 +191,20 @@ async fn create_payments_due(
                     (amount, Some(email))
                 }
             };
-            payments.push((c, amount, skipped_email));
+            let effective = (c.kind == "echeck")
+                .then(|| calendar::iso(banking_days::effective_entry_date(draft, today)));
+            payments.push((c, amount, skipped_email, calendar::iso(draft), effective));
         }
         let rows: Vec<NewPayment<'_>> = payments
             .iter()
-            .map(|(c, amount, skipped)| NewPayment {
+            .map(|(c, amount, skipped, draft, effective)| NewPayment {
                 bill_id: c.bill_id,
                 account_id: c.account_id,
                 enrollment_id: Some(c.enrollment_id),
                 method_id: c.payment_method_id,
                 amount_cents: amount.0,
-                draft_date,
+                draft_date: draft,
+                effective_date: effective.as_deref(),
                 skipped: skipped.is_some(),
                 skipped_email: skipped.clone().flatten(),
             })
@@ -232,7 +249,10 @@ async fn send_receipts(ctx: &RunContext<'_>, report: &mut RunReport) -> Result<(
     Ok(())
 }
 
-/// "AutoPay will pay your bill on …", `reminder_days` before each draft, once per bill.
+/// "AutoPay will pay your bill on …", `reminder_days` before each draft, once per bill. An
+/// e-check drafted on a day that is not a banking day is drafted by the run of the banking
+/// day before (see `create_payments`), so its reminders come before that one, and name the
+/// day the bank account is debited.
 #[tracing::instrument(skip_all, fields(today = %today))]
 async fn send_reminders(
     ctx: &RunContext<'_>,
@@ -243,10 +263,23 @@ async fn send_reminders(
     if days <= 0 {
         return Ok(());
     }
-    for days_ahead in 1..=(MAX_DAYS_BEFORE_DUE + days) {
+    for days_ahead in 1..=(MAX_DAYS_BEFORE_DUE + days + LONGEST_CLOSURE) {
         send_reminders_due(ctx, today, today + Duration::days(days_ahead), days, report).await?;
     }
     Ok(())
+}
+
+/// The most days in a row that are not banking days (a holiday next to a weekend).
+const LONGEST_CLOSURE: i64 = 3;
+
+/// The first run that drafts a bill of draft date `draft`: that day, or for an e-check
+/// drafted on a day that is not a banking day, the banking day before.
+fn first_drafted(draft: Date, echeck: bool) -> Date {
+    let mut day = draft;
+    while echeck && !banking_days::is_banking_day(day) {
+        day -= Duration::days(1);
+    }
+    day
 }
 
 async fn send_reminders_due(
@@ -264,7 +297,10 @@ async fn send_reminders_due(
         for c in &page {
             let rule = rule_of(c);
             let Some(to) = c.email.as_deref() else { continue };
-            if !calendar::reminds_on(&rule, c.due_date, today, days) {
+            let echeck = c.kind == "echeck";
+            let draft = calendar::draft_date(&rule, c.due_date);
+            let first = first_drafted(draft, echeck);
+            if !(first - Duration::days(days) <= today && today < first) {
                 continue;
             }
             let Draft::Pay(amount) = rule.decide(Cents(c.balance_cents)) else { continue };
@@ -275,7 +311,11 @@ async fn send_reminders_due(
                 to,
                 &c.number,
                 amount,
-                calendar::draft_date(&rule, c.due_date),
+                texts::ReminderDates {
+                    draft,
+                    debited_on: echeck.then(|| banking_days::effective_entry_date(draft, first)),
+                    drafted_by_run: first,
+                },
                 &label_of(c, lang),
             );
             if data::queue_reminder(ctx.db, c.bill_id, &m).await? {

@@ -155,28 +155,62 @@ pub fn cancelled(
         .write(head, lang, to)
 }
 
+/// The days a reminder names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderDates {
+    /// The bill's draft date by the customer's rule.
+    pub draft: Date,
+    /// An e-check's effective entry date: the day its bank account is debited, the next
+    /// banking day when the draft date is not one. None for a card or wallet.
+    pub debited_on: Option<Date>,
+    /// The day the run drafts it: the draft date, or for an e-check drafted on a day that
+    /// is not a banking day, the banking day before.
+    pub drafted_by_run: Date,
+}
+
 pub fn reminder(
     head: &Letterhead,
     lang: Lang,
     to: &str,
     account: &str,
     amount: Cents,
-    draft_date: Date,
+    dates: ReminderDates,
     method: &str,
 ) -> Composed {
-    let draft_date = long_date(draft_date, lang);
-    let p = match lang {
-        Lang::En => format!("On {draft_date}, AutoPay will pay {amount} of the bill of account {account} with {method}."),
-        Lang::Es => format!("El {draft_date}, el pago automático pagará {amount} de la factura de la cuenta {account} con {method}."),
+    let date = long_date(dates.debited_on.unwrap_or(dates.draft), lang);
+    let mut p = match lang {
+        Lang::En => format!("On {date}, AutoPay will pay {amount} of the bill of account {account} with {method}."),
+        Lang::Es => format!("El {date}, el pago automático pagará {amount} de la factura de la cuenta {account} con {method}."),
+    };
+    if let Some(debited_on) = dates.debited_on.filter(|d| *d != dates.draft) {
+        let (draft, debited) = (long_date(dates.draft, lang), long_date(debited_on, lang));
+        p.push_str(&match lang {
+            Lang::En => format!(" Its draft date, {draft}, is not a banking day: your bank account is debited on {debited}, the next banking day."),
+            Lang::Es => format!(" Su fecha de cobro, el {draft}, no es un día hábil bancario: su cuenta bancaria se debita el {debited}, el siguiente día hábil bancario."),
+        });
+    }
+    let after = if dates.drafted_by_run < dates.draft {
+        let by = long_date(dates.drafted_by_run, lang);
+        match lang {
+            Lang::En => {
+                format!("To change or cancel it, do so before {by}, when it is sent to your bank.")
+            }
+            Lang::Es => format!(
+                "Para cambiarlo o cancelarlo, hágalo antes del {by}, cuando se envía a su banco."
+            ),
+        }
+    } else {
+        lang.pick(
+            "To change or cancel it, do so before that date.",
+            "Para cambiarlo o cancelarlo, hágalo antes de esa fecha.",
+        )
+        .to_string()
     };
     let subject =
         lang.pick("AutoPay will pay your bill soon", "El pago automático pagará su factura pronto");
     Parts::new("autopay-reminder", subject, p)
         .action(see_autopay(lang))
-        .after(lang.pick(
-            "To change or cancel it, do so before that date.",
-            "Para cambiarlo o cancelarlo, hágalo antes de esa fecha.",
-        ))
+        .after(after)
         .write(head, lang, to)
 }
 

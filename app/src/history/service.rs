@@ -46,9 +46,8 @@ pub async fn one(
 }
 
 fn shown(r: &HistoryRow, lang: Lang) -> Result<HistoryPayment, sqlx::Error> {
-    let date = calendar::parse_iso(&r.draft_date).ok_or_else(|| {
-        sqlx::Error::Decode(format!("not an ISO date: {:?}", r.draft_date).into())
-    })?;
+    let date = calendar::parse_iso(&r.date)
+        .ok_or_else(|| sqlx::Error::Decode(format!("not an ISO date: {:?}", r.date).into()))?;
     // The expiry is left out: the history says what paid, not whether it still can.
     let method = crate::payments::method_label(
         lang,

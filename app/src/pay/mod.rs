@@ -53,6 +53,8 @@ pub struct PayableAccount {
 pub struct PayReview {
     pub lines: Vec<PayLine>,
     pub date: Date,
+    /// When an e-check's date is not a banking day: the day its bank account is debited.
+    pub debited_on: Option<Date>,
     pub scheduled: bool,
     pub kind: MethodKind,
     pub method: String,

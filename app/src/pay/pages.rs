@@ -8,7 +8,7 @@ use crate::forms::{kept_outcome, Choice, ErrorSummary, I18n, RadioGroup};
 use crate::i18n::*;
 use crate::paths;
 use crate::payments::entry::{live_messages, EntryFields, EntryOutcome, EntrySetup, LiveChecks};
-use crate::payments::{amount_problem_text, ConfirmationBody, OnItsWayNotices};
+use crate::payments::{amount_problem_text, ConfirmationBody, DebitedOn, OnItsWayNotices};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -310,7 +310,7 @@ fn ReviewForm(
         <ErrorSummary problems=Signal::stored(listed(i18n, &kept))/>
         <LinesTable lines=review.lines.clone() total=review.total/>
         <dl class="facts">
-            <dt>{t!(i18n, pay.date)}</dt><dd>{when}</dd>
+            <dt>{t!(i18n, pay.date)}</dt><dd>{when}<DebitedOn debited_on=review.debited_on/></dd>
             <dt>{t!(i18n, pay.method)}</dt><dd>{review.method.clone()}</dd>
         </dl>
         <h2>{t!(i18n, pay.authorization)}</h2>

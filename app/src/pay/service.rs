@@ -175,6 +175,7 @@ pub async fn review(
         Ok(c) => Ok(PayStep::Review(PayReview {
             lines: c.lines.iter().map(|(l, _)| l.clone()).collect(),
             date: c.date,
+            debited_on: c.debited_on(ctx.today).filter(|d| *d != c.date),
             scheduled: c.scheduled(ctx.today),
             kind: c.kind,
             method: c.label(ctx.lang),

@@ -3,8 +3,9 @@
 //! A claimed file is written from the database alone, so a run that stopped between the
 //! two writes it the next time exactly as it was recorded.
 
-use super::data::nacha_files::{self, FileLine, LineRef, NachaFileRow};
+use super::data::nacha_files::{self, Dated, FileLine, LineRef, NachaFileRow};
 use super::PaymentError;
+use crate::domain::banking_days;
 use crate::domain::{BankAccountType, NachaFileId, RoutingNumber};
 use crate::nacha;
 use crate::platform::config::AutopayConfig;
@@ -65,6 +66,27 @@ pub struct BankFiles<'a> {
     pub bank_routing: RoutingNumber,
 }
 
+/// The e-checks a run on `today` sends, by effective entry date
+/// (`banking_days::effective_entry_date(draft, today)`): those drafted up to today are dated
+/// the first banking day from today; on a banking day, those drafted on the days that are
+/// not banking days right after it (a weekend, a holiday) go too, dated the banking day
+/// after them, so that a Friday's files cover Saturday to a Monday holiday. The later days'
+/// runs find them sent.
+pub fn windows(today: Date) -> Vec<Dated> {
+    let next = banking_days::after(today);
+    let first = banking_days::on_or_after(today);
+    if first != today {
+        return vec![Dated { effective: first, drafted_after: None, drafted_before: next }];
+    }
+    let tomorrow = today + Duration::days(1);
+    let mut windows =
+        vec![Dated { effective: today, drafted_after: None, drafted_before: tomorrow }];
+    if next > tomorrow {
+        windows.push(Dated { effective: next, drafted_after: Some(today), drafted_before: next });
+    }
+    windows
+}
+
 fn midnight(date: Date) -> i64 {
     date.midnight().assume_utc().unix_timestamp()
 }
@@ -77,14 +99,24 @@ impl BankFiles<'_> {
         Ok(nacha_files::unwritten_files(self.db).await?)
     }
 
-    /// Claims the next file of `today`'s e-checks (and prenotes); None when nothing is left.
+    /// Claims the next file of `today`'s e-checks (and prenotes), one effective date per
+    /// file (see `windows`); None when nothing is left. Prenotes go in the files of the
+    /// first effective date.
     #[tracing::instrument(skip_all, fields(today = %today))]
     pub async fn claim(&self, today: Date) -> Result<Option<NachaFileRow>, PaymentError> {
         let prenotes = self.config.prenotes.then(|| {
             let wait = Duration::days(self.config.prenote_wait_days.max(0));
             (midnight(today), midnight(today - wait))
         });
-        Ok(nacha_files::claim_file(self.db, today, prenotes, MAX_FILE_ENTRIES).await?)
+        for (i, dated) in windows(today).into_iter().enumerate() {
+            let prenotes = prenotes.filter(|_| i == 0);
+            let claimed =
+                nacha_files::claim_file(self.db, today, dated, prenotes, MAX_FILE_ENTRIES).await?;
+            if claimed.is_some() {
+                return Ok(claimed);
+            }
+        }
+        Ok(None)
     }
 
     /// Writes a claimed file into the folder: to a temporary name, flushed, then renamed, so
@@ -151,7 +183,7 @@ impl BankFiles<'_> {
         let config = self.config;
         let created = time::OffsetDateTime::from_unix_timestamp(file.created_at)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        let effective = file.run_date;
+        let effective = file.effective_date;
         let yymmdd =
             |d: Date| format!("{:02}{:02}{:02}", d.year() % 100, u8::from(d.month()), d.day());
         let mut batches: Vec<nacha::Batch> = Vec::new();
@@ -283,4 +315,61 @@ fn write_atomically(folder: &Path, name: &str, text: &str) -> std::io::Result<()
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_friday_before_a_monday_holiday_sends_saturday_to_monday_dated_tuesday() {
+        // Labor Day 2026 is Monday, September 7.
+        let friday = date!(2026 - 09 - 04);
+        assert_eq!(
+            windows(friday),
+            vec![
+                Dated {
+                    effective: friday,
+                    drafted_after: None,
+                    drafted_before: date!(2026 - 09 - 05)
+                },
+                Dated {
+                    effective: date!(2026 - 09 - 08),
+                    drafted_after: Some(friday),
+                    drafted_before: date!(2026 - 09 - 08),
+                },
+            ]
+        );
+        // A banking day followed by one: no look-ahead.
+        let tuesday = date!(2026 - 09 - 08);
+        assert_eq!(windows(tuesday).len(), 1);
+        // A run on the Sunday sends what is due up to Monday, dated Tuesday.
+        assert_eq!(
+            windows(date!(2026 - 09 - 06)),
+            vec![Dated { effective: tuesday, drafted_after: None, drafted_before: tuesday }]
+        );
+    }
+
+    #[test]
+    fn every_draft_a_run_sends_is_dated_its_effective_entry_date_a_banking_day() {
+        let mut today = date!(2026 - 01 - 01);
+        while today < date!(2028 - 01 - 01) {
+            for dated in windows(today) {
+                assert!(banking_days::is_banking_day(dated.effective), "{today}: {dated:?}");
+                let mut draft = dated
+                    .drafted_after
+                    .map_or(today - Duration::days(10), |d| d + Duration::days(1));
+                while draft < dated.drafted_before {
+                    assert_eq!(
+                        banking_days::effective_entry_date(draft, today),
+                        dated.effective,
+                        "{today} {draft}"
+                    );
+                    draft += Duration::days(1);
+                }
+            }
+            today += Duration::days(1);
+        }
+    }
 }

@@ -33,7 +33,8 @@ pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
 pub use lines::{ConfirmedLine, PayConfirmation, PayLine};
 pub use saved::SavedMethod;
 pub use state::{
-    amount_problem_text, on_its_way_text, state_label, state_text, OnItsWay, OnItsWayNotices,
+    amount_problem_text, on_its_way_text, state_label, state_text, DebitedOn, OnItsWay,
+    OnItsWayNotices,
 };
 
 #[cfg(feature = "ssr")]

@@ -57,6 +57,13 @@ impl OneTime {
         self.date > today
     }
 
+    /// An e-check's effective entry date when submitted `today`: its date when that is a
+    /// banking day, otherwise the next one. None for a card or wallet.
+    pub fn debited_on(&self, today: Date) -> Option<Date> {
+        (self.kind == MethodKind::Echeck)
+            .then(|| crate::domain::banking_days::effective_entry_date(self.date, today))
+    }
+
     pub fn label(&self, lang: Lang) -> String {
         let m = &self.method;
         crate::payments::method_label(
@@ -129,6 +136,7 @@ pub async fn pay(
     let charging_now = p.kind != MethodKind::Echeck && !scheduled;
     let news = if scheduled { OneTimeNews::Scheduled } else { OneTimeNews::OnItsWay };
     let draft_date = crate::domain::autopay::calendar::iso(p.date);
+    let effective_date = p.debited_on(ctx.today).map(crate::domain::autopay::calendar::iso);
     let submission = NewSubmission {
         form_key: payer.form_key,
         customer_id: payer.customer_id,
@@ -137,6 +145,7 @@ pub async fn pay(
         locale: payer.lang.code(),
         method_id: p.method.id,
         draft_date: &draft_date,
+        effective_date: effective_date.as_deref(),
         status: if scheduled { "scheduled" } else { "pending" },
         charging_now,
         overpayment_limit: ctx.config.payments.overpayment_limit,
@@ -326,4 +335,41 @@ pub async fn confirmation(
 pub fn plausible_key(key: &str) -> bool {
     (16..=64).contains(&key.len())
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::AccountId;
+    use time::macros::date;
+
+    fn paying(kind: MethodKind, date: Date) -> OneTime {
+        let line = PayLine {
+            account_id: AccountId(1),
+            number: "12345678-1234567".into(),
+            amount: Cents(8417),
+            fee: Cents(0),
+        };
+        let method = MethodToPay {
+            id: MethodId(1),
+            kind: if kind == MethodKind::Echeck { "echeck".into() } else { "card".into() },
+            last4: "6789".into(),
+            bank_account_type: None,
+            card_brand: None,
+            gateway_token: None,
+            kept: 1,
+        };
+        OneTime { lines: vec![(line, BillId(1))], date, method, kind }
+    }
+
+    #[test]
+    fn an_e_check_is_debited_on_a_banking_day_a_card_on_its_date() {
+        // Labor Day 2026 is Monday, September 7.
+        let (saturday, tuesday) = (date!(2026 - 09 - 05), date!(2026 - 09 - 08));
+        let friday = date!(2026 - 09 - 04);
+        assert_eq!(paying(MethodKind::Echeck, saturday).debited_on(saturday), Some(tuesday));
+        assert_eq!(paying(MethodKind::Echeck, saturday).debited_on(friday), Some(tuesday));
+        assert_eq!(paying(MethodKind::Echeck, friday).debited_on(friday), Some(friday));
+        assert_eq!(paying(MethodKind::Credit, saturday).debited_on(saturday), None);
+    }
 }

@@ -34,7 +34,7 @@ async fn queue_of_file(
         let emails = page
             .iter()
             .map(|r| {
-                let date = parse_date(&r.draft_date)?;
+                let date = parse_date(&r.effective_date)?;
                 let email = r.email.as_deref().map(|to| {
                     let lang = lang_of(r.locale.as_deref());
                     let method = method_label(

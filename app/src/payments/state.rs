@@ -70,3 +70,15 @@ pub fn OnItsWayNotices(payments: Vec<OnItsWay>) -> impl IntoView {
         .map(|p| view! { <p class="notice on-its-way" role="status">{on_its_way_text(i18n, &p)}</p> })
         .collect_view()
 }
+
+/// Under the date of an e-check dated on a day that is not a banking day (a weekend, a
+/// holiday): "That day is not a banking day: your bank account is debited on …".
+#[component]
+pub fn DebitedOn(debited_on: Option<Date>) -> impl IntoView {
+    let i18n = use_i18n();
+    debited_on.map(|d| {
+        let date = format::long_date(d, crate::page_lang());
+        let text = format!("{} {date}.", t_string!(i18n, pay.debited_on));
+        view! { <p class="hint debited-on">{text}</p> }
+    })
+}

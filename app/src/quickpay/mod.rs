@@ -88,6 +88,9 @@ pub struct QuickPayReview {
     pub total: Cents,
     /// Today: Quick Pay pays now.
     pub date: Date,
+    /// When an e-check is paid on a day that is not a banking day: the day its bank
+    /// account is debited.
+    pub debited_on: Option<Date>,
     pub method: String,
     pub email: String,
     pub authorization: String,

@@ -250,7 +250,7 @@ fn ReviewForm(review: QuickPayReview, outcome: Signal<QuickPayOutcome>) -> impl 
             <dt>{t!(i18n, pay.amount)}</dt><dd>{line.amount.to_string()}</dd>
             {(line.fee.0 > 0).then(|| view! { <dt>{t!(i18n, pay.fee)}</dt><dd>{line.fee.to_string()}</dd> })}
             <dt>{t!(i18n, pay.total)}</dt><dd>{review.total.to_string()}</dd>
-            <dt>{t!(i18n, pay.date)}</dt><dd>{date}</dd>
+            <dt>{t!(i18n, pay.date)}</dt><dd>{date}<crate::payments::DebitedOn debited_on=review.debited_on/></dd>
             <dt>{t!(i18n, pay.method)}</dt><dd>{review.method.clone()}</dd>
             <dt>{t!(i18n, quick_pay.receipt_to)}</dt><dd>{review.email.clone()}</dd>
         </dl>

@@ -210,6 +210,7 @@ pub async fn review(
         line: p.lines[0].0.clone(),
         total: p.total(),
         date: p.date,
+        debited_on: p.debited_on(ctx.today).filter(|d| *d != p.date),
         method: p.label(ctx.lang),
         authorization: p.authorization(ctx),
         email: choices.email,

@@ -219,20 +219,23 @@ async fn a_new_bank_account_gets_its_prenote_first_and_reminders_go_once() {
     );
     let reminder_day = p.run(date!(2027 - 06 - 17)).await;
     assert_eq!(reminder_day.reminders, 1);
-    assert_eq!(p.run(date!(2027 - 06 - 18)).await.reminders, 0, "one reminder per bill");
-    let due = p.run(date!(2027 - 06 - 20)).await;
-    assert_eq!(due.files.len(), 1);
+    // The bill is drafted on Sunday, June 20, 2027: Friday's run sends its debit, dated
+    // Monday, June 21, the next banking day.
+    let friday = p.run(date!(2027 - 06 - 18)).await;
+    assert_eq!(friday.reminders, 0, "one reminder per bill");
+    assert_eq!(friday.files.len(), 1);
     assert_eq!(
-        (due.files[0].prenotes, due.files[0].total_debit_cents),
+        (friday.files[0].prenotes, friday.files[0].total_debit_cents),
         (0, 6120),
         "the prenote is not repeated"
     );
+    assert!(p.run(date!(2027 - 06 - 20)).await.files.is_empty(), "sent on Friday");
     assert_eq!(p.files(), vec![(1, 1, 0), (1, 0, 6120)]);
     assert_eq!(payments_of(&p.app, bill_id).await.len(), 1);
     let mail = inbox(&p.app.db, &email, 3).await;
     assert!(
         mail.iter().any(|m| m.subject.starts_with("AutoPay will pay your bill soon")
-            && m.text.contains("On June 20, 2027, AutoPay will pay")),
+            && m.text.contains("On June 21, 2027, AutoPay will pay")),
         "{mail:?}"
     );
 }

@@ -85,9 +85,17 @@ async fn reminders_and_receipts_write_dates_in_the_customers_language() {
         mail.iter().find(|m| m.subject.starts_with(subject)).map(|m| m.text.clone())
     };
     let reminder = text("AutoPay will pay your bill soon").expect("Alex's reminder");
-    assert!(reminder.contains("On June 20, 2027, AutoPay will pay $61.20"), "{reminder}");
+    // Alex pays by bank account, and Sunday, June 20, 2027 is no banking day: his bank
+    // account is debited on Monday, June 21.
+    assert!(reminder.contains("On June 21, 2027, AutoPay will pay $61.20"), "{reminder}");
+    assert!(
+        reminder.contains(
+            "Its draft date, June 20, 2027, is not a banking day: your bank account is debited on June 21, 2027"
+        ) && reminder.contains("do so before June 18, 2027"),
+        "{reminder}"
+    );
     let receipt = text("AutoPay receipt").expect("Alex's receipt");
-    assert!(receipt.contains("on June 20, 2027 with"), "{receipt}");
+    assert!(receipt.contains("on June 21, 2027 with"), "{receipt}");
 
     let mail = inbox(&p.app.db, &maria.email, 3).await;
     let text = |subject: &str| {

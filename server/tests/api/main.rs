@@ -4,6 +4,7 @@
 
 mod autopay;
 mod backup;
+mod banking;
 mod bills;
 mod crash;
 mod delivery;

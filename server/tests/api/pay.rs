@@ -849,6 +849,7 @@ async fn a_form_that_no_longer_fits_what_is_owed_records_nothing() {
             locale: "en",
             method_id: bank,
             draft_date: &draft_date,
+            effective_date: None,
             status: "pending",
             charging_now: false,
             overpayment_limit: Cents(limit),
@@ -972,4 +973,54 @@ async fn an_unreachable_processor_charges_nothing_and_the_customer_can_pay_again
     assert_ne!(again, done);
     assert_eq!(p.statuses().await[1], (p.accounts[0], "paid".into(), balance));
     assert_eq!(p.balance(p.accounts[0]).await, 0);
+}
+
+/// An e-check dated on a Saturday is debited on the next banking day: the review says so in
+/// both languages (a card, charged on its day, and a banking day need no such note), the
+/// payment stores that day, and the history shows it.
+#[tokio::test]
+async fn an_e_check_dated_on_a_saturday_is_debited_the_next_banking_day_as_review_and_history_say()
+{
+    use app::domain::{banking_days, format::long_date, Lang};
+    let p = payer().await;
+    let bank = p.add_bank().await;
+    let card = p.add_card("4111111111111111").await;
+    // The next Saturday: within the 20 days to the due date.
+    let mut saturday = today() + Duration::days(1);
+    while saturday.weekday() != time::Weekday::Saturday {
+        saturday += Duration::days(1);
+    }
+    let debited = banking_days::on_or_after(saturday);
+    let mut form = p.form(bank, &[p.accounts[0]]);
+    form.date = saturday.to_string();
+    let review = p.review(&form).await;
+    let en = format!(
+        "That day is not a banking day: your bank account is debited on {}.",
+        long_date(debited, Lang::En)
+    );
+    assert!(review.contains(&en), "{en} missing from {review}");
+    let spanish = p.app.page_in(&format!("/billing/pay/review?{}", form.query()), "es").await;
+    let es = format!(
+        "Ese día no es un día hábil bancario: su cuenta bancaria se debita el {}.",
+        long_date(debited, Lang::Es)
+    );
+    assert!(spanish.contains(&es), "{es} missing from {spanish}");
+    let mut by_card = p.form(card, &[p.accounts[0]]);
+    by_card.date = saturday.to_string();
+    assert!(!p.review(&by_card).await.contains("not a banking day"), "a card has no banking days");
+    let mut on_a_banking_day = p.form(bank, &[p.accounts[0]]);
+    on_a_banking_day.date = debited.to_string();
+    assert!(!p.review(&on_a_banking_day).await.contains("not a banking day"));
+
+    assert!(p.submit(&form).await.contains("/billing/pay/done?ref="));
+    let (draft, effective): (String, Option<String>) = sqlx::query_as(
+        "SELECT draft_date, effective_date FROM payments WHERE channel = 'one_time'",
+    )
+    .fetch_one(&p.app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((draft, effective), (saturday.to_string(), Some(debited.to_string())));
+    let history = p.app.page("/billing/payments").await;
+    assert!(history.contains(&long_date(debited, Lang::En)), "{history}");
+    assert!(!history.contains(&long_date(saturday, Lang::En)), "{history}");
 }

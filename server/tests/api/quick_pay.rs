@@ -344,3 +344,30 @@ async fn without_a_look_up_in_this_browser_nothing_is_shown_or_paid() {
     assert!(app.page_as(&stranger, "/pay/done?ref=1").await.contains("not made in this browser"));
     assert_eq!(count(&app.db, "payment_submissions").await, 0);
 }
+
+/// Quick Pay pays today: on a day that is not a banking day, the review of an e-check says
+/// the day the bank account is debited, and the payment stores it; on a banking day it
+/// needs no note. (Which of the two this test sees depends on the day it runs.)
+#[tokio::test]
+async fn an_e_checks_review_names_the_day_the_bank_account_is_debited() {
+    use app::domain::{banking_days, format::long_date, Lang};
+    let app = quick_pay_app(|_| {}).await;
+    let payer = chosen(&app, "echeck", "payer@example.com").await;
+    assert!(enter(&app, &payer, &echeck("021000021", "11112222", "11112222"))
+        .await
+        .ends_with("/pay/review"));
+    let today = time::OffsetDateTime::now_utc().date();
+    let debited = banking_days::on_or_after(today);
+    let review = app.page_as(&payer, "/pay/review").await;
+    let note = format!(
+        "That day is not a banking day: your bank account is debited on {}.",
+        long_date(debited, Lang::En)
+    );
+    assert_eq!(review.contains(&note), debited != today, "{note}: {review}");
+    assert!(submit(&app, &payer).await.starts_with("/pay/done?ref="));
+    let (effective,): (Option<String>,) = sqlx::query_as("SELECT effective_date FROM payments")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(effective, Some(debited.to_string()));
+}

@@ -22,7 +22,9 @@ pub struct HistoryRow {
     pub number: String,
     pub amount_cents: Cents,
     pub fee_cents: Cents,
-    pub draft_date: String,
+    /// The date the history shows: an e-check's effective entry date (the day the bank
+    /// account is debited), a card's or wallet's draft date.
+    pub date: String,
     pub status: String,
     /// `autopay`, `one_time` or `quick_pay`.
     pub channel: String,
@@ -33,6 +35,10 @@ pub struct HistoryRow {
     pub last4: String,
 }
 
+/// A payment's date in the history: an e-check's effective entry date once it has one
+/// (only e-checks do), otherwise its draft date.
+const SHOWN_DATE: &str = "COALESCE(p.effective_date, p.draft_date)";
+
 /// The customer's payments that `filter` keeps, newest first: of the accounts they own now,
 /// made with their own methods (an account that changed hands keeps its former owner's
 /// payments from the new one). Draft dates are ISO text, so a year is a range of text, the
@@ -42,13 +48,13 @@ pub async fn payments(
     customer: CustomerId,
     filter: HistoryFilter,
 ) -> Result<Vec<HistoryRow>, sqlx::Error> {
-    let mut sql = String::from(
+    let mut sql = format!(
         "SELECT p.id AS payment_id, p.account_id, c.customer_number || '-' || a.account_number AS number, \
-         p.amount_cents, p.fee_cents, p.draft_date, p.status, p.channel, p.submission_id, m.kind, \
+         p.amount_cents, p.fee_cents, {SHOWN_DATE} AS date, p.status, p.channel, p.submission_id, m.kind, \
          m.bank_account_type, m.card_brand, m.last4 FROM payments p \
          JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
          JOIN payment_methods m ON m.id = p.payment_method_id \
-         WHERE a.customer_id = $1 AND m.customer_id = a.customer_id",
+         WHERE a.customer_id = $1 AND m.customer_id = a.customer_id"
     );
     let mut n = 1;
     let mut next = |clause: &str| {
@@ -59,13 +65,13 @@ pub async fn payments(
         sql.push_str(&next(" AND p.account_id = ?"));
     }
     if filter.year.is_some() {
-        sql.push_str(&next(" AND p.draft_date >= ?"));
-        sql.push_str(&next(" AND p.draft_date < ?"));
+        sql.push_str(&next(&format!(" AND {SHOWN_DATE} >= ?")));
+        sql.push_str(&next(&format!(" AND {SHOWN_DATE} < ?")));
     }
     if filter.payment.is_some() {
         sql.push_str(&next(" AND p.id = ?"));
     }
-    sql.push_str(" ORDER BY p.draft_date DESC, p.id DESC");
+    sql.push_str(&format!(" ORDER BY {SHOWN_DATE} DESC, p.id DESC"));
     let mut query = sqlx::query_as::<_, HistoryRow>(&sql).bind(customer);
     if let Some(account) = filter.account {
         query = query.bind(account);
@@ -96,9 +102,9 @@ pub async fn accounts(
 /// The years the customer's payments (as `payments` keeps them) are dated in, newest first.
 pub async fn years(db: &Db, customer: CustomerId) -> Result<Vec<i32>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT DISTINCT SUBSTR(p.draft_date, 1, 4) AS year FROM payments p \
+        &format!("SELECT DISTINCT SUBSTR({SHOWN_DATE}, 1, 4) AS year FROM payments p \
          JOIN accounts a ON a.id = p.account_id JOIN payment_methods m ON m.id = p.payment_method_id \
-         WHERE a.customer_id = $1 AND m.customer_id = a.customer_id ORDER BY year DESC",
+         WHERE a.customer_id = $1 AND m.customer_id = a.customer_id ORDER BY year DESC"),
     )
     .bind(customer)
     .fetch_all(&db.pool)

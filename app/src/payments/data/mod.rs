@@ -24,6 +24,9 @@ pub struct NewPayment<'a> {
     pub method_id: MethodId,
     pub amount_cents: i64,
     pub draft_date: &'a str,
+    /// An e-check's effective entry date (`banking_days::effective_entry_date`); none for a
+    /// card or wallet, charged on its draft date.
+    pub effective_date: Option<&'a str>,
     /// Over the customer's maximum: recorded as skipped, with the email that says so
     /// (none when the customer has no login to write to).
     pub skipped: bool,
@@ -42,17 +45,17 @@ pub async fn create_payments(
     let at = now();
     let mut created_bills = std::collections::HashSet::new();
     for chunk in payments.chunks(ROWS_PER_STATEMENT) {
-        // Eight values per payment, then the time, bound once after all of them.
-        let at_param = chunk.len() * 8 + 1;
+        // Nine values per payment, then the time, bound once after all of them.
+        let at_param = chunk.len() * 9 + 1;
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let n = i * 8;
-                let own: Vec<String> = (1..=8).map(|k| format!("${}", n + k)).collect();
+                let n = i * 9;
+                let own: Vec<String> = (1..=9).map(|k| format!("${}", n + k)).collect();
                 format!("({}, ${at_param}, ${at_param})", own.join(", "))
             })
             .collect();
         let sql = format!(
-            "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, status, \
+            "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, effective_date, status, \
              failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) WHERE channel = 'autopay' AND retry_of IS NULL DO NOTHING RETURNING bill_id",
             values.join(", ")
         );
@@ -65,6 +68,7 @@ pub async fn create_payments(
                 .bind(p.method_id)
                 .bind(p.amount_cents)
                 .bind(p.draft_date)
+                .bind(p.effective_date)
                 .bind(if p.skipped { "skipped" } else { "pending" })
                 .bind(p.skipped.then_some("over the customer's maximum"));
         }

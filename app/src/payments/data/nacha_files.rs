@@ -14,34 +14,52 @@ pub struct NachaFileRow {
     pub file_name: String,
     #[sqlx(try_from = "IsoDate")]
     pub run_date: time::Date,
+    /// The one effective entry date of every batch of the file: a banking day. A file
+    /// recorded before effective dates were (none stored) carries its run date.
+    #[sqlx(try_from = "IsoDate")]
+    pub effective_date: time::Date,
     pub entry_count: i64,
     pub total_debit_cents: i64,
     pub created_at: i64,
     pub written_at: Option<i64>,
 }
 
-/// Claims for one new file, in one transaction: every e-check payment still pending (whose
-/// bank account's prenote, when prenotes are used, has had time to come back), and every
-/// new bank account of an active enrollment that needs its prenote. None when there is
-/// nothing to send. Two runs at once each claim different payments: a payment joins a file
-/// only while its `nacha_file_id` is empty.
+/// The e-checks a file takes: those drafted after `drafted_after` (when given) and before
+/// `drafted_before`, all with one effective entry date (see `bank_file::windows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    pub effective: time::Date,
+    pub drafted_after: Option<time::Date>,
+    pub drafted_before: time::Date,
+}
+
+/// Claims for one new file of effective date `dated.effective`, in one transaction: every
+/// e-check payment still pending and drafted in `dated`'s window (whose bank account's
+/// prenote, when prenotes are used, has had time to come back), and every new bank account
+/// of an active enrollment that needs its prenote. None when there is nothing to send. Two
+/// runs at once each claim different payments: a payment joins a file only while its
+/// `nacha_file_id` is empty. Each claimed payment takes the file's effective date: the one
+/// it was given when created, or a later one when that day has passed.
 ///
 /// A file holds at most `max_entries` debits (and as many prenotes), so that the run's
 /// memory stays flat however many accounts pay by bank: a bigger day makes more files.
 pub async fn claim_file(
     db: &Db,
     run_date: time::Date,
+    dated: Dated,
     prenotes: Option<(i64, i64)>,
     max_entries: i64,
 ) -> Result<Option<NachaFileRow>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
     let placeholder = format!("claiming-{}", crate::platform::tokens::random_token());
+    let effective = calendar::iso(dated.effective);
     let (file_id,): (NachaFileId,) = sqlx::query_as(
-        "INSERT INTO nacha_files (file_name, run_date, entry_count, total_debit_cents, created_at) VALUES ($1, $2, 0, 0, $3) RETURNING id",
+        "INSERT INTO nacha_files (file_name, run_date, effective_date, entry_count, total_debit_cents, created_at) VALUES ($1, $2, $3, 0, 0, $4) RETURNING id",
     )
     .bind(&placeholder)
     .bind(calendar::iso(run_date))
+    .bind(&effective)
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
@@ -54,15 +72,20 @@ pub async fn claim_file(
         None => String::new(),
     };
     let debits = sqlx::query(&format!(
-        "UPDATE payments SET nacha_file_id = $1, status = 'submitted', updated_at = $2 \
+        "UPDATE payments SET nacha_file_id = $1, status = 'submitted', effective_date = $4, updated_at = $2 \
          WHERE status = 'pending' AND nacha_file_id IS NULL AND id IN \
          (SELECT p.id FROM payments p JOIN accounts a ON a.id = p.account_id \
           JOIN payment_methods m ON m.id = p.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
-          WHERE p.status = 'pending' AND p.nacha_file_id IS NULL AND m.kind = 'echeck' {maturity} ORDER BY p.id LIMIT $3)"
+          WHERE p.status = 'pending' AND p.nacha_file_id IS NULL AND m.kind = 'echeck' \
+          AND p.draft_date > $5 AND p.draft_date < $6 {maturity} ORDER BY p.id LIMIT $3)"
     ))
     .bind(file_id)
     .bind(at)
     .bind(max_entries)
+    .bind(&effective)
+    // ISO dates compare as text; every date is after the empty text.
+    .bind(dated.drafted_after.map(calendar::iso).unwrap_or_default())
+    .bind(calendar::iso(dated.drafted_before))
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -104,6 +127,7 @@ pub async fn claim_file(
         id: file_id,
         file_name,
         run_date,
+        effective_date: dated.effective,
         entry_count: count + prenoted as i64,
         total_debit_cents: total,
         created_at: at,
@@ -137,7 +161,7 @@ async fn claim_prenotes(
 /// Files recorded but not yet in the folder (a run stopped between the two).
 pub async fn unwritten_files(db: &Db) -> Result<Vec<NachaFileRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at, written_at FROM nacha_files \
+        "SELECT id, file_name, run_date, COALESCE(effective_date, run_date) AS effective_date, entry_count, total_debit_cents, created_at, written_at FROM nacha_files \
          WHERE written_at IS NULL AND file_name NOT LIKE 'claiming-%' ORDER BY id",
     )
     .fetch_all(&db.pool)
@@ -146,7 +170,7 @@ pub async fn unwritten_files(db: &Db) -> Result<Vec<NachaFileRow>, sqlx::Error> 
 
 /// A file as recorded now (its counts change when lines are withdrawn).
 pub async fn file(db: &Db, file_id: NachaFileId) -> Result<Option<NachaFileRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, file_name, run_date, entry_count, total_debit_cents, created_at, written_at FROM nacha_files WHERE id = $1")
+    sqlx::query_as("SELECT id, file_name, run_date, COALESCE(effective_date, run_date) AS effective_date, entry_count, total_debit_cents, created_at, written_at FROM nacha_files WHERE id = $1")
         .bind(file_id)
         .fetch_optional(&db.pool)
         .await

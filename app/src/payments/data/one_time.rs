@@ -138,6 +138,9 @@ pub struct NewSubmission<'a> {
     pub locale: &'a str,
     pub method_id: MethodId,
     pub draft_date: &'a str,
+    /// An e-check's effective entry date (`banking_days::effective_entry_date`); none for a
+    /// card or wallet.
+    pub effective_date: Option<&'a str>,
     /// `scheduled` for a later date; `pending` for today.
     pub status: &'a str,
     /// Card payments are charged in the request: held from the daily run meanwhile.
@@ -202,8 +205,8 @@ pub async fn record_submission(db: &Db, s: &NewSubmission<'_>) -> Result<Recorde
         }
         let (id,): (PaymentId,) = sqlx::query_as(
             "INSERT INTO payments (bill_id, account_id, payment_method_id, amount_cents, fee_cents, draft_date, status, \
-             channel, submission_id, claimed_until, receipt_sent_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+             channel, submission_id, claimed_until, receipt_sent_at, created_at, updated_at, effective_date) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
         )
         .bind(line.bill_id)
         .bind(line.account_id)
@@ -217,6 +220,7 @@ pub async fn record_submission(db: &Db, s: &NewSubmission<'_>) -> Result<Recorde
         .bind(lease)
         .bind(receipt_sent)
         .bind(at)
+        .bind(s.effective_date)
         .fetch_one(&mut *tx)
         .await?;
         ids.push(id);
@@ -367,13 +371,21 @@ pub async fn cancel_scheduled(
 }
 
 /// Scheduled payments whose date has come become pending: the run then sends or charges
-/// them like any other. Returns how many.
-pub async fn release_scheduled(db: &Db, today: &str) -> Result<u64, sqlx::Error> {
+/// them like any other. E-checks dated before `echecks_before` (the next banking day: the
+/// days between are not banking days) come too, to go in today's files with the effective
+/// date they were given. Returns how many.
+pub async fn release_scheduled(
+    db: &Db,
+    today: &str,
+    echecks_before: &str,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE payments SET status = 'pending', updated_at = $1 WHERE status = 'scheduled' AND draft_date <= $2",
+        "UPDATE payments SET status = 'pending', updated_at = $1 WHERE status = 'scheduled' AND (draft_date <= $2 \
+         OR (draft_date < $3 AND payment_method_id IN (SELECT m.id FROM payment_methods m WHERE m.kind = 'echeck')))",
     )
     .bind(now())
     .bind(today)
+    .bind(echecks_before)
     .execute(&db.pool)
     .await?
     .rows_affected())

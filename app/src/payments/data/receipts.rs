@@ -10,7 +10,8 @@ use crate::platform::db::{now, Db};
 pub struct ReceiptDue {
     pub id: PaymentId,
     pub amount_cents: i64,
-    pub draft_date: String,
+    /// The day the bank account is debited: the effective entry date of its file.
+    pub effective_date: String,
     pub last4: String,
     pub bank_account_type: Option<String>,
     pub number: String,
@@ -36,7 +37,7 @@ pub async fn receipts_due(
     limit: i64,
 ) -> Result<Vec<ReceiptDue>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.amount_cents, p.draft_date, m.last4, m.bank_account_type, \
+        "SELECT p.id, p.amount_cents, COALESCE(p.effective_date, p.draft_date) AS effective_date, m.last4, m.bank_account_type, \
          c.customer_number || '-' || a.account_number AS number, l.email, l.locale FROM payments p \
          JOIN payment_methods m ON m.id = p.payment_method_id \
          JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
