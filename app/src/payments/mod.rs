@@ -46,6 +46,10 @@ pub mod cards;
 #[cfg(feature = "ssr")]
 pub mod data;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
+pub mod monitor;
+#[cfg(feature = "ssr")]
 pub mod one_time;
 #[cfg(feature = "ssr")]
 pub mod receipts;

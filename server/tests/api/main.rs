@@ -7,6 +7,7 @@ mod backup;
 mod bills;
 mod crash;
 mod delivery;
+mod export;
 mod formats;
 mod helpers;
 mod history;
