@@ -4,10 +4,10 @@
 
 use anyhow::Context;
 use app::autopay::run::{self, RunContext, RunReport};
-use app::payments::export::{self, Destination, ExportReport};
-use app::payments::monitor;
 use app::email::Mailer;
 use app::gateway::Gateway;
+use app::payments::export::{self, Destination, ExportReport};
+use app::payments::monitor;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use time::{Date, OffsetDateTime, Time};

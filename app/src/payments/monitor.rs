@@ -135,7 +135,5 @@ fn alert(head: &Letterhead, to: &str, report: &AchReport) -> crate::email::Compo
     for line in describe(report) {
         parts = parts.paragraph(line.trim().to_string());
     }
-    parts
-        .after("`server ach report` prints these figures at any time.")
-        .write(head, Lang::En, to)
+    parts.after("`server ach report` prints these figures at any time.").write(head, Lang::En, to)
 }

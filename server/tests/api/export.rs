@@ -146,12 +146,13 @@ impl Books {
 
     /// The file the AutoPay run wrote.
     async fn written_file(&self) -> i64 {
-        let (id,): (i64,) =
-            sqlx::query_as("SELECT nacha_file_id FROM payments WHERE id = $1 AND nacha_file_id IS NOT NULL")
-                .bind(self.autopay_echeck)
-                .fetch_one(&self.p.app.db.pool)
-                .await
-                .unwrap();
+        let (id,): (i64,) = sqlx::query_as(
+            "SELECT nacha_file_id FROM payments WHERE id = $1 AND nacha_file_id IS NOT NULL",
+        )
+        .bind(self.autopay_echeck)
+        .fetch_one(&self.p.app.db.pool)
+        .await
+        .unwrap();
         id
     }
 
@@ -242,8 +243,9 @@ async fn every_kind_of_payment_is_exported_once_sent_and_a_return_is_reversed() 
     let b = books().await;
     let file = b.written_file().await;
     let one_time_card = b.make(b.card("one_time", "paid", 2500, 195)).await;
-    let quick_pay_echeck =
-        b.make(Made { file: Some(file), fee: 50, ..b.echeck("quick_pay", "submitted", 1000) }).await;
+    let quick_pay_echeck = b
+        .make(Made { file: Some(file), fee: 50, ..b.echeck("quick_pay", "submitted", 1000) })
+        .await;
     let retry = b
         .make(Made {
             file: Some(file),
@@ -269,10 +271,20 @@ async fn every_kind_of_payment_is_exported_once_sent_and_a_return_is_reversed() 
     assert_eq!(
         files[0].1,
         vec![
-            line("1234567", "12345678", b.autopay_echeck, "61.20,0.00,echeck,2027-06-22,submitted,,"),
+            line(
+                "1234567",
+                "12345678",
+                b.autopay_echeck,
+                "61.20,0.00,echeck,2027-06-22,submitted,,"
+            ),
             line("2345678", "23456789", b.autopay_card, "44.10,0.00,credit,2027-06-22,paid,,"),
             line("2345678", "23456789", one_time_card, "25.00,1.95,credit,2027-06-21,paid,,"),
-            line("1234567", "12345678", quick_pay_echeck, "10.00,0.50,echeck,2027-06-22,submitted,,"),
+            line(
+                "1234567",
+                "12345678",
+                quick_pay_echeck,
+                "10.00,0.50,echeck,2027-06-22,submitted,,"
+            ),
             line("1234567", "12345678", retry, "61.20,0.00,echeck,2027-06-22,submitted,,"),
         ]
     );
@@ -322,7 +334,12 @@ async fn a_payment_returned_before_its_first_export_goes_with_its_reversal() {
         files[0].1,
         vec![
             line("1234567", "12345678", id, "61.20,0.00,echeck,2027-06-22,submitted,,"),
-            line("1234567", "12345678", id, &format!("-61.20,0.00,echeck,2027-06-23,returned,R10,{}", id.0)),
+            line(
+                "1234567",
+                "12345678",
+                id,
+                &format!("-61.20,0.00,echeck,2027-06-23,returned,R10,{}", id.0)
+            ),
             line("2345678", "23456789", b.autopay_card, "44.10,0.00,credit,2027-06-22,paid,,"),
         ]
     );
@@ -339,10 +356,8 @@ async fn two_exports_at_once_export_each_payment_once() {
     }
     let other = Db::connect(&database_url(&b.p.app)).await.unwrap();
     let to = Destination::Folder(b.folder.path().to_path_buf());
-    let (x, y) = tokio::join!(
-        export_payments(&b.p.app.db, &to, DAY),
-        export_payments(&other, &to, DAY)
-    );
+    let (x, y) =
+        tokio::join!(export_payments(&b.p.app.db, &to, DAY), export_payments(&other, &to, DAY));
     let (x, y) = (x.unwrap(), y.unwrap());
     let exported = [x.new, y.new].iter().flatten().map(|w| w.payments).sum::<usize>();
     assert_eq!(exported, 82, "two AutoPay payments and 80 more, each once");
@@ -458,7 +473,9 @@ async fn debits_with_returns(b: &Books) {
     let (recent, old) = (file(10).await, file(90).await);
     let mut ids = Vec::new();
     for _ in 0..200 {
-        ids.push(b.make(Made { file: Some(recent), ..b.echeck("one_time", "submitted", 1000) }).await);
+        ids.push(
+            b.make(Made { file: Some(recent), ..b.echeck("one_time", "submitted", 1000) }).await,
+        );
     }
     for _ in 0..50 {
         let id = b.make(Made { file: Some(old), ..b.echeck("one_time", "submitted", 1000) }).await;
@@ -501,11 +518,12 @@ async fn the_report_gives_each_rate_against_its_threshold_and_the_alert_goes_onc
     let (_, from_another_machine) =
         monitor::daily_check(&other, &b.p.app.mailer, &b.p.config, today).await.unwrap();
     assert_eq!(from_another_machine, Checked::AlreadyAlerted);
-    let alerts: Vec<(String, String)> =
-        sqlx::query_as("SELECT subject, body_text FROM emails WHERE to_address = 'ops@example-water.org'")
-            .fetch_all(&b.p.app.db.pool)
-            .await
-            .unwrap();
+    let alerts: Vec<(String, String)> = sqlx::query_as(
+        "SELECT subject, body_text FROM emails WHERE to_address = 'ops@example-water.org'",
+    )
+    .fetch_all(&b.p.app.db.pool)
+    .await
+    .unwrap();
     assert_eq!(alerts.len(), 1, "one alert a day");
     assert!(alerts[0].0.starts_with("ACH return rates need attention"));
     assert!(alerts[0].1.contains("unauthorized (R05 R07 R10 R11 R29 R51)"), "{}", alerts[0].1);

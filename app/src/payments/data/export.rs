@@ -53,7 +53,8 @@ const FROM: &str = "FROM payments p JOIN accounts a ON a.id = p.account_id \
      JOIN customers c ON c.id = a.customer_id JOIN payment_methods m ON m.id = p.payment_method_id \
      LEFT JOIN nacha_files f ON f.id = p.nacha_file_id";
 
-const COLUMNS: &str = "(export_id, payment_id, kind, account_number, customer_number, amount_cents, \
+const COLUMNS: &str =
+    "(export_id, payment_id, kind, account_number, customer_number, amount_cents, \
      fee_cents, method_kind, effective_date, returned_at, status, return_code)";
 
 /// Records a new export with every payment line and reversal line no export holds yet, in
