@@ -36,6 +36,16 @@ enum Command {
         #[command(subcommand)]
         what: AutopayCommand,
     },
+    /// Post payments to the utility's billing system (CIS).
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// ACH monitoring.
+    Ach {
+        #[command(subcommand)]
+        what: AchCommand,
+    },
     /// Re-encrypt every saved bank account under the current payment key
     /// (secrets.payment_key_id); keep the old key configured until this has run.
     RotatePaymentKey,
@@ -61,6 +71,29 @@ enum AutopayCommand {
         /// The day to run for, YYYY-MM-DD (default: today, UTC).
         #[arg(long, value_parser = parse_date)]
         date: Option<time::Date>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Writes every payment the CIS has not received (and a reversal line for every return)
+    /// as a CSV, each in one export only. An export a crash left unwritten is written again
+    /// first. Safe to repeat, and to run on several machines at once.
+    Payments {
+        /// The file to write (it must not exist). Default: a new file in `export.folder`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AchCommand {
+    /// Prints the e-check debits sent to the bank in the last days, and their return rates
+    /// against Nacha's thresholds (unauthorized 0.5%, administrative 3.0%, overall 15.0%).
+    Report {
+        /// The window, in days ending today.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(i64).range(1..=3660))]
+        days: i64,
     },
 }
 
@@ -103,6 +136,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Autopay { what: AutopayCommand::Run { date } } => {
             autopay_run(&config, &db, date.unwrap_or_else(today)).await
         }
+        Command::Export { what: ExportCommand::Payments { out } } => {
+            export_payments(&config, &db, out).await
+        }
+        Command::Ach { what: AchCommand::Report { days } } => ach_report(&db, days).await,
         Command::Backup { file } => backup(&db, &file).await,
         Command::Restore { .. } => unreachable!("handled before connecting"),
         Command::RotatePaymentKey => rotate_payment_key(&config, &db).await,
@@ -167,6 +204,26 @@ async fn autopay_run(config: &Config, db: &Db, date: time::Date) -> anyhow::Resu
     let sent = mailer.deliver_pending(db).await.context("sending AutoPay emails")?;
     println!("{}", server::scheduler::describe(date, &report));
     println!("Emails: {} sent, {} to retry.", sent.sent, sent.failed);
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+async fn export_payments(config: &Config, db: &Db, out: Option<PathBuf>) -> anyhow::Result<()> {
+    use app::payments::export::Destination;
+    let destination = match (out, &config.export.folder) {
+        (Some(file), _) => Destination::File(file),
+        (None, Some(folder)) => Destination::Folder(folder.clone()),
+        (None, None) => anyhow::bail!("give --out FILE, or set export.folder"),
+    };
+    let report = app::payments::export::export_payments(db, &destination, today()).await?;
+    println!("{}", server::scheduler::describe_export(&report));
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(days))]
+async fn ach_report(db: &Db, days: i64) -> anyhow::Result<()> {
+    let report = app::payments::monitor::report(db, today(), days).await?;
+    println!("{}", app::payments::monitor::describe(&report).join("\n"));
     Ok(())
 }
 
@@ -381,6 +438,7 @@ async fn start_services(
         ));
         println!("AutoPay runs daily at {at} UTC.");
     }
+    server::scheduler::start_daily_jobs(&db, &mailer, config)?;
     Ok(AppState {
         leptos_options,
         config: config.clone(),

@@ -1,9 +1,13 @@
-//! The daily AutoPay run inside the server, and the words both it and the command line use.
-//! Several instances may each run it: the run itself makes sure every bill is paid once.
+//! The daily jobs inside the server (the AutoPay run, the CIS payment export, the ACH
+//! return-rate check), and the words both they and the command line use. Several instances
+//! may each run them: each job itself makes sure its work is done once.
 
+use anyhow::Context;
 use app::autopay::run::{self, RunContext, RunReport};
 use app::email::Mailer;
 use app::gateway::Gateway;
+use app::payments::export::{self, Destination, ExportReport};
+use app::payments::monitor;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
 use time::{Date, OffsetDateTime, Time};
@@ -84,19 +88,33 @@ pub async fn daily(
     config: Config,
     at: Time,
 ) {
+    every_day_at(at, "AutoPay run", move |today| {
+        let (db, mailer, vault, gateway, config) =
+            (db.clone(), mailer.clone(), vault.clone(), gateway.clone(), config.clone());
+        async move {
+            let report = run_autopay(&db, &mailer, &vault, &gateway, &config, today).await?;
+            tracing::info!("{}", describe(today, &report));
+            Ok(())
+        }
+    })
+    .await
+}
+
+/// Runs `job` once a day at `at` (UTC). A failed job is logged and tried again an hour
+/// later, until it succeeds for the day.
+pub async fn every_day_at<F, Fut>(at: Time, what: &'static str, mut job: F)
+where
+    F: FnMut(Date) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
     let mut last_done: Option<Date> = None;
     loop {
         let now = OffsetDateTime::now_utc();
         let today = now.date();
         let wait = if last_done != Some(today) && now.time() >= at {
-            match run_autopay(&db, &mailer, &vault, &gateway, &config, today).await {
-                Ok(report) => {
-                    tracing::info!("{}", describe(today, &report));
-                    last_done = Some(today);
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "AutoPay run failed; trying again in an hour")
-                }
+            match job(today).await {
+                Ok(()) => last_done = Some(today),
+                Err(e) => tracing::error!(error = %e, "{what} failed; trying again in an hour"),
             }
             std::time::Duration::from_secs(3600)
         } else {
@@ -110,4 +128,61 @@ pub async fn daily(
         };
         tokio::time::sleep(wait).await;
     }
+}
+
+/// The daily jobs at `export.daily_at`: the CIS export into `export.folder` (when set), and
+/// the ACH return-rate check that emails `utility.operations_email` (when set). Each is safe
+/// on several instances at once: the export claims each line once, the alert is one a day.
+pub fn start_daily_jobs(db: &Db, mailer: &Mailer, config: &Config) -> anyhow::Result<()> {
+    let at = parse_time_of_day(&config.export.daily_at).context("export.daily_at")?;
+    if let Some(folder) = config.export.folder.clone() {
+        let db = db.clone();
+        let destination = Destination::Folder(folder);
+        tokio::spawn(every_day_at(at, "CIS payment export", move |today| {
+            let (db, destination) = (db.clone(), destination.clone());
+            async move {
+                let report = export::export_payments(&db, &destination, today).await?;
+                tracing::info!("{}", describe_export(&report));
+                Ok(())
+            }
+        }));
+        println!("The CIS payment export is written daily at {at} UTC.");
+    }
+    if config.utility.operations_email.is_some() {
+        let (db, mailer, config) = (db.clone(), mailer.clone(), config.clone());
+        tokio::spawn(every_day_at(at, "ACH return-rate check", move |today| {
+            let (db, mailer, config) = (db.clone(), mailer.clone(), config.clone());
+            async move {
+                let (report, checked) = monitor::daily_check(&db, &mailer, &config, today).await?;
+                if checked != monitor::Checked::Fine {
+                    tracing::warn!(?checked, "{}", monitor::describe(&report).join("\n"));
+                }
+                Ok(())
+            }
+        }));
+    }
+    Ok(())
+}
+
+/// What an export run wrote, as the command prints it and the scheduler logs it.
+pub fn describe_export(report: &ExportReport) -> String {
+    let line = |w: &export::WrittenExport| {
+        format!(
+            "{}: {} payments, {} reversals, {} net",
+            w.path.display(),
+            w.payments,
+            w.reversals,
+            w.total
+        )
+    };
+    let mut lines: Vec<String> = report
+        .rewritten
+        .iter()
+        .map(|w| format!("Written again (a run had stopped before finishing it): {}", line(w)))
+        .collect();
+    lines.push(match &report.new {
+        Some(w) => format!("Exported {}", line(w)),
+        None => "Nothing new to export: the billing system has every payment.".into(),
+    });
+    lines.join("\n")
 }

@@ -104,6 +104,14 @@ pub fn gallons(n: i64, lang: Lang) -> String {
     format!("{} {unit}", grouped(n))
 }
 
+/// `84.17`, `-5.00`: an amount as a plain decimal, without the dollar sign and grouping,
+/// exact from its cents (how CSV files carry amounts).
+pub fn decimal(amount: Cents) -> String {
+    let sign = if amount.0 < 0 { "-" } else { "" };
+    let abs = amount.0.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 /// "$1,204.50" in both languages (the way US Spanish writes dollars).
 pub fn money(amount: Cents, _lang: Lang) -> String {
     amount.to_string()

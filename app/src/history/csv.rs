@@ -4,7 +4,7 @@
 //! configuration.
 
 use super::HistoryPayment;
-use crate::domain::{format, Cents, Lang};
+use crate::domain::{format, Lang};
 use crate::i18n::{td_string, Locale};
 use crate::platform::{Config, Db};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -115,17 +115,13 @@ pub fn cell(text: &str) -> String {
     }
 }
 
-/// `84.17`, `-5.00`: an amount as a plain decimal, without the dollar sign and grouping.
-pub fn decimal(amount: Cents) -> String {
-    let sign = if amount.0 < 0 { "-" } else { "" };
-    let abs = amount.0.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
+pub use crate::domain::format::decimal;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::payment::PaymentState;
+    use crate::domain::Cents;
     use crate::domain::{PaymentId, SubmissionId};
 
     #[test]

@@ -17,7 +17,9 @@
 //!
 //! Here are the payments table (`data`), the NACHA files (`data::nacha_files` claims them,
 //! `bank_file` writes them), card charging (`cards`), receipts (`receipts`), their emails
-//! (`texts`), the routing directory (`data::directory`) and the one label of a payment
+//! (`texts`), the CIS cash-receipts export (`export`, its SQL in `data::export`), the ACH
+//! return-rate monitoring (`monitor`, `data::monitor`), the routing directory
+//! (`data::directory`) and the one label of a payment
 //! method (`label`, browser-safe: the pages show it too) and the saved methods to pay with
 //! (`SavedMethod`, listed by `data::saved`).
 
@@ -46,6 +48,10 @@ pub mod bank_file;
 pub mod cards;
 #[cfg(feature = "ssr")]
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
+pub mod monitor;
 #[cfg(feature = "ssr")]
 pub mod one_time;
 #[cfg(feature = "ssr")]

@@ -41,6 +41,8 @@ pub struct Config {
     pub bank_account_validator: String,
     pub autopay: AutopayConfig,
     pub payments: PaymentsConfig,
+    /// The daily cash-receipts file for the utility's billing system (README).
+    pub export: ExportConfig,
     /// How many attempts of each kind are let through (README, Security).
     pub limits: LimitsConfig,
 }
@@ -131,6 +133,25 @@ impl Default for AutopayConfig {
             company_name: "Medford Water".into(),
             entry_description: "WATER BILL".into(),
         }
+    }
+}
+
+/// Payments posted to the utility's billing system (CIS): where `server export payments`
+/// writes its file when not given `--out`, and when the server writes it every day.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportConfig {
+    /// The folder the CIS picks the file up from. Unset: no daily export, and the command
+    /// needs `--out`.
+    pub folder: Option<std::path::PathBuf>,
+    /// "HH:MM" (UTC): when the server writes the day's export (when `folder` is set) and
+    /// checks the ACH return rates (when `utility.operations_email` is set).
+    pub daily_at: String,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        Self { folder: None, daily_at: "06:00".into() }
     }
 }
 
@@ -239,6 +260,10 @@ pub struct UtilityConfig {
     pub logo_url: String,
     pub phone: String,
     pub email: String,
+    /// Where the daily ACH return-rate alert goes (the utility's operations staff). Unset:
+    /// no alert is emailed (`server ach report` still prints the rates).
+    #[serde(default)]
+    pub operations_email: Option<String>,
     pub terms_version: String,
     pub terms_en: String,
     pub terms_es: String,
@@ -262,6 +287,7 @@ impl Default for Config {
             bank_account_validator: "sandbox".into(),
             autopay: AutopayConfig::default(),
             payments: PaymentsConfig::default(),
+            export: ExportConfig::default(),
             limits: LimitsConfig::default(),
         }
     }
@@ -282,6 +308,7 @@ impl Default for UtilityConfig {
             logo_url: "/icons/icon-192.png".into(),
             phone: "541-774-2430".into(),
             email: "customerservice@medfordwater.org".into(),
+            operations_email: None,
             terms_version: "2026-11".into(),
             terms_en: "By creating a login you agree to use this portal only for accounts you are responsible for, to keep your password secret, and to tell customer service if you think someone else has used your login. Payments you authorize are drafted as described when you authorize them. We keep your information as our privacy policy describes.".into(),
             terms_es: "Al crear un inicio de sesión, usted acepta usar este portal solo para las cuentas de las que es responsable, mantener su contraseña en secreto e informar a servicio al cliente si cree que otra persona ha usado su inicio de sesión. Los pagos que usted autorice se cobran como se describe al autorizarlos. Guardamos su información como lo describe nuestra política de privacidad.".into(),

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod config;
 pub mod db;
+pub mod failpoint;
 pub mod passwords;
 pub mod request;
 pub mod security;

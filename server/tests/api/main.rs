@@ -8,6 +8,7 @@ mod banking;
 mod bills;
 mod crash;
 mod delivery;
+mod export;
 mod formats;
 mod helpers;
 mod history;
