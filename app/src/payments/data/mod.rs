@@ -5,8 +5,10 @@
 
 pub mod cards;
 pub mod directory;
+pub mod export;
 pub mod history;
 pub mod methods;
+pub mod monitor;
 pub mod nacha_files;
 pub mod one_time;
 pub mod receipts;
