@@ -53,7 +53,7 @@ pub async fn create_payments(
             .collect();
         let sql = format!(
             "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, status, \
-             failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) WHERE channel = 'autopay' DO NOTHING RETURNING bill_id",
+             failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) WHERE channel = 'autopay' AND retry_of IS NULL DO NOTHING RETURNING bill_id",
             values.join(", ")
         );
         let mut query = sqlx::query_as::<_, (BillId,)>(&sql);
@@ -101,6 +101,26 @@ pub async fn withdraw_unsent(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Withdraws, as `skipped`, every payment not yet sent whose method the bank has since
+/// returned (closed, invalid, not authorized: `payment_methods.unusable_code`), naming the
+/// return code; returns how many. Like `withdraw_unsent`, a payment in a bank file or
+/// leased by a run charging it is already on its way and left alone. Nothing was taken off
+/// the bill for a pending payment, so no balance changes.
+pub async fn withdraw_unusable(db: &Db) -> Result<u64, sqlx::Error> {
+    let at = now();
+    let done = sqlx::query(
+        "UPDATE payments SET status = 'skipped', updated_at = $1, failure_reason = \
+         'bank account returned by the bank (' || (SELECT m.unusable_code FROM payment_methods m \
+         WHERE m.id = payments.payment_method_id) || ')' \
+         WHERE status = 'pending' AND nacha_file_id IS NULL AND (claimed_until IS NULL OR claimed_until < $1) \
+         AND payment_method_id IN (SELECT id FROM payment_methods WHERE unusable_code IS NOT NULL)",
+    )
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// A payment of an account as the overview lists it.
