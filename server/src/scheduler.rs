@@ -61,6 +61,12 @@ pub fn describe(date: Date, r: &RunReport) -> String {
             r.withdrawn_not_the_customers
         ));
     }
+    if r.withdrawn_returned_methods > 0 {
+        lines.push(format!(
+            "  {} payments not sent: the bank returned their bank account since they were made.",
+            r.withdrawn_returned_methods
+        ));
+    }
     lines.push(format!(
         "Cards and wallets: {} paid, {} declined, {} left for the next run (processor unavailable).",
         r.cards_paid, r.cards_declined, r.cards_to_retry

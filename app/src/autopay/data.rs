@@ -41,6 +41,8 @@ pub struct MethodRow {
     pub card_brand: Option<String>,
     pub exp_month: Option<i64>,
     pub exp_year: Option<i64>,
+    /// Set while the bank's return makes it unusable (`payment_methods.unusable_code`).
+    pub unusable_code: Option<String>,
 }
 
 pub async fn method(
@@ -49,7 +51,7 @@ pub async fn method(
     method_id: MethodId,
 ) -> Result<Option<MethodRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, kind, last4, bank_account_type, card_brand, exp_month, exp_year FROM payment_methods \
+        "SELECT id, kind, last4, bank_account_type, card_brand, exp_month, exp_year, unusable_code FROM payment_methods \
          WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
     )
     .bind(method_id)
@@ -72,11 +74,13 @@ pub struct EnrollmentRow {
     pub reference: String,
     pub active: i64,
     pub created_at: i64,
+    /// The return reason code that suspended it; none while it drafts.
+    pub suspended_code: Option<String>,
 }
 
 const ENROLLMENT: &str = "SELECT e.id, e.account_id, c.customer_number || '-' || a.account_number AS number, \
      e.payment_method_id, e.amount_rule, e.fixed_amount_cents, e.days_before_due, e.max_amount_cents, \
-     e.authorization_text, e.reference, e.active, e.created_at \
+     e.authorization_text, e.reference, e.active, e.created_at, e.suspended_code \
      FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id JOIN customers c ON c.id = a.customer_id";
 
 pub async fn active_enrollment(
@@ -271,7 +275,8 @@ pub struct Candidate {
 /// memory stays flat however many accounts are enrolled. Only a method of the account's
 /// current customer, not removed, pays: an account that changed hands never drafts the
 /// former customer's bank account or card. (This, and every query of `payments` that
-/// sends or charges a payment.)
+/// sends or charges a payment.) An enrollment suspended by a return, or whose method the
+/// bank returned, is no candidate: no payment, no reminder, until the customer acts.
 /// One-time payments of the bill's account that are scheduled or pending: not yet taken off
 /// the balance, and AutoPay pays only what they leave.
 const UNAPPLIED: &str =
@@ -294,9 +299,10 @@ pub async fn candidates(
         "SELECT b.id AS bill_id, b.account_id, c.customer_number || '-' || a.account_number AS number, b.due_date, \
          b.balance_cents - {UNAPPLIED} AS balance_cents, e.id AS enrollment_id, e.payment_method_id, e.amount_rule, e.fixed_amount_cents, \
          e.days_before_due, e.max_amount_cents, m.kind, m.last4, m.bank_account_type, m.card_brand, l.email, l.locale \
-         FROM bills b JOIN autopay_enrollments e ON e.account_id = b.account_id AND e.active = 1 \
+         FROM bills b JOIN autopay_enrollments e ON e.account_id = b.account_id AND e.active = 1 AND e.suspended_code IS NULL \
          JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
          JOIN payment_methods m ON m.id = e.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
+         AND m.unusable_code IS NULL \
          LEFT JOIN logins l ON l.customer_id = a.customer_id \
          WHERE b.due_date = $1 AND b.id > $2 AND b.balance_cents - {UNAPPLIED} > 0 \
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id AND p.channel = 'autopay') {reminder} \

@@ -47,6 +47,9 @@ pub struct CurrentEnrollment {
     pub method: String,
     pub rule: RuleForm,
     pub rule_summary: String,
+    /// The return reason code that suspended it (the bank returned a debit): nothing is
+    /// drafted until the customer chooses another method or authorizes this one again.
+    pub suspended_code: Option<String>,
 }
 
 /// The enroll (or change) page: the account, My Wallet, and the rule as last chosen.
@@ -90,6 +93,9 @@ pub struct Confirmation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AutopayProblem {
     MethodMissing,
+    /// The bank returned a debit from the chosen bank account (closed, invalid, not
+    /// authorized): choose another method, or authorize it again in My Wallet.
+    MethodUnusable,
     Rule(RuleProblem),
     NotFound,
     NotEnrolled,
@@ -188,8 +194,10 @@ pub async fn enroll_setup(
     let Some(account) = data::account(&db, customer_id, account_id).await.map_err(internal)? else {
         return Ok(None);
     };
-    let methods =
+    let mut methods =
         crate::payments::data::saved::methods(&db, customer_id).await.map_err(internal)?;
+    // A bank account the bank returned is not offered (My Wallet says why).
+    methods.retain(|m| m.usable());
     let current = data::active_enrollment(&db, customer_id, account_id).await.map_err(internal)?;
     let rule = current
         .as_ref()
@@ -204,10 +212,12 @@ pub async fn enroll_setup(
             .to_form()
         })
         .unwrap_or_default();
-    // The method just added, else the current one, else the default.
+    // The method just added, else the current one, else the default (of those offered).
+    let offered = |id: &MethodId| methods.iter().any(|m| m.id == *id);
     let selected = method
-        .filter(|id| methods.iter().any(|m| m.id == *id))
+        .filter(offered)
         .or_else(|| current.as_ref().filter(|_| changing).map(|e| e.payment_method_id))
+        .filter(offered)
         .or_else(|| methods.iter().find(|m| m.is_default).map(|m| m.id));
     Ok(Some(EnrollChoices {
         account_id,

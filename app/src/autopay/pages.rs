@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 impl FormProblem for AutopayProblem {
     fn field(self) -> &'static str {
         match self {
-            Self::MethodMissing => "method-list",
+            Self::MethodMissing | Self::MethodUnusable => "method-list",
             Self::Rule(RuleProblem::AmountRuleMissing) => "amount_rule-full",
             Self::Rule(
                 RuleProblem::FixedEmpty | RuleProblem::FixedFormat | RuleProblem::FixedRange,
@@ -34,6 +34,7 @@ impl FormProblem for AutopayProblem {
     fn message(self, i18n: I18n) -> String {
         let s = match self {
             Self::MethodMissing => t_string!(i18n, autopay.method_missing),
+            Self::MethodUnusable => t_string!(i18n, autopay.method_unusable),
             Self::Rule(r) => match r {
                 RuleProblem::AmountRuleMissing => t_string!(i18n, autopay.amount_rule_missing),
                 RuleProblem::FixedEmpty => t_string!(i18n, autopay.fixed_empty),
@@ -109,8 +110,13 @@ fn AccountAutopayView(
                     <p><a class="button primary" href=enroll_href>{t!(i18n, autopay.enroll)}</a></p>
                 }.into_any(),
                 Some(current) => view! {
+                    {current.suspended_code.clone().map(|code| view! { <Suspended code/> })}
                     <dl class="facts">
-                        <dt>{t!(i18n, autopay.status)}</dt><dd>{t!(i18n, autopay.enrolled)}</dd>
+                        <dt>{t!(i18n, autopay.status)}</dt><dd>{if current.suspended_code.is_some() {
+                            t_string!(i18n, autopay.suspended)
+                        } else {
+                            t_string!(i18n, autopay.enrolled)
+                        }}</dd>
                         <dt>{t!(i18n, autopay.reference)}</dt><dd>{current.reference.clone()}</dd>
                         <dt>{t!(i18n, autopay.payment_method)}</dt><dd>{current.method.clone()}</dd>
                         <dt>{t!(i18n, autopay.rule)}</dt><dd>{current.rule_summary.clone()}</dd>
@@ -127,6 +133,27 @@ fn AccountAutopayView(
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// An enrollment the bank's return suspended: why, and how to start it again (another
+/// method with Change AutoPay; after a "not authorized" return, also Authorize Again in My
+/// Wallet).
+#[component]
+fn Suspended(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = crate::payments::return_reason_text(i18n.get_locale_untracked(), &code);
+    let authorizable = crate::domain::ach_return::ReturnClass::of(&code).can_authorize_again();
+    view! {
+        <div class="notice warning autopay-suspended" role="status">
+            <p><strong>{t!(i18n, autopay.suspended_because)}</strong>" "{reason}"."</p>
+            <p>{if authorizable {
+                t_string!(i18n, autopay.suspended_unauthorized_todo)
+            } else {
+                t_string!(i18n, autopay.suspended_account_todo)
+            }}</p>
+            {authorizable.then(|| view! { <p><a href=paths::WALLET>{t!(i18n, autopay.to_wallet)}</a></p> })}
+        </div>
     }
 }
 

@@ -41,6 +41,9 @@ pub struct RunReport {
     /// Bank lines taken out of their file because the method was removed or no longer
     /// belongs to the account's customer (the account changed hands after the claim).
     pub withdrawn_not_the_customers: usize,
+    /// Payments not sent because the bank returned their bank account since they were
+    /// made (closed, invalid, not authorized): skipped, with the return code.
+    pub withdrawn_returned_methods: u64,
     /// Seconds spent in each step, for the operator and the benchmark.
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -108,6 +111,7 @@ pub async fn run(ctx: &RunContext<'_>, today: Date) -> Result<RunReport, RunErro
     payments::data::one_time::release_scheduled(ctx.db, &calendar::iso(today), &horizon).await?;
     create_payments(ctx, today, &mut report).await?;
     lap(&mut report, "payments");
+    report.withdrawn_returned_methods += payments::data::withdraw_unusable(ctx.db).await?;
     while let Some(file) = bank.claim(today).await? {
         write_file(&bank, &file, &mut report).await?;
     }

@@ -69,6 +69,7 @@ async fn current(
         method,
         rule: rule.to_form(),
         rule_summary: texts::rule_summary(lang, &rule),
+        suspended_code: e.suspended_code.clone(),
     })
 }
 
@@ -95,9 +96,18 @@ pub async fn check(
         Some(id) => data::method(db, customer_id, id).await?,
         None => None,
     };
-    if method.is_none() {
-        problems.push(AutopayProblem::MethodMissing);
-    }
+    // A bank account the bank returned drafts nothing: never chosen for AutoPay.
+    let method = match method {
+        Some(m) if m.unusable_code.is_some() => {
+            problems.push(AutopayProblem::MethodUnusable);
+            None
+        }
+        Some(m) => Some(m),
+        None => {
+            problems.push(AutopayProblem::MethodMissing);
+            None
+        }
+    };
     let rule = match AutopayRule::parse(form) {
         Ok(rule) => Some(rule),
         Err(rule_problems) => {

@@ -2,6 +2,7 @@
 //! No leptos, no sqlx here — "parse, don't validate": a value of these types is valid.
 
 pub mod ach_rates;
+pub mod ach_return;
 pub mod autopay;
 pub mod bank_account;
 pub mod banking_days;

@@ -89,7 +89,8 @@ pub fn write(payments: &[HistoryPayment], locale: Locale) -> Result<Vec<u8>, Str
     ];
     out.write_record(header.map(cell)).map_err(|e| e.to_string())?;
     for p in payments {
-        let state = crate::payments::state_text(locale, p.state);
+        // A returned payment's reason, and a retry's original, travel in the status cell.
+        let state = p.status_text(locale);
         out.write_record([
             format::iso_date(p.date),
             cell(&p.number),
@@ -156,6 +157,8 @@ mod tests {
             state: PaymentState::Paid,
             channel: super::super::Channel::OneTime,
             submission: Some(SubmissionId(5)),
+            return_code: None,
+            retry_of: None,
         };
         let en = String::from_utf8(write(std::slice::from_ref(&p), Locale::en).unwrap()).unwrap();
         let lines: Vec<&str> = en.lines().collect();

@@ -56,6 +56,10 @@ pub struct HistoryPayment {
     pub channel: Channel,
     /// The payment form it came from (Pay Now, Quick Pay).
     pub submission: Option<SubmissionId>,
+    /// A returned payment's return reason code (`R01`…), shown as its reason.
+    pub return_code: Option<String>,
+    /// The reference number of the payment this one retries (after insufficient funds).
+    pub retry_of: Option<String>,
 }
 
 impl HistoryPayment {
@@ -66,6 +70,30 @@ impl HistoryPayment {
             (Channel::OneTime, Some(submission)) => paths::pay_done(submission),
             _ => paths::payment_receipt(self.id),
         }
+    }
+
+    /// Why the bank returned it, in the customer's language: "Insufficient funds (R01)".
+    pub fn return_reason(&self, locale: crate::i18n::Locale) -> Option<String> {
+        self.return_code.as_deref().map(|code| crate::payments::return_reason_text(locale, code))
+    }
+
+    /// "Retry of P00000009", for a payment that retries another.
+    pub fn retry_text(&self, locale: crate::i18n::Locale) -> Option<String> {
+        let of = crate::i18n::td_string!(locale, returned.retry_of);
+        self.retry_of.as_ref().map(|reference| format!("{of} {reference}"))
+    }
+
+    /// Its state as one text (the CSV's cell): "Returned: Insufficient funds (R01)",
+    /// "Pending; Retry of P00000009".
+    pub fn status_text(&self, locale: crate::i18n::Locale) -> String {
+        let mut text = crate::payments::state_text(locale, self.state);
+        if let Some(reason) = self.return_reason(locale) {
+            text = format!("{text}: {reason}");
+        }
+        if let Some(retry) = self.retry_text(locale) {
+            text = format!("{text}; {retry}");
+        }
+        text
     }
 }
 
@@ -195,6 +223,8 @@ mod tests {
             state: PaymentState::Paid,
             channel: Channel::OneTime,
             submission: Some(SubmissionId(5)),
+            return_code: None,
+            retry_of: None,
         };
         assert_eq!(p.receipt_path(), "/billing/pay/done?ref=5");
         p.channel = Channel::AutoPay;
@@ -203,5 +233,41 @@ mod tests {
         p.channel = Channel::QuickPay;
         p.submission = Some(SubmissionId(5));
         assert_eq!(p.receipt_path(), "/billing/payments/9");
+    }
+
+    #[test]
+    fn a_returned_payment_says_why_and_a_retry_names_what_it_retries_in_either_language() {
+        use crate::i18n::Locale;
+        let mut p = HistoryPayment {
+            id: PaymentId(12),
+            date: time::macros::date!(2026 - 12 - 02),
+            number: "1-2".into(),
+            amount: Cents(8417),
+            fee: Cents(0),
+            method: "Checking *****6789".into(),
+            reference: "P00000012".into(),
+            state: PaymentState::Returned,
+            channel: Channel::AutoPay,
+            submission: None,
+            return_code: Some("R01".into()),
+            retry_of: None,
+        };
+        assert_eq!(p.status_text(Locale::en), "Returned: Insufficient funds (R01)");
+        assert_eq!(p.status_text(Locale::es), "Devuelto: Fondos insuficientes (R01)");
+        for (code, en, es) in [
+            ("R03", "Account closed or not found", "Cuenta cerrada o no encontrada"),
+            ("R10", "Not authorized by the account holder", "No autorizado por el titular"),
+            ("R08", "Payment stopped by the account holder", "Pago detenido por el titular"),
+            ("R14", "Returned by the bank (R14)", "Devuelto por el banco (R14)"),
+        ] {
+            p.return_code = Some(code.into());
+            assert!(p.status_text(Locale::en).contains(en), "{code}");
+            assert!(p.status_text(Locale::es).contains(es), "{code}");
+        }
+        p.return_code = None;
+        p.state = PaymentState::Pending;
+        p.retry_of = Some("P00000009".into());
+        assert_eq!(p.status_text(Locale::en), "Pending; Retry of P00000009");
+        assert_eq!(p.status_text(Locale::es), "Pendiente; Reintento de P00000009");
     }
 }

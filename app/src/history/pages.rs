@@ -120,13 +120,26 @@ fn PaymentsTable(payments: Vec<HistoryPayment>) -> impl IntoView {
                         <td class="amount">{format::money(p.fee, lang)}</td>
                         <td>{p.method.clone()}</td>
                         <td class="reference">{p.reference.clone()}</td>
-                        <td>{state_label(i18n, p.state)}</td>
+                        <td><StateCell p=p.clone()/></td>
                         // The reference, unseen, tells the links apart for a screen reader.
                         <td><a href=p.receipt_path()>{t!(i18n, history.print_receipt)}<span class="visually-hidden">{format!(" {}", p.reference)}</span></a></td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table></div>
+    }
+}
+
+/// A payment's state; a returned one with the bank's reason, a retry with the payment it
+/// retries.
+#[component]
+fn StateCell(p: HistoryPayment) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        {state_label(i18n, p.state)}
+        {p.return_reason(locale).map(|reason| view! { <br/><span class="return-reason">{reason}</span> })}
+        {p.retry_text(locale).map(|retry| view! { <br/><span class="retry-of">{retry}</span> })}
     }
 }
 
@@ -183,7 +196,7 @@ fn Receipt(p: HistoryPayment) -> impl IntoView {
                 <dt>{t!(i18n, history.fee)}</dt><dd class="amount">{format::money(p.fee, lang)}</dd>
                 <dt>{t!(i18n, history.total)}</dt><dd class="amount">{format::money(total, lang)}</dd>
                 <dt>{t!(i18n, history.method)}</dt><dd>{p.method.clone()}</dd>
-                <dt>{t!(i18n, history.state)}</dt><dd>{state_label(i18n, p.state)}</dd>
+                <dt>{t!(i18n, history.state)}</dt><dd><StateCell p=p.clone()/></dd>
             </dl>
             <div class="actions no-print">
                 <button type="button" class="primary print-button" on:click=move |_| { let _ = window().print(); }>{t!(i18n, history.print)}</button>

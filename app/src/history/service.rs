@@ -68,5 +68,8 @@ fn shown(r: &HistoryRow, lang: Lang) -> Result<HistoryPayment, sqlx::Error> {
         state: PaymentState::from_status(&r.status),
         channel: Channel::from_stored(&r.channel),
         submission: r.submission_id,
+        // Only a returned payment has its reason shown.
+        return_code: r.return_code.clone().filter(|_| r.status == "returned"),
+        retry_of: r.retry_of.map(|id| reference(id.0)),
     })
 }

@@ -85,6 +85,9 @@ pub enum PayProblem {
     AccountUnknown,
     Date(DateProblem),
     MethodMissing,
+    /// The chosen bank account was returned by the bank (closed, invalid, not authorized):
+    /// My Wallet says why and what to do.
+    MethodUnusable,
     /// A payment is already on its way: paying again needs the second confirmation.
     OnItsWay,
     SignInNeeded,
@@ -101,7 +104,7 @@ impl PayProblem {
             Self::NoAccount | Self::AccountUnknown => "accounts".into(),
             Self::Amount(id, _) => format!("other_{id}"),
             Self::Date(_) => "date".into(),
-            Self::MethodMissing => "method-list".into(),
+            Self::MethodMissing | Self::MethodUnusable => "method-list".into(),
             Self::OnItsWay => "again".into(),
             Self::SignInNeeded | Self::AccountNotConfirmed | Self::AccountCheckUnavailable => {
                 String::new()

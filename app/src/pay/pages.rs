@@ -30,6 +30,7 @@ fn message(i18n: I18n, p: PayProblem) -> String {
         PayProblem::Amount(_, a) => amount_problem_text(i18n, a),
         PayProblem::Date(d) => date_message(i18n, d),
         PayProblem::MethodMissing => t_string!(i18n, pay.method_missing).to_string(),
+        PayProblem::MethodUnusable => t_string!(i18n, pay.method_unusable).to_string(),
         PayProblem::OnItsWay => t_string!(i18n, pay.on_its_way_confirm).to_string(),
         PayProblem::SignInNeeded => t_string!(i18n, pay.sign_in_needed).to_string(),
         PayProblem::AccountNotConfirmed => t_string!(i18n, pay.account_not_confirmed).to_string(),
@@ -83,8 +84,9 @@ fn PayFields(choices: PayChoices, problems: Vec<PayProblem>) -> impl IntoView {
         _ => None,
     });
     let method_error = problems
-        .contains(&PayProblem::MethodMissing)
-        .then(|| message(i18n, PayProblem::MethodMissing));
+        .iter()
+        .find(|p| matches!(p, PayProblem::MethodMissing | PayProblem::MethodUnusable))
+        .map(|p| message(i18n, *p));
     let fee_text = |echeck: bool| {
         let fee = if echeck { choices.echeck_fee } else { choices.card_fee };
         if fee.0 > 0 {

@@ -48,7 +48,9 @@ pub async fn choices(
 ) -> Result<PayChoices, sqlx::Error> {
     let accounts: Vec<PayableAccount> =
         offered(ctx, customer_id).await?.into_iter().map(|o| o.account).collect();
-    let methods = crate::payments::data::saved::methods(&ctx.db, customer_id).await?;
+    // A bank account the bank returned is not offered (My Wallet says why).
+    let mut methods = crate::payments::data::saved::methods(&ctx.db, customer_id).await?;
+    methods.retain(|m| m.usable());
     let form = form.unwrap_or_else(|| PayForm {
         key: crate::platform::tokens::random_token(),
         date: crate::domain::autopay::calendar::iso(ctx.today),
@@ -101,6 +103,14 @@ async fn check(
         Some(id) => data::method_to_pay(&ctx.db, customer_id, id, &ctx.entered).await?,
         None => None,
     };
+    // One the bank returned (an edited form, or a page opened before the return).
+    let method = match method {
+        Some(m) if m.unusable_code.is_some() => {
+            problems.push(PayProblem::MethodUnusable);
+            None
+        }
+        m => m,
+    };
     let kind = method.as_ref().and_then(|m| MethodKind::parse(&m.kind));
     let fee = match kind {
         Some(MethodKind::Echeck) => ctx.config.payments.echeck_fee,
@@ -135,7 +145,7 @@ async fn check(
     let date = payment_date(&form.date, ctx.today, latest_due)
         .map_err(|p| problems.push(PayProblem::Date(p)))
         .ok();
-    if method.is_none() || kind.is_none() {
+    if (method.is_none() || kind.is_none()) && !problems.contains(&PayProblem::MethodUnusable) {
         problems.push(PayProblem::MethodMissing);
     }
     // Each problem once, in the order found (two accounts can both have a payment on its way).
@@ -258,5 +268,6 @@ pub async fn submit(
         Ok(Recorded::TooMuch(account, problem)) => Err(vec![PayProblem::Amount(account, problem)]),
         Err(Refusal::AccountNotConfirmed) => Err(vec![PayProblem::AccountNotConfirmed]),
         Err(Refusal::AccountCheckUnavailable) => Err(vec![PayProblem::AccountCheckUnavailable]),
+        Err(Refusal::MethodUnusable) => Err(vec![PayProblem::MethodUnusable]),
     })
 }

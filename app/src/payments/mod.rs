@@ -11,7 +11,8 @@
 //! - `paid`: a card or wallet charge the processor approved;
 //! - `failed`: the processor declined it, or its bank account could not be decrypted;
 //! - `cancelled`: a scheduled payment the customer cancelled;
-//! - `returned`: (reserved for the bank's returns);
+//! - `returned`: the bank returned the debit (`return_code`, `returned_at`); a retry of an
+//!   insufficient-funds return is a payment of its own naming it (`retry_of`);
 //! - `skipped`: never sent (over the customer's maximum, cancelled, the account changed
 //!   hands, the method is no longer the customer's); `failure_reason` says why.
 //!
@@ -35,8 +36,8 @@ pub use label::{brand_name, expiry_text, MethodKind, MethodLabel};
 pub use lines::{ConfirmedLine, PayConfirmation, PayLine};
 pub use saved::SavedMethod;
 pub use state::{
-    amount_problem_text, on_its_way_text, state_label, state_text, DebitedOn, OnItsWay,
-    OnItsWayNotices,
+    amount_problem_text, on_its_way_text, return_reason_text, state_label, state_text, DebitedOn,
+    OnItsWay, OnItsWayNotices,
 };
 
 #[cfg(feature = "ssr")]

@@ -116,6 +116,10 @@ pub enum Refusal {
     AccountNotConfirmed,
     /// The validation service could not be reached: nothing is paid, try again later.
     AccountCheckUnavailable,
+    /// The bank returned a debit from this bank account as closed, invalid or not
+    /// authorized (`payment_methods.unusable_code`): it pays nothing until the customer
+    /// chooses another method or authorizes it again.
+    MethodUnusable,
 }
 
 /// Pays a checked payment: validates an e-check's bank account when it is new to the
@@ -127,6 +131,9 @@ pub async fn pay(
     payer: &Payer<'_>,
     p: &OneTime,
 ) -> Result<Result<Recorded, Refusal>, sqlx::Error> {
+    if p.method.unusable_code.is_some() {
+        return Ok(Err(Refusal::MethodUnusable));
+    }
     if p.kind == MethodKind::Echeck {
         if let Err(refusal) = validate_account(ctx, payer.customer_id, p.method.id).await? {
             return Ok(Err(refusal));

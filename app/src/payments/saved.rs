@@ -21,9 +21,17 @@ pub struct SavedMethod {
     pub is_default: bool,
     /// How many AutoPay enrollments pay with it.
     pub autopay_uses: i64,
+    /// The return reason code (`R02`…) of a bank account the bank returned as closed,
+    /// invalid or not authorized: never offered to pay until the customer acts.
+    pub unusable_code: Option<String>,
 }
 
 impl SavedMethod {
+    /// Whether it may be offered to pay with (Pay Now, AutoPay, a replacement).
+    pub fn usable(&self) -> bool {
+        self.unusable_code.is_none()
+    }
+
     /// How My Wallet (and AutoPay's choice of method) shows it: `Checking *****6789 · Bank`,
     /// `Visa *****1111 | Exp 04/29`. An e-check names its bank; only a card its expiry.
     pub fn label(&self, locale: crate::i18n::Locale) -> String {

@@ -1,6 +1,7 @@
 //! Where a payment stands, as every page shows it: its state's label, and the notice of a
 //! payment already on its way (so that nobody pays twice by doubt). Browser-safe.
 
+use crate::domain::ach_return::ReturnClass;
 use crate::domain::format;
 use crate::domain::payment::{AmountProblem, PaymentState};
 use crate::domain::Cents;
@@ -34,6 +35,20 @@ pub fn state_text(locale: Locale, state: PaymentState) -> String {
         PaymentState::Cancelled => td_string!(locale, pay.state_cancelled),
     }
     .to_string()
+}
+
+/// Why the bank returned a payment, in the customer's language, with the bank's code:
+/// "Insufficient funds (R01)". Each class of the table has its sentence; any other
+/// code reads "Returned by the bank (R14)".
+pub fn return_reason_text(locale: Locale, code: &str) -> String {
+    let reason = match ReturnClass::of(code) {
+        ReturnClass::Nsf => td_string!(locale, returned.nsf),
+        ReturnClass::Account => td_string!(locale, returned.account),
+        ReturnClass::Unauthorized => td_string!(locale, returned.unauthorized),
+        ReturnClass::StopPayment => td_string!(locale, returned.stop_payment),
+        ReturnClass::Other => td_string!(locale, returned.other),
+    };
+    format!("{reason} ({})", code.trim())
 }
 
 /// What is wrong with an amount to pay (Pay Now and Quick Pay).

@@ -253,7 +253,11 @@ pub async fn submit(
         Ok(Recorded::Existing(id, owner)) if owner == state.owner => Ok(id),
         Ok(Recorded::Existing(..)) => Err(vec![Problem::StartAgain]),
         Ok(Recorded::TooMuch(_, problem)) => Err(vec![Problem::Amount(problem)]),
-        Err(Refusal::AccountNotConfirmed) => Err(vec![Problem::AccountNotConfirmed]),
+        // Quick Pay's bank account is entered for this payment only; should the bank have
+        // returned it meanwhile, it is refused as one the bank does not confirm.
+        Err(Refusal::AccountNotConfirmed | Refusal::MethodUnusable) => {
+            Err(vec![Problem::AccountNotConfirmed])
+        }
         Err(Refusal::AccountCheckUnavailable) => Err(vec![Problem::AccountCheckUnavailable]),
     })
 }

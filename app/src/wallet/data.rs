@@ -8,22 +8,31 @@ use crate::platform::vault::{Binding, Sealed};
 
 pub use crate::payments::data::saved::methods;
 
-/// False when the method is not one of this customer's saved methods.
+/// What making a method the default found.
+pub enum DefaultSet {
+    Set,
+    NotFound,
+    /// The bank returned it: it is offered for nothing, so it is no default either.
+    Unusable,
+}
+
 pub async fn set_default(
     db: &Db,
     customer_id: CustomerId,
     method_id: MethodId,
-) -> Result<bool, sqlx::Error> {
+) -> Result<DefaultSet, sqlx::Error> {
     let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
-    let found: Option<(MethodId,)> = sqlx::query_as(
-        "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
+    let found: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT unusable_code FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
     )
     .bind(method_id)
     .bind(customer_id)
     .fetch_optional(&mut *tx)
     .await?;
-    if found.is_none() {
-        return Ok(false);
+    match found {
+        None => return Ok(DefaultSet::NotFound),
+        Some((Some(_),)) => return Ok(DefaultSet::Unusable),
+        Some((None,)) => {}
     }
     sqlx::query("UPDATE payment_methods SET is_default = CASE WHEN id = $1 THEN 1 ELSE 0 END WHERE customer_id = $2")
         .bind(method_id)
@@ -31,7 +40,7 @@ pub async fn set_default(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(DefaultSet::Set)
 }
 
 pub enum Removal {
@@ -43,7 +52,9 @@ pub enum Removal {
 }
 
 /// Removes a method (kept as removed, for the payments that name it). Active AutoPay
-/// enrollments move to `replacement` first; the default mark moves to the newest method left.
+/// enrollments move to `replacement` first (one the bank has not returned), which ends a
+/// suspension the removed method's return caused; the default mark moves to the newest
+/// method left.
 pub async fn remove(
     db: &Db,
     customer_id: CustomerId,
@@ -52,8 +63,8 @@ pub async fn remove(
 ) -> Result<Removal, sqlx::Error> {
     let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
     let owned = |id: MethodId| {
-        sqlx::query_as::<_, (MethodId,)>(
-            "SELECT id FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
+        sqlx::query_as::<_, (MethodId, Option<String>)>(
+            "SELECT id, unusable_code FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
         )
         .bind(id)
         .bind(customer_id)
@@ -72,10 +83,13 @@ pub async fn remove(
             None => return Ok(Removal::NeedsReplacement),
             Some(r) if r == method_id => return Ok(Removal::ReplacementInvalid),
             Some(r) => {
-                if owned(r).fetch_optional(&mut *tx).await?.is_none() {
+                if !matches!(owned(r).fetch_optional(&mut *tx).await?, Some((_, None))) {
                     return Ok(Removal::ReplacementInvalid);
                 }
-                sqlx::query("UPDATE autopay_enrollments SET payment_method_id = $1 WHERE payment_method_id = $2 AND active = 1")
+                sqlx::query(
+                    "UPDATE autopay_enrollments SET payment_method_id = $1, suspended_code = NULL, suspended_at = NULL \
+                     WHERE payment_method_id = $2 AND active = 1",
+                )
                     .bind(r)
                     .bind(method_id)
                     .execute(&mut *tx)
@@ -97,7 +111,8 @@ pub async fn remove(
     if defaults == 0 {
         sqlx::query(
             "UPDATE payment_methods SET is_default = 1 WHERE id = \
-             (SELECT MAX(id) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL AND kept = 1)",
+             (SELECT MAX(id) FROM payment_methods WHERE customer_id = $1 AND removed_at IS NULL AND kept = 1 \
+             AND unusable_code IS NULL)",
         )
         .bind(customer_id)
         .execute(&mut *tx)
@@ -105,6 +120,90 @@ pub async fn remove(
     }
     tx.commit().await?;
     Ok(Removal::Removed)
+}
+
+/// What authorizing a bank account again found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AuthorizedAgain {
+    /// Authorized now: the method is usable again and the AutoPay enrollments suspended
+    /// for it drafts again (how many).
+    Done(u64),
+    /// This form (its key) was sent before: nothing more is done.
+    AlreadyDone,
+    /// No such method of the customer's.
+    NotFound,
+    /// The method is usable already (another form authorized it meanwhile).
+    NotNeeded,
+    /// The bank returned it for a reason that another authorization does not cure.
+    NotAuthorizable,
+}
+
+/// A new authorization of one of the customer's bank accounts returned as not authorized,
+/// once per form key, in one transaction under the customer's lock: the authorization is
+/// kept with its text, the method is usable again, and the AutoPay enrollments suspended
+/// for it resume. `authorizable` says which return codes another authorization cures.
+pub async fn authorize_again(
+    db: &Db,
+    customer_id: CustomerId,
+    method_id: MethodId,
+    form_key: &str,
+    text: &str,
+    authorizable: fn(&str) -> bool,
+) -> Result<AuthorizedAgain, sqlx::Error> {
+    let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
+    let sent: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM method_authorizations WHERE form_key = $1")
+            .bind(form_key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if sent.is_some() {
+        return Ok(AuthorizedAgain::AlreadyDone);
+    }
+    let found: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT unusable_code FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
+    )
+    .bind(method_id)
+    .bind(customer_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let code = match found {
+        None => return Ok(AuthorizedAgain::NotFound),
+        Some((None,)) => return Ok(AuthorizedAgain::NotNeeded),
+        Some((Some(code),)) if !authorizable(&code) => return Ok(AuthorizedAgain::NotAuthorizable),
+        Some((Some(code),)) => code,
+    };
+    let at = now();
+    let inserted = sqlx::query(
+        "INSERT INTO method_authorizations (form_key, customer_id, payment_method_id, return_code, \
+         authorization_text, channel, created_at) VALUES ($1, $2, $3, $4, $5, 'WEB', $6) ON CONFLICT (form_key) DO NOTHING",
+    )
+    .bind(form_key)
+    .bind(customer_id)
+    .bind(method_id)
+    .bind(&code)
+    .bind(text)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(AuthorizedAgain::AlreadyDone);
+    }
+    sqlx::query(
+        "UPDATE payment_methods SET unusable_code = NULL, unusable_at = NULL WHERE id = $1",
+    )
+    .bind(method_id)
+    .execute(&mut *tx)
+    .await?;
+    let resumed = sqlx::query(
+        "UPDATE autopay_enrollments SET suspended_code = NULL, suspended_at = NULL \
+         WHERE payment_method_id = $1 AND active = 1 AND suspended_code IS NOT NULL",
+    )
+    .bind(method_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(AuthorizedAgain::Done(resumed))
 }
 
 /// Bank accounts to re-seal (key rotation): sealed under another key than

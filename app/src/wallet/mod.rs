@@ -32,6 +32,10 @@ pub enum WalletProblem {
     NeedsReplacement,
     ReplacementInvalid,
     SignInNeeded,
+    /// The bank returned this bank account: it cannot be the default (nor pay).
+    Unusable,
+    /// Authorize Again for a method that the bank did not return as not authorized.
+    NotAuthorizable,
 }
 
 impl From<MethodProblem> for WalletProblem {
@@ -48,6 +52,20 @@ pub type WalletOutcome = crate::forms::Outcome<WalletProblem>;
 /// The kept value naming the method whose removal waits for a replacement.
 pub const PENDING_REMOVAL: &str = "pending_removal";
 
+/// A bank account the bank returned as not authorized, as its Authorize Again form shows it:
+/// the authorization to agree to, and the form's key (it counts once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizeAgain {
+    pub method_id: MethodId,
+    pub text: String,
+    pub form_key: String,
+}
+
+#[cfg(feature = "ssr")]
+fn lang() -> crate::domain::Lang {
+    crate::domain::Lang::from_locale(&crate::platform::request::request_locale())
+}
+
 /// The signed-in customer's saved methods; `None` when nobody is signed in.
 #[server(endpoint = "wallet_methods")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
@@ -55,6 +73,39 @@ pub async fn wallet_methods() -> Result<Option<Vec<SavedMethod>>, ServerFnError>
     let db = expect_context::<crate::platform::Db>();
     let Some(customer_id) = current_customer().await else { return Ok(None) };
     data::methods(&db, customer_id).await.map(Some).map_err(internal)
+}
+
+/// The Authorize Again forms of the signed-in customer's bank accounts that the bank
+/// returned as not authorized (none when signed out).
+#[server(endpoint = "wallet_authorizations")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn wallet_authorizations() -> Result<Vec<AuthorizeAgain>, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let config = expect_context::<crate::platform::Config>();
+    let Some(customer_id) = current_customer().await else { return Ok(Vec::new()) };
+    let methods = data::methods(&db, customer_id).await.map_err(internal)?;
+    Ok(service::authorizations(&config, lang(), &methods))
+}
+
+/// Authorize Again: the holder authorizes a bank account returned as not authorized, which
+/// can then pay again and resumes the AutoPay suspended for it; once per form key.
+#[server(endpoint = "authorize_method_again")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(method_id = %id)))]
+pub async fn authorize_method_again(
+    id: MethodId,
+    form_key: String,
+) -> Result<WalletOutcome, ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let config = expect_context::<crate::platform::Config>();
+    let Some(customer_id) = current_customer().await else {
+        return finish("wallet", WalletOutcome::problem(WalletProblem::SignInNeeded), "").await;
+    };
+    let done = service::authorize_again(&db, &config, lang(), customer_id, id, form_key.trim());
+    let outcome = match done.await.map_err(internal)? {
+        Ok(()) => WalletOutcome::default(),
+        Err(p) => WalletOutcome::problem(p),
+    };
+    finish("wallet", outcome, &format!("{}?done=authorized", paths::WALLET)).await
 }
 
 #[server(endpoint = "make_default_method")]

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::auth::SignInNotice;
+use crate::domain::ach_return::ReturnClass;
 use crate::domain::AccountId;
 use crate::forms::{kept_outcome, listed, ErrorSummary, FormProblem, I18n};
 use crate::i18n::*;
@@ -18,7 +19,9 @@ impl FormProblem for WalletProblem {
             WalletProblem::ReplacementInvalid => "replacement",
             WalletProblem::NotFound
             | WalletProblem::NeedsReplacement
-            | WalletProblem::SignInNeeded => "",
+            | WalletProblem::SignInNeeded
+            | WalletProblem::Unusable
+            | WalletProblem::NotAuthorizable => "",
         }
     }
 
@@ -33,6 +36,8 @@ impl FormProblem for WalletProblem {
                 t_string!(i18n, wallet.replacement_invalid).to_string()
             }
             WalletProblem::SignInNeeded => t_string!(i18n, wallet.sign_in_needed).to_string(),
+            WalletProblem::Unusable => t_string!(i18n, wallet.unusable).to_string(),
+            WalletProblem::NotAuthorizable => t_string!(i18n, wallet.not_authorizable).to_string(),
         }
     }
 }
@@ -54,7 +59,9 @@ pub fn MyWallet() -> impl IntoView {
     let i18n = use_i18n();
     let make_default = ServerAction::<MakeDefaultMethod>::new();
     let remove = ServerAction::<RemoveMethod>::new();
+    let authorize = ServerAction::<AuthorizeMethodAgain>::new();
     let methods = Resource::new_blocking(|| (), |_| wallet_methods());
+    let authorizations = Resource::new_blocking(|| (), |_| wallet_authorizations());
     let outcome = kept_outcome(Resource::new_blocking(|| (), |_| take_wallet_outcome()));
     let query = use_query_map();
     let done = move || {
@@ -65,6 +72,7 @@ pub fn MyWallet() -> impl IntoView {
             Some("added") => Some(t_string!(i18n, wallet.added).to_string()),
             Some("default") => Some(t_string!(i18n, wallet.default_changed).to_string()),
             Some("removed") => Some(t_string!(i18n, wallet.removed).to_string()),
+            Some("authorized") => Some(t_string!(i18n, wallet.authorized).to_string()),
             _ => None,
         }
     };
@@ -72,8 +80,9 @@ pub fn MyWallet() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || done().map(|text| view! { <p class="notice" role="status">{text}</p> })}
             <ErrorSummary problems=summary(i18n, outcome)/>
-            {move || methods.get().map(|result| match result {
+            {move || methods.get().zip(authorizations.get()).map(|(result, forms)| match result {
                 Ok(Some(list)) => {
+                    let forms = forms.unwrap_or_default();
                     let pending = outcome.read().parsed::<MethodId>(PENDING_REMOVAL);
                     let empty = list.is_empty();
                     view! {
@@ -84,13 +93,15 @@ pub fn MyWallet() -> impl IntoView {
                             <For
                                 each=move || {
                                     list.iter().map(|m| {
-                                        let others: Vec<(MethodId, String)> = list.iter().filter(|o| o.id != m.id)
+                                        // AutoPay moves only to a method the bank has not returned.
+                                        let others: Vec<(MethodId, String)> = list.iter().filter(|o| o.id != m.id && o.usable())
                                             .map(|o| (o.id, o.label(i18n.get_locale()))).collect();
-                                        (m.clone(), others)
+                                        let form = forms.iter().find(|f| f.method_id == m.id).cloned();
+                                        (m.clone(), others, form)
                                     }).collect::<Vec<_>>()
                                 }
-                                key=move |(m, others)| (m.id, m.is_default, m.autopay_uses, others.len(), pending)
-                                children=move |(m, others)| view! { <WalletItem method=m pending=pending others make_default remove/> }
+                                key=move |(m, others, form)| (m.id, m.is_default, m.autopay_uses, others.len(), pending, m.unusable_code.clone(), form.is_some())
+                                children=move |(m, others, form)| view! { <WalletItem method=m pending=pending others authorize_again=form make_default remove authorize/> }
                             />
                         </ul>
                     }.into_any()
@@ -110,8 +121,11 @@ fn WalletItem(
     method: SavedMethod,
     pending: Option<MethodId>,
     others: Vec<(MethodId, String)>,
+    /// Its Authorize Again form, when the bank returned it as not authorized.
+    authorize_again: Option<AuthorizeAgain>,
     make_default: ServerAction<MakeDefaultMethod>,
     remove: ServerAction<RemoveMethod>,
+    authorize: ServerAction<AuthorizeMethodAgain>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let label = method.label(i18n.get_locale());
@@ -123,8 +137,9 @@ fn WalletItem(
             <span class="wallet-label">{label.clone()}</span>
             {method.is_default.then(|| view! { <span class="badge">{t!(i18n, wallet.default_badge)}</span> })}
             {(method.autopay_uses > 0).then(|| view! { <span class="badge">{t!(i18n, wallet.used_by_autopay)}</span> })}
+            {method.unusable_code.clone().map(|code| view! { <Returned code/> })}
             <div class="wallet-actions">
-                {(!method.is_default).then(|| {
+                {(!method.is_default && method.usable()).then(|| {
                     let id = id.clone();
                     let label = label.clone();
                     view! {
@@ -163,7 +178,51 @@ fn WalletItem(
                     </ActionForm>
                 </div>
             })}
+            {authorize_again.map(|form| view! { <AuthorizeAgainForm form authorize/> })}
         </li>
+    }
+}
+
+/// Why a bank account cannot pay: the bank's return, and what the customer can do.
+#[component]
+fn Returned(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = crate::payments::return_reason_text(i18n.get_locale_untracked(), &code);
+    let authorizable = ReturnClass::of(&code).can_authorize_again();
+    view! {
+        <span class="badge warning">{t!(i18n, wallet.unusable_badge)}</span>
+        <p class="method-returned">
+            <strong>{t!(i18n, wallet.returned_by_bank)}</strong>" "{reason}". "
+            {if authorizable {
+                t_string!(i18n, wallet.unauthorized_todo)
+            } else {
+                t_string!(i18n, wallet.account_todo)
+            }}
+        </p>
+    }
+}
+
+/// Authorize this bank account again: the authorization to agree to, posted as a plain form
+/// with its key (counted once).
+#[component]
+fn AuthorizeAgainForm(
+    form: AuthorizeAgain,
+    authorize: ServerAction<AuthorizeMethodAgain>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let heading = format!("authorize-again-{}", form.method_id);
+    let labelled_by = heading.clone();
+    view! {
+        <div class="authorize-again" role="group" aria-labelledby=labelled_by>
+            <h3 id=heading>{t!(i18n, wallet.authorize_again)}</h3>
+            <p>{t!(i18n, wallet.authorize_again_intro)}</p>
+            <p class="authorization">{form.text}</p>
+            <ActionForm action=authorize>
+                <input type="hidden" name="id" value=form.method_id.to_string()/>
+                <input type="hidden" name="form_key" value=form.form_key/>
+                <button type="submit" class="primary">{t!(i18n, wallet.authorize_again_button)}</button>
+            </ActionForm>
+        </div>
     }
 }
 

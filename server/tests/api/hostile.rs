@@ -81,6 +81,8 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("make_default_method", &["id"]),
     ("remove_method", &["id", "replacement"]),
     ("take_wallet_outcome", &[]),
+    ("wallet_authorizations", &[]),
+    ("authorize_method_again", &["id", "form_key"]),
     ("add_payment_method", entry_form!("for_autopay", "autopay_change")),
     ("take_add_method_outcome", &[]),
     ("bank_for_routing", &["routing_number"]),
@@ -224,6 +226,7 @@ async fn stored(app: &TestApp) -> Vec<String> {
         "payments",
         "bill_notifications",
         "autopay_reminders",
+        "method_authorizations",
     ] {
         facts.push(format!("{table}: {}", count(&app.db, table).await));
     }

@@ -20,5 +20,6 @@ mod password_reset;
 mod pay;
 mod quick_pay;
 mod registration;
+mod returned;
 mod shell;
 mod wallet;

@@ -109,6 +109,26 @@ pub async fn withdraw_unsent(
     Ok(())
 }
 
+/// Withdraws, as `skipped`, every payment not yet sent whose method the bank has since
+/// returned (closed, invalid, not authorized: `payment_methods.unusable_code`), naming the
+/// return code; returns how many. Like `withdraw_unsent`, a payment in a bank file or
+/// leased by a run charging it is already on its way and left alone. Nothing was taken off
+/// the bill for a pending payment, so no balance changes.
+pub async fn withdraw_unusable(db: &Db) -> Result<u64, sqlx::Error> {
+    let at = now();
+    let done = sqlx::query(
+        "UPDATE payments SET status = 'skipped', updated_at = $1, failure_reason = \
+         'bank account returned by the bank (' || (SELECT m.unusable_code FROM payment_methods m \
+         WHERE m.id = payments.payment_method_id) || ')' \
+         WHERE status = 'pending' AND nacha_file_id IS NULL AND (claimed_until IS NULL OR claimed_until < $1) \
+         AND payment_method_id IN (SELECT id FROM payment_methods WHERE unusable_code IS NOT NULL)",
+    )
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// A payment of an account as the overview lists it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PaymentRow {

@@ -76,7 +76,7 @@ pub async fn claim_file(
          WHERE status = 'pending' AND nacha_file_id IS NULL AND id IN \
          (SELECT p.id FROM payments p JOIN accounts a ON a.id = p.account_id \
           JOIN payment_methods m ON m.id = p.payment_method_id AND m.customer_id = a.customer_id AND m.removed_at IS NULL \
-          WHERE p.status = 'pending' AND p.nacha_file_id IS NULL AND m.kind = 'echeck' \
+          WHERE p.status = 'pending' AND p.nacha_file_id IS NULL AND m.kind = 'echeck' AND m.unusable_code IS NULL \
           AND p.draft_date > $5 AND p.draft_date < $6 {maturity} ORDER BY p.id LIMIT $3)"
     ))
     .bind(file_id)
@@ -147,6 +147,7 @@ async fn claim_prenotes(
         "UPDATE payment_methods SET prenote_file_id = $1, prenote_sent_at = $2 \
          WHERE prenote_file_id IS NULL AND id IN (SELECT m.id FROM payment_methods m \
          WHERE m.kind = 'echeck' AND m.prenote_sent_at IS NULL AND m.prenote_file_id IS NULL AND m.removed_at IS NULL \
+         AND m.unusable_code IS NULL \
          AND m.id IN (SELECT e.payment_method_id FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id \
          WHERE e.active = 1 AND a.customer_id = m.customer_id) ORDER BY m.id LIMIT $3)",
     )

@@ -404,6 +404,9 @@ pub struct MethodToPay {
     pub gateway_token: Option<String>,
     /// 0 for a method entered for one payment.
     pub kept: i64,
+    /// Set when the bank returned a debit from this bank account as closed, invalid or not
+    /// authorized: it pays nothing until the customer acts (`one_time::pay` refuses it).
+    pub unusable_code: Option<String>,
 }
 
 pub async fn method_to_pay(
@@ -413,7 +416,7 @@ pub async fn method_to_pay(
     entered: &[MethodId],
 ) -> Result<Option<MethodToPay>, sqlx::Error> {
     let found: Option<MethodToPay> = sqlx::query_as(
-        "SELECT id, kind, last4, bank_account_type, card_brand, gateway_token, kept FROM payment_methods \
+        "SELECT id, kind, last4, bank_account_type, card_brand, gateway_token, kept, unusable_code FROM payment_methods \
          WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL",
     )
     .bind(method_id)

@@ -17,6 +17,7 @@ struct MethodRow {
     exp_year: Option<i64>,
     is_default: i64,
     autopay_uses: i64,
+    unusable_code: Option<String>,
 }
 
 impl MethodRow {
@@ -36,17 +37,19 @@ impl MethodRow {
             expiry,
             is_default: self.is_default == 1,
             autopay_uses: self.autopay_uses,
+            unusable_code: self.unusable_code,
         })
     }
 }
 
 /// The customer's saved methods (not removed, and kept in My Wallet: not those entered for
-/// one payment), the default first.
+/// one payment), the default first; those the bank returned among them, marked (see
+/// `usable`), for My Wallet to explain.
 pub async fn methods(db: &Db, customer_id: CustomerId) -> Result<Vec<SavedMethod>, sqlx::Error> {
     let rows: Vec<MethodRow> = sqlx::query_as(
         "SELECT m.id, m.kind, m.last4, m.bank_account_type, m.bank_name, m.card_brand, m.exp_month, m.exp_year, \
          m.is_default, \
-         (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.payment_method_id = m.id AND e.active = 1) AS autopay_uses \
+         (SELECT COUNT(*) FROM autopay_enrollments e WHERE e.payment_method_id = m.id AND e.active = 1) AS autopay_uses, m.unusable_code \
          FROM payment_methods m WHERE m.customer_id = $1 AND m.removed_at IS NULL AND m.kept = 1 \
          ORDER BY m.is_default DESC, m.id",
     )
