@@ -365,6 +365,7 @@ mod tests {
             card_brand: None,
             gateway_token: None,
             kept: 1,
+            unusable_code: None,
         };
         OneTime { lines: vec![(line, BillId(1))], date, method, kind }
     }
