@@ -1,6 +1,7 @@
 //! Domain rules: pure parsing and validation, shared by the server and the browser.
 //! No leptos, no sqlx here — "parse, don't validate": a value of these types is valid.
 
+pub mod ach_return;
 pub mod autopay;
 pub mod bank_account;
 pub mod banking_days;

@@ -53,7 +53,7 @@ pub async fn create_payments(
             .collect();
         let sql = format!(
             "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, status, \
-             failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) WHERE channel = 'autopay' DO NOTHING RETURNING bill_id",
+             failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) WHERE channel = 'autopay' AND retry_of IS NULL DO NOTHING RETURNING bill_id",
             values.join(", ")
         );
         let mut query = sqlx::query_as::<_, (BillId,)>(&sql);
