@@ -41,6 +41,8 @@ pub struct Config {
     pub bank_account_validator: String,
     pub autopay: AutopayConfig,
     pub payments: PaymentsConfig,
+    /// What the bank's returns set off (`server import ach-returns`).
+    pub ach: AchConfig,
     /// How many attempts of each kind are let through (README, Security).
     pub limits: LimitsConfig,
 }
@@ -132,6 +134,16 @@ impl Default for AutopayConfig {
             entry_description: "WATER BILL".into(),
         }
     }
+}
+
+/// The bank's returns and notices of change.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AchConfig {
+    /// Debit again a payment returned for insufficient or uncollected funds (R01, R09): on
+    /// a later banking day, with entry description `RETRY PYMT`, at most twice within 180
+    /// days of the original, as Nacha allows. Off by default.
+    pub retry_nsf: bool,
 }
 
 /// One-time payments: what they cost and how much may be paid. Amounts are written in
@@ -262,6 +274,7 @@ impl Default for Config {
             bank_account_validator: "sandbox".into(),
             autopay: AutopayConfig::default(),
             payments: PaymentsConfig::default(),
+            ach: AchConfig::default(),
             limits: LimitsConfig::default(),
         }
     }

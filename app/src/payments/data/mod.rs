@@ -9,6 +9,7 @@ pub mod history;
 pub mod methods;
 pub mod nacha_files;
 pub mod one_time;
+pub mod returns;
 pub mod receipts;
 pub mod saved;
 
