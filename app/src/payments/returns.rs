@@ -15,7 +15,7 @@ use super::data::returns::{
 };
 use super::{lang_of, method_label, return_texts};
 use crate::domain::ach_return::{ChangeCode, ReturnClass, ReturnCode};
-use crate::domain::{banking_days, BankAccountType, Cents};
+use crate::domain::{banking_days, Cents};
 use crate::email::{Composed, Mailer};
 use crate::nacha::{self, Answer, Answered, ReadError};
 use crate::platform::config::AchConfig;

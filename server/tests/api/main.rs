@@ -18,5 +18,6 @@ mod password_reset;
 mod pay;
 mod quick_pay;
 mod registration;
+mod returns;
 mod shell;
 mod wallet;
