@@ -102,7 +102,11 @@ fn file(payments: usize, entries: usize) -> String {
             original_trace: trace(i),
             answer,
         };
-        if notice { changed.push(entry) } else { returned.push(entry) }
+        if notice {
+            changed.push(entry)
+        } else {
+            returned.push(entry)
+        }
     }
     let batch = |sec: &str, entries| AnswerBatch {
         sec: sec.into(),

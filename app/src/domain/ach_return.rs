@@ -79,16 +79,31 @@ impl ReturnCode {
     /// Why the bank returned the payment, as the customer reads it (emails, history).
     pub fn customer_reason(self, lang: Lang) -> &'static str {
         let (en, es) = match (self.0, self.class()) {
-            (1, _) => ("there were not enough funds in the account", "no había fondos suficientes en la cuenta"),
-            (9, _) => ("the funds in the account were not yet available", "los fondos de la cuenta aún no estaban disponibles"),
+            (1, _) => (
+                "there were not enough funds in the account",
+                "no había fondos suficientes en la cuenta",
+            ),
+            (9, _) => (
+                "the funds in the account were not yet available",
+                "los fondos de la cuenta aún no estaban disponibles",
+            ),
             (2, _) => ("the bank account is closed", "la cuenta bancaria está cerrada"),
             (3, _) => ("the bank could not find the account", "el banco no encontró la cuenta"),
             (4, _) => ("the account number is not valid", "el número de cuenta no es válido"),
             (16, _) => ("the bank account is frozen", "la cuenta bancaria está congelada"),
-            (20, _) => ("the account does not allow this kind of payment", "la cuenta no permite este tipo de pago"),
-            (7, _) => ("you revoked the authorization for this payment", "usted revocó la autorización de este pago"),
+            (20, _) => (
+                "the account does not allow this kind of payment",
+                "la cuenta no permite este tipo de pago",
+            ),
+            (7, _) => (
+                "you revoked the authorization for this payment",
+                "usted revocó la autorización de este pago",
+            ),
             (8, _) => ("payment was stopped at your request", "el pago se detuvo a solicitud suya"),
-            (_, ReturnClass::Unauthorized) => ("your bank reported the payment as not authorized", "su banco informó que el pago no fue autorizado"),
+            (_, ReturnClass::Unauthorized) => (
+                "your bank reported the payment as not authorized",
+                "su banco informó que el pago no fue autorizado",
+            ),
             _ => ("your bank returned the payment", "su banco devolvió el pago"),
         };
         lang.pick(en, es)
@@ -291,7 +306,10 @@ impl Corrects {
             parts.push(lang.pick("the routing number", "el número de ruta"));
         }
         if self.account_type {
-            parts.push(lang.pick("the account type (checking or savings)", "el tipo de cuenta (corriente o de ahorros)"));
+            parts.push(lang.pick(
+                "the account type (checking or savings)",
+                "el tipo de cuenta (corriente o de ahorros)",
+            ));
         }
         let and = lang.pick(" and ", " y ");
         match parts.as_slice() {
@@ -344,7 +362,10 @@ mod tests {
     fn change_codes_name_what_they_correct() {
         let c = |t: &str| ChangeCode::parse(t).unwrap();
         assert_eq!(c("C01").corrects(), Corrects { account_number: true, ..Default::default() });
-        assert_eq!(c("C07").corrects(), Corrects { routing: true, account_number: true, account_type: true });
+        assert_eq!(
+            c("C07").corrects(),
+            Corrects { routing: true, account_number: true, account_type: true }
+        );
         assert_eq!(c("C04"), ChangeCode::Other(4));
         assert_eq!(c("C04").corrects(), Corrects::default());
         assert!(ChangeCode::parse("C14").is_err() && ChangeCode::parse("R01").is_err());

@@ -9,8 +9,7 @@ mod reader;
 mod returns;
 pub use reader::{read, FileSummary, ReadError};
 pub use returns::{
-    read_answers, write_answers, Answer, AnswerBatch, AnswerEntry, AnswerFile, Answered,
-    Correction,
+    read_answers, write_answers, Answer, AnswerBatch, AnswerEntry, AnswerFile, Answered, Correction,
 };
 
 use crate::domain::{BankAccountType, RoutingNumber};

@@ -223,7 +223,8 @@ pub fn read_answers(text: &str) -> Result<Vec<Answered>, ReadError> {
     let (mut file_sums, mut batches) = (Sums::default(), 0u64);
     let mut i = 1;
     loop {
-        let record = records.get(i).ok_or_else(|| err(i + 1, "the file ends without a file control"))?;
+        let record =
+            records.get(i).ok_or_else(|| err(i + 1, "the file ends without a file control"))?;
         match &record[..1] {
             "5" => {
                 let sums;
@@ -275,7 +276,10 @@ fn read_batch(
 ) -> Result<(usize, Sums), ReadError> {
     let header = records[i];
     if !matches!(&header[1..4], "200" | "220" | "225") {
-        return Err(err(i + 1, format!("service class code {} is not 200, 220 or 225", &header[1..4])));
+        return Err(err(
+            i + 1,
+            format!("service class code {} is not 200, 220 or 225", &header[1..4]),
+        ));
     }
     let cor = &header[50..53] == "COR";
     let batch_number = &header[87..94];
@@ -335,34 +339,48 @@ fn read_entry(records: &[&str], i: usize, cor: bool) -> Result<Answered, ReadErr
         return Err(err(line, "a return or notice of change has its addenda indicator 1"));
     }
     let addenda_line = line + 1;
-    let addenda = records.get(i + 1).filter(|r| r.starts_with('7')).ok_or_else(|| {
-        err(addenda_line, "the entry's addenda record is missing")
-    })?;
+    let addenda = records
+        .get(i + 1)
+        .filter(|r| r.starts_with('7'))
+        .ok_or_else(|| err(addenda_line, "the entry's addenda record is missing"))?;
     let expected = if cor { "98" } else { "99" };
     if &addenda[1..3] != expected {
-        return Err(err(addenda_line, format!("addenda type {} where {expected} belongs", &addenda[1..3])));
+        return Err(err(
+            addenda_line,
+            format!("addenda type {} where {expected} belongs", &addenda[1..3]),
+        ));
     }
     if addenda[79..94] != entry[79..94] {
         return Err(err(addenda_line, "the addenda names another entry's trace number"));
     }
     let original_trace = addenda[6..21].to_string();
     let original_rdfi = addenda[27..35].to_string();
-    if !original_trace.bytes().all(|b| b.is_ascii_digit()) || !original_rdfi.bytes().all(|b| b.is_ascii_digit()) {
+    if !original_trace.bytes().all(|b| b.is_ascii_digit())
+        || !original_rdfi.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(err(addenda_line, "the original trace number or RDFI is not digits"));
     }
     let reason = &addenda[3..6];
     let answer = if cor {
-        let code = ChangeCode::parse(reason)
-            .map_err(|e| err(addenda_line, format!("{reason:?}: {e}")))?;
+        let code =
+            ChangeCode::parse(reason).map_err(|e| err(addenda_line, format!("{reason:?}: {e}")))?;
         let correction = read_correction(code, &addenda[35..64])
             .map_err(|why| err(addenda_line, format!("{code} corrected data: {why}")))?;
         Answer::Change { code, correction }
     } else {
         Answer::Return {
-            code: ReturnCode::parse(reason).map_err(|e| err(addenda_line, format!("{reason:?}: {e}")))?,
+            code: ReturnCode::parse(reason)
+                .map_err(|e| err(addenda_line, format!("{reason:?}: {e}")))?,
         }
     };
-    Ok(Answered { line, transaction_code: code, amount_cents: amount, original_trace, original_rdfi, answer })
+    Ok(Answered {
+        line,
+        transaction_code: code,
+        amount_cents: amount,
+        original_trace,
+        original_rdfi,
+        answer,
+    })
 }
 
 /// The corrected data (29 characters) of a notice, read at its code's positions.
@@ -379,7 +397,11 @@ fn read_correction(code: ChangeCode, data: &str) -> Result<Correction, String> {
         other => Err(format!("transaction code {other:?} is not a checking or savings one")),
     };
     let blank = |from: usize, to: usize| {
-        if data[from..to].trim().is_empty() { Ok(()) } else { Err(format!("positions {}-{to} are not blank", from + 1)) }
+        if data[from..to].trim().is_empty() {
+            Ok(())
+        } else {
+            Err(format!("positions {}-{to} are not blank", from + 1))
+        }
     };
     let mut c = Correction::default();
     match code {
@@ -472,10 +494,18 @@ mod tests {
                 "COR",
                 vec![
                     entry(26, 0, "091000010000003", change("C07", all)),
-                    entry(38, 0, "091000010000004", change("C05", Correction {
-                        account_type: Some(BankAccountType::Checking),
-                        ..Default::default()
-                    })),
+                    entry(
+                        38,
+                        0,
+                        "091000010000004",
+                        change(
+                            "C05",
+                            Correction {
+                                account_type: Some(BankAccountType::Checking),
+                                ..Default::default()
+                            },
+                        ),
+                    ),
                 ],
             ),
         ])
@@ -490,7 +520,10 @@ mod tests {
         assert_eq!(read.len(), 4);
         assert_eq!((read[0].line, read[1].line, read[2].line, read[3].line), (3, 5, 9, 11));
         assert_eq!(read[0].answer, r("R01"));
-        assert_eq!((read[0].amount_cents, read[0].original_trace.as_str()), (6120, "091000010000001"));
+        assert_eq!(
+            (read[0].amount_cents, read[0].original_trace.as_str()),
+            (6120, "091000010000001")
+        );
         assert_eq!(read[0].original_rdfi, "09100001");
         assert_eq!(read[1].answer, r("R10"));
         let Answer::Change { code, correction } = &read[2].answer else { panic!() };
@@ -505,15 +538,54 @@ mod tests {
     fn every_correction_is_at_nachas_positions() {
         let account = || Some(BankAccountNumber::parse("5555444433").unwrap());
         let cases = [
-            ("C01", Correction { account_number: account(), ..Default::default() }, "5555444433                   "),
-            ("C02", Correction { routing: Some(routing("021000021")), ..Default::default() }, "021000021                    "),
-            ("C03", Correction { routing: Some(routing("021000021")), account_number: account(), ..Default::default() }, "021000021   5555444433       "),
-            ("C05", Correction { account_type: Some(BankAccountType::Savings), ..Default::default() }, "37                           "),
-            ("C06", Correction { account_number: account(), account_type: Some(BankAccountType::Checking), ..Default::default() }, "5555444433          27       "),
-            ("C07", Correction { routing: Some(routing("021000021")), account_number: account(), account_type: Some(BankAccountType::Checking) }, "0210000215555444433       27  "),
+            (
+                "C01",
+                Correction { account_number: account(), ..Default::default() },
+                "5555444433                   ",
+            ),
+            (
+                "C02",
+                Correction { routing: Some(routing("021000021")), ..Default::default() },
+                "021000021                    ",
+            ),
+            (
+                "C03",
+                Correction {
+                    routing: Some(routing("021000021")),
+                    account_number: account(),
+                    ..Default::default()
+                },
+                "021000021   5555444433       ",
+            ),
+            (
+                "C05",
+                Correction { account_type: Some(BankAccountType::Savings), ..Default::default() },
+                "37                           ",
+            ),
+            (
+                "C06",
+                Correction {
+                    account_number: account(),
+                    account_type: Some(BankAccountType::Checking),
+                    ..Default::default()
+                },
+                "5555444433          27       ",
+            ),
+            (
+                "C07",
+                Correction {
+                    routing: Some(routing("021000021")),
+                    account_number: account(),
+                    account_type: Some(BankAccountType::Checking),
+                },
+                "0210000215555444433       27  ",
+            ),
         ];
         for (code, correction, data) in cases {
-            let text = file(vec![batch("COR", vec![entry(26, 0, "091000010000001", change(code, correction.clone()))])]);
+            let text = file(vec![batch(
+                "COR",
+                vec![entry(26, 0, "091000010000001", change(code, correction.clone()))],
+            )]);
             let addenda = text.lines().nth(3).unwrap();
             assert_eq!(&addenda[35..64], &data[..29], "{code}");
             let read = read_answers(&text).unwrap();
@@ -539,7 +611,10 @@ mod tests {
         let line_of = |text: &str| read_answers(text).unwrap_err().line;
         // A short record, a missing block, a damaged header.
         assert_eq!(line_of(&broken(4, |l| l[..93].to_string())), 4);
-        assert_eq!(line_of(&sample().lines().take(10).map(|l| format!("{l}\n")).collect::<String>()), 11);
+        assert_eq!(
+            line_of(&sample().lines().take(10).map(|l| format!("{l}\n")).collect::<String>()),
+            11
+        );
         assert_eq!(line_of(&broken(1, |l| set(l, 34, "095"))), 1);
         // An amount changed: the batch's debit total no longer adds up.
         assert_eq!(line_of(&broken(3, |l| set(l, 29, "0000006121"))), 7);

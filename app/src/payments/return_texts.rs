@@ -82,7 +82,10 @@ pub fn corrected(
         Lang::En => format!("Your bank told us that {what} of your bank account {method} changed. We updated it in My Wallet, and your next payments from this account use it. You do not need to do anything."),
         Lang::Es => format!("Su banco nos informó que cambió {what} de su cuenta bancaria {method}. Lo actualizamos en Mi billetera, y sus próximos pagos de esta cuenta lo usarán. No necesita hacer nada."),
     };
-    let subject = lang.pick("Your bank updated your account details", "Su banco actualizó los datos de su cuenta");
+    let subject = lang.pick(
+        "Your bank updated your account details",
+        "Su banco actualizó los datos de su cuenta",
+    );
     Parts::new("ach-corrected", subject, p)
         .action((lang.pick("Open My Wallet", "Abrir Mi billetera"), crate::paths::WALLET))
         .write(head, lang, to)

@@ -10,8 +10,7 @@
 //! same file again, or an entry an earlier file acted on, changes nothing.
 
 use super::data::returns::{
-    self as data, Action, AnswerRecord, Applied, ReturnAction, TracedMethodColumns,
-    TracedPayment,
+    self as data, Action, AnswerRecord, Applied, ReturnAction, TracedMethodColumns, TracedPayment,
 };
 use super::{lang_of, method_label, return_texts};
 use crate::domain::ach_return::{ChangeCode, ReturnClass, ReturnCode};
@@ -56,7 +55,11 @@ pub enum ReturnsError {
 fn unmatched_text(entries: &[Unmatched]) -> String {
     let lines: Vec<String> =
         entries.iter().map(|u| format!("line {} (trace {})", u.line, u.trace)).collect();
-    format!("{} entries match no payment or prenote the portal sent: {}", entries.len(), lines.join(", "))
+    format!(
+        "{} entries match no payment or prenote the portal sent: {}",
+        entries.len(),
+        lines.join(", ")
+    )
 }
 
 /// What an import did.
@@ -148,10 +151,8 @@ pub async fn import(
     for answered in &answers {
         match target(answered, &payments, &prenotes) {
             Some(target) => entries.push(act(ctx, answered, &target, today)?),
-            None => unmatched.push(Unmatched {
-                line: answered.line,
-                trace: answered.original_trace.clone(),
-            }),
+            None => unmatched
+                .push(Unmatched { line: answered.line, trace: answered.original_trace.clone() }),
         }
     }
     if !unmatched.is_empty() {
@@ -217,7 +218,8 @@ fn act(
         corrected: None,
     };
     let lang = lang_of(method.locale.as_deref());
-    let label = |last4: &str, kind: Option<&str>| method_label(lang, "echeck", kind, None, last4, None);
+    let label =
+        |last4: &str, kind: Option<&str>| method_label(lang, "echeck", kind, None, last4, None);
     match (&a.answer, target) {
         (Answer::Return { code }, Target::Payment(p)) => {
             record.code = code.to_string();
@@ -262,12 +264,16 @@ fn act(
                 return Ok((record, Action::Noted, None));
             }
             record.corrected = Some(
-                [("routing", corrects.routing), ("account_number", corrects.account_number), ("account_type", corrects.account_type)]
-                    .iter()
-                    .filter(|(_, on)| *on)
-                    .map(|(name, _)| *name)
-                    .collect::<Vec<_>>()
-                    .join(","),
+                [
+                    ("routing", corrects.routing),
+                    ("account_number", corrects.account_number),
+                    ("account_type", corrects.account_type),
+                ]
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(name, _)| *name)
+                .collect::<Vec<_>>()
+                .join(","),
             );
             let binding = Binding { method_id: method.method_id, customer_id: method.customer_id };
             let account = correction.account_number.as_ref().map(|n| {
@@ -275,12 +281,16 @@ fn act(
                 (sealed.bytes, sealed.key_id, n.last4().to_string())
             });
             let last4 = account.as_ref().map_or(method.last4.clone(), |a| a.2.clone());
-            let kind = correction
-                .account_type
-                .map(|t| t.as_str())
-                .or(method.bank_account_type.as_deref());
+            let kind =
+                correction.account_type.map(|t| t.as_str()).or(method.bank_account_type.as_deref());
             let email = method.email.as_deref().map(|to| {
-                return_texts::corrected(ctx.mailer.letterhead(), lang, to, &label(&last4, kind), corrects)
+                return_texts::corrected(
+                    ctx.mailer.letterhead(),
+                    lang,
+                    to,
+                    &label(&last4, kind),
+                    corrects,
+                )
             });
             let fix = data::Correction {
                 routing_number: correction.routing.as_ref().map(|r| r.as_str().to_string()),

@@ -22,7 +22,8 @@ struct Alex {
 async fn alex(p: &Portal) -> Alex {
     let Registered { customer_id, email, .. } = p.app.register("12345678-1234567", "97501").await;
     let method = p.app.add_method(customer_id, &bank()).await.unwrap();
-    enroll(&p, customer_id, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
+    enroll(&p, customer_id, account_id(&p.app, "1234567").await, method, &RuleForm::default())
+        .await;
     Alex { method, email }
 }
 
@@ -39,12 +40,13 @@ async fn debit(p: &Portal, cents: i64, due: Date) -> Debit {
     let billed = app::domain::autopay::calendar::iso(due - time::Duration::days(21));
     let bill_id = bill(&p.app, "1234567", &billed, &due_iso, cents).await;
     p.run(due).await;
-    let (payment, trace): (PaymentId, Option<String>) =
-        sqlx::query_as("SELECT id, trace_number FROM payments WHERE bill_id = $1 AND retry_of IS NULL")
-            .bind(bill_id)
-            .fetch_one(&p.app.db.pool)
-            .await
-            .unwrap();
+    let (payment, trace): (PaymentId, Option<String>) = sqlx::query_as(
+        "SELECT id, trace_number FROM payments WHERE bill_id = $1 AND retry_of IS NULL",
+    )
+    .bind(bill_id)
+    .fetch_one(&p.app.db.pool)
+    .await
+    .unwrap();
     Debit { payment, bill: bill_id, trace: trace.expect("the debit's trace is stored"), cents }
 }
 
@@ -95,10 +97,16 @@ fn answers(entries: &[(u8, i64, &str, Answer)], modifier: char) -> String {
     })
 }
 
-async fn import(p: &Portal, text: &str, today: Date, retry_nsf: bool) -> Result<ImportReport, ReturnsError> {
+async fn import(
+    p: &Portal,
+    text: &str,
+    today: Date,
+    retry_nsf: bool,
+) -> Result<ImportReport, ReturnsError> {
     let vault = p.vault();
     let config = AchConfig { retry_nsf };
-    let ctx = ReturnsContext { db: &p.app.db, vault: &vault, mailer: &p.app.mailer, config: &config };
+    let ctx =
+        ReturnsContext { db: &p.app.db, vault: &vault, mailer: &p.app.mailer, config: &config };
     returns::import(&ctx, "returns.ach", text.as_bytes(), today).await
 }
 
@@ -173,27 +181,42 @@ async fn every_code_of_the_table_returns_the_payment_and_acts_by_its_class() {
         ("R06", false, "will not be tried again"),
         ("R24", false, "will not be tried again"),
     ];
-    for (code, unusable, asks) in table {
-        // A portal of its own per code: an unusable method takes no further debit.
-        let p = portal(false).await;
-        let a = alex(&p).await;
-        let d = debit(&p, 6120, DUE).await;
+    let p = portal(false).await;
+    let a = alex(&p).await;
+    for (week, (code, unusable, asks)) in table.into_iter().enumerate() {
+        // A Tuesday a week apart for each code; returned two days later.
+        let due = DUE + time::Duration::weeks(week as i64);
+        let d = debit(&p, 6120, due).await;
         assert_eq!(balance(&p, d.bill).await, 0, "{code}: the debit took the balance off");
-        let report = import(&p, &answers(&[(26, d.cents, &d.trace, ret(code))], 'A'), TODAY, false)
-            .await
-            .unwrap();
+        let file = answers(&[(26, d.cents, &d.trace, ret(code))], 'A');
+        let report = import(&p, &file, due + time::Duration::days(2), false).await.unwrap();
         assert_eq!((report.applied.returned, report.applied.retries), (1, 0), "{code}");
-        assert_eq!(payment_state(&p, &d).await, ("returned".into(), Some(code.into()), true), "{code}");
+        assert_eq!(
+            payment_state(&p, &d).await,
+            ("returned".into(), Some(code.into()), true),
+            "{code}"
+        );
         assert_eq!(balance(&p, d.bill).await, 6120, "{code}: the bill has its balance back");
         let expected = unusable.then(|| code.to_string());
         assert_eq!(method_and_autopay(&p, a.method).await, (expected.clone(), expected), "{code}");
         assert_eq!(payments_of_bill(&p, d.bill).await, 1, "{code}: no retry");
         let emails = emails_to(&p, &a.email).await;
-        let returned: Vec<_> = emails.iter().filter(|(s, _)| s.contains("returned by your bank")).collect();
+        let marker = format!("(return code {code})");
+        let returned: Vec<_> = emails
+            .iter()
+            .filter(|(s, t)| s.contains("returned by your bank") && t.contains(&marker))
+            .collect();
         assert_eq!(returned.len(), 1, "{code}: one email");
         let text = &returned[0].1;
-        assert!(text.contains(code) && text.contains("$61.20") && text.contains(asks), "{code}: {text}");
+        assert!(text.contains("$61.20") && text.contains(asks), "{code}: {text}");
         assert!(!text.contains("123456789"), "never the full account number");
+        // The customer authorizes again (D's pages): the next code starts from a usable method.
+        for sql in [
+            "UPDATE payment_methods SET unusable_code = NULL, unusable_at = NULL WHERE id = $1",
+            "UPDATE autopay_enrollments SET suspended_code = NULL, suspended_at = NULL WHERE payment_method_id = $1",
+        ] {
+            sqlx::query(sql).bind(a.method).execute(&p.app.db.pool).await.unwrap();
+        }
     }
 }
 
@@ -238,7 +261,8 @@ async fn a_corrupt_file_or_an_unmatched_trace_changes_nothing() {
     }
     // A second entry whose trace the portal never sent.
     let unknown = format!("{}9999999", &d.trace[..8]);
-    let unmatched = answers(&[(26, d.cents, &d.trace, ret("R02")), (26, 100, &unknown, ret("R01"))], 'A');
+    let unmatched =
+        answers(&[(26, d.cents, &d.trace, ret("R02")), (26, 100, &unknown, ret("R01"))], 'A');
     match import(&p, &unmatched, TODAY, false).await {
         Err(e @ ReturnsError::Unmatched(_)) => {
             let ReturnsError::Unmatched(lines) = &e else { unreachable!() };
@@ -250,7 +274,10 @@ async fn a_corrupt_file_or_an_unmatched_trace_changes_nothing() {
     }
     // The right trace with another amount matches nothing either.
     let wrong_amount = answers(&[(26, 999, &d.trace, ret("R02"))], 'A');
-    assert!(matches!(import(&p, &wrong_amount, TODAY, false).await, Err(ReturnsError::Unmatched(_))));
+    assert!(matches!(
+        import(&p, &wrong_amount, TODAY, false).await,
+        Err(ReturnsError::Unmatched(_))
+    ));
     assert_eq!(payment_state(&p, &d).await, ("submitted".into(), None, false));
     assert_eq!(balance(&p, d.bill).await, 0);
     assert_eq!(method_and_autopay(&p, a.method).await, (None, None));
@@ -292,12 +319,23 @@ async fn a_notice_of_change_corrects_the_method_and_the_next_file_carries_it() {
     .fetch_one(&p.app.db.pool)
     .await
     .unwrap();
-    assert_eq!((routing_number.as_str(), kind.as_str(), last4.as_str()), ("021000021", "savings", "7766"));
+    assert_eq!(
+        (routing_number.as_str(), kind.as_str(), last4.as_str()),
+        ("021000021", "savings", "7766")
+    );
     let emails = emails_to(&p, &a.email).await;
-    let told: Vec<_> = emails.iter().filter(|(s, _)| s.contains("updated your account details")).collect();
+    let told: Vec<_> =
+        emails.iter().filter(|(s, _)| s.contains("updated your account details")).collect();
     assert_eq!(told.len(), 1);
-    assert!(told[0].1.contains("the account number, the routing number and the account type"), "{}", told[0].1);
-    assert!(!told[0].1.contains("99887766") && !told[0].1.contains("021000021"), "never the numbers");
+    assert!(
+        told[0].1.contains("the account number, the routing number and the account type"),
+        "{}",
+        told[0].1
+    );
+    assert!(
+        !told[0].1.contains("99887766") && !told[0].1.contains("021000021"),
+        "never the numbers"
+    );
 
     // The next debit goes to the corrected account: savings (37), routing, number.
     let next = debit(&p, 5000, date!(2027 - 07 - 22)).await;
@@ -325,7 +363,8 @@ async fn a_notice_for_a_method_whose_number_was_wiped_is_recorded_only() {
         code: ChangeCode::C02,
         correction: Correction { routing: Some(routing("021000021")), ..Default::default() },
     };
-    let report = import(&p, &answers(&[(26, 0, &d.trace, notice)], 'A'), TODAY, false).await.unwrap();
+    let report =
+        import(&p, &answers(&[(26, 0, &d.trace, notice)], 'A'), TODAY, false).await.unwrap();
     assert_eq!((report.applied.corrected, report.applied.noted, report.applied.emails), (0, 1, 0));
     let routing_number: String =
         scalar(&p, "SELECT routing_number FROM payment_methods WHERE id = $1", a.method.0).await;
@@ -342,7 +381,9 @@ async fn nsf_is_retried_twice_at_most_with_retry_pymt_never_the_same_day() {
     let off = portal(false).await;
     alex(&off).await;
     let o = debit(&off, 6120, DUE).await;
-    import(&off, &answers(&[(26, o.cents, &o.trace, ret("R01"))], 'A'), TODAY, false).await.unwrap();
+    import(&off, &answers(&[(26, o.cents, &o.trace, ret("R01"))], 'A'), TODAY, false)
+        .await
+        .unwrap();
     assert_eq!(payments_of_bill(&off, o.bill).await, 1);
 
     // On: a retry scheduled for the next banking day, never today.
@@ -357,7 +398,10 @@ async fn nsf_is_retried_twice_at_most_with_retry_pymt_never_the_same_day() {
     .fetch_one(&p.app.db.pool)
     .await
     .unwrap();
-    assert_eq!((draft.as_str(), status.as_str(), cents, method), ("2027-06-25", "scheduled", 6120, a.method));
+    assert_eq!(
+        (draft.as_str(), status.as_str(), cents, method),
+        ("2027-06-25", "scheduled", 6120, a.method)
+    );
     let emails = emails_to(&p, &a.email).await;
     assert!(emails.iter().any(|(_, t)| t.contains("try the debit again on")), "{emails:?}");
     // Not sent the day of the return; sent on its day, in a RETRY PYMT batch.
@@ -370,13 +414,19 @@ async fn nsf_is_retried_twice_at_most_with_retry_pymt_never_the_same_day() {
     assert_eq!(&header[53..63], "RETRY PYMT", "{header}");
     assert!(text.lines().any(|l| l.starts_with('6') && &l[29..39] == "0000006120"));
     assert_eq!(balance(&p, d.bill).await, 0, "the retry took the balance off again");
-    let trace: String = scalar(&p, "SELECT trace_number FROM payments WHERE id = $1", retry.0).await;
+    let trace: String =
+        scalar(&p, "SELECT trace_number FROM payments WHERE id = $1", retry.0).await;
     let first_retry = Debit { payment: retry, bill: d.bill, trace, cents: 6120 };
 
     // The retry comes back too: a second and last retry.
-    let r2 = import(&p, &answers(&[(26, 6120, &first_retry.trace, ret("R09"))], 'B'), date!(2027 - 06 - 29), true)
-        .await
-        .unwrap();
+    let r2 = import(
+        &p,
+        &answers(&[(26, 6120, &first_retry.trace, ret("R09"))], 'B'),
+        date!(2027 - 06 - 29),
+        true,
+    )
+    .await
+    .unwrap();
     assert_eq!((r2.applied.returned, r2.applied.retries), (1, 1));
     let (second, draft): (PaymentId, String) =
         sqlx::query_as("SELECT id, draft_date FROM payments WHERE retry_of = $1")
@@ -386,10 +436,12 @@ async fn nsf_is_retried_twice_at_most_with_retry_pymt_never_the_same_day() {
             .unwrap();
     assert_eq!(draft, "2027-06-30");
     p.run(date!(2027 - 06 - 30)).await;
-    let trace: String = scalar(&p, "SELECT trace_number FROM payments WHERE id = $1", second.0).await;
-    let r3 = import(&p, &answers(&[(26, 6120, &trace, ret("R01"))], 'C'), date!(2027 - 07 - 02), true)
-        .await
-        .unwrap();
+    let trace: String =
+        scalar(&p, "SELECT trace_number FROM payments WHERE id = $1", second.0).await;
+    let r3 =
+        import(&p, &answers(&[(26, 6120, &trace, ret("R01"))], 'C'), date!(2027 - 07 - 02), true)
+            .await
+            .unwrap();
     assert_eq!((r3.applied.returned, r3.applied.retries), (1, 0), "at most two retries");
     assert_eq!(payments_of_bill(&p, d.bill).await, 3);
     assert_eq!(balance(&p, d.bill).await, 6120);
@@ -400,9 +452,14 @@ async fn no_retry_beyond_180_days_of_the_original() {
     let p = portal(false).await;
     alex(&p).await;
     let d = debit(&p, 6120, DUE).await;
-    let report = import(&p, &answers(&[(26, d.cents, &d.trace, ret("R01"))], 'A'), date!(2027 - 12 - 20), true)
-        .await
-        .unwrap();
+    let report = import(
+        &p,
+        &answers(&[(26, d.cents, &d.trace, ret("R01"))], 'A'),
+        date!(2027 - 12 - 20),
+        true,
+    )
+    .await
+    .unwrap();
     assert_eq!((report.applied.returned, report.applied.retries), (1, 0));
 }
 
@@ -415,7 +472,11 @@ async fn the_command_reports_and_refuses_a_bad_file_with_its_line() {
     let good = dir.path().join("returns.ach");
     std::fs::write(&good, answers(&[(26, d.cents, &d.trace, ret("R03"))], 'A')).unwrap();
     let bad = dir.path().join("bad.ach");
-    std::fs::write(&bad, answers(&[(26, d.cents, &d.trace, ret("R03"))], 'A').replacen("R03", "X03", 1)).unwrap();
+    std::fs::write(
+        &bad,
+        answers(&[(26, d.cents, &d.trace, ret("R03"))], 'A').replacen("R03", "X03", 1),
+    )
+    .unwrap();
     let server = |file: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["import", "ach-returns"])
@@ -435,7 +496,10 @@ async fn the_command_reports_and_refuses_a_bad_file_with_its_line() {
     let ran = server(&good);
     let out = String::from_utf8_lossy(&ran.stdout);
     assert!(ran.status.success(), "{out}{}", String::from_utf8_lossy(&ran.stderr));
-    assert!(out.contains("1 payments returned") && out.contains("1 bank accounts made unusable"), "{out}");
+    assert!(
+        out.contains("1 payments returned") && out.contains("1 bank accounts made unusable"),
+        "{out}"
+    );
     assert_eq!(method_and_autopay(&p, a.method).await.0.as_deref(), Some("R03"));
     let again = server(&good);
     assert!(String::from_utf8_lossy(&again.stdout).contains("already imported"));

@@ -9,8 +9,8 @@ pub mod history;
 pub mod methods;
 pub mod nacha_files;
 pub mod one_time;
-pub mod returns;
 pub mod receipts;
+pub mod returns;
 pub mod saved;
 
 use crate::domain::{AccountId, BillId, EnrollmentId, MethodId};
