@@ -301,7 +301,7 @@ fn read_batch(
         .get(i)
         .filter(|r| r.starts_with('8'))
         .ok_or_else(|| err(line, "a batch without its control"))?;
-    if &control[1..4] != &header[1..4] {
+    if control[1..4] != header[1..4] {
         return Err(err(line, "the batch control's service class differs from its header's"));
     }
     if num(line, control, 5, 10)? != sums.records {

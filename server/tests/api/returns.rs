@@ -22,8 +22,7 @@ struct Alex {
 async fn alex(p: &Portal) -> Alex {
     let Registered { customer_id, email, .. } = p.app.register("12345678-1234567", "97501").await;
     let method = p.app.add_method(customer_id, &bank()).await.unwrap();
-    enroll(&p, customer_id, account_id(&p.app, "1234567").await, method, &RuleForm::default())
-        .await;
+    enroll(p, customer_id, account_id(&p.app, "1234567").await, method, &RuleForm::default()).await;
     Alex { method, email }
 }
 
