@@ -114,6 +114,9 @@ enum ImportKind {
     /// The utility's PDF of each bill: account_number,bill_date,file (paths relative to
     /// the manifest). A bill's new file replaces its old one; the same file changes nothing.
     BillDocuments { manifest: PathBuf },
+    /// The bank's returns and notices of change (a NACHA file): payments returned, bank
+    /// accounts corrected, customers emailed. The same file twice changes nothing.
+    AchReturns { file: PathBuf },
 }
 
 #[tokio::main]
@@ -152,6 +155,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import { what: ImportKind::BillDocuments { manifest } } => {
             import_bill_documents(&db, &manifest).await
+        }
+        Command::Import { what: ImportKind::AchReturns { file } } => {
+            import_ach_returns(&config, &db, &file).await
         }
     }
 }
@@ -292,6 +298,31 @@ async fn import_bill_documents(db: &Db, manifest: &Path) -> anyhow::Result<()> {
             Ok(())
         }
         Err(e) => refuse_import(manifest, &e),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(file = %file.display()))]
+async fn import_ach_returns(config: &Config, db: &Db, file: &Path) -> anyhow::Result<()> {
+    use app::payments::returns::{self, ReturnsContext, ReturnsError};
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let vault = Vault::from_config(config).context("reading the payment keys")?;
+    let mailer = Mailer::from_config(config).context("setting up email")?;
+    let ctx = ReturnsContext { db, vault: &vault, mailer: &mailer, config: &config.ach };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match returns::import(&ctx, &name, &bytes, today()).await {
+        Ok(report) => {
+            println!("{}: {}", file.display(), report.text());
+            if report.applied.emails > 0 {
+                let sent = mailer.deliver_pending(db).await.context("sending the emails")?;
+                println!("Emails: {} sent, {} to retry.", sent.sent, sent.failed);
+            }
+            Ok(())
+        }
+        Err(e @ (ReturnsError::NotNacha(_) | ReturnsError::Unmatched(_))) => {
+            eprintln!("{}: {e}. Nothing from this file was imported.", file.display());
+            std::process::exit(1);
+        }
+        Err(e) => Err(e).context("importing the returns"),
     }
 }
 

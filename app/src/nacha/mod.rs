@@ -2,10 +2,15 @@
 //! one batch per SEC code (PPD or WEB), entries, batch and file controls with their counts,
 //! entry hash and totals, padded with `9` records to a multiple of ten (blocking factor 10).
 //! A reader checks all of that again, so that every file the portal writes is verified by
-//! tests before a bank sees it. Pure: no I/O, no database.
+//! tests before a bank sees it. The bank's answers (returns and notices of change) are
+//! read, and written for tests, by `returns`. Pure: no I/O, no database.
 
 mod reader;
+mod returns;
 pub use reader::{read, FileSummary, ReadError};
+pub use returns::{
+    read_answers, write_answers, Answer, AnswerBatch, AnswerEntry, AnswerFile, Answered, Correction,
+};
 
 use crate::domain::{BankAccountType, RoutingNumber};
 

@@ -18,11 +18,11 @@ pub struct ReadError {
     pub reason: String,
 }
 
-fn err(line: usize, reason: impl Into<String>) -> ReadError {
+pub(super) fn err(line: usize, reason: impl Into<String>) -> ReadError {
     ReadError { line, reason: reason.into() }
 }
 
-fn num(line: usize, record: &str, from: usize, to: usize) -> Result<u64, ReadError> {
+pub(super) fn num(line: usize, record: &str, from: usize, to: usize) -> Result<u64, ReadError> {
     let field = &record[from - 1..to];
     field
         .trim_start_matches(' ')
@@ -52,7 +52,7 @@ pub fn read(text: &str) -> Result<FileSummary, ReadError> {
 }
 
 /// Ten records a block, 94 ASCII characters each, starting with a file header.
-fn check_shape(records: &[&str]) -> Result<(), ReadError> {
+pub(super) fn check_shape(records: &[&str]) -> Result<(), ReadError> {
     if records.is_empty() || !records.len().is_multiple_of(10) {
         return Err(err(records.len(), format!("{} records: not a multiple of 10", records.len())));
     }

@@ -30,6 +30,8 @@ const TRACE_SLOTS: u64 = 490;
 fn trace_sequence(file: NachaFileId, position: usize) -> u64 {
     (file.0 as u64 % TRACE_SLOTS) * TRACES_PER_FILE + position as u64 + 1
 }
+/// The entry description of a retried debit (Nacha's rule for reinitiated entries).
+pub const RETRY_DESCRIPTION: &str = "RETRY PYMT";
 /// Rounds of withdrawing lines before a file is given up: one is enough unless another run
 /// is writing the same file at the same moment.
 const WITHDRAW_ROUNDS: usize = 3;
@@ -172,7 +174,8 @@ impl BankFiles<'_> {
             .collect()
     }
 
-    /// The file as the bank reads it: its lines in one batch per entry class. `index` is its
+    /// The file as the bank reads it: its lines in one batch per entry class and entry
+    /// description (retries have their own). `index` is its
     /// place among the files of its day.
     fn ach_file(
         &self,
@@ -202,13 +205,16 @@ impl BankFiles<'_> {
                 single: line.single == 1,
                 trace_sequence: trace_sequence(file.id, position),
             };
-            match batches.iter_mut().find(|b| b.sec == sec) {
+            // Nacha asks a retried debit to say so: its own batch, described `RETRY PYMT`.
+            let description =
+                if line.retry == 1 { RETRY_DESCRIPTION } else { config.entry_description.as_str() };
+            match batches.iter_mut().find(|b| b.sec == sec && b.entry_description == description) {
                 Some(b) => b.entries.push(entry),
                 None => batches.push(nacha::Batch {
                     sec,
                     company_name: config.company_name.clone(),
                     company_id: config.company_id.clone(),
-                    entry_description: config.entry_description.clone(),
+                    entry_description: description.to_string(),
                     effective_date: yymmdd(effective),
                     entries: vec![entry],
                 }),

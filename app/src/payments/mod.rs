@@ -11,7 +11,7 @@
 //! - `paid`: a card or wallet charge the processor approved;
 //! - `failed`: the processor declined it, or its bank account could not be decrypted;
 //! - `cancelled`: a scheduled payment the customer cancelled;
-//! - `returned`: the bank returned the debit (`return_code`, `returned_at`); a retry of an
+//! - `returned`: the bank returned the debit (`return_code`, `returned_at`; see `returns`); a retry of an
 //!   insufficient-funds return is a payment of its own naming it (`retry_of`);
 //! - `skipped`: never sent (over the customer's maximum, cancelled, the account changed
 //!   hands, the method is no longer the customer's); `failure_reason` says why.
@@ -57,6 +57,10 @@ pub mod monitor;
 pub mod one_time;
 #[cfg(feature = "ssr")]
 pub mod receipts;
+#[cfg(feature = "ssr")]
+pub mod return_texts;
+#[cfg(feature = "ssr")]
+pub mod returns;
 #[cfg(feature = "ssr")]
 pub mod texts;
 

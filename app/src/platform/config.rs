@@ -43,6 +43,8 @@ pub struct Config {
     pub payments: PaymentsConfig,
     /// The daily cash-receipts file for the utility's billing system (README).
     pub export: ExportConfig,
+    /// What the bank's returns set off (`server import ach-returns`).
+    pub ach: AchConfig,
     /// How many attempts of each kind are let through (README, Security).
     pub limits: LimitsConfig,
 }
@@ -153,6 +155,14 @@ impl Default for ExportConfig {
     fn default() -> Self {
         Self { folder: None, daily_at: "06:00".into() }
     }
+/// The bank's returns and notices of change.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AchConfig {
+    /// Debit again a payment returned for insufficient or uncollected funds (R01, R09): on
+    /// a later banking day, with entry description `RETRY PYMT`, at most twice within 180
+    /// days of the original, as Nacha allows. Off by default.
+    pub retry_nsf: bool,
 }
 
 /// One-time payments: what they cost and how much may be paid. Amounts are written in
@@ -288,6 +298,7 @@ impl Default for Config {
             autopay: AutopayConfig::default(),
             payments: PaymentsConfig::default(),
             export: ExportConfig::default(),
+            ach: AchConfig::default(),
             limits: LimitsConfig::default(),
         }
     }

@@ -21,5 +21,6 @@ mod pay;
 mod quick_pay;
 mod registration;
 mod returned;
+mod returns;
 mod shell;
 mod wallet;

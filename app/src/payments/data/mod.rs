@@ -12,6 +12,7 @@ pub mod monitor;
 pub mod nacha_files;
 pub mod one_time;
 pub mod receipts;
+pub mod returns;
 pub mod saved;
 
 use crate::domain::{AccountId, BillId, EnrollmentId, MethodId};

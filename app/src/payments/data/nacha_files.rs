@@ -238,6 +238,8 @@ pub struct FileLine {
     pub channel: String,
     /// 1 for a debit the customer authorized once (Pay Now): a single WEB entry.
     pub single: i64,
+    /// 1 for a retry of a debit returned for insufficient funds: its own batch, `RETRY PYMT`.
+    pub retry: i64,
     /// The debit's payment; none for a prenote.
     pub payment_id: Option<PaymentId>,
     pub method_id: MethodId,
@@ -275,6 +277,7 @@ pub async fn file_lines(db: &Db, file_id: NachaFileId) -> Result<Vec<FileLine>, 
          m.account_key_id, m.holder_name, c.customer_number || a.account_number AS number, \
          COALESCE(e.authorization_channel, 'WEB') AS channel, \
          CAST(CASE WHEN p.channel = 'autopay' THEN 0 ELSE 1 END AS BIGINT) AS single, \
+         CAST(CASE WHEN p.retry_of IS NULL THEN 0 ELSE 1 END AS BIGINT) AS retry, \
          p.id AS payment_id, m.id AS method_id, \
          CAST(CASE WHEN m.customer_id = a.customer_id AND m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT) AS usable, \
          m.customer_id, m.account_bound \
@@ -285,10 +288,10 @@ pub async fn file_lines(db: &Db, file_id: NachaFileId) -> Result<Vec<FileLine>, 
          SELECT 0, m.routing_number, m.bank_account_type, m.account_ciphertext, m.account_key_id, m.holder_name, \
          c.customer_number AS number, \
          COALESCE((SELECT MIN(e.authorization_channel) FROM autopay_enrollments e WHERE e.payment_method_id = m.id), 'WEB') AS channel, \
-         CAST(0 AS BIGINT), NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT), m.customer_id, m.account_bound \
+         CAST(0 AS BIGINT), CAST(0 AS BIGINT), NULL, m.id, CAST(CASE WHEN m.removed_at IS NULL THEN 1 ELSE 0 END AS BIGINT), m.customer_id, m.account_bound \
          FROM payment_methods m JOIN customers c ON c.id = m.customer_id \
          WHERE m.prenote_file_id = $1 AND m.prenote_sent_at IS NOT NULL \
-         ORDER BY 7, 1, 10, 11",
+         ORDER BY 7, 1, 11, 12",
     )
     .bind(file_id)
     .fetch_all(&db.pool)
