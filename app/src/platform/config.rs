@@ -155,6 +155,8 @@ impl Default for ExportConfig {
     fn default() -> Self {
         Self { folder: None, daily_at: "06:00".into() }
     }
+}
+
 /// The bank's returns and notices of change.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
