@@ -22,13 +22,7 @@ pub async fn set_default(
     method_id: MethodId,
 ) -> Result<DefaultSet, sqlx::Error> {
     let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
-    let found: Option<(Option<String>,)> = sqlx::query_as(
-        "SELECT unusable_code FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
-    )
-    .bind(method_id)
-    .bind(customer_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let found = unusable_code_of(&mut *tx, customer_id, method_id).await?;
     match found {
         None => return Ok(DefaultSet::NotFound),
         Some((Some(_),)) => return Ok(DefaultSet::Unusable),
@@ -159,13 +153,7 @@ pub async fn authorize_again(
     if sent.is_some() {
         return Ok(AuthorizedAgain::AlreadyDone);
     }
-    let found: Option<(Option<String>,)> = sqlx::query_as(
-        "SELECT unusable_code FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
-    )
-    .bind(method_id)
-    .bind(customer_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let found = unusable_code_of(&mut *tx, customer_id, method_id).await?;
     let code = match found {
         None => return Ok(AuthorizedAgain::NotFound),
         Some((None,)) => return Ok(AuthorizedAgain::NotNeeded),
@@ -273,4 +261,20 @@ pub async fn sealed_account(
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.map(SealedRow::split))
+}
+
+/// A saved method of the customer's, by its bank return code (None inside: usable); None
+/// when it is not theirs, removed, or kept for one payment only.
+async fn unusable_code_of(
+    conn: &mut sqlx::AnyConnection,
+    customer_id: CustomerId,
+    method_id: MethodId,
+) -> Result<Option<(Option<String>,)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT unusable_code FROM payment_methods WHERE id = $1 AND customer_id = $2 AND removed_at IS NULL AND kept = 1",
+    )
+    .bind(method_id)
+    .bind(customer_id)
+    .fetch_optional(conn)
+    .await
 }

@@ -156,3 +156,22 @@ pub async fn recent(
     .fetch_all(&db.pool)
     .await
 }
+
+/// A bill gets back an amount a payment took off it (a debit taken out of its file, or
+/// returned by the bank): the bill shows it owed again.
+pub(super) async fn give_back(
+    conn: &mut sqlx::AnyConnection,
+    bill_id: BillId,
+    amount_cents: i64,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE bills SET balance_cents = balance_cents + $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(amount_cents)
+    .bind(at)
+    .bind(bill_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

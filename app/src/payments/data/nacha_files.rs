@@ -364,14 +364,7 @@ async fn withdraw_debit(
     .fetch_optional(&mut *conn)
     .await?;
     let Some((bill_id, amount)) = taken else { return Ok(0) };
-    sqlx::query(
-        "UPDATE bills SET balance_cents = balance_cents + $1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(amount)
-    .bind(at)
-    .bind(bill_id)
-    .execute(&mut *conn)
-    .await?;
+    super::give_back(conn, bill_id, amount, at).await?;
     Ok(1)
 }
 

@@ -301,14 +301,7 @@ async fn return_payment(
     .await?;
     let Some((bill_id, amount, method_id)) = taken else { return Ok(false) };
     applied.returned += 1;
-    sqlx::query(
-        "UPDATE bills SET balance_cents = balance_cents + $1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(amount)
-    .bind(at)
-    .bind(bill_id)
-    .execute(&mut *conn)
-    .await?;
+    super::give_back(conn, bill_id, amount, at).await?;
     if r.method_unusable {
         unusable(conn, method_id, &r.code, at, applied).await?;
     }
