@@ -22,7 +22,7 @@ pub async fn set_default(
     method_id: MethodId,
 ) -> Result<DefaultSet, sqlx::Error> {
     let mut tx = db.begin_write(WriteLock::Customer(customer_id)).await?;
-    let found = unusable_code_of(&mut *tx, customer_id, method_id).await?;
+    let found = unusable_code_of(&mut tx, customer_id, method_id).await?;
     match found {
         None => return Ok(DefaultSet::NotFound),
         Some((Some(_),)) => return Ok(DefaultSet::Unusable),
@@ -153,7 +153,7 @@ pub async fn authorize_again(
     if sent.is_some() {
         return Ok(AuthorizedAgain::AlreadyDone);
     }
-    let found = unusable_code_of(&mut *tx, customer_id, method_id).await?;
+    let found = unusable_code_of(&mut tx, customer_id, method_id).await?;
     let code = match found {
         None => return Ok(AuthorizedAgain::NotFound),
         Some((None,)) => return Ok(AuthorizedAgain::NotNeeded),
