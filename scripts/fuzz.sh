@@ -4,7 +4,8 @@
 #
 # The targets (fuzz/fuzz_targets/): the customer-account number, ZIP code, email, routing
 # number, bank account number, card number, expiry, the CSV import rows (accounts, bills,
-# FedACH), and the NACHA writer read back by the reader. A crash stops the script and
+# FedACH), the NACHA writer read back by the reader, and the bank's return/NOC files
+# (ach_answers). A crash stops the script and
 # leaves its input in fuzz/artifacts/<target>/.
 #
 # cargo-fuzz comes from crates.io. libFuzzer's coverage needs only stable flags here

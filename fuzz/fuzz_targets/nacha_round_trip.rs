@@ -39,7 +39,8 @@ fuzz_target!(|input: Input| {
         .debits
         .iter()
         .take(500)
-        .map(|d| Entry {
+        .enumerate()
+        .map(|(i, d)| Entry {
             account_type: if d.savings { BankAccountType::Savings } else { BankAccountType::Checking },
             prenote: d.amount_cents == 0,
             routing: routing(d.routing),
@@ -47,6 +48,8 @@ fuzz_target!(|input: Input| {
             amount_cents: i64::from(d.amount_cents),
             individual_id: d.individual_id.clone(),
             individual_name: d.individual_name.clone(),
+            single: input.web && d.savings,
+            trace_sequence: i as u64 + 1,
         })
         .collect();
     let total: u64 = entries.iter().map(|e| e.amount_cents as u64).sum();
