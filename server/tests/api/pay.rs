@@ -1023,4 +1023,8 @@ async fn an_e_check_dated_on_a_saturday_is_debited_the_next_banking_day_as_revie
     let history = p.app.page("/billing/payments").await;
     assert!(history.contains(&long_date(debited, Lang::En)), "{history}");
     assert!(!history.contains(&long_date(saturday, Lang::En)), "{history}");
+    // The Pay page's "on its way" notice dates it the same way.
+    let pay = p.app.page(app::paths::PAY).await.replace("<!>", "");
+    let notice = format!("scheduled for {}.", app::domain::format::short_date(debited, Lang::En));
+    assert!(pay.contains(&notice), "{notice} missing from {pay}");
 }

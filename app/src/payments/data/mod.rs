@@ -140,16 +140,17 @@ pub struct PaymentRow {
     pub last4: String,
 }
 
-/// The account's latest payments, newest first.
+/// The account's latest payments, newest first, each dated as the history dates it (an
+/// e-check's effective entry date once it has one).
 pub async fn recent(
     db: &Db,
     account_id: AccountId,
     limit: i64,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.draft_date, b.due_date, p.amount_cents, p.status, m.last4 FROM payments p \
-         JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
-         WHERE p.account_id = $1 ORDER BY p.draft_date DESC, p.id DESC LIMIT $2",
+        "SELECT COALESCE(p.effective_date, p.draft_date) AS draft_date, b.due_date, p.amount_cents, p.status, m.last4 \
+         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
+         WHERE p.account_id = $1 ORDER BY 1 DESC, p.id DESC LIMIT $2",
     )
     .bind(account_id)
     .bind(limit)

@@ -103,13 +103,14 @@ pub async fn on_its_way_by_account(
     Ok(by_account)
 }
 
-/// Scheduled and pending payments, and debits sent to the bank in the last days.
+/// Scheduled and pending payments, and debits sent to the bank in the last days, each dated
+/// the day its money moves (an e-check's effective entry date once it has one).
 pub async fn on_its_way(db: &Db, customer_id: CustomerId) -> Result<Vec<OnItsWayRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.account_id, p.amount_cents, p.draft_date, p.status, p.created_at FROM payments p \
-         JOIN accounts a ON a.id = p.account_id WHERE a.customer_id = $1 \
+        "SELECT p.account_id, p.amount_cents, COALESCE(p.effective_date, p.draft_date) AS draft_date, p.status, p.created_at \
+         FROM payments p JOIN accounts a ON a.id = p.account_id WHERE a.customer_id = $1 \
          AND (p.status IN ('scheduled', 'pending') OR (p.status = 'submitted' AND p.updated_at > $2)) \
-         ORDER BY p.draft_date, p.id",
+         ORDER BY 3, p.id",
     )
     .bind(customer_id)
     .bind(now() - SENT_SHOWN_SECS)
