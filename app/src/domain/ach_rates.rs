@@ -4,8 +4,8 @@
 //! Rates are kept as exact fractions (returns / debits) and compared in integers; only the
 //! printed percentage is rounded.
 
-/// The return codes Nacha counts as unauthorized (R05, R07, R10, R11, R29, R51).
-pub const UNAUTHORIZED: [&str; 6] = ["R05", "R07", "R10", "R11", "R29", "R51"];
+use super::ach_return::ReturnClass;
+
 /// The return codes Nacha counts as administrative (R02, R03, R04).
 pub const ADMINISTRATIVE: [&str; 3] = ["R02", "R03", "R04"];
 
@@ -33,7 +33,8 @@ impl Measure {
     pub fn counts(self, code: &str) -> bool {
         let code = code.trim();
         match self {
-            Self::Unauthorized => UNAUTHORIZED.contains(&code),
+            // The same codes that make the portal wait for a new authorization.
+            Self::Unauthorized => ReturnClass::of(code) == ReturnClass::Unauthorized,
             Self::Administrative => ADMINISTRATIVE.contains(&code),
             Self::Overall => code.starts_with('R'),
         }
