@@ -17,17 +17,8 @@ use app::platform::{Config, Db};
 use std::time::Instant;
 use time::macros::date;
 
-/// Peak resident memory of this process so far, in MiB (Linux).
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
-}
+mod common;
+use common::peak_mib;
 
 fn trace(i: usize) -> String {
     format!("09100001{:07}", i + 1)

@@ -18,6 +18,9 @@ use app::platform::{Config, Db};
 use std::time::Instant;
 use time::macros::date;
 
+mod common;
+use common::peak_mib;
+
 const RUN_DATE: time::Date = date!(2027 - 06 - 20);
 
 fn main() {
@@ -41,18 +44,6 @@ fn main() {
             .expect("run one size");
         assert!(status.success(), "size {size} failed");
     }
-}
-
-/// Peak resident memory of this process so far, in MiB (Linux).
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
 }
 
 async fn one_size(size: usize) {

@@ -15,6 +15,9 @@ use app::platform::Db;
 use std::time::Instant;
 use time::macros::date;
 
+mod common;
+use common::peak_mib;
+
 fn main() {
     let size: i64 =
         std::env::var("CIS_BENCH_PAYMENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
@@ -23,18 +26,6 @@ fn main() {
         .build()
         .expect("runtime")
         .block_on(bench(size));
-}
-
-/// Peak resident memory of this process so far, in MiB (Linux).
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
 }
 
 async fn bench(size: i64) {
