@@ -5,8 +5,10 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
+pub mod audit;
 pub mod auth;
 pub mod autopay;
+pub mod backoffice;
 pub mod billing;
 pub mod bills;
 pub mod branding;
@@ -136,6 +138,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/bills/:bill_id") view=bills::BillPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/payments") view=history::PaymentHistoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/payments/:payment_id") view=history::PaymentReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff") view=backoffice::StaffHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/sign-in") view=backoffice::StaffSignInPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/enroll") view=backoffice::StaffEnrollPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/enroll/done") view=backoffice::StaffEnrolledPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/audit") view=backoffice::AuditLogPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <layout::Footer/>

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(middleware::set_language))
         .route(app::paths::BILL_PDF_ROUTE, get(bill_pdf))
         .route(app::paths::PAYMENT_HISTORY_CSV, get(payments_csv))
+        .route(app::paths::STAFF_AUDIT_CSV, get(audit_csv))
         .route("/api/{*fn_name}", axum::routing::any(server_fns::unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
@@ -106,6 +107,15 @@ async fn payments_csv(
 ) -> axum::response::Response {
     let (parts, _) = request.into_parts();
     app::history::csv::serve(state.db, state.config, parts).await
+}
+
+/// The audit log as CSV, for admins (`app::backoffice::audit_log::csv`).
+async fn audit_csv(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    app::backoffice::audit_log::csv::serve(state.db, state.config, parts).await
 }
 
 /// The session cookie. Over HTTPS the `__Host-` prefix makes the browser refuse it unless

@@ -46,6 +46,16 @@ enum Command {
         #[command(subcommand)]
         what: AchCommand,
     },
+    /// The utility's staff in the back office.
+    Staff {
+        #[command(subcommand)]
+        what: StaffCommand,
+    },
+    /// The staff audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Re-encrypt every saved bank account under the current payment key
     /// (secrets.payment_key_id); keep the old key configured until this has run.
     RotatePaymentKey,
@@ -97,6 +107,31 @@ enum AchCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Adds a staff member and prints their one-time enrollment link (valid 24 hours):
+    /// they choose a password and set up an authenticator app there.
+    Add {
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: app::domain::staff::StaffRole,
+    },
+    /// Disables a staff member: every session of theirs ends at once, and they cannot
+    /// sign in again.
+    Disable { email: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recomputes the audit log's hash chain and names the first row that was changed or
+    /// removed. Exits non-zero when the chain is broken.
+    Verify,
+}
+
+fn parse_role(raw: &str) -> Result<app::domain::staff::StaffRole, String> {
+    app::domain::staff::StaffRole::parse(raw).map_err(|e| e.to_string())
+}
+
 fn parse_date(raw: &str) -> Result<time::Date, String> {
     time::Date::parse(raw, &time::format_description::well_known::Iso8601::DATE)
         .map_err(|_| format!("\"{raw}\" is not a date like 2026-12-01"))
@@ -146,6 +181,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { file } => backup(&db, &file).await,
         Command::Restore { .. } => unreachable!("handled before connecting"),
         Command::RotatePaymentKey => rotate_payment_key(&config, &db).await,
+        Command::Staff { what: StaffCommand::Add { email, role } } => {
+            add_staff(&config, &db, &email, role).await
+        }
+        Command::Staff { what: StaffCommand::Disable { email } } => disable_staff(&db, &email).await,
+        Command::Audit { what: AuditCommand::Verify } => verify_audit(&db).await,
         Command::Import { what: ImportKind::Routing { file } } => import_routing(&db, &file).await,
         Command::Import { what: ImportKind::Accounts { file } } => {
             import_accounts(&config, &db, &file).await
@@ -246,8 +286,68 @@ async fn rotate_payment_key(config: &Config, db: &Db) -> anyhow::Result<()> {
     let moved = app::wallet::service::rotate_key(db, &vault)
         .await
         .context("re-encrypting bank accounts")?;
+    let staff = app::backoffice::access::service::rotate_key(db, &vault)
+        .await
+        .context("re-encrypting staff authenticator secrets")?;
     println!("{moved} bank accounts re-encrypted under key \"{}\".", vault.current_key_id());
+    println!("{staff} staff authenticator secrets re-encrypted.");
     Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+async fn add_staff(
+    config: &Config,
+    db: &Db,
+    email: &str,
+    role: app::domain::staff::StaffRole,
+) -> anyhow::Result<()> {
+    use app::backoffice::access::service::{self, AddError};
+    let vault = Vault::from_config(config).context("reading the payment keys")?;
+    match service::add_staff(db, &vault, email, role).await {
+        Ok(token) => {
+            let link = format!(
+                "{}{}?token={token}",
+                config.public_base_url.trim_end_matches('/'),
+                app::paths::STAFF_ENROLL
+            );
+            println!("Staff member {email} added as {}. Give them this link (it works once, for 24 hours):", role.as_str());
+            println!("{link}");
+            Ok(())
+        }
+        Err(e @ (AddError::BadEmail | AddError::Add(app::auth::staff_data::AddStaffError::EmailTaken))) => {
+            anyhow::bail!("{email}: {e}; nothing was changed")
+        }
+        Err(e) => Err(e).context("adding the staff member"),
+    }
+}
+
+#[tracing::instrument(skip_all)]
+async fn disable_staff(db: &Db, email: &str) -> anyhow::Result<()> {
+    let done = app::backoffice::access::service::disable_staff(db, email)
+        .await
+        .context("disabling the staff member")?;
+    if !done {
+        anyhow::bail!("no staff member has the email {email}");
+    }
+    println!("{email} is disabled: their sessions have ended and they cannot sign in.");
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+async fn verify_audit(db: &Db) -> anyhow::Result<()> {
+    use app::audit::data::{verify, ChainBreak};
+    match verify(db).await.context("reading the audit log")? {
+        Ok(rows) => {
+            println!("The audit log is intact: {rows} rows, each chained to the one before.");
+            Ok(())
+        }
+        Err(ChainBreak::Edited(id)) => {
+            anyhow::bail!("audit log row {id} was changed after it was written")
+        }
+        Err(ChainBreak::Unlinked(id)) => anyhow::bail!(
+            "audit log row {id} does not follow the row before it: a row before it was removed or inserted"
+        ),
+    }
 }
 
 #[tracing::instrument(skip_all, fields(file = %file.display()))]

@@ -31,6 +31,8 @@ enum Refusal {
     Busy,
     /// A form another site's page sent (see `middleware::same_origin_only`).
     CrossSite,
+    /// A staff function called by a customer or a visitor (`app::auth::session::STAFF_ONLY`).
+    StaffOnly,
 }
 
 impl Refusal {
@@ -39,7 +41,7 @@ impl Refusal {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooLong | Self::Unreadable => StatusCode::BAD_REQUEST,
             Self::Busy => StatusCode::TOO_MANY_REQUESTS,
-            Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::CrossSite | Self::StaffOnly => StatusCode::FORBIDDEN,
         }
     }
 
@@ -55,6 +57,8 @@ impl Refusal {
             (Self::Busy, Lang::Es) => "El portal está ocupado en este momento. Regrese e inténtelo de nuevo en un momento.",
             (Self::CrossSite, Lang::En) => "This form was sent from another website, so the portal did not accept it. If you meant to use the portal, open it yourself and try again.",
             (Self::CrossSite, Lang::Es) => "Este formulario se envió desde otro sitio web, por eso el portal no lo aceptó. Si quería usar el portal, ábralo usted mismo e inténtelo de nuevo.",
+            (Self::StaffOnly, Lang::En) => "This is for the utility's staff, signed in to the back office.",
+            (Self::StaffOnly, Lang::Es) => "Esto es para el personal de la empresa, con sesión iniciada en la oficina administrativa.",
         }
     }
 }
@@ -232,6 +236,8 @@ fn refusal_for(encoded: &[u8]) -> Option<Refusal> {
         Some(Refusal::Unreadable)
     } else if encoded == format!("ServerError|{}", app::forms::BUSY_ERROR).as_bytes() {
         Some(Refusal::Busy)
+    } else if encoded == format!("ServerError|{}", app::auth::session::STAFF_ONLY).as_bytes() {
+        Some(Refusal::StaffOnly)
     } else {
         None
     }

@@ -9,12 +9,18 @@ mod components;
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod staff_data;
 
 pub use components::{SignInNotice, SignOutButton};
 #[cfg(feature = "ssr")]
-pub use session::{current_customer, current_customer_login, current_principal};
+pub use session::{
+    current_customer, current_customer_login, current_principal, current_staff, require_admin,
+    require_staff,
+};
 
-use crate::domain::{CustomerId, LoginId};
+use crate::domain::staff::StaffRole;
+use crate::domain::{CustomerId, LoginId, StaffId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -25,17 +31,34 @@ pub struct CustomerLogin {
     pub customer: CustomerId,
 }
 
-/// The person a session is for. Today only customers sign in; another kind (the utility's
-/// staff) becomes another variant, and whatever asks for a customer gets `None` for it.
+/// A member of the utility's staff, signed in with their second factor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StaffMember {
+    pub id: StaffId,
+    pub role: StaffRole,
+}
+
+/// The person a session is for: a customer, or a member of the utility's staff. Whatever
+/// asks for a customer gets `None` for staff, and the other way round, so a staff session
+/// opens no customer page and a customer session no staff page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Principal {
     Customer(CustomerLogin),
+    Staff(StaffMember),
 }
 
 impl Principal {
     pub fn customer(self) -> Option<CustomerLogin> {
         match self {
             Self::Customer(c) => Some(c),
+            Self::Staff(_) => None,
+        }
+    }
+
+    pub fn staff(self) -> Option<StaffMember> {
+        match self {
+            Self::Staff(s) => Some(s),
+            Self::Customer(_) => None,
         }
     }
 }

@@ -1,14 +1,20 @@
 //! The signed-in session: what it holds, starting and ending it, and who it is for. Only
 //! this module reads or writes the session's identity keys.
 
-use super::data;
-use super::{CustomerLogin, Principal};
-use crate::domain::{CustomerId, LoginId};
+use super::{data, staff_data};
+use super::{CustomerLogin, Principal, StaffMember};
+use crate::domain::staff::StaffRole;
+use crate::domain::{CustomerId, LoginId, StaffId};
+use crate::platform::db::now;
 use leptos::prelude::ServerFnError;
 use tower_sessions::Session;
 
 const LOGIN: &str = "login_id";
 const EPOCH: &str = "login_epoch";
+const STAFF: &str = "staff_id";
+const STAFF_EPOCH: &str = "staff_epoch";
+/// When a staff session last made a request: it ends `staff.idle_minutes` later.
+const STAFF_SEEN: &str = "staff_seen_at";
 /// When the session signed in (epoch seconds): it ends `session_max_hours` later.
 pub const SIGNED_IN_AT: &str = "signed_in_at";
 
@@ -30,6 +36,7 @@ pub async fn sign_in(login: LoginId) -> Result<(), ServerFnError> {
     let s = session().await?;
     let err = |e: tower_sessions::session::Error| internal(e.to_string());
     s.cycle_id().await.map_err(err)?;
+    s.remove_value(STAFF).await.map_err(err)?;
     s.insert(LOGIN, login).await.map_err(err)?;
     s.insert(EPOCH, epoch).await.map_err(err)?;
     s.insert(SIGNED_IN_AT, crate::platform::db::now()).await.map_err(err)
@@ -54,10 +61,28 @@ pub struct SignedIn {
     pub ends_at: i64,
 }
 
+/// Signs a staff member in with a new session id, which holds no customer: the staff
+/// member's epoch (disabling moves it on), when they signed in and when last seen.
+pub async fn sign_in_staff(staff: StaffId, epoch: i64) -> Result<(), ServerFnError> {
+    let s = session().await?;
+    let err = |e: tower_sessions::session::Error| ServerFnError::new(e.to_string());
+    s.cycle_id().await.map_err(err)?;
+    s.remove_value(LOGIN).await.map_err(err)?;
+    s.remove_value(EPOCH).await.map_err(err)?;
+    let at = now();
+    s.insert(STAFF, staff).await.map_err(err)?;
+    s.insert(STAFF_EPOCH, epoch).await.map_err(err)?;
+    s.insert(SIGNED_IN_AT, at).await.map_err(err)?;
+    s.insert(STAFF_SEEN, at).await.map_err(err)
+}
+
 /// The signed-in session, checked once against the login: its epoch, its age, and that
 /// the login still exists. A session that fails the check is forgotten for good.
 pub async fn signed_in() -> Option<SignedIn> {
     let s = session().await.ok()?;
+    if let Some(staff) = s.get::<StaffId>(STAFF).await.ok().flatten() {
+        return staff_signed_in(&s, staff).await;
+    }
     let login = s.get::<LoginId>(LOGIN).await.ok().flatten()?;
     let epoch = s.get::<i64>(EPOCH).await.ok().flatten();
     let signed_in_at = s.get::<i64>(SIGNED_IN_AT).await.ok().flatten();
@@ -79,6 +104,41 @@ pub async fn signed_in() -> Option<SignedIn> {
     }
 }
 
+/// A staff session, checked against the staff member (enrolled, not disabled, the same
+/// epoch) and against the staff limits: `staff.max_hours` since signing in, and
+/// `staff.idle_minutes` since the last request, which this request then becomes.
+async fn staff_signed_in(s: &Session, staff: StaffId) -> Option<SignedIn> {
+    let epoch = s.get::<i64>(STAFF_EPOCH).await.ok().flatten();
+    let signed_in_at = s.get::<i64>(SIGNED_IN_AT).await.ok().flatten();
+    let seen = s.get::<i64>(STAFF_SEEN).await.ok().flatten();
+    let db = leptos::prelude::use_context::<crate::platform::Db>()?;
+    let limits = leptos::prelude::use_context::<crate::platform::Config>().unwrap_or_default().staff;
+    let row = staff_data::by_id(&db, staff).await.ok().flatten();
+    let at = now();
+    let (max, idle) = (limits.max_hours.max(1) * 3600, limits.idle_minutes.max(1) * 60);
+    let member = row.filter(|r| {
+        r.disabled_at.is_none() && r.enrolled_at.is_some() && Some(r.epoch) == epoch
+    });
+    match (member, signed_in_at) {
+        (Some(member), Some(since)) if staff_session_open(at, since, seen, max, idle) => {
+            let _ = s.insert(STAFF_SEEN, at).await;
+            let role: StaffRole = member.role();
+            let principal = Principal::Staff(StaffMember { id: staff, role });
+            Some(SignedIn { principal, ends_at: since.saturating_add(max) })
+        }
+        _ => {
+            let _ = s.flush().await;
+            None
+        }
+    }
+}
+
+/// Whether a staff session signed in at `since` and last seen at `seen` is still open at
+/// `at`: under `max_secs` since signing in, and under `idle_secs` since the last request.
+pub fn staff_session_open(at: i64, since: i64, seen: Option<i64>, max_secs: i64, idle_secs: i64) -> bool {
+    seconds_left(Some(since), at, max_secs) > 0 && seen.is_some_and(|seen| at - seen < idle_secs)
+}
+
 /// Who is signed in, if anyone.
 pub async fn current_principal() -> Option<Principal> {
     signed_in().await.map(|s| s.principal)
@@ -93,6 +153,28 @@ pub async fn current_customer_login() -> Option<CustomerLogin> {
 pub async fn current_customer() -> Option<CustomerId> {
     current_customer_login().await.map(|c| c.customer)
 }
+
+/// The signed-in staff member; `None` when nobody is, or a customer is.
+pub async fn current_staff() -> Option<StaffMember> {
+    current_principal().await?.staff()
+}
+
+/// The signed-in staff member, or the error every staff server function answers a
+/// customer or a visitor with.
+pub async fn require_staff() -> Result<StaffMember, ServerFnError> {
+    current_staff().await.ok_or_else(|| ServerFnError::new(STAFF_ONLY))
+}
+
+/// The signed-in admin, or that same error for anyone else (an agent too).
+pub async fn require_admin() -> Result<StaffMember, ServerFnError> {
+    match current_staff().await {
+        Some(m) if m.role == StaffRole::Admin => Ok(m),
+        _ => Err(ServerFnError::new(STAFF_ONLY)),
+    }
+}
+
+/// What a staff server function answers anyone it is not for: no detail of why.
+pub const STAFF_ONLY: &str = "staff only";
 
 /// Deletes the session on the server, not just the cookie.
 pub async fn sign_out() -> Result<(), ServerFnError> {
@@ -109,7 +191,20 @@ pub async fn touch() -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::seconds_left;
+    use super::{seconds_left, staff_session_open};
+
+    #[test]
+    fn a_staff_session_ends_after_15_idle_minutes_or_8_hours_whichever_first() {
+        let (max, idle) = (8 * 3600, 15 * 60);
+        let since = 1_000;
+        assert!(staff_session_open(since + 60, since, Some(since), max, idle));
+        assert!(staff_session_open(since + idle - 1, since, Some(since), max, idle));
+        assert!(!staff_session_open(since + idle, since, Some(since), max, idle), "idle 15 minutes");
+        let busy = since + max - 60;
+        assert!(staff_session_open(busy + 30, since, Some(busy), max, idle));
+        assert!(!staff_session_open(since + max, since, Some(since + max - 1), max, idle), "8 hours");
+        assert!(!staff_session_open(since, since, None, max, idle), "never seen: closed");
+    }
 
     #[test]
     fn a_session_ends_its_lifetime_after_signing_in_whatever_happens_between() {

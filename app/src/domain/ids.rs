@@ -53,6 +53,10 @@ macro_rules! every_id {
             TokenId,
             /// A submitted payment form (one or more payments, one per account).
             SubmissionId,
+            /// A member of the utility's staff (the back office).
+            StaffId,
+            /// A row of the staff audit log.
+            AuditId,
         }
     };
 }

@@ -18,6 +18,7 @@ pub mod money;
 pub mod password;
 pub mod payment;
 pub mod routing_number;
+pub mod staff;
 pub mod zip;
 
 pub use bank_account::{BankAccountNumber, BankAccountType};
@@ -26,7 +27,7 @@ pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber}
 pub use email::Email;
 pub use ids::{
     AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId,
-    PaymentId, SubmissionId, TokenId,
+    PaymentId, StaffId, SubmissionId, TokenId, AuditId,
 };
 pub use language::Lang;
 pub use local_path::local_path;

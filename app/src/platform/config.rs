@@ -47,6 +47,24 @@ pub struct Config {
     pub ach: AchConfig,
     /// How many attempts of each kind are let through (README, Security).
     pub limits: LimitsConfig,
+    /// The utility's staff in the back office.
+    pub staff: StaffConfig,
+}
+
+/// Staff sessions are shorter than customers': they open every customer's records.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StaffConfig {
+    /// A staff session ends after this many minutes without a request.
+    pub idle_minutes: i64,
+    /// A staff session ends this many hours after signing in, however active.
+    pub max_hours: i64,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        Self { idle_minutes: 15, max_hours: 8 }
+    }
 }
 
 /// Attempt limits. The windows are fixed; the counts are the utility's to tune (a call
@@ -302,6 +320,7 @@ impl Default for Config {
             export: ExportConfig::default(),
             ach: AchConfig::default(),
             limits: LimitsConfig::default(),
+            staff: StaffConfig::default(),
         }
     }
 }

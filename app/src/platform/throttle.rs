@@ -29,6 +29,9 @@ pub enum Scope {
     /// number and per client address, in a day.
     QuickPayByAccount,
     QuickPayByAddress,
+    /// Staff sign-ins, per email and per client address, limited like customers'.
+    StaffSignIn,
+    StaffSignInByAddress,
 }
 
 impl Scope {
@@ -48,6 +51,8 @@ impl Scope {
             Self::NewCardsByAddressDay => "cards-address-day",
             Self::QuickPayByAccount => "quick-pay-account",
             Self::QuickPayByAddress => "quick-pay-address",
+            Self::StaffSignIn => "staff-sign-in",
+            Self::StaffSignInByAddress => "staff-sign-in-address",
         }
     }
 }

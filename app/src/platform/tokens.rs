@@ -42,7 +42,8 @@ pub struct TokenRecord {
     pub used_at: Option<i64>,
 }
 
-fn digest(token: &str) -> String {
+/// The SHA-256 (hex) of a random secret, as it is stored.
+pub fn digest(token: &str) -> String {
     Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -8,7 +8,7 @@
 //! rotation re-seals them bound.
 
 use super::config::{Config, Secret};
-use crate::domain::{CustomerId, MethodId};
+use crate::domain::{CustomerId, MethodId, StaffId};
 use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Key, Nonce};
 use base64::Engine;
@@ -66,11 +66,26 @@ pub struct Binding {
     pub customer_id: CustomerId,
 }
 
-impl Binding {
-    /// The AES-GCM associated data: authenticated with the value, never stored.
+/// What a sealed value is bound to: its AES-GCM associated data, authenticated with the
+/// value and never stored, names its row.
+pub trait RowBinding {
+    fn associated_data(&self) -> Vec<u8>;
+}
+
+impl RowBinding for Binding {
     fn associated_data(&self) -> Vec<u8> {
         format!("aqueduct/payment_method/{}/customer/{}", self.method_id, self.customer_id)
             .into_bytes()
+    }
+}
+
+/// The row a staff member's TOTP secret belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffSecretBinding(pub StaffId);
+
+impl RowBinding for StaffSecretBinding {
+    fn associated_data(&self) -> Vec<u8> {
+        format!("aqueduct/staff/{}/totp", self.0).into_bytes()
     }
 }
 
@@ -102,8 +117,8 @@ impl Vault {
     }
 
     /// Encrypts under the current key, bound to `binding`'s row.
-    pub fn seal(&self, plaintext: &str, binding: &Binding) -> Sealed {
-        self.seal_with(plaintext, Some(binding))
+    pub fn seal(&self, plaintext: &str, binding: &impl RowBinding) -> Sealed {
+        self.seal_with(plaintext, Some(binding as &dyn RowBinding))
     }
 
     /// Encrypts without binding, as values were sealed before binding existed. Only for
@@ -113,10 +128,10 @@ impl Vault {
         self.seal_with(plaintext, None)
     }
 
-    fn seal_with(&self, plaintext: &str, binding: Option<&Binding>) -> Sealed {
+    fn seal_with(&self, plaintext: &str, binding: Option<&dyn RowBinding>) -> Sealed {
         let cipher = &self.keys[&self.current];
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let aad = binding.map(Binding::associated_data).unwrap_or_default();
+        let aad = binding.map(|b| b.associated_data()).unwrap_or_default();
         // Encryption with a valid key and nonce cannot fail for inputs of this size.
         let ciphertext = cipher
             .encrypt(&nonce, Payload { msg: plaintext.as_bytes(), aad: &aad })
@@ -127,7 +142,7 @@ impl Vault {
     }
 
     /// Decrypts a value stored in `binding`'s row; a bound value from another row fails.
-    pub fn open(&self, sealed: &Sealed, binding: &Binding) -> Result<String, VaultError> {
+    pub fn open(&self, sealed: &Sealed, binding: &impl RowBinding) -> Result<String, VaultError> {
         let cipher = self
             .keys
             .get(&sealed.key_id)
@@ -146,7 +161,11 @@ impl Vault {
 
     /// Re-encrypts a value under the current key, bound to its row (key rotation);
     /// `None` when it already is both.
-    pub fn reseal(&self, sealed: &Sealed, binding: &Binding) -> Result<Option<Sealed>, VaultError> {
+    pub fn reseal(
+        &self,
+        sealed: &Sealed,
+        binding: &impl RowBinding,
+    ) -> Result<Option<Sealed>, VaultError> {
         if sealed.key_id == self.current && sealed.bound {
             return Ok(None);
         }

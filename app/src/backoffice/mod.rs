@@ -1,0 +1,13 @@
+//! The utility's back office (issue 18): staff sign in with a second factor, find a
+//! customer, see everything about them on one page, act on their behalf with a reason,
+//! and every step is written to the audit log. Staff are the second kind of signed-in
+//! person (`auth::Principal::Staff`); no customer page opens for them, and no page here
+//! for a customer.
+
+pub mod access;
+pub mod audit_log;
+mod layout;
+
+pub use access::{StaffEnrollPage, StaffEnrolledPage, StaffSignInPage};
+pub use audit_log::AuditLogPage;
+pub use layout::{StaffHomePage, StaffPage};
