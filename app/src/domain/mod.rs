@@ -17,6 +17,7 @@ pub mod mask;
 pub mod money;
 pub mod password;
 pub mod payment;
+pub mod reason;
 pub mod routing_number;
 pub mod zip;
 
@@ -32,5 +33,6 @@ pub use language::Lang;
 pub use local_path::local_path;
 pub use money::Cents;
 pub use password::NewPassword;
+pub use reason::Reason;
 pub use routing_number::RoutingNumber;
 pub use zip::Zip;
