@@ -5,8 +5,8 @@ use crate::auth::data::owned_accounts;
 use crate::domain::{AccountId, BillId, CustomerId, TokenId};
 use crate::platform::db::{now, Db};
 
-pub use crate::email::paperless::data::{account, pending_email, DeliveryRow};
 use crate::email::paperless::data::DELIVERY;
+pub use crate::email::paperless::data::{account, pending_email, DeliveryRow};
 
 pub async fn accounts(db: &Db, customer_id: CustomerId) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     owned_accounts(db, customer_id, DELIVERY).await

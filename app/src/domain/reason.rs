@@ -27,11 +27,8 @@ impl Reason {
     pub fn parse(raw: &str) -> Result<Self, ReasonError> {
         // Control characters other than white space (a NUL, an escape) say nothing: dropped.
         let visible = raw.chars().filter(|c| !c.is_control() || c.is_whitespace());
-        let words: Vec<String> = visible
-            .collect::<String>()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+        let words: Vec<String> =
+            visible.collect::<String>().split_whitespace().map(str::to_string).collect();
         let one_line = words.join(" ");
         if one_line.is_empty() {
             return Err(ReasonError::Empty);

@@ -23,4 +23,5 @@ mod registration;
 mod returned;
 mod returns;
 mod shell;
+mod staff_actions;
 mod wallet;

@@ -63,7 +63,9 @@ pub async fn methods(db: &Db, customer_id: CustomerId) -> Result<Vec<SavedMethod
 pub enum Removal {
     /// Removed; the active AutoPay enrollments that paid with it now pay with the
     /// replacement (how many).
-    Removed { autopay_moved: u64 },
+    Removed {
+        autopay_moved: u64,
+    },
     NotFound,
     /// An active AutoPay pays with it and no (valid) replacement was named.
     NeedsReplacement,
