@@ -1,6 +1,7 @@
 //! SQL for saved payment methods (those in My Wallet: `kept = 1`; storing a new one is
-//! `payments::data::methods`, listing and removing them `payments::data::saved`). Every query that reads or changes a method names its
-//! customer, so another customer's id finds nothing.
+//! `payments::data::methods`, listing and removing them `payments::data::saved`). Every
+//! query that reads or changes a method names its customer, so another customer's id finds
+//! nothing.
 
 use crate::domain::{CustomerId, MethodId};
 use crate::platform::db::{now, Db, WriteLock};
