@@ -1,5 +1,7 @@
 //! Identity: who is signed in, in one place. The session's identity keys and the checks
-//! on them (`session`), the SQL about logins and whom they belong to (`data`), the server
+//! on them (`session`), the SQL about logins and whom they belong to (`data`), a login's
+//! sign-in lockout and its password reset link (`service`, for the customer's journeys and
+//! the utility's staff alike), the server
 //! functions that keep or end a session, and the markup every feature shows about it (the
 //! sign-in notice, the sign-out button). Features ask `current_customer()`; registration's
 //! journeys start sessions here and end them here.
@@ -7,6 +9,8 @@
 mod components;
 #[cfg(feature = "ssr")]
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]

@@ -215,36 +215,6 @@ pub async fn enroll(
     Ok(Enrolled::New(e.reference.to_string()))
 }
 
-/// Ends the account's AutoPay; payments not yet sent to the bank or the card processor are
-/// withdrawn with it. False when there was nothing to cancel.
-pub async fn cancel(
-    db: &Db,
-    customer_id: CustomerId,
-    account_id: AccountId,
-    email: Option<&Composed>,
-) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let at = now();
-    let ended = sqlx::query(
-        "UPDATE autopay_enrollments SET active = 0, cancelled_at = $1 WHERE account_id = $2 AND active = 1 \
-         AND account_id IN (SELECT id FROM accounts WHERE customer_id = $3)",
-    )
-    .bind(at)
-    .bind(account_id)
-    .bind(customer_id)
-    .execute(&mut *tx)
-    .await?;
-    if ended.rows_affected() == 0 {
-        return Ok(false);
-    }
-    crate::payments::data::withdraw_unsent(&mut tx, account_id, "cancelled", at).await?;
-    if let Some(m) = email {
-        insert_with(&mut tx, m).await?;
-    }
-    tx.commit().await?;
-    Ok(true)
-}
-
 // ---------------------------------------------------------------------------------------
 // Runs
 

@@ -267,6 +267,8 @@ pub async fn confirmation(
     }))
 }
 
+/// Cancels the account's AutoPay (`payments::enrollments`, which the utility's staff use
+/// too): the customer is emailed that it ended.
 #[tracing::instrument(skip_all, fields(customer_id = %customer_id, account_id = %account_id))]
 pub async fn cancel(
     db: &Db,
@@ -274,25 +276,10 @@ pub async fn cancel(
     customer_id: CustomerId,
     account_id: AccountId,
 ) -> Result<Result<(), AutopayProblem>, ServiceError> {
-    if data::account(db, customer_id, account_id).await?.is_none() {
-        return Ok(Err(AutopayProblem::NotFound));
-    }
-    let Some(e) = data::active_enrollment(db, customer_id, account_id).await? else {
-        return Ok(Err(AutopayProblem::NotEnrolled));
-    };
-    let login = crate::auth::data::login_of_customer(db, customer_id).await?;
-    let email = login.map(|l| {
-        texts::cancelled(
-            mailer.letterhead(),
-            Lang::from_locale(&l.locale),
-            &l.email,
-            &e.number,
-            &e.reference,
-        )
-    });
-    if !data::cancel(db, customer_id, account_id, email.as_ref()).await? {
-        return Ok(Err(AutopayProblem::NotEnrolled));
-    }
-    mailer.wake();
-    Ok(Ok(()))
+    use crate::payments::enrollments::{self, Cancelled};
+    Ok(match enrollments::cancel(db, mailer, customer_id, account_id).await? {
+        Cancelled::Done { .. } => Ok(()),
+        Cancelled::NotFound => Err(AutopayProblem::NotFound),
+        Cancelled::NotEnrolled => Err(AutopayProblem::NotEnrolled),
+    })
 }

@@ -8,6 +8,7 @@ use crate::domain::Cents;
 use crate::email::compose::{Letterhead, Parts};
 use crate::email::{Composed, Lang};
 use crate::paths;
+use crate::payments::texts::{not_you, see_autopay};
 use time::Date;
 
 /// One sentence: amount, timing, maximum.
@@ -62,20 +63,6 @@ pub fn authorization(
              Guardaré una copia de esta autorización."
         ),
     }
-}
-
-/// The button of AutoPay's messages.
-fn see_autopay(lang: Lang) -> (&'static str, &'static str) {
-    (lang.pick("See AutoPay", "Ver pago automático"), paths::AUTOPAY_SETTINGS)
-}
-
-/// The closing line of a change the customer should recognize.
-fn not_you(lang: Lang) -> String {
-    lang.pick(
-        "If you did not do this, call us right away.",
-        "Si usted no hizo esto, llámenos de inmediato.",
-    )
-    .to_string()
 }
 
 pub struct EnrollmentFacts<'a> {
@@ -133,24 +120,6 @@ pub fn enrolled(
         .paragraph(facts)
         .action(see_autopay(lang))
         .after(authorized)
-        .after(not_you(lang))
-        .write(head, lang, to)
-}
-
-pub fn cancelled(
-    head: &Letterhead,
-    lang: Lang,
-    to: &str,
-    account: &str,
-    reference: &str,
-) -> Composed {
-    let p = match lang {
-        Lang::En => format!("AutoPay for account {account} (reference {reference}) was cancelled. Nothing more will be drafted; please pay your next bills another way."),
-        Lang::Es => format!("El pago automático de la cuenta {account} (referencia {reference}) fue cancelado. No se cobrará nada más; pague sus próximas facturas de otra manera."),
-    };
-    let subject = lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado");
-    Parts::new("autopay-cancelled", subject, p)
-        .action(see_autopay(lang))
         .after(not_you(lang))
         .write(head, lang, to)
 }

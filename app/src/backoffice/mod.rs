@@ -5,6 +5,7 @@
 //! for a customer.
 
 pub mod access;
+pub mod actions;
 pub mod audit_log;
 mod layout;
 

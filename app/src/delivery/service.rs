@@ -2,16 +2,13 @@
 
 use super::data;
 use super::{AccountDelivery, DeliveryProblem, DeliveryState, Verification};
-use crate::domain::{AccountId, BillId, Cents, CustomerId, Email, LoginId, TokenId};
+use crate::domain::{AccountId, BillId, Cents, CustomerId, LoginId, TokenId};
+use crate::email::paperless::{self, LinkRefused};
 use crate::email::{compose, Lang, Mailer};
-use crate::platform::throttle::{self, Admission, Limit, Scope};
 use crate::platform::tokens::{self, Purpose, TokenState};
 use crate::platform::Db;
 
-/// How long a verification link works.
-pub const VERIFY_LINK_SECS: i64 = 24 * 60 * 60;
-/// Verification emails per account.
-pub const RESEND_LIMIT: Limit = Limit { max: 3, window_secs: 60 * 60 };
+pub use crate::email::paperless::{RESEND_LIMIT, VERIFY_LINK_SECS};
 
 pub use crate::platform::ServiceError;
 
@@ -37,12 +34,16 @@ pub async fn state(
     Ok(DeliveryState { login_email, accounts })
 }
 
-pub struct EmailRequest<'a> {
-    pub login_id: LoginId,
-    pub customer_id: CustomerId,
-    pub account_id: AccountId,
-    pub email: &'a str,
-    pub locale: &'a str,
+/// A verification link to send (`email::paperless`, which the utility's staff use too).
+pub use crate::email::paperless::LinkRequest as EmailRequest;
+
+fn link_problem(refused: LinkRefused) -> DeliveryProblem {
+    match refused {
+        LinkRefused::NotFound => DeliveryProblem::NotFound,
+        LinkRefused::EmailEmpty => DeliveryProblem::EmailEmpty,
+        LinkRefused::EmailFormat => DeliveryProblem::EmailFormat,
+        LinkRefused::TryLater(minutes) => DeliveryProblem::TryLater(minutes),
+    }
 }
 
 /// Sends a verification link for email delivery of one account (a newer link replaces an
@@ -53,44 +54,7 @@ pub async fn request_email(
     mailer: &Mailer,
     r: EmailRequest<'_>,
 ) -> Result<Result<(), DeliveryProblem>, ServiceError> {
-    let Some(account) = data::account(db, r.customer_id, r.account_id).await? else {
-        return Ok(Err(DeliveryProblem::NotFound));
-    };
-    let email = match Email::parse(r.email) {
-        Ok(e) => e,
-        Err(crate::domain::email::EmailError::Empty) => {
-            return Ok(Err(DeliveryProblem::EmailEmpty))
-        }
-        Err(_) => return Ok(Err(DeliveryProblem::EmailFormat)),
-    };
-    let subject = account.account_id.to_string();
-    if let Admission::Blocked { minutes } =
-        throttle::attempt(db, Scope::DeliveryEmail, &subject, RESEND_LIMIT).await?
-    {
-        return Ok(Err(DeliveryProblem::TryLater(minutes)));
-    }
-    let (login, account_id) = (r.login_id, Some(account.account_id));
-    tokens::revoke_earlier(db, Purpose::DeliveryEmail, login, account_id).await?;
-    let token = tokens::issue(
-        db,
-        Purpose::DeliveryEmail,
-        login,
-        account_id,
-        Some(email.as_str()),
-        VERIFY_LINK_SECS,
-    )
-    .await?;
-    let link = mailer.letterhead().link(&format!("{}?token={token}", crate::paths::VERIFY_EMAIL));
-    let m = compose::delivery_verify(
-        mailer.letterhead(),
-        Lang::from_locale(r.locale),
-        email.as_str(),
-        &account.number,
-        &link,
-    )
-    .with_secret(&token);
-    mailer.queue(db, &m).await?;
-    Ok(Ok(()))
+    Ok(paperless::send_link(db, mailer, r).await?.map_err(link_problem))
 }
 
 /// What a verification link would do, without using it: a page that merely opens the link
@@ -144,28 +108,10 @@ pub async fn choose_paper(
     customer_id: CustomerId,
     account_id: AccountId,
 ) -> Result<Result<(), DeliveryProblem>, ServiceError> {
-    let Some(account) = data::account(db, customer_id, account_id).await? else {
-        return Ok(Err(DeliveryProblem::NotFound));
-    };
-    let login = crate::auth::data::login_of_customer(db, customer_id).await?;
-    // A link still in flight must not switch the account back to email later.
-    if let Some(login) = &login {
-        tokens::revoke_earlier(db, Purpose::DeliveryEmail, login.id, Some(account_id)).await?;
+    match paperless::choose_paper(db, mailer, customer_id, account_id).await? {
+        Some(_) => Ok(Ok(())),
+        None => Ok(Err(DeliveryProblem::NotFound)),
     }
-    if account.delivery_method == "email" {
-        data::set_paper(db, account_id).await?;
-        if let Some(previous) = account.delivery_email {
-            let locale = login.map(|l| l.locale).unwrap_or_default();
-            let m = compose::delivery_paper_notice(
-                mailer.letterhead(),
-                Lang::from_locale(&locale),
-                &previous,
-                &account.number,
-            );
-            mailer.queue(db, &m).await?;
-        }
-    }
-    Ok(Ok(()))
 }
 
 /// "Your bill is ready" for each new bill of an account on email delivery, once per bill

@@ -1,9 +1,12 @@
 //! Email: every message goes into the `emails` outbox first (so nothing is lost when the
 //! mail server is down), then a delivery loop sends it over SMTP with lettre — or, in
-//! development mode without SMTP, logs it and leaves it readable at `/dev/outbox`.
+//! development mode without SMTP, logs it and leaves it readable at `/dev/outbox`. Bills by
+//! email (`paperless`: the verification link, back to paper) live here too, for the
+//! customer's delivery page and the utility's staff alike.
 
 pub mod compose;
 pub mod data;
+pub mod paperless;
 
 pub use compose::{Composed, Lang, Letterhead};
 

@@ -16,7 +16,7 @@
 //! - `skipped`: never sent (over the customer's maximum, cancelled, the account changed
 //!   hands, the method is no longer the customer's); `failure_reason` says why.
 //!
-//! Here are the payments table (`data`), the NACHA files (`data::nacha_files` claims them,
+//! Here are the payments table (`data`), ending an AutoPay (`enrollments`), the NACHA files (`data::nacha_files` claims them,
 //! `bank_file` writes them), card charging (`cards`), receipts (`receipts`), their emails
 //! (`texts`), the CIS cash-receipts export (`export`, its SQL in `data::export`), the ACH
 //! return-rate monitoring (`monitor`, `data::monitor`), the routing directory
@@ -49,6 +49,8 @@ pub mod bank_file;
 pub mod cards;
 #[cfg(feature = "ssr")]
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod enrollments;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
-//! The emails a payment sends, in English and Spanish: AutoPay's receipt and declined
-//! notice, and the emails of a one-time payment (paid, on its way, scheduled, declined).
+//! The emails a payment sends, in English and Spanish: AutoPay's receipt, declined notice
+//! and cancellation (whoever cancels it, the customer or the utility's staff at their
+//! request), and the emails of a one-time payment (paid, on its way, scheduled, declined).
 //! Server only, like every email text.
 
 use crate::domain::format::long_date;
@@ -7,6 +8,39 @@ use crate::domain::Cents;
 use crate::email::compose::{Letterhead, Parts};
 use crate::email::{Composed, Lang};
 use time::Date;
+
+/// The button of AutoPay's messages.
+pub fn see_autopay(lang: Lang) -> (&'static str, &'static str) {
+    (lang.pick("See AutoPay", "Ver pago automático"), crate::paths::AUTOPAY_SETTINGS)
+}
+
+/// The closing line of a change the customer should recognize.
+pub fn not_you(lang: Lang) -> String {
+    lang.pick(
+        "If you did not do this, call us right away.",
+        "Si usted no hizo esto, llámenos de inmediato.",
+    )
+    .to_string()
+}
+
+/// AutoPay of an account ended: nothing more is drafted.
+pub fn autopay_cancelled(
+    head: &Letterhead,
+    lang: Lang,
+    to: &str,
+    account: &str,
+    reference: &str,
+) -> Composed {
+    let p = match lang {
+        Lang::En => format!("AutoPay for account {account} (reference {reference}) was cancelled. Nothing more will be drafted; please pay your next bills another way."),
+        Lang::Es => format!("El pago automático de la cuenta {account} (referencia {reference}) fue cancelado. No se cobrará nada más; pague sus próximas facturas de otra manera."),
+    };
+    let subject = lang.pick("Your AutoPay was cancelled", "Su pago automático fue cancelado");
+    Parts::new("autopay-cancelled", subject, p)
+        .action(see_autopay(lang))
+        .after(not_you(lang))
+        .write(head, lang, to)
+}
 
 /// The payment went through: paid by card or wallet, or sent to the bank.
 pub fn receipt(

@@ -161,6 +161,30 @@ pub async fn clear(db: &Db, scope: Scope, subject: &str) -> Result<(), sqlx::Err
     Ok(())
 }
 
+/// A subject's attempts in a window that has not ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub hits: i64,
+    /// Until the window ends (at least 1).
+    pub minutes: i64,
+}
+
+/// What is counted against a subject now, without counting anything (a staff member
+/// looking at a lockout); `None` when nothing is, or its window has ended.
+pub async fn current(db: &Db, scope: Scope, subject: &str) -> Result<Option<Counted>, sqlx::Error> {
+    let at = now();
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT hits, window_start + window_secs FROM throttle_counters \
+         WHERE scope = $1 AND subject = $2 AND window_start + window_secs > $3 AND hits > 0",
+    )
+    .bind(scope.name())
+    .bind(subject)
+    .bind(at)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(hits, end)| Counted { hits, minutes: ((end - at + 59) / 60).max(1) }))
+}
+
 /// Deletes counters whose window has ended (they decide nothing any more); returns how many.
 pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM throttle_counters WHERE window_start + window_secs <= $1")

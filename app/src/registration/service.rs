@@ -16,8 +16,7 @@ use crate::platform::throttle::{
 use crate::platform::tokens::{self, Purpose, TokenState};
 use crate::platform::Db;
 
-/// How long a password reset link works.
-pub const RESET_LINK_SECS: i64 = 60 * 60;
+pub use crate::auth::service::RESET_LINK_SECS;
 
 pub use crate::platform::ServiceError;
 
@@ -166,7 +165,7 @@ pub async fn sign_in(
     password: &str,
 ) -> Result<Result<LoginId, Problem>, ServiceError> {
     let (limits, client) = (caller.limits, caller.client);
-    let key = email.trim().to_lowercase();
+    let key = crate::auth::service::sign_in_subject(email);
     let per_email = Limit { max: limits.sign_in_failures_per_email, window_secs: 15 * MINUTE };
     let per_address = Limit { max: limits.sign_in_failures_per_address, window_secs: 15 * MINUTE };
     if let Admission::Blocked { minutes } =
@@ -244,20 +243,7 @@ pub async fn request_password_reset(
         return Ok(Err(vec![Problem::ResetTryLater(minutes)]));
     }
     if let Some(login) = crate::auth::data::contact_by_email(db, email.as_str()).await? {
-        tokens::revoke_earlier(db, Purpose::PasswordReset, login.id, None).await?;
-        let token =
-            tokens::issue(db, Purpose::PasswordReset, login.id, None, None, RESET_LINK_SECS)
-                .await?;
-        let link =
-            mailer.letterhead().link(&format!("{}?token={token}", crate::paths::RESET_PASSWORD));
-        let m = compose::password_reset(
-            mailer.letterhead(),
-            Lang::from_locale(&login.locale),
-            &login.email,
-            &link,
-        )
-        .with_secret(&token);
-        mailer.queue(db, &m).await?;
+        crate::auth::service::send_reset_link(db, mailer, &login).await?;
     }
     Ok(Ok(()))
 }
@@ -303,7 +289,7 @@ pub async fn reset_password(
         return Ok(Err(vec![Problem::ResetLinkUsed]));
     }
     // The new password is proof enough: a lockout from before the reset ends with it.
-    throttle::clear(db, Scope::SignIn, &login.email).await?;
+    crate::auth::service::unlock(db, &login.email).await?;
     let m = compose::password_changed(
         mailer.letterhead(),
         Lang::from_locale(&login.locale),

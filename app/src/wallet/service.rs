@@ -32,7 +32,7 @@ pub async fn remove(
     replacement: Option<MethodId>,
 ) -> Result<Result<(), WalletProblem>, ServiceError> {
     Ok(match data::remove(db, customer_id, method_id, replacement).await? {
-        Removal::Removed => Ok(()),
+        Removal::Removed { .. } => Ok(()),
         Removal::NotFound => Err(WalletProblem::NotFound),
         Removal::NeedsReplacement => Err(WalletProblem::NeedsReplacement),
         Removal::ReplacementInvalid => Err(WalletProblem::ReplacementInvalid),

@@ -24,4 +24,5 @@ mod returned;
 mod returns;
 mod shell;
 mod staff;
+mod staff_actions;
 mod wallet;

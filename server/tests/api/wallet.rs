@@ -505,7 +505,7 @@ async fn many_wallet_changes_at_once_all_succeed_and_one_method_stays_default() 
             if n % 5 == 0 {
                 assert!(matches!(
                     data::remove(&db, alex, added, None).await.unwrap(),
-                    data::Removal::Removed
+                    data::Removal::Removed { autopay_moved: 0 }
                 ));
             }
         });

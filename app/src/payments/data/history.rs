@@ -25,6 +25,8 @@ pub struct HistoryRow {
     /// The date the history shows: an e-check's effective entry date (the day the bank
     /// account is debited), a card's or wallet's draft date.
     pub date: String,
+    /// The date the payment was made for (ISO), as its emails name it.
+    pub draft_date: String,
     pub status: String,
     /// `autopay`, `one_time` or `quick_pay`.
     pub channel: String,
@@ -54,7 +56,7 @@ pub async fn payments(
 ) -> Result<Vec<HistoryRow>, sqlx::Error> {
     let mut sql = format!(
         "SELECT p.id AS payment_id, p.account_id, c.customer_number || '-' || a.account_number AS number, \
-         p.amount_cents, p.fee_cents, {SHOWN_DATE} AS date, p.status, p.channel, p.submission_id, m.kind, \
+         p.amount_cents, p.fee_cents, {SHOWN_DATE} AS date, p.draft_date, p.status, p.channel, p.submission_id, m.kind, \
          m.bank_account_type, m.card_brand, m.last4, p.return_code, p.retry_of FROM payments p \
          JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
          JOIN payment_methods m ON m.id = p.payment_method_id \

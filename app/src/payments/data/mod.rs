@@ -5,6 +5,7 @@
 
 pub mod cards;
 pub mod directory;
+pub mod enrollments;
 pub mod export;
 pub mod history;
 pub mod methods;
