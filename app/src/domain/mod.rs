@@ -18,6 +18,7 @@ pub mod money;
 pub mod password;
 pub mod payment;
 pub mod routing_number;
+pub mod staff_search;
 pub mod zip;
 
 pub use bank_account::{BankAccountNumber, BankAccountType};
