@@ -7,6 +7,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod account;
 pub mod auth;
 pub mod autopay;
+pub mod backoffice;
 pub mod billing;
 pub mod bills;
 pub mod branding;
