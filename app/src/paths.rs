@@ -2,7 +2,7 @@
 //! name pages from here. The routes (`App` in lib.rs) are the same paths, written as
 //! literals because leptos' `path!` macro reads them at compile time.
 
-use crate::domain::{AccountId, BillId, MethodId, PaymentId, SubmissionId};
+use crate::domain::{AccountId, BillId, CustomerId, MethodId, PaymentId, SubmissionId};
 
 pub const HOME: &str = "/";
 pub const FAQ: &str = "/faq";
@@ -86,6 +86,24 @@ pub fn autopay_enroll(account: AccountId, method: Option<MethodId>, changing: bo
 /// back to AutoPay.
 pub fn add_method_for_autopay(account: AccountId, changing: bool) -> String {
     format!("{ADD_METHOD}?autopay={account}{}", change(changing))
+}
+
+/// The back office (issue 18): finding a customer (`?q=…&page=…`), and the customer's page.
+/// Routed with the staff's sign-in.
+pub const STAFF_CUSTOMERS: &str = "/staff/customers";
+
+/// The back office's page of a customer.
+pub fn staff_customer(id: CustomerId) -> String {
+    format!("{STAFF_CUSTOMERS}/{id}")
+}
+
+/// Page `page` (from 0) of the search for `query`, as typed.
+pub fn staff_search(query: &str, page: u32) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", query)
+        .append_pair("page", &page.to_string())
+        .finish();
+    format!("{STAFF_CUSTOMERS}?{query}")
 }
 
 fn change(changing: bool) -> &'static str {

@@ -3,7 +3,7 @@
 //! passwords) stays in `registration::data`.
 
 use crate::domain::{AccountId, CustomerId, LoginId};
-use crate::platform::db::Db;
+use crate::platform::db::{now, Db};
 use sqlx::any::AnyRow;
 
 /// What a session of a login is checked against: the login's epoch (a password reset
@@ -39,6 +39,39 @@ pub async fn login_name(db: &Db, login: LoginId) -> Result<Option<String>, sqlx:
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.map(|r| r.0))
+}
+
+/// Records that the login signed in now (the back office shows when it last did).
+pub async fn record_sign_in(db: &Db, login: LoginId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE logins SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(login)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A customer's login as the back office shows it: never its password hash.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginFacts {
+    pub id: LoginId,
+    pub email: String,
+    pub locale: String,
+    pub created_at: i64,
+    pub last_sign_in_at: Option<i64>,
+}
+
+/// The customer's login, if they registered one.
+pub async fn login_facts(
+    db: &Db,
+    customer: CustomerId,
+) -> Result<Option<LoginFacts>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, email, locale, created_at, last_sign_in_at FROM logins WHERE customer_id = $1",
+    )
+    .bind(customer)
+    .fetch_optional(&db.pool)
+    .await
 }
 
 /// Where a login's emails go, and in which language.

@@ -25,7 +25,7 @@ pub async fn session() -> Result<Session, ServerFnError> {
 
 /// Signs in with a new session id (no fixation). The session remembers the login's epoch
 /// (a password reset moves it on and so ends it) and when it signed in (it ends
-/// `session_max_hours` later).
+/// `session_max_hours` later); the login remembers it signed in (the back office shows when).
 pub async fn sign_in(login: LoginId) -> Result<(), ServerFnError> {
     let db = leptos::prelude::expect_context::<crate::platform::Db>();
     let internal = |e: String| ServerFnError::new(e);
@@ -33,6 +33,7 @@ pub async fn sign_in(login: LoginId) -> Result<(), ServerFnError> {
         .await
         .map_err(|e| internal(e.to_string()))?
         .map_or(0, |l| l.epoch);
+    data::record_sign_in(&db, login).await.map_err(|e| internal(e.to_string()))?;
     let s = session().await?;
     let err = |e: tower_sessions::session::Error| internal(e.to_string());
     s.cycle_id().await.map_err(err)?;

@@ -93,7 +93,7 @@ pub struct CustomerAccountNumber {
 }
 
 /// Hyphen, en dash, em dash, minus sign and the other dashes people paste from documents.
-const SEPARATORS: &[char] = &[
+pub(crate) const SEPARATORS: &[char] = &[
     '-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2212}', '\u{FE63}',
     '\u{FF0D}',
 ];

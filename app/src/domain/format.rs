@@ -72,6 +72,16 @@ pub fn month_year(date: Date, lang: Lang) -> String {
     }
 }
 
+/// "December 10, 2026, 14:05 UTC" / "10 de diciembre de 2026, 14:05 UTC": an instant
+/// stored as Unix seconds, as the back office shows it (in UTC: the portal keeps no time
+/// zone of its own).
+pub fn date_time_utc(unix_secs: i64, lang: Lang) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(unix_secs) {
+        Ok(at) => format!("{}, {:02}:{:02} UTC", long_date(at.date(), lang), at.hour(), at.minute()),
+        Err(_) => unix_secs.to_string(),
+    }
+}
+
 /// `2026-12-10`: how a date input reads and writes a date.
 pub fn iso_date(date: Date) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
@@ -127,6 +137,13 @@ mod tests {
         assert_eq!(long_date(date!(2026 - 12 - 10), Lang::En), "December 10, 2026");
         assert_eq!(long_date(date!(2026 - 12 - 10), Lang::Es), "10 de diciembre de 2026");
         assert_eq!(long_date(date!(2027 - 01 - 01), Lang::Es), "1 de enero de 2027");
+    }
+
+    #[test]
+    fn instants_read_in_utc_in_either_language() {
+        assert_eq!(date_time_utc(1_796_912_700, Lang::En), "December 10, 2026, 14:25 UTC");
+        assert_eq!(date_time_utc(1_796_912_700, Lang::Es), "10 de diciembre de 2026, 14:25 UTC");
+        assert_eq!(date_time_utc(0, Lang::En), "January 1, 1970, 00:00 UTC");
     }
 
     #[test]

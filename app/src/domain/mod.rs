@@ -20,6 +20,7 @@ pub mod payment;
 pub mod reason;
 pub mod routing_number;
 pub mod staff;
+pub mod staff_search;
 pub mod zip;
 
 pub use bank_account::{BankAccountNumber, BankAccountType};

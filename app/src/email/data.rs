@@ -239,6 +239,45 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<StoredEmail>, sqlx::Error
     .await
 }
 
+/// A message as the back office lists it: what, to whom, when, how its delivery went;
+/// never its body (a link's token lives there until delivery).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EmailSummary {
+    pub id: EmailId,
+    pub to_address: String,
+    pub kind: String,
+    /// With a link's token, should one be in it, replaced by `marker`.
+    pub subject: String,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// The newest `limit` messages to any of `addresses`, newest first.
+pub async fn sent_to(
+    db: &Db,
+    addresses: &[String],
+    marker: &str,
+    limit: i64,
+) -> Result<Vec<EmailSummary>, sqlx::Error> {
+    if addresses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (0..addresses.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT id, to_address, kind, COALESCE(REPLACE(subject, secret, $1), subject) AS subject, \
+         created_at, sent_at, attempts, last_error FROM emails WHERE to_address IN ({}) \
+         ORDER BY id DESC LIMIT $2",
+        list.join(", ")
+    );
+    let mut query = sqlx::query_as(&sql).bind(marker).bind(limit);
+    for address in addresses {
+        query = query.bind(address.as_str());
+    }
+    query.fetch_all(&db.pool).await
+}
+
 /// Messages to one address, oldest first (tests and the outbox page).
 pub async fn to_address(db: &Db, to: &str) -> Result<Vec<StoredEmail>, sqlx::Error> {
     sqlx::query_as(

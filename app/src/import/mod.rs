@@ -12,6 +12,7 @@ pub use documents::{import_bill_documents, MAX_PDF_BYTES};
 pub use records::{AccountRecord, BillRecord};
 
 use crate::domain::autopay::calendar;
+use crate::domain::staff_search::Folded;
 use crate::domain::{AccountId, BillId, Cents, CustomerId};
 use crate::email::Letterhead;
 use crate::platform::db::{now, Db, WriteLock};
@@ -207,7 +208,8 @@ impl StoredBill {
     }
 }
 
-/// The record's customer by number, created if new, renamed if its name changed.
+/// The record's customer by number, created if new, renamed if its name changed; its
+/// name is folded for the back office's search with it (`name_folded`).
 async fn upsert_customer(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     r: &AccountRecord,
@@ -220,21 +222,25 @@ async fn upsert_customer(
             .await?;
     if let Some(c) = customer {
         if c.name != r.customer_name {
-            sqlx::query("UPDATE customers SET name = $1, updated_at = $2 WHERE id = $3")
-                .bind(&r.customer_name)
-                .bind(at)
-                .bind(c.id)
+            sqlx::query(
+                "UPDATE customers SET name = $1, name_folded = $2, updated_at = $3 WHERE id = $4",
+            )
+            .bind(&r.customer_name)
+            .bind(Folded::name(&r.customer_name).as_str())
+            .bind(at)
+            .bind(c.id)
                 .execute(&mut **tx)
                 .await?;
         }
         return Ok(c.id);
     }
     let (id,): (CustomerId,) = sqlx::query_as(
-        "INSERT INTO customers (customer_number, name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $3) RETURNING id",
+        "INSERT INTO customers (customer_number, name, name_folded, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4) RETURNING id",
     )
     .bind(r.customer_number.as_padded())
     .bind(&r.customer_name)
+    .bind(Folded::name(&r.customer_name).as_str())
     .bind(at)
     .fetch_one(&mut **tx)
     .await?;
@@ -243,14 +249,17 @@ async fn upsert_customer(
 
 type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// Binds an account's columns as the record has them, `$1` to `$10`: its customer, the
-/// service and mailing addresses, and the time of the change.
+/// Binds an account's columns as the record has them, `$1` to `$11`: its customer, the
+/// service and mailing addresses, the time of the change, and the service address folded
+/// for the back office's search.
 fn bind_account<'q>(
     statement: Statement<'q>,
     customer_id: CustomerId,
     r: &'q AccountRecord,
     at: i64,
 ) -> Statement<'q> {
+    let s = &r.service;
+    let folded = Folded::service_address(&s.street, &s.city, &s.state, s.zip.as_str());
     statement
         .bind(customer_id)
         .bind(&r.service.street)
@@ -262,6 +271,7 @@ fn bind_account<'q>(
         .bind(&r.mailing.state)
         .bind(r.mailing.zip.as_str())
         .bind(at)
+        .bind(folded.as_str().to_string())
 }
 
 async fn update_account(
@@ -275,7 +285,8 @@ async fn update_account(
     let update = sqlx::query(
         "UPDATE accounts SET customer_id = $1, service_address = $2, service_city = $3, \
          service_state = $4, service_zip = $5, mailing_address = $6, mailing_city = $7, \
-         mailing_state = $8, mailing_zip = $9, updated_at = $10 WHERE id = $11",
+         mailing_state = $8, mailing_zip = $9, updated_at = $10, service_address_folded = $11 \
+         WHERE id = $12",
     );
     bind_account(update, customer_id, r, at)
         .bind(account_id)
@@ -295,7 +306,8 @@ async fn insert_account(
     let insert = sqlx::query(
         "INSERT INTO accounts (customer_id, service_address, service_city, service_state, \
          service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, created_at, \
-         updated_at, account_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
+         updated_at, service_address_folded, account_number) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)",
     );
     bind_account(insert, customer_id, r, at)
         .bind(r.account_number.as_padded())

@@ -79,12 +79,86 @@ impl Db {
         Ok(Self { pool, backend })
     }
 
+    /// Brings the schema up to date, then folds the names and addresses not folded yet.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        self.fold_missing().await?;
         Ok(())
+    }
+
+    /// Fills the folded columns the back office searches (migration 0014) where they are
+    /// still NULL: rows written before them, or by something that does not fold (a bench
+    /// writing straight into the tables). The fold is Rust's (`Folded`), as SQLite cannot
+    /// take accents off; a page of rows at a time, one statement each. Returns how many.
+    pub async fn fold_missing(&self) -> Result<u64, sqlx::Error> {
+        use crate::domain::staff_search::Folded;
+        const PAGE: i64 = 500;
+        let mut folded = 0;
+        loop {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, name FROM customers WHERE name_folded IS NULL ORDER BY id LIMIT $1",
+            )
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            let values: Vec<(i64, String)> =
+                rows.into_iter().map(|(id, name)| (id, Folded::name(&name).as_str().into())).collect();
+            match self.set_folded("customers", "name_folded", &values).await? {
+                0 => break,
+                n => folded += n,
+            }
+        }
+        loop {
+            let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+                "SELECT id, service_address, service_city, service_state, service_zip FROM accounts \
+                 WHERE service_address_folded IS NULL ORDER BY id LIMIT $1",
+            )
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            let values: Vec<(i64, String)> = rows
+                .into_iter()
+                .map(|(id, street, city, state, zip)| {
+                    (id, Folded::service_address(&street, &city, &state, &zip).as_str().into())
+                })
+                .collect();
+            match self.set_folded("accounts", "service_address_folded", &values).await? {
+                0 => break,
+                n => folded += n,
+            }
+        }
+        if folded > 0 {
+            tracing::info!(folded, "names and service addresses folded for searching");
+        }
+        Ok(folded)
+    }
+
+    /// Sets `column` of each row (id, value) of `table`, in one statement; returns how many
+    /// rows it changed (none: nothing left to fold, or nothing it can).
+    async fn set_folded(
+        &self,
+        table: &str,
+        column: &str,
+        values: &[(i64, String)],
+    ) -> Result<u64, sqlx::Error> {
+        if values.is_empty() {
+            return Ok(0);
+        }
+        let rows: Vec<String> =
+            (0..values.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!(
+            "WITH v (id, folded) AS (VALUES {}) UPDATE {table} SET {column} = \
+             (SELECT v.folded FROM v WHERE v.id = {table}.id) WHERE id IN (SELECT v.id FROM v)",
+            rows.join(", ")
+        );
+        let mut update = sqlx::query(&sql);
+        for (id, folded) in values {
+            update = update.bind(*id).bind(folded.as_str());
+        }
+        Ok(update.execute(&self.pool).await?.rows_affected())
     }
 
     /// `PRAGMA integrity_check` on SQLite; PostgreSQL checks itself.

@@ -185,6 +185,43 @@ pub async fn current(db: &Db, scope: Scope, subject: &str) -> Result<Option<Coun
     Ok(row.map(|(hits, end)| Counted { hits, minutes: ((end - at + 59) / 60).max(1) }))
 }
 
+/// A subject's count of attempts in its current window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Counter {
+    pub hits: i64,
+    pub window_start: i64,
+    pub window_secs: i64,
+}
+
+impl Counter {
+    /// When the window ends, if a subject at `limit` is refused until then: the next attempt
+    /// would be over the limit (`attempt` lets `limit.max` through, refuses the one after).
+    pub fn blocked_until(&self, limit: i64, now: i64) -> Option<i64> {
+        let ends = self.window_start.saturating_add(self.window_secs);
+        (self.hits >= limit && ends > now).then_some(ends)
+    }
+
+    /// Attempts counted in a window still running (0 once it has ended).
+    pub fn current_hits(&self, now: i64) -> i64 {
+        if self.window_start.saturating_add(self.window_secs) > now {
+            self.hits
+        } else {
+            0
+        }
+    }
+}
+
+/// A subject's counter, as it stands (it may belong to a window that has ended).
+pub async fn counter(db: &Db, scope: Scope, subject: &str) -> Result<Option<Counter>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT hits, window_start, window_secs FROM throttle_counters WHERE scope = $1 AND subject = $2",
+    )
+    .bind(scope.name())
+    .bind(subject)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 /// Deletes counters whose window has ended (they decide nothing any more); returns how many.
 pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM throttle_counters WHERE window_start + window_secs <= $1")
@@ -222,6 +259,23 @@ mod tests {
         assert_eq!(address_subject(ip("2001:db8:1:2:ffff:1:2:3")), "2001:db8:1:2::/64");
         assert_ne!(address_subject(ip("2001:db8:1:3::1")), "2001:db8:1:2::/64");
         assert_eq!(address_subject(ip("::ffff:198.51.100.7")), "198.51.100.7");
+    }
+
+    #[test]
+    fn a_subject_at_its_limit_is_blocked_until_its_window_ends() {
+        let counter = Counter { hits: 10, window_start: 1_000, window_secs: 15 * MINUTE };
+        let ends = 1_000 + 15 * MINUTE;
+        assert_eq!(counter.blocked_until(10, 1_000), Some(ends));
+        assert_eq!(counter.blocked_until(10, ends - 1), Some(ends));
+        assert_eq!(counter.blocked_until(10, ends), None, "the window has ended");
+        assert_eq!(counter.blocked_until(11, 1_000), None, "one attempt left");
+        assert_eq!(Counter { hits: 12, ..counter }.blocked_until(10, 1_000), Some(ends));
+        assert_eq!(counter.current_hits(ends - 1), 10);
+        assert_eq!(counter.current_hits(ends), 0);
+        // As `attempt` decides: the limit's own attempt goes ahead, the next is refused.
+        let limit = Limit { max: 10, window_secs: 15 * MINUTE };
+        assert!(matches!(admission(10, 1_000, limit, 1_000), Admission::Allowed { .. }));
+        assert!(matches!(admission(11, 1_000, limit, 1_000), Admission::Blocked { .. }));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! test then creates and drops its own database there).
 
 mod autopay;
+mod backoffice;
 mod backup;
 mod banking;
 mod bills;

@@ -39,6 +39,8 @@ pub struct HistoryRow {
     pub return_code: Option<String>,
     /// The payment this one retries (after an insufficient-funds return).
     pub retry_of: Option<PaymentId>,
+    /// Why it was declined or skipped, as the server recorded it (for the back office).
+    pub failure_reason: Option<String>,
 }
 
 /// A payment's date in the history: an e-check's effective entry date once it has one
@@ -57,7 +59,7 @@ pub async fn payments(
     let mut sql = format!(
         "SELECT p.id AS payment_id, p.account_id, c.customer_number || '-' || a.account_number AS number, \
          p.amount_cents, p.fee_cents, {SHOWN_DATE} AS date, p.draft_date, p.status, p.channel, p.submission_id, m.kind, \
-         m.bank_account_type, m.card_brand, m.last4, p.return_code, p.retry_of FROM payments p \
+         m.bank_account_type, m.card_brand, m.last4, p.return_code, p.retry_of, p.failure_reason FROM payments p \
          JOIN accounts a ON a.id = p.account_id JOIN customers c ON c.id = a.customer_id \
          JOIN payment_methods m ON m.id = p.payment_method_id \
          WHERE a.customer_id = $1 AND m.customer_id = a.customer_id"
