@@ -21,45 +21,148 @@ mod common;
 use common::peak_mib;
 
 const REAL_SURNAMES: &[&str] = &[
-    "García", "Rodríguez", "Martínez", "Hernández", "López", "González", "Pérez", "Sánchez",
-    "Ramírez", "Torres", "Flores", "Rivera", "Gómez", "Díaz", "Cruz", "Morales", "Reyes",
-    "Gutiérrez", "Ortiz", "Chávez", "Núñez", "Muñoz", "Jiménez", "Vásquez", "Castillo",
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson",
-    "Taylor", "Thomas", "Moore", "Martin", "Jackson", "Thompson", "White", "Harris", "Clark",
-    "Lewis", "Nguyen", "Chen", "Kim", "O'Brien", "Müller", "Søndergaard",
+    "García",
+    "Rodríguez",
+    "Martínez",
+    "Hernández",
+    "López",
+    "González",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Flores",
+    "Rivera",
+    "Gómez",
+    "Díaz",
+    "Cruz",
+    "Morales",
+    "Reyes",
+    "Gutiérrez",
+    "Ortiz",
+    "Chávez",
+    "Núñez",
+    "Muñoz",
+    "Jiménez",
+    "Vásquez",
+    "Castillo",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Martin",
+    "Jackson",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Nguyen",
+    "Chen",
+    "Kim",
+    "O'Brien",
+    "Müller",
+    "Søndergaard",
 ];
 const SYLLABLES_A: &[&str] = &[
-    "Al", "Bar", "Cal", "Dor", "El", "Fen", "Gar", "Hal", "Ib", "Jar", "Kel", "Lor", "Mar",
-    "Nor", "Ol", "Par", "Quin", "Ros", "Sal", "Tor", "Ul", "Val", "Wes", "Yar", "Zan", "Bel",
-    "Cor", "Dal", "Est", "Far", "Gil", "Hol", "Ker", "Lin", "Mor", "Ned", "Pem", "Ren",
+    "Al", "Bar", "Cal", "Dor", "El", "Fen", "Gar", "Hal", "Ib", "Jar", "Kel", "Lor", "Mar", "Nor",
+    "Ol", "Par", "Quin", "Ros", "Sal", "Tor", "Ul", "Val", "Wes", "Yar", "Zan", "Bel", "Cor",
+    "Dal", "Est", "Far", "Gil", "Hol", "Ker", "Lin", "Mor", "Ned", "Pem", "Ren",
 ];
 const SYLLABLES_B: &[&str] = &[
-    "bright", "ford", "wood", "ley", "ton", "by", "ham", "well", "stone", "field", "worth",
-    "more", "dale", "wick", "mont", "ez", "ano", "ini", "ova", "sen", "berg", "holm", "quist",
-    "rick", "vale",
+    "bright", "ford", "wood", "ley", "ton", "by", "ham", "well", "stone", "field", "worth", "more",
+    "dale", "wick", "mont", "ez", "ano", "ini", "ova", "sen", "berg", "holm", "quist", "rick",
+    "vale",
 ];
 const FIRST_NAMES: &[&str] = &[
-    "Alex", "María", "José", "Ana", "Luis", "Sofía", "Andrés", "Lucía", "Jesús", "Ángel",
-    "Chloé", "Zoë", "John", "Mary", "James", "Linda", "Robert", "Patricia", "Michael",
-    "Jennifer", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph",
-    "Jessica", "Thomas", "Sarah", "Carlos", "Elena", "Wei", "Li", "Minh", "Thu", "Sam",
-    "Taylor", "Jordan", "Morgan", "Daniel", "Emily", "Matthew", "Olivia", "Anthony", "Emma",
-    "Mark", "Ava", "Paul", "Mia", "Kevin", "Grace", "Brian", "Chloe", "George", "Lily",
-    "Edward", "Hannah", "Ronald", "Nora",
+    "Alex",
+    "María",
+    "José",
+    "Ana",
+    "Luis",
+    "Sofía",
+    "Andrés",
+    "Lucía",
+    "Jesús",
+    "Ángel",
+    "Chloé",
+    "Zoë",
+    "John",
+    "Mary",
+    "James",
+    "Linda",
+    "Robert",
+    "Patricia",
+    "Michael",
+    "Jennifer",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Elena",
+    "Wei",
+    "Li",
+    "Minh",
+    "Thu",
+    "Sam",
+    "Taylor",
+    "Jordan",
+    "Morgan",
+    "Daniel",
+    "Emily",
+    "Matthew",
+    "Olivia",
+    "Anthony",
+    "Emma",
+    "Mark",
+    "Ava",
+    "Paul",
+    "Mia",
+    "Kevin",
+    "Grace",
+    "Brian",
+    "Chloe",
+    "George",
+    "Lily",
+    "Edward",
+    "Hannah",
+    "Ronald",
+    "Nora",
 ];
 const STREETS_A: &[&str] = &[
-    "Oak", "Pine", "Cedar", "Maple", "Elm", "Birch", "Willow", "Aspen", "Spruce", "Alder",
-    "Pear", "Apple", "Cherry", "Plum", "Rogue", "River", "Lake", "Hill", "Valley", "Meadow",
-    "Sunset", "Sunrise", "Table", "Rock", "Eagle", "Hawk", "Quail", "Deer", "Fox", "Bear",
-    "Main", "Market", "Church", "Mill", "Bridge", "Spring", "Garden", "Park", "Forest", "Ridge",
+    "Oak", "Pine", "Cedar", "Maple", "Elm", "Birch", "Willow", "Aspen", "Spruce", "Alder", "Pear",
+    "Apple", "Cherry", "Plum", "Rogue", "River", "Lake", "Hill", "Valley", "Meadow", "Sunset",
+    "Sunrise", "Table", "Rock", "Eagle", "Hawk", "Quail", "Deer", "Fox", "Bear", "Main", "Market",
+    "Church", "Mill", "Bridge", "Spring", "Garden", "Park", "Forest", "Ridge",
 ];
 const STREETS_B: &[&str] = &[
     "", "wood", "crest", "view", "dale", "brook", "field", "haven", "side", "gate", " Blossom",
     " Creek", " Point", " Hollow", " Grove", " Glen", " Run", " Bend", " Terrace", " Heights",
     "land", "mont", "shire", "stone", " Springs",
 ];
-const STREET_TYPES: &[(&str, &str)] =
-    &[("St", "Street"), ("Ave", "Avenue"), ("Rd", "Road"), ("Ln", "Lane"), ("Dr", "Drive"), ("Way", "Way")];
+const STREET_TYPES: &[(&str, &str)] = &[
+    ("St", "Street"),
+    ("Ave", "Avenue"),
+    ("Rd", "Road"),
+    ("Ln", "Lane"),
+    ("Dr", "Drive"),
+    ("Way", "Way"),
+];
 const TOWNS: &[(&str, &str)] = &[
     ("Medford", "97501"),
     ("Ashland", "97520"),
@@ -211,7 +314,8 @@ async fn seed(db: &Db, accounts: usize) {
         let mut tx = db.pool.begin().await.expect("begin");
         let end = (start + PER_TRANSACTION).min(accounts);
         for chunk in (start..end).step_by(ROWS) {
-            let rows: Vec<(usize, Row)> = (chunk..(chunk + ROWS).min(end)).map(|i| (i, row(i))).collect();
+            let rows: Vec<(usize, Row)> =
+                (chunk..(chunk + ROWS).min(end)).map(|i| (i, row(i))).collect();
             insert_customers(&mut tx, &rows).await;
             insert_accounts(&mut tx, &rows).await;
             insert_logins(&mut tx, &rows).await;
@@ -350,7 +454,10 @@ async fn measure(db: &Db, accounts: usize, kind: &str, count: usize) {
         let page = search::search(db, &query, 0).await.expect("search");
         let took = started.elapsed();
         if matches!(kind, "bill" | "email") {
-            assert!(page.hits.iter().any(|h| h.account_id.0 == i as i64 + 1), "{text:?} missed its account");
+            assert!(
+                page.hits.iter().any(|h| h.account_id.0 == i as i64 + 1),
+                "{text:?} missed its account"
+            );
         }
         n += 1;
         // The first ten warm the caches and prepare the statements.

@@ -184,7 +184,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Staff { what: StaffCommand::Add { email, role } } => {
             add_staff(&config, &db, &email, role).await
         }
-        Command::Staff { what: StaffCommand::Disable { email } } => disable_staff(&db, &email).await,
+        Command::Staff { what: StaffCommand::Disable { email } } => {
+            disable_staff(&db, &email).await
+        }
         Command::Audit { what: AuditCommand::Verify } => verify_audit(&db).await,
         Command::Import { what: ImportKind::Routing { file } } => import_routing(&db, &file).await,
         Command::Import { what: ImportKind::Accounts { file } } => {
@@ -314,7 +316,10 @@ async fn add_staff(
             println!("{link}");
             Ok(())
         }
-        Err(e @ (AddError::BadEmail | AddError::Add(app::auth::staff_data::AddStaffError::EmailTaken))) => {
+        Err(
+            e @ (AddError::BadEmail
+            | AddError::Add(app::auth::staff_data::AddStaffError::EmailTaken)),
+        ) => {
             anyhow::bail!("{email}: {e}; nothing was changed")
         }
         Err(e) => Err(e).context("adding the staff member"),

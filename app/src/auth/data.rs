@@ -62,10 +62,7 @@ pub struct LoginFacts {
 }
 
 /// The customer's login, if they registered one.
-pub async fn login_facts(
-    db: &Db,
-    customer: CustomerId,
-) -> Result<Option<LoginFacts>, sqlx::Error> {
+pub async fn login_facts(db: &Db, customer: CustomerId) -> Result<Option<LoginFacts>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, email, locale, created_at, last_sign_in_at FROM logins WHERE customer_id = $1",
     )

@@ -113,13 +113,13 @@ async fn staff_signed_in(s: &Session, staff: StaffId) -> Option<SignedIn> {
     let signed_in_at = s.get::<i64>(SIGNED_IN_AT).await.ok().flatten();
     let seen = s.get::<i64>(STAFF_SEEN).await.ok().flatten();
     let db = leptos::prelude::use_context::<crate::platform::Db>()?;
-    let limits = leptos::prelude::use_context::<crate::platform::Config>().unwrap_or_default().staff;
+    let limits =
+        leptos::prelude::use_context::<crate::platform::Config>().unwrap_or_default().staff;
     let row = staff_data::by_id(&db, staff).await.ok().flatten();
     let at = now();
     let (max, idle) = (limits.max_hours.max(1) * 3600, limits.idle_minutes.max(1) * 60);
-    let member = row.filter(|r| {
-        r.disabled_at.is_none() && r.enrolled_at.is_some() && Some(r.epoch) == epoch
-    });
+    let member = row
+        .filter(|r| r.disabled_at.is_none() && r.enrolled_at.is_some() && Some(r.epoch) == epoch);
     match (member, signed_in_at) {
         (Some(member), Some(since)) if staff_session_open(at, since, seen, max, idle) => {
             let _ = s.insert(STAFF_SEEN, at).await;
@@ -136,7 +136,13 @@ async fn staff_signed_in(s: &Session, staff: StaffId) -> Option<SignedIn> {
 
 /// Whether a staff session signed in at `since` and last seen at `seen` is still open at
 /// `at`: under `max_secs` since signing in, and under `idle_secs` since the last request.
-pub fn staff_session_open(at: i64, since: i64, seen: Option<i64>, max_secs: i64, idle_secs: i64) -> bool {
+pub fn staff_session_open(
+    at: i64,
+    since: i64,
+    seen: Option<i64>,
+    max_secs: i64,
+    idle_secs: i64,
+) -> bool {
     seconds_left(Some(since), at, max_secs) > 0 && seen.is_some_and(|seen| at - seen < idle_secs)
 }
 
@@ -200,10 +206,16 @@ mod tests {
         let since = 1_000;
         assert!(staff_session_open(since + 60, since, Some(since), max, idle));
         assert!(staff_session_open(since + idle - 1, since, Some(since), max, idle));
-        assert!(!staff_session_open(since + idle, since, Some(since), max, idle), "idle 15 minutes");
+        assert!(
+            !staff_session_open(since + idle, since, Some(since), max, idle),
+            "idle 15 minutes"
+        );
         let busy = since + max - 60;
         assert!(staff_session_open(busy + 30, since, Some(busy), max, idle));
-        assert!(!staff_session_open(since + max, since, Some(since + max - 1), max, idle), "8 hours");
+        assert!(
+            !staff_session_open(since + max, since, Some(since + max - 1), max, idle),
+            "8 hours"
+        );
         assert!(!staff_session_open(since, since, None, max, idle), "never seen: closed");
     }
 

@@ -32,7 +32,8 @@ impl StaffRow {
     }
 }
 
-const STAFF: &str = "SELECT id, email, role, password_hash, totp_ciphertext, totp_key_id, enrolled_at, \
+const STAFF: &str =
+    "SELECT id, email, role, password_hash, totp_ciphertext, totp_key_id, enrolled_at, \
      disabled_at, epoch FROM staff";
 
 pub async fn by_email(db: &Db, email: &str) -> Result<Option<StaffRow>, sqlx::Error> {
@@ -93,11 +94,13 @@ pub async fn issue_enrollment(
 ) -> Result<(), sqlx::Error> {
     let at = now();
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE staff_enrollments SET used_at = $1 WHERE staff_id = $2 AND used_at IS NULL")
-        .bind(at)
-        .bind(staff)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE staff_enrollments SET used_at = $1 WHERE staff_id = $2 AND used_at IS NULL",
+    )
+    .bind(at)
+    .bind(staff)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO staff_enrollments (staff_id, token_hash, expires_at, created_at) VALUES ($1, $2, $3, $4)",
     )

@@ -22,7 +22,8 @@ pub struct StaffBarInfo {
 pub async fn staff_header() -> Result<Option<StaffBarInfo>, ServerFnError> {
     let Some(member) = crate::auth::current_staff().await else { return Ok(None) };
     let db = expect_context::<crate::platform::Db>();
-    let row = crate::auth::staff_data::by_id(&db, member.id).await.map_err(crate::forms::internal)?;
+    let row =
+        crate::auth::staff_data::by_id(&db, member.id).await.map_err(crate::forms::internal)?;
     Ok(row.map(|r| StaffBarInfo { email: r.email, role: member.role }))
 }
 

@@ -77,7 +77,9 @@ pub fn month_year(date: Date, lang: Lang) -> String {
 /// zone of its own).
 pub fn date_time_utc(unix_secs: i64, lang: Lang) -> String {
     match time::OffsetDateTime::from_unix_timestamp(unix_secs) {
-        Ok(at) => format!("{}, {:02}:{:02} UTC", long_date(at.date(), lang), at.hour(), at.minute()),
+        Ok(at) => {
+            format!("{}, {:02}:{:02} UTC", long_date(at.date(), lang), at.hour(), at.minute())
+        }
         Err(_) => unix_secs.to_string(),
     }
 }

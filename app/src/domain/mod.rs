@@ -28,8 +28,8 @@ pub use card::{CardBrand, CardNumber, Expiry, SecurityCode};
 pub use customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber};
 pub use email::Email;
 pub use ids::{
-    AccountId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId,
-    PaymentId, StaffId, SubmissionId, TokenId, AuditId,
+    AccountId, AuditId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId,
+    PaymentId, StaffId, SubmissionId, TokenId,
 };
 pub use language::Lang;
 pub use local_path::local_path;

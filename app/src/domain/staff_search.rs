@@ -8,9 +8,7 @@
 //! The portal stores no phone numbers (the utility's accounts file has none): a phone number
 //! is refused with its own reason rather than searched for in vain.
 
-use super::customer_account::{
-    AccountNumber, CustomerAccountNumber, CustomerNumber, SEPARATORS,
-};
+use super::customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber, SEPARATORS};
 use super::email::Email;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -335,7 +333,10 @@ mod tests {
     fn names_fold_accents_case_and_marks() {
         assert_eq!(Folded::name("María Ñúñez").as_str(), " maria nunez ");
         assert_eq!(Folded::name("  JOSÉ   o'brien-SMITH ").as_str(), " jose obrien smith ");
-        assert_eq!(Folded::name("Ævar Øster Łukasz Straße").as_str(), " aevar oster lukasz strasse ");
+        assert_eq!(
+            Folded::name("Ævar Øster Łukasz Straße").as_str(),
+            " aevar oster lukasz strasse "
+        );
         assert_eq!(Folded::name("Zoë Ça Ğül Ｆｕｌｌ ﬁne").as_str(), " zoe ca gul full fine ");
         assert_eq!(Folded::name("D´Angelo D’Arcy").as_str(), " dangelo darcy ");
         assert_eq!(Folded::name("").as_str(), " ");
@@ -345,7 +346,8 @@ mod tests {
 
     #[test]
     fn addresses_fold_street_types_and_directions() {
-        let stored = Folded::service_address("1209 West Main Street, Apt. 4B", "Medford", "OR", "97501");
+        let stored =
+            Folded::service_address("1209 West Main Street, Apt. 4B", "Medford", "OR", "97501");
         assert_eq!(stored.as_str(), " 1209 w main st apt 4b medford or 97501 ");
         assert_eq!(
             Folded::service_address("9 Pear Blossom Ln", "Médford", "OR", "97502").as_str(),

@@ -229,8 +229,8 @@ async fn upsert_customer(
             .bind(Folded::name(&r.customer_name).as_str())
             .bind(at)
             .bind(c.id)
-                .execute(&mut **tx)
-                .await?;
+            .execute(&mut **tx)
+            .await?;
         }
         return Ok(c.id);
     }

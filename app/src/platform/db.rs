@@ -104,8 +104,10 @@ impl Db {
             .bind(PAGE)
             .fetch_all(&self.pool)
             .await?;
-            let values: Vec<(i64, String)> =
-                rows.into_iter().map(|(id, name)| (id, Folded::name(&name).as_str().into())).collect();
+            let values: Vec<(i64, String)> = rows
+                .into_iter()
+                .map(|(id, name)| (id, Folded::name(&name).as_str().into()))
+                .collect();
             match self.set_folded("customers", "name_folded", &values).await? {
                 0 => break,
                 n => folded += n,

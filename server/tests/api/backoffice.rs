@@ -54,7 +54,8 @@ async fn found(db: &Db, raw: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_bill_number_is_found_in_every_form_a_caller_reads_it() {
     let t = seeded().await;
-    for raw in ["12345678-1234567", "123456781234567", "12345678 1234567", "1234 5678 – 123 4567"] {
+    for raw in ["12345678-1234567", "123456781234567", "12345678 1234567", "1234 5678 – 123 4567"]
+    {
         assert_eq!(found(&t.db, raw).await, ["12345678-1234567"], "{raw}");
     }
     for raw in ["345678-34567", "00345678-0034567", "345678 - 0034567", "003456780034567"] {
@@ -84,14 +85,16 @@ async fn one_number_finds_the_customers_accounts_or_the_account() {
 async fn an_email_finds_the_logins_customer_or_the_account_it_is_billed_to() {
     let t = seeded().await;
     let email = unique_email("alex");
-    let maria = app::registration::service::find_account(&t.db, "10.1.1.1", "23456789-2345678", "97502")
-        .await
-        .unwrap()
-        .unwrap();
-    let alex = app::registration::service::find_account(&t.db, "10.1.1.1", "12345678-1234567", "97501")
-        .await
-        .unwrap()
-        .unwrap();
+    let maria =
+        app::registration::service::find_account(&t.db, "10.1.1.1", "23456789-2345678", "97502")
+            .await
+            .unwrap()
+            .unwrap();
+    let alex =
+        app::registration::service::find_account(&t.db, "10.1.1.1", "12345678-1234567", "97501")
+            .await
+            .unwrap()
+            .unwrap();
     app::registration::service::create_login(
         &t.db,
         &crate::helpers::caller(),
@@ -175,7 +178,11 @@ async fn results_come_a_page_at_a_time_in_a_stable_order() {
     let mut csv = HEADER.to_string();
     for i in 1..=45 {
         // Accents on every other name: the order is the folded one.
-        let name = if i % 2 == 0 { format!("Páger {:02}", 46 - i) } else { format!("Pager {:02}", 46 - i) };
+        let name = if i % 2 == 0 {
+            format!("Páger {:02}", 46 - i)
+        } else {
+            format!("Pager {:02}", 46 - i)
+        };
         csv.push_str(&format!(
             "{:08},{name},{:07},{i} Paging Loop,Medford,OR,97501,{i} Paging Loop,Medford,OR,97501\n",
             70_000_000 + i,
@@ -301,9 +308,11 @@ async fn payment(
 async fn the_customers_page_shows_masked_methods_returns_emails_autopay_and_the_login() {
     let p = portal(false).await;
     let db = p.app.db.clone();
-    let Registered { customer_id: alex, email, .. } = p.app.register("12345678-1234567", "97501").await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
     let bank = p.app.add_method(alex, &crate::helpers::bank()).await.unwrap();
-    let visa = p.app.add_method(alex, &card("credit", "4111111111111111", "04/29", "123")).await.unwrap();
+    let visa =
+        p.app.add_method(alex, &card("credit", "4111111111111111", "04/29", "123")).await.unwrap();
     let account = account_id(&p.app, "1234567").await;
     enroll(&p, alex, account, bank, &Default::default()).await;
     let due = bill(&p.app, "1234567", "2027-06-01", "2027-06-20", 6120).await;
@@ -346,7 +355,10 @@ async fn the_customers_page_shows_masked_methods_returns_emails_autopay_and_the_
         f.emails.iter().find(|e| e.subject.starts_with(subject)).map(|e| e.state.clone())
     };
     assert_eq!(state("Sent one"), Some(EmailState::Sent { at: 1_700_000_000 }));
-    assert_eq!(state("Failed one"), Some(EmailState::Failed { reason: "550 mailbox unavailable".into() }));
+    assert_eq!(
+        state("Failed one"),
+        Some(EmailState::Failed { reason: "550 mailbox unavailable".into() })
+    );
     assert_eq!(
         state("Retrying one"),
         Some(EmailState::Retrying { attempts: 2, reason: "421 try again later".into() })
@@ -373,7 +385,10 @@ async fn a_locked_login_says_until_when_and_a_pending_verification_shows() {
         let _ = p.app.sign_in(&email, "not the password").await;
     }
     let login = file(&db, customer_id).await.login.unwrap();
-    assert_eq!((login.failed_sign_ins, login.locked_until), (limits.sign_in_failures_per_email - 1, None));
+    assert_eq!(
+        (login.failed_sign_ins, login.locked_until),
+        (limits.sign_in_failures_per_email - 1, None)
+    );
     assert_eq!(login.last_sign_in_at, None, "never signed in");
     let _ = p.app.sign_in(&email, "not the password").await;
     let login = file(&db, customer_id).await.login.unwrap();
@@ -404,7 +419,8 @@ async fn a_customer_without_a_login_has_a_page_without_anyone_elses_data() {
     let p = portal(false).await;
     let db = p.app.db.clone();
     // Alex has a login, methods and emails; Sam has none of them.
-    let Registered { customer_id: alex, email, .. } = p.app.register("12345678-1234567", "97501").await;
+    let Registered { customer_id: alex, email, .. } =
+        p.app.register("12345678-1234567", "97501").await;
     p.app.add_method(alex, &crate::helpers::bank()).await.unwrap();
     emails_in_every_state(&db, &email).await;
     let (sam,): (CustomerId,) =

@@ -88,7 +88,12 @@ pub async fn sign_in(app: &TestApp, staff: &Staff, code: &str) -> reqwest::Respo
 async fn a_staff_member_enrolls_once_with_a_strong_password_and_a_working_code() {
     let app = spawn_app().await;
     let (staff, token) = add_staff(&app, StaffRole::Agent).await;
-    let weak = [("token", token.as_str()), ("password", "short"), ("password_confirm", "short"), ("code", "000000")];
+    let weak = [
+        ("token", token.as_str()),
+        ("password", "short"),
+        ("password_confirm", "short"),
+        ("code", "000000"),
+    ];
     let r = app.post_form_as(&staff.client, "staff_enroll", "/staff/enroll", &weak).await;
     assert!(location(&r).starts_with("/staff/enroll?token="), "back to the form");
     let page = app.page_as(&staff.client, &location(&r)).await;
@@ -96,7 +101,12 @@ async fn a_staff_member_enrolls_once_with_a_strong_password_and_a_working_code()
     assert!(page.contains("not the one the app shows now"), "a wrong code is named: {page}");
 
     let code = staff.code(0);
-    let good = [("token", token.as_str()), ("password", STAFF_PASSWORD), ("password_confirm", STAFF_PASSWORD), ("code", code.as_str())];
+    let good = [
+        ("token", token.as_str()),
+        ("password", STAFF_PASSWORD),
+        ("password_confirm", STAFF_PASSWORD),
+        ("code", code.as_str()),
+    ];
     let r = app.post_form_as(&staff.client, "staff_enroll", "/staff/enroll", &good).await;
     assert_eq!(location(&r), "/staff/enroll/done");
     let done = app.page_as(&staff.client, "/staff/enroll/done").await;
@@ -141,7 +151,11 @@ async fn repeated_failures_lock_a_staff_login_like_a_customers() {
     let (staff, codes) = signed_in_staff(&app, StaffRole::Agent).await;
     let other = Staff { client: browser(), ..staff_clone(&staff) };
     for _ in 0..10 {
-        let fields = [("email", staff.email.as_str()), ("password", "wrong password here"), ("code", "123456")];
+        let fields = [
+            ("email", staff.email.as_str()),
+            ("password", "wrong password here"),
+            ("code", "123456"),
+        ];
         app.post_form_as(&other.client, "staff_sign_in", "/staff/sign-in", &fields).await;
     }
     let r = sign_in(&app, &other, &codes[0]).await;
@@ -185,10 +199,7 @@ async fn customers_and_visitors_reach_no_staff_function_and_staff_no_customer_pa
                 .unwrap();
             let status = r.status().as_u16();
             let body = r.text().await.unwrap();
-            assert!(
-                status == 403 || body == "null" || body == "[]",
-                "{function}: {status} {body}"
-            );
+            assert!(status == 403 || body == "null" || body == "[]", "{function}: {status} {body}");
         }
     }
     // The staff session is no customer's: the overview asks to sign in.
@@ -196,9 +207,20 @@ async fn customers_and_visitors_reach_no_staff_function_and_staff_no_customer_pa
     assert!(!overview.contains("12345678"), "no customer's data for staff");
     // An agent is not an admin.
     let (agent, _) = signed_in_staff(&app, StaffRole::Agent).await;
-    let r = agent.client.post(format!("{}/api/audit_log_rows", app.base))
-        .form(&[("actor", ""), ("action", ""), ("customer", ""), ("from", ""), ("to", ""), ("before", "")])
-        .send().await.unwrap();
+    let r = agent
+        .client
+        .post(format!("{}/api/audit_log_rows", app.base))
+        .form(&[
+            ("actor", ""),
+            ("action", ""),
+            ("customer", ""),
+            ("from", ""),
+            ("to", ""),
+            ("before", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
 }
 
@@ -234,6 +256,10 @@ async fn the_audit_log_records_sign_ins_and_its_chain_names_an_edited_or_removed
         .await
         .unwrap();
     assert_eq!(verify(&app.db).await.unwrap(), Err(ChainBreak::Edited(AuditId(rows[1].0))));
-    sqlx::query("DELETE FROM audit_log WHERE id = $1").bind(rows[1].0).execute(&app.db.pool).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = $1")
+        .bind(rows[1].0)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(verify(&app.db).await.unwrap(), Err(ChainBreak::Unlinked(AuditId(rows[2].0))));
 }

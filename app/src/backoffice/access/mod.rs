@@ -57,9 +57,11 @@ impl FormProblem for Problem {
                 m,
                 t_string!(i18n, staff.try_later_after),
             ),
-            Locked(m) => {
-                minutes(t_string!(i18n, staff.locked_before), m, t_string!(i18n, staff.locked_after))
-            }
+            Locked(m) => minutes(
+                t_string!(i18n, staff.locked_before),
+                m,
+                t_string!(i18n, staff.locked_after),
+            ),
             LinkUnknown => t_string!(i18n, staff.link_unknown).into(),
             LinkExpired => t_string!(i18n, staff.link_expired).into(),
             LinkUsed => t_string!(i18n, staff.link_used).into(),
@@ -94,7 +96,9 @@ fn issuer() -> String {
 
 #[server(endpoint = "staff_enrollment")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn staff_enrollment(token: String) -> Result<Result<EnrollmentView, Problem>, ServerFnError> {
+pub async fn staff_enrollment(
+    token: String,
+) -> Result<Result<EnrollmentView, Problem>, ServerFnError> {
     use base64::Engine;
     let db = expect_context::<crate::platform::Db>();
     let vault = expect_context::<crate::platform::vault::Vault>();
@@ -199,8 +203,14 @@ pub async fn take_staff_sign_in_outcome() -> Result<Option<StaffOutcome>, Server
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn staff_sign_out() -> Result<(), ServerFnError> {
     if let Some(staff) = crate::auth::current_staff().await {
-        crate::backoffice::audit_log::record(staff, crate::audit::AuditAction::SignOut, None, None, "{}")
-            .await?;
+        crate::backoffice::audit_log::record(
+            staff,
+            crate::audit::AuditAction::SignOut,
+            None,
+            None,
+            "{}",
+        )
+        .await?;
     }
     crate::auth::session::sign_out().await.map_err(internal)?;
     leptos_axum::redirect(&format!("{}?signed_out=1", paths::STAFF_SIGN_IN));

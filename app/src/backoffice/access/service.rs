@@ -44,10 +44,9 @@ pub async fn add_staff(
     let mut secret = [0u8; SECRET_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let base32 = Secret::from(secret.to_vec()).to_base32();
-    let id = data::insert(db, email.as_str(), role, |id| {
-        vault.seal(&base32, &StaffSecretBinding(id))
-    })
-    .await?;
+    let id =
+        data::insert(db, email.as_str(), role, |id| vault.seal(&base32, &StaffSecretBinding(id)))
+            .await?;
     let token = crate::platform::tokens::random_token();
     data::issue_enrollment(db, id, &token, ENROLLMENT_LINK_SECS)
         .await
@@ -311,11 +310,12 @@ async fn second_factor_ok(
     factor: &SecondFactor,
 ) -> Result<bool, EnrollError> {
     Ok(match factor {
-        SecondFactor::Code(code) => match opened_totp(vault, row, issuer)?.check(code, now() as u64)
-        {
-            Some(step) => data::accept_step(db, row.id, step as i64).await?,
-            None => false,
-        },
+        SecondFactor::Code(code) => {
+            match opened_totp(vault, row, issuer)?.check(code, now() as u64) {
+                Some(step) => data::accept_step(db, row.id, step as i64).await?,
+                None => false,
+            }
+        }
         SecondFactor::Recovery(code) => data::use_recovery_code(db, row.id, code).await?,
     })
 }

@@ -58,11 +58,22 @@ pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Respo
 async fn write(db: &Db, query: &AuditQuery) -> Result<Vec<u8>, String> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let e = |e: csv::Error| e.to_string();
-    out.write_record(["id", "at_utc", "actor", "action", "address", "customer_id", "reason", "details"])
-        .map_err(e)?;
+    out.write_record([
+        "id",
+        "at_utc",
+        "actor",
+        "action",
+        "address",
+        "customer_id",
+        "reason",
+        "details",
+    ])
+    .map_err(e)?;
     let mut filter = query.filter();
     loop {
-        let rows = crate::audit::data::rows(db, &filter, PAGE_ROWS * 20).await.map_err(|e| e.to_string())?;
+        let rows = crate::audit::data::rows(db, &filter, PAGE_ROWS * 20)
+            .await
+            .map_err(|e| e.to_string())?;
         let Some(last) = rows.last() else { break };
         filter.before = Some(last.id);
         for r in &rows {

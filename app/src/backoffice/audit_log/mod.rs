@@ -78,7 +78,9 @@ impl AuditQuery {
     pub fn filter(&self) -> AuditFilter {
         let day = |text: &str| {
             let format = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(text.trim(), format).ok().map(|d| d.midnight().assume_utc().unix_timestamp())
+            time::Date::parse(text.trim(), format)
+                .ok()
+                .map(|d| d.midnight().assume_utc().unix_timestamp())
         };
         let text = |t: &str| Some(t.trim().to_lowercase()).filter(|t| !t.is_empty());
         AuditFilter {

@@ -17,7 +17,15 @@ use leptos::prelude::*;
 pub fn CustomerPage(file: CustomerFile) -> impl IntoView {
     let i18n = use_i18n();
     let CustomerFile {
-        customer_number, name, login, accounts, methods, payments, more_payments, emails, ..
+        customer_number,
+        name,
+        login,
+        accounts,
+        methods,
+        payments,
+        more_payments,
+        emails,
+        ..
     } = file;
     view! {
         <article class="staff-customer">
@@ -186,14 +194,18 @@ pub fn rule_text(i18n: I18n, rule: &AutopayRule) -> String {
     };
     let maximum = rule
         .maximum
-        .map(|m| format!(", {} {}", t_string!(i18n, backoffice.rule_maximum), format::money(m, lang)))
+        .map(|m| {
+            format!(", {} {}", t_string!(i18n, backoffice.rule_maximum), format::money(m, lang))
+        })
         .unwrap_or_default();
     format!("{amount}, {timing}{maximum}.")
 }
 
 fn next_draft_text(i18n: I18n, draft: Option<NextDraft>) -> String {
     let lang = lang(i18n);
-    let on = |date, amount| format!("{} · {}", format::long_date(date, lang), format::money(amount, lang));
+    let on = |date, amount| {
+        format!("{} · {}", format::long_date(date, lang), format::money(amount, lang))
+    };
     match draft {
         None => t_string!(i18n, backoffice.no_draft).to_string(),
         Some(NextDraft::Planned { date, amount }) => on(date, amount),
@@ -370,7 +382,11 @@ fn email_state_text(i18n: I18n, state: &EmailState) -> String {
     let lang = lang(i18n);
     match state {
         EmailState::Sent { at } => {
-            format!("{} {}", t_string!(i18n, backoffice.email_sent), format::date_time_utc(*at, lang))
+            format!(
+                "{} {}",
+                t_string!(i18n, backoffice.email_sent),
+                format::date_time_utc(*at, lang)
+            )
         }
         EmailState::Waiting => t_string!(i18n, backoffice.email_waiting).to_string(),
         EmailState::Retrying { attempts, reason } => format!(

@@ -4,9 +4,9 @@
 //! (`email::data`). Every query names the customer, or an account of theirs.
 
 use super::{
-    AccountFile, AutopayState, BillLine, CustomerFile, Delivery, EmailLine, EmailState,
-    LoginState, MethodFacts, NextDraft, PaymentLine, PendingVerification, BILLS_SHOWN,
-    EMAILS_SHOWN, PAYMENTS_SHOWN,
+    AccountFile, AutopayState, BillLine, CustomerFile, Delivery, EmailLine, EmailState, LoginState,
+    MethodFacts, NextDraft, PaymentLine, PendingVerification, BILLS_SHOWN, EMAILS_SHOWN,
+    PAYMENTS_SHOWN,
 };
 use crate::domain::autopay::{calendar, AutopayRule, Draft};
 use crate::domain::payment::{reference, PaymentState};
@@ -115,7 +115,8 @@ async fn account_file(db: &Db, a: AccountRow, today: Date) -> Result<AccountFile
     .fetch_all(&db.pool)
     .await?;
     let newest = bills.first();
-    let (balance, due_date) = (newest.map_or(Cents(0), |b| b.balance_cents), newest.map(|b| b.due_date));
+    let (balance, due_date) =
+        (newest.map_or(Cents(0), |b| b.balance_cents), newest.map(|b| b.due_date));
     Ok(AccountFile {
         account_id: a.account_id,
         balance,
@@ -145,10 +146,7 @@ async fn account_file(db: &Db, a: AccountRow, today: Date) -> Result<AccountFile
 }
 
 /// The address waiting for verification on the account, while its link still works.
-async fn pending(
-    db: &Db,
-    account: AccountId,
-) -> Result<Option<PendingVerification>, sqlx::Error> {
+async fn pending(db: &Db, account: AccountId) -> Result<Option<PendingVerification>, sqlx::Error> {
     let row: Option<(String, i64)> = sqlx::query_as(
         "SELECT email, expires_at FROM one_time_tokens WHERE purpose = 'delivery-email' \
          AND account_id = $1 AND email IS NOT NULL AND used_at IS NULL AND expires_at >= $2 \

@@ -50,7 +50,8 @@ pub async fn search(
     page: u32,
 ) -> Result<SearchPage, sqlx::Error> {
     let page = page.min(LAST_PAGE);
-    let mut hits = data::hits(db, query, i64::from(page * PAGE_SIZE), PAGE_SIZE as usize + 1).await?;
+    let mut hits =
+        data::hits(db, query, i64::from(page * PAGE_SIZE), PAGE_SIZE as usize + 1).await?;
     let more = hits.len() > PAGE_SIZE as usize && page < LAST_PAGE;
     hits.truncate(PAGE_SIZE as usize);
     Ok(SearchPage { hits, page, more })
