@@ -114,6 +114,14 @@ fn change(changing: bool) -> &'static str {
     }
 }
 
+/// The back office (the utility's staff).
+pub const STAFF_HOME: &str = "/staff";
+pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
+pub const STAFF_ENROLL: &str = "/staff/enroll";
+pub const STAFF_ENROLLED: &str = "/staff/enroll/done";
+pub const STAFF_AUDIT: &str = "/staff/audit";
+pub const STAFF_AUDIT_CSV: &str = "/staff/audit.csv";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,11 +185,3 @@ mod tests {
         );
     }
 }
-
-/// The back office (the utility's staff).
-pub const STAFF_HOME: &str = "/staff";
-pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
-pub const STAFF_ENROLL: &str = "/staff/enroll";
-pub const STAFF_ENROLLED: &str = "/staff/enroll/done";
-pub const STAFF_AUDIT: &str = "/staff/audit";
-pub const STAFF_AUDIT_CSV: &str = "/staff/audit.csv";

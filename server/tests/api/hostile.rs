@@ -209,12 +209,17 @@ const INTERNALS: &[&str] = &[
     "stack backtrace",
 ];
 
-const ENGLISH_REFUSALS: &[&str] =
-    &["could not read this form", "longer than the portal accepts", "more than the portal accepts"];
+const ENGLISH_REFUSALS: &[&str] = &[
+    "could not read this form",
+    "longer than the portal accepts",
+    "more than the portal accepts",
+    "for the utility's staff",
+];
 const SPANISH_REFUSALS: &[&str] = &[
     "No pudimos leer este formulario",
     "más largo de lo que el portal acepta",
     "más de lo que el portal acepta",
+    "para el personal de la empresa",
 ];
 
 /// What any hostile request could have changed, apart from the session and the record of
