@@ -424,11 +424,11 @@ fn typed(kind: &str, i: usize, r: &Row) -> String {
             1 => format!("{}{}", r.customer_number, r.account_number),
             _ => format!("{}-{}", stripped(&r.customer_number), stripped(&r.account_number)),
         },
-        "number" if i % 2 == 0 => stripped(&r.customer_number),
+        "number" if i.is_multiple_of(2) => stripped(&r.customer_number),
         "number" => r.account_number.clone(),
         "email" => r.login.clone().or(r.billed_to.clone()).unwrap_or_default().to_uppercase(),
         // Half typed with the accents, half without, in lower case.
-        "name" if i % 2 == 0 => r.name(),
+        "name" if i.is_multiple_of(2) => r.name(),
         "name" => Folded::name(&r.name()).as_str().trim().to_string(),
         "surname" => r.last.clone(),
         "address" => format!("{} {}", r.house, r.street),
