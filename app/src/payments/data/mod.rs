@@ -186,8 +186,7 @@ pub(super) async fn give_back_many(
     at: i64,
 ) -> Result<(), sqlx::Error> {
     let amounts: Vec<(&BillId, &i64)> = amounts.iter().collect();
-    const ROWS: usize = 500;
-    for chunk in amounts.chunks(ROWS) {
+    for chunk in amounts.chunks(500) {
         let values: Vec<String> =
             (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3)).collect();
         let sql = format!(
@@ -195,8 +194,8 @@ pub(super) async fn give_back_many(
              (SELECT v.cents FROM v WHERE v.id = bills.id), updated_at = $1 WHERE id IN (SELECT v.id FROM v)",
             values.join(", ")
         );
-        // Kept prepared only when full: its text changes with its row count (see `returns`).
-        let mut update = sqlx::query(&sql).persistent(chunk.len() == ROWS).bind(at);
+        // Not kept prepared: its text changes with its row count (see `returns`).
+        let mut update = sqlx::query(&sql).persistent(false).bind(at);
         for (bill_id, cents) in chunk {
             update = update.bind(**bill_id).bind(**cents);
         }
