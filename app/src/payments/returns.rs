@@ -184,9 +184,8 @@ async fn unmatched(db: &Db, answers: &[Answered]) -> Result<Vec<Unmatched>, sqlx
     let mut unmatched = Vec::new();
     for page in answers.chunks(PAGE) {
         let originals = Originals::find(db, page).await?;
-        unmatched.extend(
-            page.iter().filter(|a| originals.target(a).is_none()).map(unmatched_entry),
-        );
+        unmatched
+            .extend(page.iter().filter(|a| originals.target(a).is_none()).map(unmatched_entry));
     }
     Ok(unmatched)
 }

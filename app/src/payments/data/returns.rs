@@ -202,7 +202,6 @@ pub struct Applied {
     pub emails: usize,
 }
 
-
 /// An entry to apply: its record, what it does, and the email it sends when it acts.
 pub type Entry = (AnswerRecord, Action, Option<Composed>);
 
@@ -411,7 +410,9 @@ async fn take_payments(
              RETURNING id, bill_id, amount_cents, payment_method_id",
             rows(chunk.len(), 2, 2)
         );
-        let mut update = sqlx::query_as::<_, (PaymentId, BillId, i64, MethodId)>(&sql).persistent(false).bind(at);
+        let mut update = sqlx::query_as::<_, (PaymentId, BillId, i64, MethodId)>(&sql)
+            .persistent(false)
+            .bind(at);
         for (id, code) in chunk {
             update = update.bind(*id).bind(*code);
         }
