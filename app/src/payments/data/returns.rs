@@ -208,7 +208,7 @@ pub type Entry = (AnswerRecord, Action, Option<Composed>);
 /// The multi-row statements here are not kept prepared (`persistent(false)`): sqlx keeps
 /// up to 100 prepared statements per connection, each of these the size of hundreds of
 /// placeholders, and the import's memory grew with the file's pages until they filled
-/// (+14 MiB for 10,000 entries, against +8 MiB without). Preparing each statement again
+/// (+14–19 MiB for 10,000 entries, against +8 MiB without). Preparing each statement again
 /// costs about 0.8 s per 10,000 entries, well within the import's budget.
 ///
 /// Rows per statement when applying a page: 11 columns of `ach_answers` × 500 stays far
