@@ -131,6 +131,10 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("staff_header", &[]),
     ("audit_log_rows", &["actor", "action", "customer", "from", "to", "before"]),
     ("staff_sign_out", &[]),
+    ("staff_search", &["q", "page"]),
+    ("staff_customer", &["customer"]),
+    ("staff_act", &["customer", "action", "account", "method", "replacement", "payment", "reason"]),
+    ("take_staff_action_outcome", &[]),
     ("end_idle_session", &[]),
     ("sign_out", &[]),
 ];
