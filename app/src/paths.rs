@@ -121,6 +121,9 @@ pub const STAFF_ENROLL: &str = "/staff/enroll";
 pub const STAFF_ENROLLED: &str = "/staff/enroll/done";
 pub const STAFF_AUDIT: &str = "/staff/audit";
 pub const STAFF_AUDIT_CSV: &str = "/staff/audit.csv";
+/// Admins' imports: the page, and where its form posts the file.
+pub const STAFF_IMPORTS: &str = "/staff/imports";
+pub const STAFF_IMPORTS_UPLOAD: &str = "/staff/imports/upload";
 
 #[cfg(test)]
 mod tests {

@@ -69,6 +69,12 @@ pub fn router(state: AppState) -> Router {
         .route(app::paths::BILL_PDF_ROUTE, get(bill_pdf))
         .route(app::paths::PAYMENT_HISTORY_CSV, get(payments_csv))
         .route(app::paths::STAFF_AUDIT_CSV, get(audit_csv))
+        .route(
+            app::paths::STAFF_IMPORTS_UPLOAD,
+            axum::routing::post(staff_upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::backoffice::imports::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
         .route("/api/{*fn_name}", axum::routing::any(server_fns::unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
@@ -116,6 +122,21 @@ async fn audit_csv(
 ) -> axum::response::Response {
     let (parts, _) = request.into_parts();
     app::backoffice::audit_log::csv::serve(state.db, state.config, parts).await
+}
+
+/// A file an admin uploads to import (`app::backoffice::imports::upload`).
+async fn staff_upload(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use app::backoffice::imports::upload::{receive, Services};
+    let services = Services {
+        db: &state.db,
+        config: &state.config,
+        mailer: &state.mailer,
+        vault: &state.vault,
+    };
+    receive(services, request).await
 }
 
 /// The session cookie. Over HTTPS the `__Host-` prefix makes the browser refuse it unless

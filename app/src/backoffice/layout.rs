@@ -66,6 +66,7 @@ fn StaffBar(staff: StaffBarInfo) -> impl IntoView {
             <ul>
                 <li><a href=paths::STAFF_HOME>{t!(i18n, staff.nav_search)}</a></li>
                 {is_admin.then(|| view! {
+                    <li><a href=paths::STAFF_IMPORTS>{t!(i18n, staff.nav_imports)}</a></li>
                     <li><a href=paths::STAFF_AUDIT>{t!(i18n, staff.nav_audit)}</a></li>
                 })}
             </ul>

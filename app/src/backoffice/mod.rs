@@ -9,11 +9,15 @@ pub mod access;
 pub mod actions;
 pub mod audit_log;
 pub mod customer;
+pub mod imports;
 mod layout;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod search;
 
 pub use access::{StaffEnrollPage, StaffEnrolledPage, StaffSignInPage};
 pub use audit_log::AuditLogPage;
 pub use customer::StaffCustomerPage;
-pub use search::StaffSearchPage;
+pub use imports::StaffImportsPage;
 pub use layout::{StaffHomePage, StaffPage};
+pub use search::StaffSearchPage;

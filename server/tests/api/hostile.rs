@@ -135,6 +135,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("staff_customer", &["customer"]),
     ("staff_act", &["customer", "action", "account", "method", "replacement", "payment", "reason"]),
     ("take_staff_action_outcome", &[]),
+    ("staff_import_history", &[]),
     ("end_idle_session", &[]),
     ("sign_out", &[]),
 ];

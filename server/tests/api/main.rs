@@ -27,4 +27,5 @@ mod shell;
 mod staff;
 mod staff_actions;
 mod staff_desk;
+mod staff_imports;
 mod wallet;

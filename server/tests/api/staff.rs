@@ -231,6 +231,7 @@ pub const STAFF_FUNCTIONS: &[(&str, &[&str])] = &[
     ("staff_search", &["q", "page"]),
     ("staff_customer", &["customer"]),
     ("staff_act", &["customer", "action", "account", "method", "replacement", "payment", "reason"]),
+    ("staff_import_history", &[]),
 ];
 
 #[tokio::test]

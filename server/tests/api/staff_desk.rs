@@ -42,7 +42,10 @@ async fn an_agent_finds_a_caller_by_spoken_number_unlocks_them_and_each_step_is_
     assert!(refused.contains("at least two letters or digits"), "{refused}");
 
     let page = app.page_as(&agent.client, &link).await;
-    assert!(page.contains("Unlock sign-in") && page.contains("Locked by failed sign-ins until"), "{page}");
+    assert!(
+        page.contains("Unlock sign-in") && page.contains("Locked by failed sign-ins until"),
+        "{page}"
+    );
     let customer = alex.customer_id.to_string();
     let page = act(&app, &agent.client, &customer, "unlock-sign-in", &[("reason", "  ")]).await;
     assert!(page.contains("Not done:") && page.contains("Enter the reason"), "{page}");
@@ -62,7 +65,15 @@ async fn an_agent_finds_a_caller_by_spoken_number_unlocks_them_and_each_step_is_
     let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(
         actions,
-        ["enrolled", "sign-in", "search", "view-customer", "view-customer", "customer-action", "view-customer"],
+        [
+            "enrolled",
+            "sign-in",
+            "search",
+            "view-customer",
+            "view-customer",
+            "customer-action",
+            "view-customer"
+        ],
         "a refused search, and an action refused for want of a reason, change nothing: {rows:?}"
     );
     assert!(rows[2].3.contains("1234 5678 123 4567"), "what was searched: {}", rows[2].3);

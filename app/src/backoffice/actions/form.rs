@@ -25,9 +25,8 @@ impl Target {
     /// The target of `action` from the form's `account`, `method`, `replacement` and
     /// `payment`; `None` when the one it needs is missing or does not read.
     pub fn read(action: Action, fields: [Option<String>; 4]) -> Option<Self> {
-        let [account, method, replacement, payment] = fields.map(|f| {
-            f.map(|text| text.trim().to_string()).filter(|text| !text.is_empty())
-        });
+        let [account, method, replacement, payment] =
+            fields.map(|f| f.map(|text| text.trim().to_string()).filter(|text| !text.is_empty()));
         fn id<T: std::str::FromStr>(field: Option<String>) -> Option<T> {
             field.and_then(|text| text.parse().ok())
         }
@@ -81,7 +80,9 @@ impl Target {
     ) -> Result<super::service::Done, super::service::ActionError> {
         use super::service as s;
         match self {
-            Self::ResendVerification(account) => s::resend_verification(ctx, customer, account).await,
+            Self::ResendVerification(account) => {
+                s::resend_verification(ctx, customer, account).await
+            }
             Self::SendPasswordReset => s::send_password_reset(ctx, customer).await,
             Self::UnlockSignIn => s::unlock_sign_in(ctx, customer).await,
             Self::CancelAutopay(account) => s::cancel_autopay(ctx, customer, account).await,

@@ -13,7 +13,7 @@ mod form;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use form::{ActionResult, ActOn, Target};
+pub use form::{ActOn, ActionResult, Target};
 
 use crate::domain::reason::ReasonError;
 use crate::forms::{FormProblem, I18n};
@@ -218,8 +218,14 @@ async fn run(
     };
     let details = serde_json::json!({ "action": done.action.as_str(), "changes": done.changes });
     let audit = crate::audit::AuditAction::CustomerAction;
-    super::audit_log::record(staff, audit, Some(customer), Some(reason.as_str()), &details.to_string())
-        .await?;
+    super::audit_log::record(
+        staff,
+        audit,
+        Some(customer),
+        Some(reason.as_str()),
+        &details.to_string(),
+    )
+    .await?;
     Ok(Ok(()))
 }
 

@@ -7,7 +7,6 @@ use crate::audit::AuditAction;
 use crate::platform::{Config, Db};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
-use leptos::prelude::*;
 
 #[tracing::instrument(skip_all)]
 pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Response {
@@ -16,19 +15,13 @@ pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Respo
             .map(|(k, v)| (k, v.into_owned())),
     );
     let filters = query.to_query(None);
-    let owner = Owner::new();
-    let admin = owner.with(|| {
-        provide_context(parts);
-        provide_context(db.clone());
-        provide_context(config);
-        ScopedFuture::new(async move {
-            let admin = crate::auth::require_admin().await.ok()?;
-            let details = serde_json::json!({ "format": "csv", "filters": filters });
-            super::record(admin, AuditAction::ReadAuditLog, None, None, &details.to_string())
-                .await
-                .ok()?;
-            Some(admin)
-        })
+    let admin = crate::backoffice::request::in_request(&parts, &db, &config, async move {
+        let admin = crate::auth::require_admin().await.ok()?;
+        let details = serde_json::json!({ "format": "csv", "filters": filters });
+        super::record(admin, AuditAction::ReadAuditLog, None, None, &details.to_string())
+            .await
+            .ok()?;
+        Some(admin)
     });
     if admin.await.is_none() {
         return (StatusCode::FORBIDDEN, "Staff administrators only. / Solo para administradores.")

@@ -354,7 +354,10 @@ fn Payments(
         .into_iter()
         .map(|p| {
             let receipt = registered
-                && matches!(p.state, PaymentState::Paid | PaymentState::SentToBank | PaymentState::Pending);
+                && matches!(
+                    p.state,
+                    PaymentState::Paid | PaymentState::SentToBank | PaymentState::Pending
+                );
             let target = Target::ResendReceipt(p.id);
             view! {
                 <tr>

@@ -229,8 +229,7 @@ pub async fn staff_customer(customer: String) -> Result<Option<CustomerFile>, Se
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
     let today = time::OffsetDateTime::now_utc().date();
-    let found =
-        view(&db, customer, &config.limits, today).await.map_err(crate::forms::internal)?;
+    let found = view(&db, customer, &config.limits, today).await.map_err(crate::forms::internal)?;
     if found.is_some() {
         let action = crate::audit::AuditAction::ViewCustomer;
         super::audit_log::record(staff, action, Some(customer), None, "{}").await?;

@@ -1,0 +1,91 @@
+//! Imports on the web (issue 18): an admin uploads a bills file with an error (nothing is
+//! written, the line is named), then the corrected file (imported); both are in the history
+//! and the audit log; an agent and a visitor cannot upload.
+
+use crate::helpers::{browser, count, location, spawn_app, with_demo, TestApp};
+use crate::staff::signed_in_staff;
+use app::domain::staff::StaffRole;
+
+const BAD_BILLS: &str = "account_number,bill_date,due_date,amount,balance,usage_gallons
+1234567,2026-12-01,2026-12-31,61.20,61.20,12240
+1234567,2026-12-01,2026-12-31,not money,0,14690
+";
+const GOOD_BILLS: &str = "account_number,bill_date,due_date,amount,balance,usage_gallons
+1234567,2026-12-01,2026-12-31,61.20,61.20,12240
+7654321,2026-12-01,2026-12-31,73.45,73.45,14690
+";
+
+/// The page's form as a browser sends it: multipart, from the imports page.
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    kind: &str,
+    file_name: &str,
+    content: &str,
+) -> reqwest::Response {
+    let boundary = "aqueduct-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    client
+        .post(format!("{}/staff/imports/upload", app.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("referer", format!("{}/staff/imports", app.base))
+        .header("accept", "text/html")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_uploads_a_bills_file_with_an_error_then_the_good_one() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (admin, _) = signed_in_staff(&app, StaffRole::Admin).await;
+    let bills = count(&app.db, "bills").await;
+
+    let r = upload(&app, &admin.client, "bills", "december-bills.csv", BAD_BILLS).await;
+    let refused_at = location(&r);
+    assert!(refused_at.starts_with("/staff/imports?id="), "{refused_at}");
+    let page = app.page_as(&admin.client, &refused_at).await;
+    assert!(page.contains("Not imported") && page.contains("Line 3"), "{page}");
+    assert_eq!(count(&app.db, "bills").await, bills, "nothing of the file was written");
+
+    let r = upload(&app, &admin.client, "bills", "december-bills-fixed.csv", GOOD_BILLS).await;
+    let page = app.page_as(&admin.client, &location(&r)).await;
+    assert!(page.contains("Imported.") && page.contains("2 rows: 2 added"), "{page}");
+    assert_eq!(count(&app.db, "bills").await, bills + 2);
+    assert!(page.contains("december-bills.csv") && page.contains(&admin.email), "the history");
+
+    let none = upload(&app, &admin.client, "", "x.csv", GOOD_BILLS).await;
+    assert_eq!(location(&none), "/staff/imports?problem=no-kind");
+    let page = app.page_as(&admin.client, "/staff/imports?problem=no-kind").await;
+    assert!(page.contains("Choose what the file holds"), "{page}");
+
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, details FROM audit_log WHERE action = 'import' ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].1.contains("refused") && rows[1].1.contains("imported"), "{rows:?}");
+}
+
+#[tokio::test]
+async fn an_agent_and_a_visitor_cannot_upload() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (agent, _) = signed_in_staff(&app, StaffRole::Agent).await;
+    let bills = count(&app.db, "bills").await;
+    for client in [&agent.client, &browser()] {
+        let r = upload(&app, client, "bills", "bills.csv", GOOD_BILLS).await;
+        assert_eq!(r.status().as_u16(), 403);
+    }
+    assert_eq!(count(&app.db, "bills").await, bills);
+    assert_eq!(count(&app.db, "imports").await, 0);
+    let page = app.page_as(&agent.client, "/staff/imports").await;
+    assert!(!page.contains("Upload and import"), "no form for an agent: {page}");
+}
