@@ -130,6 +130,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("take_staff_sign_in_outcome", &[]),
     ("staff_header", &[]),
     ("audit_log_rows", &["actor", "action", "customer", "from", "to", "before"]),
+    ("staff_dashboard", &[]),
     ("staff_sign_out", &[]),
     ("end_idle_session", &[]),
     ("sign_out", &[]),

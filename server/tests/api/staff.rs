@@ -228,6 +228,7 @@ async fn customers_and_visitors_reach_no_staff_function_and_staff_no_customer_pa
 pub const STAFF_FUNCTIONS: &[(&str, &[&str])] = &[
     ("staff_header", &[]),
     ("audit_log_rows", &["actor", "action", "customer", "from", "to", "before"]),
+    ("staff_dashboard", &[]),
 ];
 
 #[tokio::test]

@@ -86,7 +86,10 @@ pub async fn figures(db: &Db, today: Date, now: Counts) -> Result<DashboardFigur
     Ok(DashboardFigures {
         today,
         registered: share(now.registered),
-        registered_trend: snapshot(|c, _| super::hundredths(c.registered, c.accounts), Unit::Percent),
+        registered_trend: snapshot(
+            |c, _| super::hundredths(c.registered, c.accounts),
+            Unit::Percent,
+        ),
         paperless: share(now.paperless),
         paperless_trend: snapshot(|c, _| super::hundredths(c.paperless, c.accounts), Unit::Percent),
         autopay: share(now.autopay),
@@ -295,7 +298,8 @@ async fn returns_trend(db: &Db, today: Date) -> Result<Trend, sqlx::Error> {
 
 /// The overall rate, in hundredths of a percent, of the window ending on day `day`.
 fn overall_rate_on(day: i64, rows: &[DebitRow]) -> i64 {
-    let window = (iso_date(date_of_number(day - (RETURN_WINDOW_DAYS - 1))), iso_date(date_of_number(day)));
+    let window =
+        (iso_date(date_of_number(day - (RETURN_WINDOW_DAYS - 1))), iso_date(date_of_number(day)));
     let inside: Vec<&DebitRow> =
         rows.iter().filter(|r| r.day >= window.0 && r.day <= window.1).collect();
     let debits: i64 = inside.iter().map(|r| r.debits).sum();
@@ -368,14 +372,26 @@ async fn last_export(db: &Db) -> Result<Option<ExportDone>, sqlx::Error> {
 /// The latest import of each kind the database stamps, the newest of them.
 async fn last_import(db: &Db) -> Result<Option<ImportDone>, sqlx::Error> {
     const LATEST: [(ImportKind, &str); 4] = [
-        (ImportKind::Bills, "SELECT created_at, COUNT(*) FROM bills \
-          WHERE created_at = (SELECT MAX(created_at) FROM bills) GROUP BY created_at"),
-        (ImportKind::Accounts, "SELECT created_at, COUNT(*) FROM accounts \
-          WHERE created_at = (SELECT MAX(created_at) FROM accounts) GROUP BY created_at"),
-        (ImportKind::BillDocuments, "SELECT updated_at, COUNT(*) FROM bill_documents \
-          WHERE updated_at = (SELECT MAX(updated_at) FROM bill_documents) GROUP BY updated_at"),
-        (ImportKind::AchReturns, "SELECT imported_at, entries FROM ach_answer_files \
-          ORDER BY imported_at DESC, id DESC LIMIT 1"),
+        (
+            ImportKind::Bills,
+            "SELECT created_at, COUNT(*) FROM bills \
+          WHERE created_at = (SELECT MAX(created_at) FROM bills) GROUP BY created_at",
+        ),
+        (
+            ImportKind::Accounts,
+            "SELECT created_at, COUNT(*) FROM accounts \
+          WHERE created_at = (SELECT MAX(created_at) FROM accounts) GROUP BY created_at",
+        ),
+        (
+            ImportKind::BillDocuments,
+            "SELECT updated_at, COUNT(*) FROM bill_documents \
+          WHERE updated_at = (SELECT MAX(updated_at) FROM bill_documents) GROUP BY updated_at",
+        ),
+        (
+            ImportKind::AchReturns,
+            "SELECT imported_at, entries FROM ach_answer_files \
+          ORDER BY imported_at DESC, id DESC LIMIT 1",
+        ),
     ];
     let mut newest: Option<ImportDone> = None;
     for (kind, sql) in LATEST {
