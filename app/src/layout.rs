@@ -17,22 +17,28 @@ use leptos_router::hooks::use_location;
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let branding = use_branding();
+    // The back office has its own bar (who is signed in, its menu): the customers' menu
+    // and sign-in links would lead staff nowhere.
+    let staff = leptos_router::hooks::use_location().pathname.get_untracked().starts_with("/staff");
+    let home = if staff { paths::STAFF_HOME } else { paths::HOME };
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
-            <a class="brand" href=paths::HOME>
+            <a class="brand" href=home>
                 <img src=branding.logo_url.clone() alt="" width="32" height="32"/>
                 <span class="brand-name">{branding.short_name.clone()}</span>
                 <span class="brand-sub">{t!(i18n, site_title)}</span>
             </a>
-            <nav class="top-nav" aria-label=move || t_string!(i18n, nav.main)>
-                <ul>
-                    <li><a href=paths::HOME>{t!(i18n, nav.home)}</a></li>
-                    <li><BillingMenu/></li>
-                    <li><a href=paths::FAQ>{t!(i18n, nav.help)}</a></li>
-                </ul>
-            </nav>
-            <AuthLinks/>
+            {(!staff).then(|| view! {
+                <nav class="top-nav" aria-label=move || t_string!(i18n, nav.main)>
+                    <ul>
+                        <li><a href=paths::HOME>{t!(i18n, nav.home)}</a></li>
+                        <li><BillingMenu/></li>
+                        <li><a href=paths::FAQ>{t!(i18n, nav.help)}</a></li>
+                    </ul>
+                </nav>
+                <AuthLinks/>
+            })}
             <LanguageSwitch/>
         </header>
     }

@@ -143,6 +143,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/enroll") view=backoffice::StaffEnrollPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/enroll/done") view=backoffice::StaffEnrolledPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/audit") view=backoffice::AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/customers") view=backoffice::StaffSearchPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/customers/:id") view=backoffice::StaffCustomerPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <layout::Footer/>

@@ -84,6 +84,7 @@ pub fn StaffHomePage() -> impl IntoView {
         <Title text=t_string!(i18n, staff.home_title).to_string()/>
         <StaffPage>
             <h1>{t!(i18n, staff.home_title)}</h1>
+            <super::search::SearchBox query=""/>
             <super::dashboard::Dashboard/>
         </StaffPage>
     }

@@ -15,4 +15,6 @@ pub mod search;
 
 pub use access::{StaffEnrollPage, StaffEnrolledPage, StaffSignInPage};
 pub use audit_log::AuditLogPage;
+pub use customer::StaffCustomerPage;
+pub use search::StaffSearchPage;
 pub use layout::{StaffHomePage, StaffPage};

@@ -22,6 +22,7 @@ pub const MIN_CHARS: usize = 2;
 
 /// Why a search was not made. Each has its message in both languages on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub enum SearchQueryError {
     #[error("type a name, a number, an email address or a service address")]
     Empty,

@@ -3,19 +3,23 @@
 //! original trace number (a debit: the most recent payment of that trace whose amount
 //! matches; a prenote: its bank account), before anything is written. A file that is not
 //! valid NACHA, or any entry that matches nothing, changes nothing. Then every entry is
-//! acted on in one transaction (issue 17's table): a return marks the payment returned
-//! and gives its bill the amount back; its class may make the bank account unusable and
-//! suspend the AutoPay using it, or (NSF, `ach.retry_nsf`) schedule a retry; a notice of
-//! change corrects the stored bank account. The customer is emailed in their language. The
-//! same file again, or an entry an earlier file acted on, changes nothing.
+//! acted on in one transaction (issue 17's table), a page of entries at a time: a few
+//! multi-row statements per page, and only that page's originals and emails held, so that
+//! neither the time nor the memory grows by a statement or an email per entry. A return
+//! marks the payment returned and gives its bill the amount back; its class may make the
+//! bank account unusable and suspend the AutoPay using it, or (NSF, `ach.retry_nsf`)
+//! schedule a retry; a notice of change corrects the stored bank account. The customer is
+//! emailed in their language. The same file again, or an entry an earlier file acted on,
+//! changes nothing.
 
 use super::data::returns::{
-    self as data, Action, AnswerRecord, Applied, ReturnAction, TracedMethodColumns, TracedPayment,
+    self as data, Action, AnswerRecord, Applied, Entry, ReturnAction, TracedMethodColumns,
+    TracedPayment,
 };
 use super::{lang_of, method_label, return_texts};
 use crate::domain::ach_return::{ChangeCode, ReturnClass, ReturnCode};
 use crate::domain::{banking_days, Cents};
-use crate::email::{Composed, Mailer};
+use crate::email::Mailer;
 use crate::nacha::{self, Answer, Answered, ReadError};
 use crate::platform::config::AchConfig;
 use crate::platform::db::{now, parse_date};
@@ -23,6 +27,10 @@ use crate::platform::vault::{Binding, Vault};
 use crate::platform::Db;
 use std::collections::HashMap;
 use time::{Date, Duration};
+
+/// Entries read, acted on and written together: big enough that a page is a handful of
+/// statements, small enough that its originals and emails (about 5 KB each) stay small.
+const PAGE: usize = 500;
 
 /// Retries of one debit, and the days after the original within which they may be drafted.
 const MAX_RETRIES: i64 = 2;
@@ -135,35 +143,81 @@ pub async fn import(
         report.already_imported = true;
         return Ok(report);
     }
-    let mut traces: Vec<String> = answers.iter().map(|a| a.original_trace.clone()).collect();
-    traces.sort_unstable();
-    traces.dedup();
-    let mut payments: HashMap<String, Vec<TracedPayment>> = HashMap::new();
-    for p in data::payments_by_trace(ctx.db, &traces).await? {
-        payments.entry(p.trace_number.clone()).or_default().push(p);
-    }
-    let mut prenotes: HashMap<String, Vec<TracedMethodColumns>> = HashMap::new();
-    for p in data::prenotes_by_trace(ctx.db, &traces).await? {
-        prenotes.entry(p.trace_number).or_default().push(p.method);
-    }
-    let mut unmatched = Vec::new();
-    let mut entries = Vec::with_capacity(answers.len());
-    for answered in &answers {
-        match target(answered, &payments, &prenotes) {
-            Some(target) => entries.push(act(ctx, answered, &target, today)?),
-            None => unmatched
-                .push(Unmatched { line: answered.line, trace: answered.original_trace.clone() }),
-        }
-    }
+    // 1. Check: every entry names something the portal sent, before anything is written.
+    let unmatched = unmatched(ctx.db, &answers).await?;
     if !unmatched.is_empty() {
         return Err(ReturnsError::Unmatched(unmatched));
     }
-    match data::apply(ctx.db, &sha256, file_name, &entries, now()).await? {
-        Some(applied) => report.applied = applied,
-        None => report.already_imported = true,
+    // 2. Act: one transaction, a page of entries at a time; a page's originals, actions
+    // and emails are all that is held, whatever the file's size.
+    let Some(mut file) =
+        data::FileImport::start(ctx.db, &sha256, file_name, answers.len(), now()).await?
+    else {
+        report.already_imported = true;
+        return Ok(report);
+    };
+    for page in answers.chunks(PAGE) {
+        let originals = Originals::find(ctx.db, page).await?;
+        let mut entries = Vec::with_capacity(page.len());
+        for answered in page {
+            // Matched in step 1; an original cannot go away since (payments and
+            // prenotes keep their trace), but if it did the file is refused whole.
+            let Some(target) = originals.target(answered) else {
+                return Err(ReturnsError::Unmatched(vec![unmatched_entry(answered)]));
+            };
+            entries.push(act(ctx, answered, &target, today)?);
+        }
+        file.apply(&entries).await?;
     }
+    report.applied = file.commit().await?;
     ctx.mailer.wake();
     Ok(report)
+}
+
+fn unmatched_entry(a: &Answered) -> Unmatched {
+    Unmatched { line: a.line, trace: a.original_trace.clone() }
+}
+
+/// The entries that match nothing the portal sent, looked up a page at a time and kept
+/// no longer than the page.
+async fn unmatched(db: &Db, answers: &[Answered]) -> Result<Vec<Unmatched>, sqlx::Error> {
+    let mut unmatched = Vec::new();
+    for page in answers.chunks(PAGE) {
+        let originals = Originals::find(db, page).await?;
+        unmatched
+            .extend(page.iter().filter(|a| originals.target(a).is_none()).map(unmatched_entry));
+    }
+    Ok(unmatched)
+}
+
+/// The debits and prenotes a page of entries may answer, by trace number. Read outside
+/// the import's transaction, so as the portal stood before the file (earlier pages'
+/// changes are not committed yet): an email names the account as the bank knew it when
+/// it sent the file, as when the whole file was matched first.
+struct Originals {
+    payments: HashMap<String, Vec<TracedPayment>>,
+    prenotes: HashMap<String, Vec<TracedMethodColumns>>,
+}
+
+impl Originals {
+    async fn find(db: &Db, page: &[Answered]) -> Result<Self, sqlx::Error> {
+        let mut traces: Vec<String> = page.iter().map(|a| a.original_trace.clone()).collect();
+        traces.sort_unstable();
+        traces.dedup();
+        let mut payments: HashMap<String, Vec<TracedPayment>> = HashMap::new();
+        for p in data::payments_by_trace(db, &traces).await? {
+            payments.entry(p.trace_number.clone()).or_default().push(p);
+        }
+        let mut prenotes: HashMap<String, Vec<TracedMethodColumns>> = HashMap::new();
+        for p in data::prenotes_by_trace(db, &traces).await? {
+            prenotes.entry(p.trace_number).or_default().push(p.method);
+        }
+        Ok(Self { payments, prenotes })
+    }
+
+    fn target(&self, a: &Answered) -> Option<Target<'_>> {
+        target(a, &self.payments, &self.prenotes)
+    }
 }
 
 /// The original entry an answer names: a debit's return, the most recent payment of its
@@ -204,7 +258,7 @@ fn act(
     a: &Answered,
     target: &Target<'_>,
     today: Date,
-) -> Result<(AnswerRecord, Action, Option<Composed>), ReturnsError> {
+) -> Result<Entry, ReturnsError> {
     let method = target.method();
     let mut record = AnswerRecord {
         line: a.line as i64,

@@ -132,6 +132,10 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("audit_log_rows", &["actor", "action", "customer", "from", "to", "before"]),
     ("staff_dashboard", &[]),
     ("staff_sign_out", &[]),
+    ("staff_search", &["q", "page"]),
+    ("staff_customer", &["customer"]),
+    ("staff_act", &["customer", "action", "account", "method", "replacement", "payment", "reason"]),
+    ("take_staff_action_outcome", &[]),
     ("end_idle_session", &[]),
     ("sign_out", &[]),
 ];

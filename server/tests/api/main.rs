@@ -27,4 +27,5 @@ mod returns;
 mod shell;
 mod staff;
 mod staff_actions;
+mod staff_desk;
 mod wallet;

@@ -228,6 +228,9 @@ async fn customers_and_visitors_reach_no_staff_function_and_staff_no_customer_pa
 pub const STAFF_FUNCTIONS: &[(&str, &[&str])] = &[
     ("staff_header", &[]),
     ("audit_log_rows", &["actor", "action", "customer", "from", "to", "before"]),
+    ("staff_search", &["q", "page"]),
+    ("staff_customer", &["customer"]),
+    ("staff_act", &["customer", "action", "account", "method", "replacement", "payment", "reason"]),
     ("staff_dashboard", &[]),
 ];
 

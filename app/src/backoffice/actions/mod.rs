@@ -9,12 +9,16 @@
 //! There is no action to set a password, to see a link's token, or to change an email
 //! address: staff send the customer their own link.
 
+mod form;
 #[cfg(feature = "ssr")]
 pub mod service;
+
+pub use form::{ActionResult, ActOn, Target};
 
 use crate::domain::reason::ReasonError;
 use crate::forms::{FormProblem, I18n};
 use crate::i18n::*;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Which action was taken, as the audit log names it.
@@ -30,6 +34,33 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Self; 7] = [
+        Self::ResendVerification,
+        Self::SendPasswordReset,
+        Self::UnlockSignIn,
+        Self::CancelAutopay,
+        Self::SwitchToPaper,
+        Self::RemovePaymentMethod,
+        Self::ResendReceipt,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    /// The action's name on its button, in the staff member's language.
+    pub fn label(self, i18n: I18n) -> &'static str {
+        match self {
+            Self::ResendVerification => t_string!(i18n, staff_actions.resend_verification),
+            Self::SendPasswordReset => t_string!(i18n, staff_actions.send_password_reset),
+            Self::UnlockSignIn => t_string!(i18n, staff_actions.unlock_sign_in),
+            Self::CancelAutopay => t_string!(i18n, staff_actions.cancel_autopay),
+            Self::SwitchToPaper => t_string!(i18n, staff_actions.switch_to_paper),
+            Self::RemovePaymentMethod => t_string!(i18n, staff_actions.remove_payment_method),
+            Self::ResendReceipt => t_string!(i18n, staff_actions.resend_receipt),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ResendVerification => "resend-verification",
@@ -115,4 +146,84 @@ impl FormProblem for ActionProblem {
         };
         text.to_string()
     }
+}
+
+/// The answer to an action's form, kept for the customer's page it returns to: the action
+/// (`action`) and, when it was done, `done`; else the problems.
+pub type ActionOutcome = crate::forms::Outcome<ActionProblem>;
+
+/// Where the answer waits for the customer's page.
+const OUTCOME_KEY: &str = "staff_action";
+
+/// Takes `action` on the customer's behalf: on `account`, `method` (AutoPay moving to
+/// `replacement`) or `payment` as the action needs, with the `reason` the staff member
+/// gave. Staff only; what was done is written to the audit log, with the reason and what
+/// changed. The browser returns to the customer's page, which says how it went.
+#[server(endpoint = "staff_act")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(action = %action)))]
+pub async fn staff_act(
+    customer: String,
+    action: String,
+    account: Option<String>,
+    method: Option<String>,
+    replacement: Option<String>,
+    payment: Option<String>,
+    reason: String,
+) -> Result<ActionOutcome, ServerFnError> {
+    let staff = crate::auth::require_staff().await?;
+    let customer: Option<crate::domain::CustomerId> = customer.trim().parse().ok();
+    let mut outcome = ActionOutcome::keeping([("action", action.clone())]);
+    let request = (customer, Action::parse(action.trim()));
+    let (Some(customer), Some(action)) = request else {
+        outcome.problems.push(ActionProblem::NotTheCustomers);
+        crate::forms::keep_for_redirect(OUTCOME_KEY, &outcome).await;
+        leptos_axum::redirect(crate::paths::STAFF_CUSTOMERS);
+        return Ok(outcome);
+    };
+    let target = Target::read(action, [account, method, replacement, payment]);
+    match run(staff, customer, target, &reason).await? {
+        Ok(()) => outcome.values.push(("done".into(), action.as_str().into())),
+        Err(problem) => {
+            outcome.values.push(("reason".into(), reason));
+            outcome.problems.push(problem);
+        }
+    }
+    crate::forms::keep_for_redirect(OUTCOME_KEY, &outcome).await;
+    leptos_axum::redirect(&crate::paths::staff_customer(customer));
+    Ok(outcome)
+}
+
+/// Does the action and writes its audit row: `Err` with why nothing was done.
+#[cfg(feature = "ssr")]
+async fn run(
+    staff: crate::auth::StaffMember,
+    customer: crate::domain::CustomerId,
+    target: Option<Target>,
+    reason: &str,
+) -> Result<Result<(), ActionProblem>, ServerFnError> {
+    use service::ActionError;
+    let reason = match crate::domain::Reason::parse(reason) {
+        Ok(reason) => reason,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    let Some(target) = target else { return Ok(Err(ActionProblem::NotTheCustomers)) };
+    let db = expect_context::<crate::platform::Db>();
+    let mailer = expect_context::<crate::email::Mailer>();
+    let config = expect_context::<crate::platform::Config>();
+    let ctx = service::ActionContext { db: &db, mailer: &mailer, config: &config, reason: &reason };
+    let done = match target.act(&ctx, customer).await {
+        Ok(done) => done,
+        Err(ActionError::Refused(problem)) => return Ok(Err(problem)),
+        Err(ActionError::Failed(e)) => return Err(crate::forms::failed(e)),
+    };
+    let details = serde_json::json!({ "action": done.action.as_str(), "changes": done.changes });
+    let audit = crate::audit::AuditAction::CustomerAction;
+    super::audit_log::record(staff, audit, Some(customer), Some(reason.as_str()), &details.to_string())
+        .await?;
+    Ok(Ok(()))
+}
+
+#[server(endpoint = "take_staff_action_outcome")]
+pub async fn take_staff_action_outcome() -> Result<Option<ActionOutcome>, ServerFnError> {
+    crate::forms::take_outcome(OUTCOME_KEY).await
 }

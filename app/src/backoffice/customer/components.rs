@@ -6,17 +6,20 @@ use super::{
     AccountFile, AutopayState, BillLine, CustomerFile, EmailLine, EmailState, LoginState,
     NextDraft, PaymentLine,
 };
+use crate::backoffice::actions::{ActOn, ActionOutcome, ActionResult, Target};
 use crate::domain::autopay::{AmountRule, AutopayRule};
-use crate::domain::{format, Lang};
+use crate::domain::payment::PaymentState;
+use crate::domain::{format, CustomerId, Lang};
 use crate::forms::I18n;
 use crate::i18n::*;
 use crate::payments::{return_reason_text, state_label, SavedMethod};
 use leptos::prelude::*;
 
 #[component]
-pub fn CustomerPage(file: CustomerFile) -> impl IntoView {
+pub fn CustomerPage(file: CustomerFile, #[prop(optional)] outcome: ActionOutcome) -> impl IntoView {
     let i18n = use_i18n();
     let CustomerFile {
+        customer_id: customer,
         customer_number,
         name,
         login,
@@ -25,8 +28,8 @@ pub fn CustomerPage(file: CustomerFile) -> impl IntoView {
         payments,
         more_payments,
         emails,
-        ..
     } = file;
+    let registered = login.is_some();
     view! {
         <article class="staff-customer">
             <h1>{name}</h1>
@@ -34,10 +37,11 @@ pub fn CustomerPage(file: CustomerFile) -> impl IntoView {
                 <dt>{t!(i18n, backoffice.customer_number)}</dt>
                 <dd class="reference">{customer_number}</dd>
             </dl>
-            <Login login/>
-            {accounts.into_iter().map(|account| view! { <Account account/> }).collect_view()}
-            <Methods methods/>
-            <Payments payments more=more_payments/>
+            <ActionResult outcome/>
+            <Login customer login/>
+            {accounts.into_iter().map(|account| view! { <Account customer account/> }).collect_view()}
+            <Methods customer methods/>
+            <Payments customer registered payments more=more_payments/>
             <Emails emails/>
         </article>
     }
@@ -56,7 +60,7 @@ fn yes_no(i18n: I18n, yes: bool) -> &'static str {
 }
 
 #[component]
-fn Login(login: Option<LoginState>) -> impl IntoView {
+fn Login(customer: CustomerId, login: Option<LoginState>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang(i18n);
     let Some(login) = login else {
@@ -76,6 +80,7 @@ fn Login(login: Option<LoginState>) -> impl IntoView {
         Some(at) => format::date_time_utc(at, lang),
         None => t_string!(i18n, backoffice.not_recorded).to_string(),
     };
+    let locked = login.locked_until.is_some();
     let lock = match login.locked_until {
         Some(until) => format!(
             "{} {}",
@@ -96,15 +101,19 @@ fn Login(login: Option<LoginState>) -> impl IntoView {
                 <dt>{t!(i18n, backoffice.failed_sign_ins)}</dt>
                 <dd>{login.failed_sign_ins.to_string()}</dd>
                 <dt>{t!(i18n, backoffice.lock_state)}</dt>
-                <dd class:warning=login.locked_until.is_some()>{lock}</dd>
+                <dd class:warning=locked>{lock}</dd>
             </dl>
+            <div class="staff-actions">
+                {locked.then(|| view! { <ActOn customer target=Target::UnlockSignIn/> })}
+                <ActOn customer target=Target::SendPasswordReset/>
+            </div>
         </section>
     }
     .into_any()
 }
 
 #[component]
-fn Account(account: AccountFile) -> impl IntoView {
+fn Account(customer: CustomerId, account: AccountFile) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang(i18n);
     let heading_id = format!("staff-account-{}", account.account_id);
@@ -117,6 +126,9 @@ fn Account(account: AccountFile) -> impl IntoView {
         Some(email) => format!("{} {email}", t_string!(i18n, backoffice.paperless_to)),
         None => t_string!(i18n, backoffice.paper).to_string(),
     };
+    let id = account.account_id;
+    let resend = account.delivery.pending.is_some();
+    let paperless = resend || account.delivery.email.is_some();
     let pending = account.delivery.pending.clone().map(|p| {
         format!(
             "{}: {} ({} {})",
@@ -138,14 +150,22 @@ fn Account(account: AccountFile) -> impl IntoView {
                 <dt>{t!(i18n, backoffice.delivery)}</dt>
                 <dd>{delivery}{pending.map(|p| view! { <br/><span class="pending">{p}</span> })}</dd>
             </dl>
-            <Autopay autopay=account.autopay/>
+            <div class="staff-actions">
+                {resend.then(|| view! { <ActOn customer target=Target::ResendVerification(id)/> })}
+                {paperless.then(|| view! { <ActOn customer target=Target::SwitchToPaper(id)/> })}
+            </div>
+            <Autopay customer account=id autopay=account.autopay/>
             <Bills bills=account.bills/>
         </section>
     }
 }
 
 #[component]
-fn Autopay(autopay: Option<AutopayState>) -> impl IntoView {
+fn Autopay(
+    customer: CustomerId,
+    account: crate::domain::AccountId,
+    autopay: Option<AutopayState>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang(i18n);
     let locale = i18n.get_locale_untracked();
@@ -175,6 +195,7 @@ fn Autopay(autopay: Option<AutopayState>) -> impl IntoView {
             <dd>{format::date_time_utc(a.since, lang)}</dd>
             <dt>{t!(i18n, backoffice.reference)}</dt><dd class="reference">{a.reference}</dd>
         </dl>
+        <div class="staff-actions"><ActOn customer target=Target::CancelAutopay(account)/></div>
     }
     .into_any()
 }
@@ -254,12 +275,20 @@ fn Bills(bills: Vec<BillLine>) -> impl IntoView {
 }
 
 #[component]
-fn Methods(methods: Vec<SavedMethod>) -> impl IntoView {
+fn Methods(customer: CustomerId, methods: Vec<SavedMethod>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
+    let usable: Vec<_> =
+        methods.iter().filter(|m| m.usable()).map(|m| (m.id, m.label(locale))).collect();
     let rows = methods
         .into_iter()
         .map(|m| {
+            let replacements = if m.autopay_uses > 0 {
+                usable.iter().filter(|(id, _)| *id != m.id).cloned().collect()
+            } else {
+                Vec::new()
+            };
+            let target = Target::RemovePaymentMethod { method: m.id, replacement: None };
             let status = match &m.unusable_code {
                 Some(code) => format!(
                     "{}: {}",
@@ -274,6 +303,7 @@ fn Methods(methods: Vec<SavedMethod>) -> impl IntoView {
                     <td>{yes_no(i18n, m.is_default)}</td>
                     <td>{yes_no(i18n, m.autopay_uses > 0)}</td>
                     <td class:warning=m.unusable_code.is_some()>{status}</td>
+                    <td><ActOn customer target replacements/></td>
                 </tr>
             }
         })
@@ -292,6 +322,7 @@ fn Methods(methods: Vec<SavedMethod>) -> impl IntoView {
                             <th scope="col">{t!(i18n, backoffice.default_method)}</th>
                             <th scope="col">{t!(i18n, backoffice.autopay_uses)}</th>
                             <th scope="col">{t!(i18n, backoffice.state)}</th>
+                            <th scope="col">{t!(i18n, backoffice.actions_col)}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table></div>
@@ -310,13 +341,21 @@ fn channel_text(i18n: I18n, channel: &str) -> &'static str {
 }
 
 #[component]
-fn Payments(payments: Vec<PaymentLine>, more: bool) -> impl IntoView {
+fn Payments(
+    customer: CustomerId,
+    registered: bool,
+    payments: Vec<PaymentLine>,
+    more: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = lang(i18n);
     let locale = i18n.get_locale_untracked();
     let rows = payments
         .into_iter()
         .map(|p| {
+            let receipt = registered
+                && matches!(p.state, PaymentState::Paid | PaymentState::SentToBank | PaymentState::Pending);
+            let target = Target::ResendReceipt(p.id);
             view! {
                 <tr>
                     <th scope="row">{format::long_date(p.date, lang)}</th>
@@ -326,6 +365,7 @@ fn Payments(payments: Vec<PaymentLine>, more: bool) -> impl IntoView {
                     <td>{channel_text(i18n, &p.channel)}</td>
                     <td class="reference">{p.reference.clone()}</td>
                     <td><PaymentStateCell p/></td>
+                    <td>{receipt.then(|| view! { <ActOn customer target/> })}</td>
                 </tr>
             }
         })
@@ -347,6 +387,7 @@ fn Payments(payments: Vec<PaymentLine>, more: bool) -> impl IntoView {
                             <th scope="col">{t!(i18n, backoffice.channel)}</th>
                             <th scope="col">{t!(i18n, backoffice.reference)}</th>
                             <th scope="col">{t!(i18n, backoffice.state)}</th>
+                            <th scope="col">{t!(i18n, backoffice.actions_col)}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table></div>

@@ -11,14 +11,17 @@
 mod components;
 #[cfg(feature = "ssr")]
 pub mod data;
+mod page;
 
 pub use components::CustomerPage;
+pub use page::StaffCustomerPage;
 
 use crate::domain::autopay::AutopayRule;
 use crate::domain::payment::PaymentState;
 use crate::domain::{AccountId, BillId, Cents, CustomerId, EmailId, PaymentId};
 use crate::i18n::Locale;
 use crate::payments::{MethodKind, MethodLabel, SavedMethod};
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -214,4 +217,23 @@ pub async fn view(
     today: Date,
 ) -> Result<Option<CustomerFile>, sqlx::Error> {
     data::customer_file(db, customer, limits, today).await
+}
+
+/// The page of customer `customer` (its id, as in the page's address), or `None` when
+/// there is no such customer. Staff only; each page viewed is written to the audit log.
+#[server(endpoint = "staff_customer")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn staff_customer(customer: String) -> Result<Option<CustomerFile>, ServerFnError> {
+    let staff = crate::auth::require_staff().await?;
+    let Ok(customer) = customer.trim().parse::<CustomerId>() else { return Ok(None) };
+    let db = expect_context::<crate::platform::Db>();
+    let config = expect_context::<crate::platform::Config>();
+    let today = time::OffsetDateTime::now_utc().date();
+    let found =
+        view(&db, customer, &config.limits, today).await.map_err(crate::forms::internal)?;
+    if found.is_some() {
+        let action = crate::audit::AuditAction::ViewCustomer;
+        super::audit_log::record(staff, action, Some(customer), None, "{}").await?;
+    }
+    Ok(found)
 }

@@ -2,12 +2,47 @@
 //! box is a plain GET form, so a search lives in the address (Back returns to it) and works
 //! without JavaScript; pages are links.
 
-use super::{SearchHit, SearchPage};
+use super::{staff_search, SearchAnswer, SearchHit, SearchPage};
+use crate::backoffice::StaffPage;
 use crate::domain::staff_search::{SearchQueryError, MAX_CHARS};
 use crate::forms::I18n;
 use crate::i18n::*;
 use crate::paths;
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/staff/customers?q=…&page=…`: the box, and what it found. The search is a resource of
+/// the page itself, not of the staff-only part inside it: a resource created inside
+/// another's suspense would be created again on the server's second pass.
+#[component]
+pub fn StaffSearchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query_map = use_query_map();
+    let asked = move || {
+        let map = query_map.read();
+        (map.get("q").unwrap_or_default(), map.get("page").unwrap_or_default())
+    };
+    let answer = Resource::new_blocking(asked, |(q, page)| staff_search(q, page));
+    let typed = StoredValue::new(query_map.read_untracked().get("q").unwrap_or_default());
+    view! {
+        <Title text=t_string!(i18n, backoffice.search_title).to_string()/>
+        <StaffPage>
+            <h1>{t!(i18n, backoffice.search_title)}</h1>
+            <SearchBox query=typed.get_value()/>
+            <Suspense fallback=|| ()>
+                {move || answer.get().map(|found| match found {
+                    Ok(SearchAnswer::Blank) => ().into_any(),
+                    Ok(SearchAnswer::Refused(error)) => view! { <SearchProblem error/> }.into_any(),
+                    Ok(SearchAnswer::Found(results)) => {
+                        view! { <SearchResults query=typed.get_value() results/> }.into_any()
+                    }
+                    Err(_) => view! { <crate::forms::ErrorNotice/> }.into_any(),
+                })}
+            </Suspense>
+        </StaffPage>
+    }
+}
 
 /// The one search box, holding what was searched for.
 #[component]

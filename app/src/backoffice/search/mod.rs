@@ -6,9 +6,13 @@ mod components;
 #[cfg(feature = "ssr")]
 pub mod data;
 
-pub use components::{search_problem_text, SearchBox, SearchProblem, SearchResults};
+pub use components::{
+    search_problem_text, SearchBox, SearchProblem, SearchResults, StaffSearchPage,
+};
 
+use crate::domain::staff_search::SearchQueryError;
 use crate::domain::{AccountId, CustomerId};
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Accounts shown on a page of results.
@@ -55,4 +59,42 @@ pub async fn search(
     let more = hits.len() > PAGE_SIZE as usize && page < LAST_PAGE;
     hits.truncate(PAGE_SIZE as usize);
     Ok(SearchPage { hits, page, more })
+}
+
+/// What the search page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SearchAnswer {
+    /// Nothing typed yet: only the box.
+    Blank,
+    /// Not searched: what was typed cannot be looked for, and why.
+    Refused(SearchQueryError),
+    Found(SearchPage),
+}
+
+/// A page of the search for `q` (as typed; `page` from 0, a page that does not read is the
+/// first). Staff only; each search made is written to the audit log with what was typed.
+#[server(endpoint = "staff_search")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn staff_search(q: String, page: String) -> Result<SearchAnswer, ServerFnError> {
+    use crate::domain::staff_search::SearchQuery;
+    let staff = crate::auth::require_staff().await?;
+    if q.trim().is_empty() {
+        return Ok(SearchAnswer::Blank);
+    }
+    let query = match SearchQuery::parse(&q) {
+        Ok(query) => query,
+        Err(e) => return Ok(SearchAnswer::Refused(e)),
+    };
+    let db = expect_context::<crate::platform::Db>();
+    let page = page.trim().parse().unwrap_or(0);
+    let found = search(&db, &query, page).await.map_err(crate::forms::internal)?;
+    let details = serde_json::json!({
+        "query": q.trim(),
+        "kind": query.kind(),
+        "page": found.page,
+        "found": found.hits.len(),
+    });
+    let action = crate::audit::AuditAction::Search;
+    super::audit_log::record(staff, action, None, None, &details.to_string()).await?;
+    Ok(SearchAnswer::Found(found))
 }

@@ -177,3 +177,29 @@ pub(super) async fn give_back(
     .await?;
     Ok(())
 }
+
+/// `give_back` for many bills at once, (bill, cents) each bill once: a return file gives
+/// thousands of bills their amounts back, one statement for a page of them.
+pub(super) async fn give_back_many(
+    conn: &mut sqlx::AnyConnection,
+    amounts: &std::collections::BTreeMap<BillId, i64>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let amounts: Vec<(&BillId, &i64)> = amounts.iter().collect();
+    for chunk in amounts.chunks(500) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3)).collect();
+        let sql = format!(
+            "WITH v (id, cents) AS (VALUES {}) UPDATE bills SET balance_cents = balance_cents + \
+             (SELECT v.cents FROM v WHERE v.id = bills.id), updated_at = $1 WHERE id IN (SELECT v.id FROM v)",
+            values.join(", ")
+        );
+        // Not kept prepared: its text changes with its row count (see `returns`).
+        let mut update = sqlx::query(&sql).persistent(false).bind(at);
+        for (bill_id, cents) in chunk {
+            update = update.bind(**bill_id).bind(**cents);
+        }
+        update.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
