@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use app::autopay::run::{self, RunContext, RunReport};
+use app::backoffice::dashboard;
 use app::email::Mailer;
 use app::gateway::Gateway;
 use app::payments::export::{self, Destination, ExportReport};
@@ -30,7 +31,11 @@ pub async fn run_autopay(
         anyhow::bail!("configure autopay.company_id and autopay.bank_routing (the utility and its bank) before running AutoPay");
     }
     let ctx = RunContext { db, mailer, vault, gateway, config: &config.autopay };
-    Ok(run::run(&ctx, date).await?)
+    let report = run::run(&ctx, date).await?;
+    // The dashboard shows the last run, even one that had nothing to do.
+    let (created, files) = (report.payments_created as i64, report.files.len() as i64);
+    dashboard::record_autopay_run(db, date, created, files).await?;
+    Ok(report)
 }
 
 pub fn describe(date: Date, r: &RunReport) -> String {
@@ -136,8 +141,9 @@ where
     }
 }
 
-/// The daily jobs at `export.daily_at`: the CIS export into `export.folder` (when set), and
-/// the ACH return-rate check that emails `utility.operations_email` (when set). Each is safe
+/// The daily jobs at `export.daily_at`: the CIS export into `export.folder` (when set), the
+/// dashboard's reading of the day, and the ACH return-rate check that emails
+/// `utility.operations_email` (when set). Each is safe
 /// on several instances at once: the export claims each line once, the alert is one a day.
 pub fn start_daily_jobs(db: &Db, mailer: &Mailer, config: &Config) -> anyhow::Result<()> {
     let at = parse_time_of_day(&config.export.daily_at).context("export.daily_at")?;
@@ -154,6 +160,12 @@ pub fn start_daily_jobs(db: &Db, mailer: &Mailer, config: &Config) -> anyhow::Re
         }));
         println!("The CIS payment export is written daily at {at} UTC.");
     }
+    // The dashboard's reading of the day, for the days nobody opens it.
+    let readings = db.clone();
+    tokio::spawn(every_day_at(at, "dashboard reading", move |_| {
+        let db = readings.clone();
+        async move { Ok(dashboard::record_today(&db, app::platform::db::now()).await?) }
+    }));
     if config.utility.operations_email.is_some() {
         let (db, mailer, config) = (db.clone(), mailer.clone(), config.clone());
         tokio::spawn(every_day_at(at, "ACH return-rate check", move |today| {

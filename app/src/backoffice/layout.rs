@@ -86,6 +86,7 @@ pub fn StaffHomePage() -> impl IntoView {
         <StaffPage>
             <h1>{t!(i18n, staff.home_title)}</h1>
             <super::search::SearchBox query=""/>
+            <super::dashboard::Dashboard/>
         </StaffPage>
     }
 }

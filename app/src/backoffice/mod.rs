@@ -9,6 +9,7 @@ pub mod access;
 pub mod actions;
 pub mod audit_log;
 pub mod customer;
+pub mod dashboard;
 pub mod imports;
 mod layout;
 #[cfg(feature = "ssr")]

@@ -130,6 +130,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("take_staff_sign_in_outcome", &[]),
     ("staff_header", &[]),
     ("audit_log_rows", &["actor", "action", "customer", "from", "to", "before"]),
+    ("staff_dashboard", &[]),
     ("staff_sign_out", &[]),
     ("staff_search", &["q", "page"]),
     ("staff_customer", &["customer"]),

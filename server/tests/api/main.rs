@@ -8,6 +8,7 @@ mod backup;
 mod banking;
 mod bills;
 mod crash;
+mod dashboard;
 mod delivery;
 mod export;
 mod formats;

@@ -232,6 +232,7 @@ pub const STAFF_FUNCTIONS: &[(&str, &[&str])] = &[
     ("staff_customer", &["customer"]),
     ("staff_act", &["customer", "action", "account", "method", "replacement", "payment", "reason"]),
     ("staff_import_history", &[]),
+    ("staff_dashboard", &[]),
 ];
 
 #[tokio::test]
