@@ -119,6 +119,9 @@ enum StaffCommand {
     /// Disables a staff member: every session of theirs ends at once, and they cannot
     /// sign in again.
     Disable { email: String },
+    /// Starts a staff member's enrollment over (a lost authenticator): prints a new
+    /// one-time link; their codes, recovery codes and sessions stop working at once.
+    Reset { email: String },
 }
 
 #[derive(Subcommand)]
@@ -186,6 +189,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Staff { what: StaffCommand::Disable { email } } => {
             disable_staff(&db, &email).await
+        }
+        Command::Staff { what: StaffCommand::Reset { email } } => {
+            reset_staff(&config, &db, &email).await
         }
         Command::Audit { what: AuditCommand::Verify } => verify_audit(&db).await,
         Command::Import { what: ImportKind::Routing { file } } => import_routing(&db, &file).await,
@@ -323,6 +329,30 @@ async fn add_staff(
             anyhow::bail!("{email}: {e}; nothing was changed")
         }
         Err(e) => Err(e).context("adding the staff member"),
+    }
+}
+
+#[tracing::instrument(skip_all)]
+async fn reset_staff(config: &Config, db: &Db, email: &str) -> anyhow::Result<()> {
+    use app::backoffice::access::service::{self, AddError};
+    let vault = Vault::from_config(config).context("reading the payment keys")?;
+    match service::restart_enrollment(db, &vault, email).await {
+        Ok(Some(token)) => {
+            let base = config.public_base_url.trim_end_matches('/');
+            println!(
+                "{email} enrolls again: their codes and sessions have stopped working. \
+                 Give them this link (it works once, for 24 hours):"
+            );
+            println!("{base}{}?token={token}", app::paths::STAFF_ENROLL);
+            Ok(())
+        }
+        Ok(None) => {
+            anyhow::bail!("{email}: no active staff member has this email; nothing was changed")
+        }
+        Err(AddError::BadEmail) => {
+            anyhow::bail!("{email}: not an email address; nothing was changed")
+        }
+        Err(e) => Err(e).context("starting the enrollment over"),
     }
 }
 

@@ -247,6 +247,41 @@ pub async fn disable(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
     Ok(done.rows_affected() == 1)
 }
 
+/// Starts a staff member's enrollment over (a lost authenticator): a new sealed secret,
+/// not enrolled, no recovery codes, and every session ended; the new link is issued after.
+/// `None` when no staff member who is not disabled has that email.
+pub async fn restart_enrollment(
+    db: &Db,
+    email: &str,
+    seal: impl FnOnce(StaffId) -> Sealed,
+) -> Result<Option<StaffId>, sqlx::Error> {
+    let at = now();
+    let mut tx = db.pool.begin().await?;
+    let found: Option<(StaffId,)> =
+        sqlx::query_as("SELECT id FROM staff WHERE email = $1 AND disabled_at IS NULL")
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((id,)) = found else { return Ok(None) };
+    let sealed = seal(id);
+    sqlx::query(
+        "UPDATE staff SET totp_ciphertext = $1, totp_key_id = $2, totp_last_step = NULL, \
+         enrolled_at = NULL, epoch = epoch + 1, updated_at = $3 WHERE id = $4",
+    )
+    .bind(&sealed.bytes)
+    .bind(&sealed.key_id)
+    .bind(at)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
 /// Every staff member's sealed secret, for key rotation.
 pub async fn sealed_secrets(db: &Db) -> Result<Vec<(StaffId, Sealed)>, sqlx::Error> {
     let rows: Vec<(StaffId, String, Vec<u8>)> =

@@ -28,6 +28,9 @@ pub async fn staff_header() -> Result<Option<StaffBarInfo>, ServerFnError> {
 }
 
 /// A back-office page: its content only for signed-in staff (admins only, when `admin`).
+/// The page's own resources are created by the page, outside this: one created inside
+/// these children would be created again on the server's second pass, and its page
+/// never finish rendering.
 #[component]
 pub fn StaffPage(#[prop(optional)] admin: bool, children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
@@ -81,12 +84,13 @@ fn StaffBar(staff: StaffBarInfo) -> impl IntoView {
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
     let i18n = use_i18n();
+    let figures = super::dashboard::dashboard_resource();
     view! {
         <Title text=t_string!(i18n, staff.home_title).to_string()/>
         <StaffPage>
             <h1>{t!(i18n, staff.home_title)}</h1>
             <super::search::SearchBox query=""/>
-            <super::dashboard::Dashboard/>
+            <super::dashboard::Dashboard figures/>
         </StaffPage>
     }
 }

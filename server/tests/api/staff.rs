@@ -268,3 +268,36 @@ async fn the_audit_log_records_sign_ins_and_its_chain_names_an_edited_or_removed
         .unwrap();
     assert_eq!(verify(&app.db).await.unwrap(), Err(ChainBreak::Unlinked(AuditId(rows[2].0))));
 }
+
+#[tokio::test]
+async fn a_staff_member_who_lost_their_authenticator_enrolls_again_and_the_old_factors_end() {
+    let app = spawn_app().await;
+    let (staff, codes) = signed_in_staff(&app, StaffRole::Agent).await;
+    let token = access::restart_enrollment(&app.db, &vault(), &staff.email)
+        .await
+        .unwrap()
+        .expect("an active staff member");
+    let home = app.page_as(&staff.client, "/staff").await;
+    assert!(home.contains("Sign in with your staff login"), "the session ended: {home}");
+    let r = sign_in(&app, &staff, &codes[1]).await;
+    assert_ne!(location(&r), "/staff", "the old recovery codes ended");
+
+    let page = app.page_as(&staff.client, &format!("/staff/enroll?token={token}")).await;
+    let secret: String =
+        between(&page, "<code class=\"secret\">", "</code>").split_whitespace().collect();
+    assert_ne!(secret, staff.secret, "a new secret");
+    let renewed = Staff { secret, ..staff };
+    let code = renewed.code(0);
+    let fields = [
+        ("token", token.as_str()),
+        ("password", STAFF_PASSWORD),
+        ("password_confirm", STAFF_PASSWORD),
+        ("code", code.as_str()),
+    ];
+    let r = app.post_form_as(&renewed.client, "staff_enroll", "/staff/enroll", &fields).await;
+    assert_eq!(location(&r), "/staff/enroll/done");
+    let r = sign_in(&app, &renewed, &renewed.code(1)).await;
+    assert_eq!(location(&r), "/staff", "signed in with the new authenticator");
+    let nobody = access::restart_enrollment(&app.db, &vault(), "nobody@example.com").await;
+    assert!(nobody.unwrap().is_none());
+}

@@ -41,12 +41,39 @@ pub async fn add_staff(
     role: StaffRole,
 ) -> Result<String, AddError> {
     let email = Email::parse(email).map_err(|_| AddError::BadEmail)?;
-    let mut secret = [0u8; SECRET_BYTES];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
-    let base32 = Secret::from(secret.to_vec()).to_base32();
+    let base32 = new_secret();
     let id =
         data::insert(db, email.as_str(), role, |id| vault.seal(&base32, &StaffSecretBinding(id)))
             .await?;
+    enrollment_link(db, id).await
+}
+
+/// A staff member who lost their authenticator enrolls again (`server staff reset`): a new
+/// secret and a new one-time link; the old codes, recovery codes and sessions end at once.
+/// `Ok(None)` when no active staff member has that email.
+pub async fn restart_enrollment(
+    db: &Db,
+    vault: &Vault,
+    email: &str,
+) -> Result<Option<String>, AddError> {
+    let email = Email::parse(email).map_err(|_| AddError::BadEmail)?;
+    let base32 = new_secret();
+    let seal = |id| vault.seal(&base32, &StaffSecretBinding(id));
+    let restarted =
+        data::restart_enrollment(db, email.as_str(), seal).await.map_err(AddStaffError::Db)?;
+    match restarted {
+        Some(id) => enrollment_link(db, id).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+fn new_secret() -> String {
+    let mut secret = [0u8; SECRET_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    Secret::from(secret.to_vec()).to_base32()
+}
+
+async fn enrollment_link(db: &Db, id: StaffId) -> Result<String, AddError> {
     let token = crate::platform::tokens::random_token();
     data::issue_enrollment(db, id, &token, ENROLLMENT_LINK_SECS)
         .await

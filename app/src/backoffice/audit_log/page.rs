@@ -37,17 +37,6 @@ fn action_name(i18n: crate::forms::I18n, action: AuditAction) -> String {
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <Title text=t_string!(i18n, staff.audit_title).to_string()/>
-        <StaffPage admin=true>
-            <AuditLog/>
-        </StaffPage>
-    }
-}
-
-#[component]
-fn AuditLog() -> impl IntoView {
-    let i18n = use_i18n();
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         let map = query_map.read();
@@ -61,6 +50,8 @@ fn AuditLog() -> impl IntoView {
         |q| audit_log_rows(q.actor, q.action, q.customer, q.from, q.to, q.before),
     );
     view! {
+        <Title text=t_string!(i18n, staff.audit_title).to_string()/>
+        <StaffPage admin=true>
         <h1>{t!(i18n, staff.audit_title)}</h1>
         <Filters query=query.get_untracked()/>
         <p><a href=move || format!("{}?{}", paths::STAFF_AUDIT_CSV, query.read().to_query(None))>
@@ -83,6 +74,7 @@ fn AuditLog() -> impl IntoView {
                 Err(_) => view! { <crate::forms::ErrorNotice/> }.into_any(),
             })}
         </Suspense>
+        </StaffPage>
     }
 }
 

@@ -17,10 +17,14 @@ use crate::i18n::*;
 use crate::payments::{state_label, MethodKind};
 use leptos::prelude::*;
 
+/// The dashboard's figures: a resource of the page itself (see `StaffPage`).
+pub fn dashboard_resource() -> Resource<Result<DashboardFigures, ServerFnError>> {
+    Resource::new_blocking(|| (), |_| staff_dashboard())
+}
+
 /// The dashboard, for signed-in staff (inside `StaffPage`).
 #[component]
-pub fn Dashboard() -> impl IntoView {
-    let figures = Resource::new_blocking(|| (), |_| staff_dashboard());
+pub fn Dashboard(figures: Resource<Result<DashboardFigures, ServerFnError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || figures.get().map(|found| match found {

@@ -14,7 +14,7 @@ mod components;
 #[cfg(feature = "ssr")]
 pub mod data;
 
-pub use components::Dashboard;
+pub use components::{dashboard_resource, Dashboard};
 
 use crate::domain::ach_rates::{self, Measure, Rate};
 use crate::domain::Cents;
