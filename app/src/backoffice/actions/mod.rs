@@ -153,6 +153,7 @@ impl FormProblem for ActionProblem {
 pub type ActionOutcome = crate::forms::Outcome<ActionProblem>;
 
 /// Where the answer waits for the customer's page.
+#[cfg(feature = "ssr")]
 const OUTCOME_KEY: &str = "staff_action";
 
 /// Takes `action` on the customer's behalf: on `account`, `method` (AutoPay moving to
