@@ -58,15 +58,7 @@ pub async fn signed_in_staff(app: &TestApp, role: StaffRole) -> (Staff, Vec<Stri
 
 async fn signed_in_staff_with_code(app: &TestApp, role: StaffRole) -> (Staff, Vec<String>, String) {
     let (staff, token) = add_staff(app, role).await;
-    let code = staff.code(0);
-    let fields = [
-        ("token", token.as_str()),
-        ("password", STAFF_PASSWORD),
-        ("password_confirm", STAFF_PASSWORD),
-        ("code", code.as_str()),
-    ];
-    let r = app.post_form_as(&staff.client, "staff_enroll", "/staff/enroll", &fields).await;
-    assert_eq!(location(&r), "/staff/enroll/done");
+    enroll(app, &staff, &token).await;
     let done = app.page_as(&staff.client, "/staff/enroll/done").await;
     let codes: Vec<String> = done
         .split("<li><code>")
@@ -77,6 +69,19 @@ async fn signed_in_staff_with_code(app: &TestApp, role: StaffRole) -> (Staff, Ve
     let r = sign_in(app, &staff, &code).await;
     assert_eq!(location(&r), "/staff", "signed in");
     (staff, codes, code)
+}
+
+/// The enrollment form with the password and the authenticator's current code.
+async fn enroll(app: &TestApp, staff: &Staff, token: &str) {
+    let code = staff.code(0);
+    let fields = [
+        ("token", token),
+        ("password", STAFF_PASSWORD),
+        ("password_confirm", STAFF_PASSWORD),
+        ("code", code.as_str()),
+    ];
+    let r = app.post_form_as(&staff.client, "staff_enroll", "/staff/enroll", &fields).await;
+    assert_eq!(location(&r), "/staff/enroll/done");
 }
 
 pub async fn sign_in(app: &TestApp, staff: &Staff, code: &str) -> reqwest::Response {
@@ -287,15 +292,7 @@ async fn a_staff_member_who_lost_their_authenticator_enrolls_again_and_the_old_f
         between(&page, "<code class=\"secret\">", "</code>").split_whitespace().collect();
     assert_ne!(secret, staff.secret, "a new secret");
     let renewed = Staff { secret, ..staff };
-    let code = renewed.code(0);
-    let fields = [
-        ("token", token.as_str()),
-        ("password", STAFF_PASSWORD),
-        ("password_confirm", STAFF_PASSWORD),
-        ("code", code.as_str()),
-    ];
-    let r = app.post_form_as(&renewed.client, "staff_enroll", "/staff/enroll", &fields).await;
-    assert_eq!(location(&r), "/staff/enroll/done");
+    enroll(&app, &renewed, &token).await;
     let r = sign_in(&app, &renewed, &renewed.code(1)).await;
     assert_eq!(location(&r), "/staff", "signed in with the new authenticator");
     let nobody = access::restart_enrollment(&app.db, &vault(), "nobody@example.com").await;
