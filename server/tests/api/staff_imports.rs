@@ -60,6 +60,19 @@ async fn an_admin_uploads_a_bills_file_with_an_error_then_the_good_one() {
     assert_eq!(count(&app.db, "bills").await, bills + 2);
     assert!(page.contains("december-bills.csv") && page.contains(&admin.email), "the history");
 
+    // An accounts file that only updates is the dashboard's last import too.
+    let accounts = "customer_number,customer_name,account_number,service_address,service_city,\
+service_state,service_zip,mailing_address,mailing_city,mailing_state,mailing_zip
+12345678,Alex Rivera,1234567,123 Main St,Medford,OR,97501,PO Box 7,Medford,OR,97501
+";
+    let r = upload(&app, &admin.client, "accounts", "alex-moved.csv", accounts).await;
+    let page = app.page_as(&admin.client, &location(&r)).await;
+    assert!(page.contains("1 rows: 0 added, 1 updated"), "{page}");
+    let now = app::platform::db::now();
+    let figures = app::backoffice::dashboard::figures(&app.db, now).await.unwrap();
+    let last = figures.last_import.expect("an import");
+    assert_eq!((last.kind, last.rows), (app::backoffice::dashboard::ImportKind::Accounts, 1));
+
     let none = upload(&app, &admin.client, "", "x.csv", GOOD_BILLS).await;
     assert_eq!(location(&none), "/staff/imports?problem=no-kind");
     let page = app.page_as(&admin.client, "/staff/imports?problem=no-kind").await;
@@ -70,7 +83,7 @@ async fn an_admin_uploads_a_bills_file_with_an_error_then_the_good_one() {
             .fetch_all(&app.db.pool)
             .await
             .unwrap();
-    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows.len(), 3, "{rows:?}");
     assert!(rows[0].1.contains("refused") && rows[1].1.contains("imported"), "{rows:?}");
 }
 

@@ -371,7 +371,13 @@ async fn last_export(db: &Db) -> Result<Option<ExportDone>, sqlx::Error> {
 
 /// The latest import of each kind the database stamps, the newest of them.
 async fn last_import(db: &Db) -> Result<Option<ImportDone>, sqlx::Error> {
-    const LATEST: [(ImportKind, &str); 4] = [
+    const LATEST: [(ImportKind, &str); 5] = [
+        // An accounts file imported on the web, even one that only updated accounts.
+        (
+            ImportKind::Accounts,
+            "SELECT at, row_count FROM imports \
+          WHERE outcome = 'imported' AND kind = 'accounts' ORDER BY id DESC LIMIT 1",
+        ),
         (
             ImportKind::Bills,
             "SELECT created_at, COUNT(*) FROM bills \

@@ -148,7 +148,8 @@ pub struct ExportDone {
 /// What an import loaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImportKind {
-    /// Accounts added (an accounts import that only updates is not dated).
+    /// Accounts added, or an accounts file imported on the web (one from the command line
+    /// that only updates accounts is not dated).
     Accounts,
     Bills,
     BillDocuments,
