@@ -245,6 +245,95 @@ async fn a_late_return_matches_and_a_file_imported_twice_changes_nothing() {
     assert_eq!(emails_to(&p, &a.email).await.len(), emails, "no second email");
 }
 
+/// `n` more debits like `like` (same method, file and draft date), each of its own bill
+/// and trace, written by SQL: the run would take a week of days to make this many.
+async fn more_debits(p: &Portal, like: &Debit, n: i64) -> Vec<(String, i64, BillId)> {
+    let mut tx = p.app.db.pool.begin().await.unwrap();
+    let mut made = Vec::new();
+    for i in 1..=n {
+        let cents = 1000 + i;
+        let (bill,): (BillId,) = sqlx::query_as(
+            "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, usage_gallons, created_at, updated_at) \
+             SELECT account_id, $1, due_date, $2, 0, 1000, 0, 0 FROM bills WHERE id = $3 RETURNING id",
+        )
+        // One bill a date: earlier days than any the tests bill.
+        .bind(app::domain::autopay::calendar::iso(date!(2020 - 01 - 01) + time::Duration::days(i)))
+        .bind(cents)
+        .bind(like.bill)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let trace = format!("{}{:07}", &like.trace[..8], 5_000_000 + i);
+        sqlx::query(
+            "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, status, \
+             nacha_file_id, trace_number, created_at, updated_at) \
+             SELECT $1, account_id, enrollment_id, payment_method_id, $2, draft_date, status, nacha_file_id, $3, 0, 0 \
+             FROM payments WHERE id = $4",
+        )
+        .bind(bill)
+        .bind(cents)
+        .bind(&trace)
+        .bind(like.payment)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        made.push((trace, cents, bill));
+    }
+    tx.commit().await.unwrap();
+    made
+}
+
+#[tokio::test]
+async fn a_file_of_several_pages_is_refused_whole_or_acts_on_each_debit_once() {
+    let p = portal(false).await;
+    let a = alex(&p).await;
+    let first = debit(&p, 5000, DUE).await;
+    let mut debits = vec![(first.trace.clone(), first.cents, first.bill)];
+    debits.extend(more_debits(&p, &first, 1199).await);
+    // 1,202 entries, three pages of 500: every debit returned once, the first one again
+    // in its own page and the tenth again in the last page (the bank sent them twice).
+    let mut entries: Vec<(u8, i64, &str, Answer)> =
+        debits.iter().map(|(trace, cents, _)| (26, *cents, trace.as_str(), ret("R01"))).collect();
+    entries.insert(1, entries[0].clone());
+    entries.push(entries[10].clone());
+    let emails_before = emails_to(&p, &a.email).await.len();
+
+    // One trace the portal never sent, in the last page: the whole file is refused.
+    let unknown = format!("{}9999999", &first.trace[..8]);
+    let mut refused = entries.clone();
+    refused.push((26, 100, &unknown, ret("R01")));
+    match import(&p, &answers(&refused, 'A'), TODAY, false).await {
+        Err(ReturnsError::Unmatched(lines)) => {
+            // The file header and batch header, then an entry and its addenda each.
+            assert_eq!(lines.iter().map(|u| u.line).collect::<Vec<_>>(), vec![3 + 2 * 1202]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(crate::helpers::count(&p.app.db, "ach_answers").await, 0);
+    let (returned,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM payments WHERE status = 'returned'")
+            .fetch_one(&p.app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(returned, 0);
+
+    let report = import(&p, &answers(&entries, 'B'), TODAY, false).await.unwrap();
+    assert_eq!(report.entries, 1202);
+    assert_eq!((report.applied.returned, report.applied.already_done), (1200, 2), "{report:?}");
+    assert_eq!(report.applied.emails, 1200);
+    assert_eq!(crate::helpers::count(&p.app.db, "ach_answers").await, 1200);
+    let (returned, given_back): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(SUM(b.balance_cents) AS BIGINT) FROM payments p JOIN bills b ON b.id = p.bill_id \
+         WHERE p.status = 'returned' AND p.return_code = 'R01' AND b.balance_cents = p.amount_cents",
+    )
+    .fetch_one(&p.app.db.pool)
+    .await
+    .unwrap();
+    let owed: i64 = debits.iter().map(|(_, cents, _)| cents).sum();
+    assert_eq!((returned, given_back), (1200, owed), "each bill got its debit back once");
+    assert_eq!(emails_to(&p, &a.email).await.len(), emails_before + 1200, "an email each");
+}
+
 #[tokio::test]
 async fn a_corrupt_file_or_an_unmatched_trace_changes_nothing() {
     let p = portal(false).await;
