@@ -9,14 +9,14 @@
 //! updated. Files are read one at a time (checked, then read again while written and
 //! compared with what was checked), so a month of bills never sits in memory at once.
 
-use super::{read_records, records::iso_date, row_error, ImportError, ImportReport};
+use super::{read_records, records::iso_date, row_error, ImportError, ImportReport, Problems};
 use crate::domain::autopay::calendar;
 use crate::domain::{AccountNumber, BillId};
 use crate::platform::db::{now, Db, WriteLock};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The biggest PDF a bill may have: a utility's bill is a page or two (well under 1 MB);
 /// anything near this is a wrong file, and each is kept in the database.
@@ -98,8 +98,12 @@ fn parse_row(row: DocumentRow, folder: &Path) -> Result<DocumentRecord, String> 
     if file.is_empty() {
         return Err("file is empty".into());
     }
-    if Path::new(file).is_absolute() {
-        return Err(format!("file {file} must be a path relative to the manifest's folder"));
+    // Only the manifest's own folder: a bill's PDF from anywhere else on the server (an
+    // uploaded zip's manifest naming `../…`) is refused.
+    let inside =
+        Path::new(file).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !inside {
+        return Err(format!("file {file} must be a path inside the manifest's folder"));
     }
     let path = folder.join(file);
     let bytes = read_pdf(&path)?;
@@ -112,24 +116,32 @@ fn parse_row(row: DocumentRow, folder: &Path) -> Result<DocumentRecord, String> 
     })
 }
 
-/// Every row of a manifest, parsed and its file checked, with its line number; the first
-/// problem ends the reading. `folder` is the manifest's folder (files are relative to it).
+/// Every row of a manifest, parsed and its file checked, with its line number; every
+/// wrong row is listed. `folder` is the manifest's folder (files are relative to it).
 pub fn parse_documents(
     input: impl Read,
     folder: &Path,
 ) -> Result<Vec<(u64, DocumentRecord)>, ImportError> {
-    let rows: Vec<(u64, DocumentRow)> = read_records(input)?;
+    let mut problems = Problems::default();
+    let rows: Vec<(u64, DocumentRow)> = read_records(input, &mut problems)?;
     let mut seen: HashMap<(AccountNumber, time::Date), u64> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for (line, row) in rows {
-        let record = parse_row(row, folder).map_err(|reason| row_error(line, reason))?;
+        let record = match parse_row(row, folder) {
+            Ok(record) => record,
+            Err(reason) => {
+                problems.add(line, reason);
+                continue;
+            }
+        };
         let bill = (record.account_number, record.bill_date);
         if let Some(first) = seen.insert(bill, line) {
-            return Err(row_error(line, format!("the same bill is already on line {first}")));
+            problems.add(line, format!("the same bill is already on line {first}"));
+            continue;
         }
         out.push((line, record));
     }
-    Ok(out)
+    problems.or(out)
 }
 
 /// Checks and writes a manifest (see the module's comment).

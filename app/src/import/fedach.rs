@@ -2,7 +2,7 @@
 //! number in columns 1–9, institution name in 36–71, city in 108–127, state in 128–129.
 //! Every line is checked before anything is written; a bad line names its number.
 
-use super::ImportError;
+use super::{row_error, ImportError};
 use crate::domain::RoutingNumber;
 use crate::payments::data::directory::DirectoryEntry;
 
@@ -31,24 +31,18 @@ pub fn parse(text: &str) -> Result<Vec<DirectoryEntry>, ImportError> {
         }
         let chars: Vec<char> = raw.chars().collect();
         if chars.len() < STATE.1 {
-            return Err(ImportError::Row {
-                line: line_no,
-                reason: format!(
-                    "a FedACH record has at least {} characters, this one {}",
-                    STATE.1,
-                    chars.len()
-                ),
-            });
+            let reason = format!(
+                "a FedACH record has at least {} characters, this one {}",
+                STATE.1,
+                chars.len()
+            );
+            return Err(row_error(line_no, reason));
         }
-        let routing = RoutingNumber::parse(&column(&chars, ROUTING)).map_err(|e| {
-            ImportError::Row { line: line_no, reason: format!("routing number: {e}") }
-        })?;
+        let routing = RoutingNumber::parse(&column(&chars, ROUTING))
+            .map_err(|e| row_error(line_no, format!("routing number: {e}")))?;
         let bank_name = column(&chars, NAME);
         if bank_name.is_empty() {
-            return Err(ImportError::Row {
-                line: line_no,
-                reason: "the institution name (columns 36-71) is empty".into(),
-            });
+            return Err(row_error(line_no, "the institution name (columns 36-71) is empty"));
         }
         entries.push(DirectoryEntry {
             routing,
@@ -80,12 +74,9 @@ mod tests {
     fn a_bad_line_names_its_number() {
         let good = DEMO_DIRECTORY.lines().next().unwrap();
         let bad = format!("{good}\n123456789{}", &good[9..]);
-        match parse(&bad) {
-            Err(ImportError::Row { line, reason }) => {
-                assert!(line == 2 && reason.contains("routing"), "{reason}")
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(parse("021000021 short"), Err(ImportError::Row { line: 1, .. })));
+        let error = parse(&bad).unwrap_err();
+        let first = error.first_row().unwrap();
+        assert!(first.line == 2 && first.reason.contains("routing"), "{error}");
+        assert_eq!(parse("021000021 short").unwrap_err().first_row().unwrap().line, 1);
     }
 }

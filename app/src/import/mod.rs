@@ -32,41 +32,103 @@ pub struct ImportReport {
     pub new_bill_ids: Vec<BillId>,
 }
 
+/// The most problems a refused file lists: enough to fix a file in one pass, few enough
+/// that a file of wrong columns does not fill the screen.
+pub const MAX_LISTED: usize = 100;
+
+/// A row that cannot be imported: its line in the file and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub line: u64,
+    pub reason: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("line {line}: {reason}")]
-    Row { line: u64, reason: String },
+    /// Every wrong row (the first `MAX_LISTED`), in the file's order.
+    #[error("{}", rows_text(.0))]
+    Rows(Vec<RowProblem>),
     #[error("the file could not be read as CSV: {0}")]
     Csv(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }
 
-fn row_error(line: u64, reason: impl Into<String>) -> ImportError {
-    ImportError::Row { line, reason: reason.into() }
+impl ImportError {
+    /// The first problem listed, if the file's rows were refused.
+    pub fn first_row(&self) -> Option<&RowProblem> {
+        match self {
+            Self::Rows(rows) => rows.first(),
+            _ => None,
+        }
+    }
 }
 
-/// Reads every record, with the file's line number of each, before anything is written.
+fn rows_text(rows: &[RowProblem]) -> String {
+    let lines: Vec<String> =
+        rows.iter().map(|r| format!("line {}: {}", r.line, r.reason)).collect();
+    lines.join("\n")
+}
+
+fn row_error(line: u64, reason: impl Into<String>) -> ImportError {
+    ImportError::Rows(vec![RowProblem { line, reason: reason.into() }])
+}
+
+/// Collects the problems of a file's rows while it is read, up to `MAX_LISTED`.
+#[derive(Default)]
+struct Problems(Vec<RowProblem>);
+
+impl Problems {
+    fn add(&mut self, line: u64, reason: impl Into<String>) {
+        self.0.push(RowProblem { line, reason: reason.into() });
+    }
+
+    fn full(&self) -> bool {
+        self.0.len() >= MAX_LISTED
+    }
+
+    /// `Ok(value)` when no row had a problem.
+    fn or<T>(mut self, value: T) -> Result<T, ImportError> {
+        if self.0.is_empty() {
+            return Ok(value);
+        }
+        self.0.sort_by_key(|p| p.line);
+        self.0.truncate(MAX_LISTED);
+        Err(ImportError::Rows(self.0))
+    }
+}
+
+/// Reads every record, with the file's line number of each, before anything is written;
+/// the rows that cannot be read go to `problems` and the reading goes on.
 fn read_records<T: serde::de::DeserializeOwned>(
     input: impl Read,
+    problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>, ImportError> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
     let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
     let mut record = csv::StringRecord::new();
     let mut out = Vec::new();
-    loop {
+    while !problems.full() {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
-                let parsed = record
-                    .deserialize::<T>(Some(&headers))
-                    .map_err(|e| row_error(line, csv_reason(&e)))?;
-                out.push((line, parsed));
+                match record.deserialize::<T>(Some(&headers)) {
+                    Ok(parsed) => out.push((line, parsed)),
+                    Err(e) => problems.add(line, csv_reason(&e)),
+                }
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(row_error(line, csv_reason(&e)));
+                problems.add(line, csv_reason(&e));
+                // A row of the wrong length or not UTF-8 is one bad row; anything else
+                // (the input failed) ends the reading.
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
+                    break;
+                }
             }
         }
     }
@@ -98,27 +160,33 @@ pub async fn import_accounts(
     write_accounts(db, head, &parse_accounts(input)?).await
 }
 
-/// Every row of an accounts file, parsed and checked, with its line number; the first
-/// problem ends the reading (nothing is written when a file has one).
+/// Every row of an accounts file, parsed and checked, with its line number; every wrong
+/// row is listed (nothing is written when a file has one).
 pub fn parse_accounts(input: impl Read) -> Result<Vec<(u64, AccountRecord)>, ImportError> {
-    let rows: Vec<(u64, records::AccountRow)> = read_records(input)?;
-    rows.into_iter()
-        .map(|(line, row)| {
-            AccountRecord::try_from(row)
-                .map(|r| (line, r))
-                .map_err(|reason| row_error(line, reason))
-        })
-        .collect()
+    parse_rows::<records::AccountRow, AccountRecord>(input)
 }
 
 /// The same for a bills file.
 pub fn parse_bills(input: impl Read) -> Result<Vec<(u64, BillRecord)>, ImportError> {
-    let rows: Vec<(u64, records::BillRow)> = read_records(input)?;
-    rows.into_iter()
-        .map(|(line, row)| {
-            BillRecord::try_from(row).map(|r| (line, r)).map_err(|reason| row_error(line, reason))
-        })
-        .collect()
+    parse_rows::<records::BillRow, BillRecord>(input)
+}
+
+/// Reads rows as `Row`, checks each into a `Record`, and lists every problem.
+fn parse_rows<Row, Record>(input: impl Read) -> Result<Vec<(u64, Record)>, ImportError>
+where
+    Row: serde::de::DeserializeOwned,
+    Record: TryFrom<Row, Error = String>,
+{
+    let mut problems = Problems::default();
+    let rows: Vec<(u64, Row)> = read_records(input, &mut problems)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        match Record::try_from(row) {
+            Ok(record) => out.push((line, record)),
+            Err(reason) => problems.add(line, reason),
+        }
+    }
+    problems.or(out)
 }
 
 /// Loads a FedACH directory file (`server import routing FILE`): the bank names the add
@@ -187,6 +255,7 @@ pub async fn write_accounts(
 struct StoredCustomer {
     id: CustomerId,
     name: String,
+    phone: Option<String>,
 }
 
 /// A bill as stored, to tell an unchanged row from an update.
@@ -216,17 +285,20 @@ async fn upsert_customer(
     at: i64,
 ) -> Result<CustomerId, ImportError> {
     let customer: Option<StoredCustomer> =
-        sqlx::query_as("SELECT id, name FROM customers WHERE customer_number = $1")
+        sqlx::query_as("SELECT id, name, phone FROM customers WHERE customer_number = $1")
             .bind(r.customer_number.as_padded())
             .fetch_optional(&mut **tx)
             .await?;
+    let phone = r.phone.as_ref().map(|p| p.digits());
     if let Some(c) = customer {
-        if c.name != r.customer_name {
+        if c.name != r.customer_name || c.phone.as_deref() != phone {
             sqlx::query(
-                "UPDATE customers SET name = $1, name_folded = $2, updated_at = $3 WHERE id = $4",
+                "UPDATE customers SET name = $1, name_folded = $2, phone = $3, updated_at = $4 \
+                 WHERE id = $5",
             )
             .bind(&r.customer_name)
             .bind(Folded::name(&r.customer_name).as_str())
+            .bind(phone)
             .bind(at)
             .bind(c.id)
             .execute(&mut **tx)
@@ -235,12 +307,13 @@ async fn upsert_customer(
         return Ok(c.id);
     }
     let (id,): (CustomerId,) = sqlx::query_as(
-        "INSERT INTO customers (customer_number, name, name_folded, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        "INSERT INTO customers (customer_number, name, name_folded, phone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
     )
     .bind(r.customer_number.as_padded())
     .bind(&r.customer_name)
     .bind(Folded::name(&r.customer_name).as_str())
+    .bind(phone)
     .bind(at)
     .fetch_one(&mut **tx)
     .await?;

@@ -2,7 +2,7 @@
 //! read them.
 
 use crate::helpers::{browser, count, fresh_db, location, spawn_app, with_demo, TestApp, PASSWORD};
-use app::import::{import_bill_documents, ImportError, MAX_PDF_BYTES};
+use app::import::{import_bill_documents, ImportError, RowProblem, MAX_PDF_BYTES};
 use std::path::Path;
 
 /// A small but whole PDF (header and end marker), different for each `text`.
@@ -226,8 +226,10 @@ async fn a_manifest_is_imported_once_and_a_new_file_replaces_a_bills_pdf() {
 async fn refused(db: &app::platform::Db, dir: &Path, bad: &str, reason_part: &str) {
     let rows = format!("1234567,2026-11-01,good.pdf\n{bad}\n");
     match import(db, dir, &rows).await {
-        Err(ImportError::Row { line, reason }) => {
-            assert_eq!(line, 3, "{reason}");
+        Err(ImportError::Rows(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let RowProblem { line, reason } = &problems[0];
+            assert_eq!(*line, 3, "{reason}");
             assert!(reason.contains(reason_part), "{reason:?} should say {reason_part:?}");
         }
         other => panic!("{bad}: expected a row error, got {other:?}"),
@@ -255,7 +257,10 @@ async fn a_bad_row_of_a_manifest_keeps_nothing_and_names_its_line() {
     refused(&t.db, d, "7654321,2020-01-01,good.pdf", "has no bill dated 2020-01-01").await;
     refused(&t.db, d, "7654321,2026-13-01,good.pdf", "bill_date").await;
     refused(&t.db, d, "1234567,2026-11-01,good.pdf", "already on line 2").await;
-    refused(&t.db, d, "7654321,2026-11-01,/etc/passwd", "relative").await;
+    refused(&t.db, d, "7654321,2026-11-01,/etc/passwd", "inside the manifest's folder").await;
+    std::fs::create_dir(d.join("sub")).unwrap();
+    write(&d.join("sub"), "good.pdf", &pdf("good"));
+    refused(&t.db, &d.join("sub"), "7654321,2026-11-01,../good.pdf", "inside the manifest").await;
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 use crate::helpers::{count, fresh_db, letterhead};
-use app::import::{import_accounts, import_bills, ImportError};
+use app::import::{import_accounts, import_bills, ImportError, RowProblem};
 
 const ACCOUNTS: &str = "\
 customer_number,customer_name,account_number,service_address,service_city,service_state,service_zip,mailing_address,mailing_city,mailing_state,mailing_zip
@@ -75,8 +75,10 @@ async fn a_changed_row_updates_in_place() {
 async fn expect_rollback(accounts: &str, line: u64, reason_part: &str) {
     let t = fresh_db().await;
     match import_accounts(&t.db, &letterhead(), accounts.as_bytes()).await {
-        Err(ImportError::Row { line: got, reason }) => {
-            assert_eq!(got, line, "line number for {reason}");
+        Err(ImportError::Rows(rows)) => {
+            let RowProblem { line: got, reason } = &rows[0];
+            assert_eq!(rows.len(), 1, "{rows:?}");
+            assert_eq!(*got, line, "line number for {reason}");
             assert!(
                 reason.contains(reason_part),
                 "reason {reason:?} should mention {reason_part:?}"
@@ -101,29 +103,42 @@ async fn a_bad_row_rolls_the_whole_file_back_with_its_line_number() {
 }
 
 #[tokio::test]
+async fn every_bad_row_is_listed_by_line_and_nothing_is_kept() {
+    let t = fresh_db().await;
+    let bad = ACCOUNTS
+        .replace("Ashland,OR,97520", "Ashland,OR,9752")
+        .replace("7654321,45 Oak", "76543X1,45 Oak");
+    let bad = format!("{bad}99999999,Short Row,1111111\n");
+    let error = import_accounts(&t.db, &letterhead(), bad.as_bytes()).await.unwrap_err();
+    let ImportError::Rows(rows) = &error else { panic!("{error:?}") };
+    let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![3, 4, 5], "{error}");
+    assert!(rows[0].reason.contains("account_number") && rows[1].reason.contains("mailing_zip"));
+    assert!(error.to_string().contains("line 5: expected"), "{error}");
+    assert_eq!(count(&t.db, "accounts").await, 0);
+}
+
+#[tokio::test]
 async fn a_bill_for_an_unknown_account_rolls_the_bills_file_back() {
     let t = fresh_db().await;
     import_accounts(&t.db, &letterhead(), ACCOUNTS.as_bytes()).await.unwrap();
     let bills = format!("{BILLS}9999999,2026-11-01,2026-12-01,10.00,10.00,100\n");
     match import_bills(&t.db, bills.as_bytes()).await {
-        Err(ImportError::Row { line, reason }) => {
-            assert_eq!(line, 5);
-            assert!(reason.contains("9999999"), "{reason}");
+        Err(ImportError::Rows(rows)) => {
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].line, 5);
+            assert!(rows[0].reason.contains("9999999"), "{rows:?}");
         }
         other => panic!("expected a row error, got {other:?}"),
     }
     assert_eq!(count(&t.db, "bills").await, 0, "the rows before the bad one were rolled back too");
 
     let bad_money = BILLS.replace("73.45,73.45", "73.456,73.45");
-    assert!(matches!(
-        import_bills(&t.db, bad_money.as_bytes()).await,
-        Err(ImportError::Row { line: 3, .. })
-    ));
+    let refused = import_bills(&t.db, bad_money.as_bytes()).await.unwrap_err();
+    assert_eq!(refused.first_row().map(|r| r.line), Some(3));
     let bad_date = BILLS.replace("2026-10-01,2026-11-01", "2026-02-30,2026-11-01");
-    assert!(matches!(
-        import_bills(&t.db, bad_date.as_bytes()).await,
-        Err(ImportError::Row { line: 2, .. })
-    ));
+    let refused = import_bills(&t.db, bad_date.as_bytes()).await.unwrap_err();
+    assert_eq!(refused.first_row().map(|r| r.line), Some(2));
     assert_eq!(count(&t.db, "bills").await, 0);
 }
 
