@@ -480,7 +480,7 @@ async fn report_import(
     report: &import::ImportReport,
 ) -> anyhow::Result<()> {
     let mailer = Mailer::from_config(config).context("setting up email")?;
-    let announced = app::delivery::service::announce_bills(db, &mailer, &report.new_bill_ids)
+    let announced = app::email::paperless::announce_bills(db, &mailer, &report.new_bill_ids)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))
         .context("queueing bill emails")?;

@@ -2,7 +2,7 @@
 //! id finds nothing.
 
 use crate::auth::data::owned_accounts;
-use crate::domain::{AccountId, BillId, CustomerId, TokenId};
+use crate::domain::{AccountId, CustomerId, TokenId};
 use crate::platform::db::{now, Db};
 
 use crate::email::paperless::data::DELIVERY;
@@ -42,42 +42,4 @@ pub async fn account_number(db: &Db, account_id: AccountId) -> Result<Option<Str
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.map(|r| r.0))
-}
-
-/// A new bill of an account on email delivery, with where and in which language to say so.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct BillToAnnounce {
-    pub bill_id: BillId,
-    pub number: String,
-    pub email: String,
-    pub locale: String,
-    pub amount_cents: i64,
-    #[sqlx(try_from = "crate::platform::db::IsoDate")]
-    pub due_date: time::Date,
-}
-
-pub async fn bill_to_announce(
-    db: &Db,
-    bill_id: BillId,
-) -> Result<Option<BillToAnnounce>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT b.id AS bill_id, c.customer_number || '-' || a.account_number AS number, a.delivery_email AS email, \
-         COALESCE((SELECT l.locale FROM logins l WHERE l.customer_id = a.customer_id), 'en') AS locale, \
-         b.amount_cents, b.due_date \
-         FROM bills b JOIN accounts a ON a.id = b.account_id JOIN customers c ON c.id = a.customer_id \
-         WHERE b.id = $1 AND a.delivery_method = 'email' AND a.delivery_email IS NOT NULL",
-    )
-    .bind(bill_id)
-    .fetch_optional(&db.pool)
-    .await
-}
-
-/// Queues the bill's one "your bill is ready" email; false when it was queued before.
-pub async fn queue_bill_email(
-    db: &Db,
-    bill_id: BillId,
-    m: &crate::email::Composed,
-) -> Result<bool, sqlx::Error> {
-    use crate::email::data::{queue_once, OncePerBill};
-    queue_once(db, OncePerBill::BillReady, bill_id, m).await
 }

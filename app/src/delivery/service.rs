@@ -2,9 +2,9 @@
 
 use super::data;
 use super::{AccountDelivery, DeliveryProblem, DeliveryState, Verification};
-use crate::domain::{AccountId, BillId, Cents, CustomerId, LoginId, TokenId};
+use crate::domain::{AccountId, CustomerId, LoginId, TokenId};
 use crate::email::paperless::{self, LinkRefused};
-use crate::email::{compose, Lang, Mailer};
+use crate::email::Mailer;
 use crate::platform::tokens::{self, Purpose, TokenState};
 use crate::platform::Db;
 
@@ -112,33 +112,4 @@ pub async fn choose_paper(
         Some(_) => Ok(Ok(())),
         None => Ok(Err(DeliveryProblem::NotFound)),
     }
-}
-
-/// "Your bill is ready" for each new bill of an account on email delivery, once per bill
-/// however often the import runs. Returns how many were queued.
-#[tracing::instrument(skip_all, fields(bills = bill_ids.len()))]
-pub async fn announce_bills(
-    db: &Db,
-    mailer: &Mailer,
-    bill_ids: &[BillId],
-) -> Result<usize, ServiceError> {
-    let mut queued = 0;
-    for &bill_id in bill_ids {
-        let Some(bill) = data::bill_to_announce(db, bill_id).await? else { continue };
-        let m = compose::bill_ready(
-            mailer.letterhead(),
-            Lang::from_locale(&bill.locale),
-            &bill.email,
-            &bill.number,
-            Cents(bill.amount_cents),
-            bill.due_date,
-        );
-        if data::queue_bill_email(db, bill_id, &m).await? {
-            queued += 1;
-        }
-    }
-    if queued > 0 {
-        mailer.wake();
-    }
-    Ok(queued)
 }

@@ -247,7 +247,9 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
                 7654321,2027-01-01,2027-02-01,33.10,33.10,6620\n";
     for _ in 0..2 {
         let report = app::import::import_bills(&app.db, file.as_bytes()).await.unwrap();
-        service::announce_bills(&app.db, &app.mailer, &report.new_bill_ids).await.unwrap();
+        app::email::paperless::announce_bills(&app.db, &app.mailer, &report.new_bill_ids)
+            .await
+            .unwrap();
     }
     // Even asked again for the same bills, nothing more is queued.
     let (bill_id,): (BillId,) = sqlx::query_as(
@@ -257,7 +259,9 @@ async fn one_bill_ready_email_per_bill_even_when_the_import_runs_twice() {
     .await
     .unwrap();
     assert_eq!(
-        service::announce_bills(&app.db, &app.mailer, &[bill_id, bill_id]).await.unwrap(),
+        app::email::paperless::announce_bills(&app.db, &app.mailer, &[bill_id, bill_id])
+            .await
+            .unwrap(),
         0
     );
     let mail = inbox(&app.db, &to, 2).await;

@@ -145,16 +145,9 @@ pub struct ExportDone {
     pub total: Cents,
 }
 
-/// What an import loaded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ImportKind {
-    /// Accounts added, or an accounts file imported on the web (one from the command line
-    /// that only updates accounts is not dated).
-    Accounts,
-    Bills,
-    BillDocuments,
-    AchReturns,
-}
+/// What an import loaded: an accounts file is dated when it added accounts, or when it
+/// was imported on the web (one from the command line that only updates accounts is not).
+pub use crate::domain::ImportKind;
 
 /// The most recent import the database dates: accounts added, bills, bill documents or an
 /// ACH returns file.

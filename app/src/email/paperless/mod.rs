@@ -6,7 +6,7 @@
 
 pub mod data;
 
-use crate::domain::{AccountId, CustomerId, Email, LoginId};
+use crate::domain::{AccountId, BillId, Cents, CustomerId, Email, LoginId};
 use crate::email::{compose, Lang, Mailer};
 use crate::platform::throttle::{self, Admission, Limit, Scope};
 use crate::platform::tokens::{self, Purpose};
@@ -131,4 +131,33 @@ pub async fn choose_paper(
         }
     }
     Ok(Some(Paper { number: account.number, was_on_email, was_email, pending }))
+}
+
+/// "Your bill is ready" for each new bill of an account on email delivery, once per bill
+/// however often the import runs. Returns how many were queued.
+#[tracing::instrument(skip_all, fields(bills = bill_ids.len()))]
+pub async fn announce_bills(
+    db: &Db,
+    mailer: &Mailer,
+    bill_ids: &[BillId],
+) -> Result<usize, ServiceError> {
+    let mut queued = 0;
+    for &bill_id in bill_ids {
+        let Some(bill) = data::bill_to_announce(db, bill_id).await? else { continue };
+        let m = compose::bill_ready(
+            mailer.letterhead(),
+            Lang::from_locale(&bill.locale),
+            &bill.email,
+            &bill.number,
+            Cents(bill.amount_cents),
+            bill.due_date,
+        );
+        if data::queue_bill_email(db, bill_id, &m).await? {
+            queued += 1;
+        }
+    }
+    if queued > 0 {
+        mailer.wake();
+    }
+    Ok(queued)
 }
