@@ -4,6 +4,12 @@
 //! SQLite (a virtual table whose rowid is the customer's or account's id), pg_trgm's GIN
 //! index over the column itself on PostgreSQL. That source is the one part of the SQL that
 //! differs between the two.
+//!
+//! A word common to thousands of customers (a surname, a street) must not mean reading and
+//! sorting thousands of accounts for a page of 20: each branch of such a search asks only
+//! for its first (offset + limit) accounts in the page's order, which PostgreSQL reads by
+//! walking `customers_name_order` (migration 0018) and stopping there. The page is the
+//! same: an account on it is among the first (offset + limit) of each branch that finds it.
 
 use super::SearchHit;
 use crate::domain::staff_search::{SearchQuery, Words};
@@ -61,7 +67,9 @@ pub async fn hits(
         n + 1,
         n + 2
     );
-    let mut select = sqlx::query_as::<_, HitRow>(&sql);
+    // Planned for each search's own patterns: a plan kept for one word (a rare surname) is
+    // the wrong one for the next (a common street).
+    let mut select = sqlx::query_as::<_, HitRow>(&sql).persistent(false);
     for value in &values {
         select = select.bind(value.as_str());
     }
@@ -94,36 +102,90 @@ fn found(backend: Backend, query: &SearchQuery) -> (String, Vec<String>) {
                 .to_string(),
             vec![email.as_str().to_string()],
         ),
+        SearchQuery::Phone(phone) => (
+            "SELECT a.id FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE c.phone = $1"
+                .to_string(),
+            vec![phone.digits().to_string()],
+        ),
         SearchQuery::Address(words) => {
             let mut values = Vec::new();
-            (by_address(backend, words, &mut values), values)
+            (by_address(backend, words, &mut values, None), values)
         }
         SearchQuery::NameOrAddress { name, address } => {
+            // The page's limit and offset follow the patterns of both branches.
+            let after = name.like_patterns().len() + address.like_patterns().len();
+            let page = first_of_page(after + 1);
             let mut values = Vec::new();
-            let by_name = by_name(backend, name, &mut values);
-            let by_address = by_address(backend, address, &mut values);
+            // A whole name's words cluster in name order (its first name), where a walk
+            // would read far: its matches are few, so all of them are read.
+            let name_page = (name.like_patterns().len() == 1).then_some(page.as_str());
+            let by_name = by_name(backend, name, &mut values, name_page);
+            let by_address = by_address(backend, address, &mut values, Some(&page));
             (format!("{by_name} UNION {by_address}"), values)
         }
     }
 }
 
-/// The accounts of the customers whose folded name has every word.
-fn by_name(backend: Backend, words: &Words, values: &mut Vec<String>) -> String {
+/// A branch's first (offset + limit) accounts in the page's order, the limit being
+/// parameter `$at` and the offset the next.
+fn first_of_page(at: usize) -> String {
+    format!("ORDER BY c.name_folded, c.id, a.account_number LIMIT ${at} + ${}", at + 1)
+}
+
+/// The accounts of the customers whose folded name has every word: all of them, or the
+/// first of the page's order (`page`).
+fn by_name(
+    backend: Backend,
+    words: &Words,
+    values: &mut Vec<String>,
+    page: Option<&str>,
+) -> String {
     let customers = match backend {
         Backend::Sqlite => "SELECT rowid FROM customers_search",
         Backend::Postgres => "SELECT id FROM customers",
     };
-    let every = every_word("name_folded", words, values);
-    format!("SELECT id FROM accounts WHERE customer_id IN ({customers} WHERE {every})")
+    let Some(page) = page else {
+        let every = every_word("name_folded", words, values);
+        return format!("SELECT id FROM accounts WHERE customer_id IN ({customers} WHERE {every})");
+    };
+    let matching = match backend {
+        Backend::Sqlite => {
+            format!("c.id IN ({customers} WHERE {})", every_word("name_folded", words, values))
+        }
+        Backend::Postgres => every_word("c.name_folded", words, values),
+    };
+    format!(
+        "SELECT id FROM (SELECT a.id FROM customers c JOIN accounts a ON a.customer_id = c.id \
+         WHERE {matching} {page}) by_name"
+    )
 }
 
-/// The accounts whose folded service address has every word.
-fn by_address(backend: Backend, words: &Words, values: &mut Vec<String>) -> String {
+/// The accounts whose folded service address has every word: all of them, or the first
+/// of the page's order (`page`).
+fn by_address(
+    backend: Backend,
+    words: &Words,
+    values: &mut Vec<String>,
+    page: Option<&str>,
+) -> String {
+    const COLUMN: &str = "service_address_folded";
     let accounts = match backend {
         Backend::Sqlite => "SELECT rowid AS id FROM accounts_search",
         Backend::Postgres => "SELECT id FROM accounts",
     };
-    format!("{accounts} WHERE {}", every_word("service_address_folded", words, values))
+    let Some(page) = page else {
+        return format!("{accounts} WHERE {}", every_word(COLUMN, words, values));
+    };
+    let matching = match backend {
+        Backend::Sqlite => {
+            format!("a.id IN ({accounts} WHERE {})", every_word(COLUMN, words, values))
+        }
+        Backend::Postgres => every_word(&format!("a.{COLUMN}"), words, values),
+    };
+    format!(
+        "SELECT id FROM (SELECT a.id FROM accounts a JOIN customers c ON c.id = a.customer_id \
+         WHERE {matching} {page}) by_address"
+    )
 }
 
 /// `column LIKE $n AND …`, one per word; the patterns go onto `values`.
