@@ -35,9 +35,14 @@ function addStaff(email: string, role: 'agent' | 'admin'): string {
   return link!;
 }
 
-/** Follows the link: password and the authenticator's first code; then signs in. */
-async function enrollAndSignIn(page: Page, link: string, email: string) {
+/** Follows the link: password and the authenticator's first code; then signs in. With
+ * `axe`, the enrollment and sign-in pages are checked on the way. */
+async function enrollAndSignIn(page: Page, link: string, email: string, axe = false) {
   await page.goto(link);
+  if (axe) {
+    await hydrated(page);
+    await expectNoAxeViolations(page, 'staff enrollment');
+  }
   const secret = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Confirm Password').fill(PASSWORD);
@@ -45,6 +50,10 @@ async function enrollAndSignIn(page: Page, link: string, email: string) {
   await page.getByRole('button', { name: 'Finish Setup' }).click();
   await expect(page.locator('li code')).toHaveCount(10);
   await page.goto('/staff/sign-in');
+  if (axe) {
+    await hydrated(page);
+    await expectNoAxeViolations(page, 'staff sign-in');
+  }
   await page.getByLabel('Work Email Address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Code from your authenticator app (or a recovery code)').fill(totp(secret, 1));
@@ -84,7 +93,7 @@ test('an agent finds a caller by the numbers read out, unlocks them and resends 
 
   const agent = await newPage(browser, baseURL);
   const email = `agent-${Date.now()}@utility.example`;
-  await enrollAndSignIn(agent, addStaff(email, 'agent'), email);
+  await enrollAndSignIn(agent, addStaff(email, 'agent'), email, true);
   await agent.getByLabel('Find a customer').fill('6100 0070 – 610 0070');
   await agent.getByRole('button', { name: 'Search' }).click();
   await hydrated(agent);
@@ -94,11 +103,29 @@ test('an agent finds a caller by the numbers read out, unlocks them and resends 
   await hydrated(agent);
   await expectNoAxeViolations(agent, "the customer's page");
 
+  // A second tab opened before the unlock still offers it: pressed there, nothing is done.
+  const stale = await agent.context().newPage();
+  await stale.goto(agent.url());
   await act(agent, 'details#unlock-sign-in-login', 'Caller verified; asked to be unlocked');
   await expect(agent.getByText('Not locked')).toBeVisible();
+  const again = stale.locator('details#unlock-sign-in-login');
+  await again.locator('summary').click();
+  await again.getByRole('textbox').fill('Pressed in another tab');
+  await again.getByRole('button').click();
+  await expect(stale.locator('div.error-summary[role=alert]')).toContainText('Not done:');
+  await expect(stale.locator('div.error-summary[role=alert]')).toContainText('not locked');
+  await hydrated(stale);
+  await expectNoAxeViolations(stale, 'an action not done');
+  await stale.close();
   await act(agent, 'details[id^="resend-verification-"]', 'Caller did not get the email');
   const sent = await mailTo(bills, 2);
   linkIn(sent[sent.length - 1], `${baseURL}/billing/verify-email?token=`);
+
+  // An admin's page tells an agent it is not for them.
+  await agent.goto('/staff/imports');
+  await expect(agent.getByRole('button', { name: 'Upload and import' })).toHaveCount(0);
+  await hydrated(agent);
+  await expectNoAxeViolations(agent, 'an admin page, to an agent');
 });
 
 test('an admin enrolls an agent, imports a bills file after fixing it and reads the audit log', async ({ browser, baseURL }) => {
@@ -124,8 +151,20 @@ test('an admin enrolls an agent, imports a bills file after fixing it and reads 
   await expect(admin.locator('section[role=alert]')).toContainText('Line 3');
   await hydrated(admin);
   await expectNoAxeViolations(admin, 'imports, a refused file');
-  await upload('bills-right.csv', '6100070,2027-01-01,2027-01-31,12.34,12.34,1000\n');
+  // With the islands running, the file goes with a progress bar, and the page that says
+  // how it went opens as before.
+  await admin.goto('/staff/imports');
+  await hydrated(admin);
+  await admin.getByLabel('Bills (CSV)').check();
+  await admin.getByLabel('File', { exact: true }).setInputFiles({ name: 'bills-right.csv', mimeType: 'text/csv', buffer: Buffer.from(header + '6100070,2027-01-01,2027-01-31,12.34,12.34,1000\n') });
+  await admin.getByRole('button', { name: 'Upload and import' }).click();
   await expect(admin.locator('section[role=status]')).toContainText('Imported.');
+  await expect(admin).toHaveURL(/\/staff\/imports\?id=\d+$/);
+
+  await admin.goto('/staff/imports?problem=no-file');
+  await expect(admin.locator('p[role=alert]')).toContainText('Choose a file to upload.');
+  await hydrated(admin);
+  await expectNoAxeViolations(admin, 'imports, an upload without a file');
 
   await admin.getByRole('link', { name: 'Audit log' }).click();
   await expect(admin.getByRole('heading', { name: 'Audit Log' })).toBeVisible();

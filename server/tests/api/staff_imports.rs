@@ -23,12 +23,25 @@ async fn upload(
     file_name: &str,
     content: &str,
 ) -> reqwest::Response {
+    upload_bytes(app, client, kind, file_name, content.as_bytes()).await
+}
+
+async fn upload_bytes(
+    app: &TestApp,
+    client: &reqwest::Client,
+    kind: &str,
+    file_name: &str,
+    content: &[u8],
+) -> reqwest::Response {
     let boundary = "aqueduct-test-boundary";
-    let body = format!(
+    let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-         Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
-    );
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     client
         .post(format!("{}/staff/imports/upload", app.base))
         .header("content-type", format!("multipart/form-data; boundary={boundary}"))
@@ -39,6 +52,25 @@ async fn upload(
         .await
         .unwrap()
 }
+
+/// A zip of `files` (name, bytes), compressed as an office's zip tool does.
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n").into_bytes()
+}
+
+const MANIFEST: &str = "account_number,bill_date,file\n";
 
 #[tokio::test]
 async fn an_admin_uploads_a_bills_file_with_an_error_then_the_good_one() {
@@ -56,7 +88,10 @@ async fn an_admin_uploads_a_bills_file_with_an_error_then_the_good_one() {
 
     let r = upload(&app, &admin.client, "bills", "december-bills-fixed.csv", GOOD_BILLS).await;
     let page = app.page_as(&admin.client, &location(&r)).await;
-    assert!(page.contains("Imported.") && page.contains("2 rows: 2 added"), "{page}");
+    assert!(
+        page.contains("Imported.") && page.contains("Rows: 2 · Added: 2 · Updated: 0"),
+        "{page}"
+    );
     assert_eq!(count(&app.db, "bills").await, bills + 2);
     assert!(page.contains("december-bills.csv") && page.contains(&admin.email), "the history");
 
@@ -67,7 +102,7 @@ service_state,service_zip,mailing_address,mailing_city,mailing_state,mailing_zip
 ";
     let r = upload(&app, &admin.client, "accounts", "alex-moved.csv", accounts).await;
     let page = app.page_as(&admin.client, &location(&r)).await;
-    assert!(page.contains("1 rows: 0 added, 1 updated"), "{page}");
+    assert!(page.contains("Rows: 1 · Added: 0 · Updated: 1"), "{page}");
     let now = app::platform::db::now();
     let figures = app::backoffice::dashboard::figures(&app.db, now).await.unwrap();
     let last = figures.last_import.expect("an import");
@@ -101,4 +136,50 @@ async fn an_agent_and_a_visitor_cannot_upload() {
     assert_eq!(count(&app.db, "imports").await, 0);
     let page = app.page_as(&agent.client, "/staff/imports").await;
     assert!(!page.contains("Upload and import"), "no form for an agent: {page}");
+}
+
+#[tokio::test]
+async fn an_admin_uploads_bills_pdfs_as_a_zip_and_every_bad_row_is_listed() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (admin, _) = signed_in_staff(&app, StaffRole::Admin).await;
+    let alex = pdf("alex");
+    let send = |name: &'static str, bytes: Vec<u8>| {
+        let (app, client) = (&app, &admin.client);
+        async move {
+            let r = upload_bytes(app, client, "bill-documents", name, &bytes).await;
+            app.page_as(client, &location(&r)).await
+        }
+    };
+
+    // Two bad rows: both are named, and nothing is written.
+    let manifest =
+        format!("{MANIFEST}1234567,2026-11-01,missing.pdf\n7654321,2026-13-01,alex.pdf\n");
+    let bad = zip_of(&[("manifest.csv", manifest.as_bytes()), ("alex.pdf", &alex)]);
+    let page = send("bad.zip", bad).await;
+    assert!(
+        page.contains("Not imported") && page.contains("Line 2") && page.contains("Line 3"),
+        "{page}"
+    );
+    assert!(page.contains("missing.pdf") && page.contains("bill_date"), "{page}");
+    assert_eq!(count(&app.db, "bill_documents").await, 0);
+
+    // A name that would land outside the folder, no manifest, not a zip: refused whole.
+    let manifest = format!("{MANIFEST}1234567,2026-11-01,alex.pdf\n");
+    let escaping = zip_of(&[("manifest.csv", manifest.as_bytes()), ("../alex.pdf", &alex)]);
+    let page = send("up.zip", escaping).await;
+    assert!(page.contains("outside the archive") && page.contains("The file"), "{page}");
+    let unnamed = zip_of(&[("alex.pdf", &alex)]);
+    let page = send("n.zip", unnamed).await;
+    assert!(page.contains("no manifest.csv"), "{page}");
+    let page = send("x.zip", manifest.clone().into_bytes()).await;
+    assert!(page.contains("not a zip archive"), "{page}");
+    assert_eq!(count(&app.db, "bill_documents").await, 0);
+
+    let good = zip_of(&[("manifest.csv", manifest.as_bytes()), ("alex.pdf", &alex)]);
+    let page = send("nov.zip", good).await;
+    assert!(page.contains("Imported.") && page.contains("Rows: 1 · Added: 1"), "{page}");
+    let (stored,): (Vec<u8>,) =
+        sqlx::query_as("SELECT pdf FROM bill_documents").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(stored, alex);
 }

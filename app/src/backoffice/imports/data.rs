@@ -1,6 +1,6 @@
 //! The history of imports made on the web.
 
-use super::{ImportEntry, LineProblem};
+use super::{ImportEntry, ImportSummary, LineProblem};
 use crate::domain::StaffId;
 use crate::platform::db::now;
 use crate::platform::Db;
@@ -13,12 +13,13 @@ pub struct NewImport<'a> {
     pub file_name: &'a str,
     pub rows: i64,
     pub imported: bool,
-    pub summary: &'a str,
+    pub summary: Option<&'a ImportSummary>,
     pub problems: &'a [LineProblem],
 }
 
 pub async fn record(db: &Db, import: &NewImport<'_>) -> Result<i64, sqlx::Error> {
     let problems = serde_json::to_string(import.problems).unwrap_or_else(|_| "[]".into());
+    let summary = import.summary.and_then(|s| serde_json::to_string(s).ok()).unwrap_or_default();
     let outcome = if import.imported { "imported" } else { "refused" };
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO imports (at, staff_id, actor, kind, file_name, row_count, outcome, summary, problems) \
@@ -31,7 +32,7 @@ pub async fn record(db: &Db, import: &NewImport<'_>) -> Result<i64, sqlx::Error>
     .bind(import.file_name)
     .bind(import.rows)
     .bind(outcome)
-    .bind(import.summary)
+    .bind(summary)
     .bind(problems)
     .fetch_one(&db.pool)
     .await?;
@@ -62,7 +63,7 @@ fn entry(row: Row) -> ImportEntry {
         file_name,
         rows,
         imported: outcome == "imported",
-        summary,
+        summary: serde_json::from_str(&summary).ok(),
         problems: serde_json::from_str(&problems).unwrap_or_default(),
     }
 }

@@ -1,7 +1,10 @@
 //! `/staff/imports`: the upload form, how the last upload went (`?id=` or `?problem=`),
 //! and the history. Admins only.
 
-use super::{staff_import_history, ImportEntry, ImportKind, UploadProblem, MAX_FILE_BYTES};
+use super::progress::UploadProgress;
+use super::{
+    kind_label, staff_import_history, ImportEntry, ImportKind, UploadProblem, MAX_FILE_BYTES,
+};
 use crate::backoffice::audit_log::page::utc;
 use crate::backoffice::StaffPage;
 use crate::forms::{Choice, RadioGroup};
@@ -44,12 +47,13 @@ pub fn StaffImportsPage() -> impl IntoView {
 #[component]
 fn Result(entry: ImportEntry) -> impl IntoView {
     let i18n = use_i18n();
-    let heading = format!("{} · {}", entry.file_name, kind_label(i18n, &entry.kind));
+    let heading = format!("{} · {}", entry.file_name, named(i18n, &entry.kind));
+    let summary = entry.summary.as_ref().map(|s| s.text(i18n)).unwrap_or_default();
     if entry.imported {
         return view! {
             <section class="notice" role="status" aria-labelledby="import-result">
                 <h2 id="import-result">{heading}</h2>
-                <p><strong>{t!(i18n, imports.imported)}</strong>" "{entry.summary}</p>
+                <p><strong>{t!(i18n, imports.imported)}</strong>" "{summary}</p>
             </section>
         }
         .into_any();
@@ -73,8 +77,8 @@ fn Result(entry: ImportEntry) -> impl IntoView {
     .into_any()
 }
 
-fn kind_label(i18n: crate::forms::I18n, kind: &str) -> String {
-    ImportKind::parse(kind).map_or_else(|| kind.to_string(), |k| k.label(i18n).to_string())
+fn named(i18n: crate::forms::I18n, kind: &str) -> String {
+    ImportKind::parse(kind).map_or_else(|| kind.to_string(), |k| kind_label(k, i18n).to_string())
 }
 
 #[component]
@@ -82,21 +86,25 @@ fn UploadForm() -> impl IntoView {
     let i18n = use_i18n();
     let choices = ImportKind::ALL
         .into_iter()
-        .map(|k| Choice::new(format!("kind-{}", k.as_str()), k.as_str(), k.label(i18n)))
+        .map(|k| Choice::new(format!("kind-{}", k.as_str()), k.as_str(), kind_label(k, i18n)))
         .collect();
     let limit = format!("{} {} MB.", t_string!(i18n, imports.file_hint), MAX_FILE_BYTES >> 20);
     view! {
-        <form class="form staff-upload" method="post" action=paths::STAFF_IMPORTS_UPLOAD
-            enctype="multipart/form-data">
-            <RadioGroup name="kind" legend=t_string!(i18n, imports.kind_legend) choices checked=""/>
-            <div class="field">
-                <label for="import-file">{t!(i18n, imports.file_label)}</label>
-                <p class="hint" id="import-file-hint">{limit}</p>
-                <input id="import-file" type="file" name="file" required
-                    accept=".csv,.txt,.ach" aria-describedby="import-file-hint"/>
-            </div>
-            <button type="submit" class="primary">{t!(i18n, imports.upload)}</button>
-        </form>
+        <UploadProgress sent=t_string!(i18n, imports.sent).to_string()
+            checking=t_string!(i18n, imports.checking).to_string()
+            failed=t_string!(i18n, imports.upload_failed).to_string()>
+            <form class="form staff-upload" method="post" action=paths::STAFF_IMPORTS_UPLOAD
+                enctype="multipart/form-data">
+                <RadioGroup name="kind" legend=t_string!(i18n, imports.kind_legend) choices checked=""/>
+                <div class="field">
+                    <label for="import-file">{t!(i18n, imports.file_label)}</label>
+                    <p class="hint" id="import-file-hint">{limit}" "{t!(i18n, imports.zip_hint)}</p>
+                    <input id="import-file" type="file" name="file" required
+                        accept=".csv,.txt,.ach,.zip" aria-describedby="import-file-hint"/>
+                </div>
+                <button type="submit" class="primary">{t!(i18n, imports.upload)}</button>
+            </form>
+        </UploadProgress>
     }
 }
 
@@ -130,7 +138,7 @@ fn History(entries: Vec<ImportEntry>) -> impl IntoView {
                                 <a href=format!("{}?id={}", paths::STAFF_IMPORTS, e.id)>{utc(e.at)}</a>
                             </th>
                             <td>{e.actor}</td>
-                            <td>{kind_label(i18n, &e.kind)}</td>
+                            <td>{named(i18n, &e.kind)}</td>
                             <td>{e.file_name}</td>
                             <td class="amount">{e.rows.to_string()}</td>
                             <td class:warning=!e.imported>{outcome}</td>

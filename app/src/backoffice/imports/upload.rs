@@ -4,7 +4,7 @@
 //! log, and the browser sent to the page that shows it.
 
 use super::data::{self, NewImport};
-use super::{ImportKind, LineProblem, UploadProblem};
+use super::{AnswersSummary, ImportKind, ImportSummary, LineProblem, UploadProblem};
 use crate::audit::AuditAction;
 use crate::auth::StaffMember;
 use crate::backoffice::request::in_request;
@@ -35,8 +35,20 @@ struct Upload {
 /// How an import went.
 struct Outcome {
     rows: i64,
-    summary: String,
+    summary: Option<ImportSummary>,
     problems: Vec<LineProblem>,
+}
+
+impl Outcome {
+    fn rows(report: &import::ImportReport) -> Self {
+        let summary = ImportSummary::Rows {
+            rows: report.rows as u64,
+            added: report.inserted as u64,
+            updated: report.updated as u64,
+            unchanged: report.unchanged as u64,
+        };
+        Self { rows: report.rows as i64, summary: Some(summary), problems: Vec::new() }
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -102,7 +114,7 @@ async fn read(request: axum::extract::Request) -> Result<Upload, UploadProblem> 
     }
 }
 
-/// Imports the file as the command line does: `Err` only when the database failed.
+/// Imports the file as the command line does: `Err` only when the server failed.
 async fn run(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
     let bytes = upload.bytes.as_slice();
     let report = match upload.kind {
@@ -110,28 +122,50 @@ async fn run(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
             import::import_accounts(s.db, &Letterhead::from_config(s.config), bytes).await
         }
         ImportKind::Bills => import::import_bills(s.db, bytes).await,
+        ImportKind::BillDocuments => return bill_documents(s, upload).await,
         ImportKind::AchReturns => return ach_returns(s, upload).await,
     };
     match report {
         Ok(report) => {
             let ids = &report.new_bill_ids;
-            crate::delivery::service::announce_bills(s.db, s.mailer, ids)
+            crate::email::paperless::announce_bills(s.db, s.mailer, ids)
                 .await
                 .map_err(|e| format!("{e:?}"))?;
-            let summary = format!(
-                "{} rows: {} added, {} updated, {} unchanged.",
-                report.rows, report.inserted, report.updated, report.unchanged
-            );
-            Ok(Outcome { rows: report.rows as i64, summary, problems: Vec::new() })
+            Ok(Outcome::rows(&report))
         }
-        Err(ImportError::Row { line, reason }) => Ok(refused(vec![LineProblem { line, reason }])),
-        Err(ImportError::Csv(reason)) => Ok(refused(vec![LineProblem { line: 0, reason }])),
-        Err(ImportError::Db(e)) => Err(e.to_string()),
+        Err(e) => refused_import(e),
+    }
+}
+
+/// A refused CSV import's problems, by line; `Err` when the database failed.
+fn refused_import(error: ImportError) -> Result<Outcome, String> {
+    match error {
+        ImportError::Rows(rows) => Ok(refused(
+            rows.into_iter().map(|r| LineProblem { line: r.line, reason: r.reason }).collect(),
+        )),
+        ImportError::Csv(reason) => Ok(refused(vec![LineProblem { line: 0, reason }])),
+        ImportError::Db(e) => Err(e.to_string()),
     }
 }
 
 fn refused(problems: Vec<LineProblem>) -> Outcome {
-    Outcome { rows: 0, summary: String::new(), problems }
+    Outcome { rows: 0, summary: None, problems }
+}
+
+/// A zip of bills' PDFs: unpacked into a folder that lives as long as the import, then
+/// imported from there as `server import bill-documents` does.
+async fn bill_documents(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
+    let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let archive = std::io::Cursor::new(upload.bytes.as_slice());
+    if let Err(reason) = super::archive::unpack(archive, folder.path()) {
+        return Ok(refused(vec![LineProblem { line: 0, reason }]));
+    }
+    let manifest = std::fs::File::open(folder.path().join(super::archive::MANIFEST))
+        .map_err(|e| e.to_string())?;
+    match import::import_bill_documents(s.db, manifest, folder.path()).await {
+        Ok(report) => Ok(Outcome::rows(&report)),
+        Err(e) => refused_import(e),
+    }
 }
 
 async fn ach_returns(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
@@ -140,7 +174,7 @@ async fn ach_returns(s: &Services<'_>, upload: &Upload) -> Result<Outcome, Strin
     match returns::import(&ctx, &upload.file_name, &upload.bytes, today).await {
         Ok(report) => Ok(Outcome {
             rows: report.entries as i64,
-            summary: report.text(),
+            summary: Some(answers_summary(&report)),
             problems: Vec::new(),
         }),
         Err(ReturnsError::NotNacha(e)) => {
@@ -160,6 +194,22 @@ async fn ach_returns(s: &Services<'_>, upload: &Upload) -> Result<Outcome, Strin
         )),
         Err(ReturnsError::Db(e)) => Err(e.to_string()),
     }
+}
+
+fn answers_summary(report: &returns::ImportReport) -> ImportSummary {
+    let a = &report.applied;
+    ImportSummary::Answers(AnswersSummary {
+        entries: report.entries as u64,
+        already_imported: report.already_imported,
+        returned: a.returned as u64,
+        retries: a.retries as u64,
+        unusable: a.methods_unusable as u64,
+        suspended: a.enrollments_suspended as u64,
+        corrected: a.corrected as u64,
+        noted: a.noted as u64,
+        already_done: a.already_done as u64,
+        emails: a.emails as u64,
+    })
 }
 
 /// The history's row and the audit log's.
@@ -183,7 +233,7 @@ async fn remember(
         file_name: &upload.file_name,
         rows: outcome.rows,
         imported,
-        summary: &outcome.summary,
+        summary: outcome.summary.as_ref(),
         problems: &outcome.problems,
     };
     let id = data::record(s.db, &entry).await.map_err(|e| e.to_string())?;
