@@ -11,12 +11,14 @@ pub mod customer_account;
 pub mod email;
 pub mod format;
 pub mod ids;
+pub mod import_kind;
 pub mod language;
 pub mod local_path;
 pub mod mask;
 pub mod money;
 pub mod password;
 pub mod payment;
+pub mod phone;
 pub mod reason;
 pub mod routing_number;
 pub mod staff;
@@ -31,10 +33,12 @@ pub use ids::{
     AccountId, AuditId, BillId, CustomerId, EmailId, EnrollmentId, LoginId, MethodId, NachaFileId,
     PaymentId, StaffId, SubmissionId, TokenId,
 };
+pub use import_kind::ImportKind;
 pub use language::Lang;
 pub use local_path::local_path;
 pub use money::Cents;
 pub use password::NewPassword;
+pub use phone::Phone;
 pub use reason::Reason;
 pub use routing_number::RoutingNumber;
 pub use zip::Zip;

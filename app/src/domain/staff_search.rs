@@ -1,15 +1,13 @@
 //! The back office's one search box (issue 18): what a call-centre agent types while a
 //! customer reads something out, read as what it is — both numbers of a bill, a customer or
-//! an account number (with or without the hyphen, with or without leading zeros), an email
-//! address, or words of a name or of a service address. And the one way names and addresses
+//! an account number (with or without the hyphen, with or without leading zeros), a phone
+//! number, an email address, or words of a name or of a service address. And the one way names and addresses
 //! are folded for searching ([`Folded`]), used where they are written and where they are
 //! searched alike, so that "nunez" finds "Ñúñez" and "123 main street" finds "123 Main St".
-//!
-//! The portal stores no phone numbers (the utility's accounts file has none): a phone number
-//! is refused with its own reason rather than searched for in vain.
 
 use super::customer_account::{AccountNumber, CustomerAccountNumber, CustomerNumber, SEPARATORS};
 use super::email::Email;
+use super::phone::Phone;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -33,7 +31,7 @@ pub enum SearchQueryError {
     TooShort,
     #[error("type the whole email address, like name@example.com")]
     Email,
-    #[error("the portal keeps no phone numbers: search by name, number, email or address")]
+    #[error("a phone number has 10 digits, like (541) 774-2430")]
     Phone,
     #[error("a customer number has up to 8 digits, an account number up to 7: 12345678-1234567")]
     Number,
@@ -49,6 +47,8 @@ pub enum SearchQuery {
     Number { customer: CustomerNumber, account: Option<AccountNumber> },
     /// An email address: a login's, or the one an account's bills are emailed to.
     Email(Email),
+    /// The customer's phone number, as the accounts file gives it.
+    Phone(Phone),
     /// Words that start with a house number: a service address.
     Address(Words),
     /// Other words: a customer's name, or words of a service address ("Pear Blossom").
@@ -92,6 +92,7 @@ impl SearchQuery {
             Self::Bill(_) => "bill",
             Self::Number { .. } => "number",
             Self::Email(_) => "email",
+            Self::Phone(_) => "phone",
             Self::Address(_) => "address",
             Self::NameOrAddress { .. } => "name",
         }
@@ -134,8 +135,8 @@ fn number(text: &str) -> Result<SearchQuery, SearchQueryError> {
             return Ok(SearchQuery::Number { customer, account });
         }
     }
-    if digits.len() == 10 || (digits.len() == 11 && digits.starts_with('1')) {
-        return Err(SearchQueryError::Phone);
+    if digits.len() == 10 || (digits.len() == 11 && digits.starts_with('1')) || phone_marks {
+        return Phone::parse(text).map(SearchQuery::Phone).map_err(|_| SearchQueryError::Phone);
     }
     Err(SearchQueryError::Number)
 }
@@ -439,15 +440,24 @@ mod tests {
         assert_eq!(err("a"), TooShort);
         assert_eq!(err("é"), TooShort);
         assert_eq!(err("!!"), TooShort);
-        assert_eq!(err("541-774-2430"), Phone);
-        assert_eq!(err("(541) 774-2430"), Phone);
-        assert_eq!(err("541.774.2430"), Phone);
-        assert_eq!(err("+1 541 774 2430"), Phone);
-        assert_eq!(err("5417742430"), Phone);
+        assert_eq!(err("(041) 774-2430"), Phone);
+        assert_eq!(err("(541) 774-24"), Phone);
         assert_eq!(err("123456789"), Number);
         assert_eq!(err("123456789-1234567"), Number);
         assert_eq!(err("1-2-3"), Number);
         assert_eq!(err("1234567890123456"), Number);
+    }
+
+    #[test]
+    fn a_phone_number_is_its_ten_digits_however_it_is_written() {
+        for raw in
+            ["541-774-2430", "(541) 774-2430", "541.774.2430", "+1 541 774 2430", "5417742430"]
+        {
+            match parse(raw) {
+                SearchQuery::Phone(phone) => assert_eq!(phone.digits(), "5417742430", "{raw}"),
+                other => panic!("{raw}: {other:?}"),
+            }
+        }
     }
 
     #[test]

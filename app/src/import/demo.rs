@@ -3,7 +3,7 @@
 
 use super::records::Address;
 use super::{write_accounts, write_bills, AccountRecord, BillRecord, ImportError};
-use crate::domain::{AccountNumber, Cents, CustomerNumber, Zip};
+use crate::domain::{AccountNumber, Cents, CustomerNumber, Phone, Zip};
 use crate::email::Letterhead;
 use crate::platform::Db;
 
@@ -24,9 +24,9 @@ fn address(street: &str, city: &str, zip: &str) -> Address {
     }
 }
 
+/// A demo customer's account; `phone` is a 555-01xx number, reserved for fiction.
 fn account(
-    customer: &str,
-    name: &str,
+    (customer, name, phone): (&str, &str, &str),
     account: &str,
     service: Address,
     mailing: Address,
@@ -35,6 +35,7 @@ fn account(
         customer_number: CustomerNumber::parse(customer).expect("demo customer"),
         customer_name: name.into(),
         account_number: AccountNumber::parse(account).expect("demo account"),
+        phone: Some(Phone::parse(phone).expect("demo phone")),
         service,
         mailing,
     }
@@ -43,19 +44,18 @@ fn account(
 pub fn demo_accounts() -> Vec<AccountRecord> {
     let main_st = address("123 Main St", "Medford", "97501");
     let oak = address("45 Oak Ave", "Medford", "97504");
+    let alex = ("12345678", "Alex Rivera", "541-555-0101");
     vec![
-        account("12345678", "Alex Rivera", "1234567", main_st.clone(), main_st),
-        account("12345678", "Alex Rivera", "7654321", oak.clone(), oak),
+        account(alex, "1234567", main_st.clone(), main_st),
+        account(alex, "7654321", oak.clone(), oak),
         account(
-            "23456789",
-            "María López",
+            ("23456789", "María López", "541-555-0102"),
             "2345678",
             address("9 Pear Blossom Ln", "Medford", "97502"),
             address("PO Box 220", "Ashland", "97520"),
         ),
         account(
-            "00345678",
-            "Sam Chen",
+            ("00345678", "Sam Chen", "541-555-0103"),
             "0034567",
             address("300 Rogue River Hwy", "Medford", "97501"),
             address("300 Rogue River Hwy", "Medford", "97501"),

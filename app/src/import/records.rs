@@ -1,15 +1,17 @@
 //! One row of an import file: first as read (all text), then parsed into domain types.
 
-use crate::domain::{AccountId, AccountNumber, Cents, CustomerId, CustomerNumber, Zip};
+use crate::domain::{AccountId, AccountNumber, Cents, CustomerId, CustomerNumber, Phone, Zip};
 use serde::Deserialize;
 
 /// A struct with the two addresses' columns, as the accounts file and the `accounts` table
 /// both name them, after the fields given: the row as read, and the account as stored.
 macro_rules! with_addresses {
-    ($(#[$attr:meta])* struct $name:ident { $($vis:vis $field:ident: $ty:ty),* $(,)? }) => {
+    ($(#[$attr:meta])* struct $name:ident {
+        $($(#[$field_attr:meta])* $vis:vis $field:ident: $ty:ty),* $(,)?
+    }) => {
         $(#[$attr])*
         pub(super) struct $name {
-            $($vis $field: $ty,)*
+            $($(#[$field_attr])* $vis $field: $ty,)*
             service_address: String,
             service_city: String,
             service_state: String,
@@ -28,6 +30,9 @@ with_addresses! {
         customer_number: String,
         customer_name: String,
         account_number: String,
+        // Optional: files without the column are read as before.
+        #[serde(default)]
+        phone: Option<String>,
     }
 }
 
@@ -44,6 +49,8 @@ pub struct AccountRecord {
     pub customer_number: CustomerNumber,
     pub customer_name: String,
     pub account_number: AccountNumber,
+    /// The customer's; `None` clears a stored one.
+    pub phone: Option<Phone>,
     pub service: Address,
     pub mailing: Address,
 }
@@ -83,6 +90,10 @@ impl TryFrom<AccountRow> for AccountRecord {
             customer_name: required(row.customer_name, "customer_name")?,
             account_number: AccountNumber::parse(&row.account_number)
                 .map_err(|e| format!("account_number: {e}"))?,
+            phone: match row.phone.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(phone) => Some(Phone::parse(phone).map_err(|e| format!("phone: {e}"))?),
+            },
             service: Address {
                 street: required(row.service_address, "service_address")?,
                 city: required(row.service_city, "service_city")?,

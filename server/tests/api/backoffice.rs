@@ -202,6 +202,42 @@ async fn results_come_a_page_at_a_time_in_a_stable_order() {
     assert_eq!(all, expected);
     assert_eq!(PAGE_SIZE, 20);
     assert!(page(&t.db, "paging loop", 3).await.hits.is_empty());
+    // One word, a name's or a street's: each branch reads only up to the page it is
+    // asked for, and the pages are the same.
+    for word in ["pager", "paging"] {
+        let mut again = Vec::new();
+        for n in 0..3 {
+            again.extend(page(&t.db, word, n).await.hits.into_iter().map(|h| h.name));
+        }
+        assert_eq!(again, expected, "{word}");
+    }
+}
+
+#[tokio::test]
+async fn a_phone_number_finds_the_customer_however_it_is_read_out() {
+    let t = seeded().await;
+    let alex = ["12345678-1234567", "12345678-7654321"];
+    for raw in ["541-555-0101", "(541) 555-0101", "+1 541 555 0101", "5415550101"] {
+        assert_eq!(found(&t.db, raw).await, alex, "{raw}");
+    }
+    assert!(found(&t.db, "541 555 0199").await.is_empty());
+    // The accounts file's optional column: a phone given, then cleared.
+    let header = HEADER.replace('\n', ",phone\n");
+    let ana =
+        "55500004,Ana Lopez,5550004,1200 Oak Ave,Medford,OR,97504,1200 Oak Ave,Medford,OR,97504";
+    let given = format!("{header}{ana},(541) 774-2430\n");
+    import_accounts(&t.db, &letterhead(), given.as_bytes()).await.unwrap();
+    assert_eq!(found(&t.db, "541.774.2430").await, ["55500004-5550004"]);
+    let customer = search::search(&t.db, &SearchQuery::parse("5417742430").unwrap(), 0).await;
+    let ana_id = customer.unwrap().hits[0].customer_id;
+    assert_eq!(file(&t.db, ana_id).await.phone.as_deref(), Some("(541) 774-2430"));
+    let bad = format!("{header}{ana},774-2430\n");
+    let error = import_accounts(&t.db, &letterhead(), bad.as_bytes()).await.unwrap_err();
+    assert!(error.to_string().contains("line 2: phone: a phone number has 10 digits"), "{error}");
+    let cleared = format!("{header}{ana},\n");
+    import_accounts(&t.db, &letterhead(), cleared.as_bytes()).await.unwrap();
+    assert!(found(&t.db, "541.774.2430").await.is_empty());
+    assert_eq!(file(&t.db, ana_id).await.phone, None);
 }
 
 #[tokio::test]

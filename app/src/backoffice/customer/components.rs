@@ -22,6 +22,7 @@ pub fn CustomerPage(file: CustomerFile, #[prop(optional)] outcome: ActionOutcome
         customer_id: customer,
         customer_number,
         name,
+        phone,
         login,
         accounts,
         methods,
@@ -36,6 +37,10 @@ pub fn CustomerPage(file: CustomerFile, #[prop(optional)] outcome: ActionOutcome
             <dl class="facts">
                 <dt>{t!(i18n, backoffice.customer_number)}</dt>
                 <dd class="reference">{customer_number}</dd>
+                {phone.map(|phone| view! {
+                    <dt>{t!(i18n, backoffice.phone)}</dt>
+                    <dd>{phone}</dd>
+                })}
             </dl>
             <ActionResult outcome/>
             <Login customer login/>

@@ -26,12 +26,14 @@ pub async fn customer_file(
     limits: &LimitsConfig,
     today: Date,
 ) -> Result<Option<CustomerFile>, sqlx::Error> {
-    let head: Option<(String, String)> =
-        sqlx::query_as("SELECT customer_number, name FROM customers WHERE id = $1")
+    let head: Option<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT customer_number, name, phone FROM customers WHERE id = $1")
             .bind(customer)
             .fetch_optional(&db.pool)
             .await?;
-    let Some((customer_number, name)) = head else { return Ok(None) };
+    let Some((customer_number, name, phone)) = head else { return Ok(None) };
+    // Stored as ten digits; shown as people write it.
+    let phone = phone.and_then(|p| crate::domain::Phone::parse(&p).ok()).map(|p| p.to_string());
     let mut accounts = Vec::new();
     for row in crate::auth::data::owned_accounts::<AccountRow>(db, customer, ACCOUNT).await? {
         accounts.push(account_file(db, row, today).await?);
@@ -44,6 +46,7 @@ pub async fn customer_file(
         customer_id: customer,
         customer_number,
         name,
+        phone,
         login: login_state(db, customer, limits).await?,
         accounts,
         methods: crate::payments::data::saved::methods(db, customer).await?,

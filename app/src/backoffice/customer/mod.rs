@@ -38,6 +38,8 @@ pub struct CustomerFile {
     /// 8 digits, as printed.
     pub customer_number: String,
     pub name: String,
+    /// As the utility's accounts file gives it, "(541) 774-2430".
+    pub phone: Option<String>,
     /// `None`: the customer has not registered.
     pub login: Option<LoginState>,
     pub accounts: Vec<AccountFile>,
