@@ -155,6 +155,9 @@ enum ImportKind {
     /// The bank's returns and notices of change (a NACHA file): payments returned, bank
     /// accounts corrected, customers emailed. The same file twice changes nothing.
     AchReturns { file: PathBuf },
+    /// Meter reads: account_number,meter_id,read_at,gallons,interval_minutes. Any size;
+    /// the same read again changes nothing, a corrected one replaces it.
+    Reads { file: PathBuf },
 }
 
 #[tokio::main]
@@ -207,6 +210,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { what: ImportKind::AchReturns { file } } => {
             import_ach_returns(&config, &db, &file).await
         }
+        Command::Import { what: ImportKind::Reads { file } } => import_reads(&db, &file).await,
     }
 }
 
@@ -459,6 +463,57 @@ async fn import_ach_returns(config: &Config, db: &Db, file: &Path) -> anyhow::Re
         }
         Err(e) => Err(e).context("importing the returns"),
     }
+}
+
+#[tracing::instrument(skip_all, fields(file = %file.display()))]
+async fn import_reads(db: &Db, file: &Path) -> anyhow::Result<()> {
+    let size =
+        std::fs::metadata(file).with_context(|| format!("reading {}", file.display()))?.len();
+    let bar = progress_bar(size);
+    let mut progress = |pass: import::reads::Pass, bytes: u64| {
+        let Some(bar) = &bar else { return };
+        let message = match pass {
+            import::reads::Pass::Checking => "checking",
+            import::reads::Pass::Writing => "writing",
+        };
+        bar.set_message(message);
+        bar.set_position(bytes);
+    };
+    let report = import::reads::import_reads(db, || std::fs::File::open(file), &mut progress).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match report {
+        Ok(report) => {
+            println!(
+                "{}: {} reads — {} added or corrected, {} unchanged; {} accounts.",
+                file.display(),
+                report.rows,
+                report.written,
+                report.unchanged,
+                report.accounts.len()
+            );
+            Ok(())
+        }
+        Err(e) => refuse_import(file, &e),
+    }
+}
+
+/// A bar over a file's bytes, on a terminal only (a log or a pipe gets the summary alone).
+fn progress_bar(bytes: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(bytes);
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg:>9} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+    )
+    .map(|s| s.progress_chars("=> "));
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 fn open(file: &Path) -> anyhow::Result<std::fs::File> {

@@ -11,10 +11,13 @@ pub enum ImportKind {
     BillDocuments,
     /// The bank's return and notice-of-change file (NACHA).
     AchReturns,
+    /// Meter reads.
+    Reads,
 }
 
 impl ImportKind {
-    pub const ALL: [Self; 4] = [Self::Accounts, Self::Bills, Self::BillDocuments, Self::AchReturns];
+    pub const ALL: [Self; 5] =
+        [Self::Accounts, Self::Bills, Self::BillDocuments, Self::AchReturns, Self::Reads];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -22,6 +25,7 @@ impl ImportKind {
             Self::Bills => "bills",
             Self::BillDocuments => "bill-documents",
             Self::AchReturns => "ach-returns",
+            Self::Reads => "reads",
         }
     }
 
@@ -39,6 +43,6 @@ mod tests {
         for kind in ImportKind::ALL {
             assert_eq!(ImportKind::parse(kind.as_str()), Some(kind));
         }
-        assert_eq!(ImportKind::parse("reads"), None);
+        assert_eq!(ImportKind::parse("meter-reads"), None);
     }
 }

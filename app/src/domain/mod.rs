@@ -15,6 +15,7 @@ pub mod import_kind;
 pub mod language;
 pub mod local_path;
 pub mod mask;
+pub mod meter_read;
 pub mod money;
 pub mod password;
 pub mod payment;

@@ -6,6 +6,7 @@ mod changed_hands;
 pub mod demo;
 pub mod documents;
 pub mod fedach;
+pub mod reads;
 mod records;
 
 pub use documents::{import_bill_documents, MAX_PDF_BYTES};

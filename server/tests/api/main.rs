@@ -21,6 +21,7 @@ mod limits;
 mod password_reset;
 mod pay;
 mod quick_pay;
+mod reads;
 mod registration;
 mod returned;
 mod returns;

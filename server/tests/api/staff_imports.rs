@@ -183,3 +183,22 @@ async fn an_admin_uploads_bills_pdfs_as_a_zip_and_every_bad_row_is_listed() {
         sqlx::query_as("SELECT pdf FROM bill_documents").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(stored, alex);
 }
+
+#[tokio::test]
+async fn an_admin_uploads_meter_reads() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (admin, _) = signed_in_staff(&app, StaffRole::Admin).await;
+    let reads = "account_number,meter_id,read_at,gallons,interval_minutes
+1234567,MTR-1,2026-11-01T00:00:00-08:00,4.5,60
+1234567,MTR-1,2026-11-01T01:00:00-08:00,3,60
+";
+    let r = upload(&app, &admin.client, "reads", "reads.csv", reads).await;
+    let page = app.page_as(&admin.client, &location(&r)).await;
+    assert!(page.contains("Imported.") && page.contains("Rows: 2 · Added: 2"), "{page}");
+    assert_eq!(count(&app.db, "meter_reads").await, 2);
+    let now = app::platform::db::now();
+    let figures = app::backoffice::dashboard::figures(&app.db, now).await.unwrap();
+    let last = figures.last_import.expect("an import");
+    assert_eq!((last.kind, last.rows), (app::domain::ImportKind::Reads, 2));
+}

@@ -174,6 +174,7 @@ fn import_kind(i18n: I18n, kind: ImportKind) -> &'static str {
         ImportKind::Bills => t_string!(i18n, dashboard.import_bills),
         ImportKind::BillDocuments => t_string!(i18n, dashboard.import_documents),
         ImportKind::AchReturns => t_string!(i18n, dashboard.import_ach_returns),
+        ImportKind::Reads => t_string!(i18n, dashboard.import_reads),
     }
 }
 

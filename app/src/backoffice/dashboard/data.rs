@@ -185,7 +185,8 @@ const IMPORTED_ROWS_PER_DAY: &str = "SELECT at / 86400 AS day, CAST(SUM(n) AS BI
      FROM (SELECT created_at AS at, 1 AS n FROM bills \
        UNION ALL SELECT created_at, 1 FROM accounts \
        UNION ALL SELECT updated_at, 1 FROM bill_documents \
-       UNION ALL SELECT imported_at, entries FROM ach_answer_files) rows \
+       UNION ALL SELECT imported_at, entries FROM ach_answer_files \
+       UNION ALL SELECT imported_at, row_count FROM meter_read_files) rows \
      WHERE at >= $1 AND at < $2 GROUP BY at / 86400";
 
 /// The trend of a per-day count: a day without a row had none.
@@ -371,7 +372,14 @@ async fn last_export(db: &Db) -> Result<Option<ExportDone>, sqlx::Error> {
 
 /// The latest import of each kind the database stamps, the newest of them.
 async fn last_import(db: &Db) -> Result<Option<ImportDone>, sqlx::Error> {
-    const LATEST: [(ImportKind, &str); 5] = [
+    const LATEST: [(ImportKind, &str); 6] = [
+        // Files the database records as such come first: in the same second, they are the
+        // import (the rows of bills or accounts may be the demo's, loaded just before).
+        (
+            ImportKind::Reads,
+            "SELECT imported_at, row_count FROM meter_read_files \
+          ORDER BY imported_at DESC, id DESC LIMIT 1",
+        ),
         // An accounts file imported on the web, even one that only updated accounts.
         (
             ImportKind::Accounts,

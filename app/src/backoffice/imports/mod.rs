@@ -1,5 +1,5 @@
 //! Imports on the web, for admins: the same files as `server import …` (accounts, bills,
-//! bill documents, the bank's returns), the same checks row by row and the same all-or-nothing rule (the
+//! bill documents, the bank's returns, meter reads), the same checks row by row and the same all-or-nothing rule (the
 //! very same functions), the problems listed by line, and a history of who imported which
 //! file, when, how many rows and how it went. Bills' PDFs come as a zip of the
 //! command line's manifest and the files it names (`archive`). The upload is a plain multipart form to an
@@ -35,6 +35,7 @@ pub fn kind_label(kind: ImportKind, i18n: I18n) -> &'static str {
         ImportKind::Bills => t_string!(i18n, imports.kind_bills),
         ImportKind::BillDocuments => t_string!(i18n, imports.kind_bill_documents),
         ImportKind::AchReturns => t_string!(i18n, imports.kind_ach_returns),
+        ImportKind::Reads => t_string!(i18n, imports.kind_reads),
     }
 }
 

@@ -124,6 +124,7 @@ async fn run(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
         ImportKind::Bills => import::import_bills(s.db, bytes).await,
         ImportKind::BillDocuments => return bill_documents(s, upload).await,
         ImportKind::AchReturns => return ach_returns(s, upload).await,
+        ImportKind::Reads => return reads(s, upload).await,
     };
     match report {
         Ok(report) => {
@@ -164,6 +165,23 @@ async fn bill_documents(s: &Services<'_>, upload: &Upload) -> Result<Outcome, St
         .map_err(|e| e.to_string())?;
     match import::import_bill_documents(s.db, manifest, folder.path()).await {
         Ok(report) => Ok(Outcome::rows(&report)),
+        Err(e) => refused_import(e),
+    }
+}
+
+/// Meter reads, checked then written as `server import reads` does.
+async fn reads(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
+    let open = || Ok(std::io::Cursor::new(upload.bytes.as_slice()));
+    match import::reads::import_reads(s.db, open, &mut |_, _| {}).await {
+        Ok(report) => {
+            let summary = ImportSummary::Rows {
+                rows: report.rows,
+                added: report.written,
+                updated: 0,
+                unchanged: report.unchanged,
+            };
+            Ok(Outcome { rows: report.rows as i64, summary: Some(summary), problems: Vec::new() })
+        }
         Err(e) => refused_import(e),
     }
 }

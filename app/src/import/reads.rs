@@ -1,0 +1,275 @@
+//! `server import reads FILE.csv` (issue 19): the meter data system's reads, columns
+//! `account_number`, `meter_id`, `read_at` (ISO 8601 with its offset), `gallons` (used in
+//! the interval) and `interval_minutes`. As every import, the file is checked whole before
+//! anything is written, then written in one transaction, or not at all.
+//!
+//! A month of hourly reads of a large utility is tens of millions of rows, so the file is
+//! read twice instead of held: the first pass checks every row (and that its account is in
+//! the portal) a page at a time, keeping only the problems; the second writes it a page of
+//! multi-row upserts at a time. Idempotent on (meter, read_at): the same read again changes
+//! nothing, a different value replaces the stored one (a corrected read), and a read given
+//! twice in one file keeps its later line.
+
+use super::{row_error, ImportError, Problems};
+use crate::domain::meter_read::{self, CentiGallons, MeterId};
+use crate::domain::{AccountId, AccountNumber};
+use crate::platform::db::{now, Db, WriteLock};
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
+
+/// Rows per statement: six values each stay under SQLite's 32,766 parameters.
+const PAGE: usize = 5_000;
+
+/// One checked row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeterRead {
+    pub account_number: AccountNumber,
+    pub meter: MeterId,
+    /// The interval's start, Unix seconds.
+    pub read_at: i64,
+    pub used: CentiGallons,
+    pub interval_minutes: i64,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ReadRow {
+    account_number: String,
+    meter_id: String,
+    read_at: String,
+    gallons: String,
+    interval_minutes: String,
+}
+
+impl TryFrom<ReadRow> for MeterRead {
+    type Error = String;
+    fn try_from(row: ReadRow) -> Result<Self, String> {
+        let interval_minutes =
+            meter_read::interval(&row.interval_minutes).map_err(|e| e.to_string())?;
+        Ok(Self {
+            account_number: AccountNumber::parse(&row.account_number)
+                .map_err(|e| format!("account_number: {e}"))?,
+            meter: MeterId::parse(&row.meter_id).map_err(|e| e.to_string())?,
+            read_at: meter_read::read_at(&row.read_at, interval_minutes)
+                .map_err(|e| e.to_string())?,
+            used: CentiGallons::parse(&row.gallons).map_err(|e| e.to_string())?,
+            interval_minutes,
+        })
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReadsReport {
+    pub rows: u64,
+    /// Reads added, or stored ones whose value or account changed.
+    pub written: u64,
+    pub unchanged: u64,
+    /// The accounts whose reads the file wrote, for what runs after an import.
+    pub accounts: BTreeSet<AccountId>,
+}
+
+/// Which pass the import is in, for a progress bar: checking, then writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Checking,
+    Writing,
+}
+
+/// Imports the reads `open` gives, twice (it must give the same bytes both times);
+/// `progress` hears how many bytes of the pass have been read.
+#[tracing::instrument(skip_all)]
+pub async fn import_reads<R: Read + Send>(
+    db: &Db,
+    open: impl Fn() -> std::io::Result<R> + Sync,
+    progress: &mut (dyn FnMut(Pass, u64) + Send),
+) -> Result<ReadsReport, ImportError> {
+    check(db, open()?, progress).await?;
+    write(db, open()?, progress).await
+}
+
+impl From<std::io::Error> for ImportError {
+    fn from(e: std::io::Error) -> Self {
+        ImportError::Csv(e.to_string())
+    }
+}
+
+/// Pages of checked rows with their line numbers: problems go to `problems` and the
+/// reading goes on, as the other imports read.
+struct Pages<R: Read> {
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+    record: csv::StringRecord,
+}
+
+impl<R: Read> Pages<R> {
+    fn new(input: R) -> Result<Self, ImportError> {
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
+        let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
+        Ok(Self { reader, headers, record: csv::StringRecord::new() })
+    }
+
+    /// The next page (empty at the end of the file).
+    fn next(&mut self, problems: &mut Problems) -> Vec<(u64, MeterRead)> {
+        let mut page = Vec::with_capacity(PAGE);
+        while page.len() < PAGE && !problems.full() {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = self.record.position().map(|p| p.line()).unwrap_or(0);
+                    let row = self.record.deserialize::<ReadRow>(Some(&self.headers));
+                    match row.map_err(|e| super::csv_reason(&e)).and_then(MeterRead::try_from) {
+                        Ok(read) => page.push((line, read)),
+                        Err(reason) => problems.add(line, reason),
+                    }
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    problems.add(line, super::csv_reason(&e));
+                    if !matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) {
+                        break;
+                    }
+                }
+            }
+        }
+        page
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+/// The first pass: every row checked, and its account found; nothing written.
+async fn check<R: Read + Send>(
+    db: &Db,
+    input: R,
+    progress: &mut (dyn FnMut(Pass, u64) + Send),
+) -> Result<(), ImportError> {
+    let mut problems = Problems::default();
+    let mut pages = Pages::new(input)?;
+    loop {
+        let page = pages.next(&mut problems);
+        if page.is_empty() {
+            break;
+        }
+        let found = account_ids(&db.pool, &page).await?;
+        for (line, read) in &page {
+            if !found.contains_key(&read.account_number.as_padded()) {
+                let reason = format!(
+                    "account {} is not in the portal; import it first",
+                    read.account_number
+                );
+                problems.add(*line, reason);
+            }
+        }
+        progress(Pass::Checking, pages.bytes_read());
+    }
+    problems.or(())
+}
+
+/// The second pass: every page upserted in one transaction.
+async fn write<R: Read + Send>(
+    db: &Db,
+    input: R,
+    progress: &mut (dyn FnMut(Pass, u64) + Send),
+) -> Result<ReadsReport, ImportError> {
+    let mut tx = db.begin_write(WriteLock::Database).await?;
+    let mut report = ReadsReport::default();
+    let mut problems = Problems::default();
+    let mut pages = Pages::new(input)?;
+    let at = now();
+    loop {
+        let page = pages.next(&mut problems);
+        if page.is_empty() {
+            break;
+        }
+        report.rows += page.len() as u64;
+        let ids = account_ids(&mut *tx, &page).await?;
+        // The later line of a read given twice in the page (an upsert may not touch a
+        // row twice).
+        let mut latest: HashMap<(&str, i64), (AccountId, &MeterRead)> = HashMap::new();
+        for (line, read) in &page {
+            let Some(&id) = ids.get(&read.account_number.as_padded()) else {
+                return Err(row_error(*line, "the file changed while it was imported"));
+            };
+            latest.insert((read.meter.as_str(), read.read_at), (id, read));
+        }
+        let rows: Vec<(AccountId, &MeterRead)> = latest.into_values().collect();
+        let written = upsert(&mut tx, &rows, at).await?;
+        report.written += written;
+        report.accounts.extend(rows.iter().map(|(id, _)| *id));
+        progress(Pass::Writing, pages.bytes_read());
+    }
+    // Checked a moment ago: a problem now means the file changed in between.
+    problems.or(())?;
+    report.unchanged = report.rows - report.written.min(report.rows);
+    sqlx::query(
+        "INSERT INTO meter_read_files (imported_at, row_count, written) VALUES ($1, $2, $3)",
+    )
+    .bind(at)
+    .bind(report.rows as i64)
+    .bind(report.written as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The ids of the page's accounts that are in the portal, by padded number.
+async fn account_ids<'c, E>(
+    executor: E,
+    page: &[(u64, MeterRead)],
+) -> Result<HashMap<String, AccountId>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let numbers: BTreeSet<String> =
+        page.iter().map(|(_, r)| r.account_number.as_padded()).collect();
+    let placeholders: Vec<String> = (1..=numbers.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT account_number, id FROM accounts WHERE account_number IN ({})",
+        placeholders.join(", ")
+    );
+    let mut select = sqlx::query_as::<_, (String, AccountId)>(&sql).persistent(false);
+    for number in &numbers {
+        select = select.bind(number.as_str());
+    }
+    Ok(select.fetch_all(executor).await?.into_iter().collect())
+}
+
+/// Writes the rows; how many were added or changed.
+async fn upsert(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rows: &[(AccountId, &MeterRead)],
+    at: i64,
+) -> Result<u64, sqlx::Error> {
+    let values: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let p = |k: usize| format!("${}", r * 5 + k);
+            format!("({}, {}, {}, {}, {}, {at})", p(1), p(2), p(3), p(4), p(5))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO meter_reads (meter_id, read_at, account_id, centigallons, interval_minutes, imported_at) \
+         VALUES {} ON CONFLICT (meter_id, read_at) DO UPDATE SET account_id = excluded.account_id, \
+         centigallons = excluded.centigallons, interval_minutes = excluded.interval_minutes, \
+         imported_at = excluded.imported_at \
+         WHERE meter_reads.account_id <> excluded.account_id \
+         OR meter_reads.centigallons <> excluded.centigallons \
+         OR meter_reads.interval_minutes <> excluded.interval_minutes",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query(&sql).persistent(false);
+    for (account, read) in rows {
+        insert = insert
+            .bind(read.meter.as_str())
+            .bind(read.read_at)
+            .bind(*account)
+            .bind(read.used.0)
+            .bind(read.interval_minutes);
+    }
+    Ok(insert.execute(&mut **tx).await?.rows_affected())
+}
