@@ -105,35 +105,63 @@ fn read_records<T: serde::de::DeserializeOwned>(
     input: impl Read,
     problems: &mut Problems,
 ) -> Result<Vec<(u64, T)>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
-    let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
-    let mut record = csv::StringRecord::new();
-    let mut out = Vec::new();
-    while !problems.full() {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
-                match record.deserialize::<T>(Some(&headers)) {
-                    Ok(parsed) => out.push((line, parsed)),
-                    Err(e) => problems.add(line, csv_reason(&e)),
+    Ok(Records::new(input)?.page(usize::MAX, problems))
+}
+
+/// A CSV file's records with the file's line of each, a page at a time (a file too big
+/// to hold is read this way).
+struct Records<R: Read> {
+    reader: csv::Reader<R>,
+    headers: csv::StringRecord,
+    record: csv::StringRecord,
+    /// The end of the file, or a failure of the input: nothing more to read.
+    done: bool,
+}
+
+impl<R: Read> Records<R> {
+    fn new(input: R) -> Result<Self, ImportError> {
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
+        let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
+        Ok(Self { reader, headers, record: csv::StringRecord::new(), done: false })
+    }
+
+    /// Up to `max` more records (none at the end); the rows that cannot be read go to
+    /// `problems` and the reading goes on.
+    fn page<T: serde::de::DeserializeOwned>(
+        &mut self,
+        max: usize,
+        problems: &mut Problems,
+    ) -> Vec<(u64, T)> {
+        let mut out = Vec::new();
+        while out.len() < max && !self.done && !problems.full() {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => self.done = true,
+                Ok(true) => {
+                    let line = self.record.position().map(|p| p.line()).unwrap_or(0);
+                    match self.record.deserialize::<T>(Some(&self.headers)) {
+                        Ok(parsed) => out.push((line, parsed)),
+                        Err(e) => problems.add(line, csv_reason(&e)),
+                    }
                 }
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.add(line, csv_reason(&e));
-                // A row of the wrong length or not UTF-8 is one bad row; anything else
-                // (the input failed) ends the reading.
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                ) {
-                    break;
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    problems.add(line, csv_reason(&e));
+                    // A row of the wrong length or not UTF-8 is one bad row; anything else
+                    // (the input failed) ends the reading.
+                    self.done = !matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    );
                 }
             }
         }
+        out
     }
-    Ok(out)
+
+    /// How far into the file the reading is, in bytes.
+    fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
 }
 
 fn csv_reason(error: &csv::Error) -> String {

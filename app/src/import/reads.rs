@@ -10,7 +10,7 @@
 //! nothing, a different value replaces the stored one (a corrected read), and a read given
 //! twice in one file keeps its later line.
 
-use super::{row_error, ImportError, Problems};
+use super::{row_error, ImportError, Problems, Records};
 use crate::domain::meter_read::{self, CentiGallons, MeterId};
 use crate::domain::{AccountId, AccountNumber};
 use crate::platform::db::{now, Db, WriteLock};
@@ -95,50 +95,35 @@ impl From<std::io::Error> for ImportError {
 
 /// Pages of checked rows with their line numbers: problems go to `problems` and the
 /// reading goes on, as the other imports read.
-struct Pages<R: Read> {
-    reader: csv::Reader<R>,
-    headers: csv::StringRecord,
-    record: csv::StringRecord,
-}
+struct Pages<R: Read>(Records<R>);
 
 impl<R: Read> Pages<R> {
     fn new(input: R) -> Result<Self, ImportError> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
-        let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
-        Ok(Self { reader, headers, record: csv::StringRecord::new() })
+        Records::new(input).map(Self)
     }
 
     /// The next page (empty at the end of the file).
     fn next(&mut self, problems: &mut Problems) -> Vec<(u64, MeterRead)> {
         let mut page = Vec::with_capacity(PAGE);
-        while page.len() < PAGE && !problems.full() {
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = self.record.position().map(|p| p.line()).unwrap_or(0);
-                    let row = self.record.deserialize::<ReadRow>(Some(&self.headers));
-                    match row.map_err(|e| super::csv_reason(&e)).and_then(MeterRead::try_from) {
-                        Ok(read) => page.push((line, read)),
-                        Err(reason) => problems.add(line, reason),
-                    }
-                }
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    problems.add(line, super::csv_reason(&e));
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    ) {
-                        break;
-                    }
+        loop {
+            let rows = self.0.page::<ReadRow>(PAGE - page.len(), problems);
+            if rows.is_empty() {
+                return page;
+            }
+            for (line, row) in rows {
+                match MeterRead::try_from(row) {
+                    Ok(read) => page.push((line, read)),
+                    Err(reason) => problems.add(line, reason),
                 }
             }
+            if page.len() == PAGE {
+                return page;
+            }
         }
-        page
     }
 
     fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        self.0.bytes_read()
     }
 }
 
