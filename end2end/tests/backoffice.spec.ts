@@ -157,7 +157,9 @@ test('an admin enrolls an agent, imports a bills file after fixing it and reads 
   await hydrated(admin);
   await admin.getByLabel('Bills (CSV)').check();
   await admin.getByLabel('File', { exact: true }).setInputFiles({ name: 'bills-right.csv', mimeType: 'text/csv', buffer: Buffer.from(header + '6100070,2027-01-01,2027-01-31,12.34,12.34,1000\n') });
+  const sentByScript = admin.waitForRequest((r) => r.url().endsWith('/staff/imports/upload') && r.resourceType() === 'xhr');
   await admin.getByRole('button', { name: 'Upload and import' }).click();
+  await sentByScript;
   await expect(admin.locator('section[role=status]')).toContainText('Imported.');
   await expect(admin).toHaveURL(/\/staff\/imports\?id=\d+$/);
 
