@@ -194,7 +194,15 @@ pub async fn staff_act(
     Ok(outcome)
 }
 
-/// Does the action and writes its audit row: `Err` with why nothing was done.
+/// Does the action with its audit rows: `Err` with why nothing was done.
+///
+/// The trace is written ahead: a row that the action was asked for (with the reason) before
+/// anything is done, then a row of its outcome naming that first row (`asked`) — done with
+/// what changed, refused with why, or failed. The shared services an action calls each
+/// commit on their own, and send email, so the action and its trace cannot be one
+/// transaction; written ahead, no action is ever taken without its trace, and an action
+/// whose outcome row is missing (the server stopped in between) shows as asked and not
+/// answered.
 #[cfg(feature = "ssr")]
 async fn run(
     staff: crate::auth::StaffMember,
@@ -208,26 +216,35 @@ async fn run(
         Err(e) => return Ok(Err(e.into())),
     };
     let Some(target) = target else { return Ok(Err(ActionProblem::NotTheCustomers)) };
+    let action = target.action().as_str();
+    let trace = |details: serde_json::Value| {
+        let audit = crate::audit::AuditAction::CustomerAction;
+        let reason = Some(reason.as_str().to_string());
+        async move {
+            let reason = reason.as_deref();
+            super::audit_log::record(staff, audit, Some(customer), reason, &details.to_string())
+                .await
+        }
+    };
+    let asked = trace(serde_json::json!({ "action": action, "stage": "asked" })).await?;
     let db = expect_context::<crate::platform::Db>();
     let mailer = expect_context::<crate::email::Mailer>();
     let config = expect_context::<crate::platform::Config>();
     let ctx = service::ActionContext { db: &db, mailer: &mailer, config: &config, reason: &reason };
-    let done = match target.act(&ctx, customer).await {
-        Ok(done) => done,
-        Err(ActionError::Refused(problem)) => return Ok(Err(problem)),
-        Err(ActionError::Failed(e)) => return Err(crate::forms::failed(e)),
+    let done = target.act(&ctx, customer).await;
+    let (stage, what) = match &done {
+        Ok(done) => ("done", serde_json::json!(done.changes)),
+        Err(ActionError::Refused(problem)) => ("refused", serde_json::json!(problem)),
+        Err(ActionError::Failed(_)) => ("failed", serde_json::Value::Null),
     };
-    let details = serde_json::json!({ "action": done.action.as_str(), "changes": done.changes });
-    let audit = crate::audit::AuditAction::CustomerAction;
-    super::audit_log::record(
-        staff,
-        audit,
-        Some(customer),
-        Some(reason.as_str()),
-        &details.to_string(),
-    )
-    .await?;
-    Ok(Ok(()))
+    let answer =
+        serde_json::json!({ "action": action, "stage": stage, "asked": asked.0, "outcome": what });
+    trace(answer).await?;
+    match done {
+        Ok(_) => Ok(Ok(())),
+        Err(ActionError::Refused(problem)) => Ok(Err(problem)),
+        Err(ActionError::Failed(e)) => Err(crate::forms::failed(e)),
+    }
 }
 
 #[server(endpoint = "take_staff_action_outcome")]

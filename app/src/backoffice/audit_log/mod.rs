@@ -17,7 +17,7 @@ pub const PAGE_ROWS: i64 = 50;
 
 /// Writes an audit row for the signed-in staff member's request: who, from which address,
 /// about which customer, why, and `details` (a JSON object: what was searched, or what
-/// changed).
+/// changed). Answers the row's id.
 #[cfg(feature = "ssr")]
 pub async fn record(
     staff: crate::auth::StaffMember,
@@ -25,7 +25,7 @@ pub async fn record(
     customer: Option<CustomerId>,
     reason: Option<&str>,
     details: &str,
-) -> Result<(), ServerFnError> {
+) -> Result<AuditId, ServerFnError> {
     use crate::forms::internal;
     let db = expect_context::<crate::platform::Db>();
     let address = crate::platform::request::client_address().await;
@@ -40,8 +40,7 @@ pub async fn record(
         reason,
         details: details.to_string(),
     };
-    crate::audit::data::append(&db, &entry).await.map_err(internal)?;
-    Ok(())
+    crate::audit::data::append(&db, &entry).await.map_err(internal)
 }
 
 /// The filters as the page's form sends them (all text; a value that does not read is no
