@@ -12,8 +12,10 @@ mod choices;
 mod outcome;
 
 mod bill_numbers;
+mod import_problems;
 pub use bill_numbers::{number_error_text, zip_error_text};
 pub use choices::{Choice, Choices, RadioGroup};
+pub use import_problems::import_problem_text;
 pub use outcome::{field_error, kept_value, listed, summary, FormProblem, I18n, Outcome};
 
 use leptos::prelude::*;

@@ -95,12 +95,18 @@ pub const INTERVALS: [i64; 4] = [15, 30, 60, 1440];
 /// ("2026-11-01T07:00:00-07:00"); it must fall on a boundary of its interval in the local
 /// time it was written in (an hourly read starts on the hour).
 pub fn read_at(raw: &str, interval_minutes: i64) -> Result<i64, ReadError> {
+    local_start(raw, interval_minutes).map(|(at, _)| at)
+}
+
+/// `read_at`, with the offset from UTC (in minutes) of the place it was read: the local day
+/// and hour a read belongs to, as the meter data system wrote them, daylight saving included.
+pub fn local_start(raw: &str, interval_minutes: i64) -> Result<(i64, i64), ReadError> {
     let at = OffsetDateTime::parse(raw.trim(), &Iso8601::DEFAULT).map_err(|_| ReadError::ReadAt)?;
     let local_minutes = i64::from(at.hour()) * 60 + i64::from(at.minute());
     if at.second() != 0 || at.nanosecond() != 0 || local_minutes % interval_minutes != 0 {
         return Err(ReadError::Boundary);
     }
-    Ok(at.unix_timestamp())
+    Ok((at.unix_timestamp(), i64::from(at.offset().whole_minutes())))
 }
 
 pub fn interval(raw: &str) -> Result<i64, ReadError> {
@@ -150,6 +156,8 @@ mod tests {
         assert_eq!(read_at("2026-11-01T07:00:30-08:00", 60), Err(ReadError::Boundary));
         assert_eq!(read_at("2026-11-01T07:00:00", 60), Err(ReadError::ReadAt), "no offset");
         assert_eq!(read_at("yesterday", 60), Err(ReadError::ReadAt));
+        let summer = local_start("2026-07-01T07:00:00-07:00", 60);
+        assert_eq!(summer.map(|(_, offset)| offset), Ok(-420), "daylight saving time");
     }
 
     #[test]

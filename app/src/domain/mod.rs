@@ -12,6 +12,7 @@ pub mod email;
 pub mod format;
 pub mod ids;
 pub mod import_kind;
+pub mod import_problem;
 pub mod language;
 pub mod local_path;
 pub mod mask;
@@ -35,6 +36,7 @@ pub use ids::{
     PaymentId, StaffId, SubmissionId, TokenId,
 };
 pub use import_kind::ImportKind;
+pub use import_problem::{Expected, ImportProblem, LineProblem};
 pub use language::Lang;
 pub use local_path::local_path;
 pub use money::Cents;

@@ -9,8 +9,10 @@
 //! updated. Files are read one at a time (checked, then read again while written and
 //! compared with what was checked), so a month of bills never sits in memory at once.
 
-use super::{read_records, records::iso_date, row_error, ImportError, ImportReport, Problems};
+use super::records::{account_number, iso_date};
+use super::{read_records, row_error, ImportError, ImportProblem, ImportReport, Problems};
 use crate::domain::autopay::calendar;
+use crate::domain::import_problem::PdfFault;
 use crate::domain::{AccountNumber, BillId};
 use crate::platform::db::{now, Db, WriteLock};
 use sha2::{Digest, Sha256};
@@ -18,9 +20,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-/// The biggest PDF a bill may have: a utility's bill is a page or two (well under 1 MB);
-/// anything near this is a wrong file, and each is kept in the database.
-pub const MAX_PDF_BYTES: u64 = 10 * 1024 * 1024;
+pub use crate::domain::import_problem::MAX_PDF_BYTES;
 
 /// Where a PDF's end-of-file marker may be: within its last 1,024 bytes (PDF 1.7, 7.5.5).
 const EOF_WINDOW: usize = 1024;
@@ -38,38 +38,27 @@ pub struct DocumentRecord {
     pub account_number: AccountNumber,
     pub bill_date: time::Date,
     pub path: PathBuf,
+    /// The path as the manifest wrote it.
+    pub shown: String,
     /// Hex SHA-256 of the file as checked.
     pub sha256: String,
     pub size: u64,
 }
 
-/// Why a file is not a bill's PDF.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PdfProblem {
-    #[error("is {0} bytes; a bill's PDF may be at most {MAX_PDF_BYTES} bytes (10 MB)")]
-    TooLarge(u64),
-    #[error("is empty")]
-    Empty,
-    #[error("is not a PDF (it does not start with %PDF-)")]
-    NotPdf,
-    #[error("is not a whole PDF (no %%EOF at its end): was it cut short?")]
-    Truncated,
-}
-
 /// Checks that `bytes` are a PDF: the `%PDF-` header and a `%%EOF` marker at the end.
-pub fn check_pdf(bytes: &[u8]) -> Result<(), PdfProblem> {
+pub fn check_pdf(bytes: &[u8]) -> Result<(), PdfFault> {
     if bytes.len() as u64 > MAX_PDF_BYTES {
-        return Err(PdfProblem::TooLarge(bytes.len() as u64));
+        return Err(PdfFault::TooLarge(bytes.len() as u64));
     }
     if bytes.is_empty() {
-        return Err(PdfProblem::Empty);
+        return Err(PdfFault::Empty);
     }
     if !bytes.starts_with(b"%PDF-") {
-        return Err(PdfProblem::NotPdf);
+        return Err(PdfFault::NotPdf);
     }
     let tail = &bytes[bytes.len().saturating_sub(EOF_WINDOW)..];
     if !tail.windows(5).any(|w| w == b"%%EOF") {
-        return Err(PdfProblem::Truncated);
+        return Err(PdfFault::Truncated);
     }
     Ok(())
 }
@@ -79,37 +68,39 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Reads a PDF named by a manifest (its size checked before it is read) and checks it.
-fn read_pdf(path: &Path) -> Result<Vec<u8>, String> {
-    let shown = path.display();
-    let size = std::fs::metadata(path).map_err(|e| format!("file {shown}: {e}"))?.len();
+/// `shown` is the path as the manifest wrote it.
+fn read_pdf(path: &Path, shown: &str) -> Result<Vec<u8>, ImportProblem> {
+    let file = || shown.to_string();
+    let unreadable = |_| ImportProblem::FileUnreadable { file: file() };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > MAX_PDF_BYTES {
-        return Err(format!("file {shown} {}", PdfProblem::TooLarge(size)));
+        return Err(ImportProblem::Pdf { file: file(), fault: PdfFault::TooLarge(size) });
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("file {shown}: {e}"))?;
-    check_pdf(&bytes).map_err(|problem| format!("file {shown} {problem}"))?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    check_pdf(&bytes).map_err(|fault| ImportProblem::Pdf { file: file(), fault })?;
     Ok(bytes)
 }
 
-fn parse_row(row: DocumentRow, folder: &Path) -> Result<DocumentRecord, String> {
-    let account_number =
-        AccountNumber::parse(&row.account_number).map_err(|e| format!("account_number: {e}"))?;
+fn parse_row(row: DocumentRow, folder: &Path) -> Result<DocumentRecord, ImportProblem> {
+    let account_number = account_number(&row.account_number)?;
     let bill_date = iso_date(&row.bill_date, "bill_date")?;
     let file = row.file.trim();
     if file.is_empty() {
-        return Err("file is empty".into());
+        return Err(ImportProblem::Empty { column: "file".into() });
     }
     // Only the manifest's own folder: a bill's PDF from anywhere else on the server (an
     // uploaded zip's manifest naming `../…`) is refused.
     let inside =
         Path::new(file).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     if !inside {
-        return Err(format!("file {file} must be a path inside the manifest's folder"));
+        return Err(ImportProblem::FileOutsideFolder { file: file.into() });
     }
     let path = folder.join(file);
-    let bytes = read_pdf(&path)?;
+    let bytes = read_pdf(&path, file)?;
     Ok(DocumentRecord {
         account_number,
         bill_date,
+        shown: file.to_string(),
         path,
         sha256: sha256_hex(&bytes),
         size: bytes.len() as u64,
@@ -136,7 +127,7 @@ pub fn parse_documents(
         };
         let bill = (record.account_number, record.bill_date);
         if let Some(first) = seen.insert(bill, line) {
-            problems.add(line, format!("the same bill is already on line {first}"));
+            problems.add(line, ImportProblem::SameBillTwice { first_line: first });
             continue;
         }
         out.push((line, record));
@@ -181,10 +172,10 @@ pub async fn write_documents(
             continue;
         }
         // Read again, and refuse a file that changed since it was checked.
-        let bytes = read_pdf(&p.record.path).map_err(|reason| row_error(p.line, reason))?;
+        let shown = &p.record.shown;
+        let bytes = read_pdf(&p.record.path, shown).map_err(|why| row_error(p.line, why))?;
         if sha256_hex(&bytes) != p.record.sha256 {
-            let reason = format!("file {} changed while it was imported", p.record.path.display());
-            return Err(row_error(p.line, reason));
+            return Err(row_error(p.line, ImportProblem::FileChanged { file: shown.clone() }));
         }
         let statement = if p.stored.is_some() {
             report.updated += 1;
@@ -221,8 +212,7 @@ async fn plan<'a>(
             .fetch_optional(&mut **tx)
             .await?;
     if account.is_none() {
-        let reason = format!("account {number} is not in the portal; import it first");
-        return Err(row_error(line, reason));
+        return Err(row_error(line, ImportProblem::UnknownAccount { account: number }));
     }
     let bill: Option<(BillId, Option<String>)> = sqlx::query_as(
         "SELECT b.id, d.sha256 FROM accounts a JOIN bills b ON b.account_id = a.id \
@@ -234,11 +224,8 @@ async fn plan<'a>(
     .fetch_optional(&mut **tx)
     .await?;
     let Some((bill_id, stored)) = bill else {
-        let reason = format!(
-            "account {number} has no bill dated {}; import the bills first",
-            calendar::iso(record.bill_date)
-        );
-        return Err(row_error(line, reason));
+        let bill_date = calendar::iso(record.bill_date);
+        return Err(row_error(line, ImportProblem::NoSuchBill { account: number, bill_date }));
     };
     Ok(Planned { line, record, bill_id, stored })
 }
@@ -251,14 +238,14 @@ mod tests {
     fn a_pdf_has_its_header_and_its_end_marker() {
         assert_eq!(check_pdf(b"%PDF-1.4\n1 0 obj\n%%EOF\n"), Ok(()));
         assert_eq!(check_pdf(b"%PDF-1.7 ... %%EOF"), Ok(()));
-        assert_eq!(check_pdf(b""), Err(PdfProblem::Empty));
-        assert_eq!(check_pdf(b"<html>%%EOF"), Err(PdfProblem::NotPdf));
-        assert_eq!(check_pdf(b"%PDF-1.4\n1 0 obj\n"), Err(PdfProblem::Truncated));
+        assert_eq!(check_pdf(b""), Err(PdfFault::Empty));
+        assert_eq!(check_pdf(b"<html>%%EOF"), Err(PdfFault::NotPdf));
+        assert_eq!(check_pdf(b"%PDF-1.4\n1 0 obj\n"), Err(PdfFault::Truncated));
         let mut far = b"%PDF-1.4 %%EOF".to_vec();
         far.extend(std::iter::repeat_n(b' ', EOF_WINDOW));
-        assert_eq!(check_pdf(&far), Err(PdfProblem::Truncated), "the marker must be at the end");
+        assert_eq!(check_pdf(&far), Err(PdfFault::Truncated), "the marker must be at the end");
         let mut big = b"%PDF-".to_vec();
         big.resize(MAX_PDF_BYTES as usize + 1, b' ');
-        assert_eq!(check_pdf(&big), Err(PdfProblem::TooLarge(MAX_PDF_BYTES + 1)));
+        assert_eq!(check_pdf(&big), Err(PdfFault::TooLarge(MAX_PDF_BYTES + 1)));
     }
 }

@@ -2,7 +2,7 @@
 //! number in columns 1–9, institution name in 36–71, city in 108–127, state in 128–129.
 //! Every line is checked before anything is written; a bad line names its number.
 
-use super::{row_error, ImportError};
+use super::{row_error, Expected, ImportError, ImportProblem};
 use crate::domain::RoutingNumber;
 use crate::payments::data::directory::DirectoryEntry;
 
@@ -31,18 +31,19 @@ pub fn parse(text: &str) -> Result<Vec<DirectoryEntry>, ImportError> {
         }
         let chars: Vec<char> = raw.chars().collect();
         if chars.len() < STATE.1 {
-            let reason = format!(
-                "a FedACH record has at least {} characters, this one {}",
-                STATE.1,
-                chars.len()
-            );
-            return Err(row_error(line_no, reason));
+            let problem = ImportProblem::RecordTooShort {
+                expected: STATE.1 as u64,
+                found: chars.len() as u64,
+            };
+            return Err(row_error(line_no, problem));
         }
-        let routing = RoutingNumber::parse(&column(&chars, ROUTING))
-            .map_err(|e| row_error(line_no, format!("routing number: {e}")))?;
+        let routing = RoutingNumber::parse(&column(&chars, ROUTING)).map_err(|_| {
+            row_error(line_no, ImportProblem::invalid("routing", Expected::RoutingNumber))
+        })?;
         let bank_name = column(&chars, NAME);
         if bank_name.is_empty() {
-            return Err(row_error(line_no, "the institution name (columns 36-71) is empty"));
+            let column = "institution name (36-71)".to_string();
+            return Err(row_error(line_no, ImportProblem::Empty { column }));
         }
         entries.push(DirectoryEntry {
             routing,
@@ -76,7 +77,8 @@ mod tests {
         let bad = format!("{good}\n123456789{}", &good[9..]);
         let error = parse(&bad).unwrap_err();
         let first = error.first_row().unwrap();
-        assert!(first.line == 2 && first.reason.contains("routing"), "{error}");
+        let routing = ImportProblem::invalid("routing", Expected::RoutingNumber);
+        assert!(first.line == 2 && first.problem == routing, "{error}");
         assert_eq!(parse("021000021 short").unwrap_err().first_row().unwrap().line, 1);
     }
 }

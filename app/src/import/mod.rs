@@ -37,51 +37,58 @@ pub struct ImportReport {
 /// that a file of wrong columns does not fill the screen.
 pub const MAX_LISTED: usize = 100;
 
-/// A row that cannot be imported: its line in the file and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    pub line: u64,
-    pub reason: String,
-}
+pub use crate::domain::import_problem::{Expected, ImportProblem, LineProblem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// Every wrong row (the first `MAX_LISTED`), in the file's order.
+    /// Every wrong row (the first `MAX_LISTED`), in the file's order; line 0 is the file
+    /// as a whole.
     #[error("{}", rows_text(.0))]
-    Rows(Vec<RowProblem>),
-    #[error("the file could not be read as CSV: {0}")]
-    Csv(String),
+    Rows(Vec<LineProblem>),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }
 
 impl ImportError {
     /// The first problem listed, if the file's rows were refused.
-    pub fn first_row(&self) -> Option<&RowProblem> {
+    pub fn first_row(&self) -> Option<&LineProblem> {
         match self {
             Self::Rows(rows) => rows.first(),
             _ => None,
         }
     }
+
+    /// The file as a whole cannot be read.
+    fn whole_file(problem: ImportProblem) -> Self {
+        Self::Rows(vec![LineProblem::new(0, problem)])
+    }
 }
 
-fn rows_text(rows: &[RowProblem]) -> String {
-    let lines: Vec<String> =
-        rows.iter().map(|r| format!("line {}: {}", r.line, r.reason)).collect();
+/// The problems in English, one a line, for the command line.
+fn rows_text(rows: &[LineProblem]) -> String {
+    let locale = crate::i18n::Locale::en;
+    let text = |r: &LineProblem| crate::forms::import_problem_text(locale, &r.problem);
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| match r.line {
+            0 => format!("the file: {}", text(r)),
+            line => format!("line {line}: {}", text(r)),
+        })
+        .collect();
     lines.join("\n")
 }
 
-fn row_error(line: u64, reason: impl Into<String>) -> ImportError {
-    ImportError::Rows(vec![RowProblem { line, reason: reason.into() }])
+fn row_error(line: u64, problem: ImportProblem) -> ImportError {
+    ImportError::Rows(vec![LineProblem::new(line, problem)])
 }
 
 /// Collects the problems of a file's rows while it is read, up to `MAX_LISTED`.
 #[derive(Default)]
-struct Problems(Vec<RowProblem>);
+struct Problems(Vec<LineProblem>);
 
 impl Problems {
-    fn add(&mut self, line: u64, reason: impl Into<String>) {
-        self.0.push(RowProblem { line, reason: reason.into() });
+    fn add(&mut self, line: u64, problem: ImportProblem) {
+        self.0.push(LineProblem::new(line, problem));
     }
 
     fn full(&self) -> bool {
@@ -121,7 +128,8 @@ struct Records<R: Read> {
 impl<R: Read> Records<R> {
     fn new(input: R) -> Result<Self, ImportError> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
-        let headers = reader.headers().map_err(|e| ImportError::Csv(e.to_string()))?.clone();
+        let headers =
+            reader.headers().map_err(|_| ImportError::whole_file(ImportProblem::NotCsv))?.clone();
         Ok(Self { reader, headers, record: csv::StringRecord::new(), done: false })
     }
 
@@ -164,17 +172,19 @@ impl<R: Read> Records<R> {
     }
 }
 
-fn csv_reason(error: &csv::Error) -> String {
+fn csv_reason(error: &csv::Error) -> ImportProblem {
     match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("expected {expected_len} columns, found {len}")
+            ImportProblem::Columns { expected: *expected_len, found: *len }
         }
         csv::ErrorKind::Deserialize { err, .. } => match err.field() {
-            Some(field) => format!("column {}: {}", field + 1, err.kind()),
-            None => err.kind().to_string(),
+            Some(field) => ImportProblem::Unreadable { column: field + 1 },
+            // A field the header does not name.
+            None => ImportProblem::MissingColumn,
         },
-        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".into(),
-        other => format!("{other:?}"),
+        csv::ErrorKind::Utf8 { .. } => ImportProblem::NotUtf8,
+        // The input itself failed.
+        _ => ImportProblem::NotCsv,
     }
 }
 
@@ -204,7 +214,7 @@ pub fn parse_bills(input: impl Read) -> Result<Vec<(u64, BillRecord)>, ImportErr
 fn parse_rows<Row, Record>(input: impl Read) -> Result<Vec<(u64, Record)>, ImportError>
 where
     Row: serde::de::DeserializeOwned,
-    Record: TryFrom<Row, Error = String>,
+    Record: TryFrom<Row, Error = ImportProblem>,
 {
     let mut problems = Problems::default();
     let rows: Vec<(u64, Row)> = read_records(input, &mut problems)?;
@@ -212,7 +222,7 @@ where
     for (line, row) in rows {
         match Record::try_from(row) {
             Ok(record) => out.push((line, record)),
-            Err(reason) => problems.add(line, reason),
+            Err(problem) => problems.add(line, problem),
         }
     }
     problems.or(out)
@@ -244,7 +254,7 @@ pub async fn write_accounts(
     let mut tx = db.begin_write(WriteLock::Database).await?;
     let mut report = ImportReport { rows: records.len(), ..Default::default() };
     let at = now();
-    for (line, r) in records {
+    for (_, r) in records {
         let customer_id = upsert_customer(&mut tx, r, at).await?;
         let existing: Option<records::StoredAccount> = sqlx::query_as(
             "SELECT id, customer_id, service_address, service_city, service_state, service_zip, \
@@ -256,7 +266,7 @@ pub async fn write_accounts(
         match existing {
             Some(stored) if stored.matches(customer_id, r) => report.unchanged += 1,
             Some(stored) => {
-                update_account(&mut tx, *line, stored.id, customer_id, r, at).await?;
+                update_account(&mut tx, stored.id, customer_id, r, at).await?;
                 if stored.customer_id != customer_id {
                     report.changed_hands += 1;
                     let ended = changed_hands::account_changed_hands(
@@ -271,7 +281,7 @@ pub async fn write_accounts(
                 report.updated += 1;
             }
             None => {
-                insert_account(&mut tx, *line, customer_id, r, at).await?;
+                insert_account(&mut tx, customer_id, r, at).await?;
                 report.inserted += 1;
             }
         }
@@ -378,7 +388,6 @@ fn bind_account<'q>(
 
 async fn update_account(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    line: u64,
     account_id: AccountId,
     customer_id: CustomerId,
     r: &AccountRecord,
@@ -390,17 +399,12 @@ async fn update_account(
          mailing_state = $8, mailing_zip = $9, updated_at = $10, service_address_folded = $11 \
          WHERE id = $12",
     );
-    bind_account(update, customer_id, r, at)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| row_error(line, format!("could not update the account: {e}")))?;
+    bind_account(update, customer_id, r, at).bind(account_id).execute(&mut **tx).await?;
     Ok(())
 }
 
 async fn insert_account(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    line: u64,
     customer_id: CustomerId,
     r: &AccountRecord,
     at: i64,
@@ -414,8 +418,7 @@ async fn insert_account(
     bind_account(insert, customer_id, r, at)
         .bind(r.account_number.as_padded())
         .execute(&mut **tx)
-        .await
-        .map_err(|e| row_error(line, format!("could not add the account: {e}")))?;
+        .await?;
     Ok(())
 }
 
@@ -437,7 +440,7 @@ pub async fn write_bills(
         let Some((account_id,)) = account else {
             return Err(row_error(
                 line,
-                format!("account {} is not in the portal; import it first", r.account_number),
+                ImportProblem::UnknownAccount { account: r.account_number.to_string() },
             ));
         };
         let existing: Option<StoredBill> = sqlx::query_as(

@@ -10,14 +10,15 @@
 //! nothing, a different value replaces the stored one (a corrected read), and a read given
 //! twice in one file keeps its later line.
 
-use super::{row_error, ImportError, Problems, Records};
+use super::records::account_number;
+use super::{row_error, Expected, ImportError, ImportProblem, Problems, Records};
 use crate::domain::meter_read::{self, CentiGallons, MeterId};
 use crate::domain::{AccountId, AccountNumber};
 use crate::platform::db::{now, Db, WriteLock};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 
-/// Rows per statement: six values each stay under SQLite's 32,766 parameters.
+/// Rows per statement: six parameters each stay under SQLite's 32,766.
 const PAGE: usize = 5_000;
 
 /// One checked row.
@@ -27,6 +28,8 @@ pub struct MeterRead {
     pub meter: MeterId,
     /// The interval's start, Unix seconds.
     pub read_at: i64,
+    /// Its offset from UTC where it was read, in minutes (its local day and hour).
+    pub utc_offset_minutes: i64,
     pub used: CentiGallons,
     pub interval_minutes: i64,
 }
@@ -41,20 +44,32 @@ struct ReadRow {
 }
 
 impl TryFrom<ReadRow> for MeterRead {
-    type Error = String;
-    fn try_from(row: ReadRow) -> Result<Self, String> {
-        let interval_minutes =
-            meter_read::interval(&row.interval_minutes).map_err(|e| e.to_string())?;
+    type Error = ImportProblem;
+    fn try_from(row: ReadRow) -> Result<Self, ImportProblem> {
+        let interval_minutes = meter_read::interval(&row.interval_minutes).map_err(problem)?;
+        let (read_at, utc_offset_minutes) =
+            meter_read::local_start(&row.read_at, interval_minutes).map_err(problem)?;
         Ok(Self {
-            account_number: AccountNumber::parse(&row.account_number)
-                .map_err(|e| format!("account_number: {e}"))?,
-            meter: MeterId::parse(&row.meter_id).map_err(|e| e.to_string())?,
-            read_at: meter_read::read_at(&row.read_at, interval_minutes)
-                .map_err(|e| e.to_string())?,
-            used: CentiGallons::parse(&row.gallons).map_err(|e| e.to_string())?,
+            account_number: account_number(&row.account_number)?,
+            meter: MeterId::parse(&row.meter_id).map_err(problem)?,
+            read_at,
+            utc_offset_minutes,
+            used: CentiGallons::parse(&row.gallons).map_err(problem)?,
             interval_minutes,
         })
     }
+}
+
+fn problem(error: meter_read::ReadError) -> ImportProblem {
+    use meter_read::ReadError as E;
+    let (column, expected) = match error {
+        E::MeterId => ("meter_id", Expected::MeterId),
+        E::Gallons => ("gallons", Expected::Gallons),
+        E::Interval => ("interval_minutes", Expected::Interval),
+        E::ReadAt => ("read_at", Expected::ReadAt),
+        E::Boundary => ("read_at", Expected::IntervalStart),
+    };
+    ImportProblem::invalid(column, expected)
 }
 
 /// What an import did.
@@ -88,8 +103,8 @@ pub async fn import_reads<R: Read + Send>(
 }
 
 impl From<std::io::Error> for ImportError {
-    fn from(e: std::io::Error) -> Self {
-        ImportError::Csv(e.to_string())
+    fn from(_: std::io::Error) -> Self {
+        ImportError::whole_file(ImportProblem::NotCsv)
     }
 }
 
@@ -143,11 +158,8 @@ async fn check<R: Read + Send>(
         let found = account_ids(&db.pool, &page).await?;
         for (line, read) in &page {
             if !found.contains_key(&read.account_number.as_padded()) {
-                let reason = format!(
-                    "account {} is not in the portal; import it first",
-                    read.account_number
-                );
-                problems.add(*line, reason);
+                let account = read.account_number.to_string();
+                problems.add(*line, ImportProblem::UnknownAccount { account });
             }
         }
         progress(Pass::Checking, pages.bytes_read());
@@ -178,7 +190,9 @@ async fn write<R: Read + Send>(
         let mut latest: HashMap<(&str, i64), (AccountId, &MeterRead)> = HashMap::new();
         for (line, read) in &page {
             let Some(&id) = ids.get(&read.account_number.as_padded()) else {
-                return Err(row_error(*line, "the file changed while it was imported"));
+                // Found a moment ago: the file, or the accounts, changed in between.
+                let account = read.account_number.to_string();
+                return Err(row_error(*line, ImportProblem::UnknownAccount { account }));
             };
             latest.insert((read.meter.as_str(), read.read_at), (id, read));
         }
@@ -233,18 +247,20 @@ async fn upsert(
 ) -> Result<u64, sqlx::Error> {
     let values: Vec<String> = (0..rows.len())
         .map(|r| {
-            let p = |k: usize| format!("${}", r * 5 + k);
-            format!("({}, {}, {}, {}, {}, {at})", p(1), p(2), p(3), p(4), p(5))
+            let p = |k: usize| format!("${}", r * 6 + k);
+            format!("({}, {}, {}, {}, {}, {}, {at})", p(1), p(2), p(3), p(4), p(5), p(6))
         })
         .collect();
     let sql = format!(
-        "INSERT INTO meter_reads (meter_id, read_at, account_id, centigallons, interval_minutes, imported_at) \
+        "INSERT INTO meter_reads (meter_id, read_at, account_id, centigallons, interval_minutes, \
+         utc_offset_minutes, imported_at) \
          VALUES {} ON CONFLICT (meter_id, read_at) DO UPDATE SET account_id = excluded.account_id, \
          centigallons = excluded.centigallons, interval_minutes = excluded.interval_minutes, \
-         imported_at = excluded.imported_at \
+         utc_offset_minutes = excluded.utc_offset_minutes, imported_at = excluded.imported_at \
          WHERE meter_reads.account_id <> excluded.account_id \
          OR meter_reads.centigallons <> excluded.centigallons \
-         OR meter_reads.interval_minutes <> excluded.interval_minutes",
+         OR meter_reads.interval_minutes <> excluded.interval_minutes \
+         OR meter_reads.utc_offset_minutes <> excluded.utc_offset_minutes",
         values.join(", ")
     );
     let mut insert = sqlx::query(&sql).persistent(false);
@@ -254,7 +270,8 @@ async fn upsert(
             .bind(read.read_at)
             .bind(*account)
             .bind(read.used.0)
-            .bind(read.interval_minutes);
+            .bind(read.interval_minutes)
+            .bind(read.utc_offset_minutes);
     }
     Ok(insert.execute(&mut **tx).await?.rows_affected())
 }

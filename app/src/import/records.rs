@@ -1,5 +1,6 @@
 //! One row of an import file: first as read (all text), then parsed into domain types.
 
+use crate::domain::import_problem::{Expected, ImportProblem};
 use crate::domain::{AccountId, AccountNumber, Cents, CustomerId, CustomerNumber, Phone, Zip};
 use serde::Deserialize;
 
@@ -55,44 +56,47 @@ pub struct AccountRecord {
     pub mailing: Address,
 }
 
-fn required(value: String, column: &str) -> Result<String, String> {
+fn required(value: String, column: &str) -> Result<String, ImportProblem> {
     let value = value.trim().to_string();
+    let column = column.to_string();
     if value.is_empty() {
-        Err(format!("{column} is empty"))
+        Err(ImportProblem::Empty { column })
     } else if value.chars().count() > 200 {
-        Err(format!("{column} is longer than 200 characters"))
+        Err(ImportProblem::TooLong { column })
     } else if value.chars().any(char::is_control) {
-        Err(format!("{column} contains a control character"))
+        Err(ImportProblem::ControlCharacter { column })
     } else {
         Ok(value)
     }
 }
 
-fn state(value: String, column: &str) -> Result<String, String> {
+fn state(value: String, column: &str) -> Result<String, ImportProblem> {
     let value = value.trim().to_ascii_uppercase();
     if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(value)
     } else {
-        Err(format!("{column} must be a two-letter state code"))
+        Err(ImportProblem::invalid(column, Expected::StateCode))
     }
 }
 
-fn zip(value: &str, column: &str) -> Result<Zip, String> {
-    Zip::parse(value).map_err(|e| format!("{column}: {e}"))
+fn zip(value: &str, column: &str) -> Result<Zip, ImportProblem> {
+    Zip::parse(value).map_err(|_| ImportProblem::invalid(column, Expected::Zip))
 }
 
 impl TryFrom<AccountRow> for AccountRecord {
-    type Error = String;
-    fn try_from(row: AccountRow) -> Result<Self, String> {
+    type Error = ImportProblem;
+    fn try_from(row: AccountRow) -> Result<Self, ImportProblem> {
         Ok(Self {
             customer_number: CustomerNumber::parse(&row.customer_number)
-                .map_err(|e| format!("customer_number: {e}"))?,
+                .map_err(|_| ImportProblem::invalid("customer_number", Expected::CustomerNumber))?,
             customer_name: required(row.customer_name, "customer_name")?,
-            account_number: AccountNumber::parse(&row.account_number)
-                .map_err(|e| format!("account_number: {e}"))?,
+            account_number: account_number(&row.account_number)?,
             phone: match row.phone.as_deref().map(str::trim) {
                 None | Some("") => None,
-                Some(phone) => Some(Phone::parse(phone).map_err(|e| format!("phone: {e}"))?),
+                Some(phone) => Some(
+                    Phone::parse(phone)
+                        .map_err(|_| ImportProblem::invalid("phone", Expected::Phone))?,
+                ),
             },
             service: Address {
                 street: required(row.service_address, "service_address")?,
@@ -153,19 +157,29 @@ pub struct BillRecord {
     pub usage_gallons: i64,
 }
 
-pub(super) fn iso_date(value: &str, column: &str) -> Result<time::Date, String> {
+pub(super) fn iso_date(value: &str, column: &str) -> Result<time::Date, ImportProblem> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(value.trim(), &format)
-        .map_err(|_| format!("{column} must be a date written YYYY-MM-DD"))
+        .map_err(|_| ImportProblem::invalid(column, Expected::Date))
+}
+
+/// The `account_number` column every import file has.
+pub(super) fn account_number(value: &str) -> Result<AccountNumber, ImportProblem> {
+    AccountNumber::parse(value)
+        .map_err(|_| ImportProblem::invalid("account_number", Expected::AccountNumber))
+}
+
+fn dollars(value: &str, column: &str) -> Result<Cents, ImportProblem> {
+    Cents::parse_dollars(value).map_err(|_| ImportProblem::invalid(column, Expected::Dollars))
 }
 
 impl TryFrom<BillRow> for BillRecord {
-    type Error = String;
-    fn try_from(row: BillRow) -> Result<Self, String> {
+    type Error = ImportProblem;
+    fn try_from(row: BillRow) -> Result<Self, ImportProblem> {
         let bill_date = iso_date(&row.bill_date, "bill_date")?;
         let due_date = iso_date(&row.due_date, "due_date")?;
         if due_date < bill_date {
-            return Err("due_date is before bill_date".into());
+            return Err(ImportProblem::DueBeforeBill);
         }
         let usage_gallons: i64 = row
             .usage_gallons
@@ -173,14 +187,13 @@ impl TryFrom<BillRow> for BillRecord {
             .parse()
             .ok()
             .filter(|g| *g >= 0)
-            .ok_or("usage_gallons must be a whole number of gallons, 0 or more")?;
+            .ok_or(ImportProblem::invalid("usage_gallons", Expected::WholeGallons))?;
         Ok(Self {
-            account_number: AccountNumber::parse(&row.account_number)
-                .map_err(|e| format!("account_number: {e}"))?,
+            account_number: account_number(&row.account_number)?,
             bill_date,
             due_date,
-            amount: Cents::parse_dollars(&row.amount).map_err(|e| format!("amount: {e}"))?,
-            balance: Cents::parse_dollars(&row.balance).map_err(|e| format!("balance: {e}"))?,
+            amount: dollars(&row.amount, "amount")?,
+            balance: dollars(&row.balance, "balance")?,
             usage_gallons,
         })
     }

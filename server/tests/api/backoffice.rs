@@ -233,7 +233,10 @@ async fn a_phone_number_finds_the_customer_however_it_is_read_out() {
     assert_eq!(file(&t.db, ana_id).await.phone.as_deref(), Some("(541) 774-2430"));
     let bad = format!("{header}{ana},774-2430\n");
     let error = import_accounts(&t.db, &letterhead(), bad.as_bytes()).await.unwrap_err();
-    assert!(error.to_string().contains("line 2: phone: a phone number has 10 digits"), "{error}");
+    assert!(
+        error.to_string().contains("line 2: phone: must be a phone number of 10 digits"),
+        "{error}"
+    );
     let cleared = format!("{header}{ana},\n");
     import_accounts(&t.db, &letterhead(), cleared.as_bytes()).await.unwrap();
     assert!(found(&t.db, "541.774.2430").await.is_empty());

@@ -1,8 +1,9 @@
 //! Bill History, the printable bill, the PDFs of `server import bill-documents` and who may
 //! read them.
 
+use crate::helpers::problem_text;
 use crate::helpers::{browser, count, fresh_db, location, spawn_app, with_demo, TestApp, PASSWORD};
-use app::import::{import_bill_documents, ImportError, RowProblem, MAX_PDF_BYTES};
+use app::import::{import_bill_documents, ImportError, MAX_PDF_BYTES};
 use std::path::Path;
 
 /// A small but whole PDF (header and end marker), different for each `text`.
@@ -228,7 +229,7 @@ async fn refused(db: &app::platform::Db, dir: &Path, bad: &str, reason_part: &st
     match import(db, dir, &rows).await {
         Err(ImportError::Rows(problems)) => {
             assert_eq!(problems.len(), 1, "{problems:?}");
-            let RowProblem { line, reason } = &problems[0];
+            let (line, reason) = (&problems[0].line, problem_text(&problems[0]));
             assert_eq!(*line, 3, "{reason}");
             assert!(reason.contains(reason_part), "{reason:?} should say {reason_part:?}");
         }
@@ -251,12 +252,14 @@ async fn a_bad_row_of_a_manifest_keeps_nothing_and_names_its_line() {
     let d = dir.path();
     refused(&t.db, d, "7654321,2026-11-01,page.html", "is not a PDF").await;
     refused(&t.db, d, "7654321,2026-11-01,cut.pdf", "no %%EOF").await;
-    refused(&t.db, d, "7654321,2026-11-01,big.pdf", "at most 10485760 bytes").await;
+    refused(&t.db, d, "7654321,2026-11-01,big.pdf", "in bytes: 10485761 > 10485760").await;
     refused(&t.db, d, "7654321,2026-11-01,missing.pdf", "missing.pdf").await;
-    refused(&t.db, d, "9999999,2026-11-01,good.pdf", "account 9999999 is not in the portal").await;
-    refused(&t.db, d, "7654321,2020-01-01,good.pdf", "has no bill dated 2020-01-01").await;
+    refused(&t.db, d, "9999999,2026-11-01,good.pdf", "not in the portal; import it first: 9999999")
+        .await;
+    refused(&t.db, d, "7654321,2020-01-01,good.pdf", "import the bills first: 7654321, 2020-01-01")
+        .await;
     refused(&t.db, d, "7654321,2026-13-01,good.pdf", "bill_date").await;
-    refused(&t.db, d, "1234567,2026-11-01,good.pdf", "already on line 2").await;
+    refused(&t.db, d, "1234567,2026-11-01,good.pdf", "already on line: 2").await;
     refused(&t.db, d, "7654321,2026-11-01,/etc/passwd", "inside the manifest's folder").await;
     std::fs::create_dir(d.join("sub")).unwrap();
     write(&d.join("sub"), "good.pdf", &pdf("good"));

@@ -844,3 +844,8 @@ pub async fn enroll(
     };
     app::autopay::service::enroll(&p.app.db, &p.app.mailer, &p.config, enrollment).await.unwrap()
 }
+
+/// A refused import's problem as the command line says it, in English.
+pub fn problem_text(p: &app::import::LineProblem) -> String {
+    app::forms::import_problem_text(app::i18n::Locale::en, &p.problem)
+}

@@ -77,7 +77,7 @@ async fn every_bad_row_is_named_and_nothing_is_kept() {
         "offset",
         "start its interval",
         "gallons",
-        "account 9999999 is not in the portal",
+        "not in the portal; import it first: 9999999",
         "interval_minutes",
         "meter_id",
     ] {

@@ -156,13 +156,20 @@ async fn an_admin_uploads_bills_pdfs_as_a_zip_and_every_bad_row_is_listed() {
     let manifest =
         format!("{MANIFEST}1234567,2026-11-01,missing.pdf\n7654321,2026-13-01,alex.pdf\n");
     let bad = zip_of(&[("manifest.csv", manifest.as_bytes()), ("alex.pdf", &alex)]);
-    let page = send("bad.zip", bad).await;
+    let at = location(&upload_bytes(&app, &admin.client, "bill-documents", "bad.zip", &bad).await);
+    let page = app.page_as(&admin.client, &at).await;
     assert!(
         page.contains("Not imported") && page.contains("Line 2") && page.contains("Line 3"),
         "{page}"
     );
     assert!(page.contains("missing.pdf") && page.contains("bill_date"), "{page}");
     assert_eq!(count(&app.db, "bill_documents").await, 0);
+    // The same refusal to a Spanish-speaking admin: the problems in Spanish.
+    let url = format!("{}{at}", app.base);
+    let es = admin.client.get(url).header("accept-language", "es").send().await.unwrap();
+    let es = es.text().await.unwrap();
+    assert!(es.contains("No se puede leer el archivo") && es.contains("missing.pdf"), "{es}");
+    assert!(es.contains("bill_date: debe ser una fecha escrita AAAA-MM-DD"), "{es}");
 
     // A name that would land outside the folder, no manifest, not a zip: refused whole.
     let manifest = format!("{MANIFEST}1234567,2026-11-01,alex.pdf\n");
@@ -171,7 +178,7 @@ async fn an_admin_uploads_bills_pdfs_as_a_zip_and_every_bad_row_is_listed() {
     assert!(page.contains("outside the archive") && page.contains("The file"), "{page}");
     let unnamed = zip_of(&[("alex.pdf", &alex)]);
     let page = send("n.zip", unnamed).await;
-    assert!(page.contains("no manifest.csv"), "{page}");
+    assert!(page.contains("has no manifest at its top: manifest.csv"), "{page}");
     let page = send("x.zip", manifest.clone().into_bytes()).await;
     assert!(page.contains("not a zip archive"), "{page}");
     assert_eq!(count(&app.db, "bill_documents").await, 0);
@@ -195,8 +202,15 @@ async fn an_admin_uploads_meter_reads() {
 ";
     let r = upload(&app, &admin.client, "reads", "reads.csv", reads).await;
     let page = app.page_as(&admin.client, &location(&r)).await;
-    assert!(page.contains("Imported.") && page.contains("Rows: 2 · Added: 2"), "{page}");
+    let summary = "Rows: 2 · Added or corrected: 2 · Unchanged: 0";
+    assert!(page.contains("Imported.") && page.contains(summary), "{page}");
     assert_eq!(count(&app.db, "meter_reads").await, 2);
+    // A corrected read is counted as such, and the unchanged one as unchanged.
+    let corrected = reads.replace(",3,60", ",3.25,60");
+    let r = upload(&app, &admin.client, "reads", "reads-corrected.csv", &corrected).await;
+    let page = app.page_as(&admin.client, &location(&r)).await;
+    let summary = "Rows: 2 · Added or corrected: 1 · Unchanged: 1";
+    assert!(page.contains(summary), "{page}");
     let now = app::platform::db::now();
     let figures = app::backoffice::dashboard::figures(&app.db, now).await.unwrap();
     let last = figures.last_import.expect("an import");

@@ -39,12 +39,7 @@ pub fn kind_label(kind: ImportKind, i18n: I18n) -> &'static str {
     }
 }
 
-/// A problem of a refused file: its line (0: the file as a whole) and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineProblem {
-    pub line: u64,
-    pub reason: String,
-}
+pub use crate::domain::LineProblem;
 
 /// One import, as the history shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +65,9 @@ pub struct ImportEntry {
 pub enum ImportSummary {
     /// Accounts, bills or bills' PDFs.
     Rows { rows: u64, added: u64, updated: u64, unchanged: u64 },
+    /// Meter reads: a read written is new or corrected (one multi-row upsert does not
+    /// tell which).
+    Reads { rows: u64, written: u64, unchanged: u64 },
     /// The bank's returns and notices of change.
     Answers(AnswersSummary),
 }
@@ -97,6 +95,11 @@ impl ImportSummary {
                 (t_string!(i18n, imports.sum_rows), *rows),
                 (t_string!(i18n, imports.sum_added), *added),
                 (t_string!(i18n, imports.sum_updated), *updated),
+                (t_string!(i18n, imports.sum_unchanged), *unchanged),
+            ],
+            Self::Reads { rows, written, unchanged } => vec![
+                (t_string!(i18n, imports.sum_rows), *rows),
+                (t_string!(i18n, imports.sum_written), *written),
                 (t_string!(i18n, imports.sum_unchanged), *unchanged),
             ],
             Self::Answers(a) if a.already_imported => {

@@ -69,7 +69,8 @@ fn Result(entry: ImportEntry) -> impl IntoView {
                     } else {
                         format!("{} {}", t_string!(i18n, imports.line), p.line)
                     };
-                    view! { <li>{at}": "{p.reason}</li> }
+                    let why = crate::forms::import_problem_text(i18n.get_locale_untracked(), &p.problem);
+                    view! { <li>{at}": "{why}</li> }
                 }).collect_view()}
             </ul>
         </section>

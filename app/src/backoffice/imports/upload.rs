@@ -4,10 +4,11 @@
 //! log, and the browser sent to the page that shows it.
 
 use super::data::{self, NewImport};
-use super::{AnswersSummary, ImportKind, ImportSummary, LineProblem, UploadProblem};
+use super::{AnswersSummary, ImportKind, ImportSummary, UploadProblem};
 use crate::audit::AuditAction;
 use crate::auth::StaffMember;
 use crate::backoffice::request::in_request;
+use crate::domain::{ImportProblem, LineProblem};
 use crate::email::{Letterhead, Mailer};
 use crate::import::{self, ImportError};
 use crate::payments::returns::{self, ReturnsContext, ReturnsError};
@@ -141,10 +142,7 @@ async fn run(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
 /// A refused CSV import's problems, by line; `Err` when the database failed.
 fn refused_import(error: ImportError) -> Result<Outcome, String> {
     match error {
-        ImportError::Rows(rows) => Ok(refused(
-            rows.into_iter().map(|r| LineProblem { line: r.line, reason: r.reason }).collect(),
-        )),
-        ImportError::Csv(reason) => Ok(refused(vec![LineProblem { line: 0, reason }])),
+        ImportError::Rows(rows) => Ok(refused(rows)),
         ImportError::Db(e) => Err(e.to_string()),
     }
 }
@@ -158,8 +156,10 @@ fn refused(problems: Vec<LineProblem>) -> Outcome {
 async fn bill_documents(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
     let folder = tempfile::tempdir().map_err(|e| e.to_string())?;
     let archive = std::io::Cursor::new(upload.bytes.as_slice());
-    if let Err(reason) = super::archive::unpack(archive, folder.path()) {
-        return Ok(refused(vec![LineProblem { line: 0, reason }]));
+    if let Err(problem) =
+        super::archive::unpack(archive, folder.path()).map_err(|e| e.to_string())?
+    {
+        return Ok(refused(vec![LineProblem::new(0, problem)]));
     }
     let manifest = std::fs::File::open(folder.path().join(super::archive::MANIFEST))
         .map_err(|e| e.to_string())?;
@@ -174,10 +174,9 @@ async fn reads(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
     let open = || Ok(std::io::Cursor::new(upload.bytes.as_slice()));
     match import::reads::import_reads(s.db, open, &mut |_, _| {}).await {
         Ok(report) => {
-            let summary = ImportSummary::Rows {
+            let summary = ImportSummary::Reads {
                 rows: report.rows,
-                added: report.written,
-                updated: 0,
+                written: report.written,
                 unchanged: report.unchanged,
             };
             Ok(Outcome { rows: report.rows as i64, summary: Some(summary), problems: Vec::new() })
@@ -196,17 +195,15 @@ async fn ach_returns(s: &Services<'_>, upload: &Upload) -> Result<Outcome, Strin
             problems: Vec::new(),
         }),
         Err(ReturnsError::NotNacha(e)) => {
-            Ok(refused(vec![LineProblem { line: e.line as u64, reason: e.reason }]))
+            let problem = ImportProblem::NotNacha { detail: e.reason };
+            Ok(refused(vec![LineProblem::new(e.line as u64, problem)]))
         }
         Err(ReturnsError::Unmatched(entries)) => Ok(refused(
             entries
                 .into_iter()
-                .map(|u| LineProblem {
-                    line: u.line as u64,
-                    reason: format!(
-                        "trace {} matches no payment or prenote the portal sent",
-                        u.trace
-                    ),
+                .map(|u| {
+                    let problem = ImportProblem::UnmatchedTrace { trace: u.trace };
+                    LineProblem::new(u.line as u64, problem)
                 })
                 .collect(),
         )),
