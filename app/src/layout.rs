@@ -94,6 +94,7 @@ fn BillingMenu() -> impl IntoView {
                 <li><a href=paths::WALLET>{t!(i18n, nav.my_wallet)}</a></li>
                 <li><a href=paths::BILL_HISTORY>{t!(i18n, nav.bill_history)}</a></li>
                 <li><a href=paths::PAYMENT_HISTORY>{t!(i18n, nav.payment_history)}</a></li>
+                <li><a href=paths::WATER_USE>{t!(i18n, nav.water_use)}</a></li>
             </ul>
         </BillingDropdown>
     }

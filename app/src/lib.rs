@@ -24,6 +24,7 @@ pub mod payments;
 pub mod print;
 pub mod quickpay;
 pub mod registration;
+pub mod usage;
 pub mod wallet;
 
 #[cfg(feature = "ssr")]
@@ -138,6 +139,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/bills/:bill_id") view=bills::BillPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/payments") view=history::PaymentHistoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/payments/:payment_id") view=history::PaymentReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/water-use") view=usage::WaterUsePage ssr=SsrMode::Async/>
                         <Route path=path!("/staff") view=backoffice::StaffHomePage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/sign-in") view=backoffice::StaffSignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/enroll") view=backoffice::StaffEnrollPage ssr=SsrMode::Async/>

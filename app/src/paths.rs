@@ -60,6 +60,10 @@ pub const PAYMENT_HISTORY: &str = "/billing/payments";
 /// Payment History as a CSV file (an axum route, beside the page rather than under it).
 pub const PAYMENT_HISTORY_CSV: &str = "/billing/payments.csv";
 
+pub const WATER_USE: &str = "/billing/water-use";
+/// Water Use's chart as a CSV file (an axum route beside the page).
+pub const WATER_USE_CSV: &str = "/billing/water-use.csv";
+
 /// Payment History of one account (the overview's link).
 pub fn payment_history_of(account: AccountId) -> String {
     format!("{PAYMENT_HISTORY}?account={account}")
@@ -158,6 +162,7 @@ mod tests {
             QUICK_PAY_DONE,
             BILL_HISTORY,
             PAYMENT_HISTORY,
+            WATER_USE,
         ] {
             assert!(routes.contains(&format!("path!(\"{path}\")")), "{path} has no route");
         }

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(middleware::set_language))
         .route(app::paths::BILL_PDF_ROUTE, get(bill_pdf))
         .route(app::paths::PAYMENT_HISTORY_CSV, get(payments_csv))
+        .route(app::paths::WATER_USE_CSV, get(water_use_csv))
         .route(app::paths::STAFF_AUDIT_CSV, get(audit_csv))
         .route(
             app::paths::STAFF_IMPORTS_UPLOAD,
@@ -113,6 +114,15 @@ async fn payments_csv(
 ) -> axum::response::Response {
     let (parts, _) = request.into_parts();
     app::history::csv::serve(state.db, state.config, parts).await
+}
+
+/// Water Use's chart as CSV (`app::usage::csv`), for the signed-in customer.
+async fn water_use_csv(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    app::usage::csv::serve(state.db, state.config, parts).await
 }
 
 /// The audit log as CSV, for admins (`app::backoffice::audit_log::csv`).

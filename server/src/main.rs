@@ -246,6 +246,7 @@ async fn seed_demo(config: &Config, db: &Db) -> anyhow::Result<()> {
     demo::load(db, &Letterhead::from_config(config), today())
         .await
         .context("loading the demo data")?;
+    app::import::demo_reads::load(db, today()).await.context("loading the demo meter reads")?;
     print_demo_accounts();
     Ok(())
 }
@@ -601,6 +602,9 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         demo::load(&db, &Letterhead::from_config(&config), today())
             .await
             .context("loading the demo data")?;
+        app::import::demo_reads::load(&db, today())
+            .await
+            .context("loading the demo meter reads")?;
     }
     let app = router(start_services(leptos_options, &config, db).await?);
     let listener =

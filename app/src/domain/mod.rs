@@ -14,6 +14,7 @@ pub mod ids;
 pub mod import_kind;
 pub mod import_problem;
 pub mod language;
+pub mod leak;
 pub mod local_path;
 pub mod mask;
 pub mod meter_read;
@@ -25,6 +26,7 @@ pub mod reason;
 pub mod routing_number;
 pub mod staff;
 pub mod staff_search;
+pub mod water_use;
 pub mod zip;
 
 pub use bank_account::{BankAccountNumber, BankAccountType};

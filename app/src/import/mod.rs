@@ -4,6 +4,7 @@
 
 mod changed_hands;
 pub mod demo;
+pub mod demo_reads;
 pub mod documents;
 pub mod fedach;
 pub mod reads;

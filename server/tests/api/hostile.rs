@@ -62,6 +62,8 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("bill_history", &[]),
     ("bill_view", &["bill_id"]),
     ("payment_history", &["account", "year"]),
+    ("water_use", &["account", "scale", "at"]),
+    ("set_usage_unit", &["unit", "back"]),
     ("payment_receipt", &["payment_id"]),
     ("find_bill_to_pay", &["number", "zip"]),
     ("take_find_bill_outcome", &[]),

@@ -30,4 +30,5 @@ mod staff;
 mod staff_actions;
 mod staff_desk;
 mod staff_imports;
+mod usage;
 mod wallet;

@@ -1,0 +1,115 @@
+//! Water Use: the demo's reads add up to its bills, the page reads whole without
+//! JavaScript in both languages, a gap shows as missing (never zero), the unit is kept,
+//! and the CSV file carries the chart's numbers.
+
+use crate::helpers::{location, spawn_app, with_demo, TestApp, PASSWORD, TODAY};
+use app::domain::water_use::Scale;
+use app::usage::{service, BillCheck, UsageQuery};
+use time::Duration;
+
+async fn with_reads(app: &TestApp) {
+    with_demo(&app.db).await;
+    let loaded = app::import::demo_reads::load(&app.db, TODAY).await.unwrap();
+    assert!(loaded.is_some_and(|r| r.rows > 40_000), "fifteen months, four accounts");
+    let again = app::import::demo_reads::load(&app.db, TODAY).await.unwrap();
+    assert!(again.is_none(), "a second start loads nothing again");
+}
+
+fn query(account: app::domain::AccountId, scale: Scale, at: time::Date) -> UsageQuery {
+    UsageQuery {
+        account: Some(account.to_string()),
+        scale: Some(scale.as_str().to_string()),
+        at: Some(app::domain::format::iso_date(at)),
+    }
+}
+
+#[tokio::test]
+async fn the_days_of_every_demo_bill_add_up_to_its_usage() {
+    let app = spawn_app().await;
+    with_reads(&app).await;
+    let mut checked = 0;
+    for (number, zip) in [("12345678-1234567", "97501"), ("23456789-2345678", "97502")] {
+        let who = app.register(number, zip).await;
+        let accounts = app::usage::data::accounts(&app.db, who.customer_id).await.unwrap();
+        for (account, _) in accounts {
+            for (bill_date, gallons) in app::usage::data::bills(&app.db, account).await.unwrap() {
+                let q = query(account, Scale::Day, bill_date - Duration::days(1));
+                let view = service::usage(&app.db, who.customer_id, &q, TODAY).await.unwrap();
+                let view = view.expect("a view");
+                assert_eq!(view.days.until, bill_date);
+                assert_eq!(view.bill, Some(BillCheck::AddsUp { gallons }), "{number} {bill_date}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 9, "three bills of each of three accounts");
+}
+
+#[tokio::test]
+async fn the_page_reads_whole_without_javascript_and_a_gap_is_missing_not_zero() {
+    let app = spawn_app().await;
+    with_reads(&app).await;
+    let maria = app.register("23456789-2345678", "97502").await;
+    let r = app.sign_in(&maria.email, PASSWORD).await;
+    assert_eq!(location(&r), "/account");
+
+    let page = app.page("/billing/water-use").await;
+    assert!(page.contains("<h1>Water Use</h1>") && page.contains("<svg"), "{page}");
+    assert!(page.contains("usage-chart-title") && page.contains("<table"), "{page}");
+    assert!(page.contains("Times with missing reads: 1"), "the open period has a gap: {page}");
+    assert!(!page.contains("<script") || page.contains("type=\"module\""), "no inline script");
+
+    let gap_day = app::domain::format::iso_date(TODAY - Duration::days(2));
+    let hours = app.page(&format!("/billing/water-use?scale=hour&at={gap_day}")).await;
+    let missing = hours.matches("<td class=\"amount\">No reads</td>").count();
+    assert!(missing >= 5, "the five hours without reads say so: {hours}");
+
+    let billed = app.page("/billing/water-use?scale=day&at=2026-10-15").await;
+    assert!(billed.contains("These days add up to your bill"), "{billed}");
+    let es = app.page_in("/billing/water-use?scale=day&at=2026-10-15", "es").await;
+    assert!(es.contains("Consumo de agua") && es.contains("Estos días suman"), "{es}");
+
+    let months = app.page("/billing/water-use?scale=month").await;
+    assert!(months.contains("By month") && months.contains("aria-current=\"page\""), "{months}");
+}
+
+#[tokio::test]
+async fn the_unit_is_kept_and_the_csv_has_the_charts_numbers() {
+    let app = spawn_app().await;
+    with_reads(&app).await;
+    let alex = app.register("12345678-1234567", "97501").await;
+    app.sign_in(&alex.email, PASSWORD).await;
+    let page = "/billing/water-use?scale=day&at=2026-10-15";
+    let back = format!("{page}&account={}", alex.account_id);
+    let r = app.post_form("set_usage_unit", page, &[("unit", "hcf"), ("back", &back)]).await;
+    assert_eq!(location(&r), back, "back to the same chart");
+    let shown = app.page(page).await;
+    assert!(shown.contains(" HCF</td>"), "{shown}");
+    let r = app
+        .post_form("set_usage_unit", page, &[("unit", "hcf"), ("back", "https://evil.example/")])
+        .await;
+    assert_eq!(location(&r), "/billing/water-use", "never back to elsewhere");
+
+    let csv = app.get("/billing/water-use.csv?scale=hour&at=2026-10-15").await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 25, "a header and 24 hours: {text}");
+    assert!(lines[0].starts_with("Start,Gallons,Read"), "{text}");
+    assert!(lines[8].starts_with("2026-10-15T07:00,"), "{text}");
+}
+
+#[tokio::test]
+async fn another_customers_account_is_never_shown_and_a_visitor_signs_in_first() {
+    let app = spawn_app().await;
+    with_reads(&app).await;
+    let alex = app.register("12345678-1234567", "97501").await;
+    let maria = app.register("23456789-2345678", "97502").await;
+    let q = query(maria.account_id, Scale::Day, TODAY);
+    let view = service::usage(&app.db, alex.customer_id, &q, TODAY).await.unwrap().unwrap();
+    assert_ne!(view.account, maria.account_id, "Alex's own account instead");
+    let r = app.get("/billing/water-use").await;
+    assert_eq!(location(&r), "/sign-in");
+    let r = app.get("/billing/water-use.csv").await;
+    assert_eq!(location(&r), "/sign-in");
+}
