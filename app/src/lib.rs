@@ -26,6 +26,7 @@ pub mod quickpay;
 pub mod registration;
 pub mod usage;
 pub mod wallet;
+pub mod water;
 
 #[cfg(feature = "ssr")]
 pub mod email;
@@ -140,6 +141,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/payments") view=history::PaymentHistoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/payments/:payment_id") view=history::PaymentReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/water-use") view=usage::WaterUsePage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/water-use/what-to-check") view=usage::WhatToCheckPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff") view=backoffice::StaffHomePage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/sign-in") view=backoffice::StaffSignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/enroll") view=backoffice::StaffEnrollPage ssr=SsrMode::Async/>

@@ -61,6 +61,8 @@ pub const PAYMENT_HISTORY: &str = "/billing/payments";
 pub const PAYMENT_HISTORY_CSV: &str = "/billing/payments.csv";
 
 pub const WATER_USE: &str = "/billing/water-use";
+/// What to check for a leak (linked from every alert).
+pub const WHAT_TO_CHECK: &str = "/billing/water-use/what-to-check";
 /// Water Use's chart as a CSV file (an axum route beside the page).
 pub const WATER_USE_CSV: &str = "/billing/water-use.csv";
 
@@ -163,6 +165,7 @@ mod tests {
             BILL_HISTORY,
             PAYMENT_HISTORY,
             WATER_USE,
+            WHAT_TO_CHECK,
         ] {
             assert!(routes.contains(&format!("path!(\"{path}\")")), "{path} has no route");
         }

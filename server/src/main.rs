@@ -210,7 +210,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { what: ImportKind::AchReturns { file } } => {
             import_ach_returns(&config, &db, &file).await
         }
-        Command::Import { what: ImportKind::Reads { file } } => import_reads(&db, &file).await,
+        Command::Import { what: ImportKind::Reads { file } } => {
+            import_reads(&config, &db, &file).await
+        }
     }
 }
 
@@ -467,7 +469,7 @@ async fn import_ach_returns(config: &Config, db: &Db, file: &Path) -> anyhow::Re
 }
 
 #[tracing::instrument(skip_all, fields(file = %file.display()))]
-async fn import_reads(db: &Db, file: &Path) -> anyhow::Result<()> {
+async fn import_reads(config: &Config, db: &Db, file: &Path) -> anyhow::Result<()> {
     let size =
         std::fs::metadata(file).with_context(|| format!("reading {}", file.display()))?.len();
     let bar = progress_bar(size);
@@ -494,10 +496,31 @@ async fn import_reads(db: &Db, file: &Path) -> anyhow::Result<()> {
                 report.unchanged,
                 report.accounts.len()
             );
-            Ok(())
+            alert(config, db, &report.accounts).await
         }
         Err(e) => refuse_import(file, &e),
     }
+}
+
+/// The water-use alerts over the accounts an import touched, and their emails sent.
+async fn alert(
+    config: &Config,
+    db: &Db,
+    accounts: &std::collections::BTreeSet<app::domain::AccountId>,
+) -> anyhow::Result<()> {
+    use app::water::alerts::{after_import, AlertContext};
+    let mailer = Mailer::from_config(config).context("setting up email")?;
+    let ctx = AlertContext { db, mailer: &mailer, rules: config.usage_alerts };
+    let found = after_import(&ctx, accounts.iter().copied())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+        .context("looking for leaks")?;
+    let sent = mailer.deliver_pending(db).await.context("sending the alert emails")?;
+    println!(
+        "Alerts: {} started, {} resolved; {} emails queued, {} sent, {} to retry.",
+        found.started, found.resolved, found.emails, sent.sent, sent.failed
+    );
+    Ok(())
 }
 
 /// A bar over a file's bytes, on a terminal only (a log or a pipe gets the summary alone).

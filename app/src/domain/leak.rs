@@ -10,6 +10,42 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What an alert is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AlertKind {
+    /// Water running every hour for two days (a leak: a toilet flapper, a pipe).
+    Continuous,
+    /// A high flow for hours (a burst pipe, a hose left on).
+    Burst,
+    /// A day well above the usual one.
+    HighUse,
+    /// Use while the customer said they were away.
+    Vacation,
+}
+
+impl AlertKind {
+    pub const ALL: [Self; 4] = [Self::Continuous, Self::Burst, Self::HighUse, Self::Vacation];
+
+    /// As `usage_alerts.kind` stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Continuous => "continuous",
+            Self::Burst => "burst",
+            Self::HighUse => "high_use",
+            Self::Vacation => "vacation",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    /// Whether it is found hour by hour (else day by day).
+    pub fn hourly(self) -> bool {
+        matches!(self, Self::Continuous | Self::Burst)
+    }
+}
+
 /// Whether a detector's condition holds at one hour or day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -21,6 +57,7 @@ pub enum State {
 /// The rules of the hourly detectors, in hundredths of a gallon an hour. The defaults are the
 /// published AMI rules for a residence; a utility may set its own per account class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FlowRules {
     /// Continuous flow: every hour of the window at or above this...
     pub continuous_centi_gph: i64,
@@ -30,6 +67,12 @@ pub struct FlowRules {
     pub burst_hours: usize,
     /// ...at or above this.
     pub burst_centi_gph: i64,
+}
+
+impl Default for FlowRules {
+    fn default() -> Self {
+        Self::RESIDENTIAL
+    }
 }
 
 impl FlowRules {

@@ -89,6 +89,21 @@ pub fn amount(centigallons: i64, unit: Unit, lang: super::Lang) -> String {
     }
 }
 
+/// "November 20, 2026, 10:00": a local time counted in seconds since 1970 (as the alerts
+/// keep the local hour a reading started).
+pub fn local_time(local: i64, lang: super::Lang) -> String {
+    let hour = local.rem_euclid(86_400) / 3600;
+    let date = local_day(local);
+    date.map(|d| format!("{}, {hour:02}:00", super::format::long_date(d, lang))).unwrap_or_default()
+}
+
+/// The day of a local time counted in seconds since 1970.
+pub fn local_day(local: i64) -> Option<Date> {
+    let epoch = time::macros::date!(1970 - 01 - 01).to_julian_day();
+    let day = i32::try_from(local.div_euclid(86_400)).ok()?;
+    Date::from_julian_day(epoch + day).ok()
+}
+
 /// The same day a year before (the 28th for the 29th of February).
 pub fn a_year_before(day: Date) -> Date {
     let year = day.year() - 1;
@@ -206,6 +221,13 @@ mod tests {
         let none = billing_period(date!(2026 - 11 - 29), &[], today);
         assert_eq!((none.len(), none.until), (30, date!(2026 - 11 - 30)));
         assert_eq!(october.iter().count(), 31);
+    }
+
+    #[test]
+    fn a_local_time_reads_as_its_day_and_hour() {
+        let local = (1_793_520_000 - 8 * 3600) + 10 * 3600;
+        assert_eq!(local_time(local, crate::domain::Lang::En), "November 1, 2026, 10:00");
+        assert_eq!(local_day(local), Some(time::macros::date!(2026 - 11 - 01)));
     }
 
     #[test]

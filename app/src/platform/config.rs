@@ -49,6 +49,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// The utility's staff in the back office.
     pub staff: StaffConfig,
+    /// The water-use alerts' rules, in hundredths of a gallon an hour (README).
+    pub usage_alerts: crate::domain::leak::FlowRules,
 }
 
 /// Staff sessions are shorter than customers': they open every customer's records.
@@ -321,6 +323,7 @@ impl Default for Config {
             ach: AchConfig::default(),
             limits: LimitsConfig::default(),
             staff: StaffConfig::default(),
+            usage_alerts: Default::default(),
         }
     }
 }

@@ -15,8 +15,9 @@ mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use page::WaterUsePage;
+pub use page::{WaterUsePage, WhatToCheckPage};
 
+use crate::domain::leak::AlertKind;
 use crate::domain::water_use::{Bucket, Days, Scale, Unit};
 use crate::domain::AccountId;
 #[cfg(feature = "ssr")]
@@ -41,6 +42,16 @@ pub struct Bar {
     pub hour: Option<u8>,
     pub now: Bucket,
     pub year_before: Bucket,
+}
+
+/// An alert on the account, until the customer dismisses it. Times are local (seconds
+/// since 1970 in the place the reads were taken).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownAlert {
+    pub id: i64,
+    pub kind: AlertKind,
+    pub started: i64,
+    pub resolved: Option<i64>,
 }
 
 /// How the days of a billed period compare with the bill.
@@ -70,6 +81,7 @@ pub struct UsageView {
     pub bill: Option<BillCheck>,
     /// The account has hourly reads (daily reads have no hourly chart).
     pub hourly: bool,
+    pub alerts: Vec<ShownAlert>,
 }
 
 impl UsageView {
@@ -101,6 +113,36 @@ pub async fn water_use(
     service::usage(&db, customer, &query, today).await.map_err(internal)
 }
 
+/// Dismisses one of the account's alerts (the customer saw it), then back to the page.
+#[server(endpoint = "dismiss_usage_alert")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn dismiss_usage_alert(
+    account: String,
+    alert: String,
+    back: Option<String>,
+) -> Result<(), ServerFnError> {
+    let db = expect_context::<crate::platform::Db>();
+    let Some(customer) = crate::auth::current_customer().await else {
+        leptos_axum::redirect(crate::paths::SIGN_IN);
+        return Ok(());
+    };
+    let owned = data::accounts(&db, customer).await.map_err(internal)?;
+    let account = owned.into_iter().map(|(id, _)| id).find(|id| id.to_string() == account.trim());
+    if let (Some(account), Ok(alert)) = (account, alert.trim().parse::<i64>()) {
+        crate::water::alerts::data::dismiss(&db, account, alert).await.map_err(internal)?;
+    }
+    leptos_axum::redirect(&usage_back(back));
+    Ok(())
+}
+
+/// Back to the usage page the form was on; never an address elsewhere.
+#[cfg(feature = "ssr")]
+fn usage_back(back: Option<String>) -> String {
+    let prefix = format!("{}?", crate::paths::WATER_USE);
+    back.filter(|b| b.starts_with(&prefix) && !b.contains("//"))
+        .unwrap_or_else(|| crate::paths::WATER_USE.to_string())
+}
+
 /// Keeps the unit the customer reads in, then back to the page they were on.
 #[server(endpoint = "set_usage_unit")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
@@ -113,9 +155,6 @@ pub async fn set_usage_unit(unit: String, back: Option<String>) -> Result<(), Se
     if let Some(unit) = Unit::parse(&unit) {
         data::set_unit(&db, customer, unit).await.map_err(internal)?;
     }
-    // Only back to the usage page itself: never an address from elsewhere.
-    let back = back
-        .filter(|b| b.starts_with(&format!("{}?", crate::paths::WATER_USE)) && !b.contains("//"));
-    leptos_axum::redirect(back.as_deref().unwrap_or(crate::paths::WATER_USE));
+    leptos_axum::redirect(&usage_back(back));
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The Water Use page: rendered whole on the server (links and plain forms, no island).
 
 use super::chart::{UsageChart, UsageTable};
-use super::{water_use, BillCheck, SetUsageUnit, UsageView};
+use super::{water_use, BillCheck, DismissUsageAlert, SetUsageUnit, ShownAlert, UsageView};
+use crate::domain::leak::AlertKind;
+use crate::domain::water_use::local_time;
 use crate::domain::water_use::{amount, whole_total, Bucket, Scale, Unit};
 use crate::domain::{format, Lang};
 use crate::forms::I18n;
@@ -122,6 +124,7 @@ fn Usage(view: UsageView) -> impl IntoView {
         view.link(view.scale, view.days.from).replacen(paths::WATER_USE, paths::WATER_USE_CSV, 1);
     view! {
         <h1>{t!(i18n, usage.title)}</h1>
+        <Alerts view=view.clone()/>
         <p>{t!(i18n, usage.intro)}</p>
         <AccountChoice view=view.clone()/>
         <ScaleTabs view=view.clone()/>
@@ -207,5 +210,80 @@ fn UnitChoice(view: UsageView) -> impl IntoView {
             </fieldset>
             <button type="submit" class="secondary">{t!(i18n, usage.unit_save)}</button>
         </ActionForm>
+    }
+}
+
+fn alert_text(i18n: I18n, alert: &ShownAlert, lang: Lang) -> String {
+    let what = match alert.kind {
+        AlertKind::Continuous => t_string!(i18n, usage.alert_continuous),
+        AlertKind::Burst => t_string!(i18n, usage.alert_burst),
+        AlertKind::HighUse => t_string!(i18n, usage.alert_high_use),
+        AlertKind::Vacation => t_string!(i18n, usage.alert_vacation),
+    };
+    let since = local_time(alert.started, lang);
+    match alert.resolved {
+        None => format!("{what} {} {since}.", t_string!(i18n, usage.alert_since)),
+        Some(end) => format!(
+            "{} {what} {} {since} ({} {}).",
+            t_string!(i18n, usage.alert_resolved),
+            t_string!(i18n, usage.alert_since),
+            t_string!(i18n, usage.alert_until),
+            local_time(end, lang)
+        ),
+    }
+}
+
+/// The account's alerts, each until dismissed: what was seen and since when, the hours on
+/// the chart, what to check.
+#[component]
+fn Alerts(view: UsageView) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = Lang::from(i18n.get_locale_untracked());
+    let back = view.link(view.scale, view.days.from);
+    let shown: Vec<_> = view.alerts.clone().into_iter().map(|alert| {
+        let back = back.clone();
+        let dismiss = ServerAction::<DismissUsageAlert>::new();
+        let day = crate::domain::water_use::local_day(alert.started).unwrap_or(view.days.from);
+        let hours = view.link(Scale::Hour, day);
+        let account = view.account.to_string();
+        let class = if alert.resolved.is_some() { "notice" } else { "notice warning" };
+        view! {
+            <section class=class role="status" aria-label=t_string!(i18n, usage.alert_label)>
+                <p><strong>{alert_text(i18n, &alert, lang)}</strong></p>
+                <p>
+                    <a href=hours>{t!(i18n, usage.alert_see_hours)}</a>" · "
+                    <a href=paths::WHAT_TO_CHECK>{t!(i18n, usage.alert_check)}</a>
+                </p>
+                <ActionForm action=dismiss>
+                    <input type="hidden" name="account" value=account/>
+                    <input type="hidden" name="alert" value=alert.id.to_string()/>
+                    <input type="hidden" name="back" value=back/>
+                    <button type="submit" class="secondary">{t!(i18n, usage.alert_dismiss)}</button>
+                </ActionForm>
+            </section>
+        }
+    }).collect();
+    shown
+}
+
+/// What to check when an alert says water keeps running: public, linked from every alert.
+#[component]
+pub fn WhatToCheckPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, leaks.title).to_string()/>
+        <h1>{t!(i18n, leaks.title)}</h1>
+        <p>{t!(i18n, leaks.intro)}</p>
+        <h2>{t!(i18n, leaks.meter_title)}</h2>
+        <p>{t!(i18n, leaks.meter)}</p>
+        <h2>{t!(i18n, leaks.toilet_title)}</h2>
+        <p>{t!(i18n, leaks.toilet)}</p>
+        <h2>{t!(i18n, leaks.irrigation_title)}</h2>
+        <p>{t!(i18n, leaks.irrigation)}</p>
+        <h2>{t!(i18n, leaks.softener_title)}</h2>
+        <p>{t!(i18n, leaks.softener)}</p>
+        <h2>{t!(i18n, leaks.call_title)}</h2>
+        <p>{t!(i18n, leaks.call)}</p>
+        <p><a href=paths::WATER_USE>{t!(i18n, leaks.back)}</a></p>
     }
 }

@@ -2,7 +2,8 @@
 //! scale and the period, its bars beside the same period a year before, and the bill check.
 
 use super::data;
-use super::{Bar, BillCheck, UsageQuery, UsageView};
+use super::{Bar, BillCheck, ShownAlert, UsageQuery, UsageView};
+use crate::domain::leak::AlertKind;
 use crate::domain::water_use::{
     a_year_before, billing_period, month_start, whole_total, Bucket, Days, Scale, MONTHS_SHOWN,
 };
@@ -50,7 +51,19 @@ pub async fn usage(
     view.accounts = accounts;
     view.unit = unit;
     view.hourly = hourly;
+    view.alerts = alerts(db, account).await?;
     Ok(Some(view))
+}
+
+/// The account's alerts not dismissed.
+async fn alerts(db: &Db, account: AccountId) -> Result<Vec<ShownAlert>, sqlx::Error> {
+    let rows = crate::water::alerts::data::shown(db, account).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, started, resolved)| {
+            Some(ShownAlert { id, kind: AlertKind::parse(&kind)?, started, resolved })
+        })
+        .collect())
 }
 
 /// A view without the customer's parts, which `usage` fills in.
@@ -66,6 +79,7 @@ fn view(account: AccountId, scale: Scale, days: Days, bars: Vec<Bar>) -> UsageVi
         next: None,
         bill: None,
         hourly: true,
+        alerts: Vec::new(),
     }
 }
 

@@ -64,6 +64,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("payment_history", &["account", "year"]),
     ("water_use", &["account", "scale", "at"]),
     ("set_usage_unit", &["unit", "back"]),
+    ("dismiss_usage_alert", &["account", "alert", "back"]),
     ("payment_receipt", &["payment_id"]),
     ("find_bill_to_pay", &["number", "zip"]),
     ("take_find_bill_outcome", &[]),

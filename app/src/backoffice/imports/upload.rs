@@ -169,11 +169,16 @@ async fn bill_documents(s: &Services<'_>, upload: &Upload) -> Result<Outcome, St
     }
 }
 
-/// Meter reads, checked then written as `server import reads` does.
+/// Meter reads, checked then written as `server import reads` does, then the alerts over
+/// the accounts they touched.
 async fn reads(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
+    use crate::water::alerts::{after_import, AlertContext};
     let open = || Ok(std::io::Cursor::new(upload.bytes.as_slice()));
     match import::reads::import_reads(s.db, open, &mut |_, _| {}).await {
         Ok(report) => {
+            let ctx = AlertContext { db: s.db, mailer: s.mailer, rules: s.config.usage_alerts };
+            let accounts = report.accounts.iter().copied();
+            after_import(&ctx, accounts).await.map_err(|e| format!("{e:?}"))?;
             let summary = ImportSummary::Reads {
                 rows: report.rows,
                 written: report.written,
