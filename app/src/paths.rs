@@ -63,6 +63,8 @@ pub const PAYMENT_HISTORY_CSV: &str = "/billing/payments.csv";
 pub const WATER_USE: &str = "/billing/water-use";
 /// What to check for a leak (linked from every alert).
 pub const WHAT_TO_CHECK: &str = "/billing/water-use/what-to-check";
+/// Green Button "Download My Data" of the shown period (ESPI XML, an axum route).
+pub const WATER_USE_GREEN_BUTTON: &str = "/billing/water-use/green-button.xml";
 /// Water Use's chart as a CSV file (an axum route beside the page).
 pub const WATER_USE_CSV: &str = "/billing/water-use.csv";
 

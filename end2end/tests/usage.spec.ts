@@ -8,12 +8,14 @@ const journeys = [
     title: 'Water Use', previous: '← Previous period', addsUp: "These days add up to your bill's usage",
     byHour: 'By hour', byMonth: 'By month', table: 'Water use', hcf: 'HCF (hundred cubic feet: 748 gallons)',
     change: 'Change unit', download: 'Download these numbers (CSV)', hourHeader: 'Hour',
+    greenButton: 'Download My Data (Green Button)',
   },
   {
     lang: 'es', js: false, number: '00345678-0034567',
     title: 'Consumo de agua', previous: '← Período anterior', addsUp: 'Estos días suman el consumo de su factura',
     byHour: 'Por hora', byMonth: 'Por mes', table: 'Consumo de agua', hcf: 'HCF (cien pies cúbicos: 748 galones)',
     change: 'Cambiar la unidad', download: 'Descargar estos números (CSV)', hourHeader: 'Hora',
+    greenButton: 'Descargar mis datos (Green Button)',
   },
 ] as const;
 
@@ -66,6 +68,10 @@ for (const j of journeys) {
     const csv = await page.request.get(href!);
     expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
     expect((await csv.text()).trim().split('\n')).toHaveLength(25);
+    const greenButton = await page.getByRole('link', { name: j.greenButton }).getAttribute('href');
+    const xml = await page.request.get(greenButton!);
+    expect(xml.headers()['content-type']).toBe('application/atom+xml');
+    expect(await xml.text()).toContain('<espi:uom>128</espi:uom>');
     await context.close();
   });
 }

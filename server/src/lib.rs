@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route(app::paths::BILL_PDF_ROUTE, get(bill_pdf))
         .route(app::paths::PAYMENT_HISTORY_CSV, get(payments_csv))
         .route(app::paths::WATER_USE_CSV, get(water_use_csv))
+        .route(app::paths::WATER_USE_GREEN_BUTTON, get(green_button))
         .route(app::paths::STAFF_AUDIT_CSV, get(audit_csv))
         .route(
             app::paths::STAFF_IMPORTS_UPLOAD,
@@ -123,6 +124,15 @@ async fn water_use_csv(
 ) -> axum::response::Response {
     let (parts, _) = request.into_parts();
     app::usage::csv::serve(state.db, state.config, parts).await
+}
+
+/// Green Button "Download My Data" (`app::usage::green_button`), for the signed-in customer.
+async fn green_button(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    app::usage::green_button::serve(state.db, state.config, parts).await
 }
 
 /// The audit log as CSV, for admins (`app::backoffice::audit_log::csv`).

@@ -55,7 +55,8 @@ pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Respo
     }
 }
 
-fn query(raw: &str) -> UsageQuery {
+/// The page's query, as its address carries it.
+pub(super) fn query(raw: &str) -> UsageQuery {
     let mut query = UsageQuery::default();
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
         let value = Some(value.into_owned());

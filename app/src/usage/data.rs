@@ -68,7 +68,7 @@ pub async fn hourly(
 /// Whether the account's reads are daily only (no hourly chart to give).
 pub async fn has_hourly_reads(db: &Db, account: AccountId) -> Result<bool, sqlx::Error> {
     let found: Option<(i64,)> = sqlx::query_as(
-        "SELECT 1 FROM meter_reads WHERE account_id = $1 AND interval_minutes < 1440 LIMIT 1",
+        "SELECT account_id FROM meter_reads WHERE account_id = $1 AND interval_minutes < 1440 LIMIT 1",
     )
     .bind(account)
     .fetch_optional(&db.pool)

@@ -4,13 +4,15 @@
 //! the accessible alternative, and every choice is a link or a plain form: the page reads
 //! the same without JavaScript. A bucket without reads shows as missing, never as zero;
 //! the days of a billed period are checked against the bill's usage. The same numbers are
-//! downloadable as CSV (`csv`). The reads are `meter_reads` (`server import reads`).
+//! downloadable as CSV (`csv`) and as Green Button's ESPI XML (`green_button`). The reads are `meter_reads` (`server import reads`).
 
 mod chart;
 #[cfg(feature = "ssr")]
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod data;
+#[cfg(feature = "ssr")]
+pub mod green_button;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod service;

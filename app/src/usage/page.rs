@@ -120,8 +120,9 @@ fn Usage(view: UsageView) -> impl IntoView {
     let caption = format!("{} · {title}", t_string!(i18n, usage.table_caption));
     let previous = view.link(view.scale, view.previous);
     let next = view.next.map(|at| view.link(view.scale, at));
-    let csv =
-        view.link(view.scale, view.days.from).replacen(paths::WATER_USE, paths::WATER_USE_CSV, 1);
+    let here = view.link(view.scale, view.days.from);
+    let csv = here.replacen(paths::WATER_USE, paths::WATER_USE_CSV, 1);
+    let green_button = here.replacen(paths::WATER_USE, paths::WATER_USE_GREEN_BUTTON, 1);
     view! {
         <h1>{t!(i18n, usage.title)}</h1>
         <Alerts view=view.clone()/>
@@ -139,7 +140,10 @@ fn Usage(view: UsageView) -> impl IntoView {
         </nav>
         <UsageTable view=view.clone() caption/>
         <UnitChoice view=view.clone()/>
-        <p><a class="button secondary" href=csv download="water-use.csv">{t!(i18n, usage.download_csv)}</a></p>
+        <p class="usage-downloads">
+            <a class="button secondary" href=csv download="water-use.csv">{t!(i18n, usage.download_csv)}</a>" "
+            <a class="button secondary" href=green_button download="green-button-water.xml">{t!(i18n, usage.download_green_button)}</a>
+        </p>
     }
 }
 

@@ -70,6 +70,46 @@ pub async fn last_read(db: &Db, account: AccountId) -> Result<Option<i64>, sqlx:
     Ok(last.map(|(local,)| local))
 }
 
+/// One interval as read (all the account's meters added): its start in Unix seconds, its
+/// length, its offset from UTC and its use in hundredths of a gallon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Interval {
+    pub read_at: i64,
+    pub minutes: i64,
+    pub utc_offset_minutes: i64,
+    pub centigallons: i64,
+}
+
+impl Interval {
+    /// The local day it belongs to, counted from 1970.
+    pub fn local_day(&self) -> i64 {
+        (self.read_at + self.utc_offset_minutes * 60).div_euclid(DAY)
+    }
+}
+
+/// The account's intervals of local days `from_day`..`until_day`, in time order: what a
+/// Green Button file carries.
+pub async fn intervals(
+    db: &Db,
+    account: AccountId,
+    from_day: i64,
+    until_day: i64,
+) -> Result<Vec<Interval>, sqlx::Error> {
+    let rows: Vec<Interval> = sqlx::query_as(
+        "SELECT read_at, CAST(interval_minutes AS BIGINT) AS minutes, \
+         CAST(utc_offset_minutes AS BIGINT) AS utc_offset_minutes, \
+         CAST(SUM(centigallons) AS BIGINT) AS centigallons FROM meter_reads \
+         WHERE account_id = $1 AND read_at >= $2 AND read_at < $3 \
+         GROUP BY read_at, interval_minutes, utc_offset_minutes ORDER BY read_at",
+    )
+    .bind(account)
+    .bind(from_day * DAY - OFFSET_REACH)
+    .bind(until_day * DAY + OFFSET_REACH)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().filter(|r| (from_day..until_day).contains(&r.local_day())).collect())
+}
+
 /// Days since 1970 of a date.
 pub fn unix_day(day: Date) -> i64 {
     i64::from(day.to_julian_day() - time::macros::date!(1970 - 01 - 01).to_julian_day())

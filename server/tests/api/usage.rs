@@ -113,3 +113,76 @@ async fn another_customers_account_is_never_shown_and_a_visitor_signs_in_first()
     let r = app.get("/billing/water-use.csv").await;
     assert_eq!(location(&r), "/sign-in");
 }
+
+/// The child element `ns:name` of `node`.
+fn child<'a, 'i>(
+    node: roxmltree::Node<'a, 'i>,
+    ns: &str,
+    name: &str,
+) -> Option<roxmltree::Node<'a, 'i>> {
+    node.children().find(|c| c.has_tag_name((ns, name)))
+}
+
+/// The text of the ESPI child `name` of `node`.
+fn text_of(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+    child(node, "http://naesb.org/espi", name).and_then(|n| n.text()).map(str::to_string)
+}
+
+#[tokio::test]
+async fn green_button_carries_each_read_of_the_period_as_espi_water_in_us_gallons() {
+    const ATOM: &str = "http://www.w3.org/2005/Atom";
+    const ESPI: &str = "http://naesb.org/espi";
+    let app = spawn_app().await;
+    with_reads(&app).await;
+    let maria = app.register("23456789-2345678", "97502").await;
+    app.sign_in(&maria.email, PASSWORD).await;
+    let gap_day = TODAY - Duration::days(2);
+    let at = app::domain::format::iso_date(gap_day);
+    let r = app.get(&format!("/billing/water-use/green-button.xml?scale=hour&at={at}")).await;
+    assert_eq!(r.headers()["content-type"], "application/atom+xml");
+    let xml = r.text().await.unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let feed = doc.root_element();
+    assert_eq!((feed.tag_name().namespace(), feed.tag_name().name()), (Some(ATOM), "feed"));
+    let entries: Vec<_> = feed.children().filter(|c| c.has_tag_name((ATOM, "entry"))).collect();
+    // Atom's required elements, on the feed and on every entry; each entry holds one resource.
+    for node in std::iter::once(feed).chain(entries.iter().copied()) {
+        for name in ["id", "title", "updated"] {
+            assert!(child(node, ATOM, name).is_some(), "{name} in {node:?}");
+        }
+    }
+    for e in &entries {
+        let self_link = e
+            .children()
+            .any(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("self"));
+        assert!(self_link && child(*e, ATOM, "content").is_some());
+    }
+    let find = |name: &str| doc.descendants().find(|n| n.has_tag_name((ESPI, name)));
+    let category =
+        child(find("UsagePoint").expect("a UsagePoint"), ESPI, "ServiceCategory").unwrap();
+    assert_eq!(text_of(category, "kind").as_deref(), Some("2"), "water");
+    let reading_type = find("ReadingType").expect("a ReadingType");
+    assert_eq!(text_of(reading_type, "uom").as_deref(), Some("128"), "US gallons");
+    assert_eq!(text_of(reading_type, "intervalLength").as_deref(), Some("3600"));
+    assert_eq!(text_of(reading_type, "powerOfTenMultiplier").as_deref(), Some("-2"));
+    assert!(find("MeterReading").is_some());
+    let blocks: Vec<_> =
+        doc.descendants().filter(|n| n.has_tag_name((ESPI, "IntervalBlock"))).collect();
+    assert_eq!(blocks.len(), 1, "one local day");
+    let readings: Vec<_> =
+        blocks[0].children().filter(|n| n.has_tag_name((ESPI, "IntervalReading"))).collect();
+    assert_eq!(readings.len(), 19, "the five hours without reads are left out, not zero");
+    let mut sum = 0;
+    for reading in &readings {
+        let period = child(*reading, ESPI, "timePeriod").expect("timePeriod");
+        assert_eq!(text_of(period, "duration").as_deref(), Some("3600"));
+        assert!(text_of(period, "start").is_some());
+        sum += text_of(*reading, "value").unwrap().parse::<i64>().unwrap();
+    }
+    let hours = app::usage::data::hourly(&app.db, maria.account_id, gap_day).await.unwrap();
+    assert_eq!(
+        sum,
+        hours.values().map(|(c, _)| c).sum::<i64>(),
+        "the same hundredths as the chart"
+    );
+}
