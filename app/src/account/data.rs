@@ -1,7 +1,7 @@
 //! SQL for the account overview. Every query starts from the login, so a customer only
 //! ever reads their own accounts.
 
-use super::{AccountSummary, BillLine, Overview, PaymentLine};
+use super::{AccountSummary, BillLine, Overview, PaymentLine, WaterLine};
 use crate::domain::{AccountId, Cents, LoginId};
 use crate::platform::db::{parse_date, IsoDate};
 use crate::platform::Db;
@@ -49,9 +49,26 @@ pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sq
             payments: payments.into_iter().map(payment_line).collect::<Result<_, _>>()?,
             autopay: row.autopay_count > 0,
             paperless: row.delivery_method == "email",
+            water: water(db, row.id).await?,
         });
     }
     Ok(Some(Overview { name, accounts }))
+}
+
+/// The account's use over the 30 days up to its newest read, and its alerts not dismissed;
+/// `None` without reads.
+async fn water(db: &Db, account: AccountId) -> Result<Option<WaterLine>, sqlx::Error> {
+    use crate::water::series::{self, DAY};
+    let Some(last) = series::last_read(db, account).await? else { return Ok(None) };
+    let last_day = last.div_euclid(DAY);
+    let days = series::buckets(db, account, last_day - 29, last_day + 1, DAY).await?;
+    let alerts = crate::water::alerts::data::shown(db, account).await?;
+    Ok(series::day_of(last_day).map(|through| WaterLine {
+        centigallons: days.values().map(|(c, _)| c).sum(),
+        whole: days.len() == 30 && days.values().all(|(_, whole)| *whole),
+        through,
+        alerts: alerts.iter().filter(|(_, _, _, resolved)| resolved.is_none()).count(),
+    }))
 }
 
 #[derive(sqlx::FromRow)]

@@ -47,6 +47,19 @@ pub struct AccountSummary {
     pub paperless: bool,
     /// Payments on their way: shown so that nobody pays twice by doubt.
     pub on_its_way: Vec<crate::payments::OnItsWay>,
+    /// Water use, for an account with meter reads.
+    pub water: Option<WaterLine>,
+}
+
+/// The overview's water line: the 30 days up to the newest read, and open alerts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaterLine {
+    pub centigallons: i64,
+    /// Every one of the 30 days was read whole.
+    pub whole: bool,
+    pub through: Date,
+    /// Alerts still running that the customer has not dismissed.
+    pub alerts: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,6 +96,35 @@ pub fn OverviewPage() -> impl IntoView {
     }
 }
 
+/// Water use in the last 30 days read, an alert still running, and the way to the chart.
+#[component]
+fn WaterSummary(account: crate::domain::AccountId, water: WaterLine) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = crate::page_lang();
+    let link = format!("{}?account={account}", paths::WATER_USE);
+    let used = gallons((water.centigallons + 50) / 100, lang);
+    let mut line = format!(
+        "{}: {used} {} {}",
+        t_string!(i18n, overview.water_use),
+        t_string!(i18n, overview.water_through),
+        long_date(water.through, lang)
+    );
+    if !water.whole {
+        line = format!("{line} {}", t_string!(i18n, overview.water_partial));
+    }
+    view! {
+        {(water.alerts > 0).then(|| view! {
+            <p class="notice warning" role="status">
+                <strong>{t!(i18n, overview.water_alert)}</strong>" "
+                <a href=link.clone()>{t!(i18n, overview.water_alert_see)}</a>
+            </p>
+        })}
+        <p class="water-summary">
+            {line}" · "<a href=link>{t!(i18n, overview.water_see)}</a>
+        </p>
+    }
+}
+
 #[component]
 fn OverviewView(overview: Overview) -> impl IntoView {
     let i18n = use_i18n();
@@ -108,6 +150,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                             " · "<a href=paths::DELIVERY_SETTINGS>{t!(i18n, overview.manage_delivery)}</a></dd>
                     </dl>
                     <crate::payments::OnItsWayNotices payments=a.on_its_way.clone()/>
+                    {a.water.map(|w| view! { <WaterSummary account=a.account_id water=w/> })}
                     <p><a class="button primary" href=paths::pay_account(a.account_id)>{t!(i18n, pay.pay_now)}</a></p>
                     <table class="bills">
                         <caption>{t!(i18n, overview.last_bills)}</caption>

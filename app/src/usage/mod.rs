@@ -87,6 +87,17 @@ pub struct UsageView {
 }
 
 impl UsageView {
+    /// The last day shown: an address with it shows this same period again at this scale,
+    /// and the period holding it at another.
+    pub fn anchor(&self) -> Date {
+        self.days.until.previous_day().unwrap_or(self.days.from).max(self.days.from)
+    }
+
+    /// This view's own address.
+    pub fn here(&self) -> String {
+        self.link(self.scale, self.anchor())
+    }
+
     /// The address of this view at another account, scale or day.
     pub fn link(&self, scale: Scale, at: Date) -> String {
         let at = crate::domain::format::iso_date(at);

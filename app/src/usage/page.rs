@@ -120,7 +120,7 @@ fn Usage(view: UsageView) -> impl IntoView {
     let caption = format!("{} · {title}", t_string!(i18n, usage.table_caption));
     let previous = view.link(view.scale, view.previous);
     let next = view.next.map(|at| view.link(view.scale, at));
-    let here = view.link(view.scale, view.days.from);
+    let here = view.here();
     let csv = here.replacen(paths::WATER_USE, paths::WATER_USE_CSV, 1);
     let green_button = here.replacen(paths::WATER_USE, paths::WATER_USE_GREEN_BUTTON, 1);
     view! {
@@ -170,7 +170,7 @@ fn AccountChoice(view: UsageView) -> impl IntoView {
 #[component]
 fn ScaleTabs(view: UsageView) -> impl IntoView {
     let i18n = use_i18n();
-    let at = view.days.from;
+    let at = view.anchor();
     view! {
         <nav class="usage-scales" aria-label=t_string!(i18n, usage.scales)>
             <ul>
@@ -193,7 +193,7 @@ fn ScaleTabs(view: UsageView) -> impl IntoView {
 fn UnitChoice(view: UsageView) -> impl IntoView {
     let i18n = use_i18n();
     let set = ServerAction::<SetUsageUnit>::new();
-    let back = view.link(view.scale, view.days.from);
+    let back = view.here();
     let chosen = view.unit;
     let choice = move |unit: Unit, label: &'static str| {
         let id = format!("usage-unit-{}", unit.as_str());
@@ -243,7 +243,7 @@ fn alert_text(i18n: I18n, alert: &ShownAlert, lang: Lang) -> String {
 fn Alerts(view: UsageView) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
-    let back = view.link(view.scale, view.days.from);
+    let back = view.here();
     let shown: Vec<_> = view.alerts.clone().into_iter().map(|alert| {
         let back = back.clone();
         let dismiss = ServerAction::<DismissUsageAlert>::new();

@@ -132,6 +132,8 @@ async fn the_alert_shows_on_the_usage_page_until_dismissed() {
         "{page}"
     );
     assert!(page.contains("/billing/water-use/what-to-check"), "{page}");
+    let overview = app.page("/account").await;
+    assert!(overview.contains("Water-use alert on this account"), "{overview}");
     let (id,): (i64,) =
         sqlx::query_as("SELECT id FROM usage_alerts").fetch_one(&app.db.pool).await.unwrap();
     let account = sam.account_id.to_string();
@@ -143,6 +145,8 @@ async fn the_alert_shows_on_the_usage_page_until_dismissed() {
     app.post_form("dismiss_usage_alert", "/billing/water-use", &fields).await;
     let page = app.page("/billing/water-use").await;
     assert!(!page.contains("running every hour"), "dismissed: {page}");
+    let overview = app.page("/account").await;
+    assert!(!overview.contains("Water-use alert on this account"), "{overview}");
     let check = app.page_in("/billing/water-use/what-to-check", "es").await;
     assert!(
         check.contains("Qué revisar si hay una fuga") && check.contains("colorante"),

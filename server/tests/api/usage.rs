@@ -69,6 +69,10 @@ async fn the_page_reads_whole_without_javascript_and_a_gap_is_missing_not_zero()
     let es = app.page_in("/billing/water-use?scale=day&at=2026-10-15", "es").await;
     assert!(es.contains("Consumo de agua") && es.contains("Estos días suman"), "{es}");
 
+    let overview = app.page("/account").await;
+    let summary = "Water use, last 30 days: ";
+    assert!(overview.contains(summary) && overview.contains("(some reads missing)"), "{overview}");
+
     let months = app.page("/billing/water-use?scale=month").await;
     assert!(months.contains("By month") && months.contains("aria-current=\"page\""), "{months}");
 }
@@ -97,6 +101,15 @@ async fn the_unit_is_kept_and_the_csv_has_the_charts_numbers() {
     assert_eq!(lines.len(), 25, "a header and 24 hours: {text}");
     assert!(lines[0].starts_with("Start,Gallons,Read"), "{text}");
     assert!(lines[8].starts_with("2026-10-15T07:00,"), "{text}");
+
+    // The month chart's download is of the months shown, up to October.
+    let months = app.page("/billing/water-use?scale=month&at=2026-10-15").await;
+    let query =
+        months.split("href=\"/billing/water-use.csv?").nth(1).and_then(|r| r.split('"').next());
+    let query = query.expect("a CSV link").replace("&amp;", "&");
+    let csv = app.get(&format!("/billing/water-use.csv?{query}")).await.text().await.unwrap();
+    let last = csv.lines().last().unwrap_or_default().to_string();
+    assert!(last.starts_with("2026-10-01,") && !last.starts_with("2026-10-01,,"), "{csv}");
 }
 
 #[tokio::test]
