@@ -13,9 +13,11 @@ mod outcome;
 
 mod bill_numbers;
 mod import_problems;
+mod nacha_texts;
 pub use bill_numbers::{number_error_text, zip_error_text};
 pub use choices::{Choice, Choices, RadioGroup};
 pub use import_problems::import_problem_text;
+pub use nacha_texts::nacha_fault_text;
 pub use outcome::{field_error, kept_value, listed, summary, FormProblem, I18n, Outcome};
 
 use leptos::prelude::*;

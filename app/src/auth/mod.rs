@@ -19,8 +19,8 @@ pub mod staff_data;
 pub use components::{SignInNotice, SignOutButton};
 #[cfg(feature = "ssr")]
 pub use session::{
-    current_customer, current_customer_login, current_principal, current_staff, require_admin,
-    require_staff,
+    current_customer, current_customer_login, current_principal, current_staff,
+    customer_of_request, require_admin, require_staff,
 };
 
 use crate::domain::staff::StaffRole;

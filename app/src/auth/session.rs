@@ -161,6 +161,26 @@ pub async fn current_customer() -> Option<CustomerId> {
     current_customer_login().await.map(|c| c.customer)
 }
 
+/// The signed-in customer of a request that an axum handler serves outside Leptos' routes
+/// (a download): the session is read in a reactive owner that carries the request, the
+/// database and the configuration, as a page's would be. Also the request's language.
+pub async fn customer_of_request(
+    db: &crate::platform::Db,
+    config: crate::platform::Config,
+    parts: http::request::Parts,
+) -> (Option<CustomerId>, String) {
+    use leptos::prelude::*;
+    let owner = Owner::new();
+    let (signed_in, locale) = owner.with(|| {
+        provide_context(parts);
+        provide_context(db.clone());
+        provide_context(config);
+        let locale = crate::platform::request::request_locale();
+        (ScopedFuture::new(current_customer()), locale)
+    });
+    (signed_in.await, locale)
+}
+
 /// The signed-in staff member; `None` when nobody is, or a customer is.
 pub async fn current_staff() -> Option<StaffMember> {
     current_principal().await?.staff()

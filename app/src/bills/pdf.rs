@@ -1,13 +1,11 @@
 //! `GET /billing/bills/{bill_id}/pdf`: the utility's PDF of a bill, to its owner only. An
-//! axum handler rather than a page (a page is HTML); it asks `auth` who is signed in as
-//! every page does, in a reactive owner that carries the request, the database and the
-//! configuration, as leptos gives its pages and server functions.
+//! axum handler rather than a page (a page is HTML); it asks `auth` who is signed in
+//! (`customer_of_request`, as every page does).
 
 use crate::domain::BillId;
 use crate::platform::{Config, Db};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, HeaderValue, StatusCode};
-use leptos::prelude::*;
 
 /// The PDF's own Content-Security-Policy. Nothing may load but the PDF itself; Chrome shows
 /// a PDF as a plugin of its document with inline styles of its viewer, and under the pages'
@@ -20,14 +18,8 @@ pub const PDF_POLICY: &str = "default-src 'none'; object-src 'self'; style-src '
 #[tracing::instrument(skip_all, fields(bill = %raw_id))]
 pub async fn serve(db: Db, config: Config, parts: http::request::Parts, raw_id: &str) -> Response {
     let policy = parts.extensions.get::<crate::platform::security::PagePolicySlot>().cloned();
-    let owner = Owner::new();
-    let signed_in = owner.with(|| {
-        provide_context(parts);
-        provide_context(db.clone());
-        provide_context(config);
-        ScopedFuture::new(crate::auth::current_customer())
-    });
-    let Some(customer) = signed_in.await else {
+    let (signed_in, _) = crate::auth::customer_of_request(&db, config, parts).await;
+    let Some(customer) = signed_in else {
         return Redirect::to(crate::paths::SIGN_IN).into_response();
     };
     let Ok(id) = raw_id.parse::<BillId>() else { return not_found() };

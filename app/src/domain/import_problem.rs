@@ -141,10 +141,9 @@ pub enum ImportProblem {
     ZipNoManifest {
         manifest: String,
     },
-    /// Not a NACHA return file the portal reads: the technical detail is the bank file
-    /// format's own words.
+    /// Not a NACHA return file the portal reads, and why.
     NotNacha {
-        detail: String,
+        fault: super::nacha_fault::NachaFault,
     },
     UnmatchedTrace {
         trace: String,

@@ -19,6 +19,7 @@ pub mod local_path;
 pub mod mask;
 pub mod meter_read;
 pub mod money;
+pub mod nacha_fault;
 pub mod password;
 pub mod payment;
 pub mod phone;

@@ -71,7 +71,10 @@ fn file_problem_text(locale: Locale, problem: &ImportProblem) -> String {
         P::ZipNoManifest { manifest } => {
             label(td_string!(locale, imports.p_zip_no_manifest), manifest)
         }
-        P::NotNacha { detail } => label(td_string!(locale, imports.p_not_nacha), detail),
+        P::NotNacha { fault } => {
+            let why = super::nacha_fault_text(locale, fault);
+            label(td_string!(locale, imports.p_not_nacha), &why)
+        }
         P::UnmatchedTrace { trace } => label(td_string!(locale, imports.p_unmatched_trace), trace),
         P::NotCsv
         | P::Columns { .. }

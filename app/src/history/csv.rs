@@ -1,7 +1,6 @@
 //! `GET /billing/payments.csv`: Payment History as a CSV file, with the page's filters. An
-//! axum handler rather than a page (a page is HTML); it asks `auth` who is signed in as
-//! `bills::pdf` does, in a reactive owner that carries the request, the database and the
-//! configuration.
+//! axum handler rather than a page (a page is HTML); it asks `auth` who is signed in
+//! (`customer_of_request`).
 
 use super::HistoryPayment;
 use crate::domain::{format, Lang};
@@ -9,22 +8,14 @@ use crate::i18n::{td_string, Locale};
 use crate::platform::{Config, Db};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, HeaderValue, StatusCode};
-use leptos::prelude::*;
 
 /// The signed-in customer's payments as a CSV download, filtered as the address says (a bad
 /// filter is no filter, as on the page). Signed out: the sign-in page.
 #[tracing::instrument(skip_all)]
 pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Response {
     let query = parts.uri.query().unwrap_or_default().to_string();
-    let owner = Owner::new();
-    let (signed_in, locale) = owner.with(|| {
-        provide_context(parts);
-        provide_context(db.clone());
-        provide_context(config);
-        let locale = crate::platform::request::request_locale();
-        (ScopedFuture::new(crate::auth::current_customer()), locale)
-    });
-    let Some(customer) = signed_in.await else {
+    let (signed_in, locale) = crate::auth::customer_of_request(&db, config, parts).await;
+    let Some(customer) = signed_in else {
         return Redirect::to(crate::paths::SIGN_IN).into_response();
     };
     let lang = Lang::from_locale(&locale);

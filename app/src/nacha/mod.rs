@@ -7,7 +7,7 @@
 
 mod reader;
 mod returns;
-pub use reader::{read, FileSummary, ReadError};
+pub use reader::{read, FileSummary, NachaFault, ReadError};
 pub use returns::{
     read_answers, write_answers, Answer, AnswerBatch, AnswerEntry, AnswerFile, Answered, Correction,
 };

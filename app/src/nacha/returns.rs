@@ -5,7 +5,7 @@
 //! yields every entry with its line; `write_answers` makes such files (the tests build
 //! returns and notices with it). Pure: no I/O, no database.
 
-use super::reader::{check_shape, err, num, ReadError};
+use super::reader::{check_shape, err, num, NachaFault, ReadError};
 use super::{alpha, number};
 use crate::domain::ach_return::{ChangeCode, ReturnCode};
 use crate::domain::{BankAccountNumber, BankAccountType, RoutingNumber};
@@ -223,8 +223,7 @@ pub fn read_answers(text: &str) -> Result<Vec<Answered>, ReadError> {
     let (mut file_sums, mut batches) = (Sums::default(), 0u64);
     let mut i = 1;
     loop {
-        let record =
-            records.get(i).ok_or_else(|| err(i + 1, "the file ends without a file control"))?;
+        let record = records.get(i).ok_or_else(|| err(i + 1, NachaFault::NoFileControl))?;
         match &record[..1] {
             "5" => {
                 let sums;
@@ -239,7 +238,10 @@ pub fn read_answers(text: &str) -> Result<Vec<Answered>, ReadError> {
                 check_control(&records, i, batches, &file_sums)?;
                 return Ok(answers);
             }
-            other => return Err(err(i + 1, format!("unexpected record type {other}"))),
+            other => {
+                let record_type = other.to_string();
+                return Err(err(i + 1, NachaFault::UnexpectedRecordType { record_type }));
+            }
         }
     }
 }
@@ -247,22 +249,22 @@ pub fn read_answers(text: &str) -> Result<Vec<Answered>, ReadError> {
 fn check_control(records: &[&str], i: usize, batches: u64, sums: &Sums) -> Result<(), ReadError> {
     let (line, record) = (i + 1, records[i]);
     if num(line, record, 2, 7)? != batches {
-        return Err(err(line, "the file's batch count is wrong"));
+        return Err(err(line, NachaFault::FileBatchCount));
     }
     if num(line, record, 8, 13)? != (i as u64 + 1).div_ceil(10) {
-        return Err(err(line, "the file's block count is wrong"));
+        return Err(err(line, NachaFault::FileBlockCount));
     }
     if num(line, record, 14, 21)? != sums.records {
-        return Err(err(line, "the file's entry and addenda count is wrong"));
+        return Err(err(line, NachaFault::FileEntryCount));
     }
     if num(line, record, 22, 31)? != sums.hash % 10_000_000_000 {
-        return Err(err(line, "the file's entry hash is wrong"));
+        return Err(err(line, NachaFault::FileEntryHash));
     }
     if num(line, record, 32, 43)? != sums.debits || num(line, record, 44, 55)? != sums.credits {
-        return Err(err(line, "the file's debit or credit total is wrong"));
+        return Err(err(line, NachaFault::FileTotals));
     }
     if let Some(k) = records[i + 1..].iter().position(|r| *r != "9".repeat(94)) {
-        return Err(err(i + 2 + k, "only filler records may follow the file control"));
+        return Err(err(i + 2 + k, NachaFault::FillerAfterControl));
     }
     Ok(())
 }
@@ -276,10 +278,7 @@ fn read_batch(
 ) -> Result<(usize, Sums), ReadError> {
     let header = records[i];
     if !matches!(&header[1..4], "200" | "220" | "225") {
-        return Err(err(
-            i + 1,
-            format!("service class code {} is not 200, 220 or 225", &header[1..4]),
-        ));
+        return Err(err(i + 1, NachaFault::ServiceClass { code: header[1..4].to_string() }));
     }
     let cor = &header[50..53] == "COR";
     let batch_number = &header[87..94];
@@ -300,21 +299,21 @@ fn read_batch(
     let control = records
         .get(i)
         .filter(|r| r.starts_with('8'))
-        .ok_or_else(|| err(line, "a batch without its control"))?;
+        .ok_or_else(|| err(line, NachaFault::BatchWithoutControl))?;
     if control[1..4] != header[1..4] {
-        return Err(err(line, "the batch control's service class differs from its header's"));
+        return Err(err(line, NachaFault::BatchServiceClassDiffers));
     }
     if num(line, control, 5, 10)? != sums.records {
-        return Err(err(line, "the batch's entry and addenda count is wrong"));
+        return Err(err(line, NachaFault::BatchEntryCount));
     }
     if num(line, control, 11, 20)? != sums.hash % 10_000_000_000 {
-        return Err(err(line, "the batch's entry hash is wrong"));
+        return Err(err(line, NachaFault::BatchEntryHash));
     }
     if num(line, control, 21, 32)? != sums.debits || num(line, control, 33, 44)? != sums.credits {
-        return Err(err(line, "the batch's debit or credit total is wrong"));
+        return Err(err(line, NachaFault::BatchTotals));
     }
     if &control[87..94] != batch_number {
-        return Err(err(line, "the batch control names another batch"));
+        return Err(err(line, NachaFault::BatchNumber));
     }
     Ok((i + 1, sums))
 }
@@ -328,49 +327,50 @@ fn read_entry(records: &[&str], i: usize, cor: bool) -> Result<Answered, ReadErr
         26 | 36 if !cor || amount == 0 => {}
         28 | 38 if amount == 0 => {}
         _ => {
-            return Err(err(line, format!("transaction code {code:02} with amount {amount} is not a return or notice of a debit")))
+            let code = format!("{code:02}");
+            return Err(err(line, NachaFault::TransactionCode { code, amount }));
         }
     }
     let routing = &entry[3..12];
     if RoutingNumber::parse(routing).is_err() {
-        return Err(err(line, format!("routing number {routing} is not valid")));
+        return Err(err(line, NachaFault::RoutingNumber { routing: routing.to_string() }));
     }
     if &entry[78..79] != "1" {
-        return Err(err(line, "a return or notice of change has its addenda indicator 1"));
+        return Err(err(line, NachaFault::AddendaIndicator));
     }
     let addenda_line = line + 1;
     let addenda = records
         .get(i + 1)
         .filter(|r| r.starts_with('7'))
-        .ok_or_else(|| err(addenda_line, "the entry's addenda record is missing"))?;
+        .ok_or_else(|| err(addenda_line, NachaFault::AddendaMissing))?;
     let expected = if cor { "98" } else { "99" };
     if &addenda[1..3] != expected {
-        return Err(err(
-            addenda_line,
-            format!("addenda type {} where {expected} belongs", &addenda[1..3]),
-        ));
+        let (found, expected) = (addenda[1..3].to_string(), expected.to_string());
+        return Err(err(addenda_line, NachaFault::AddendaType { found, expected }));
     }
     if addenda[79..94] != entry[79..94] {
-        return Err(err(addenda_line, "the addenda names another entry's trace number"));
+        return Err(err(addenda_line, NachaFault::AddendaTrace));
     }
     let original_trace = addenda[6..21].to_string();
     let original_rdfi = addenda[27..35].to_string();
     if !original_trace.bytes().all(|b| b.is_ascii_digit())
         || !original_rdfi.bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(err(addenda_line, "the original trace number or RDFI is not digits"));
+        return Err(err(addenda_line, NachaFault::OriginalTraceNotDigits));
     }
     let reason = &addenda[3..6];
     let answer = if cor {
-        let code =
-            ChangeCode::parse(reason).map_err(|e| err(addenda_line, format!("{reason:?}: {e}")))?;
+        let code = ChangeCode::parse(reason)
+            .map_err(|_| err(addenda_line, NachaFault::ChangeCode { code: reason.to_string() }))?;
+        // The fault names the code; what in its data is wrong, the file shows at its positions.
         let correction = read_correction(code, &addenda[35..64])
-            .map_err(|why| err(addenda_line, format!("{code} corrected data: {why}")))?;
+            .map_err(|_| err(addenda_line, NachaFault::CorrectedData { code: code.to_string() }))?;
         Answer::Change { code, correction }
     } else {
         Answer::Return {
-            code: ReturnCode::parse(reason)
-                .map_err(|e| err(addenda_line, format!("{reason:?}: {e}")))?,
+            code: ReturnCode::parse(reason).map_err(|_| {
+                err(addenda_line, NachaFault::ReturnCode { code: reason.to_string() })
+            })?,
         }
     };
     Ok(Answered {

@@ -128,7 +128,7 @@ pub async fn import(
 ) -> Result<ImportReport, ReturnsError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        ReturnsError::NotNacha(ReadError { line, reason: "not ASCII text".into() })
+        ReturnsError::NotNacha(ReadError { line, reason: crate::nacha::NachaFault::NotAscii })
     })?;
     let answers = nacha::read_answers(text).map_err(ReturnsError::NotNacha)?;
     let returns = answers.iter().filter(|a| matches!(a.answer, Answer::Return { .. })).count();

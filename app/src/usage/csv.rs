@@ -9,22 +9,14 @@ use crate::i18n::{td_string, Locale};
 use crate::platform::{Config, Db};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, HeaderValue, StatusCode};
-use leptos::prelude::*;
 
 /// The signed-in customer's use as the address asks (as the page reads it). Signed out: the
 /// sign-in page.
 #[tracing::instrument(skip_all)]
 pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Response {
     let query = query(parts.uri.query().unwrap_or_default());
-    let owner = Owner::new();
-    let (signed_in, locale) = owner.with(|| {
-        provide_context(parts);
-        provide_context(db.clone());
-        provide_context(config);
-        let locale = crate::platform::request::request_locale();
-        (ScopedFuture::new(crate::auth::current_customer()), locale)
-    });
-    let Some(customer) = signed_in.await else {
+    let (signed_in, locale) = crate::auth::customer_of_request(&db, config, parts).await;
+    let Some(customer) = signed_in else {
         return Redirect::to(crate::paths::SIGN_IN).into_response();
     };
     let today = time::OffsetDateTime::now_utc().date();

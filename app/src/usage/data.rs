@@ -14,13 +14,7 @@ pub async fn accounts(
     db: &Db,
     customer: CustomerId,
 ) -> Result<Vec<(AccountId, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id, c.customer_number || '-' || a.account_number FROM accounts a \
-         JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 ORDER BY a.account_number",
-    )
-    .bind(customer)
-    .fetch_all(&db.pool)
-    .await
+    crate::auth::data::owned_accounts(db, customer, "").await
 }
 
 /// The account's bills: their dates and the gallons each billed.

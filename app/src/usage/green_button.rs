@@ -10,7 +10,6 @@ use crate::platform::{Config, Db};
 use crate::water::series::{self, Interval};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, HeaderValue, StatusCode};
-use leptos::prelude::*;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use std::collections::BTreeMap;
@@ -31,14 +30,8 @@ const POTABLE_WATER: &str = "9";
 pub async fn serve(db: Db, config: Config, parts: http::request::Parts) -> Response {
     let query = super::csv::query(parts.uri.query().unwrap_or_default());
     let base = config.public_base_url.trim_end_matches('/').to_string();
-    let owner = Owner::new();
-    let signed_in = owner.with(|| {
-        provide_context(parts);
-        provide_context(db.clone());
-        provide_context(config);
-        ScopedFuture::new(crate::auth::current_customer())
-    });
-    let Some(customer) = signed_in.await else {
+    let (signed_in, _) = crate::auth::customer_of_request(&db, config, parts).await;
+    let Some(customer) = signed_in else {
         return Redirect::to(crate::paths::SIGN_IN).into_response();
     };
     match feed(&db, customer, &query, &base).await {

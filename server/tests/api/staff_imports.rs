@@ -216,3 +216,22 @@ async fn an_admin_uploads_meter_reads() {
     let last = figures.last_import.expect("an import");
     assert_eq!((last.kind, last.rows), (app::domain::ImportKind::Reads, 2));
 }
+
+#[tokio::test]
+async fn a_bank_file_that_is_not_nacha_is_refused_with_why_in_the_admins_language() {
+    let app = spawn_app().await;
+    with_demo(&app.db).await;
+    let (admin, _) = signed_in_staff(&app, StaffRole::Admin).await;
+    // Ten records, as a bank blocks them, but of 80 characters instead of 94.
+    let short = format!("{}\n", "1".repeat(80)).repeat(10);
+    let r = upload(&app, &admin.client, "ach-returns", "returns.ach", &short).await;
+    let at = location(&r);
+    let page = app.page_as(&admin.client, &at).await;
+    assert!(page.contains("Not imported"), "{page}");
+    assert!(page.contains("A record must have 94 characters; this one has: 80"), "{page}");
+    let url = format!("{}{at}", app.base);
+    let es = admin.client.get(url).header("accept-language", "es").send().await.unwrap();
+    let es = es.text().await.unwrap();
+    assert!(es.contains("Un registro debe tener 94 caracteres; este tiene: 80"), "{es}");
+    assert!(es.contains("No es un archivo de devoluciones del banco"), "{es}");
+}

@@ -200,7 +200,7 @@ async fn ach_returns(s: &Services<'_>, upload: &Upload) -> Result<Outcome, Strin
             problems: Vec::new(),
         }),
         Err(ReturnsError::NotNacha(e)) => {
-            let problem = ImportProblem::NotNacha { detail: e.reason };
+            let problem = ImportProblem::NotNacha { fault: e.reason };
             Ok(refused(vec![LineProblem::new(e.line as u64, problem)]))
         }
         Err(ReturnsError::Unmatched(entries)) => Ok(refused(
