@@ -117,6 +117,9 @@ fn Usage(view: UsageView) -> impl IntoView {
     });
     let no_hours = (view.scale == Scale::Hour && !view.hourly)
         .then(|| view! { <p class="notice" role="status">{t!(i18n, usage.daily_only)}</p> });
+    let unread = view.bars.iter().all(|b| b.now.centigallons.is_none());
+    let no_reads = unread
+        .then(|| view! { <p class="notice" role="status">{t!(i18n, usage.no_reads_here)}</p> });
     let caption = format!("{} · {title}", t_string!(i18n, usage.table_caption));
     let previous = view.link(view.scale, view.previous);
     let next = view.next.map(|at| view.link(view.scale, at));
@@ -133,6 +136,7 @@ fn Usage(view: UsageView) -> impl IntoView {
         <p class="usage-total">{total.clone()}</p>
         {bill}
         {no_hours}
+        {no_reads}
         <UsageChart view=view.clone() title=title summary=total/>
         <nav class="usage-steps" aria-label=t_string!(i18n, usage.steps)>
             <a href=previous rel="prev">{t!(i18n, usage.previous)}</a>

@@ -121,6 +121,13 @@ async fn another_customers_account_is_never_shown_and_a_visitor_signs_in_first()
     let q = query(maria.account_id, Scale::Day, TODAY);
     let view = service::usage(&app.db, alex.customer_id, &q, TODAY).await.unwrap().unwrap();
     assert_ne!(view.account, maria.account_id, "Alex's own account instead");
+    // A period without reads says so, rather than a chart of nothing.
+    app.sign_in(&alex.email, PASSWORD).await;
+    let page = app.page("/billing/water-use?scale=hour&at=2020-01-01").await;
+    assert!(page.contains("There are no meter reads for this period"), "{page}");
+    let read = app.page("/billing/water-use").await;
+    assert!(!read.contains("There are no meter reads"), "{read}");
+    app.sign_out().await;
     let r = app.get("/billing/water-use").await;
     assert_eq!(location(&r), "/sign-in");
     let r = app.get("/billing/water-use.csv").await;
