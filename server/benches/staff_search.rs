@@ -14,11 +14,10 @@
 use app::backoffice::search;
 use app::domain::staff_search::{Folded, SearchQuery};
 use app::platform::Db;
-use sqlx::{Connection, Executor};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::peak_mib;
+use common::{fresh_database, peak_mib};
 
 const REAL_SURNAMES: &[&str] = &[
     "García",
@@ -266,7 +265,7 @@ fn main() {
 }
 
 async fn bench(accounts: usize, queries: usize) {
-    let (db, label, cleanup, _dir) = database().await;
+    let (db, label, cleanup, _dir) = fresh_database().await;
     let started = Instant::now();
     seed(&db, accounts).await;
     let seeded = started.elapsed().as_secs_f64();
@@ -283,34 +282,9 @@ async fn bench(accounts: usize, queries: usize) {
         measure(&db, accounts, kind, queries).await;
     }
     db.pool.close().await;
-    if let Some((admin, name)) = cleanup {
-        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("admin connection");
-        conn.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.expect("drop");
+    if let Some(cleanup) = cleanup {
+        cleanup.drop_database().await;
     }
-}
-
-/// A fresh database: SQLite in a temporary folder, or a new PostgreSQL database (with the
-/// admin URL and its name, to drop it at the end).
-async fn database() -> (Db, &'static str, Option<(String, String)>, Option<tempfile::TempDir>) {
-    if let Some(admin) =
-        std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
-    {
-        let name = format!("aqueduct_bench_{}", rand::random::<u32>());
-        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("TEST_DATABASE_URL");
-        conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
-        let url = match admin.rsplit_once('/') {
-            Some((server, _)) => format!("{server}/{name}"),
-            None => unreachable!("a postgres URL has a path"),
-        };
-        let db = Db::connect(&url).await.expect("database");
-        db.migrate().await.expect("migrate");
-        return (db, "PostgreSQL", Some((admin, name)), None);
-    }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
-    let db = Db::connect(&url).await.expect("database");
-    db.migrate().await.expect("migrate");
-    (db, "SQLite", None, Some(dir))
 }
 
 /// Every row, `ROWS` to a statement, a transaction per 100,000 accounts.
