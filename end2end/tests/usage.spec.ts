@@ -1,5 +1,45 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { serverBin, serverEnv } from '../playwright.config';
 import { expectNoAxeViolations, hydrated, registerAndSignIn, useLanguage } from './helpers';
+
+/** A leaking meter on Alex's second account (7654321): 4 gallons every hour of the last three
+ * days read (up to yesterday, still running), imported as the utility would (`server import reads`, which runs
+ * the alerts). Then the alert on the overview and on Water Use, what to check, dismissing it. */
+async function leakAlert(page: Page) {
+  let csv = 'account_number,meter_id,read_at,gallons,interval_minutes\n';
+  for (const n of [3, 2, 1]) {
+    const day = new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    for (let h = 0; h < 24; h++) csv += `7654321,MTR-LEAK,${day}T${String(h).padStart(2, '0')}:00:00-08:00,4,60\n`;
+  }
+  const file = path.join(os.tmpdir(), `leak-${Date.now()}.csv`);
+  fs.writeFileSync(file, csv);
+  const said = execFileSync(serverBin, ['import', 'reads', file], { env: { ...process.env, ...serverEnv } }).toString();
+  expect(said).toContain('Alerts: 1 started, 0 resolved');
+
+  await page.goto('/account');
+  await expect(page.getByText('Water-use alert on this account: water may be leaking.')).toBeVisible();
+  await hydrated(page);
+  await expectNoAxeViolations(page, 'the overview with a leak alert');
+  await page.getByRole('link', { name: 'See it on Water Use' }).click();
+  const banner = page.getByRole('status', { name: 'Water-use alert' });
+  await expect(banner).toContainText('Water has been running every hour for two days since');
+  await hydrated(page);
+  await expectNoAxeViolations(page, 'Water Use with a leak alert');
+
+  await banner.getByRole('link', { name: 'What to check' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'What to check for a leak' })).toBeVisible();
+  await hydrated(page);
+  await expectNoAxeViolations(page, 'what to check for a leak');
+  await page.goBack();
+  await page.getByRole('button', { name: 'Dismiss this alert' }).click();
+  await expect(page.getByRole('status', { name: 'Water-use alert' })).toHaveCount(0);
+  await page.goto('/account');
+  await expect(page.getByText('Water-use alert on this account')).toHaveCount(0);
+}
 
 // Demo accounts, whose demo reads the server loads at its start (ZIP 97501).
 const journeys = [
@@ -38,6 +78,10 @@ for (const j of journeys) {
       await hydrated(page);
       await expectNoAxeViolations(page, `Water Use (${j.lang})`);
     }
+
+    if (j.lang === 'en') await leakAlert(page);
+    await page.locator('details.nav-dropdown summary').click();
+    await page.getByRole('link', { name: j.title, exact: true }).click();
 
     // The billed period before: its days add up to the bill.
     await page.getByRole('link', { name: j.previous }).click();
