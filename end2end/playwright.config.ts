@@ -33,6 +33,7 @@ export const serverEnv: Record<string, string> = {
   // Development mode: the demo data, the sandbox gateway and the demo payment key.
   AQUEDUCT_DEV_MODE: 'true',
   AQUEDUCT_DEMO_DATA: 'true',
+  AQUEDUCT_TEXTS__SENDER: 'outbox',
   // Every journey registers, enters cards and uses Quick Pay from this one address; the
   // limits themselves are tested in Rust.
   AQUEDUCT_LIMITS__REGISTRATIONS_PER_ADDRESS: '1000',

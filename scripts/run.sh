@@ -12,5 +12,7 @@ export DATABASE_URL="${DATABASE_URL:-sqlite://data/aqueduct.db?mode=rwc}"
 # outbox, on 127.0.0.1 only.
 export AQUEDUCT_DEV_MODE="${AQUEDUCT_DEV_MODE:-true}"
 export AQUEDUCT_DEMO_DATA=true
+# Texts go to the development outbox (the text_dev_outbox table).
+export AQUEDUCT_TEXTS__SENDER="${AQUEDUCT_TEXTS__SENDER:-outbox}"
 step "serving the portal at http://127.0.0.1:3000 (first build: a few minutes)"
 exec cargo leptos watch

@@ -5,6 +5,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod account;
+pub mod alert_settings;
 pub mod audit;
 pub mod auth;
 pub mod autopay;
@@ -38,6 +39,8 @@ pub mod import;
 pub mod nacha;
 #[cfg(feature = "ssr")]
 pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod sms;
 
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -142,6 +145,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing/payments/:payment_id") view=history::PaymentReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/water-use") view=usage::WaterUsePage ssr=SsrMode::Async/>
                         <Route path=path!("/billing/water-use/what-to-check") view=usage::WhatToCheckPage ssr=SsrMode::Async/>
+                        <Route path=path!("/billing/water-use/alerts") view=alert_settings::AlertSettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff") view=backoffice::StaffHomePage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/sign-in") view=backoffice::StaffSignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/enroll") view=backoffice::StaffEnrollPage ssr=SsrMode::Async/>

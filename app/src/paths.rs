@@ -67,6 +67,10 @@ pub const WHAT_TO_CHECK: &str = "/billing/water-use/what-to-check";
 pub const WATER_USE_GREEN_BUTTON: &str = "/billing/water-use/green-button.xml";
 /// Water Use's chart as a CSV file (an axum route beside the page).
 pub const WATER_USE_CSV: &str = "/billing/water-use.csv";
+/// An account's alert choices (which alerts, how, a normal use, days away).
+pub const WATER_ALERTS: &str = "/billing/water-use/alerts";
+/// The SMS vendor's inbound webhook (a customer's STOP).
+pub const SMS_INBOUND: &str = "/sms/inbound";
 
 /// Payment History of one account (the overview's link).
 pub fn payment_history_of(account: AccountId) -> String {

@@ -62,7 +62,8 @@ async fn bench(accounts: usize, days: usize) {
     );
 
     let mailer = app::email::Mailer::from_config(&config).expect("mailer");
-    let ctx = AlertContext { db: &db, mailer: &mailer, rules: Default::default() };
+    let texter = app::sms::Texter::disabled();
+    let ctx = AlertContext { db: &db, mailer: &mailer, texter: &texter, rules: Default::default() };
     let started = Instant::now();
     let found = after_import(&ctx, report.accounts.iter().copied()).await.expect("alerts");
     println!(

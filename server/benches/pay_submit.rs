@@ -161,6 +161,7 @@ async fn start(db: &Db, url: &str) -> String {
     let state = AppState {
         leptos_options,
         mailer: Mailer::from_config(&config).expect("mailer"),
+        texter: app::sms::Texter::disabled(),
         vault: Vault::from_config(&config).expect("vault"),
         gateway: Gateway::sandbox(),
         validator: Validator::sandbox(),

@@ -38,6 +38,7 @@ async fn main() {
     let state = AppState {
         leptos_options,
         mailer: Mailer::from_config(&config).expect("mailer"),
+        texter: app::sms::Texter::disabled(),
         vault: Vault::from_config(&config).expect("vault"),
         gateway: Gateway::sandbox(),
         validator: app::gateway::Validator::sandbox(),

@@ -10,6 +10,7 @@ use app::gateway::{Gateway, Validator};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
 use app::platform::{Config, Db};
+use app::sms::Texter;
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub db: Db,
     pub sessions: Sessions,
     pub mailer: Mailer,
+    pub texter: Texter,
     pub vault: Vault,
     pub gateway: Gateway,
     /// The bank account validation service (NACHA's rule for a first WEB debit).
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.config.clone());
             provide_context(state.db.clone());
             provide_context(state.mailer.clone());
+            provide_context(state.texter.clone());
             provide_context(state.vault.clone());
             provide_context(state.gateway.clone());
             provide_context(state.validator.clone());
@@ -63,6 +66,9 @@ pub fn router(state: AppState) -> Router {
     if state.config.dev_mode {
         // Development only: the mailbox of a portal that has no SMTP server.
         router = router.route("/dev/outbox", get(dev_outbox::page));
+    }
+    if state.config.texts.inbound_token.is_some() {
+        router = router.route(app::paths::SMS_INBOUND, axum::routing::post(sms_inbound));
     }
     router
         .route("/lang/{code}", get(middleware::set_language))
@@ -154,9 +160,19 @@ async fn staff_upload(
         db: &state.db,
         config: &state.config,
         mailer: &state.mailer,
+        texter: &state.texter,
         vault: &state.vault,
     };
     receive(services, request).await
+}
+
+/// What a number answered our texts (STOP), from the SMS vendor.
+async fn sms_inbound(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+    axum::Form(inbound): axum::Form<app::sms::inbound::Inbound>,
+) -> axum::response::Response {
+    app::sms::inbound::serve(&state.db, &state.texter, &state.config, &headers, inbound).await
 }
 
 /// The session cookie. Over HTTPS the `__Host-` prefix makes the browser refuse it unless

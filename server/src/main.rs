@@ -510,15 +510,19 @@ async fn alert(
 ) -> anyhow::Result<()> {
     use app::water::alerts::{after_import, AlertContext};
     let mailer = Mailer::from_config(config).context("setting up email")?;
-    let ctx = AlertContext { db, mailer: &mailer, rules: config.usage_alerts };
+    let texter = app::sms::Texter::from_config(config, db)
+        .map_err(anyhow::Error::msg)
+        .context("choosing the text sender")?;
+    let ctx = AlertContext { db, mailer: &mailer, texter: &texter, rules: config.usage_alerts };
     let found = after_import(&ctx, accounts.iter().copied())
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))
         .context("looking for leaks")?;
     let sent = mailer.deliver_pending(db).await.context("sending the alert emails")?;
+    let texted = texter.deliver_pending(db).await.context("sending the alert texts")?;
     println!(
-        "Alerts: {} started, {} resolved; {} emails queued, {} sent, {} to retry.",
-        found.started, found.resolved, found.emails, sent.sent, sent.failed
+        "Alerts: {} started, {} resolved; {} emails queued, {} sent, {} to retry; {} texts queued, {} sent, {} to retry.",
+        found.started, found.resolved, found.emails, sent.sent, sent.failed, found.texts, texted.sent, texted.failed
     );
     Ok(())
 }
@@ -660,6 +664,10 @@ async fn start_services(
         );
     }
     tokio::spawn(mailer.clone().run(db.clone()));
+    let texter = app::sms::Texter::from_config(config, &db)
+        .map_err(anyhow::Error::msg)
+        .context("choosing the text sender")?;
+    tokio::spawn(texter.clone().run(db.clone()));
     let sessions =
         Sessions::open(&config.database_url).await.context("opening the session store")?;
     // Expired sessions are deleted hourly, in the background.
@@ -693,6 +701,7 @@ async fn start_services(
         db,
         sessions,
         mailer,
+        texter,
         vault,
         gateway,
         validator,

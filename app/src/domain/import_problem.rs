@@ -45,6 +45,8 @@ pub enum Expected {
     IntervalStart,
     Interval,
     RoutingNumber,
+    /// `residential` or `commercial`.
+    ServiceClass,
 }
 
 /// What a PDF named by a manifest is not.

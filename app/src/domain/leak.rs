@@ -57,7 +57,6 @@ pub enum State {
 /// The rules of the hourly detectors, in hundredths of a gallon an hour. The defaults are the
 /// published AMI rules for a residence; a utility may set its own per account class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FlowRules {
     /// Continuous flow: every hour of the window at or above this...
     pub continuous_centi_gph: i64,
@@ -90,6 +89,56 @@ impl FlowRules {
         burst_hours: 8,
         burst_centi_gph: 3_000,
     };
+}
+
+/// The billing system's class of an account, which picks its flow rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceClass {
+    #[default]
+    Residential,
+    Commercial,
+}
+
+impl ServiceClass {
+    /// As `accounts.service_class` and the accounts file's `class` column write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Residential => "residential",
+            Self::Commercial => "commercial",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "residential" => Some(Self::Residential),
+            "commercial" => Some(Self::Commercial),
+            _ => None,
+        }
+    }
+}
+
+/// The utility's rules for each class of account (`[usage_alerts]`); a class not set keeps
+/// the published rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClassRules {
+    pub residential: FlowRules,
+    pub commercial: FlowRules,
+}
+
+impl Default for ClassRules {
+    fn default() -> Self {
+        Self { residential: FlowRules::RESIDENTIAL, commercial: FlowRules::COMMERCIAL }
+    }
+}
+
+impl ClassRules {
+    pub fn of(&self, class: ServiceClass) -> FlowRules {
+        match class {
+            ServiceClass::Residential => self.residential,
+            ServiceClass::Commercial => self.commercial,
+        }
+    }
 }
 
 /// Whether every hour of each window ending at an hour is at or above `floor`: `On` when

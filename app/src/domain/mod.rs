@@ -3,6 +3,7 @@
 
 pub mod ach_rates;
 pub mod ach_return;
+pub mod alert_choices;
 pub mod autopay;
 pub mod bank_account;
 pub mod banking_days;

@@ -113,6 +113,7 @@ fn expected_text(locale: Locale, expected: Expected) -> &'static str {
         Expected::Zip => td_string!(locale, imports.x_zip),
         Expected::StateCode => td_string!(locale, imports.x_state),
         Expected::Phone => td_string!(locale, imports.x_phone),
+        Expected::ServiceClass => td_string!(locale, imports.x_service_class),
         Expected::Date => td_string!(locale, imports.x_date),
         Expected::Dollars => td_string!(locale, imports.x_dollars),
         Expected::WholeGallons => td_string!(locale, imports.x_whole_gallons),

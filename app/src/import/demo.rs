@@ -36,6 +36,7 @@ fn account(
         customer_name: name.into(),
         account_number: AccountNumber::parse(account).expect("demo account"),
         phone: Some(Phone::parse(phone).expect("demo phone")),
+        class: None,
         service,
         mailing,
     }

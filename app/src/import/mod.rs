@@ -14,6 +14,7 @@ pub use documents::{import_bill_documents, MAX_PDF_BYTES};
 pub use records::{AccountRecord, BillRecord};
 
 use crate::domain::autopay::calendar;
+use crate::domain::leak::ServiceClass;
 use crate::domain::staff_search::Folded;
 use crate::domain::{AccountId, BillId, Cents, CustomerId};
 use crate::email::Letterhead;
@@ -286,6 +287,9 @@ pub async fn write_accounts(
                 report.inserted += 1;
             }
         }
+        if let Some(class) = r.class {
+            set_class(&mut tx, r, class).await?;
+        }
     }
     tx.commit().await?;
     Ok(report)
@@ -385,6 +389,20 @@ fn bind_account<'q>(
         .bind(r.mailing.zip.as_str())
         .bind(at)
         .bind(folded.as_str().to_string())
+}
+
+/// The account's class, as the file's `class` column gives it (without it, kept).
+async fn set_class(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    r: &AccountRecord,
+    class: ServiceClass,
+) -> Result<(), ImportError> {
+    sqlx::query("UPDATE accounts SET service_class = $1 WHERE account_number = $2")
+        .bind(class.as_str())
+        .bind(r.account_number.as_padded())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn update_account(

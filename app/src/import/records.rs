@@ -1,6 +1,7 @@
 //! One row of an import file: first as read (all text), then parsed into domain types.
 
 use crate::domain::import_problem::{Expected, ImportProblem};
+use crate::domain::leak::ServiceClass;
 use crate::domain::{AccountId, AccountNumber, Cents, CustomerId, CustomerNumber, Phone, Zip};
 use serde::Deserialize;
 
@@ -34,6 +35,9 @@ with_addresses! {
         // Optional: files without the column are read as before.
         #[serde(default)]
         phone: Option<String>,
+        // Optional: `residential` or `commercial`; without it the stored class is kept.
+        #[serde(default)]
+        class: Option<String>,
     }
 }
 
@@ -52,6 +56,8 @@ pub struct AccountRecord {
     pub account_number: AccountNumber,
     /// The customer's; `None` clears a stored one.
     pub phone: Option<Phone>,
+    /// The account's class; `None` keeps the stored one.
+    pub class: Option<ServiceClass>,
     pub service: Address,
     pub mailing: Address,
 }
@@ -96,6 +102,13 @@ impl TryFrom<AccountRow> for AccountRecord {
                 Some(phone) => Some(
                     Phone::parse(phone)
                         .map_err(|_| ImportProblem::invalid("phone", Expected::Phone))?,
+                ),
+            },
+            class: match row.class.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(class) => Some(
+                    ServiceClass::parse(class)
+                        .ok_or_else(|| ImportProblem::invalid("class", Expected::ServiceClass))?,
                 ),
             },
             service: Address {

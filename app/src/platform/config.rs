@@ -49,8 +49,23 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// The utility's staff in the back office.
     pub staff: StaffConfig,
-    /// The water-use alerts' rules, in hundredths of a gallon an hour (README).
-    pub usage_alerts: crate::domain::leak::FlowRules,
+    /// The water-use alerts' rules per class of account, in hundredths of a gallon an hour
+    /// (README).
+    pub usage_alerts: crate::domain::leak::ClassRules,
+    /// Text messages (README, Water use).
+    pub texts: TextsConfig,
+}
+
+/// Who sends text messages, and the secret the sender's inbound webhook (a customer's STOP)
+/// must present.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TextsConfig {
+    /// "" (the default): no texts are offered. `outbox`: the development outbox
+    /// (development mode only). A vendor is plugged in as the README says.
+    pub sender: String,
+    /// The bearer token of `POST /sms/inbound`; unset: the webhook is off.
+    pub inbound_token: Option<String>,
 }
 
 /// Staff sessions are shorter than customers': they open every customer's records.
@@ -324,6 +339,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             staff: StaffConfig::default(),
             usage_alerts: Default::default(),
+            texts: TextsConfig::default(),
         }
     }
 }

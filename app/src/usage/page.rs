@@ -130,6 +130,7 @@ fn Usage(view: UsageView) -> impl IntoView {
         <h1>{t!(i18n, usage.title)}</h1>
         <Alerts view=view.clone()/>
         <p>{t!(i18n, usage.intro)}</p>
+        <p><a href=format!("{}?account={}", paths::WATER_ALERTS, view.account)>{t!(i18n, usage.alert_choices)}</a></p>
         <AccountChoice view=view.clone()/>
         <ScaleTabs view=view.clone()/>
         <h2 id="usage-period">{title.clone()}</h2>

@@ -1,22 +1,25 @@
 //! The water-use alerts, run after each reads import for the accounts it touched: each
-//! detector (`domain::leak`) reads the account's hours or days after where it last read,
-//! and an episode is one alert — written when it starts, left alone while it lasts,
-//! resolved when the reads show it stopped.
+//! account's new hours and days are read once and given to every detector it wants
+//! (`domain::leak`), and an episode is one alert — written when it starts, left alone while
+//! it lasts, resolved when the reads show it stopped — sent by email and text as the
+//! customer chose (`choices`).
 //!
 //! The exactly-once rule: an alert is a row keyed by (account, kind, start), so an episode
 //! found again is the same alert; a detector's mark says how far it has read, so the same
 //! reads imported again find nothing new; an open alert is replayed from its start, so it
 //! resolves only when a read after it shows the condition stopped. A gap in the reads is
-//! unknown: it neither starts nor resolves an alert. Continuous flow, bursts and high use
-//! are watched; use while away waits for the customer's dates (not kept yet).
+//! unknown: it neither starts nor resolves an alert.
 
 use super::series::{self, DAY, HOUR};
-use super::texts;
-use crate::domain::leak::{self, AlertKind, Change, FlowRules, State};
+use super::{choices, texts};
+use crate::domain::alert_choices::AlertChoices;
+use crate::domain::leak::{self, AlertKind, Change, ClassRules, FlowRules, State};
 use crate::domain::water_use::a_year_before;
 use crate::domain::AccountId;
 use crate::email::{Lang, Mailer};
 use crate::platform::{Db, ServiceError};
+use crate::sms::Texter;
+use futures::{StreamExt, TryStreamExt};
 
 /// Hours (or days) a first reading looks back: a fortnight.
 const FIRST_LOOK_HOURS: i64 = 14 * 24;
@@ -24,11 +27,14 @@ const FIRST_LOOK_HOURS: i64 = 14 * 24;
 const HIGH_USE_FACTOR: i64 = 2;
 /// Days that make the usual day.
 const USUAL_DAYS: i64 = 30;
+/// Accounts watched at once: each mostly waits on the database.
+const CONCURRENT_ACCOUNTS: usize = 4;
 
 pub struct AlertContext<'a> {
     pub db: &'a Db,
     pub mailer: &'a Mailer,
-    pub rules: FlowRules,
+    pub texter: &'a Texter,
+    pub rules: ClassRules,
 }
 
 /// What a run did.
@@ -37,6 +43,17 @@ pub struct AlertReport {
     pub started: usize,
     pub resolved: usize,
     pub emails: usize,
+    pub texts: usize,
+}
+
+impl AlertReport {
+    fn add(mut self, other: Self) -> Self {
+        self.started += other.started;
+        self.resolved += other.resolved;
+        self.emails += other.emails;
+        self.texts += other.texts;
+        self
+    }
 }
 
 /// Runs every detector over each account's new reads.
@@ -45,94 +62,173 @@ pub async fn after_import(
     ctx: &AlertContext<'_>,
     accounts: impl IntoIterator<Item = AccountId>,
 ) -> Result<AlertReport, ServiceError> {
+    futures::stream::iter(accounts)
+        .map(|account| watch_account(ctx, account))
+        .buffer_unordered(CONCURRENT_ACCOUNTS)
+        .try_fold(AlertReport::default(), |total, one| async move { Ok(total.add(one)) })
+        .await
+}
+
+/// One detector's work on an account: its buckets `from..=last` (hours or days), and the
+/// alert already open.
+#[derive(Clone, Copy, Debug)]
+struct Watch {
+    kind: AlertKind,
+    from: i64,
+    last: i64,
+    open: Option<(i64, i64)>,
+}
+
+/// An account: its choices and rules, the detectors it wants, their reads, then the alerts.
+async fn watch_account(
+    ctx: &AlertContext<'_>,
+    account: AccountId,
+) -> Result<AlertReport, ServiceError> {
     let mut report = AlertReport::default();
-    for account in accounts {
-        let Some(last) = series::last_read(ctx.db, account).await? else { continue };
-        for kind in [AlertKind::Continuous, AlertKind::Burst, AlertKind::HighUse] {
-            detect(ctx, account, kind, last, &mut report).await?;
-        }
+    let Some(last_read) = series::last_read(ctx.db, account).await? else { return Ok(report) };
+    let choices = choices::load(ctx.db, account).await?;
+    let rules = ctx.rules.of(choices::class(ctx.db, account).await?);
+    let known = data::known(ctx.db, account).await?;
+    let last_hour = last_read.div_euclid(HOUR);
+    let last_day = (last_read + HOUR).div_euclid(DAY) - 1;
+    let watches: Vec<Watch> = AlertKind::ALL
+        .into_iter()
+        .filter(|kind| choices.wanted(*kind))
+        .filter(|kind| *kind != AlertKind::Vacation || choices.away.is_some())
+        .filter_map(|kind| {
+            let last = if kind.hourly() { last_hour } else { last_day };
+            let found = known.iter().find(|k| k.kind == kind);
+            watch(kind, found.and_then(|k| k.mark), found.and_then(|k| k.open), last)
+        })
+        .collect();
+    let hourly: Vec<Watch> = watches.iter().copied().filter(|w| w.kind.hourly()).collect();
+    let daily: Vec<Watch> = watches.iter().copied().filter(|w| !w.kind.hourly()).collect();
+    let mut found = hourly_states(ctx.db, account, &rules, &choices, &hourly).await?;
+    found.extend(daily_states(ctx.db, account, &choices, &daily).await?);
+    for (watch, states) in found {
+        alert(ctx, account, &choices, watch, &states, &mut report).await?;
     }
+    // Every kind is read up to here, wanted or not: one chosen later starts from now.
+    let marks = AlertKind::ALL.map(|k| (k, if k.hourly() { last_hour } else { last_day }));
+    data::set_marks(ctx.db, account, &marks).await?;
     Ok(report)
 }
 
-/// One detector over one account: from its open alert's start, else after its mark, to the
-/// newest read (a day detector: the newest day read through).
-async fn detect(
+/// Where a detector reads from: its open alert's start, else after its mark (at most a
+/// fortnight back), to `last`; `None` when there is nothing new.
+fn watch(kind: AlertKind, mark: Option<i64>, open: Option<(i64, i64)>, last: i64) -> Option<Watch> {
+    let unit = if kind.hourly() { HOUR } else { DAY };
+    let first_look = if kind.hourly() { FIRST_LOOK_HOURS } else { FIRST_LOOK_HOURS / 24 };
+    let earliest = last - first_look;
+    let from = match (open, mark) {
+        (Some((_, start)), _) => start / unit,
+        (None, Some(mark)) => (mark + 1).max(earliest),
+        (None, None) => earliest,
+    };
+    (from <= last).then_some(Watch { kind, from, last, open })
+}
+
+/// The hourly detectors' answers, from one read of the hours they need.
+async fn hourly_states(
+    db: &Db,
+    account: AccountId,
+    rules: &FlowRules,
+    choices: &AlertChoices,
+    watches: &[Watch],
+) -> Result<Vec<(Watch, Vec<State>)>, sqlx::Error> {
+    let (Some(from), Some(last)) =
+        (watches.iter().map(|w| w.from).min(), watches.iter().map(|w| w.last).max())
+    else {
+        return Ok(Vec::new());
+    };
+    let lookback = rules.continuous_hours.max(rules.burst_hours) as i64;
+    let start = from - lookback;
+    let found = series::buckets(db, account, start.div_euclid(24), last / 24 + 1, HOUR).await?;
+    let hours: Vec<Option<i64>> = (start..=last)
+        .map(|h| found.get(&h).filter(|(_, whole)| *whole).map(|(c, _)| *c))
+        .collect();
+    Ok(watches
+        .iter()
+        .map(|w| {
+            let states = match w.kind {
+                AlertKind::Continuous => leak::continuous_flow(&hours, rules, choices.declared.0),
+                _ => leak::burst(&hours, rules),
+            };
+            let skip = (w.from - start) as usize;
+            (*w, states[skip..=(w.last - start) as usize].to_vec())
+        })
+        .collect())
+}
+
+/// The daily detectors' answers, from one read of the days they need.
+async fn daily_states(
+    db: &Db,
+    account: AccountId,
+    choices: &AlertChoices,
+    watches: &[Watch],
+) -> Result<Vec<(Watch, Vec<State>)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for w in watches {
+        let days = series::buckets(db, account, w.from, w.last + 1, DAY).await?;
+        let daily: Vec<Option<i64>> = (w.from..=w.last)
+            .map(|d| days.get(&d).filter(|(_, whole)| *whole).map(|(c, _)| *c))
+            .collect();
+        let states = match (w.kind, choices.away) {
+            (AlertKind::Vacation, Some(away)) => (w.from..=w.last)
+                .zip(leak::vacation(&daily, away.allowed.0))
+                .map(|(d, state)| {
+                    let inside = series::day_of(d).is_some_and(|day| away.contains(day));
+                    if inside {
+                        state
+                    } else {
+                        State::Off
+                    }
+                })
+                .collect(),
+            _ => {
+                let usual = usual_day(db, account, w.from).await?;
+                leak::high_use(&daily, usual, HIGH_USE_FACTOR)
+            }
+        };
+        out.push((*w, states));
+    }
+    Ok(out)
+}
+
+/// The alerts of one detector's answers: each start written and sent once, each end too.
+async fn alert(
     ctx: &AlertContext<'_>,
     account: AccountId,
-    kind: AlertKind,
-    last_read: i64,
+    choices: &AlertChoices,
+    watch: Watch,
+    states: &[State],
     report: &mut AlertReport,
 ) -> Result<(), ServiceError> {
-    let (unit, last) = if kind.hourly() {
-        (HOUR, last_read.div_euclid(HOUR))
-    } else {
-        (DAY, (last_read + HOUR).div_euclid(DAY) - 1)
-    };
-    let open = data::open_alert(ctx.db, account, kind).await?;
-    let mark = data::mark(ctx.db, account, kind).await?;
-    let first_look = if kind.hourly() { FIRST_LOOK_HOURS } else { FIRST_LOOK_HOURS / 24 };
-    let from =
-        open.map(|(_, start)| start / unit).or(mark.map(|m| m + 1)).unwrap_or(last - first_look);
-    if from > last {
-        return Ok(());
-    }
-    let states = states(ctx, account, kind, from, last).await?;
-    let (changes, _) = leak::episodes(&states, open.is_some());
-    for change in changes {
+    let unit = if watch.kind.hourly() { HOUR } else { DAY };
+    let mut open = watch.open;
+    for change in leak::episodes(states, open.is_some()).0 {
         match change {
             Change::Started(i) => {
-                let at = (from + i as i64) * unit;
-                if data::start(ctx.db, account, kind, at).await? {
+                let at = (watch.from + i as i64) * unit;
+                let (id, new) = data::start(ctx.db, account, watch.kind, at).await?;
+                open = id.map(|id| (id, at));
+                if new {
                     report.started += 1;
-                    report.emails += notify(ctx, account, kind, at, false).await?;
+                    notify(ctx, account, choices, watch.kind, at, false, report).await?;
                 }
             }
             Change::Resolved(i) => {
-                let at = (from + i as i64) * unit;
-                if let Some((id, started)) = open.or(data::open_alert(ctx.db, account, kind).await?)
-                {
+                let at = (watch.from + i as i64) * unit;
+                if let Some((id, started)) = open.take() {
                     if data::resolve(ctx.db, id, at).await? {
                         report.resolved += 1;
-                        report.emails += notify(ctx, account, kind, started, true).await?;
+                        notify(ctx, account, choices, watch.kind, started, true, report).await?;
                     }
                 }
             }
         }
     }
-    data::set_mark(ctx.db, account, kind, last).await?;
     Ok(())
-}
-
-/// The detector's answer for each hour (or day) `from..=last`, from the reads of those and
-/// of the hours before that its window needs.
-async fn states(
-    ctx: &AlertContext<'_>,
-    account: AccountId,
-    kind: AlertKind,
-    from: i64,
-    last: i64,
-) -> Result<Vec<State>, sqlx::Error> {
-    let rules = &ctx.rules;
-    if kind.hourly() {
-        let lookback = rules.continuous_hours.max(rules.burst_hours) as i64;
-        let start = from - lookback;
-        let found =
-            series::buckets(ctx.db, account, start.div_euclid(24), last / 24 + 1, HOUR).await?;
-        let hours: Vec<Option<i64>> = (start..=last)
-            .map(|h| found.get(&h).filter(|(_, whole)| *whole).map(|(c, _)| *c))
-            .collect();
-        let states = match kind {
-            AlertKind::Continuous => leak::continuous_flow(&hours, rules, 0),
-            _ => leak::burst(&hours, rules),
-        };
-        return Ok(states[lookback as usize..].to_vec());
-    }
-    let days = series::buckets(ctx.db, account, from, last + 1, DAY).await?;
-    let daily: Vec<Option<i64>> =
-        (from..=last).map(|d| days.get(&d).filter(|(_, whole)| *whole).map(|(c, _)| *c)).collect();
-    let usual = usual_day(ctx.db, account, from).await?;
-    Ok(leak::high_use(&daily, usual, HIGH_USE_FACTOR))
 }
 
 /// The usual day before `day` (days since 1970): the same 30 days a year before when they
@@ -152,20 +248,33 @@ async fn usual_day(db: &Db, account: AccountId, day: i64) -> Result<Option<i64>,
     Ok(leak::usual_day(&whole(recent)))
 }
 
-/// Emails the alert (or that it is resolved) to the account's verified address, if it has
-/// one; how many emails were queued.
+/// Tells the customer of the alert (or that it is resolved) as they chose: by email to the
+/// account's verified address, by text to the number they agreed to get texts at.
 async fn notify(
     ctx: &AlertContext<'_>,
     account: AccountId,
+    choices: &AlertChoices,
     kind: AlertKind,
     started: i64,
     resolved: bool,
-) -> Result<usize, ServiceError> {
-    let Some(to) = data::verified_address(ctx.db, account).await? else { return Ok(0) };
+    report: &mut AlertReport,
+) -> Result<(), ServiceError> {
+    let Some(to) = data::recipient(ctx.db, account).await? else { return Ok(()) };
     let lang = Lang::from_locale(&to.locale);
-    let message = texts::alert(ctx.mailer.letterhead(), lang, &to, kind, started, resolved);
-    ctx.mailer.queue(ctx.db, &message).await?;
-    Ok(1)
+    let channels = choices.channels(kind);
+    if let (true, Some(email)) = (channels.email, to.email.as_deref()) {
+        let message =
+            texts::alert(ctx.mailer.letterhead(), lang, email, &to, kind, started, resolved);
+        ctx.mailer.queue(ctx.db, &message).await?;
+        report.emails += 1;
+    }
+    if let (true, Some(phone)) = (channels.text, choices.text_phone) {
+        let body = texts::alert_text(ctx.mailer.letterhead(), lang, &to, kind, started, resolved);
+        if ctx.texter.queue(ctx.db, &phone, &body).await? {
+            report.texts += 1;
+        }
+    }
+    Ok(())
 }
 
 pub mod data {
@@ -175,40 +284,73 @@ pub mod data {
     use crate::platform::db::now;
     use crate::platform::Db;
 
-    /// The account's open alert of `kind`: its id and start.
-    pub async fn open_alert(
-        db: &Db,
-        account: AccountId,
-        kind: AlertKind,
-    ) -> Result<Option<(i64, i64)>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, started_at FROM usage_alerts \
-             WHERE account_id = $1 AND kind = $2 AND resolved_at IS NULL ORDER BY started_at DESC LIMIT 1",
-        )
-        .bind(account)
-        .bind(kind.as_str())
-        .fetch_optional(&db.pool)
-        .await
+    /// A detector's mark on the account, and its open alert (id and start).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Known {
+        pub kind: AlertKind,
+        pub mark: Option<i64>,
+        pub open: Option<(i64, i64)>,
     }
 
-    /// Writes an alert's start; `false` when that episode was already written.
+    /// A mark's row (kind, mark) or an open alert's (kind, id, start).
+    type KnownRow = (String, Option<i64>, Option<i64>, Option<i64>);
+
+    /// What every detector knows of the account, in one read.
+    pub async fn known(db: &Db, account: AccountId) -> Result<Vec<Known>, sqlx::Error> {
+        let rows: Vec<KnownRow> = sqlx::query_as(
+            "SELECT m.kind, m.evaluated_until, NULL, NULL FROM usage_alert_marks m WHERE m.account_id = $1 \
+             UNION ALL SELECT a.kind, NULL, a.id, a.started_at FROM usage_alerts a \
+             WHERE a.account_id = $1 AND a.resolved_at IS NULL",
+        )
+        .bind(account)
+        .fetch_all(&db.pool)
+        .await?;
+        let mut known: Vec<Known> =
+            AlertKind::ALL.map(|kind| Known { kind, mark: None, open: None }).to_vec();
+        for (kind, mark, id, started) in rows {
+            let Some(entry) = known.iter_mut().find(|k| k.kind.as_str() == kind) else { continue };
+            entry.mark = entry.mark.or(mark);
+            if let (Some(id), Some(started)) = (id, started) {
+                // The newest open one, should two ever be open.
+                if entry.open.is_none_or(|(_, s)| started > s) {
+                    entry.open = Some((id, started));
+                }
+            }
+        }
+        Ok(known)
+    }
+
+    /// Writes an alert's start: its id, and whether it is new (`false`: that episode was
+    /// written already, and its id is given while it is open).
     pub async fn start(
         db: &Db,
         account: AccountId,
         kind: AlertKind,
         at: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
+    ) -> Result<(Option<i64>, bool), sqlx::Error> {
+        let new: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO usage_alerts (account_id, kind, started_at, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (account_id, kind, started_at) DO NOTHING",
+             ON CONFLICT (account_id, kind, started_at) DO NOTHING RETURNING id",
         )
         .bind(account)
         .bind(kind.as_str())
         .bind(at)
         .bind(now())
-        .execute(&db.pool)
+        .fetch_optional(&db.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if let Some((id,)) = new {
+            return Ok((Some(id), true));
+        }
+        let open: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM usage_alerts WHERE account_id = $1 AND kind = $2 AND started_at = $3 \
+             AND resolved_at IS NULL",
+        )
+        .bind(account)
+        .bind(kind.as_str())
+        .bind(at)
+        .fetch_optional(&db.pool)
+        .await?;
+        Ok((open.map(|(id,)| id), false))
     }
 
     /// Resolves an open alert; `false` when it was resolved already.
@@ -223,57 +365,45 @@ pub mod data {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn mark(
+    /// How far each detector has read the account, in one statement.
+    pub async fn set_marks(
         db: &Db,
         account: AccountId,
-        kind: AlertKind,
-    ) -> Result<Option<i64>, sqlx::Error> {
-        let found: Option<(i64,)> = sqlx::query_as(
-            "SELECT evaluated_until FROM usage_alert_marks WHERE account_id = $1 AND kind = $2",
-        )
-        .bind(account)
-        .bind(kind.as_str())
-        .fetch_optional(&db.pool)
-        .await?;
-        Ok(found.map(|(m,)| m))
-    }
-
-    pub async fn set_mark(
-        db: &Db,
-        account: AccountId,
-        kind: AlertKind,
-        until: i64,
+        marks: &[(AlertKind, i64)],
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO usage_alert_marks (account_id, kind, evaluated_until) VALUES ($1, $2, $3) \
+        // Placeholders written out: the Any driver's query builder writes `?`, which
+        // PostgreSQL does not read.
+        let rows: Vec<String> =
+            (0..marks.len()).map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3)).collect();
+        let sql = format!(
+            "INSERT INTO usage_alert_marks (account_id, kind, evaluated_until) VALUES {} \
              ON CONFLICT (account_id, kind) DO UPDATE SET evaluated_until = excluded.evaluated_until",
-        )
-        .bind(account)
-        .bind(kind.as_str())
-        .bind(until)
-        .execute(&db.pool)
-        .await?;
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query(&sql).bind(account);
+        for (kind, until) in marks {
+            insert = insert.bind(kind.as_str()).bind(*until);
+        }
+        insert.execute(&db.pool).await?;
         Ok(())
     }
 
-    /// Where an account's alerts go: its verified paperless address, in its login's language.
+    /// Who an account's alerts are for: its verified paperless address (if any), in its
+    /// login's language.
     pub struct Recipient {
-        pub email: String,
+        pub email: Option<String>,
         pub locale: String,
         pub account: AccountId,
         /// `customer-account`, as on the bill.
         pub number: String,
     }
 
-    pub async fn verified_address(
-        db: &Db,
-        account: AccountId,
-    ) -> Result<Option<Recipient>, sqlx::Error> {
-        let found: Option<(String, Option<String>, String)> = sqlx::query_as(
-            "SELECT a.delivery_email, l.locale, c.customer_number || '-' || a.account_number \
+    pub async fn recipient(db: &Db, account: AccountId) -> Result<Option<Recipient>, sqlx::Error> {
+        let found: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT CASE WHEN a.delivery_method = 'email' THEN a.delivery_email END, l.locale, \
+             c.customer_number || '-' || a.account_number \
              FROM accounts a JOIN customers c ON c.id = a.customer_id \
-             LEFT JOIN logins l ON l.customer_id = a.customer_id \
-             WHERE a.id = $1 AND a.delivery_method = 'email' AND a.delivery_email IS NOT NULL",
+             LEFT JOIN logins l ON l.customer_id = a.customer_id WHERE a.id = $1",
         )
         .bind(account)
         .fetch_optional(&db.pool)

@@ -1,5 +1,5 @@
-//! The alert emails, in English and Spanish: what was seen, since when (the local time of
-//! the reads), a link to the chart of those hours and one to what to check.
+//! The alert emails and texts, in English and Spanish: what was seen, since when (the local
+//! time of the reads), a link to the chart of those hours and one to what to check.
 
 use super::alerts::data::Recipient;
 use crate::domain::format;
@@ -34,6 +34,7 @@ fn what(kind: AlertKind, lang: Lang) -> &'static str {
 pub fn alert(
     head: &Letterhead,
     lang: Lang,
+    email: &str,
     to: &Recipient,
     kind: AlertKind,
     started: i64,
@@ -59,13 +60,7 @@ pub fn alert(
         };
         (subject, first)
     };
-    let day = local_day(started).map(format::iso_date);
-    let chart = format!(
-        "{}?account={}&scale=hour&at={}",
-        paths::WATER_USE,
-        to.account,
-        day.unwrap_or_default()
-    );
+    let chart = chart(to, started);
     let check = match lang {
         Lang::En => format!(
             "What to check (a toilet flapper, irrigation, a water softener): {}",
@@ -79,5 +74,44 @@ pub fn alert(
     Parts::new(if resolved { "usage-alert-resolved" } else { "usage-alert" }, subject, first)
         .paragraph(check)
         .action((lang.pick("See the hours on the chart", "Ver las horas en la gráfica"), &chart))
-        .write(head, lang, &to.email)
+        .write(head, lang, email)
+}
+
+/// The chart of the hours an alert started in.
+fn chart(to: &Recipient, started: i64) -> String {
+    let day = local_day(started).map(format::iso_date);
+    format!("{}?account={}&scale=hour&at={}", paths::WATER_USE, to.account, day.unwrap_or_default())
+}
+
+/// The same alert as a text: short, with the chart's link and how to stop texts.
+pub fn alert_text(
+    head: &Letterhead,
+    lang: Lang,
+    to: &Recipient,
+    kind: AlertKind,
+    started: i64,
+    resolved: bool,
+) -> String {
+    let since = local_time(started, lang);
+    let (utility, number) = (&head.utility_name, &to.number);
+    let said = if resolved {
+        match lang {
+            Lang::En => {
+                format!("{utility}: the water alert on account {number} from {since} is over.")
+            }
+            Lang::Es => format!(
+                "{utility}: la alerta de agua de la cuenta {number} desde el {since} terminó."
+            ),
+        }
+    } else {
+        match lang {
+            Lang::En => {
+                format!("{utility}: {} (account {number}), since {since}.", what(kind, lang))
+            }
+            Lang::Es => {
+                format!("{utility}: {} (cuenta {number}), desde el {since}.", what(kind, lang))
+            }
+        }
+    };
+    format!("{said} {} {}", head.link(&chart(to, started)), crate::sms::stop_line(lang))
 }

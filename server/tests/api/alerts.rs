@@ -9,11 +9,11 @@ use app::water::alerts::{after_import, AlertContext, AlertReport};
 use time::{Date, Duration};
 
 const HEADER: &str = "account_number,meter_id,read_at,gallons,interval_minutes\n";
-const SAM: &str = "0034567";
+pub const SAM: &str = "0034567";
 
 /// Hourly reads of Sam's meter: each day from `from`, the gallons of each hour (`None`: no
 /// read).
-fn hours(from: Date, days: &[[Option<&str>; 24]]) -> String {
+pub fn hours(from: Date, days: &[[Option<&str>; 24]]) -> String {
     let mut out = String::from(HEADER);
     for (n, day) in days.iter().enumerate() {
         let date = app::domain::format::iso_date(from + Duration::days(n as i64));
@@ -26,10 +26,15 @@ fn hours(from: Date, days: &[[Option<&str>; 24]]) -> String {
     out
 }
 
-async fn import_and_alert(app: &TestApp, file: &str) -> AlertReport {
+pub async fn import_and_alert(app: &TestApp, file: &str) -> AlertReport {
     let open = || Ok(std::io::Cursor::new(file.as_bytes().to_vec()));
     let report = import_reads(&app.db, open, &mut |_, _| {}).await.unwrap();
-    let ctx = AlertContext { db: &app.db, mailer: &app.mailer, rules: Default::default() };
+    let ctx = AlertContext {
+        db: &app.db,
+        mailer: &app.mailer,
+        texter: &app.texter,
+        rules: Default::default(),
+    };
     after_import(&ctx, report.accounts.iter().copied()).await.unwrap()
 }
 
@@ -43,7 +48,7 @@ async fn alert_emails(app: &TestApp) -> Vec<(String, String)> {
 }
 
 /// Sam's bills go to a verified address (where alerts are sent).
-async fn sam_on_paperless(app: &TestApp) {
+pub async fn sam_on_paperless(app: &TestApp) {
     sqlx::query(
         "UPDATE accounts SET delivery_method = 'email', delivery_email = 'sam@example.org' \
          WHERE account_number = $1",
@@ -54,7 +59,7 @@ async fn sam_on_paperless(app: &TestApp) {
     .unwrap();
 }
 
-const FLAPPER: [Option<&str>; 24] = [Some("4"); 24];
+pub const FLAPPER: [Option<&str>; 24] = [Some("4"); 24];
 
 #[tokio::test]
 async fn a_running_toilet_is_alerted_once_and_resolved_when_it_stops() {

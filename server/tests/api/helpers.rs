@@ -54,6 +54,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's own mailer: what it queues is delivered by the app's delivery loop.
     pub mailer: Mailer,
+    /// The app's texter: the development outbox.
+    pub texter: app::sms::Texter,
     _db: TestDb,
 }
 
@@ -90,12 +92,14 @@ async fn spawn_on(config: Config, test_db: TestDb, validator: Validator) -> Test
     let mailer = Mailer::from_config(&config).expect("mailer");
     tokio::spawn(mailer.clone().run(db.clone()));
     let vault = Vault::from_config(&config).expect("vault");
+    let texter = app::sms::Texter::from_config(&config, &db).expect("texter");
     let state = AppState {
         leptos_options,
         config,
         db: db.clone(),
         sessions,
         mailer: mailer.clone(),
+        texter: texter.clone(),
         vault,
         gateway: app::gateway::Gateway::sandbox(),
         validator,
@@ -109,13 +113,16 @@ async fn spawn_on(config: Config, test_db: TestDb, validator: Validator) -> Test
             .expect("serve");
     });
     let client = browser();
-    TestApp { base: format!("http://{addr}"), db, client, mailer, _db: test_db }
+    TestApp { base: format!("http://{addr}"), db, client, mailer, texter, _db: test_db }
 }
 
 /// The test database's URL, for running the server binary against it.
 pub fn database_url(app: &TestApp) -> String {
     app._db.url.clone()
 }
+
+/// The SMS vendor's token in tests.
+pub const SMS_INBOUND_TOKEN: &str = "test-inbound-token";
 
 /// The configuration tests run with: development defaults, and the test command's SMTP
 /// server (maildev) when it runs, so that emails really travel over SMTP.
@@ -133,6 +140,10 @@ pub fn test_config() -> Config {
         public_base_url: "http://portal.test".into(),
         dev_mode: true,
         smtp,
+        texts: app::platform::config::TextsConfig {
+            sender: "outbox".into(),
+            inbound_token: Some(SMS_INBOUND_TOKEN.into()),
+        },
         ..Config::default()
     }
 }

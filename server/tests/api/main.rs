@@ -2,6 +2,7 @@
 //! SQLite by default; PostgreSQL when TEST_DATABASE_URL names a postgres:// server (each
 //! test then creates and drops its own database there).
 
+mod alert_choices;
 mod alerts;
 mod autopay;
 mod backoffice;

@@ -227,7 +227,8 @@ async fn without_smtp_the_development_outbox_shows_every_email_and_production_ha
         "its link is clickable"
     );
 
-    let production = app::platform::Config { dev_mode: false, ..test_config() };
+    let production =
+        app::platform::Config { dev_mode: false, texts: Default::default(), ..test_config() };
     let mut production_app_config = production.clone();
     production_app_config.secrets.payment_keys = [(
         "k1".to_string(),

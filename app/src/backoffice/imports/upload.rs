@@ -23,6 +23,7 @@ pub struct Services<'a> {
     pub db: &'a Db,
     pub config: &'a Config,
     pub mailer: &'a Mailer,
+    pub texter: &'a crate::sms::Texter,
     pub vault: &'a Vault,
 }
 
@@ -176,9 +177,17 @@ async fn reads(s: &Services<'_>, upload: &Upload) -> Result<Outcome, String> {
     let open = || Ok(std::io::Cursor::new(upload.bytes.as_slice()));
     match import::reads::import_reads(s.db, open, &mut |_, _| {}).await {
         Ok(report) => {
-            let ctx = AlertContext { db: s.db, mailer: s.mailer, rules: s.config.usage_alerts };
+            let ctx = AlertContext {
+                db: s.db,
+                mailer: s.mailer,
+                texter: s.texter,
+                rules: s.config.usage_alerts,
+            };
             let accounts = report.accounts.iter().copied();
             after_import(&ctx, accounts).await.map_err(|e| format!("{e:?}"))?;
+            if let Err(e) = s.texter.deliver_pending(s.db).await {
+                tracing::warn!(error = %e, "alert texts left queued");
+            }
             let summary = ImportSummary::Reads {
                 rows: report.rows,
                 written: report.written,
