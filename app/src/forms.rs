@@ -8,12 +8,14 @@
 //! (`FormProblem`), the end of every server function that answers a form (`finish`), and
 //! the markup the forms share (error summary, text field, radio buttons, error notice).
 
+mod account_choice;
 mod choices;
 mod outcome;
 
 mod bill_numbers;
 mod import_problems;
 mod nacha_texts;
+pub use account_choice::AccountChoice;
 pub use bill_numbers::{number_error_text, zip_error_text};
 pub use choices::{Choice, Choices, RadioGroup};
 pub use import_problems::import_problem_text;

@@ -4,7 +4,9 @@ use super::*;
 use crate::domain::alert_choices::ChoiceProblem;
 use crate::domain::leak::AlertKind;
 use crate::domain::phone::PhoneError;
-use crate::forms::{kept_outcome, summary, ErrorSummary, FormProblem, I18n, TextField};
+use crate::forms::{
+    kept_outcome, summary, AccountChoice, ErrorSummary, FormProblem, I18n, TextField,
+};
 use crate::i18n::*;
 use crate::paths;
 use leptos::form::ActionForm;
@@ -135,7 +137,8 @@ fn Settings(view: AlertSettingsView, outcome: Signal<AlertSettingsOutcome>) -> i
     let water_use = format!("{}?account={}", paths::WATER_USE, view.account);
     view! {
         <p>{t!(i18n, alerts.intro)}</p>
-        <AccountChoice view=view.clone()/>
+        <AccountChoice action=paths::WATER_ALERTS id="alerts-account" accounts=view.accounts.clone()
+            chosen=view.account/>
         <ErrorSummary problems=summary(i18n, outcome)/>
         <ActionForm action=action attr:class="form alert-settings" attr:novalidate=true>
             <input type="hidden" name="account" value=view.account.to_string()/>
@@ -223,23 +226,4 @@ fn TextNumber(
             <label for="text_consent">{t!(i18n, alerts.consent)}</label>
         </div>
     }
-}
-
-/// The account, for a customer with more than one: a GET form (the choice is the address).
-#[component]
-fn AccountChoice(view: AlertSettingsView) -> impl IntoView {
-    let i18n = use_i18n();
-    (view.accounts.len() > 1).then(|| view! {
-        <form class="usage-account" method="get" action=paths::WATER_ALERTS>
-            <div class="field">
-                <label for="alerts-account">{t!(i18n, usage.account)}</label>
-                <select id="alerts-account" name="account">
-                    {view.accounts.iter().map(|(id, number)| view! {
-                        <option value=id.to_string() selected=*id == view.account>{number.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <button type="submit" class="secondary">{t!(i18n, usage.show)}</button>
-        </form>
-    })
 }

@@ -14,16 +14,16 @@ use super::records::account_number;
 use super::{row_error, Expected, ImportError, ImportProblem, Problems, Records};
 use crate::domain::meter_read::{self, CentiGallons, MeterId};
 use crate::domain::{AccountId, AccountNumber};
-use crate::platform::db::{now, Db, WriteLock};
+use crate::platform::db::{now, placeholders, Backend, Db, WriteLock};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 
 /// Rows checked and written at a time.
 const PAGE: usize = 5_000;
-/// Rows per upsert statement. SQLite finds each `$n` parameter by a linear search of the
-/// ones before it, so a statement's parse time grows with the square of its parameters
-/// (5,000 rows took seconds); a full statement is prepared once and kept.
+/// Rows per upsert statement; a full statement is prepared once and kept.
 const ROWS_PER_STATEMENT: usize = 500;
+/// Parameters of each row of the upsert.
+const PER_ROW: usize = 7;
 
 /// One checked row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,7 +159,7 @@ async fn check<R: Read + Send>(
         if page.is_empty() {
             break;
         }
-        let found = account_ids(&db.pool, &page).await?;
+        let found = account_ids(&db.pool, db.backend, &page).await?;
         for (line, read) in &page {
             if !found.contains_key(&read.account_number.as_padded()) {
                 let account = read.account_number.to_string();
@@ -188,7 +188,7 @@ async fn write<R: Read + Send>(
             break;
         }
         report.rows += page.len() as u64;
-        let ids = account_ids(&mut *tx, &page).await?;
+        let ids = account_ids(&mut *tx, db.backend, &page).await?;
         // The later line of a read given twice in the page (an upsert may not touch a
         // row twice).
         let mut latest: HashMap<(&str, i64), (AccountId, &MeterRead)> = HashMap::new();
@@ -200,9 +200,11 @@ async fn write<R: Read + Send>(
             };
             latest.insert((read.meter.as_str(), read.read_at), (id, read));
         }
-        let rows: Vec<(AccountId, &MeterRead)> = latest.into_values().collect();
+        // In the table's order: each statement writes near the last.
+        let mut rows: Vec<(AccountId, &MeterRead)> = latest.into_values().collect();
+        rows.sort_unstable_by_key(|(_, read)| (read.meter.as_str(), read.read_at));
         for statement in rows.chunks(ROWS_PER_STATEMENT) {
-            report.written += upsert(&mut tx, statement, at).await?;
+            report.written += upsert(&mut tx, db.backend, statement, at).await?;
         }
         report.accounts.extend(rows.iter().map(|(id, _)| *id));
         progress(Pass::Writing, pages.bytes_read());
@@ -225,6 +227,7 @@ async fn write<R: Read + Send>(
 /// The ids of the page's accounts that are in the portal, by padded number.
 async fn account_ids<'c, E>(
     executor: E,
+    backend: Backend,
     page: &[(u64, MeterRead)],
 ) -> Result<HashMap<String, AccountId>, sqlx::Error>
 where
@@ -232,11 +235,9 @@ where
 {
     let numbers: BTreeSet<String> =
         page.iter().map(|(_, r)| r.account_number.as_padded()).collect();
-    let placeholders: Vec<String> = (1..=numbers.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "SELECT account_number, id FROM accounts WHERE account_number IN ({})",
-        placeholders.join(", ")
-    );
+    // One parameter a "row": the list's parentheses are the query's own.
+    let list = placeholders(backend, 1, numbers.len());
+    let sql = format!("SELECT account_number, id FROM accounts WHERE account_number IN {list}");
     let mut select = sqlx::query_as::<_, (String, AccountId)>(&sql).persistent(false);
     for number in &numbers {
         select = select.bind(number.as_str());
@@ -247,18 +248,10 @@ where
 /// Writes the rows; how many were added or changed.
 async fn upsert(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
     rows: &[(AccountId, &MeterRead)],
     at: i64,
 ) -> Result<u64, sqlx::Error> {
-    // The time of the import is the last parameter, so that every full statement reads the
-    // same and is prepared once (SQLite's parse of this many parameters is the costly part).
-    let at_param = rows.len() * 6 + 1;
-    let values: Vec<String> = (0..rows.len())
-        .map(|r| {
-            let p = |k: usize| format!("${}", r * 6 + k);
-            format!("({}, {}, {}, {}, {}, {}, ${at_param})", p(1), p(2), p(3), p(4), p(5), p(6))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO meter_reads (meter_id, read_at, account_id, centigallons, interval_minutes, \
          utc_offset_minutes, imported_at) \
@@ -269,7 +262,7 @@ async fn upsert(
          OR meter_reads.centigallons <> excluded.centigallons \
          OR meter_reads.interval_minutes <> excluded.interval_minutes \
          OR meter_reads.utc_offset_minutes <> excluded.utc_offset_minutes",
-        values.join(", ")
+        placeholders(backend, rows.len(), PER_ROW)
     );
     // Only a full statement is kept prepared: a file's last, shorter one would fill the cache.
     let mut insert = sqlx::query(&sql).persistent(rows.len() == ROWS_PER_STATEMENT);
@@ -280,7 +273,8 @@ async fn upsert(
             .bind(*account)
             .bind(read.used.0)
             .bind(read.interval_minutes)
-            .bind(read.utc_offset_minutes);
+            .bind(read.utc_offset_minutes)
+            .bind(at);
     }
-    Ok(insert.bind(at).execute(&mut **tx).await?.rows_affected())
+    Ok(insert.execute(&mut **tx).await?.rows_affected())
 }

@@ -303,9 +303,31 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for IsoDate {
     }
 }
 
+/// The `rows` × `per_row` placeholders of a wide statement, a parenthesised group a row.
+/// PostgreSQL numbers them (`$n`); SQLite gets plain `?`, bound in order: a numbered
+/// parameter is found by a linear search of the statement's names, when SQLite parses it
+/// and when sqlx binds it, so `$n` costs the square of the statement's width.
+pub fn placeholders(backend: Backend, rows: usize, per_row: usize) -> String {
+    let row = |r: usize| -> String {
+        let one = |k: usize| match backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${}", r * per_row + k),
+        };
+        let all: Vec<String> = (1..=per_row).map(one).collect();
+        format!("({})", all.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_gets_plain_placeholders_and_postgresql_numbered_ones() {
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(placeholders(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+    }
 
     #[tokio::test]
     async fn a_typed_id_binds_and_reads_as_its_integer() {

@@ -6,7 +6,7 @@ use crate::domain::leak::AlertKind;
 use crate::domain::water_use::local_time;
 use crate::domain::water_use::{amount, whole_total, Bucket, Scale, Unit};
 use crate::domain::{format, Lang};
-use crate::forms::I18n;
+use crate::forms::{AccountChoice, I18n};
 use crate::i18n::*;
 use crate::paths;
 use leptos::prelude::*;
@@ -131,7 +131,8 @@ fn Usage(view: UsageView) -> impl IntoView {
         <Alerts view=view.clone()/>
         <p>{t!(i18n, usage.intro)}</p>
         <p><a href=format!("{}?account={}", paths::WATER_ALERTS, view.account)>{t!(i18n, usage.alert_choices)}</a></p>
-        <AccountChoice view=view.clone()/>
+        <AccountChoice action=paths::WATER_USE id="usage-account" accounts=view.accounts.clone()
+            chosen=view.account keep=("scale", view.scale.as_str().to_string())/>
         <ScaleTabs view=view.clone()/>
         <h2 id="usage-period">{title.clone()}</h2>
         <p class="usage-total">{total.clone()}</p>
@@ -150,26 +151,6 @@ fn Usage(view: UsageView) -> impl IntoView {
             <a class="button secondary" href=green_button download="green-button-water.xml">{t!(i18n, usage.download_green_button)}</a>
         </p>
     }
-}
-
-/// The account, for a customer with more than one: a GET form (the choice is the address).
-#[component]
-fn AccountChoice(view: UsageView) -> impl IntoView {
-    let i18n = use_i18n();
-    (view.accounts.len() > 1).then(|| view! {
-        <form class="usage-account" method="get" action=paths::WATER_USE>
-            <input type="hidden" name="scale" value=view.scale.as_str()/>
-            <div class="field">
-                <label for="usage-account">{t!(i18n, usage.account)}</label>
-                <select id="usage-account" name="account">
-                    {view.accounts.iter().map(|(id, number)| view! {
-                        <option value=id.to_string() selected=*id == view.account>{number.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <button type="submit" class="secondary">{t!(i18n, usage.show)}</button>
-        </form>
-    })
 }
 
 #[component]

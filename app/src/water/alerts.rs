@@ -29,6 +29,8 @@ const HIGH_USE_FACTOR: i64 = 2;
 const USUAL_DAYS: i64 = 30;
 /// Accounts watched at once: each mostly waits on the database.
 const CONCURRENT_ACCOUNTS: usize = 4;
+/// Accounts whose choices and marks are read and written together.
+const BATCH: usize = 500;
 
 pub struct AlertContext<'a> {
     pub db: &'a Db,
@@ -62,12 +64,41 @@ pub async fn after_import(
     ctx: &AlertContext<'_>,
     accounts: impl IntoIterator<Item = AccountId>,
 ) -> Result<AlertReport, ServiceError> {
-    futures::stream::iter(accounts)
-        .map(|account| watch_account(ctx, account))
-        .buffer_unordered(CONCURRENT_ACCOUNTS)
-        .try_fold(AlertReport::default(), |total, one| async move { Ok(total.add(one)) })
-        .await
+    let accounts: Vec<AccountId> = accounts.into_iter().collect();
+    let mut total = AlertReport::default();
+    for batch in accounts.chunks(BATCH) {
+        total = total.add(watch_batch(ctx, batch).await?);
+    }
+    Ok(total)
 }
+
+/// A batch of accounts: their choices, marks and open alerts read together, each account's
+/// reads watched (a few at once), then every mark written in one statement.
+async fn watch_batch(
+    ctx: &AlertContext<'_>,
+    batch: &[AccountId],
+) -> Result<AlertReport, ServiceError> {
+    let mut choices = choices::load_many(ctx.db, batch).await?;
+    let mut known = data::known_many(ctx.db, batch).await?;
+    // Made first, so that the stream holds futures alone (a closure's borrows would make
+    // the handler's future not provably Send).
+    let accounts: Vec<_> = batch
+        .iter()
+        .map(|a| {
+            let (choices, class) = choices.remove(a).unwrap_or_default();
+            let known = known.remove(a).unwrap_or_default();
+            watch_account(ctx, *a, choices, ctx.rules.of(class), known)
+        })
+        .collect();
+    let watched: Vec<(AlertReport, Option<Marks>)> =
+        futures::stream::iter(accounts).buffer_unordered(CONCURRENT_ACCOUNTS).try_collect().await?;
+    let marks: Vec<Marks> = watched.iter().filter_map(|(_, m)| *m).collect();
+    data::set_marks(ctx.db, &marks).await?;
+    Ok(watched.into_iter().fold(AlertReport::default(), |total, (one, _)| total.add(one)))
+}
+
+/// How far an account's reads were watched: each kind's last hour or day.
+type Marks = (AccountId, [(AlertKind, i64); 4]);
 
 /// One detector's work on an account: its buckets `from..=last` (hours or days), and the
 /// alert already open.
@@ -79,16 +110,18 @@ struct Watch {
     open: Option<(i64, i64)>,
 }
 
-/// An account: its choices and rules, the detectors it wants, their reads, then the alerts.
+/// An account: the detectors it wants, their reads, then the alerts; how far it was read.
 async fn watch_account(
     ctx: &AlertContext<'_>,
     account: AccountId,
-) -> Result<AlertReport, ServiceError> {
+    choices: AlertChoices,
+    rules: FlowRules,
+    known: Vec<data::Known>,
+) -> Result<(AlertReport, Option<Marks>), ServiceError> {
     let mut report = AlertReport::default();
-    let Some(last_read) = series::last_read(ctx.db, account).await? else { return Ok(report) };
-    let choices = choices::load(ctx.db, account).await?;
-    let rules = ctx.rules.of(choices::class(ctx.db, account).await?);
-    let known = data::known(ctx.db, account).await?;
+    let Some(last_read) = series::last_read(ctx.db, account).await? else {
+        return Ok((report, None));
+    };
     let last_hour = last_read.div_euclid(HOUR);
     let last_day = (last_read + HOUR).div_euclid(DAY) - 1;
     let watches: Vec<Watch> = AlertKind::ALL
@@ -110,8 +143,7 @@ async fn watch_account(
     }
     // Every kind is read up to here, wanted or not: one chosen later starts from now.
     let marks = AlertKind::ALL.map(|k| (k, if k.hourly() { last_hour } else { last_day }));
-    data::set_marks(ctx.db, account, &marks).await?;
-    Ok(report)
+    Ok((report, Some((account, marks))))
 }
 
 /// Where a detector reads from: its open alert's start, else after its mark (at most a
@@ -128,6 +160,12 @@ fn watch(kind: AlertKind, mark: Option<i64>, open: Option<(i64, i64)>, last: i64
     (from <= last).then_some(Watch { kind, from, last, open })
 }
 
+/// The buckets the detectors read together: from the first one's start to the last one's
+/// end.
+fn span(watches: &[Watch]) -> Option<(i64, i64)> {
+    Some((watches.iter().map(|w| w.from).min()?, watches.iter().map(|w| w.last).max()?))
+}
+
 /// The hourly detectors' answers, from one read of the hours they need.
 async fn hourly_states(
     db: &Db,
@@ -136,11 +174,7 @@ async fn hourly_states(
     choices: &AlertChoices,
     watches: &[Watch],
 ) -> Result<Vec<(Watch, Vec<State>)>, sqlx::Error> {
-    let (Some(from), Some(last)) =
-        (watches.iter().map(|w| w.from).min(), watches.iter().map(|w| w.last).max())
-    else {
-        return Ok(Vec::new());
-    };
+    let Some((from, last)) = span(watches) else { return Ok(Vec::new()) };
     let lookback = rules.continuous_hours.max(rules.burst_hours) as i64;
     let start = from - lookback;
     let found = series::buckets(db, account, start.div_euclid(24), last / 24 + 1, HOUR).await?;
@@ -160,25 +194,26 @@ async fn hourly_states(
         .collect())
 }
 
-/// The daily detectors' answers, from one read of the days they need.
+/// The daily detectors' answers, from one read of the days they need (and the 30 before,
+/// the usual day's fallback).
 async fn daily_states(
     db: &Db,
     account: AccountId,
     choices: &AlertChoices,
     watches: &[Watch],
 ) -> Result<Vec<(Watch, Vec<State>)>, sqlx::Error> {
+    let Some((from, last)) = span(watches) else { return Ok(Vec::new()) };
+    let found = series::buckets(db, account, from - USUAL_DAYS, last + 1, DAY).await?;
+    let day = |d: i64| found.get(&d).filter(|(_, whole)| *whole).map(|(c, _)| *c);
     let mut out = Vec::new();
     for w in watches {
-        let days = series::buckets(db, account, w.from, w.last + 1, DAY).await?;
-        let daily: Vec<Option<i64>> = (w.from..=w.last)
-            .map(|d| days.get(&d).filter(|(_, whole)| *whole).map(|(c, _)| *c))
-            .collect();
+        let daily: Vec<Option<i64>> = (w.from..=w.last).map(day).collect();
         let states = match (w.kind, choices.away) {
             (AlertKind::Vacation, Some(away)) => (w.from..=w.last)
                 .zip(leak::vacation(&daily, away.allowed.0))
                 .map(|(d, state)| {
-                    let inside = series::day_of(d).is_some_and(|day| away.contains(day));
-                    if inside {
+                    let away = series::day_of(d).is_some_and(|date| away.contains(date));
+                    if away {
                         state
                     } else {
                         State::Off
@@ -186,7 +221,8 @@ async fn daily_states(
                 })
                 .collect(),
             _ => {
-                let usual = usual_day(db, account, w.from).await?;
+                let recent: Vec<Option<i64>> = (w.from - USUAL_DAYS..w.from).map(day).collect();
+                let usual = usual_day(db, account, w.from, &recent).await?;
                 leak::high_use(&daily, usual, HIGH_USE_FACTOR)
             }
         };
@@ -232,20 +268,23 @@ async fn alert(
 }
 
 /// The usual day before `day` (days since 1970): the same 30 days a year before when they
-/// were read, else the 30 days before it.
-async fn usual_day(db: &Db, account: AccountId, day: i64) -> Result<Option<i64>, sqlx::Error> {
-    let whole = |days: std::collections::BTreeMap<i64, (i64, bool)>| -> Vec<Option<i64>> {
-        days.values().map(|(c, whole)| whole.then_some(*c)).collect()
-    };
+/// were read, else the `recent` 30 days before it.
+async fn usual_day(
+    db: &Db,
+    account: AccountId,
+    day: i64,
+    recent: &[Option<i64>],
+) -> Result<Option<i64>, sqlx::Error> {
     if let Some(date) = series::day_of(day) {
         let before = series::unix_day(a_year_before(date));
         let last_year = series::buckets(db, account, before, before + USUAL_DAYS, DAY).await?;
-        if let Some(usual) = leak::usual_day(&whole(last_year)) {
+        let whole: Vec<Option<i64>> =
+            last_year.values().map(|(c, whole)| whole.then_some(*c)).collect();
+        if let Some(usual) = leak::usual_day(&whole) {
             return Ok(Some(usual));
         }
     }
-    let recent = series::buckets(db, account, day - USUAL_DAYS, day, DAY).await?;
-    Ok(leak::usual_day(&whole(recent)))
+    Ok(leak::usual_day(recent))
 }
 
 /// Tells the customer of the alert (or that it is resolved) as they chose: by email to the
@@ -281,8 +320,9 @@ pub mod data {
     //! SQL of the alerts.
     use crate::domain::leak::AlertKind;
     use crate::domain::AccountId;
-    use crate::platform::db::now;
+    use crate::platform::db::{now, placeholders};
     use crate::platform::Db;
+    use std::collections::HashMap;
 
     /// A detector's mark on the account, and its open alert (id and start).
     #[derive(Clone, Copy, Debug)]
@@ -292,32 +332,53 @@ pub mod data {
         pub open: Option<(i64, i64)>,
     }
 
-    /// A mark's row (kind, mark) or an open alert's (kind, id, start).
-    type KnownRow = (String, Option<i64>, Option<i64>, Option<i64>);
-
-    /// What every detector knows of the account, in one read.
-    pub async fn known(db: &Db, account: AccountId) -> Result<Vec<Known>, sqlx::Error> {
-        let rows: Vec<KnownRow> = sqlx::query_as(
-            "SELECT m.kind, m.evaluated_until, NULL, NULL FROM usage_alert_marks m WHERE m.account_id = $1 \
-             UNION ALL SELECT a.kind, NULL, a.id, a.started_at FROM usage_alerts a \
-             WHERE a.account_id = $1 AND a.resolved_at IS NULL",
-        )
-        .bind(account)
-        .fetch_all(&db.pool)
-        .await?;
-        let mut known: Vec<Known> =
-            AlertKind::ALL.map(|kind| Known { kind, mark: None, open: None }).to_vec();
-        for (kind, mark, id, started) in rows {
-            let Some(entry) = known.iter_mut().find(|k| k.kind.as_str() == kind) else { continue };
-            entry.mark = entry.mark.or(mark);
-            if let (Some(id), Some(started)) = (id, started) {
-                // The newest open one, should two ever be open.
-                if entry.open.is_none_or(|(_, s)| started > s) {
-                    entry.open = Some((id, started));
-                }
+    /// What every detector knows of each account, in two reads for them all.
+    pub async fn known_many(
+        db: &Db,
+        accounts: &[AccountId],
+    ) -> Result<HashMap<AccountId, Vec<Known>>, sqlx::Error> {
+        if accounts.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let list = placeholders(db.backend, 1, accounts.len());
+        let fresh = || AlertKind::ALL.map(|kind| Known { kind, mark: None, open: None }).to_vec();
+        let mut known: HashMap<AccountId, Vec<Known>> =
+            accounts.iter().map(|a| (*a, fresh())).collect();
+        let sql = format!(
+            "SELECT account_id, kind, evaluated_until FROM usage_alert_marks WHERE account_id IN {list}"
+        );
+        let mut marks = sqlx::query_as::<_, (AccountId, String, i64)>(&sql);
+        for account in accounts {
+            marks = marks.bind(*account);
+        }
+        for (account, kind, mark) in marks.fetch_all(&db.pool).await? {
+            if let Some(k) = entry(&mut known, account, &kind) {
+                k.mark = Some(mark);
+            }
+        }
+        // Oldest first: should two ever be open, the newest is kept.
+        let sql = format!(
+            "SELECT account_id, kind, id, started_at FROM usage_alerts \
+             WHERE account_id IN {list} AND resolved_at IS NULL ORDER BY started_at"
+        );
+        let mut open = sqlx::query_as::<_, (AccountId, String, i64, i64)>(&sql);
+        for account in accounts {
+            open = open.bind(*account);
+        }
+        for (account, kind, id, started) in open.fetch_all(&db.pool).await? {
+            if let Some(k) = entry(&mut known, account, &kind) {
+                k.open = Some((id, started));
             }
         }
         Ok(known)
+    }
+
+    fn entry<'k>(
+        known: &'k mut HashMap<AccountId, Vec<Known>>,
+        account: AccountId,
+        kind: &str,
+    ) -> Option<&'k mut Known> {
+        known.get_mut(&account)?.iter_mut().find(|k| k.kind.as_str() == kind)
     }
 
     /// Writes an alert's start: its id, and whether it is new (`false`: that episode was
@@ -365,24 +426,21 @@ pub mod data {
         Ok(done.rows_affected() == 1)
     }
 
-    /// How far each detector has read the account, in one statement.
-    pub async fn set_marks(
-        db: &Db,
-        account: AccountId,
-        marks: &[(AlertKind, i64)],
-    ) -> Result<(), sqlx::Error> {
-        // Placeholders written out: the Any driver's query builder writes `?`, which
-        // PostgreSQL does not read.
-        let rows: Vec<String> =
-            (0..marks.len()).map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3)).collect();
+    /// How far each detector has read each account, in one statement.
+    pub async fn set_marks(db: &Db, marks: &[super::Marks]) -> Result<(), sqlx::Error> {
+        if marks.is_empty() {
+            return Ok(());
+        }
         let sql = format!(
             "INSERT INTO usage_alert_marks (account_id, kind, evaluated_until) VALUES {} \
              ON CONFLICT (account_id, kind) DO UPDATE SET evaluated_until = excluded.evaluated_until",
-            rows.join(", ")
+            placeholders(db.backend, marks.len() * AlertKind::ALL.len(), 3)
         );
-        let mut insert = sqlx::query(&sql).bind(account);
-        for (kind, until) in marks {
-            insert = insert.bind(kind.as_str()).bind(*until);
+        let mut insert = sqlx::query(&sql);
+        for (account, kinds) in marks {
+            for (kind, until) in kinds {
+                insert = insert.bind(*account).bind(kind.as_str()).bind(*until);
+            }
         }
         insert.execute(&db.pool).await?;
         Ok(())

@@ -6,49 +6,78 @@ use crate::domain::format::iso_date;
 use crate::domain::leak::{AlertKind, ServiceClass};
 use crate::domain::meter_read::CentiGallons;
 use crate::domain::{AccountId, Phone};
-use crate::platform::db::{now, parse_date};
+use crate::platform::db::{now, parse_date, placeholders};
 use crate::platform::Db;
+use std::collections::HashMap;
 
-type SettingsRow = (i64, Option<String>, Option<String>, Option<i64>, Option<String>);
+/// An account's row: its class, then its settings, if it has any.
+type SettingsRow =
+    (AccountId, String, Option<i64>, Option<String>, Option<String>, Option<i64>, Option<String>);
 
 /// The account's choices: the defaults until the customer saved theirs.
 pub async fn load(db: &Db, account: AccountId) -> Result<AlertChoices, sqlx::Error> {
-    let row: Option<SettingsRow> = sqlx::query_as(
-        "SELECT declared_centi_gph, away_from, away_until, away_centigallons, text_phone \
-         FROM usage_alert_settings WHERE account_id = $1",
-    )
-    .bind(account)
-    .fetch_optional(&db.pool)
-    .await?;
-    let channels: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT kind, by_email, by_text FROM usage_alert_channels WHERE account_id = $1",
-    )
-    .bind(account)
-    .fetch_all(&db.pool)
-    .await?;
-    let channels = channels
-        .into_iter()
-        .filter_map(|(kind, email, text)| {
-            Some((AlertKind::parse(&kind)?, Channels { email: email == 1, text: text == 1 }))
-        })
-        .collect();
-    let Some((declared, from, until, allowed, phone)) = row else {
-        return Ok(AlertChoices { channels, ..Default::default() });
-    };
-    let away = match (from, until, allowed) {
-        (Some(from), Some(until), Some(allowed)) => Some(Away {
-            from: parse_date(&from)?,
-            until: parse_date(&until)?,
-            allowed: CentiGallons(allowed),
-        }),
-        _ => None,
-    };
-    Ok(AlertChoices {
-        channels,
-        declared: CentiGallons(declared),
-        away,
-        text_phone: phone.and_then(|p| Phone::parse(&p).ok()),
-    })
+    let mut found = load_many(db, &[account]).await?;
+    Ok(found.remove(&account).map(|(choices, _)| choices).unwrap_or_default())
+}
+
+/// Each account's choices and class, in two reads for them all.
+pub async fn load_many(
+    db: &Db,
+    accounts: &[AccountId],
+) -> Result<HashMap<AccountId, (AlertChoices, ServiceClass)>, sqlx::Error> {
+    if accounts.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = placeholders(db.backend, 1, accounts.len());
+    let sql = format!(
+        "SELECT a.id, a.service_class, s.declared_centi_gph, s.away_from, s.away_until, \
+         s.away_centigallons, s.text_phone FROM accounts a \
+         LEFT JOIN usage_alert_settings s ON s.account_id = a.id WHERE a.id IN {list}"
+    );
+    let rows: Vec<SettingsRow> =
+        bind_all(sqlx::query_as(&sql), accounts).fetch_all(&db.pool).await?;
+    let sql = format!(
+        "SELECT account_id, kind, by_email, by_text FROM usage_alert_channels WHERE account_id IN {list}"
+    );
+    let channels: Vec<(AccountId, String, i64, i64)> =
+        bind_all(sqlx::query_as(&sql), accounts).fetch_all(&db.pool).await?;
+    let mut out = HashMap::new();
+    for (account, class, declared, from, until, allowed, phone) in rows {
+        let away = match (from, until, allowed) {
+            (Some(from), Some(until), Some(allowed)) => Some(Away {
+                from: parse_date(&from)?,
+                until: parse_date(&until)?,
+                allowed: CentiGallons(allowed),
+            }),
+            _ => None,
+        };
+        let choices = AlertChoices {
+            channels: Vec::new(),
+            declared: CentiGallons(declared.unwrap_or(0)),
+            away,
+            text_phone: phone.and_then(|p| Phone::parse(&p).ok()),
+        };
+        out.insert(account, (choices, ServiceClass::parse(&class).unwrap_or_default()));
+    }
+    for (account, kind, email, text) in channels {
+        let (Some((choices, _)), Some(kind)) = (out.get_mut(&account), AlertKind::parse(&kind))
+        else {
+            continue;
+        };
+        choices.channels.push((kind, Channels { email: email == 1, text: text == 1 }));
+    }
+    Ok(out)
+}
+
+/// Binds each account in turn (the `IN` list's parameters).
+fn bind_all<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    accounts: &[AccountId],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for account in accounts {
+        query = query.bind(*account);
+    }
+    query
 }
 
 /// Saves the account's choices whole; consent is dated when the number is new.
@@ -93,10 +122,6 @@ pub async fn save(db: &Db, account: AccountId, choices: &AlertChoices) -> Result
 }
 
 pub async fn class(db: &Db, account: AccountId) -> Result<ServiceClass, sqlx::Error> {
-    let found: Option<(String,)> =
-        sqlx::query_as("SELECT service_class FROM accounts WHERE id = $1")
-            .bind(account)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(found.and_then(|(c,)| ServiceClass::parse(&c)).unwrap_or_default())
+    let mut found = load_many(db, &[account]).await?;
+    Ok(found.remove(&account).map(|(_, class)| class).unwrap_or_default())
 }
