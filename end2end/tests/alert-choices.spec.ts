@@ -11,7 +11,7 @@ const journeys = [
     declared: 'Normal continuous use, in gallons an hour (optional)', tooHigh: 'at most 20 gallons an hour',
     burst: /^Burst/, byText: 'By text message', phone: 'Mobile number for texts',
     consent: /^I agree to get water-use alerts by text message/, save: 'Save alert choices',
-    saved: 'Your alert choices are saved.',
+    saved: 'Your alert choices are saved.', agreed: 'You agreed to get texts at this number.',
   },
   {
     lang: 'es', js: false, number: '61000081-6100081',
@@ -19,7 +19,7 @@ const journeys = [
     declared: 'Consumo continuo normal, en galones por hora (opcional)', tooHigh: 'como máximo 20 galones por hora',
     burst: /^Ruptura/, byText: 'Por mensaje de texto', phone: 'Número de celular para mensajes',
     consent: /^Acepto recibir alertas de consumo de agua/, save: 'Guardar preferencias de alertas',
-    saved: 'Sus preferencias de alertas se guardaron.',
+    saved: 'Sus preferencias de alertas se guardaron.', agreed: 'Usted aceptó recibir mensajes en este número.',
   },
 ] as const;
 
@@ -54,7 +54,9 @@ for (const j of journeys) {
     await expect(page.getByRole('status').filter({ hasText: j.saved })).toBeVisible();
     await expect(page.getByLabel(j.declared)).toHaveValue('1.50');
     await expect(burst.getByLabel(j.byText)).toBeChecked();
-    await expect(page.getByLabel(j.consent)).toBeChecked();
+    // Agreed once for this number: said, and never ticked for the customer.
+    await expect(page.getByText(j.agreed)).toBeVisible();
+    await expect(page.getByLabel(j.consent)).not.toBeChecked();
     await context.close();
   });
 }

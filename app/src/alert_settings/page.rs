@@ -94,7 +94,8 @@ struct Shown {
     declared: String,
     away: [String; 3],
     phone: String,
-    consent: bool,
+    /// The shown number is the one the customer agreed to get texts at.
+    agreed: bool,
 }
 
 fn shown(view: &AlertSettingsView, outcome: &AlertSettingsOutcome) -> Shown {
@@ -110,7 +111,7 @@ fn shown(view: &AlertSettingsView, outcome: &AlertSettingsOutcome) -> Shown {
             declared: outcome.value("declared_gph"),
             away: ["away_from", "away_until", "away_gallons"].map(|f| outcome.value(f)),
             phone: outcome.value("text_phone"),
-            consent: false,
+            agreed: false,
         };
     }
     let c = &view.choices;
@@ -124,7 +125,7 @@ fn shown(view: &AlertSettingsView, outcome: &AlertSettingsOutcome) -> Shown {
         declared: c.declared.to_string(),
         away: away.unwrap_or_default(),
         phone: c.text_phone.map(|p| p.to_string()).unwrap_or_default(),
-        consent: c.text_phone.is_some(),
+        agreed: c.text_phone.is_some(),
     }
 }
 
@@ -157,7 +158,7 @@ fn Settings(view: AlertSettingsView, outcome: Signal<AlertSettingsOutcome>) -> i
                     error=error("away_gallons") inputmode="decimal" value=shown.away[2].clone() maxlength=12/>
             </fieldset>
             {view.texts_offered.then(|| view! {
-                <TextNumber stopped=view.phone_stopped phone=shown.phone consent=shown.consent outcome/>
+                <TextNumber stopped=view.phone_stopped phone=shown.phone agreed=shown.agreed outcome/>
             })}
             <button type="submit" class="primary">{t!(i18n, alerts.save)}</button>
         </ActionForm>
@@ -202,12 +203,13 @@ fn Channels(view: AlertSettingsView, email: Vec<AlertKind>, text: Vec<AlertKind>
     }
 }
 
-/// The mobile number texts go to, and the customer's consent, given anew with each number.
+/// The mobile number texts go to, and the customer's consent: never ticked for them, and
+/// asked again for a new number.
 #[component]
 fn TextNumber(
     stopped: bool,
     phone: String,
-    consent: bool,
+    agreed: bool,
     outcome: Signal<AlertSettingsOutcome>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -215,13 +217,14 @@ fn TextNumber(
     view! {
         <h2>{t!(i18n, alerts.texts_title)}</h2>
         {stopped.then(|| view! { <p class="notice warning" role="status">{t!(i18n, alerts.stopped)}</p> })}
+        {(agreed && !stopped).then(|| view! { <p class="notice" role="status">{t!(i18n, alerts.agreed)}</p> })}
         <TextField id="text_phone" label=t_string!(i18n, alerts.phone_label).to_string()
             hint=t_string!(i18n, alerts.phone_hint).to_string()
             error=crate::forms::field_error(i18n, outcome, "text_phone")
             input_type="tel" autocomplete="tel-national" value=phone maxlength=20/>
         <div class="field checkbox" class:has-error=move || consent_error.read().is_some()>
             {move || consent_error.get().map(|m| view! { <p class="field-error" id="text_consent-error">{m}</p> })}
-            <input type="checkbox" id="text_consent" name="text_consent" value="yes" checked=consent
+            <input type="checkbox" id="text_consent" name="text_consent" value="yes"
                 aria-describedby=move || consent_error.read().is_some().then_some("text_consent-error")/>
             <label for="text_consent">{t!(i18n, alerts.consent)}</label>
         </div>

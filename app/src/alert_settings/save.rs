@@ -55,6 +55,7 @@ pub async fn save_alert_settings(
         away_gallons: away_gallons.unwrap_or_default(),
         text_phone: text_phone.unwrap_or_default(),
         text_consent: text_consent.is_some(),
+        consented: None,
     };
     let mut outcome = service::kept(&account, &form);
     let db = expect_context::<crate::platform::Db>();

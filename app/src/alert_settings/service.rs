@@ -64,6 +64,8 @@ pub async fn save(
     let Some(account) = own_account(db, customer, Some(asked)).await?.1 else {
         return Ok(Err(vec![AlertSettingsProblem::NotFound]));
     };
+    let consented = choices::load(db, account).await?.text_phone;
+    let form = ChoicesForm { consented, ..form.clone() };
     match form.parse(today) {
         Ok(parsed) => {
             choices::save(db, account, &parsed).await?;

@@ -78,6 +78,8 @@ pub struct ChoicesForm {
     pub away_gallons: String,
     pub text_phone: String,
     pub text_consent: bool,
+    /// The number the customer already agreed to get texts at: kept without asking again.
+    pub consented: Option<Phone>,
 }
 
 /// What is wrong with the form.
@@ -157,7 +159,7 @@ impl ChoicesForm {
             return if self.text.is_empty() { Ok(None) } else { Err(ChoiceProblem::PhoneNeeded) };
         }
         let phone = Phone::parse(&self.text_phone).map_err(ChoiceProblem::Phone)?;
-        if !self.text_consent {
+        if !self.text_consent && self.consented != Some(phone) {
             return Err(ChoiceProblem::ConsentNeeded);
         }
         Ok(Some(phone))
@@ -262,6 +264,18 @@ mod tests {
         let choices = f.parse(TODAY).unwrap();
         assert_eq!(choices.text_phone.map(|p| p.digits().to_string()), Some("5417742430".into()));
         assert!(choices.channels(AlertKind::Continuous).text);
+        let kept = ChoicesForm {
+            text_consent: false,
+            consented: Some(Phone::parse("5417742430").unwrap()),
+            ..f
+        };
+        assert!(kept.parse(TODAY).is_ok(), "the number agreed to before needs no new consent");
+        let other = ChoicesForm { text_phone: "541 774 2431".into(), ..kept };
+        assert_eq!(
+            other.parse(TODAY),
+            Err(vec![ChoiceProblem::ConsentNeeded]),
+            "a new number does"
+        );
         let bad = ChoicesForm { text_phone: "774-2430".into(), text_consent: true, ..form() };
         assert_eq!(bad.parse(TODAY), Err(vec![ChoiceProblem::Phone(PhoneError::Digits)]));
     }

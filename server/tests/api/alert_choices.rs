@@ -74,6 +74,18 @@ async fn choices_are_saved_from_the_plain_form_and_read_back() {
     assert_eq!(choices.declared, CentiGallons(150));
     assert_eq!(choices.away.map(|a| a.allowed), Some(CentiGallons(1_000)));
     assert_eq!(choices.text_phone, Some(mobile()));
+    assert!(page.contains("You agreed to get texts at this number"), "{page}");
+    let consent = page.split("id=\"text_consent\"").nth(1).and_then(|rest| rest.split('>').next());
+    assert!(
+        consent.is_some_and(|input| !input.contains("checked")),
+        "never ticked for them: {page}"
+    );
+    // The same number again needs no new consent; a new one does.
+    let again = [("account", id.as_str()), ("text_phone", "541.774.2430")];
+    assert_eq!(save(&app, &again).await, done);
+    let other = [("account", id.as_str()), ("text_phone", "(541) 774-2431")];
+    let page = app.page(&save(&app, &other).await).await;
+    assert!(page.contains("Tick the box to agree to get texts"), "{page}");
 }
 
 #[tokio::test]
