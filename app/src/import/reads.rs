@@ -15,7 +15,8 @@ use super::{row_error, Expected, ImportError, ImportProblem, Problems, Records};
 use crate::domain::meter_read::{self, CentiGallons, MeterId};
 use crate::domain::{AccountId, AccountNumber};
 use crate::platform::db::{now, placeholders, Backend, Db, WriteLock};
-use std::collections::{BTreeSet, HashMap};
+use crate::water::series::{self, DAY};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 
 /// Rows checked and written at a time.
@@ -24,6 +25,9 @@ const PAGE: usize = 5_000;
 const ROWS_PER_STATEMENT: usize = 500;
 /// Parameters of each row of the upsert.
 const PER_ROW: usize = 7;
+/// Days either side of a written read whose totals are summed again: a corrected offset
+/// moves a read's local day by at most 26 hours.
+const DAYS_AROUND: i64 = 2;
 
 /// One checked row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,9 +207,15 @@ async fn write<R: Read + Send>(
         // In the table's order: each statement writes near the last.
         let mut rows: Vec<(AccountId, &MeterRead)> = latest.into_values().collect();
         rows.sort_unstable_by_key(|(_, read)| (read.meter.as_str(), read.read_at));
+        let mut touched = TouchedDays::default();
         for statement in rows.chunks(ROWS_PER_STATEMENT) {
-            report.written += upsert(&mut tx, db.backend, statement, at).await?;
+            let written = upsert(&mut tx, db.backend, statement, at).await?;
+            if written > 0 {
+                touched.add(statement.iter().map(|(_, read)| *read));
+            }
+            report.written += written;
         }
+        touched.sum(&mut tx, db.backend).await?;
         report.accounts.extend(rows.iter().map(|(id, _)| *id));
         progress(Pass::Writing, pages.bytes_read());
     }
@@ -277,4 +287,28 @@ async fn upsert(
             .bind(at);
     }
     Ok(insert.execute(&mut **tx).await?.rows_affected())
+}
+
+/// The local days of each meter that a page's writes changed (first and last), whose totals
+/// in `meter_read_days` are summed again from the reads.
+#[derive(Default)]
+struct TouchedDays<'r>(BTreeMap<&'r str, (i64, i64)>);
+
+impl<'r> TouchedDays<'r> {
+    fn add(&mut self, reads: impl Iterator<Item = &'r MeterRead>) {
+        for read in reads {
+            let day = (read.read_at + read.utc_offset_minutes * 60).div_euclid(DAY);
+            let days = self.0.entry(read.meter.as_str()).or_insert((day, day));
+            *days = (days.0.min(day - DAYS_AROUND), days.1.max(day + DAYS_AROUND));
+        }
+    }
+
+    async fn sum(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        backend: Backend,
+    ) -> Result<(), sqlx::Error> {
+        let meters: Vec<(&str, (i64, i64))> = self.0.iter().map(|(m, d)| (*m, *d)).collect();
+        series::sum_days(tx, backend, &meters).await
+    }
 }

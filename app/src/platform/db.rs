@@ -303,20 +303,23 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for IsoDate {
     }
 }
 
-/// The `rows` × `per_row` placeholders of a wide statement, a parenthesised group a row.
-/// PostgreSQL numbers them (`$n`); SQLite gets plain `?`, bound in order: a numbered
-/// parameter is found by a linear search of the statement's names, when SQLite parses it
-/// and when sqlx binds it, so `$n` costs the square of the statement's width.
-pub fn placeholders(backend: Backend, rows: usize, per_row: usize) -> String {
-    let row = |r: usize| -> String {
-        let one = |k: usize| match backend {
-            Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${}", r * per_row + k),
-        };
-        let all: Vec<String> = (1..=per_row).map(one).collect();
-        format!("({})", all.join(", "))
+/// `count` placeholders in order. PostgreSQL numbers them (`$n`); SQLite gets plain `?`,
+/// bound in order: a numbered parameter is found by a linear search of the statement's
+/// names, when SQLite parses it and when sqlx binds it, so `$n` costs the square of a wide
+/// statement's width.
+pub fn numbered(backend: Backend, count: usize) -> Vec<String> {
+    let one = |k: usize| match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${k}"),
     };
-    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+    (1..=count).map(one).collect()
+}
+
+/// The `rows` × `per_row` placeholders of a wide statement, a parenthesised group a row.
+pub fn placeholders(backend: Backend, rows: usize, per_row: usize) -> String {
+    let all = numbered(backend, rows * per_row);
+    let row = |row: &[String]| format!("({})", row.join(", "));
+    all.chunks(per_row.max(1)).map(row).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ pub async fn daily(
     until: Date,
 ) -> Result<BTreeMap<Date, (i64, bool)>, sqlx::Error> {
     let (from, until) = (series::unix_day(from), series::unix_day(until));
-    let days = series::buckets(db, account, from, until, series::DAY).await?;
+    let days = series::days(db, account, from, until).await?;
     Ok(days.into_iter().filter_map(|(d, v)| Some((series::day_of(d)?, v))).collect())
 }
 
@@ -55,7 +55,7 @@ pub async fn hourly(
     day: Date,
 ) -> Result<BTreeMap<i64, (i64, bool)>, sqlx::Error> {
     let first = series::unix_day(day);
-    let hours = series::buckets(db, account, first, first + 1, series::HOUR).await?;
+    let hours = series::hours(db, account, first, first + 1).await?;
     Ok(hours.into_iter().map(|(hour, v)| (hour - first * 24, v)).collect())
 }
 

@@ -177,7 +177,7 @@ async fn hourly_states(
     let Some((from, last)) = span(watches) else { return Ok(Vec::new()) };
     let lookback = rules.continuous_hours.max(rules.burst_hours) as i64;
     let start = from - lookback;
-    let found = series::buckets(db, account, start.div_euclid(24), last / 24 + 1, HOUR).await?;
+    let found = series::hours(db, account, start.div_euclid(24), last / 24 + 1).await?;
     let hours: Vec<Option<i64>> = (start..=last)
         .map(|h| found.get(&h).filter(|(_, whole)| *whole).map(|(c, _)| *c))
         .collect();
@@ -203,7 +203,7 @@ async fn daily_states(
     watches: &[Watch],
 ) -> Result<Vec<(Watch, Vec<State>)>, sqlx::Error> {
     let Some((from, last)) = span(watches) else { return Ok(Vec::new()) };
-    let found = series::buckets(db, account, from - USUAL_DAYS, last + 1, DAY).await?;
+    let found = series::days(db, account, from - USUAL_DAYS, last + 1).await?;
     let day = |d: i64| found.get(&d).filter(|(_, whole)| *whole).map(|(c, _)| *c);
     let mut out = Vec::new();
     for w in watches {
@@ -277,7 +277,7 @@ async fn usual_day(
 ) -> Result<Option<i64>, sqlx::Error> {
     if let Some(date) = series::day_of(day) {
         let before = series::unix_day(a_year_before(date));
-        let last_year = series::buckets(db, account, before, before + USUAL_DAYS, DAY).await?;
+        let last_year = series::days(db, account, before, before + USUAL_DAYS).await?;
         let whole: Vec<Option<i64>> =
             last_year.values().map(|(c, whole)| whole.then_some(*c)).collect();
         if let Some(usual) = leak::usual_day(&whole) {

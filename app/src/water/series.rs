@@ -3,6 +3,7 @@
 //! whole can be told from one with gaps. What the usage page charts and the alerts watch.
 
 use crate::domain::AccountId;
+use crate::platform::db::{numbered, Backend};
 use crate::platform::Db;
 use std::collections::BTreeMap;
 use time::Date;
@@ -10,41 +11,110 @@ use time::Date;
 /// Seconds either side of a UTC day that a local day can reach (offsets run from -12 to
 /// +14 hours).
 const OFFSET_REACH: i64 = 14 * 3600;
+/// Meters whose days are summed by one statement (each is a term of an `OR`, and SQLite
+/// allows an expression 1,000 deep).
+const METERS_PER_SUM: usize = 100;
 pub const DAY: i64 = 86_400;
 pub const HOUR: i64 = 3_600;
 
 /// Use summed per meter over a local bucket: (bucket, meter, hundredths, minutes read).
 type Sums = Vec<(i64, String, i64, i64)>;
 
-/// The account's use over local days `from_day`..`until_day` (days since 1970), by local
-/// bucket of `seconds` (a day or an hour, numbered from 1970): hundredths of a gallon and
-/// whether each meter read in it was read the whole bucket. Daily reads have no hours: with
-/// `seconds` an hour they are left out.
-pub async fn buckets(
+/// The account's use by local day over days `from_day`..`until_day` (days since 1970):
+/// hundredths of a gallon, and whether each meter read in it was read the whole day. From
+/// the day totals the reads import keeps.
+pub async fn days(
     db: &Db,
     account: AccountId,
     from_day: i64,
     until_day: i64,
-    seconds: i64,
 ) -> Result<BTreeMap<i64, (i64, bool)>, sqlx::Error> {
-    let only = if seconds < DAY { "AND interval_minutes < 1440" } else { "" };
-    let sql = format!(
-        "SELECT (read_at + utc_offset_minutes * 60) / {seconds} AS bucket, meter_id, \
+    let rows: Sums = sqlx::query_as(
+        "SELECT local_day, meter_id, centigallons, minutes FROM meter_read_days \
+         WHERE account_id = $1 AND local_day >= $2 AND local_day < $3",
+    )
+    .bind(account)
+    .bind(from_day)
+    .bind(until_day)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(combine(rows, DAY / 60))
+}
+
+/// The account's use by local hour (numbered from 1970) over days `from_day`..`until_day`,
+/// as `days` gives it. Daily reads have no hours: they are left out.
+pub async fn hours(
+    db: &Db,
+    account: AccountId,
+    from_day: i64,
+    until_day: i64,
+) -> Result<BTreeMap<i64, (i64, bool)>, sqlx::Error> {
+    let rows: Sums = sqlx::query_as(
+        "SELECT (read_at + utc_offset_minutes * 60) / 3600 AS bucket, meter_id, \
          CAST(SUM(centigallons) AS BIGINT), CAST(SUM(interval_minutes) AS BIGINT) \
-         FROM meter_reads WHERE account_id = $1 AND read_at >= $2 AND read_at < $3 {only} \
-         GROUP BY (read_at + utc_offset_minutes * 60) / {seconds}, meter_id"
-    );
-    let rows: Sums = sqlx::query_as(&sql)
-        .bind(account)
-        .bind(from_day * DAY - OFFSET_REACH)
-        .bind(until_day * DAY + OFFSET_REACH)
-        .fetch_all(&db.pool)
-        .await?;
+         FROM meter_reads WHERE account_id = $1 AND read_at >= $2 AND read_at < $3 \
+         AND interval_minutes < 1440 \
+         GROUP BY (read_at + utc_offset_minutes * 60) / 3600, meter_id",
+    )
+    .bind(account)
+    .bind(from_day * DAY - OFFSET_REACH)
+    .bind(until_day * DAY + OFFSET_REACH)
+    .fetch_all(&db.pool)
+    .await?;
     // The reach either side brings neighbouring local days: only the asked ones stay.
-    let per_day = DAY / seconds;
-    let asked = from_day * per_day..until_day * per_day;
+    let asked = from_day * 24..until_day * 24;
     let rows = rows.into_iter().filter(|r| asked.contains(&r.0)).collect();
-    Ok(combine(rows, seconds / 60))
+    Ok(combine(rows, HOUR / 60))
+}
+
+/// Replaces the day totals of each meter's days `first..=last`: deleted, then summed again
+/// from the reads (a read that moved to another account or day leaves nothing behind). In
+/// the reads import's transaction, `METERS_PER_SUM` meters a statement.
+pub async fn sum_days(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+    meters: &[(&str, (i64, i64))],
+) -> Result<(), sqlx::Error> {
+    for chunk in meters.chunks(METERS_PER_SUM) {
+        let terms = |per: usize, term: &dyn Fn(&[String]) -> String| {
+            let params = numbered(backend, chunk.len() * per);
+            params.chunks(per).map(term).collect::<Vec<_>>().join(" OR ")
+        };
+        let delete = format!(
+            "DELETE FROM meter_read_days WHERE {}",
+            terms(3, &|p| format!(
+                "(meter_id = {} AND local_day BETWEEN {} AND {})",
+                p[0], p[1], p[2]
+            ))
+        );
+        let mut query = sqlx::query(&delete);
+        for (meter, (first, last)) in chunk {
+            query = query.bind(*meter).bind(*first).bind(*last);
+        }
+        query.execute(&mut **tx).await?;
+        let insert = format!(
+            "INSERT INTO meter_read_days (account_id, local_day, meter_id, centigallons, minutes) \
+             SELECT account_id, (read_at + utc_offset_minutes * 60) / 86400, meter_id, \
+             SUM(centigallons), SUM(interval_minutes) FROM meter_reads WHERE {} \
+             GROUP BY account_id, (read_at + utc_offset_minutes * 60) / 86400, meter_id",
+            terms(5, &|p| format!(
+                "(meter_id = {} AND read_at >= {} AND read_at < {} \
+                 AND (read_at + utc_offset_minutes * 60) / 86400 BETWEEN {} AND {})",
+                p[0], p[1], p[2], p[3], p[4]
+            ))
+        );
+        let mut query = sqlx::query(&insert);
+        for (meter, (first, last)) in chunk {
+            query = query
+                .bind(*meter)
+                .bind(first * DAY - OFFSET_REACH)
+                .bind((last + 1) * DAY + OFFSET_REACH)
+                .bind(*first)
+                .bind(*last);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// One total per bucket, whole when each of its meters was read `minutes` in it.

@@ -27,6 +27,29 @@ async fn stored(db: &Db) -> Vec<(String, i64, i64)> {
     .unwrap()
 }
 
+/// The day totals the import keeps, (account, meter, local day, hundredths, minutes), and
+/// what the reads themselves sum to: they must agree after every import.
+async fn day_totals(db: &Db) -> Vec<(i64, String, i64, i64, i64)> {
+    let kept: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT account_id, meter_id, local_day, centigallons, minutes FROM meter_read_days \
+         ORDER BY account_id, meter_id, local_day",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let summed: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT account_id, meter_id, (read_at + utc_offset_minutes * 60) / 86400 AS d, \
+         CAST(SUM(centigallons) AS BIGINT), CAST(SUM(interval_minutes) AS BIGINT) FROM meter_reads \
+         GROUP BY account_id, meter_id, (read_at + utc_offset_minutes * 60) / 86400 \
+         ORDER BY account_id, meter_id, d",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, summed, "the day totals are the reads' sums");
+    kept
+}
+
 /// Midnight of 2026-11-01 in Oregon (PST, UTC-8), in Unix seconds.
 const NOV_1: i64 = 1_793_520_000;
 
@@ -55,6 +78,31 @@ async fn reads_import_once_and_a_corrected_read_replaces_its_value() {
     assert_eq!(stored(&t.db).await[0], ("1234567".into(), NOV_1, 500));
     assert_eq!(count(&t.db, "meter_reads").await, 3);
     assert_eq!(count(&t.db, "meter_read_files").await, 3, "each file is recorded");
+    let days = day_totals(&t.db).await;
+    let nov_1 = NOV_1 / 86_400;
+    let mtr_1: Vec<_> = days.iter().filter(|d| d.1 == "MTR-1").map(|d| (d.2, d.3, d.4)).collect();
+    assert_eq!(mtr_1, [(nov_1, 500, 120)], "the corrected hour is in its day's total");
+}
+
+#[tokio::test]
+async fn a_read_corrected_to_another_account_or_day_moves_its_day_total() {
+    let t = fresh_db().await;
+    with_demo(&t.db).await;
+    let rows = "1234567,MTR-3,2026-11-01T22:00:00-08:00,2,60\n\
+                1234567,MTR-3,2026-11-01T23:00:00-08:00,3,60\n";
+    import(&t.db, rows).await.unwrap();
+    assert_eq!(day_totals(&t.db).await.len(), 1);
+    // The last hour belonged to the next account, and was read where the clock is UTC-7.
+    import(&t.db, "2345678,MTR-3,2026-11-02T00:00:00-07:00,3,60\n").await.unwrap();
+    let days: Vec<(String, i64, i64)> =
+        day_totals(&t.db).await.into_iter().map(|d| (d.1, d.2, d.3)).collect();
+    let nov_1 = NOV_1 / 86_400;
+    assert_eq!(days.len(), 2, "{days:?}");
+    let accounts: std::collections::BTreeSet<i64> =
+        day_totals(&t.db).await.iter().map(|d| d.0).collect();
+    assert_eq!(accounts.len(), 2, "each day with its account");
+    assert!(days.contains(&("MTR-3".into(), nov_1, 200)), "{days:?}");
+    assert!(days.contains(&("MTR-3".into(), nov_1 + 1, 300)), "{days:?}");
 }
 
 #[tokio::test]
@@ -99,6 +147,7 @@ async fn a_meter_that_moves_leaves_its_earlier_reads_with_the_earlier_account() 
         stored(&t.db).await,
         [("1234567".into(), NOV_1, 10000), ("2345678".into(), NOV_1 + 86_400, 8000)]
     );
+    assert_eq!(day_totals(&t.db).await.len(), 2, "a day total each account");
 }
 
 #[tokio::test]
@@ -132,6 +181,8 @@ async fn a_file_of_several_pages_is_written_whole_or_not_at_all() {
             .0;
     let expected: i64 = (0..12_000i64).map(|h| (h % 7) * 100 + h % 100).sum();
     assert_eq!(total, expected, "every hundredth kept");
+    // Written in UTC from 08:00: 500 days of hours touch 501 UTC days.
+    assert_eq!(day_totals(&t.db).await.len(), 501, "days split between pages are whole");
     use app::import::reads::Pass::{Checking, Writing};
     assert_eq!(passes.iter().filter(|p| p.0 == Checking).count(), 3);
     assert_eq!(passes.last(), Some(&(Writing, file.len() as u64)), "the bar reaches the end");
