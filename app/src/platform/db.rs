@@ -59,6 +59,10 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 20 })
             .acquire_timeout(Duration::from_secs(10))
+            // A ping before each use finds a PostgreSQL connection the server dropped; an
+            // embedded SQLite file cannot drop one, and there the ping was a third of a
+            // short query's time (a round trip to the connection's thread).
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

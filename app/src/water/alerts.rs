@@ -20,6 +20,7 @@ use crate::email::{Lang, Mailer};
 use crate::platform::{Db, ServiceError};
 use crate::sms::Texter;
 use futures::{StreamExt, TryStreamExt};
+use std::ops::Range;
 
 /// Hours (or days) a first reading looks back: a fortnight.
 const FIRST_LOOK_HOURS: i64 = 14 * 24;
@@ -194,8 +195,8 @@ async fn hourly_states(
         .collect())
 }
 
-/// The daily detectors' answers, from one read of the days they need (and the 30 before,
-/// the usual day's fallback).
+/// The daily detectors' answers, from one read of the days they need, the 30 before them
+/// and the same days a year before (the usual day's).
 async fn daily_states(
     db: &Db,
     account: AccountId,
@@ -203,7 +204,9 @@ async fn daily_states(
     watches: &[Watch],
 ) -> Result<Vec<(Watch, Vec<State>)>, sqlx::Error> {
     let Some((from, last)) = span(watches) else { return Ok(Vec::new()) };
-    let found = series::days(db, account, from - USUAL_DAYS, last + 1).await?;
+    let mut ranges = vec![from - USUAL_DAYS..last + 1];
+    ranges.extend(watches.iter().filter_map(|w| year_before(w.from)));
+    let found = series::days(db, account, &ranges).await?;
     let day = |d: i64| found.get(&d).filter(|(_, whole)| *whole).map(|(c, _)| *c);
     let mut out = Vec::new();
     for w in watches {
@@ -221,14 +224,28 @@ async fn daily_states(
                 })
                 .collect(),
             _ => {
-                let recent: Vec<Option<i64>> = (w.from - USUAL_DAYS..w.from).map(day).collect();
-                let usual = usual_day(db, account, w.from, &recent).await?;
+                let usual = usual_day(w.from, day);
                 leak::high_use(&daily, usual, HIGH_USE_FACTOR)
             }
         };
         out.push((*w, states));
     }
     Ok(out)
+}
+
+/// The 30 days from `day` (days since 1970) a year before.
+fn year_before(day: i64) -> Option<Range<i64>> {
+    let before = series::unix_day(a_year_before(series::day_of(day)?));
+    Some(before..before + USUAL_DAYS)
+}
+
+/// The usual day before `day` (days since 1970): from the same 30 days a year before when
+/// they were read, else from the 30 days before it.
+fn usual_day(day: i64, use_on: impl Fn(i64) -> Option<i64>) -> Option<i64> {
+    let last_year: Option<Vec<Option<i64>>> = year_before(day).map(|r| r.map(&use_on).collect());
+    last_year
+        .and_then(|days| leak::usual_day(&days))
+        .or_else(|| leak::usual_day(&(day - USUAL_DAYS..day).map(&use_on).collect::<Vec<_>>()))
 }
 
 /// The alerts of one detector's answers: each start written and sent once, each end too.
@@ -265,26 +282,6 @@ async fn alert(
         }
     }
     Ok(())
-}
-
-/// The usual day before `day` (days since 1970): the same 30 days a year before when they
-/// were read, else the `recent` 30 days before it.
-async fn usual_day(
-    db: &Db,
-    account: AccountId,
-    day: i64,
-    recent: &[Option<i64>],
-) -> Result<Option<i64>, sqlx::Error> {
-    if let Some(date) = series::day_of(day) {
-        let before = series::unix_day(a_year_before(date));
-        let last_year = series::days(db, account, before, before + USUAL_DAYS).await?;
-        let whole: Vec<Option<i64>> =
-            last_year.values().map(|(c, whole)| whole.then_some(*c)).collect();
-        if let Some(usual) = leak::usual_day(&whole) {
-            return Ok(Some(usual));
-        }
-    }
-    Ok(leak::usual_day(recent))
 }
 
 /// Tells the customer of the alert (or that it is resolved) as they chose: by email to the
