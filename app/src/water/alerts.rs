@@ -73,27 +73,30 @@ pub async fn after_import(
     Ok(total)
 }
 
-/// A batch of accounts: their choices, marks and open alerts read together, each account's
-/// reads watched (a few at once), then every mark written in one statement.
+/// A batch of accounts: their choices, marks, open alerts and newest reads read together,
+/// each account with reads watched (a few at once), then every mark written in one
+/// statement.
 async fn watch_batch(
     ctx: &AlertContext<'_>,
     batch: &[AccountId],
 ) -> Result<AlertReport, ServiceError> {
     let mut choices = choices::load_many(ctx.db, batch).await?;
     let mut known = data::known_many(ctx.db, batch).await?;
+    let last_reads = series::last_reads(ctx.db, batch).await?;
     // Made first, so that the stream holds futures alone (a closure's borrows would make
     // the handler's future not provably Send).
     let accounts: Vec<_> = batch
         .iter()
-        .map(|a| {
-            let (choices, class) = choices.remove(a).unwrap_or_default();
-            let known = known.remove(a).unwrap_or_default();
-            watch_account(ctx, *a, choices, ctx.rules.of(class), known)
+        .filter_map(|a| Some((*a, *last_reads.get(a)?)))
+        .map(|(a, last_read)| {
+            let (choices, class) = choices.remove(&a).unwrap_or_default();
+            let known = known.remove(&a).unwrap_or_default();
+            watch_account(ctx, a, last_read, choices, ctx.rules.of(class), known)
         })
         .collect();
-    let watched: Vec<(AlertReport, Option<Marks>)> =
+    let watched: Vec<(AlertReport, Marks)> =
         futures::stream::iter(accounts).buffer_unordered(CONCURRENT_ACCOUNTS).try_collect().await?;
-    let marks: Vec<Marks> = watched.iter().filter_map(|(_, m)| *m).collect();
+    let marks: Vec<Marks> = watched.iter().map(|(_, m)| *m).collect();
     data::set_marks(ctx.db, &marks).await?;
     Ok(watched.into_iter().fold(AlertReport::default(), |total, (one, _)| total.add(one)))
 }
@@ -111,18 +114,17 @@ struct Watch {
     open: Option<(i64, i64)>,
 }
 
-/// An account: the detectors it wants, their reads, then the alerts; how far it was read.
+/// An account read up to `last_read` (local seconds): the detectors it wants, their reads,
+/// then the alerts; how far it was read.
 async fn watch_account(
     ctx: &AlertContext<'_>,
     account: AccountId,
+    last_read: i64,
     choices: AlertChoices,
     rules: FlowRules,
     known: Vec<data::Known>,
-) -> Result<(AlertReport, Option<Marks>), ServiceError> {
+) -> Result<(AlertReport, Marks), ServiceError> {
     let mut report = AlertReport::default();
-    let Some(last_read) = series::last_read(ctx.db, account).await? else {
-        return Ok((report, None));
-    };
     let last_hour = last_read.div_euclid(HOUR);
     let last_day = (last_read + HOUR).div_euclid(DAY) - 1;
     let watches: Vec<Watch> = AlertKind::ALL
@@ -144,7 +146,7 @@ async fn watch_account(
     }
     // Every kind is read up to here, wanted or not: one chosen later starts from now.
     let marks = AlertKind::ALL.map(|k| (k, if k.hourly() { last_hour } else { last_day }));
-    Ok((report, Some((account, marks))))
+    Ok((report, (account, marks)))
 }
 
 /// Where a detector reads from: its open alert's start, else after its mark (at most a

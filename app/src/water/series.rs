@@ -5,7 +5,7 @@
 use crate::domain::AccountId;
 use crate::platform::db::{numbered, placeholders, Backend};
 use crate::platform::Db;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use time::Date;
 
@@ -199,6 +199,28 @@ pub async fn last_read(db: &Db, account: AccountId) -> Result<Option<i64>, sqlx:
     Ok(last.map(|(local,)| local))
 }
 
+/// `last_read` of each of `accounts` that has reads, in one statement (an index seek each).
+pub async fn last_reads(
+    db: &Db,
+    accounts: &[AccountId],
+) -> Result<HashMap<AccountId, i64>, sqlx::Error> {
+    if accounts.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT a.id, (SELECT r.read_at + r.utc_offset_minutes * 60 FROM meter_reads r \
+         WHERE r.account_id = a.id ORDER BY r.read_at DESC LIMIT 1) \
+         FROM accounts a WHERE a.id IN {}",
+        placeholders(db.backend, 1, accounts.len())
+    );
+    let mut query = sqlx::query_as::<_, (AccountId, Option<i64>)>(&sql);
+    for account in accounts {
+        query = query.bind(*account);
+    }
+    let found = query.fetch_all(&db.pool).await?;
+    Ok(found.into_iter().filter_map(|(account, last)| Some((account, last?))).collect())
+}
+
 /// One interval as read (all the account's meters added): its start in Unix seconds, its
 /// length, its offset from UTC and its use in hundredths of a gallon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
@@ -259,6 +281,14 @@ mod tests {
         let day = time::macros::date!(2026 - 11 - 01);
         assert_eq!(unix_day(day), (1_793_520_000 - 8 * 3600) / DAY);
         assert_eq!(day_of(unix_day(day)), Some(day));
+    }
+
+    #[test]
+    fn a_packed_read_unpacks_and_a_damaged_one_is_an_error() {
+        let read = unpack("1793491200 MTR-1 450 60").unwrap();
+        assert_eq!(read, (1_793_491_200, "MTR-1", 450, 60));
+        assert!(unpack("1793491200 MTR-1 lots 60").is_err());
+        assert!(unpack("1793491200 MTR-1 450").is_err());
     }
 
     #[test]
