@@ -1,8 +1,8 @@
 -- Each meter's use summed over each local day (issue 19): the daily views and the daily
 -- alerts read a row a day here instead of 24 (or 96) reads. Written by `server import
--- reads` in the transaction that writes the reads: every day a file touched is summed
--- again from `meter_reads`, so a corrected or moved read leaves no stale total. `minutes`
--- is the time read that day, which tells a whole day from one with gaps. Keep
+-- reads` in the transaction that writes the reads: a new read's use is added to its day,
+-- a day with a corrected or moved read is summed again from `meter_reads` (no stale
+-- total is left). `minutes` is the time read that day: a whole day or one with gaps. Keep
 -- sqlite/0024 and postgres/0024 in step.
 CREATE TABLE meter_read_days (
     account_id   INTEGER NOT NULL REFERENCES accounts(id),
