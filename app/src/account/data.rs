@@ -61,7 +61,7 @@ async fn water(db: &Db, account: AccountId) -> Result<Option<WaterLine>, sqlx::E
     use crate::water::series::{self, DAY};
     let Some(last) = series::last_read(db, account).await? else { return Ok(None) };
     let last_day = last.div_euclid(DAY);
-    let days = series::days(db, account, &[last_day - 29..last_day + 1]).await?;
+    let days = series::days(db, account, &[(last_day - 29, last_day + 1)]).await?;
     let alerts = crate::water::alerts::data::shown(db, account).await?;
     Ok(series::day_of(last_day).map(|through| WaterLine {
         centigallons: days.values().map(|(c, _)| c).sum(),

@@ -43,7 +43,7 @@ pub async fn daily(
     until: Date,
 ) -> Result<BTreeMap<Date, (i64, bool)>, sqlx::Error> {
     let (from, until) = (series::unix_day(from), series::unix_day(until));
-    let days = series::days(db, account, &[from..until]).await?;
+    let days = series::days(db, account, &[(from, until)]).await?;
     Ok(days.into_iter().filter_map(|(d, v)| Some((series::day_of(d)?, v))).collect())
 }
 

@@ -206,10 +206,10 @@ async fn daily_states(
     watches: &[Watch],
 ) -> Result<Vec<(Watch, Vec<State>)>, sqlx::Error> {
     let Some((from, last)) = span(watches) else { return Ok(Vec::new()) };
-    let mut ranges = vec![from - USUAL_DAYS..last + 1];
+    let mut spans = vec![(from - USUAL_DAYS, last + 1)];
     let high_use = watches.iter().filter(|w| w.kind == AlertKind::HighUse);
-    ranges.extend(high_use.filter_map(|w| year_before(w.from)));
-    let found = series::days(db, account, &ranges).await?;
+    spans.extend(high_use.filter_map(|w| year_before(w.from)).map(|r| (r.start, r.end)));
+    let found = series::days(db, account, &spans).await?;
     let day = |d: i64| found.get(&d).filter(|(_, whole)| *whole).map(|(c, _)| *c);
     let mut out = Vec::new();
     for w in watches {

@@ -6,7 +6,6 @@ use crate::domain::AccountId;
 use crate::platform::db::{numbered, placeholders, Backend};
 use crate::platform::Db;
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Range;
 use time::Date;
 
 /// Seconds either side of a UTC day that a local day can reach (offsets run from -12 to
@@ -23,15 +22,15 @@ pub const HOUR: i64 = 3_600;
 /// Use summed per meter over a local bucket: (bucket, meter, hundredths, minutes read).
 type Sums = Vec<(i64, String, i64, i64)>;
 
-/// The account's use by local day over the days of `ranges` (days since 1970, each
-/// `from..until`): hundredths of a gallon, and whether each meter read in it was read the
-/// whole day. From the day totals the reads import keeps, in one statement.
+/// The account's use by local day over the days of `spans` (days since 1970, each `(from,
+/// until)`, `until` not included): hundredths of a gallon, and whether each meter read in
+/// it was read the whole day. From the day totals the reads import keeps, in one statement.
 pub async fn days(
     db: &Db,
     account: AccountId,
-    ranges: &[Range<i64>],
+    spans: &[(i64, i64)],
 ) -> Result<BTreeMap<i64, (i64, bool)>, sqlx::Error> {
-    let within: Vec<String> = (0..ranges.len())
+    let within: Vec<String> = (0..spans.len())
         .map(|i| format!("(local_day >= ${} AND local_day < ${})", 2 * i + 2, 2 * i + 3))
         .collect();
     let sql = format!(
@@ -40,8 +39,8 @@ pub async fn days(
         within.join(" OR ")
     );
     let mut query = sqlx::query_as::<_, (i64, String, i64, i64)>(&sql).bind(account);
-    for range in ranges {
-        query = query.bind(range.start).bind(range.end);
+    for (from, until) in spans {
+        query = query.bind(*from).bind(*until);
     }
     Ok(combine(query.fetch_all(&db.pool).await?, DAY / 60))
 }
