@@ -1,20 +1,27 @@
 /*
- * Aqueduct service worker. Strategy: network first for every request, so a new
- * build's /pkg/*.wasm and *.js are always fetched fresh while online. Only a small
- * precached shell (offline page, CSS, manifest, icons) is cached, never anything at
- * run time. Offline: pages get /offline.html, other requests the shell cache.
+ * Aqueduct service worker.
+ * - This build's css, js and wasm (hashed names, never changed in place): cache first,
+ *   precached at install, kept in a cache named by the build; activating a new build's
+ *   worker deletes every other build's cache.
+ * - Pages: network first (they hold a customer's data and are never cached); offline,
+ *   /offline.html.
+ * - Everything else: network first, falling back to the precached shell.
  * /api/ and other origins/ports (e.g. live reload on :3001) are never intercepted.
  */
 'use strict';
 
-const CACHE = 'aqueduct-shell-v1';
+// Replaced by the server with this build's id and files (server/src/site_files.rs), so a
+// new build is a new worker.
+const BUILD = { id: 'unhashed', files: [] };
+
+const CACHE = 'aqueduct-build-' + BUILD.id;
 
 const PRECACHE_URLS = [
   '/offline.html',
-  '/pkg/aqueduct.css',
   '/manifest.webmanifest',
   '/icons/icon-192.png',
   '/favicon.ico',
+  ...BUILD.files,
 ];
 
 self.addEventListener('install', (event) => {
@@ -87,12 +94,30 @@ self.addEventListener('fetch', (event) => {
     return;
   }
 
-  // Everything else: network first, fall back to the precached shell.
-  // Responses are deliberately NOT written to the cache, so /pkg/ files are
-  // never served stale while online.
+  if (BUILD.files.includes(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+    return;
+  }
+
+  // Everything else: network first, fall back to the precached shell. These responses
+  // are not written to the cache: their names do not change when their content does.
   event.respondWith(
     fetch(request).catch(() =>
       caches.match(request).then((cached) => cached || Response.error())
     )
   );
 });
+
+/** A file of this build: from its cache, or fetched once and kept there. */
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    await cache.put(request, response.clone());
+  }
+  return response;
+}

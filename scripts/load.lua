@@ -1,6 +1,7 @@
 -- wrk script for scripts/load.sh. From the environment: COOKIE (a signed-in session),
--- and either ONE_PATH (repeat one address, with ACCEPT) or METHOD_ID (the mixed traffic
--- of a signed-in customer: pages, server functions that read and one that writes, a file).
+-- CSS_PATH (the build's stylesheet) and either ONE_PATH (repeat one address, with ACCEPT)
+-- or METHOD_ID (the mixed traffic of a signed-in customer: pages, server functions that
+-- read and one that writes, a file).
 local cookie = os.getenv("COOKIE")
 local one_path = os.getenv("ONE_PATH")
 
@@ -23,7 +24,7 @@ else
     { "POST", "/api/wallet_methods", call, "" },
     { "POST", "/api/make_default_method", call, "id=" .. method_id },
     { "POST", "/api/bank_for_routing", call, "routing_number=021000021" },
-    { "GET", "/pkg/aqueduct.css", { ["Accept"] = "text/css" }, nil },
+    { "GET", os.getenv("CSS_PATH"), { ["Accept"] = "text/css" }, nil },
   }
   local n = 0
   request = function()

@@ -8,7 +8,11 @@ SERVER_BIN="${AQUEDUCT_SERVER_BIN:-$CARGO_TARGET_DIR/release/server}"
 SITE_ROOT="${AQUEDUCT_SITE_ROOT:-$ROOT/target/site}"
 PG_ADMIN_URL="${AQUEDUCT_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
 
-if [ ! -x "$SERVER_BIN" ] || [ ! -f "$SITE_ROOT/pkg/aqueduct.css" ]; then
+# The build names its css by a hash of its content, in hash.txt beside the binary.
+HASH_FILE="$(dirname "$SERVER_BIN")/hash.txt"
+CSS_PATH="/pkg/aqueduct.$(awk '$1 == "css:" { print $2 }' "$HASH_FILE" 2>/dev/null).css"
+export CSS_PATH
+if [ ! -x "$SERVER_BIN" ] || [ ! -f "$SITE_ROOT$CSS_PATH" ]; then
   echo "No release build at $SERVER_BIN / $SITE_ROOT: run cargo leptos build --release --precompress" >&2
   exit 1
 fi
@@ -25,18 +29,21 @@ trap cleanup EXIT
 
 memory_kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
-# Starts the server on a database URL with the demo data; sets BASE and SERVER_PID.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Starts the server on a database URL with the demo data; sets BASE and SERVER_PID. A
+# second argument names its log (several servers at once).
 start_server() {
   local port
-  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  port="$(free_port)"
   BASE="http://127.0.0.1:$port"
   LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_OUTPUT_NAME=aqueduct LEPTOS_ENV=PROD DATABASE_URL="$1" AQUEDUCT_DEV_MODE=true AQUEDUCT_DEMO_DATA=true RUST_LOG=warn \
-    "$SERVER_BIN" >"$work/server.log" 2>&1 &
+    "$SERVER_BIN" >"$work/${2:-server}.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs "$BASE/faq" >/dev/null 2>&1 && return; sleep 0.2; done
   echo "the server did not start:" >&2
-  cat "$work/server.log" >&2
+  cat "$work/${2:-server}.log" >&2
   exit 1
 }
 

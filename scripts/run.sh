@@ -14,5 +14,8 @@ export AQUEDUCT_DEV_MODE="${AQUEDUCT_DEV_MODE:-true}"
 export AQUEDUCT_DEMO_DATA=true
 # Texts go to the development outbox (the text_dev_outbox table).
 export AQUEDUCT_TEXTS__SENDER="${AQUEDUCT_TEXTS__SENDER:-outbox}"
+# Names without hashes while developing: watch's rebuilds write the css and wasm under
+# their plain names (only a full build hashes them), and the page must link what was built.
+export LEPTOS_HASH_FILES=false
 step "serving the portal at http://127.0.0.1:3000 (first build: a few minutes)"
 exec cargo leptos watch

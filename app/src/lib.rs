@@ -77,6 +77,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     platform::security::set_page_policy(&options);
     let nonce = use_nonce();
+    // The build's stylesheet by its hashed name (only the server renders the shell).
+    #[cfg(feature = "ssr")]
+    let stylesheet = platform::assets::Build::current().css.clone();
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = String::new();
     view! {
         <!DOCTYPE html>
         <html>
@@ -87,7 +92,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
-                <link rel="stylesheet" id="leptos" href="/pkg/aqueduct.css"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <script src="/register-sw.js" defer nonce=nonce></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>

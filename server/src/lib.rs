@@ -4,6 +4,7 @@ mod dev_outbox;
 mod middleware;
 pub mod scheduler;
 mod server_fns;
+mod site_files;
 
 use app::email::Mailer;
 use app::gateway::{Gateway, Validator};
@@ -88,7 +89,11 @@ pub fn router(state: AppState) -> Router {
     if state.config.texts.inbound_token.is_some() {
         router = router.route(app::paths::SMS_INBOUND, axum::routing::post(sms_inbound));
     }
+    let site_files =
+        site_files::SiteFiles::load(&state.leptos_options, app::platform::assets::Build::current());
     router
+        .route("/sw.js", get(site_files::service_worker).with_state(site_files.clone()))
+        .route("/offline.html", get(site_files::offline_page).with_state(site_files))
         .route("/lang/{code}", get(middleware::set_language))
         .route(app::paths::BILL_PDF_ROUTE, get(bill_pdf))
         .route(app::paths::PAYMENT_HISTORY_CSV, get(payments_csv))

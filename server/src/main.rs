@@ -621,8 +621,9 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         // SAFETY: set before any other thread reads the environment.
         unsafe { std::env::set_var("LEPTOS_OUTPUT_NAME", "aqueduct") };
     }
-    let leptos_options =
+    let mut leptos_options =
         get_configuration(None).context("reading the Leptos configuration")?.leptos_options;
+    app::platform::assets::set_up(&mut leptos_options).context("reading the build's file names")?;
     let addr = leptos_options.site_addr;
     config.check_mode(addr).map_err(anyhow::Error::msg).context("checking the configuration")?;
     if config.demo_data {

@@ -1,13 +1,14 @@
 //! Middleware: security headers on every response, the refusal of forms sent from other
 //! sites, and the language choice.
 
+use app::platform::assets::Build;
 use app::platform::security::{PagePolicySlot, DEFAULT_POLICY};
 use app::platform::Config;
 use axum::extract::{Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{self, HeaderMap, HeaderValue};
-use http::Method;
+use http::{Method, StatusCode};
 
 /// Headers every response carries. A rendered page gets its own CSP (with the nonce of its
 /// inline scripts, left by the page shell in the request's `PagePolicySlot`); everything
@@ -19,7 +20,8 @@ pub async fn security_headers(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let personal = request.uri().path().starts_with("/api/");
+    let path = request.uri().path().to_string();
+    let personal = path.starts_with("/api/");
     let page_policy = PagePolicySlot::default();
     request.extensions_mut().insert(page_policy.clone());
     let mut response = next.run(request).await;
@@ -28,6 +30,7 @@ pub async fn security_headers(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
+    let cacheable = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
     let headers = response.headers_mut();
     let policy = page_policy.take().and_then(|policy| HeaderValue::from_str(&policy).ok());
     headers.insert(
@@ -54,6 +57,11 @@ pub async fn security_headers(
     );
     if personal || is_page {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if cacheable {
+        // Static files: this build's hashed ones for ever, the others briefly.
+        if let Some(policy) = Build::current().cache_control(&path) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        }
     }
     if config.cookies_secure() {
         // Only a portal served over HTTPS says so: HSTS on plain HTTP would lock out a

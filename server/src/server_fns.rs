@@ -170,10 +170,11 @@ impl Asker {
         let page = format!(
             "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/aqueduct.css\"></head>\
+             <title>{title}</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
              <body><main class=\"page\"><h1>{title}</h1><p role=\"alert\">{message}</p>\
              <p><a href=\"{href}\">{back}</a></p></main></body></html>",
             lang = self.lang.code(),
+            css = app::platform::assets::Build::current().css,
             href = html_escape::encode_double_quoted_attribute(&self.back),
         );
         (refusal.status(), [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page)

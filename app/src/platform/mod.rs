@@ -1,5 +1,6 @@
 //! Server-side platform: configuration, the database, security headers. Only with `ssr`.
 
+pub mod assets;
 pub mod backup;
 pub mod config;
 pub mod db;
