@@ -20,8 +20,9 @@ pub async fn security_headers(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_string();
-    let personal = path.starts_with("/api/");
+    let personal = request.uri().path().starts_with("/api/");
+    // Static files: this build's hashed ones for ever, the others briefly.
+    let file_policy = Build::current().cache_control(request.uri().path());
     let page_policy = PagePolicySlot::default();
     request.extensions_mut().insert(page_policy.clone());
     let mut response = next.run(request).await;
@@ -57,11 +58,8 @@ pub async fn security_headers(
     );
     if personal || is_page {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    } else if cacheable {
-        // Static files: this build's hashed ones for ever, the others briefly.
-        if let Some(policy) = Build::current().cache_control(&path) {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-        }
+    } else if let Some(policy) = file_policy.filter(|_| cacheable) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     if config.cookies_secure() {
         // Only a portal served over HTTPS says so: HSTS on plain HTTP would lock out a
