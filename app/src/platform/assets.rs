@@ -76,6 +76,11 @@ impl Build {
         }
     }
 
+    /// Whether the files are named by hash (a release build), so never change under a name.
+    pub fn is_hashed(&self) -> bool {
+        self.hashed
+    }
+
     /// What the service worker names its cache by: the three hashes, so a new build gets a
     /// new cache and the old one is deleted.
     pub fn id(&self) -> String {
