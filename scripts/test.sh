@@ -70,7 +70,7 @@ if pg_up; then
     | while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
   # The same packages and features as the SQLite run, so its build is reused as it is.
   TEST_DATABASE_URL="$PG_ADMIN_URL" timeout 15m \
-    cargo test -p app -p server --features app/ssr --test api --test lockout
+    cargo test -p app -p server --features app/ssr --test api --test lockout --test page_queries
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL suite cannot run." >&2
   exit 1

@@ -69,7 +69,11 @@ where
 #[cfg(feature = "ssr")]
 pub async fn take_kept<T: DeserializeOwned>(key: &str) -> Option<T> {
     let session = leptos_axum::extract::<tower_sessions::Session>().await.ok()?;
-    session.remove::<T>(&format!("flash:{key}")).await.ok().flatten()
+    let key = format!("flash:{key}");
+    // `remove` marks the session changed (a write of the whole session after the page)
+    // even when there was nothing to take, which is nearly always.
+    session.get::<serde_json::Value>(&key).await.ok().flatten()?;
+    session.remove::<T>(&key).await.ok().flatten()
 }
 
 /// The answer a form's server function kept for its page (`key`), once: the body of each

@@ -5,6 +5,7 @@ mod middleware;
 pub mod scheduler;
 mod server_fns;
 mod site_files;
+mod static_files;
 
 use app::email::Mailer;
 use app::gateway::{Gateway, Validator};
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
             provide_context(state.vault.clone());
             provide_context(state.gateway.clone());
             provide_context(state.validator.clone());
+            provide_context(app::auth::RequestIdentity::default());
         }
     };
     let render_shell = {
@@ -89,8 +91,10 @@ pub fn router(state: AppState) -> Router {
     if state.config.texts.inbound_token.is_some() {
         router = router.route(app::paths::SMS_INBOUND, axum::routing::post(sms_inbound));
     }
-    let site_files =
-        site_files::SiteFiles::load(&state.leptos_options, app::platform::assets::Build::current());
+    let build = app::platform::assets::Build::current();
+    let site_files = site_files::SiteFiles::load(&state.leptos_options, build);
+    let static_files =
+        static_files::StaticFiles::load(&state.leptos_options.site_root, build.is_hashed());
     router
         .route("/sw.js", get(site_files::service_worker).with_state(site_files.clone()))
         .route("/offline.html", get(site_files::offline_page).with_state(site_files))
@@ -119,6 +123,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::locale_from_cookie))
         .layer(CompressionLayer::new())
+        // Outside the sessions, the language and the compression: a static file needs none.
+        .layer(axum::middleware::from_fn_with_state(static_files, static_files::serve))
         .layer(axum::middleware::from_fn_with_state(
             state.config.clone(),
             middleware::security_headers,

@@ -2,13 +2,17 @@
 //! ever reads their own accounts.
 
 use super::{AccountSummary, BillLine, Overview, PaymentLine, WaterLine};
-use crate::domain::{AccountId, Cents, LoginId};
+use crate::auth::CustomerLogin;
+use crate::domain::{AccountId, Cents};
 use crate::platform::db::{parse_date, IsoDate};
 use crate::platform::Db;
 use time::Date;
 
-pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sqlx::Error> {
-    let Some(name) = crate::auth::data::login_name(db, login_id).await? else { return Ok(None) };
+pub async fn overview(
+    db: &Db,
+    customer: CustomerLogin,
+    name: String,
+) -> Result<Overview, sqlx::Error> {
     let rows: Vec<AccountRow> = sqlx::query_as(
         "SELECT a.id, c.customer_number, a.account_number, a.service_address, a.service_city, a.service_state, \
          a.delivery_method, \
@@ -16,14 +20,11 @@ pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sq
          FROM logins l JOIN customers c ON c.id = l.customer_id JOIN accounts a ON a.customer_id = c.id \
          WHERE l.id = $1 ORDER BY a.account_number",
     )
-    .bind(login_id)
+    .bind(customer.login)
     .fetch_all(&db.pool)
     .await?;
-    let customer = crate::auth::data::customer_of_login(db, login_id).await?;
-    let mut on_its_way = match customer {
-        Some(c) => crate::payments::data::one_time::on_its_way_by_account(db, c).await?,
-        None => Default::default(),
-    };
+    let mut on_its_way =
+        crate::payments::data::one_time::on_its_way_by_account(db, customer.customer).await?;
     let mut accounts = Vec::with_capacity(rows.len());
     for row in rows {
         let bills: Vec<BillRow> = sqlx::query_as(
@@ -52,7 +53,7 @@ pub async fn overview(db: &Db, login_id: LoginId) -> Result<Option<Overview>, sq
             water: water(db, row.id).await?,
         });
     }
-    Ok(Some(Overview { name, accounts }))
+    Ok(Overview { name, accounts })
 }
 
 /// The account's use over the 30 days up to its newest read, and its alerts not dismissed;

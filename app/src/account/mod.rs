@@ -73,8 +73,10 @@ pub struct Overview {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn get_overview() -> Result<Option<Overview>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
-    let Some(customer) = crate::auth::current_customer_login().await else { return Ok(None) };
-    data::overview(&db, customer.login).await.map_err(|e| {
+    let Some((customer, name)) = crate::auth::current_customer_named().await else {
+        return Ok(None);
+    };
+    data::overview(&db, customer, name).await.map(Some).map_err(|e| {
         tracing::error!(error = ?e, "overview failed");
         ServerFnError::new("internal error")
     })

@@ -7,38 +7,24 @@ use crate::platform::db::{now, Db};
 use sqlx::any::AnyRow;
 
 /// What a session of a login is checked against: the login's epoch (a password reset
-/// moves it on) and whose login it is.
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+/// moves it on) and whose login it is, with the customer's name for the header (one query
+/// for both, as every signed-in page needs both).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoginSession {
     pub epoch: i64,
     pub customer_id: CustomerId,
+    pub name: String,
 }
 
 /// `None` when the login is gone.
 pub async fn login_session(db: &Db, login: LoginId) -> Result<Option<LoginSession>, sqlx::Error> {
-    sqlx::query_as("SELECT session_epoch AS epoch, customer_id FROM logins WHERE id = $1")
-        .bind(login)
-        .fetch_optional(&db.pool)
-        .await
-}
-
-pub async fn customer_of_login(db: &Db, login: LoginId) -> Result<Option<CustomerId>, sqlx::Error> {
-    let row: Option<(CustomerId,)> = sqlx::query_as("SELECT customer_id FROM logins WHERE id = $1")
-        .bind(login)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.map(|r| r.0))
-}
-
-/// The name of the customer a login belongs to.
-pub async fn login_name(db: &Db, login: LoginId) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT c.name FROM logins l JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
+    sqlx::query_as(
+        "SELECT l.session_epoch AS epoch, l.customer_id, c.name FROM logins l \
+         JOIN customers c ON c.id = l.customer_id WHERE l.id = $1",
     )
     .bind(login)
     .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.map(|r| r.0))
+    .await
 }
 
 /// Records that the login signed in now (the back office shows when it last did).

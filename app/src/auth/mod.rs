@@ -19,8 +19,8 @@ pub mod staff_data;
 pub use components::{SignInNotice, SignOutButton};
 #[cfg(feature = "ssr")]
 pub use session::{
-    current_customer, current_customer_login, current_principal, current_staff,
-    customer_of_request, require_admin, require_staff,
+    current_customer, current_customer_login, current_customer_named, current_principal,
+    current_staff, customer_of_request, require_admin, require_staff, RequestIdentity,
 };
 
 use crate::domain::staff::StaffRole;
@@ -99,11 +99,11 @@ use crate::forms::internal;
 #[server(endpoint = "current_user")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
     let Some(signed_in) = session::signed_in().await else { return Ok(None) };
-    let Some(customer) = signed_in.principal.customer() else { return Ok(None) };
-    let name = data::login_name(&db, customer.login).await.map_err(internal)?;
-    Ok(name.map(|name| SignedInUser { name, ends_at: signed_in.ends_at }))
+    if signed_in.principal.customer().is_none() {
+        return Ok(None);
+    }
+    Ok(Some(SignedInUser { name: signed_in.name, ends_at: signed_in.ends_at }))
 }
 
 #[server(endpoint = "sign_out")]

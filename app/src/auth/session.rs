@@ -17,6 +17,31 @@ const STAFF_EPOCH: &str = "staff_epoch";
 const STAFF_SEEN: &str = "staff_seen_at";
 /// When the session signed in (epoch seconds): it ends `session_max_hours` later.
 pub const SIGNED_IN_AT: &str = "signed_in_at";
+/// When a customer's session last marked itself active (epoch seconds). Marking writes the
+/// session, which restarts its idle timeout; once a minute is enough for a timeout counted
+/// in minutes, and spares every other page a write.
+const LAST_ACTIVE: &str = "last_active";
+pub const ACTIVITY_MARK_SECS: i64 = 60;
+
+/// The request's answer to "who is signed in", worked out once. The header, the page and
+/// the page's data all ask; each used to read the session and the login again. Provided
+/// per request by the router; sign-in and sign-out forget it, so the rest of that request
+/// sees the change.
+#[derive(Clone, Default)]
+pub struct RequestIdentity(std::sync::Arc<tokio::sync::Mutex<Option<Option<SignedIn>>>>);
+
+impl RequestIdentity {
+    async fn forget(&self) {
+        *self.0.lock().await = None;
+    }
+}
+
+/// Empties this request's remembered identity, after the session changed hands.
+async fn forget_identity() {
+    if let Some(identity) = leptos::prelude::use_context::<RequestIdentity>() {
+        identity.forget().await;
+    }
+}
 
 /// The request's session.
 pub async fn session() -> Result<Session, ServerFnError> {
@@ -40,7 +65,11 @@ pub async fn sign_in(login: LoginId) -> Result<(), ServerFnError> {
     s.remove_value(STAFF).await.map_err(err)?;
     s.insert(LOGIN, login).await.map_err(err)?;
     s.insert(EPOCH, epoch).await.map_err(err)?;
-    s.insert(SIGNED_IN_AT, crate::platform::db::now()).await.map_err(err)
+    let at = now();
+    s.insert(SIGNED_IN_AT, at).await.map_err(err)?;
+    s.insert(LAST_ACTIVE, at).await.map_err(err)?;
+    forget_identity().await;
+    Ok(())
 }
 
 /// The absolute lifetime of a signed-in session, in seconds, as configured.
@@ -54,10 +83,12 @@ pub fn seconds_left(signed_in_at: Option<i64>, now: i64, max_secs: i64) -> i64 {
     signed_in_at.map_or(0, |at| at.saturating_add(max_secs).saturating_sub(now))
 }
 
-/// A session still valid: who it is for, and when it reaches its absolute end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A session still valid: who it is for, their name as the header shows it (a staff
+/// member's email), and when it reaches its absolute end.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedIn {
     pub principal: Principal,
+    pub name: String,
     /// Epoch seconds.
     pub ends_at: i64,
 }
@@ -74,12 +105,29 @@ pub async fn sign_in_staff(staff: StaffId, epoch: i64) -> Result<(), ServerFnErr
     s.insert(STAFF, staff).await.map_err(err)?;
     s.insert(STAFF_EPOCH, epoch).await.map_err(err)?;
     s.insert(SIGNED_IN_AT, at).await.map_err(err)?;
-    s.insert(STAFF_SEEN, at).await.map_err(err)
+    s.insert(STAFF_SEEN, at).await.map_err(err)?;
+    forget_identity().await;
+    Ok(())
 }
 
-/// The signed-in session, checked once against the login: its epoch, its age, and that
-/// the login still exists. A session that fails the check is forgotten for good.
+/// The signed-in session, checked against the login once per request (see
+/// `RequestIdentity`; without one, as in a download's handler, every call checks).
 pub async fn signed_in() -> Option<SignedIn> {
+    let Some(identity) = leptos::prelude::use_context::<RequestIdentity>() else {
+        return check_session().await;
+    };
+    let mut known = identity.0.lock().await;
+    if let Some(answer) = known.as_ref() {
+        return answer.clone();
+    }
+    let answer = check_session().await;
+    *known = Some(answer.clone());
+    answer
+}
+
+/// The session checked against the login: its epoch, its age, and that the login still
+/// exists. A session that fails the check is forgotten for good.
+async fn check_session() -> Option<SignedIn> {
     let s = session().await.ok()?;
     if let Some(staff) = s.get::<StaffId>(STAFF).await.ok().flatten() {
         return staff_signed_in(&s, staff).await;
@@ -90,12 +138,14 @@ pub async fn signed_in() -> Option<SignedIn> {
     let db = leptos::prelude::use_context::<crate::platform::Db>()?;
     let current = data::login_session(&db, login).await.ok().flatten();
     let max = max_secs();
-    let in_time = seconds_left(signed_in_at, crate::platform::db::now(), max) > 0;
+    let at = now();
+    let in_time = seconds_left(signed_in_at, at, max) > 0;
     match (current, signed_in_at) {
-        (Some(current), Some(at)) if Some(current.epoch) == epoch && in_time => {
+        (Some(current), Some(since)) if Some(current.epoch) == epoch && in_time => {
+            mark_active(&s, at).await;
             let customer = CustomerLogin { login, customer: current.customer_id };
-            let ends_at = at.saturating_add(max);
-            Some(SignedIn { principal: Principal::Customer(customer), ends_at })
+            let ends_at = since.saturating_add(max);
+            Some(SignedIn { principal: Principal::Customer(customer), name: current.name, ends_at })
         }
         _ => {
             // Ended by a password reset, by its age (or the login is gone): forget it for good.
@@ -103,6 +153,19 @@ pub async fn signed_in() -> Option<SignedIn> {
             None
         }
     }
+}
+
+/// Restarts the idle timeout of a session in use, at most once a minute (`LAST_ACTIVE`).
+async fn mark_active(s: &Session, at: i64) {
+    let last = s.get::<i64>(LAST_ACTIVE).await.ok().flatten();
+    if needs_activity_mark(last, at) {
+        let _ = s.insert(LAST_ACTIVE, at).await;
+    }
+}
+
+/// Whether a session last marked active at `last` should be marked again at `at`.
+pub fn needs_activity_mark(last: Option<i64>, at: i64) -> bool {
+    last.is_none_or(|last| at - last >= ACTIVITY_MARK_SECS || at < last)
 }
 
 /// A staff session, checked against the staff member (enrolled, not disabled, the same
@@ -125,7 +188,8 @@ async fn staff_signed_in(s: &Session, staff: StaffId) -> Option<SignedIn> {
             let _ = s.insert(STAFF_SEEN, at).await;
             let role: StaffRole = member.role();
             let principal = Principal::Staff(StaffMember { id: staff, role });
-            Some(SignedIn { principal, ends_at: since.saturating_add(max) })
+            let ends_at = since.saturating_add(max);
+            Some(SignedIn { principal, name: member.email, ends_at })
         }
         _ => {
             let _ = s.flush().await;
@@ -154,6 +218,13 @@ pub async fn current_principal() -> Option<Principal> {
 /// The signed-in customer with their login; `None` when nobody is, or not a customer.
 pub async fn current_customer_login() -> Option<CustomerLogin> {
     current_principal().await?.customer()
+}
+
+/// The signed-in customer with their login and name; `None` when nobody is, or not a
+/// customer.
+pub async fn current_customer_named() -> Option<(CustomerLogin, String)> {
+    let signed_in = signed_in().await?;
+    Some((signed_in.principal.customer()?, signed_in.name))
 }
 
 /// The signed-in customer; `None` when nobody is, or not a customer.
@@ -206,19 +277,30 @@ pub const STAFF_ONLY: &str = "staff only";
 /// Deletes the session on the server, not just the cookie.
 pub async fn sign_out() -> Result<(), ServerFnError> {
     let s = session().await?;
-    s.flush().await.map_err(|e| ServerFnError::new(e.to_string()))
+    s.flush().await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    forget_identity().await;
+    Ok(())
 }
 
 /// Marks a signed-in session as active, so that its idle timeout starts again.
 pub async fn touch() -> bool {
     let Some(_) = signed_in().await else { return false };
     let Ok(s) = session().await else { return false };
-    s.insert("last_active", crate::platform::db::now()).await.is_ok()
+    s.insert(LAST_ACTIVE, now()).await.is_ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{seconds_left, staff_session_open};
+    use super::{needs_activity_mark, seconds_left, staff_session_open, ACTIVITY_MARK_SECS};
+
+    #[test]
+    fn a_session_in_use_is_marked_active_once_a_minute_not_on_every_page() {
+        assert!(needs_activity_mark(None, 1_000), "never marked");
+        assert!(!needs_activity_mark(Some(1_000), 1_000));
+        assert!(!needs_activity_mark(Some(1_000), 1_000 + ACTIVITY_MARK_SECS - 1));
+        assert!(needs_activity_mark(Some(1_000), 1_000 + ACTIVITY_MARK_SECS));
+        assert!(needs_activity_mark(Some(1_000), 900), "a clock that went back");
+    }
 
     #[test]
     fn a_staff_session_ends_after_15_idle_minutes_or_8_hours_whichever_first() {

@@ -66,25 +66,24 @@ fn lang() -> crate::domain::Lang {
     crate::domain::Lang::from_locale(&crate::platform::request::request_locale())
 }
 
-/// The signed-in customer's saved methods; `None` when nobody is signed in.
-#[server(endpoint = "wallet_methods")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn wallet_methods() -> Result<Option<Vec<SavedMethod>>, ServerFnError> {
-    let db = expect_context::<crate::platform::Db>();
-    let Some(customer_id) = current_customer().await else { return Ok(None) };
-    data::methods(&db, customer_id).await.map(Some).map_err(internal)
+/// The wallet as its page shows it: the saved methods, and the Authorize Again forms of
+/// the bank accounts the bank returned as not authorized (both from one read of the list).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Wallet {
+    pub methods: Vec<SavedMethod>,
+    pub authorizations: Vec<AuthorizeAgain>,
 }
 
-/// The Authorize Again forms of the signed-in customer's bank accounts that the bank
-/// returned as not authorized (none when signed out).
-#[server(endpoint = "wallet_authorizations")]
+/// The signed-in customer's wallet; `None` when nobody is signed in.
+#[server(endpoint = "wallet_methods")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn wallet_authorizations() -> Result<Vec<AuthorizeAgain>, ServerFnError> {
+pub async fn wallet_methods() -> Result<Option<Wallet>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
-    let Some(customer_id) = current_customer().await else { return Ok(Vec::new()) };
+    let Some(customer_id) = current_customer().await else { return Ok(None) };
     let methods = data::methods(&db, customer_id).await.map_err(internal)?;
-    Ok(service::authorizations(&config, lang(), &methods))
+    let authorizations = service::authorizations(&config, lang(), &methods);
+    Ok(Some(Wallet { methods, authorizations }))
 }
 
 /// Authorize Again: the holder authorizes a bank account returned as not authorized, which

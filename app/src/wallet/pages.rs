@@ -60,8 +60,7 @@ pub fn MyWallet() -> impl IntoView {
     let make_default = ServerAction::<MakeDefaultMethod>::new();
     let remove = ServerAction::<RemoveMethod>::new();
     let authorize = ServerAction::<AuthorizeMethodAgain>::new();
-    let methods = Resource::new_blocking(|| (), |_| wallet_methods());
-    let authorizations = Resource::new_blocking(|| (), |_| wallet_authorizations());
+    let wallet = Resource::new_blocking(|| (), |_| wallet_methods());
     let outcome = kept_outcome(Resource::new_blocking(|| (), |_| take_wallet_outcome()));
     let query = use_query_map();
     let done = move || {
@@ -80,9 +79,8 @@ pub fn MyWallet() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || done().map(|text| view! { <p class="notice" role="status">{text}</p> })}
             <ErrorSummary problems=summary(i18n, outcome)/>
-            {move || methods.get().zip(authorizations.get()).map(|(result, forms)| match result {
-                Ok(Some(list)) => {
-                    let forms = forms.unwrap_or_default();
+            {move || wallet.get().map(|result| match result {
+                Ok(Some(Wallet { methods: list, authorizations: forms })) => {
                     let pending = outcome.read().parsed::<MethodId>(PENDING_REMOVAL);
                     let empty = list.is_empty();
                     view! {

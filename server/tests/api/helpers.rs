@@ -400,7 +400,7 @@ impl TestApp {
                 .unwrap()
                 .unwrap();
         let customer_id =
-            app::auth::data::customer_of_login(&self.db, login_id).await.unwrap().unwrap();
+            app::auth::data::login_session(&self.db, login_id).await.unwrap().unwrap().customer_id;
         Registered { login_id, customer_id, account_id, email }
     }
 

@@ -106,7 +106,6 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("make_default_method", &["id"]),
     ("remove_method", &["id", "replacement"]),
     ("take_wallet_outcome", &[]),
-    ("wallet_authorizations", &[]),
     ("authorize_method_again", &["id", "form_key"]),
     ("add_payment_method", entry_form!("for_autopay", "autopay_change")),
     ("take_add_method_outcome", &[]),

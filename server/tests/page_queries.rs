@@ -1,0 +1,158 @@
+//! Its own test binary, so that the process's tracing subscriber is this test's: every
+//! statement sqlx runs (the portal's and the session store's) is counted while one
+//! signed-in page renders. A page reads what it shows and writes nothing; each page has a
+//! budget of statements, so a query added per account, or a second check of the session,
+//! shows up here before it shows up in `scripts/load.sh bench`.
+
+#[allow(dead_code)]
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use std::sync::{Arc, Mutex};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+/// The statements sqlx reported, as their summaries ("SELECT … FROM logins", "UPDATE …").
+#[derive(Clone, Default)]
+struct Statements(Arc<Mutex<Vec<String>>>);
+
+impl Statements {
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Statements {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if !event.metadata().target().starts_with("sqlx::query") {
+            return;
+        }
+        let mut statement = Statement::default();
+        event.record(&mut statement);
+        self.0.lock().unwrap().push(statement.0);
+    }
+}
+
+/// sqlx names a statement by its `summary` (the whole of a short one) and gives a longer
+/// one whole in `db.statement`.
+#[derive(Default)]
+struct Statement(String);
+
+impl Visit for Statement {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let whole = field.name() == "db.statement" && !value.trim().is_empty();
+        if whole || (field.name() == "summary" && self.0.is_empty()) {
+            self.0 = value.trim().to_string();
+        }
+    }
+
+    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+}
+
+fn is_write(statement: &str) -> bool {
+    let s = statement.trim_start().to_ascii_lowercase();
+    ["insert", "update", "delete"].iter().any(|w| s.starts_with(w))
+}
+
+/// The signed-in pages a customer visits most, with the most statements each may run (the
+/// session's load and the login's check included). The demo customer has two accounts.
+const BUDGETS: &[(&str, usize)] = &[
+    ("/account", 10),
+    ("/billing/settings", 6),
+    ("/billing/settings/wallet", 3),
+    ("/billing/settings/autopay", 6),
+    ("/billing/settings/delivery", 6),
+    ("/billing/bills", 4),
+    ("/billing/payments", 5),
+];
+
+#[tokio::test]
+async fn a_signed_in_page_reads_within_its_budget_and_writes_nothing() {
+    let statements = Statements::default();
+    let subscriber = tracing_subscriber::registry().with(statements.clone());
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let app = helpers::spawn_app().await;
+    app.signed_in_with_autopay().await;
+    app.outbox_settled().await;
+    // The first visit may mark the session active; what is counted is a page after that.
+    for (path, _) in BUDGETS {
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+    let mut report = Vec::new();
+    let mut every = std::collections::BTreeSet::new();
+    for (path, budget) in BUDGETS {
+        // The fewest of three: the mailer's loop may run a query of its own meanwhile.
+        let mut fewest: Option<Vec<String>> = None;
+        for _ in 0..3 {
+            statements.take();
+            let page = app.get(path).await;
+            assert_eq!(page.status(), 200, "{path}");
+            page.text().await.unwrap();
+            let ran = statements.take();
+            if fewest.as_ref().is_none_or(|f| ran.len() < f.len()) {
+                fewest = Some(ran);
+            }
+        }
+        let ran = fewest.unwrap_or_default();
+        let writes: Vec<_> = ran.iter().filter(|s| is_write(s)).collect();
+        assert!(writes.is_empty(), "{path} wrote: {writes:#?}");
+        assert!(ran.len() >= 2, "{path}: the session and the login are read: {ran:#?}");
+        report.push(format!("{path}: {} statements", ran.len()));
+        assert!(ran.len() <= *budget, "{path} ran {} statements: {ran:#?}", ran.len());
+        every.extend(ran);
+    }
+    println!("{}", report.join("\n"));
+    let unindexed = plan(&app.db, "SELECT id FROM emails WHERE subject = $1").await;
+    assert!(full_scan(&unindexed).is_some(), "a scan is seen for what it is: {unindexed:#?}");
+    let mut scans = Vec::new();
+    for statement in &every {
+        let plan = plan(&app.db, statement).await;
+        if let Some(scan) = full_scan(&plan) {
+            scans.push(format!("{scan}\n  in {statement}"));
+        }
+    }
+    assert!(scans.is_empty(), "a page's query reads a whole table:\n{}", scans.join("\n"));
+}
+
+/// The query plan's lines. PostgreSQL's is its generic plan (the one for any parameters)
+/// with sequential scans made a last resort, so a scan left in it has no index to use,
+/// however few rows the test's tables hold.
+async fn plan(db: &app::platform::Db, statement: &str) -> Vec<String> {
+    use sqlx::{Executor, Row};
+    if db.backend == app::platform::db::Backend::Sqlite {
+        let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {statement}"))
+            .fetch_all(&db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("EXPLAIN {statement}: {e}"));
+        return rows.iter().map(|r| r.get::<String, _>("detail")).collect();
+    }
+    let parameters = (1..=9).rev().find(|n| statement.contains(&format!("${n}"))).unwrap_or(0);
+    let nulls = vec!["NULL"; parameters].join(", ");
+    let mut conn = db.pool.acquire().await.unwrap();
+    conn.execute(sqlx::raw_sql(
+        "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; DEALLOCATE ALL",
+    ))
+    .await
+    .unwrap();
+    conn.execute(sqlx::raw_sql(&format!("PREPARE page_query AS {statement}"))).await.unwrap();
+    let explain = if parameters == 0 {
+        "EXPLAIN EXECUTE page_query".to_string()
+    } else {
+        format!("EXPLAIN EXECUTE page_query({nulls})")
+    };
+    let rows = sqlx::raw_sql(&explain).fetch_all(&mut *conn).await.unwrap();
+    conn.execute(sqlx::raw_sql("DEALLOCATE ALL; RESET ALL")).await.unwrap();
+    rows.iter().map(|r| r.get::<String, _>(0)).collect()
+}
+
+/// The first line of a plan that reads a whole table (SQLite's `SCAN t`, PostgreSQL's
+/// `Seq Scan on t`), but for a subquery's or a constant's rows.
+fn full_scan(plan: &[String]) -> Option<&String> {
+    plan.iter().find(|line| {
+        let line = line.trim_start().trim_start_matches("->").trim_start();
+        (line.starts_with("SCAN ") || line.starts_with("Seq Scan on "))
+            && !line.starts_with("SCAN CONSTANT ROW")
+            && !line.contains("SUBQUERY")
+    })
+}
