@@ -63,7 +63,7 @@ sign_in() {
     "$BASE/api/add_payment_method"
   COOKIE="aqueduct_session=$(awk '$6 == "aqueduct_session" { print $7 }' "$jar")"
   METHOD_ID="$(curl -fsS -b "$jar" -X POST -H 'accept: application/json' "$BASE/api/wallet_methods" \
-    | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')"
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["methods"][0]["id"])')"
   [ "$COOKIE" != "aqueduct_session=" ] || { echo "signing in failed" >&2; exit 1; }
   export COOKIE METHOD_ID
 }

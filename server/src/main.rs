@@ -227,7 +227,9 @@ fn init_tracing() {
 
 /// The database, its schema brought up to date: every command but `restore` starts here.
 async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(&config.database_url).await.context("connecting to the database")?;
+    let db = Db::connect_pooled(&config.database_url, config.database_connections)
+        .await
+        .context("connecting to the database")?;
     db.migrate().await.context("migrating the database")?;
     Ok(db)
 }
@@ -672,8 +674,9 @@ async fn start_services(
         .map_err(anyhow::Error::msg)
         .context("choosing the text sender")?;
     tokio::spawn(texter.clone().run(db.clone()));
-    let sessions =
-        Sessions::open(&config.database_url).await.context("opening the session store")?;
+    let sessions = Sessions::open_pooled(&config.database_url, config.database_connections)
+        .await
+        .context("opening the session store")?;
     // Expired sessions are deleted hourly, in the background.
     tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
         sessions.clone(),

@@ -2,6 +2,8 @@
 //! demo data. A file is checked row by row, then written in one transaction: a bad row
 //! names its line and reason, and nothing of the file is kept.
 
+mod accounts;
+mod bills;
 mod changed_hands;
 pub mod demo;
 pub mod demo_reads;
@@ -10,15 +12,14 @@ pub mod fedach;
 pub mod reads;
 mod records;
 
+pub use accounts::write_accounts;
+pub use bills::write_bills;
 pub use documents::{import_bill_documents, MAX_PDF_BYTES};
 pub use records::{AccountRecord, BillRecord};
 
-use crate::domain::autopay::calendar;
-use crate::domain::leak::ServiceClass;
-use crate::domain::staff_search::Folded;
-use crate::domain::{AccountId, BillId, Cents, CustomerId};
+use crate::domain::BillId;
 use crate::email::Letterhead;
-use crate::platform::db::{now, Db, WriteLock};
+use crate::platform::db::Db;
 use std::io::Read;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -245,267 +246,43 @@ pub async fn import_bills(db: &Db, input: impl Read) -> Result<ImportReport, Imp
     write_bills(db, &parse_bills(input)?).await
 }
 
-/// Upserts accounts (and their customers) in one transaction. An account that moves to
-/// another customer loses, in the same transaction, what its former customer set up on it.
-#[tracing::instrument(skip_all, fields(rows = records.len()))]
-pub async fn write_accounts(
-    db: &Db,
-    head: &Letterhead,
-    records: &[(u64, AccountRecord)],
-) -> Result<ImportReport, ImportError> {
-    let mut tx = db.begin_write(WriteLock::Database).await?;
-    let mut report = ImportReport { rows: records.len(), ..Default::default() };
-    let at = now();
-    for (_, r) in records {
-        let customer_id = upsert_customer(&mut tx, r, at).await?;
-        let existing: Option<records::StoredAccount> = sqlx::query_as(
-            "SELECT id, customer_id, service_address, service_city, service_state, service_zip, \
-             mailing_address, mailing_city, mailing_state, mailing_zip FROM accounts WHERE account_number = $1",
-        )
-        .bind(r.account_number.as_padded())
-        .fetch_optional(&mut *tx)
-        .await?;
-        match existing {
-            Some(stored) if stored.matches(customer_id, r) => report.unchanged += 1,
-            Some(stored) => {
-                update_account(&mut tx, stored.id, customer_id, r, at).await?;
-                if stored.customer_id != customer_id {
-                    report.changed_hands += 1;
-                    let ended = changed_hands::account_changed_hands(
-                        &mut tx,
-                        head,
-                        stored.id,
-                        stored.customer_id,
-                    )
-                    .await?;
-                    report.autopay_ended += usize::from(ended);
-                }
-                report.updated += 1;
-            }
-            None => {
-                insert_account(&mut tx, customer_id, r, at).await?;
-                report.inserted += 1;
-            }
-        }
-        if let Some(class) = r.class {
-            set_class(&mut tx, r, class).await?;
+/// `records` cut into pages of at most `max`, each naming a key once: a row that repeats an
+/// earlier row's key starts a new page, so that it sees what that row wrote.
+fn pages<T, K: Eq + std::hash::Hash>(
+    records: &[T],
+    max: usize,
+    key: impl Fn(&T) -> K,
+) -> Vec<&[T]> {
+    let mut pages = Vec::new();
+    let (mut start, mut seen) = (0, std::collections::HashSet::new());
+    for (i, record) in records.iter().enumerate() {
+        if i - start == max || !seen.insert(key(record)) {
+            pages.push(&records[start..i]);
+            (start, seen) = (i, std::collections::HashSet::from([key(record)]));
         }
     }
-    tx.commit().await?;
-    Ok(report)
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredCustomer {
-    id: CustomerId,
-    name: String,
-    phone: Option<String>,
-}
-
-/// A bill as stored, to tell an unchanged row from an update.
-#[derive(sqlx::FromRow)]
-struct StoredBill {
-    id: BillId,
-    due_date: String,
-    amount_cents: Cents,
-    balance_cents: Cents,
-    usage_gallons: i64,
-}
-
-impl StoredBill {
-    fn matches(&self, r: &BillRecord) -> bool {
-        self.due_date == calendar::iso(r.due_date)
-            && self.amount_cents == r.amount
-            && self.balance_cents == r.balance
-            && self.usage_gallons == r.usage_gallons
+    if start < records.len() {
+        pages.push(&records[start..]);
     }
+    pages
 }
 
-/// The record's customer by number, created if new, renamed if its name changed; its
-/// name is folded for the back office's search with it (`name_folded`).
-async fn upsert_customer(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    r: &AccountRecord,
-    at: i64,
-) -> Result<CustomerId, ImportError> {
-    let customer: Option<StoredCustomer> =
-        sqlx::query_as("SELECT id, name, phone FROM customers WHERE customer_number = $1")
-            .bind(r.customer_number.as_padded())
-            .fetch_optional(&mut **tx)
-            .await?;
-    let phone = r.phone.as_ref().map(|p| p.digits());
-    if let Some(c) = customer {
-        if c.name != r.customer_name || c.phone.as_deref() != phone {
-            sqlx::query(
-                "UPDATE customers SET name = $1, name_folded = $2, phone = $3, updated_at = $4 \
-                 WHERE id = $5",
-            )
-            .bind(&r.customer_name)
-            .bind(Folded::name(&r.customer_name).as_str())
-            .bind(phone)
-            .bind(at)
-            .bind(c.id)
-            .execute(&mut **tx)
-            .await?;
-        }
-        return Ok(c.id);
+/// `$from, $from+1, …`: `count` placeholders.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pages;
+
+    #[test]
+    fn a_page_names_each_key_once_and_holds_at_most_its_size() {
+        let rows = [1, 2, 3, 2, 4, 5, 6, 7];
+        let cut = pages(&rows, 3, |r| *r);
+        assert_eq!(cut, vec![&[1, 2, 3][..], &[2, 4, 5], &[6, 7]]);
+        let repeated = pages(&rows[..4], 10, |r| *r);
+        assert_eq!(repeated, vec![&[1, 2, 3][..], &[2]], "the repeat starts a page");
+        assert!(pages(&[] as &[u8], 3, |r| *r).is_empty());
     }
-    let (id,): (CustomerId,) = sqlx::query_as(
-        "INSERT INTO customers (customer_number, name, name_folded, phone, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-    )
-    .bind(r.customer_number.as_padded())
-    .bind(&r.customer_name)
-    .bind(Folded::name(&r.customer_name).as_str())
-    .bind(phone)
-    .bind(at)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
-}
-
-type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-/// Binds an account's columns as the record has them, `$1` to `$11`: its customer, the
-/// service and mailing addresses, the time of the change, and the service address folded
-/// for the back office's search.
-fn bind_account<'q>(
-    statement: Statement<'q>,
-    customer_id: CustomerId,
-    r: &'q AccountRecord,
-    at: i64,
-) -> Statement<'q> {
-    let s = &r.service;
-    let folded = Folded::service_address(&s.street, &s.city, &s.state, s.zip.as_str());
-    statement
-        .bind(customer_id)
-        .bind(&r.service.street)
-        .bind(&r.service.city)
-        .bind(&r.service.state)
-        .bind(r.service.zip.as_str())
-        .bind(&r.mailing.street)
-        .bind(&r.mailing.city)
-        .bind(&r.mailing.state)
-        .bind(r.mailing.zip.as_str())
-        .bind(at)
-        .bind(folded.as_str().to_string())
-}
-
-/// The account's class, as the file's `class` column gives it (without it, kept).
-async fn set_class(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    r: &AccountRecord,
-    class: ServiceClass,
-) -> Result<(), ImportError> {
-    sqlx::query("UPDATE accounts SET service_class = $1 WHERE account_number = $2")
-        .bind(class.as_str())
-        .bind(r.account_number.as_padded())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-async fn update_account(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    account_id: AccountId,
-    customer_id: CustomerId,
-    r: &AccountRecord,
-    at: i64,
-) -> Result<(), ImportError> {
-    let update = sqlx::query(
-        "UPDATE accounts SET customer_id = $1, service_address = $2, service_city = $3, \
-         service_state = $4, service_zip = $5, mailing_address = $6, mailing_city = $7, \
-         mailing_state = $8, mailing_zip = $9, updated_at = $10, service_address_folded = $11 \
-         WHERE id = $12",
-    );
-    bind_account(update, customer_id, r, at).bind(account_id).execute(&mut **tx).await?;
-    Ok(())
-}
-
-async fn insert_account(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    customer_id: CustomerId,
-    r: &AccountRecord,
-    at: i64,
-) -> Result<(), ImportError> {
-    let insert = sqlx::query(
-        "INSERT INTO accounts (customer_id, service_address, service_city, service_state, \
-         service_zip, mailing_address, mailing_city, mailing_state, mailing_zip, created_at, \
-         updated_at, service_address_folded, account_number) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)",
-    );
-    bind_account(insert, customer_id, r, at)
-        .bind(r.account_number.as_padded())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-#[tracing::instrument(skip_all, fields(rows = records.len()))]
-pub async fn write_bills(
-    db: &Db,
-    records: &[(u64, BillRecord)],
-) -> Result<ImportReport, ImportError> {
-    let mut tx = db.begin_write(WriteLock::Database).await?;
-    let mut report = ImportReport { rows: records.len(), ..Default::default() };
-    let at = now();
-    for (line, r) in records {
-        let line = *line;
-        let account: Option<(AccountId,)> =
-            sqlx::query_as("SELECT id FROM accounts WHERE account_number = $1")
-                .bind(r.account_number.as_padded())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((account_id,)) = account else {
-            return Err(row_error(
-                line,
-                ImportProblem::UnknownAccount { account: r.account_number.to_string() },
-            ));
-        };
-        let existing: Option<StoredBill> = sqlx::query_as(
-            "SELECT id, due_date, amount_cents, balance_cents, usage_gallons FROM bills \
-             WHERE account_id = $1 AND bill_date = $2",
-        )
-        .bind(account_id)
-        .bind(calendar::iso(r.bill_date))
-        .fetch_optional(&mut *tx)
-        .await?;
-        match existing {
-            Some(stored) if stored.matches(r) => report.unchanged += 1,
-            Some(stored) => {
-                sqlx::query(
-                    "UPDATE bills SET due_date = $1, amount_cents = $2, balance_cents = $3, \
-                     usage_gallons = $4, updated_at = $5 WHERE id = $6",
-                )
-                .bind(calendar::iso(r.due_date))
-                .bind(r.amount)
-                .bind(r.balance)
-                .bind(r.usage_gallons)
-                .bind(at)
-                .bind(stored.id)
-                .execute(&mut *tx)
-                .await?;
-                report.updated += 1;
-            }
-            None => {
-                let (id,): (BillId,) = sqlx::query_as(
-                    "INSERT INTO bills (account_id, bill_date, due_date, amount_cents, balance_cents, \
-                     usage_gallons, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-                )
-                .bind(account_id)
-                .bind(calendar::iso(r.bill_date))
-                .bind(calendar::iso(r.due_date))
-                .bind(r.amount)
-                .bind(r.balance)
-                .bind(r.usage_gallons)
-                .bind(at)
-                .fetch_one(&mut *tx)
-                .await?;
-                report.new_bill_ids.push(id);
-                report.inserted += 1;
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(report)
 }

@@ -133,6 +133,7 @@ with_addresses! {
     struct StoredAccount {
         pub id: AccountId,
         pub customer_id: CustomerId,
+        pub account_number: String,
     }
 }
 

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 pub struct Config {
     /// `sqlite://path?mode=rwc` (the default) or `postgres://…`.
     pub database_url: String,
+    /// Connections this instance keeps to PostgreSQL for the portal; its session store
+    /// keeps two fifths as many more. Several instances on one server must stay within
+    /// its `max_connections` together (SQLite ignores it).
+    pub database_connections: u32,
     /// Where customers reach the portal; links in emails start with it, and an `https`
     /// base URL makes cookies `Secure`.
     pub public_base_url: String,
@@ -321,6 +325,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             database_url: "sqlite://data/aqueduct.db?mode=rwc".into(),
+            database_connections: 20,
             public_base_url: "http://127.0.0.1:3000".into(),
             dev_mode: false,
             demo_data: false,

@@ -38,6 +38,12 @@ pub enum DbError {
 impl Db {
     /// Connects, creating the SQLite file (and its folder) when needed.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Self::connect_pooled(url, 20).await
+    }
+
+    /// The same, keeping up to `connections` connections to PostgreSQL (`Config`'s
+    /// `database_connections`). SQLite keeps 8 to its file.
+    pub async fn connect_pooled(url: &str, connections: u32) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -57,7 +63,7 @@ impl Db {
         }
         let options = AnyConnectOptions::from_str(url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 20 })
+            .max_connections(if backend == Backend::Sqlite { 8 } else { connections.max(2) })
             .acquire_timeout(Duration::from_secs(10))
             // A ping before each use finds a PostgreSQL connection the server dropped; an
             // embedded SQLite file cannot drop one, and there the ping was a third of a

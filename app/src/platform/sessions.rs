@@ -17,6 +17,12 @@ pub enum Sessions {
 impl Sessions {
     /// Opens the store on the same database as the portal and creates its table.
     pub async fn open(database_url: &str) -> Result<Self, sqlx::Error> {
+        Self::open_pooled(database_url, 20).await
+    }
+
+    /// The same, sized for a portal keeping `connections` to PostgreSQL: two fifths as
+    /// many for the sessions.
+    pub async fn open_pooled(database_url: &str, connections: u32) -> Result<Self, sqlx::Error> {
         if database_url.starts_with("sqlite:") {
             let options: sqlx::sqlite::SqliteConnectOptions = database_url.parse()?;
             let options = options
@@ -31,7 +37,7 @@ impl Sessions {
             Ok(Self::Sqlite(store))
         } else {
             let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(8)
+                .max_connections((connections * 2 / 5).max(2))
                 .connect(database_url)
                 .await?;
             let store = PostgresStore::new(pool);

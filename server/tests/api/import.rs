@@ -197,3 +197,57 @@ async fn imports_succeed_while_the_portal_keeps_writing() {
     outcome.expect("every import beside the portal's writes");
     assert_eq!(count(&t.db, "accounts").await, 203);
 }
+
+/// Rows are written a page at a time: a row repeating an earlier one (even on the same
+/// page) updates what that row wrote, and a file of several pages is all there.
+#[tokio::test]
+async fn a_repeated_row_updates_the_earlier_one_and_a_file_of_many_pages_is_whole() {
+    let t = fresh_db().await;
+    let mut accounts = String::from(ACCOUNTS.lines().next().unwrap());
+    accounts.push('\n');
+    for i in 0..1_200 {
+        let line = format!(
+            "{:08},Customer {i},{:07},1 Way,Medford,OR,97501,1 Way,Medford,OR,97501\n",
+            50_000_000 + i / 2,
+            5_000_000 + i
+        );
+        accounts.push_str(&line);
+    }
+    accounts.push_str(
+        "50000000,Customer Renamed,5000000,2 Way,Medford,OR,97501,2 Way,Medford,OR,97501\n",
+    );
+    let report = import_accounts(&t.db, &letterhead(), accounts.as_bytes()).await.unwrap();
+    assert_eq!((report.rows, report.inserted, report.updated), (1_201, 1_200, 1));
+    assert_eq!(count(&t.db, "customers").await, 600, "two accounts a customer");
+    let (name, street): (String, String) = sqlx::query_as(
+        "SELECT c.name, a.service_address FROM accounts a JOIN customers c ON c.id = a.customer_id \
+         WHERE a.account_number = '5000000'",
+    )
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((name.as_str(), street.as_str()), ("Customer Renamed", "2 Way"), "the last row's");
+
+    let mut bills =
+        String::from("account_number,bill_date,due_date,amount,balance,usage_gallons\n");
+    for i in 0..1_200 {
+        bills.push_str(&format!("{:07},2026-11-01,2026-12-01,10.00,10.00,100\n", 5_000_000 + i));
+    }
+    bills.push_str("5000001,2026-11-01,2026-12-01,10.00,10.00,100\n");
+    bills.push_str("5000002,2026-11-01,2026-12-01,12.34,12.34,100\n");
+    let report = import_bills(&t.db, bills.as_bytes()).await.unwrap();
+    assert_eq!(
+        (report.rows, report.inserted, report.updated, report.unchanged),
+        (1_202, 1_200, 1, 1)
+    );
+    assert_eq!(report.new_bill_ids.len(), 1_200);
+    assert_eq!(count(&t.db, "bills").await, 1_200);
+    let (amount,): (i64,) = sqlx::query_as(
+        "SELECT b.amount_cents FROM bills b JOIN accounts a ON a.id = b.account_id \
+         WHERE a.account_number = '5000002'",
+    )
+    .fetch_one(&t.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(amount, 1234);
+}
