@@ -21,7 +21,7 @@ else
     { "GET", "/sign-in", page, nil },
     { "GET", "/faq", page, nil },
     { "POST", "/api/get_overview", call, "" },
-    { "POST", "/api/wallet_methods", call, "" },
+    { "POST", "/api/get_wallet", call, "" },
     { "POST", "/api/make_default_method", call, "id=" .. method_id },
     { "POST", "/api/bank_for_routing", call, "routing_number=021000021" },
     { "GET", os.getenv("CSS_PATH"), { ["Accept"] = "text/css" }, nil },

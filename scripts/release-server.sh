@@ -62,7 +62,7 @@ sign_in() {
   "${api[@]}" --data 'kind=echeck&account_type=checking&routing_number=021000021&account_number=11112222&account_number_confirm=11112222&bank_name=First+Test+Bank&holder_name=Alex+Rivera' \
     "$BASE/api/add_payment_method"
   COOKIE="aqueduct_session=$(awk '$6 == "aqueduct_session" { print $7 }' "$jar")"
-  METHOD_ID="$(curl -fsS -b "$jar" -X POST -H 'accept: application/json' "$BASE/api/wallet_methods" \
+  METHOD_ID="$(curl -fsS -b "$jar" -X POST -H 'accept: application/json' "$BASE/api/get_wallet" \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["methods"][0]["id"])')"
   [ "$COOKIE" != "aqueduct_session=" ] || { echo "signing in failed" >&2; exit 1; }
   export COOKIE METHOD_ID

@@ -75,9 +75,9 @@ pub struct Wallet {
 }
 
 /// The signed-in customer's wallet; `None` when nobody is signed in.
-#[server(endpoint = "wallet_methods")]
+#[server(endpoint = "get_wallet")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn wallet_methods() -> Result<Option<Wallet>, ServerFnError> {
+pub async fn get_wallet() -> Result<Option<Wallet>, ServerFnError> {
     let db = expect_context::<crate::platform::Db>();
     let config = expect_context::<crate::platform::Config>();
     let Some(customer_id) = current_customer().await else { return Ok(None) };

@@ -60,7 +60,7 @@ pub fn MyWallet() -> impl IntoView {
     let make_default = ServerAction::<MakeDefaultMethod>::new();
     let remove = ServerAction::<RemoveMethod>::new();
     let authorize = ServerAction::<AuthorizeMethodAgain>::new();
-    let wallet = Resource::new_blocking(|| (), |_| wallet_methods());
+    let wallet = Resource::new_blocking(|| (), |_| get_wallet());
     let outcome = kept_outcome(Resource::new_blocking(|| (), |_| take_wallet_outcome()));
     let query = use_query_map();
     let done = move || {

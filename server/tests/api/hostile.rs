@@ -102,7 +102,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("quick_pay_confirmation", &["submission"]),
     ("get_faq", &[]),
     ("get_terms", &[]),
-    ("wallet_methods", &[]),
+    ("get_wallet", &[]),
     ("make_default_method", &["id"]),
     ("remove_method", &["id", "replacement"]),
     ("take_wallet_outcome", &[]),

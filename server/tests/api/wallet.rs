@@ -400,7 +400,7 @@ async fn another_customer_cannot_reach_anything_through_any_server_function() {
     }
     // The reading functions answer with María's own data only.
     let reads: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        ("wallet_methods", vec![]),
+        ("get_wallet", vec![]),
         ("delivery_state", vec![]),
         ("get_overview", vec![]),
         ("autopay_accounts", vec![]),
