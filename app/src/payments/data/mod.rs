@@ -123,7 +123,8 @@ pub async fn withdraw_unusable(db: &Db) -> Result<u64, sqlx::Error> {
          'bank account returned by the bank (' || (SELECT m.unusable_code FROM payment_methods m \
          WHERE m.id = payments.payment_method_id) || ')' \
          WHERE status = 'pending' AND nacha_file_id IS NULL AND (claimed_until IS NULL OR claimed_until < $1) \
-         AND payment_method_id IN (SELECT id FROM payment_methods WHERE unusable_code IS NOT NULL)",
+         AND EXISTS (SELECT 1 FROM payment_methods m WHERE m.id = payments.payment_method_id \
+         AND m.unusable_code IS NOT NULL)",
     )
     .bind(at)
     .execute(&db.pool)

@@ -382,7 +382,8 @@ pub async fn release_scheduled(
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE payments SET status = 'pending', updated_at = $1 WHERE status = 'scheduled' AND (draft_date <= $2 \
-         OR (draft_date < $3 AND payment_method_id IN (SELECT m.id FROM payment_methods m WHERE m.kind = 'echeck')))",
+         OR (draft_date < $3 AND EXISTS (SELECT 1 FROM payment_methods m \
+         WHERE m.id = payments.payment_method_id AND m.kind = 'echeck')))",
     )
     .bind(now())
     .bind(today)
