@@ -3,7 +3,8 @@
 //! signed-in page renders. A page reads what it shows and writes nothing; each page has a
 //! budget of statements, so a query added per account, or a second check of the session,
 //! shows up here before it shows up in `scripts/load.sh bench`. Then every statement of
-//! those pages and of the AutoPay run is planned: none may read a whole large table.
+//! those pages and of the AutoPay run is planned: none may read a whole large table, and
+//! none of the run's pages may sort everything it could read first.
 
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
@@ -104,7 +105,16 @@ async fn pages_read_within_budget_and_write_nothing_and_pages_and_autopay_use_in
         every.extend(ran);
     }
     println!("{}", report.join("\n"));
-    every.extend(autopay_statements(&app, &statements).await);
+    let run = autopay_statements(&app, &statements).await;
+    let mut sorted = std::collections::BTreeSet::new();
+    for statement in run.iter().collect::<std::collections::BTreeSet<_>>() {
+        if let Some(sort) = page_sorted_whole(&plan(&app.db, statement).await, statement) {
+            sorted.insert(format!("{sort}\n  in {statement}"));
+        }
+    }
+    let sorted: Vec<_> = sorted.into_iter().collect();
+    assert!(sorted.is_empty(), "a run's page sorts all it could read:\n{}", sorted.join("\n"));
+    every.extend(run);
     let unindexed = plan(&app.db, "SELECT id FROM emails WHERE subject = $1").await;
     let seen = full_scan(&unindexed, "SELECT id FROM emails WHERE subject = $1").is_some();
     assert!(seen, "a scan is seen for what it is: {unindexed:#?}");
@@ -177,6 +187,20 @@ async fn plan(db: &app::platform::Db, statement: &str) -> Vec<String> {
     let rows = sqlx::raw_sql(&explain).fetch_all(&mut *conn).await.unwrap();
     conn.execute(sqlx::raw_sql("DEALLOCATE ALL; RESET ALL")).await.unwrap();
     rows.iter().map(|r| r.get::<String, _>(0)).collect()
+}
+
+/// The line of a plan that sorts before taking a page (`ORDER BY … LIMIT`): a run that
+/// walks a million payments a page at a time must read them in an index's order, or each
+/// page sorts everything left again. SQLite says `USE TEMP B-TREE FOR ORDER BY`;
+/// PostgreSQL a `Sort` node.
+fn page_sorted_whole<'p>(plan: &'p [String], statement: &str) -> Option<&'p String> {
+    if !statement.to_ascii_uppercase().contains(" LIMIT ") {
+        return None;
+    }
+    plan.iter().find(|line| {
+        let line = line.trim_start().trim_start_matches("->").trim_start();
+        line.starts_with("USE TEMP B-TREE FOR ORDER BY") || line.starts_with("Sort ")
+    })
 }
 
 /// Tables that stay small whatever the utility's size, which a plan may read whole: the
