@@ -156,8 +156,8 @@ elif [ "$mode" = instances ]; then
   pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
   instances=()
   trap 'kill "${instances[@]}" "${NGINX_PID:-}" 2>/dev/null; cleanup' EXIT
-  echo "| instances | requests | requests/s | p50 ms | p99 ms | failed | peak memory of each (MiB) |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| instances | requests | requests/s | p50 ms | p99 ms | failed | panics logged | peak memory of each (MiB) |"
+  echo "|---|---|---|---|---|---|---|---|"
   for count in 1 2 4; do
     fresh_database postgres
     upstream=""
@@ -185,7 +185,8 @@ elif [ "$mode" = instances ]; then
     run_wrk -t2 -c100 -d"${duration}s" --timeout 10s
     errors=$((connect + read + write + timeout + status))
     memory="$(for pid in "${instances[@]}"; do echo $(($(memory_kib "$pid" VmHWM) / 1024)); done | paste -sd/)"
-    echo "| $count | $requests | $rps | $p50_ms | $p99_ms | $errors | $memory |"
+    panics="$(cat "$work"/server-*.log | grep -c panicked || true)"
+    echo "| $count | $requests | $rps | $p50_ms | $p99_ms | $errors | $panics | $memory |"
     if [ "$errors" -ne 0 ]; then
       echo "Some requests failed with $count instances: connect $connect, read $read, write $write, timeout $timeout, status $status." >&2
       grep -h -i -E "error|panic" "$work"/server-*.log "$work/nginx/error.log" 2>/dev/null | sort | uniq -c | sort -rn | head -20 >&2

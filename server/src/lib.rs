@@ -1,13 +1,16 @@
 //! The server: the router and its middleware. `main.rs` adds the command line.
 
 mod dev_outbox;
+pub mod front_door;
 mod middleware;
+mod reactive_owner;
 pub mod scheduler;
 mod server_fns;
 mod site_files;
 mod static_files;
 
 use app::email::Mailer;
+use front_door::FrontDoor;
 use app::gateway::{Gateway, Validator};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
@@ -56,7 +59,7 @@ pub struct AppState {
 }
 
 /// Builds the whole application: pages, server functions, static files, middleware.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState) -> FrontDoor {
     let session_layer = SessionManagerLayer::new(state.sessions.clone())
         .with_name(session_cookie_name(&state.config))
         .with_http_only(true)
@@ -94,8 +97,8 @@ pub fn router(state: AppState) -> Router {
     let build = app::platform::assets::Build::current();
     let site_files = site_files::SiteFiles::load(&state.leptos_options, build);
     let static_files =
-        static_files::StaticFiles::load(&state.leptos_options.site_root, build.is_hashed());
-    router
+        static_files::StaticFiles::load(&state.leptos_options.site_root, build, &state.config);
+    let routed = router
         .route("/sw.js", get(site_files::service_worker).with_state(site_files.clone()))
         .route("/offline.html", get(site_files::offline_page).with_state(site_files))
         .route("/lang/{code}", get(middleware::set_language))
@@ -123,13 +126,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::locale_from_cookie))
         .layer(CompressionLayer::new())
-        // Outside the sessions, the language and the compression: a static file needs none.
-        .layer(axum::middleware::from_fn_with_state(static_files, static_files::serve))
         .layer(axum::middleware::from_fn_with_state(
             state.config.clone(),
             middleware::security_headers,
         ))
-        .with_state(state)
+        .with_state(state);
+    FrontDoor::new(static_files, routed)
 }
 
 /// A bill's PDF, to its owner (`app::bills::pdf`); the request's parts carry its session.

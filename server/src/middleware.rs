@@ -34,6 +34,19 @@ pub async fn security_headers(
     let cacheable = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
     let headers = response.headers_mut();
     let policy = page_policy.take().and_then(|policy| HeaderValue::from_str(&policy).ok());
+    add_security_headers(headers, &config, policy);
+    if personal || is_page {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if let Some(policy) = file_policy.filter(|_| cacheable) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// The headers of every answer: its content security policy (a page's own, or one that
+/// allows no script), and the rest, the same for all. Also used for the static files held
+/// in memory, which get theirs once, at start.
+pub fn add_security_headers(headers: &mut HeaderMap, config: &Config, policy: Option<HeaderValue>) {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         policy.unwrap_or(HeaderValue::from_static(DEFAULT_POLICY)),
@@ -56,11 +69,6 @@ pub async fn security_headers(
         http::HeaderName::from_static("cross-origin-resource-policy"),
         HeaderValue::from_static("same-origin"),
     );
-    if personal || is_page {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    } else if let Some(policy) = file_policy.filter(|_| cacheable) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-    }
     if config.cookies_secure() {
         // Only a portal served over HTTPS says so: HSTS on plain HTTP would lock out a
         // development or test address.
@@ -69,7 +77,6 @@ pub async fn security_headers(
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    response
 }
 
 /// Refuses a request that changes something (POST, PUT, PATCH, DELETE) sent by another

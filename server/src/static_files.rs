@@ -1,15 +1,17 @@
 //! The site's files (css, js, wasm, icons, manifest) answered from memory, for a release
 //! build whose files are named by hash: read once at start with the brotli and gzip copies
 //! `cargo leptos build --precompress` wrote beside them, then each request is a lookup and
-//! one write, ahead of the sessions, the language and the compression a page needs.
+//! one write, ahead of the router and all its middleware (`front_door`): every header a
+//! file's answer carries, the security headers included, is computed once, at start.
 //!
 //! tower-http's `ServeDir` opens and reads the file on every request; that is right while
 //! `cargo leptos watch` rewrites the files (so it still serves them then), but a release's
 //! files never change while it runs.
 
+use app::platform::assets::Build;
+use app::platform::Config;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::Response;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
@@ -17,9 +19,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-/// One file and its compressed copies.
+/// One file, its compressed copies, and the headers of its answer.
 struct File {
-    content_type: HeaderValue,
+    headers: HeaderMap,
     etag: HeaderValue,
     identity: Bytes,
     brotli: Option<Bytes>,
@@ -35,8 +37,8 @@ const REWRITTEN: [&str; 2] = ["/sw.js", "/offline.html"];
 
 impl StaticFiles {
     /// Every file under the site root, when the build's files are hashed; none otherwise.
-    pub fn load(site_root: &str, hashed: bool) -> Self {
-        if !hashed {
+    pub fn load(site_root: &str, build: &Build, config: &Config) -> Self {
+        if !build.is_hashed() {
             return Self::default();
         }
         let mut files = HashMap::new();
@@ -53,9 +55,10 @@ impl StaticFiles {
             }
             let Ok(identity) = std::fs::read(&path) else { continue };
             let copy = |ext: &str| std::fs::read(format!("{name}.{ext}")).ok().map(Bytes::from);
+            let etag = etag(&identity);
             let file = File {
-                content_type: content_type(&path),
-                etag: etag(&identity),
+                headers: headers(&path, &etag, build.cache_control(&url), config),
+                etag,
                 brotli: copy("br"),
                 gzip: copy("gz"),
                 identity: Bytes::from(identity),
@@ -80,6 +83,20 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+/// What every answer of this file says besides its encoding and length: the security
+/// headers every response of the portal carries, its type, tag and cache policy.
+fn headers(path: &Path, etag: &HeaderValue, cache: Option<&'static str>, config: &Config) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    crate::middleware::add_security_headers(&mut headers, config, None);
+    headers.insert(header::CONTENT_TYPE, content_type(path));
+    headers.insert(header::ETAG, etag.clone());
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(cache) = cache {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    headers
 }
 
 fn content_type(path: &Path) -> HeaderValue {
@@ -129,39 +146,38 @@ fn accepted(headers: &HeaderMap) -> (bool, bool) {
     (brotli, gzip)
 }
 
-/// Answers a GET or HEAD of a file held in memory; anything else goes on inward.
-pub async fn serve(State(files): State<StaticFiles>, request: Request, next: Next) -> Response {
-    let method = request.method();
-    if method != Method::GET && method != Method::HEAD {
-        return next.run(request).await;
+impl StaticFiles {
+    /// The answer to a GET or HEAD of a file held in memory; `None` for anything else.
+    pub fn answer(&self, request: &Request) -> Option<Response> {
+        let method = request.method();
+        if method != Method::GET && method != Method::HEAD {
+            return None;
+        }
+        let file = self.0.get(request.uri().path())?;
+        let asked = request.headers();
+        let mut response = Response::new(Body::empty());
+        *response.headers_mut() = file.headers.clone();
+        if asked.get(header::IF_NONE_MATCH).is_some_and(|tags| matches_tag(tags, &file.etag)) {
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            response.headers_mut().remove(header::CONTENT_TYPE);
+            return Some(response);
+        }
+        let (brotli, gzip) = accepted(asked);
+        let (body, coding) = match (&file.brotli, &file.gzip) {
+            (Some(b), _) if brotli => (b.clone(), Some("br")),
+            (_, Some(g)) if gzip => (g.clone(), Some("gzip")),
+            _ => (file.identity.clone(), None),
+        };
+        let out = response.headers_mut();
+        if let Some(coding) = coding {
+            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        out.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        if method != Method::HEAD {
+            *response.body_mut() = Body::from(body);
+        }
+        Some(response)
     }
-    let Some(file) = files.0.get(request.uri().path()) else {
-        return next.run(request).await;
-    };
-    let headers = request.headers();
-    let mut response = Response::new(Body::empty());
-    let out = response.headers_mut();
-    out.insert(header::ETAG, file.etag.clone());
-    out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if headers.get(header::IF_NONE_MATCH).is_some_and(|tags| matches_tag(tags, &file.etag)) {
-        *response.status_mut() = StatusCode::NOT_MODIFIED;
-        return response;
-    }
-    out.insert(header::CONTENT_TYPE, file.content_type.clone());
-    let (brotli, gzip) = accepted(headers);
-    let (body, coding) = match (&file.brotli, &file.gzip) {
-        (Some(b), _) if brotli => (b.clone(), Some("br")),
-        (_, Some(g)) if gzip => (g.clone(), Some("gzip")),
-        _ => (file.identity.clone(), None),
-    };
-    if let Some(coding) = coding {
-        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-    }
-    out.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-    if method != Method::HEAD {
-        *response.body_mut() = Body::from(body);
-    }
-    response
 }
 
 /// Whether an If-None-Match header names the tag (or is `*`).
@@ -173,6 +189,7 @@ fn matches_tag(tags: &HeaderValue, etag: &HeaderValue) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::response::IntoResponse;
 
     fn encodings(value: &str) -> (bool, bool) {
         let mut headers = HeaderMap::new();
@@ -201,11 +218,16 @@ mod tests {
     }
 
     async fn ask(files: &StaticFiles, request: http::Request<Body>) -> Response {
-        use tower::ServiceExt;
-        let inner = axum::Router::new()
-            .fallback(|| async { (StatusCode::IM_A_TEAPOT, "inner") })
-            .layer(axum::middleware::from_fn_with_state(files.clone(), serve));
-        inner.oneshot(request).await.unwrap()
+        files.answer(&request).unwrap_or_else(|| (StatusCode::IM_A_TEAPOT, "inner").into_response())
+    }
+
+    fn load(site: &Path, hashed: bool) -> StaticFiles {
+        let build = if hashed {
+            Build::from_hashes("pkg", "a", "css: 1f\njs: 2a\nwasm: 3b", "hash.txt").unwrap()
+        } else {
+            Build::unhashed("pkg", "a")
+        };
+        StaticFiles::load(&site.to_string_lossy(), &build, &Config::default())
     }
 
     fn get(path: &str, header: Option<(header::HeaderName, &str)>) -> http::Request<Body> {
@@ -223,11 +245,14 @@ mod tests {
         std::fs::write(site.path().join("pkg/a.1f.css"), "body{}").unwrap();
         std::fs::write(site.path().join("pkg/a.1f.css.br"), "brotli bytes").unwrap();
         std::fs::write(site.path().join("sw.js"), "the worker").unwrap();
-        let files = StaticFiles::load(&site.path().to_string_lossy(), true);
+        let files = load(site.path(), true);
         let encoding = Some((header::ACCEPT_ENCODING, "gzip, br"));
 
         let plain = ask(&files, get("/pkg/a.1f.css", None)).await;
         assert_eq!(plain.headers()[header::CONTENT_TYPE], "text/css; charset=utf-8");
+        assert_eq!(plain.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(plain.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert!(plain.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("script-src"));
         let tag = plain.headers()[header::ETAG].to_str().unwrap().to_string();
         assert_eq!(axum::body::to_bytes(plain.into_body(), 100).await.unwrap(), "body{}");
         let brotli = ask(&files, get("/pkg/a.1f.css", encoding)).await;
@@ -242,7 +267,7 @@ mod tests {
         assert_eq!(unknown.status(), StatusCode::IM_A_TEAPOT, "a copy is no file of its own");
         let post = http::Request::post("/pkg/a.1f.css").body(Body::empty()).unwrap();
         assert_eq!(ask(&files, post).await.status(), StatusCode::IM_A_TEAPOT);
-        let unhashed = StaticFiles::load(&site.path().to_string_lossy(), false);
+        let unhashed = load(site.path(), false);
         assert_eq!(
             ask(&unhashed, get("/pkg/a.1f.css", None)).await.status(),
             StatusCode::IM_A_TEAPOT
