@@ -187,6 +187,7 @@ elif [ "$mode" = instances ]; then
     memory="$(for pid in "${instances[@]}"; do echo $(($(memory_kib "$pid" VmHWM) / 1024)); done | paste -sd/)"
     panics="$(cat "$work"/server-*.log | grep -c panicked || true)"
     echo "| $count | $requests | $rps | $p50_ms | $p99_ms | $errors | $panics | $memory |"
+    [ "$panics" -eq 0 ] || grep -h -A1 panicked "$work"/server-*.log | sort | uniq -c | sort -rn | head -6 >&2
     if [ "$errors" -ne 0 ]; then
       echo "Some requests failed with $count instances: connect $connect, read $read, write $write, timeout $timeout, status $status." >&2
       grep -h -i -E "error|panic" "$work"/server-*.log "$work/nginx/error.log" 2>/dev/null | sort | uniq -c | sort -rn | head -20 >&2

@@ -10,7 +10,6 @@ mod site_files;
 mod static_files;
 
 use app::email::Mailer;
-use front_door::FrontDoor;
 use app::gateway::{Gateway, Validator};
 use app::platform::sessions::Sessions;
 use app::platform::vault::Vault;
@@ -20,6 +19,7 @@ use app::{shell, App};
 use axum::routing::get;
 use axum::serve::{ListenerExt, TapIo};
 use axum::Router;
+use front_door::FrontDoor;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpStream;

@@ -87,7 +87,12 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 /// What every answer of this file says besides its encoding and length: the security
 /// headers every response of the portal carries, its type, tag and cache policy.
-fn headers(path: &Path, etag: &HeaderValue, cache: Option<&'static str>, config: &Config) -> HeaderMap {
+fn headers(
+    path: &Path,
+    etag: &HeaderValue,
+    cache: Option<&'static str>,
+    config: &Config,
+) -> HeaderMap {
     let mut headers = HeaderMap::new();
     crate::middleware::add_security_headers(&mut headers, config, None);
     headers.insert(header::CONTENT_TYPE, content_type(path));
@@ -252,7 +257,10 @@ mod tests {
         assert_eq!(plain.headers()[header::CONTENT_TYPE], "text/css; charset=utf-8");
         assert_eq!(plain.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(plain.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
-        assert!(plain.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("script-src"));
+        assert!(plain.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("script-src"));
         let tag = plain.headers()[header::ETAG].to_str().unwrap().to_string();
         assert_eq!(axum::body::to_bytes(plain.into_body(), 100).await.unwrap(), "body{}");
         let brotli = ask(&files, get("/pkg/a.1f.css", encoding)).await;
