@@ -106,6 +106,9 @@ async fn pages_read_within_budget_and_write_nothing_and_pages_and_autopay_use_in
     }
     println!("{}", report.join("\n"));
     let run = autopay_statements(&app, &statements).await;
+    let paged = "SELECT id FROM emails WHERE sent_at IS NULL ORDER BY subject LIMIT $1";
+    let sorting = plan(&app.db, paged).await;
+    assert!(page_sorted_whole(&sorting, paged).is_some(), "a sort is seen: {sorting:#?}");
     let mut sorted = std::collections::BTreeSet::new();
     for statement in run.iter().collect::<std::collections::BTreeSet<_>>() {
         if let Some(sort) = page_sorted_whole(&plan(&app.db, statement).await, statement) {
