@@ -4,7 +4,7 @@
 
 use crate::domain::autopay::calendar;
 use crate::domain::{BillId, CustomerId, MethodId, NachaFileId, PaymentId};
-use crate::platform::db::{now, Db, IsoDate};
+use crate::platform::db::{now, numbered, Backend, Db, IsoDate};
 use crate::platform::vault::{Binding, Sealed};
 
 /// A NACHA file as recorded.
@@ -187,6 +187,9 @@ pub async fn file_index_on_date(db: &Db, file: &NachaFileRow) -> Result<i64, sql
     Ok(n)
 }
 
+/// Lines whose trace numbers one statement stores: three parameters a line.
+const TRACES_PER_STATEMENT: usize = 500;
+
 /// Marks the file written and stores each line's trace number with its payment (or its
 /// bank account's prenote), in one transaction: a file written again after a crash carries
 /// the same numbers.
@@ -195,18 +198,29 @@ pub async fn mark_written_with_traces(
     file_id: NachaFileId,
     traces: &[(LineRef, String)],
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut debits = Vec::new();
+    let mut prenotes = Vec::new();
     for (line, trace) in traces {
-        let (sql, id) = match *line {
-            LineRef::Debit(p) => {
-                ("UPDATE payments SET trace_number = $1 WHERE id = $2 AND nacha_file_id = $3", p.0)
-            }
-            LineRef::Prenote(m) => (
-                "UPDATE payment_methods SET prenote_trace = $1 WHERE id = $2 AND prenote_file_id = $3",
-                m.0,
-            ),
-        };
-        sqlx::query(sql).bind(trace).bind(id).bind(file_id).execute(&mut *tx).await?;
+        match *line {
+            LineRef::Debit(p) => debits.push((p.0, trace.as_str())),
+            LineRef::Prenote(m) => prenotes.push((m.0, trace.as_str())),
+        }
+    }
+    let mut tx = db.pool.begin().await?;
+    for chunk in debits.chunks(TRACES_PER_STATEMENT) {
+        let sql =
+            traces_update(db.backend, "payments", "trace_number", "nacha_file_id", chunk.len());
+        bind_traces(sqlx::query(&sql), chunk, file_id).execute(&mut *tx).await?;
+    }
+    for chunk in prenotes.chunks(TRACES_PER_STATEMENT) {
+        let sql = traces_update(
+            db.backend,
+            "payment_methods",
+            "prenote_trace",
+            "prenote_file_id",
+            chunk.len(),
+        );
+        bind_traces(sqlx::query(&sql), chunk, file_id).execute(&mut *tx).await?;
     }
     sqlx::query("UPDATE nacha_files SET written_at = $1 WHERE id = $2 AND written_at IS NULL")
         .bind(now())
@@ -214,6 +228,37 @@ pub async fn mark_written_with_traces(
         .execute(&mut *tx)
         .await?;
     tx.commit().await
+}
+
+/// `UPDATE table SET column = CASE id WHEN … THEN … END WHERE file = … AND id IN (…)` for
+/// `lines` rows: one statement per page of a file's lines rather than one a line (a
+/// million-line run spent half its time on those statements). Bound by `bind_traces`.
+fn traces_update(backend: Backend, table: &str, column: &str, file: &str, lines: usize) -> String {
+    let params = numbered(backend, lines * 3 + 1);
+    let (cases, rest) = params.split_at(lines * 2);
+    let whens: Vec<String> =
+        cases.chunks(2).map(|p| format!("WHEN {} THEN {}", p[0], p[1])).collect();
+    let (file_param, ids) = rest.split_first().expect("one parameter for the file");
+    format!(
+        "UPDATE {table} SET {column} = CASE id {} END WHERE {file} = {file_param} AND id IN ({})",
+        whens.join(" "),
+        ids.join(", ")
+    )
+}
+
+fn bind_traces<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    lines: &'q [(i64, &'q str)],
+    file_id: NachaFileId,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for (id, trace) in lines {
+        query = query.bind(*id).bind(*trace);
+    }
+    query = query.bind(file_id);
+    for (id, _) in lines {
+        query = query.bind(*id);
+    }
+    query.persistent(false)
 }
 
 pub async fn mark_written(db: &Db, file_id: NachaFileId) -> Result<(), sqlx::Error> {
@@ -400,4 +445,21 @@ async fn recount_file(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_statement_pairs_each_line_with_its_trace_and_names_each_line_once() {
+        let sql = traces_update(Backend::Postgres, "payments", "trace_number", "nacha_file_id", 2);
+        assert_eq!(
+            sql,
+            "UPDATE payments SET trace_number = CASE id WHEN $1 THEN $2 WHEN $3 THEN $4 END \
+             WHERE nacha_file_id = $5 AND id IN ($6, $7)"
+        );
+        let sqlite = traces_update(Backend::Sqlite, "payments", "trace_number", "nacha_file_id", 2);
+        assert_eq!(sqlite.matches('?').count(), 7, "plain placeholders, bound in order: {sqlite}");
+    }
 }
