@@ -58,8 +58,10 @@ fn AuthLinks() -> impl IntoView {
             Ok::<_, ServerFnError>(user.map(|u| u.seconds_left()))
         },
     );
+    // `data-renew`: single-page navigation (public/navigate.js) replaces it on every page,
+    // so that the idle timers start again as they do with each whole page.
     view! {
-        <div class="auth-links">
+        <div class="auth-links" data-renew="">
             <Suspense fallback=|| ()>
                 {move || left.get().map(|result| match result.ok().flatten() {
                     Some(left_secs) => view! {

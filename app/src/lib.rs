@@ -93,7 +93,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
-                <script src="/register-sw.js" defer nonce=nonce></script>
+                <script src="/register-sw.js" defer nonce=nonce.clone()></script>
+                <script src="/navigate.js" defer nonce=nonce></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
@@ -164,6 +165,8 @@ pub fn App() -> impl IntoView {
                 <layout::Footer/>
                 <layout::FormsSendOnce/>
                 <layout::HydrationMarker/>
+                // Says each page shown by single-page navigation (public/navigate.js).
+                <div id="page-announcer" class="visually-hidden" aria-live="polite" aria-atomic="true"></div>
             </Router>
         </I18nContextProvider>
     }

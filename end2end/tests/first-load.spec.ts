@@ -229,10 +229,13 @@ test('a second visit downloads no js, wasm or css, and the next build is picked 
     await stop(server);
     server = startBuild(next, port, db);
     await serving(request, base);
+    // The next page is reached by a link (single-page navigation), which sees the new
+    // build and loads that page whole.
     fetches.length = 0;
-    await page.goto('/sign-in');
-    await hydrated(page);
+    await page.locator('header').getByRole('link', { name: labels.en.signIn }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
     await expect(page.locator('link[rel="stylesheet"]')).toHaveAttribute('href', files(next)[0]);
+    await hydrated(page);
     await page.waitForLoadState('networkidle');
     console.log(`after the deployment: ${JSON.stringify(fetches)}`);
     for (const file of files(next)) {

@@ -119,7 +119,9 @@ test('the offline page appears when the server is stopped', async ({ browser }) 
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBeTruthy();
     server.kill('SIGKILL');
     await new Promise((resolve) => server.once('exit', resolve));
-    await page.goto('/faq');
+    // A link: its page cannot be fetched, so the browser is sent there itself and the
+    // worker answers with the offline page.
+    await page.locator('header nav').getByRole('link', { name: labels.en.help }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'You are offline' })).toBeVisible();
     await expect(page.getByText('Sin conexión')).toBeVisible();
     await context.close();
