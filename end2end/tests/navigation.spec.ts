@@ -80,6 +80,23 @@ test('links and forms swap the page in one document; Back, Forward, reload and d
   await expectBillingMenuClosesOnEscape(page);
   await expectNoAxeViolations(page, 'Bill Settings reached by navigation');
 
+  // A form the server refuses (an account id that is not a number: 400) answers with the
+  // refusal page, as a whole page would; its link back loads the portal's page whole.
+  await page.locator('.side-menu').getByRole('link', { name: w.delivery }).click();
+  await expect(page).toHaveURL(/\/billing\/settings\/delivery$/);
+  await page.locator('input[name="account_id"]').first().evaluate((el: HTMLInputElement) => { el.value = 'not-a-number'; });
+  await page.getByLabel(w.emailChoice).first().check();
+  await page.getByLabel(w.deliveryEmail).first().fill('refused@example.com');
+  await page.getByRole('button', { name: w.sendVerification }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'There is a problem' })).toBeFocused();
+  await expect(page).toHaveTitle('There is a problem');
+  expect(await page.evaluate(() => (window as any).__blocked), 'nothing refused by the CSP').toEqual([]);
+  await page.getByRole('link', { name: 'Go back' }).click();
+  await expect(page).toHaveURL(/\/billing\/settings\/delivery$/);
+  await expect(page.locator('header')).toBeVisible();
+  await hydrated(page);
+  await markDocument(page);
+
   // A long page (a short window) scrolled to its end; a link there; Back returns to the
   // same place.
   await page.setViewportSize({ width: 1000, height: 400 });
@@ -96,7 +113,7 @@ test('links and forms swap the page in one document; Back, Forward, reload and d
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(w.faqTitle);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(scrolled - 20);
   await page.goBack();
-  await expect(page).toHaveURL(/\/billing\/settings$/);
+  await expect(page).toHaveURL(/\/billing\/settings\/delivery$/);
   await page.goForward();
   await expect(page).toHaveURL(/\/faq$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(w.faqTitle);
