@@ -224,8 +224,19 @@ pub fn HydrationMarker() -> impl IntoView {
 pub fn FormsSendOnce() -> impl IntoView {
     use leptos::web_sys::HtmlFormElement;
     const SENT: &str = "data-sent";
+    // Set on <html> by the first of these islands. A page whose whole body single-page
+    // navigation replaced brings another; a second pair of listeners would find every form
+    // already sent and refuse it.
+    const LISTENING: &str = "data-send-once";
     // An effect, so that the listeners exist in the browser only.
     Effect::new(move |_| {
+        let Some(root) = document().document_element() else {
+            return;
+        };
+        if root.has_attribute(LISTENING) {
+            return;
+        }
+        let _ = root.set_attribute(LISTENING, "");
         let on_submit = window_event_listener(leptos::ev::submit, |ev| {
             let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else {
                 return;
@@ -253,6 +264,9 @@ pub fn FormsSendOnce() -> impl IntoView {
         on_cleanup(move || {
             on_submit.remove();
             on_pageshow.remove();
+            if let Some(root) = document().document_element() {
+                let _ = root.remove_attribute(LISTENING);
+            }
         });
     });
 }

@@ -61,6 +61,8 @@ async fn one_size(size: usize) {
     seed(&db, &vault, size).await;
     let seed_secs = seeding.elapsed().as_secs_f64();
     let before = peak_mib();
+    // On stderr, so that a profiler can be attached to the run alone.
+    eprintln!("seeded {size} accounts in {seed_secs:.1} s; the run starts");
 
     let gateway = Gateway::sandbox();
     let ctx = RunContext {
