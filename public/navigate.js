@@ -231,10 +231,8 @@
     document.title = doc.title;
     var lang = doc.documentElement.getAttribute('lang');
     if (lang) document.documentElement.setAttribute('lang', lang);
-    if (started) {
-      document.body.setAttribute('data-hydrated', 'true');
-      hydrate(fresh);
-    }
+    if (started) document.body.setAttribute('data-hydrated', 'true');
+    hydrate(fresh);
     var main = document.getElementById('main');
     if (main) main.removeAttribute('aria-busy');
     place(url, how);
@@ -285,18 +283,12 @@
     return fresh;
   }
 
-  // The new islands (not those inside another, which their outer island hydrates), once
-  // the WebAssembly has started the first page's: until then, it will find these itself.
+  // The islands of the nodes put in, once the islands' loader (app/src/islands_loader.js)
+  // has started Leptos: until then, it will find these itself when it walks the page.
   function hydrate(nodes) {
     if (!window.__hydrateIsland) return;
     nodes.forEach(function (node) {
-      var islands = [].slice.call(node.querySelectorAll('leptos-island'));
-      if (node.matches('leptos-island')) islands.unshift(node);
-      islands.forEach(function (island) {
-        var outer = island.parentElement && island.parentElement.closest('leptos-island');
-        if (outer && (outer === node || node.contains(outer))) return;
-        window.__hydrateIsland(island, island.dataset.component);
-      });
+      window.__hydrateIsland(node);
     });
   }
 

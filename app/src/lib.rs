@@ -17,6 +17,7 @@ pub mod delivery;
 pub mod domain;
 pub mod forms;
 pub mod history;
+pub mod islands_loader;
 pub mod layout;
 pub mod pages;
 pub mod paths;
@@ -96,7 +97,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/register-sw.js" defer nonce=nonce.clone()></script>
                 <script src="/navigate.js" defer nonce=nonce></script>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                <islands_loader::IslandScripts/>
                 <MetaTags/>
             </head>
             <body>

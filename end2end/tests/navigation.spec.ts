@@ -1,5 +1,5 @@
 import { test, expect, Page, Locator } from '@playwright/test';
-import { expectBillingMenuClosesOnEscape, expectNoAxeViolations, hydrated, registerAndSignIn } from './helpers';
+import { expectBillingMenuClosesOnEscape, expectNoAxeViolations, hydrated, registerAndSignIn, useLanguage } from './helpers';
 import { labels } from './labels';
 
 // Single-page navigation (public/navigate.js): links and forms of the portal swap the page
@@ -150,6 +150,31 @@ test('links and forms swap the page in one document; Back, Forward, reload and d
   await context.close();
 });
 
+test('a form whose answer is not a page shows it as text, as the browser would; Back returns', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto('/faq');
+  await markDocument(page);
+  // A form to a server function that does not exist: the server answers in plain text.
+  await page.evaluate(() => {
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = '/api/no-such-function';
+    form.innerHTML = '<input type="hidden" name="a" value="1"><button>Send nowhere</button>';
+    document.getElementById('main')!.append(form);
+  });
+  await page.getByRole('button', { name: 'Send nowhere' }).click();
+  await expect(page.locator('body > pre')).toHaveText('Not found');
+  await expect(page).toHaveURL(/\/api\/no-such-function$/);
+  // The same document, whose body is now the text (no header is left to keep).
+  expect(await page.evaluate(() => [(window as any).__firstDocument, performance.getEntriesByType('navigation').length]))
+    .toEqual([true, 1]);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/faq$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(w.faqTitle);
+  await context.close();
+});
+
 test('without JavaScript, links and forms load whole pages as before', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const page = await context.newPage();
@@ -157,6 +182,50 @@ test('without JavaScript, links and forms load whole pages as before', async ({ 
   await page.getByRole('link', { name: w.faqTitle }).first().click();
   await expect(page).toHaveURL(/\/faq$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(w.faqTitle);
+  await context.close();
+});
+
+test('in Spanish, each page arrives in Spanish; the language switch loads its page whole', async ({ browser, baseURL }) => {
+  const es = labels.es;
+  const context = await browser.newContext({ baseURL });
+  await useLanguage(context, baseURL!, 'es');
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await markDocument(page);
+  const heading = page.getByRole('heading', { level: 1 });
+
+  await page.locator('footer').getByRole('link', { name: es.faqTitle }).click();
+  await expect(page).toHaveURL(/\/faq$/);
+  await expect(heading).toHaveText(es.faqTitle);
+  await expect(page).toHaveTitle(new RegExp(es.faqTitle));
+  await expectArrived(page, heading);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await expectSameDocument(page, 'FAQ in Spanish');
+  await expectNoAxeViolations(page, 'FAQ in Spanish, reached by navigation');
+
+  // A sign-in that fails: the error summary, in Spanish, takes the focus.
+  await page.locator('header').getByRole('link', { name: es.signIn }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expectArrived(page, heading);
+  await page.getByLabel(es.email).fill('nadie-aqui@example.com');
+  await page.getByLabel(es.password, { exact: true }).fill('no es la contraseña');
+  await page.getByRole('button', { name: es.signIn, exact: true }).click();
+  await expect(page.locator('.error-summary')).toBeFocused();
+  await expect(page.locator('.error-summary')).toContainText(es.problem);
+  await expectSameDocument(page, 'a failed sign-in in Spanish');
+
+  // The language switch is left to the browser: a new document, in English, of the same page.
+  await page.getByRole('link', { name: es.switchLanguage }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect(await page.evaluate(() => (window as any).__firstDocument)).toBeUndefined();
+  await markDocument(page);
+  await page.locator('footer').getByRole('link', { name: w.faqTitle }).click();
+  await expect(heading).toHaveText(w.faqTitle);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expectArrived(page, heading);
+  await expectSameDocument(page, 'FAQ in English after the switch');
   await context.close();
 });
 
