@@ -33,6 +33,8 @@ enum Refusal {
     CrossSite,
     /// A staff function called by a customer or a visitor (`app::auth::session::STAFF_ONLY`).
     StaffOnly,
+    /// An address under `/api/` that names no server function of the portal.
+    NotFound,
 }
 
 impl Refusal {
@@ -42,6 +44,7 @@ impl Refusal {
             Self::TooLong | Self::Unreadable => StatusCode::BAD_REQUEST,
             Self::Busy => StatusCode::TOO_MANY_REQUESTS,
             Self::CrossSite | Self::StaffOnly => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
         }
     }
 
@@ -59,15 +62,17 @@ impl Refusal {
             (Self::CrossSite, Lang::Es) => "Este formulario se envió desde otro sitio web, por eso el portal no lo aceptó. Si quería usar el portal, ábralo usted mismo e inténtelo de nuevo.",
             (Self::StaffOnly, Lang::En) => "This is for the utility's staff, signed in to the back office.",
             (Self::StaffOnly, Lang::Es) => "Esto es para el personal de la empresa, con sesión iniciada en la oficina administrativa.",
+            (Self::NotFound, Lang::En) => "The portal has no such page or action. Please go back and try again.",
+            (Self::NotFound, Lang::Es) => "El portal no tiene esa página ni esa acción. Regrese e inténtelo de nuevo.",
         }
     }
 }
 
-/// The wildcard behind the server functions' own routes: an unknown path gets a plain 404
-/// (leptos_axum's own answer, a 400 explaining how server functions are registered, is for
-/// developers).
-pub async fn unknown_function() -> Response {
-    (StatusCode::NOT_FOUND, "Not found").into_response()
+/// The wildcard behind the server functions' own routes: an unknown path gets a 404 in the
+/// asker's language (leptos_axum's own answer, a 400 explaining how server functions are
+/// registered, is for developers).
+pub async fn unknown_function(headers: HeaderMap) -> Response {
+    Asker::of(&headers).refuse(Refusal::NotFound)
 }
 
 /// The refusal of a request another site's page sent, as a page or a server function

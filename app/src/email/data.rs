@@ -2,7 +2,7 @@
 
 use crate::domain::{BillId, EmailId};
 use crate::email::Composed;
-use crate::platform::db::{now, Db};
+use crate::platform::db::{now, Backend, Db};
 
 /// Delivery gives up after this many failed attempts; the row keeps its last error.
 pub const MAX_ATTEMPTS: i64 = 10;
@@ -28,11 +28,9 @@ pub struct StoredEmail {
 const COLUMNS: &str =
     "(to_address, locale, kind, subject, body_text, body_html, secret, created_at)";
 
-/// The placeholders of the `row`th message of a statement (from 0).
-fn placeholders(row: usize) -> String {
-    let first = row * 8 + 1;
-    let list: Vec<String> = (first..first + 8).map(|n| format!("${n}")).collect();
-    format!("({})", list.join(", "))
+/// The placeholders of `rows` messages, a group of eight each.
+fn placeholders(backend: Backend, rows: usize) -> String {
+    crate::platform::db::placeholders(backend, rows, 8)
 }
 
 type Insert<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>;
@@ -62,7 +60,8 @@ pub async fn insert_with(
     conn: &mut sqlx::AnyConnection,
     m: &Composed,
 ) -> Result<EmailId, sqlx::Error> {
-    let sql = format!("INSERT INTO emails {COLUMNS} VALUES {} RETURNING id", placeholders(0));
+    let values = placeholders(Backend::of(conn), 1);
+    let sql = format!("INSERT INTO emails {COLUMNS} VALUES {values} RETURNING id");
     let (id,): (EmailId,) = bind_message(sqlx::query_as(&sql), m, now()).fetch_one(conn).await?;
     Ok(id)
 }
@@ -126,9 +125,10 @@ pub async fn insert_many_with(
 ) -> Result<(), sqlx::Error> {
     const ROWS_PER_STATEMENT: usize = 50;
     let at = now();
+    let backend = Backend::of(conn);
     for chunk in messages.chunks(ROWS_PER_STATEMENT) {
-        let values: Vec<String> = (0..chunk.len()).map(placeholders).collect();
-        let sql = format!("INSERT INTO emails {COLUMNS} VALUES {}", values.join(", "));
+        let sql =
+            format!("INSERT INTO emails {COLUMNS} VALUES {}", placeholders(backend, chunk.len()));
         let mut insert: Insert<'_, (i64,)> = sqlx::query_as(&sql);
         for m in chunk {
             insert = bind_message(insert, m, at);

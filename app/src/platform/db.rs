@@ -16,6 +16,17 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The database behind a connection, for a statement built inside a caller's
+    /// transaction (its width decides the placeholders: see `numbered`).
+    pub fn of(conn: &sqlx::AnyConnection) -> Self {
+        match conn.backend_name() {
+            "PostgreSQL" => Self::Postgres,
+            _ => Self::Sqlite,
+        }
+    }
+}
+
 /// A connection pool and the backend behind it. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {

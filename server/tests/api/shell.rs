@@ -148,6 +148,17 @@ async fn server_function_responses_carry_the_security_headers() {
         !body.contains("server function") && !body.contains("register"),
         "no internals: {body}"
     );
+    let spanish = app
+        .client
+        .post(format!("{}/api/no_such_function", app.base))
+        .header("accept", "text/html")
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(spanish.status().as_u16(), 404);
+    let page = spanish.text().await.unwrap();
+    assert!(page.contains("El portal no tiene esa página"), "in the asker's language: {page}");
     // A known one still works, and carries the same headers.
     let known = app.client.post(format!("{}/api/current_user", app.base)).send().await.unwrap();
     assert_eq!(known.status().as_u16(), 200);

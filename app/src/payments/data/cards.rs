@@ -3,7 +3,7 @@
 
 use crate::domain::{BillId, PaymentId};
 use crate::email::Composed;
-use crate::platform::db::{now, Db, IsoDate};
+use crate::platform::db::{now, numbered, Backend, Db, IsoDate};
 
 /// A card or wallet payment waiting to be charged, with what its emails say and to whom.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -84,53 +84,98 @@ pub enum CardAnswer {
 }
 
 /// Records a page of the processor's answers in one transaction: each payment's state, the
-/// bill's new balance when approved, and the email that tells the customer.
+/// bills' new balances for the approved ones, and the emails that tell the customers. A
+/// statement per chunk of answers, not per payment (a big day charges 100,000 cards), and
+/// only a payment still pending is finished: one another run finished keeps its answer.
 pub async fn finish_card_payments(
     db: &Db,
     answers: &[(&CardPayment, CardAnswer, Option<Composed>)],
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let at = now();
-    let mut emails = Vec::new();
-    for (payment, answer, email) in answers {
+    let mut decided = Vec::with_capacity(answers.len());
+    for (payment, answer, _) in answers {
         let (status, reference, reason) = match answer {
             CardAnswer::Approved(r) => ("paid", Some(r.as_str()), None),
             CardAnswer::Declined(r) => ("failed", None, Some(r.as_str())),
             CardAnswer::Retry => {
-                sqlx::query(
-                    "UPDATE payments SET claimed_until = NULL WHERE id = $1 AND status = 'pending'",
-                )
-                .bind(payment.id)
-                .execute(&mut *tx)
-                .await?;
+                release_lease(&mut tx, payment.id).await?;
                 continue;
             }
         };
-        let done = sqlx::query(
-            "UPDATE payments SET status = $1, gateway_reference = $2, failure_reason = $3, claimed_until = NULL, \
-             receipt_sent_at = $4, updated_at = $4 WHERE id = $5 AND status = 'pending'",
-        )
-        .bind(status)
-        .bind(reference)
-        .bind(reason)
-        .bind(at)
-        .bind(payment.id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            continue;
-        }
-        if reference.is_some() {
-            sqlx::query("UPDATE bills SET balance_cents = balance_cents - $1, updated_at = $2 WHERE id = $3")
-                .bind(payment.amount_cents)
-                .bind(at)
-                .bind(payment.bill_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        emails.extend(email.as_ref());
+        decided.push(Decided { id: payment.id, status, reference, reason });
     }
+    let finished = record_answers(&mut tx, db.backend, &decided, at).await?;
+    let is_finished = |p: &CardPayment| finished.contains(&p.id);
+    // The approved amounts come off their bills: given back as negative amounts.
+    let mut taken = std::collections::BTreeMap::new();
+    for (payment, answer, _) in answers {
+        if matches!(answer, CardAnswer::Approved(_)) && is_finished(payment) {
+            *taken.entry(payment.bill_id).or_insert(0) -= payment.amount_cents;
+        }
+    }
+    super::give_back_many(&mut tx, &taken, at).await?;
+    let emails: Vec<&Composed> = answers
+        .iter()
+        .filter(|(payment, _, _)| is_finished(payment))
+        .filter_map(|(_, _, email)| email.as_ref())
+        .collect();
     crate::email::data::insert_many_with(&mut tx, &emails).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The processor was not reached: the payment stays pending, free for the next run.
+async fn release_lease(conn: &mut sqlx::AnyConnection, id: PaymentId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET claimed_until = NULL WHERE id = $1 AND status = 'pending'")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A charge's answer as its payment records it.
+struct Decided<'a> {
+    id: PaymentId,
+    status: &'static str,
+    reference: Option<&'a str>,
+    reason: Option<&'a str>,
+}
+
+/// Records the answers of payments still pending; returns those it recorded.
+async fn record_answers(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    decided: &[Decided<'_>],
+    at: i64,
+) -> Result<std::collections::HashSet<PaymentId>, sqlx::Error> {
+    const ROWS_PER_STATEMENT: usize = 100;
+    let mut finished = std::collections::HashSet::new();
+    for chunk in decided.chunks(ROWS_PER_STATEMENT) {
+        let all = numbered(backend, chunk.len() * 4 + 2);
+        let (values, times) = all.split_at(chunk.len() * 4);
+        let rows: Vec<String> =
+            values.chunks(4).map(|row| format!("({})", row.join(", "))).collect();
+        let of_v = |column: &str| format!("(SELECT v.{column} FROM v WHERE v.id = payments.id)");
+        let sql = format!(
+            "WITH v (id, status, reference, reason) AS (VALUES {}) \
+             UPDATE payments SET status = {}, gateway_reference = {}, failure_reason = {}, claimed_until = NULL, \
+             receipt_sent_at = {}, updated_at = {} WHERE id IN (SELECT v.id FROM v) AND status = 'pending' RETURNING id",
+            rows.join(", "),
+            of_v("status"),
+            of_v("reference"),
+            of_v("reason"),
+            times[0],
+            times[1],
+        );
+        // A full chunk's text is always the same: only that one is kept prepared.
+        let full = chunk.len() == ROWS_PER_STATEMENT;
+        let mut update = sqlx::query_as::<_, (PaymentId,)>(&sql).persistent(full);
+        for d in chunk {
+            update = update.bind(d.id).bind(d.status).bind(d.reference).bind(d.reason);
+        }
+        let recorded = update.bind(at).bind(at).fetch_all(&mut *conn).await?;
+        finished.extend(recorded.into_iter().map(|(id,)| id));
+    }
+    Ok(finished)
 }

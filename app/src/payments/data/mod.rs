@@ -18,7 +18,7 @@ pub mod saved;
 
 use crate::domain::{AccountId, BillId, EnrollmentId, MethodId};
 use crate::email::Composed;
-use crate::platform::db::{now, Db};
+use crate::platform::db::{now, placeholders, Db};
 
 pub struct NewPayment<'a> {
     pub bill_id: BillId,
@@ -49,19 +49,10 @@ pub async fn create_payments(
     let at = now();
     let mut created_bills = std::collections::HashSet::new();
     for chunk in payments.chunks(ROWS_PER_STATEMENT) {
-        // Nine values per payment, then the time, bound once after all of them.
-        let at_param = chunk.len() * 9 + 1;
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = i * 9;
-                let own: Vec<String> = (1..=9).map(|k| format!("${}", n + k)).collect();
-                format!("({}, ${at_param}, ${at_param})", own.join(", "))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO payments (bill_id, account_id, enrollment_id, payment_method_id, amount_cents, draft_date, effective_date, status, \
              failure_reason, created_at, updated_at) VALUES {} ON CONFLICT (bill_id) WHERE channel = 'autopay' AND retry_of IS NULL DO NOTHING RETURNING bill_id",
-            values.join(", ")
+            placeholders(db.backend, chunk.len(), 11)
         );
         let mut query = sqlx::query_as::<_, (BillId,)>(&sql);
         for p in chunk {
@@ -74,9 +65,11 @@ pub async fn create_payments(
                 .bind(p.draft_date)
                 .bind(p.effective_date)
                 .bind(if p.skipped { "skipped" } else { "pending" })
-                .bind(p.skipped.then_some("over the customer's maximum"));
+                .bind(p.skipped.then_some("over the customer's maximum"))
+                .bind(at)
+                .bind(at);
         }
-        for (bill_id,) in query.bind(at).fetch_all(&mut *tx).await? {
+        for (bill_id,) in query.fetch_all(&mut *tx).await? {
             created_bills.insert(bill_id);
         }
     }
