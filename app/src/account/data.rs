@@ -4,10 +4,17 @@
 use super::{AccountSummary, BillLine, Overview, PaymentLine, WaterLine};
 use crate::auth::CustomerLogin;
 use crate::domain::{AccountId, Cents};
-use crate::platform::db::{parse_date, IsoDate};
+use crate::platform::db::{numbered, parse_date, IsoDate};
 use crate::platform::Db;
+use std::collections::HashMap;
 use time::Date;
 
+/// Bills and payments listed per account.
+const RECENT: i64 = 6;
+
+/// The customer's accounts, each with its recent bills and payments and its water use: a
+/// statement for each kind of thing, whatever the number of accounts (a statement per
+/// account and kind made this the portal's most expensive page).
 pub async fn overview(
     db: &Db,
     customer: CustomerLogin,
@@ -23,18 +30,16 @@ pub async fn overview(
     .bind(customer.login)
     .fetch_all(&db.pool)
     .await?;
+    let ids: Vec<AccountId> = rows.iter().map(|r| r.id).collect();
     let mut on_its_way =
         crate::payments::data::one_time::on_its_way_by_account(db, customer.customer).await?;
+    let mut bills = recent_bills(db, &ids).await?;
+    let mut payments = crate::payments::data::recent_by_account(db, &ids, RECENT).await?;
+    let mut water = water(db, &ids).await?;
     let mut accounts = Vec::with_capacity(rows.len());
     for row in rows {
-        let bills: Vec<BillRow> = sqlx::query_as(
-            "SELECT bill_date, due_date, amount_cents, balance_cents, usage_gallons FROM bills \
-             WHERE account_id = $1 ORDER BY bill_date DESC LIMIT 6",
-        )
-        .bind(row.id)
-        .fetch_all(&db.pool)
-        .await?;
-        let payments = crate::payments::data::recent(db, row.id, 6).await?;
+        let bills = bills.remove(&row.id).unwrap_or_default();
+        let payments = payments.remove(&row.id).unwrap_or_default();
         let newest = bills.first();
         accounts.push(AccountSummary {
             account_id: row.id,
@@ -50,26 +55,69 @@ pub async fn overview(
             payments: payments.into_iter().map(payment_line).collect::<Result<_, _>>()?,
             autopay: row.autopay_count > 0,
             paperless: row.delivery_method == "email",
-            water: water(db, row.id).await?,
+            water: water.remove(&row.id),
         });
     }
     Ok(Overview { name, accounts })
 }
 
-/// The account's use over the 30 days up to its newest read, and its alerts not dismissed;
-/// `None` without reads.
-async fn water(db: &Db, account: AccountId) -> Result<Option<WaterLine>, sqlx::Error> {
+/// Each account's latest `RECENT` bills, newest first.
+async fn recent_bills(
+    db: &Db,
+    accounts: &[AccountId],
+) -> Result<HashMap<AccountId, Vec<BillRow>>, sqlx::Error> {
+    if accounts.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let params = numbered(db.backend, accounts.len() + 1);
+    let (ids, last) = params.split_at(accounts.len());
+    let sql = format!(
+        "SELECT account_id, bill_date, due_date, amount_cents, balance_cents, usage_gallons FROM \
+         (SELECT account_id, bill_date, due_date, amount_cents, balance_cents, usage_gallons, \
+         ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY bill_date DESC) AS place \
+         FROM bills WHERE account_id IN ({})) AS latest WHERE place <= {} ORDER BY account_id, place",
+        ids.join(", "),
+        last[0]
+    );
+    let mut query = sqlx::query_as::<_, BillRow>(&sql);
+    for account in accounts {
+        query = query.bind(*account);
+    }
+    let mut found: HashMap<AccountId, Vec<BillRow>> = HashMap::new();
+    for bill in query.bind(RECENT).fetch_all(&db.pool).await? {
+        found.entry(bill.account_id).or_default().push(bill);
+    }
+    Ok(found)
+}
+
+/// Each account's use over the 30 days up to its newest read, and its alerts not
+/// dismissed; accounts without reads are left out.
+async fn water(
+    db: &Db,
+    accounts: &[AccountId],
+) -> Result<HashMap<AccountId, WaterLine>, sqlx::Error> {
     use crate::water::series::{self, DAY};
-    let Some(last) = series::last_read(db, account).await? else { return Ok(None) };
-    let last_day = last.div_euclid(DAY);
-    let days = series::days(db, account, &[(last_day - 29, last_day + 1)]).await?;
-    let alerts = crate::water::alerts::data::shown(db, account).await?;
-    Ok(series::day_of(last_day).map(|through| WaterLine {
-        centigallons: days.values().map(|(c, _)| c).sum(),
-        whole: days.len() == 30 && days.values().all(|(_, whole)| *whole),
-        through,
-        alerts: alerts.iter().filter(|(_, _, _, resolved)| resolved.is_none()).count(),
-    }))
+    let last_days: HashMap<AccountId, i64> = series::last_reads(db, accounts)
+        .await?
+        .into_iter()
+        .map(|(account, last)| (account, last.div_euclid(DAY)))
+        .collect();
+    let spans: Vec<(AccountId, i64, i64)> =
+        last_days.iter().map(|(account, last)| (*account, last - 29, last + 1)).collect();
+    let mut days = series::days_of_accounts(db, &spans).await?;
+    let with_reads: Vec<AccountId> = last_days.keys().copied().collect();
+    let open = crate::water::alerts::data::open_shown(db, &with_reads).await?;
+    let line = |(account, last_day): (AccountId, i64)| {
+        let days = days.remove(&account).unwrap_or_default();
+        let line = WaterLine {
+            centigallons: days.values().map(|(c, _)| c).sum(),
+            whole: days.len() == 30 && days.values().all(|(_, whole)| *whole),
+            through: series::day_of(last_day)?,
+            alerts: open.get(&account).copied().unwrap_or(0) as usize,
+        };
+        Some((account, line))
+    };
+    Ok(last_days.into_iter().filter_map(line).collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -86,6 +134,7 @@ struct AccountRow {
 
 #[derive(sqlx::FromRow)]
 struct BillRow {
+    account_id: AccountId,
     #[sqlx(try_from = "IsoDate")]
     bill_date: Date,
     #[sqlx(try_from = "IsoDate")]

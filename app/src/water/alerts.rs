@@ -320,7 +320,7 @@ pub mod data {
     //! SQL of the alerts.
     use crate::domain::leak::AlertKind;
     use crate::domain::AccountId;
-    use crate::platform::db::{now, placeholders};
+    use crate::platform::db::{now, numbered, placeholders};
     use crate::platform::Db;
     use std::collections::HashMap;
 
@@ -474,6 +474,9 @@ pub mod data {
         }))
     }
 
+    /// How many of an account's alerts are shown: the newest not dismissed.
+    const SHOWN: i64 = 10;
+
     /// The customer's alerts to show: open or resolved, not dismissed, newest first.
     pub async fn shown(
         db: &Db,
@@ -481,11 +484,38 @@ pub mod data {
     ) -> Result<Vec<(i64, String, i64, Option<i64>)>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, kind, started_at, resolved_at FROM usage_alerts \
-             WHERE account_id = $1 AND dismissed_at IS NULL ORDER BY started_at DESC LIMIT 10",
+             WHERE account_id = $1 AND dismissed_at IS NULL ORDER BY started_at DESC LIMIT $2",
         )
         .bind(account)
+        .bind(SHOWN)
         .fetch_all(&db.pool)
         .await
+    }
+
+    /// Of each account's alerts `shown`, how many are still open (not resolved), in one
+    /// statement for all of a customer's accounts. An account without any is left out.
+    pub async fn open_shown(
+        db: &Db,
+        accounts: &[AccountId],
+    ) -> Result<HashMap<AccountId, i64>, sqlx::Error> {
+        if accounts.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let params = numbered(db.backend, accounts.len() + 1);
+        let (ids, shown) = params.split_at(accounts.len());
+        let sql = format!(
+            "SELECT account_id, CAST(COUNT(*) AS BIGINT) FROM (SELECT account_id, resolved_at, \
+             ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY started_at DESC) AS place \
+             FROM usage_alerts WHERE account_id IN ({}) AND dismissed_at IS NULL) AS newest \
+             WHERE place <= {} AND resolved_at IS NULL GROUP BY account_id",
+            ids.join(", "),
+            shown[0]
+        );
+        let mut query = sqlx::query_as::<_, (AccountId, i64)>(&sql);
+        for account in accounts {
+            query = query.bind(*account);
+        }
+        Ok(query.bind(SHOWN).fetch_all(&db.pool).await?.into_iter().collect())
     }
 
     /// Dismisses one of the account's alerts.

@@ -45,6 +45,40 @@ pub async fn days(
     Ok(combine(query.fetch_all(&db.pool).await?, DAY / 60))
 }
 
+/// `days` of several accounts, each over its own span of days `(account, from, until)`:
+/// one statement for up to `METERS_PER_SUM` accounts (a term of an `OR` each), for a page
+/// that shows each of a customer's accounts.
+pub async fn days_of_accounts(
+    db: &Db,
+    spans: &[(AccountId, i64, i64)],
+) -> Result<HashMap<AccountId, BTreeMap<i64, (i64, bool)>>, sqlx::Error> {
+    let mut found: HashMap<AccountId, Sums> = HashMap::new();
+    for chunk in spans.chunks(METERS_PER_SUM) {
+        let params = numbered(db.backend, chunk.len() * 3);
+        let within: Vec<String> = params
+            .chunks(3)
+            .map(|p| {
+                format!(
+                    "(account_id = {} AND local_day >= {} AND local_day < {})",
+                    p[0], p[1], p[2]
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT account_id, local_day, meter_id, centigallons, minutes FROM meter_read_days WHERE {}",
+            within.join(" OR ")
+        );
+        let mut query = sqlx::query_as::<_, (AccountId, i64, String, i64, i64)>(&sql);
+        for (account, from, until) in chunk {
+            query = query.bind(*account).bind(*from).bind(*until);
+        }
+        for (account, day, meter, centigallons, minutes) in query.fetch_all(&db.pool).await? {
+            found.entry(account).or_default().push((day, meter, centigallons, minutes));
+        }
+    }
+    Ok(found.into_iter().map(|(account, sums)| (account, combine(sums, DAY / 60))).collect())
+}
+
 /// The account's use by local hour (numbered from 1970) over days `from_day..until_day`, as
 /// `days` gives it. Daily reads have no hours: they are left out.
 ///

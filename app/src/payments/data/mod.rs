@@ -18,7 +18,8 @@ pub mod saved;
 
 use crate::domain::{AccountId, BillId, EnrollmentId, MethodId};
 use crate::email::Composed;
-use crate::platform::db::{now, placeholders, Db};
+use crate::platform::db::{now, numbered, placeholders, Db};
+use std::collections::HashMap;
 
 pub struct NewPayment<'a> {
     pub bill_id: BillId,
@@ -135,22 +136,46 @@ pub struct PaymentRow {
     pub last4: String,
 }
 
-/// The account's latest payments, newest first, each dated as the history dates it (an
-/// e-check's effective entry date once it has one).
-pub async fn recent(
-    db: &Db,
+/// A payment with the account it belongs to.
+#[derive(sqlx::FromRow)]
+struct OfAccount {
     account_id: AccountId,
+    #[sqlx(flatten)]
+    payment: PaymentRow,
+}
+
+/// Each account's latest `limit` payments, newest first, each dated as the history dates it
+/// (an e-check's effective entry date once it has one): one statement for all of a
+/// customer's accounts. An account without payments is left out.
+pub async fn recent_by_account(
+    db: &Db,
+    accounts: &[AccountId],
     limit: i64,
-) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT COALESCE(p.effective_date, p.draft_date) AS draft_date, b.due_date, p.amount_cents, p.status, m.last4 \
+) -> Result<HashMap<AccountId, Vec<PaymentRow>>, sqlx::Error> {
+    if accounts.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let params = numbered(db.backend, accounts.len() + 1);
+    let (ids, last) = params.split_at(accounts.len());
+    let sql = format!(
+        "SELECT account_id, draft_date, due_date, amount_cents, status, last4 FROM \
+         (SELECT p.account_id, COALESCE(p.effective_date, p.draft_date) AS draft_date, b.due_date, p.amount_cents, \
+         p.status, m.last4, ROW_NUMBER() OVER (PARTITION BY p.account_id \
+         ORDER BY COALESCE(p.effective_date, p.draft_date) DESC, p.id DESC) AS place \
          FROM payments p JOIN bills b ON b.id = p.bill_id JOIN payment_methods m ON m.id = p.payment_method_id \
-         WHERE p.account_id = $1 ORDER BY 1 DESC, p.id DESC LIMIT $2",
-    )
-    .bind(account_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
+         WHERE p.account_id IN ({})) AS latest WHERE place <= {} ORDER BY account_id, place",
+        ids.join(", "),
+        last[0]
+    );
+    let mut query = sqlx::query_as::<_, OfAccount>(&sql);
+    for account in accounts {
+        query = query.bind(*account);
+    }
+    let mut found: HashMap<AccountId, Vec<PaymentRow>> = HashMap::new();
+    for row in query.bind(limit).fetch_all(&db.pool).await? {
+        found.entry(row.account_id).or_default().push(row.payment);
+    }
+    Ok(found)
 }
 
 /// A bill gets back an amount a payment took off it (a debit taken out of its file, or
