@@ -155,7 +155,10 @@ test('a form whose answer is not a page shows it as text, as the browser would; 
   const page = await context.newPage();
   await page.goto('/faq');
   await markDocument(page);
-  // A form to a server function that does not exist: the server answers in plain text.
+  // A form whose answer is plain text (the portal's own refusals are pages in the asker's
+  // language, so the answer is made here).
+  await page.route('**/api/no-such-function', (route) =>
+    route.fulfill({ status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' }));
   await page.evaluate(() => {
     const form = document.createElement('form');
     form.method = 'post';
