@@ -28,20 +28,19 @@ struct Loader {
 }
 
 /// Made once: every page renders it, and the build does not change while the server runs.
-#[cfg(feature = "ssr")]
+/// (The browser never renders the shell: there it names no files.)
 fn loader() -> &'static Loader {
     static LOADER: std::sync::OnceLock<Loader> = std::sync::OnceLock::new();
     LOADER.get_or_init(|| {
-        let build = crate::platform::assets::Build::current();
-        Loader::of(build.js.clone(), build.wasm.clone())
+        #[cfg(feature = "ssr")]
+        let (js, wasm) = {
+            let build = crate::platform::assets::Build::current();
+            (build.js.clone(), build.wasm.clone())
+        };
+        #[cfg(not(feature = "ssr"))]
+        let (js, wasm) = (String::new(), String::new());
+        Loader::of(js, wasm)
     })
-}
-
-/// In the browser the shell is never rendered: nothing to load.
-#[cfg(not(feature = "ssr"))]
-fn loader() -> &'static Loader {
-    static LOADER: std::sync::OnceLock<Loader> = std::sync::OnceLock::new();
-    LOADER.get_or_init(|| Loader::of(String::new(), String::new()))
 }
 
 impl Loader {

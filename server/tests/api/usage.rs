@@ -74,6 +74,10 @@ async fn the_page_reads_whole_without_javascript_and_a_gap_is_missing_not_zero()
     let overview = app.page("/account").await;
     let summary = "Water use, last 30 days: ";
     assert!(overview.contains(summary) && overview.contains("(some reads missing)"), "{overview}");
+
+    let months = app.page("/billing/water-use?scale=month").await;
+    assert!(months.contains("By month") && months.contains("aria-current=\"page\""), "{months}");
+
     // Each account's line is its own 30 days to its newest read (the overview reads all of
     // the customer's accounts together): Alex has two.
     let alex = app.register("12345678-1234567", "97501").await;
@@ -81,6 +85,7 @@ async fn the_page_reads_whole_without_javascript_and_a_gap_is_missing_not_zero()
     let overview = app.page("/account").await;
     let accounts = app::usage::data::accounts(&app.db, alex.customer_id).await.unwrap();
     assert_eq!(accounts.len(), 2, "Alex has two accounts");
+    let mut lines = std::collections::BTreeSet::new();
     for (account, _) in accounts {
         use app::water::series::{self, DAY};
         let last = series::last_read(&app.db, account).await.unwrap().expect("reads");
@@ -89,10 +94,9 @@ async fn the_page_reads_whole_without_javascript_and_a_gap_is_missing_not_zero()
         let centigallons: i64 = days.values().map(|(c, _)| c).sum();
         let used = app::domain::format::gallons((centigallons + 50) / 100, app::domain::Lang::En);
         assert!(overview.contains(&format!("{summary}{used} ")), "{account}: {used} in {overview}");
+        lines.insert(used);
     }
-
-    let months = app.page("/billing/water-use?scale=month").await;
-    assert!(months.contains("By month") && months.contains("aria-current=\"page\""), "{months}");
+    assert_eq!(lines.len(), 2, "the two accounts used different amounts: {lines:?}");
 }
 
 #[tokio::test]
