@@ -28,8 +28,12 @@ impl Sessions {
             let options = options
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(std::time::Duration::from_secs(5));
+            // No ping before each use, as for the portal's own pool (`Db::connect_pooled`):
+            // a signed-in page loads its session first, and the ping was one more trip to
+            // the connection's thread.
             let pool = sqlx::sqlite::SqlitePoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             let store = SqliteStore::new(pool);
